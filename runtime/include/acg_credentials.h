@@ -1,0 +1,31 @@
+/* The credential provider chain, in the order AWS SDKs use:
+ * environment, shared credentials file, shared config file (static keys, then
+ * credential_process), container credentials, EC2 instance metadata (IMDSv2).
+ * Temporary credentials are refreshed a few minutes before they expire. */
+#ifndef ACG_CREDENTIALS_H
+#define ACG_CREDENTIALS_H
+
+#include <stdint.h>
+
+#include "acg_config.h"
+#include "acg_error.h"
+#include "acg_sigv4.h"
+
+struct acg_credentials_provider;
+
+/* profile may be NULL. The provider keeps what it resolves and re-resolves on expiry.
+ * explicit_* (all three may be NULL) win over the chain when both keys are given. */
+struct acg_credentials_provider *acg_credentials_provider_new(const struct acg_profile *profile,
+                                                              const char *explicit_access_key,
+                                                              const char *explicit_secret_key,
+                                                              const char *explicit_session_token,
+                                                              struct acg_error *err);
+void acg_credentials_provider_destroy(struct acg_credentials_provider *p);
+
+/* Copies current credentials into out, resolving or refreshing first when needed.
+ * now_ms is the clock. Thread-safe. ACG_ERR_CONFIG "Unable to locate credentials" when
+ * no provider has any. */
+ACG_NODISCARD int acg_credentials_get(struct acg_credentials_provider *p, int64_t now_ms,
+                                      struct acg_credentials *out, struct acg_error *err);
+
+#endif

@@ -1,0 +1,46 @@
+#!/bin/sh
+# Runs every test binary and every tests/**/test_*.py, prints each suite's line, and ends
+# with the total "N passed, M failed". A suite that crashes or prints no count line counts
+# as one failure.
+BUILD=${BUILD:-build}
+PYTHON=${PYTHON:-python3}
+LOGS="$BUILD/test-logs"
+mkdir -p "$LOGS"
+total_pass=0
+total_fail=0
+
+run_one() {
+    name=$1; shift
+    log="$LOGS/$(echo "$name" | tr '/' '_').log"
+    "$@" >"$log" 2>&1
+    rc=$?
+    line=$(grep -E '^[A-Za-z0-9_./-]*:? ?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+    p=$(echo "$line" | sed -nE 's/.*[^0-9]?([0-9]+) passed, ([0-9]+) failed.*/\1/p')
+    f=$(echo "$line" | sed -nE 's/.*[^0-9]?([0-9]+) passed, ([0-9]+) failed.*/\2/p')
+    if [ -z "$p" ]; then p=0; f=1; fi
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    total_pass=$((total_pass + p))
+    total_fail=$((total_fail + f))
+    status=ok
+    [ "$f" -ne 0 ] && status=FAIL
+    printf '%-48s %5s passed %3s failed  %s\n' "$name" "$p" "$f" "$status"
+    if [ "$f" -ne 0 ]; then
+        tail -n 25 "$log" | sed 's/^/    | /'
+    fi
+}
+
+VG=""
+if [ -n "$VALGRIND" ]; then
+    VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
+fi
+
+for t in $(find "$BUILD/tests" -type f -perm -u+x -name 'test_*' 2>/dev/null | sort); do
+    run_one "${t#$BUILD/}" $VG "$t"
+done
+if [ -z "$VALGRIND" ] || [ -n "$VALGRIND_PY" ]; then
+    for t in $(find tests -name 'test_*.py' | sort); do
+        run_one "$t" env BUILD="$BUILD" "$PYTHON" "$t"
+    done
+fi
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
