@@ -17,6 +17,7 @@ void diag_free(struct diag *d)
     memset(d, 0, sizeof *d);
 }
 
+GEN_PRINTF(5, 0)
 static void add(struct diag *d, const char *kind, const char *file, struct gen_mark at,
                 const char *fmt, va_list ap)
 {
@@ -47,6 +48,12 @@ void diag_error(struct diag *d, const char *file, struct gen_mark at, const char
     va_start(ap, fmt);
     add(d, "error", file, at, fmt, ap);
     va_end(ap);
+    d->errors++;
+}
+
+void diag_verror(struct diag *d, const char *file, struct gen_mark at, const char *fmt, va_list ap)
+{
+    add(d, "error", file, at, fmt, ap);
     d->errors++;
 }
 

@@ -2,6 +2,7 @@
 #ifndef GEN_DIAG_H
 #define GEN_DIAG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -29,6 +30,9 @@ void diag_free(struct diag *d);
 /* "file:line:column: error: message" */
 void diag_error(struct diag *d, const char *file, struct gen_mark at, const char *fmt, ...)
     GEN_PRINTF(4, 5);
+/* The same with a va_list, for stages that wrap diag_error. */
+void diag_verror(struct diag *d, const char *file, struct gen_mark at, const char *fmt, va_list ap)
+    GEN_PRINTF(4, 0);
 void diag_warning(struct diag *d, const char *file, struct gen_mark at, const char *fmt, ...)
     GEN_PRINTF(4, 5);
 

@@ -1,0 +1,483 @@
+/* Document tree -> model. Two passes: create every shape (so references can point
+ * anywhere), then fill and check each one. Every problem is reported with its position and
+ * the walk goes on, so one run lists them all. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "acg_arena.h"
+#include "model.h"
+
+struct ctx {
+    struct model *m;
+    struct diag *d;
+    struct acg_arena *a;
+};
+
+static const struct {
+    const char *name;
+    enum shape_type type;
+} type_names[] = {
+    { "structure", SHAPE_STRUCTURE }, { "list", SHAPE_LIST },       { "map", SHAPE_MAP },
+    { "string", SHAPE_STRING },       { "boolean", SHAPE_BOOLEAN }, { "integer", SHAPE_INTEGER },
+    { "long", SHAPE_LONG },           { "float", SHAPE_FLOAT },     { "double", SHAPE_DOUBLE },
+    { "timestamp", SHAPE_TIMESTAMP }, { "blob", SHAPE_BLOB },
+};
+
+const char *shape_type_name(enum shape_type t)
+{
+    switch (t) {
+    case SHAPE_UNION: return "union";
+    case SHAPE_DOCUMENT: return "document";
+    default: break;
+    }
+    for (size_t i = 0; i < sizeof type_names / sizeof type_names[0]; i++) {
+        if (type_names[i].type == t)
+            return type_names[i].name;
+    }
+    return "?";
+}
+
+GEN_PRINTF(3, 4)
+static void err(struct ctx *c, const struct doc_node *at, const char *fmt, ...)
+{
+    struct gen_mark mk = at ? at->mark : (struct gen_mark){ 0, 0 };
+    va_list ap;
+    va_start(ap, fmt);
+    diag_verror(c->d, c->m->path, mk, fmt, ap);
+    va_end(ap);
+}
+
+static int by_shape_name(const void *a, const void *b)
+{
+    return strcmp((*(struct shape *const *)a)->name, (*(struct shape *const *)b)->name);
+}
+
+static int by_op_name(const void *a, const void *b)
+{
+    return strcmp(((const struct operation *)a)->name, ((const struct operation *)b)->name);
+}
+
+struct shape *model_find_shape(const struct model *m, const char *name)
+{
+    size_t lo = 0, hi = m->shape_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(name, m->shapes[mid]->name);
+        if (c == 0)
+            return m->shapes[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+const struct operation *model_find_operation(const struct model *m, const char *name)
+{
+    for (size_t i = 0; i < m->operation_count; i++) {
+        if (strcmp(m->operations[i].name, name) == 0)
+            return &m->operations[i];
+    }
+    return NULL;
+}
+
+/* A shape reference: {shape: Name}. */
+static struct shape *resolve_ref(struct ctx *c, const struct doc_node *ref, const char *where)
+{
+    if (ref == NULL || ref->kind != DOC_MAP) {
+        err(c, ref, "%s: expected a mapping with a \"shape\" key", where);
+        return NULL;
+    }
+    const struct doc_node *name = doc_get(ref, "shape");
+    if (!doc_is_scalar(name)) {
+        err(c, ref, "%s: missing \"shape\"", where);
+        return NULL;
+    }
+    struct shape *s = model_find_shape(c->m, name->text);
+    if (s == NULL)
+        err(c, name, "%s: target \"%s\" is not defined", where, name->text);
+    return s;
+}
+
+static bool parse_bound(struct ctx *c, const struct doc_node *n, const char *shape, const char *key,
+                        struct bound *out)
+{
+    if (n == NULL)
+        return true;
+    char *end = NULL;
+    if (!doc_is_scalar(n) || n->quoted || n->text_len == 0) {
+        err(c, n, "shapes.%s.%s: expected a number", shape, key);
+        return false;
+    }
+    errno = 0;
+    double d = strtod(n->text, &end);
+    if (*end != '\0' || errno == ERANGE || !isfinite(d)) {
+        err(c, n, "shapes.%s.%s: \"%s\" is not a number", shape, key, n->text);
+        return false;
+    }
+    out->set = true;
+    out->d = d;
+    errno = 0;
+    long long i = strtoll(n->text, &end, 10);
+    if (*end == '\0' && errno == 0)
+        out->i = (int64_t)i;
+    else
+        out->i = d >= 9.2e18 ? INT64_MAX : d <= -9.2e18 ? INT64_MIN : (int64_t)d;
+    return true;
+}
+
+static const char *scalar_or_null(const struct doc_node *n)
+{
+    return doc_is_scalar(n) ? n->text : NULL;
+}
+
+static void fill_members(struct ctx *c, struct shape *s, const struct doc_node *def)
+{
+    const struct doc_node *members = doc_get(def, "members");
+    if (members == NULL || members->kind != DOC_MAP) {
+        err(c, members ? members : def, "shapes.%s: a structure needs a \"members\" mapping", s->name);
+        return;
+    }
+    s->member_count = members->count;
+    s->members = acg_arena_calloc(c->a, members->count, sizeof *s->members);
+    if (s->members == NULL)
+        return;
+    for (size_t i = 0; i < members->count; i++) {
+        struct member *mb = &s->members[i];
+        const struct doc_node *mdef = members->pairs[i].value;
+        char where[512];
+        mb->name = members->pairs[i].key->text;
+        mb->mark = members->pairs[i].key->mark;
+        snprintf(where, sizeof where, "shapes.%s.members.%s", s->name, mb->name);
+        mb->target = resolve_ref(c, mdef, where);
+        mb->doc = doc_get_str(mdef, "documentation");
+        mb->idempotency_token = doc_is_true(doc_get(mdef, "idempotencyToken"));
+        mb->host_label = doc_is_true(doc_get(mdef, "hostLabel"));
+        mb->deprecated = doc_is_true(doc_get(mdef, "deprecated"));
+        mb->context_param = doc_get_str(doc_get(mdef, "contextParam"), "name");
+    }
+    const struct doc_node *req = doc_get(def, "required");
+    if (req == NULL)
+        return;
+    if (req->kind != DOC_SEQ) {
+        err(c, req, "shapes.%s.required: expected a list of member names", s->name);
+        return;
+    }
+    for (size_t i = 0; i < req->count; i++) {
+        const struct doc_node *r = req->items[i];
+        bool found = false;
+        for (size_t j = 0; doc_is_scalar(r) && j < s->member_count; j++) {
+            if (strcmp(s->members[j].name, r->text) == 0) {
+                s->members[j].required = true;
+                found = true;
+            }
+        }
+        if (!found)
+            err(c, r, "shapes.%s.required: \"%s\" is not a member", s->name,
+                doc_is_scalar(r) ? r->text : "?");
+    }
+}
+
+static struct member *single_ref(struct ctx *c, struct shape *s, const struct doc_node *def,
+                                 const char *key)
+{
+    char where[512];
+    const struct doc_node *ref = doc_get(def, key);
+    snprintf(where, sizeof where, "shapes.%s.%s", s->name, key);
+    if (ref == NULL) {
+        err(c, def, "shapes.%s: a %s needs \"%s\"", s->name, shape_type_name(s->type), key);
+        return NULL;
+    }
+    struct member *mb = acg_arena_calloc(c->a, 1, sizeof *mb);
+    if (mb == NULL)
+        return NULL;
+    mb->name = key;
+    mb->mark = ref->mark;
+    mb->target = resolve_ref(c, ref, where);
+    mb->doc = doc_get_str(ref, "documentation");
+    return mb;
+}
+
+static void fill_shape(struct ctx *c, struct shape *s, const struct doc_node *def)
+{
+    s->doc = doc_get_str(def, "documentation");
+    s->sensitive = doc_is_true(doc_get(def, "sensitive"));
+    s->deprecated = doc_is_true(doc_get(def, "deprecated"));
+    s->exception = doc_is_true(doc_get(def, "exception"));
+    s->event_stream = doc_is_true(doc_get(def, "eventstream"));
+    s->error_code = doc_get_str(doc_get(def, "error"), "code");
+    const struct doc_node *retry = doc_get(def, "retryable");
+    if (retry != NULL) {
+        s->retryable = true;
+        s->throttling = doc_is_true(doc_get(retry, "throttling"));
+    }
+    s->pattern = scalar_or_null(doc_get(def, "pattern"));
+    s->timestamp_format = scalar_or_null(doc_get(def, "timestampFormat"));
+    if (s->timestamp_format != NULL && strcmp(s->timestamp_format, "iso8601") != 0 &&
+        strcmp(s->timestamp_format, "unixTimestamp") != 0 && strcmp(s->timestamp_format, "rfc822") != 0)
+        err(c, doc_get(def, "timestampFormat"), "shapes.%s.timestampFormat: unknown format \"%s\"",
+            s->name, s->timestamp_format);
+    parse_bound(c, doc_get(def, "min"), s->name, "min", &s->min);
+    parse_bound(c, doc_get(def, "max"), s->name, "max", &s->max);
+    if (s->min.set && s->max.set && s->min.d > s->max.d)
+        err(c, doc_get(def, "min"), "shapes.%s: min is greater than max", s->name);
+    const struct doc_node *en = doc_get(def, "enum");
+    if (en != NULL) {
+        if (en->kind != DOC_SEQ) {
+            err(c, en, "shapes.%s.enum: expected a list of strings", s->name);
+        } else {
+            s->enum_values = acg_arena_calloc(c->a, en->count, sizeof *s->enum_values);
+            for (size_t i = 0; s->enum_values && i < en->count; i++) {
+                if (!doc_is_scalar(en->items[i]))
+                    err(c, en->items[i], "shapes.%s.enum: expected a string", s->name);
+                else
+                    s->enum_values[s->enum_count++] = en->items[i]->text;
+            }
+        }
+    }
+    switch (s->type) {
+    case SHAPE_STRUCTURE:
+    case SHAPE_UNION:
+        fill_members(c, s, def);
+        break;
+    case SHAPE_LIST:
+        s->item = single_ref(c, s, def, "member");
+        break;
+    case SHAPE_MAP:
+        s->key = single_ref(c, s, def, "key");
+        s->value = single_ref(c, s, def, "value");
+        if (s->key && s->key->target && s->key->target->type != SHAPE_STRING)
+            err(c, doc_get(def, "key"), "shapes.%s.key: map keys must be strings, not %s", s->name,
+                shape_type_name(s->key->target->type));
+        break;
+    default:
+        break;
+    }
+}
+
+static void load_metadata(struct ctx *c, const struct doc_node *root)
+{
+    struct model *m = c->m;
+    const struct doc_node *md = doc_get(root, "metadata");
+    if (md == NULL || md->kind != DOC_MAP) {
+        err(c, root, "the model has no \"metadata\" mapping");
+        return;
+    }
+    m->api_version = doc_get_str(md, "apiVersion");
+    m->endpoint_prefix = doc_get_str(md, "endpointPrefix");
+    m->json_version = doc_get_str(md, "jsonVersion");
+    m->protocol = doc_get_str(md, "protocol");
+    m->service_full_name = doc_get_str(md, "serviceFullName");
+    m->service_id = doc_get_str(md, "serviceId");
+    m->signing_name = doc_get_str(md, "signingName");
+    m->target_prefix = doc_get_str(md, "targetPrefix");
+    m->uid = doc_get_str(md, "uid");
+    m->doc = doc_get_str(root, "documentation");
+    /* Newer models list protocols in order of preference; take json when it is offered. */
+    const struct doc_node *protos = doc_get(md, "protocols");
+    if (protos != NULL && protos->kind == DOC_SEQ) {
+        for (size_t i = 0; i < protos->count; i++) {
+            if (doc_is_scalar(protos->items[i]) && strcmp(protos->items[i]->text, "json") == 0)
+                m->protocol = "json";
+        }
+    }
+    if (m->protocol == NULL || strcmp(m->protocol, "json") != 0)
+        err(c, md, "metadata.protocol: \"%s\" is not supported; this generator handles the json "
+            "protocol (awsJson 1.0 and 1.1)", m->protocol ? m->protocol : "(missing)");
+    if (m->json_version == NULL)
+        m->json_version = "1.0";
+    else if (strcmp(m->json_version, "1.0") != 0 && strcmp(m->json_version, "1.1") != 0)
+        err(c, doc_get(md, "jsonVersion"), "metadata.jsonVersion: unknown version \"%s\"",
+            m->json_version);
+    if (m->signing_name == NULL)
+        m->signing_name = m->endpoint_prefix;
+    const char *required[][2] = { { "apiVersion", m->api_version },
+                                  { "endpointPrefix", m->endpoint_prefix },
+                                  { "serviceId", m->service_id },
+                                  { "targetPrefix", m->target_prefix } };
+    for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
+        if (required[i][1] == NULL)
+            err(c, md, "metadata.%s is missing", required[i][0]);
+    }
+}
+
+static void load_context(struct ctx *c, const struct doc_node *n, bool paths,
+                         struct context_value **out, size_t *count)
+{
+    if (n == NULL || n->kind != DOC_MAP)
+        return;
+    *out = acg_arena_calloc(c->a, n->count, sizeof **out);
+    if (*out == NULL)
+        return;
+    for (size_t i = 0; i < n->count; i++) {
+        struct context_value *v = &(*out)[(*count)++];
+        const struct doc_node *val = doc_get(n->pairs[i].value, paths ? "path" : "value");
+        v->name = n->pairs[i].key->text;
+        if (!doc_is_scalar(val)) {
+            err(c, n->pairs[i].value, "context parameter %s: expected a scalar %s", v->name,
+                paths ? "path" : "value");
+            continue;
+        }
+        v->is_bool = !paths && !val->quoted &&
+                     (strcmp(val->text, "true") == 0 || strcmp(val->text, "false") == 0);
+        v->boolean = v->is_bool && val->text[0] == 't';
+        v->str = val->text;
+    }
+}
+
+static void load_operation(struct ctx *c, struct operation *op, const char *name,
+                           const struct doc_node *def)
+{
+    char where[512];
+    op->name = name;
+    op->mark = def->mark;
+    op->doc = doc_get_str(def, "documentation");
+    op->deprecated = doc_is_true(doc_get(def, "deprecated"));
+    snprintf(where, sizeof where, "operations.%s.input", name);
+    if (doc_get(def, "input"))
+        op->input = resolve_ref(c, doc_get(def, "input"), where);
+    snprintf(where, sizeof where, "operations.%s.output", name);
+    if (doc_get(def, "output"))
+        op->output = resolve_ref(c, doc_get(def, "output"), where);
+    const struct doc_node *errs = doc_get(def, "errors");
+    if (errs != NULL && errs->kind == DOC_SEQ) {
+        op->errors = acg_arena_calloc(c->a, errs->count, sizeof *op->errors);
+        for (size_t i = 0; op->errors && i < errs->count; i++) {
+            snprintf(where, sizeof where, "operations.%s.errors[%zu]", name, i);
+            struct shape *e = resolve_ref(c, errs->items[i], where);
+            if (e != NULL)
+                op->errors[op->error_count++] = e;
+        }
+    }
+    op->host_prefix = doc_get_str(doc_get(def, "endpoint"), "hostPrefix");
+    const struct doc_node *enc = doc_get(doc_get(def, "requestcompression"), "encodings");
+    for (size_t i = 0; enc && enc->kind == DOC_SEQ && i < enc->count; i++) {
+        if (doc_is_scalar(enc->items[i]) && strcmp(enc->items[i]->text, "gzip") == 0)
+            op->request_compression = true;
+    }
+    load_context(c, doc_get(def, "staticContextParams"), false, &op->static_context,
+                 &op->static_context_count);
+    load_context(c, doc_get(def, "operationContextParams"), true, &op->path_context,
+                 &op->path_context_count);
+}
+
+/* A structure holding an eventstream member makes its operation an event-stream one. */
+static bool has_event_stream(const struct shape *s)
+{
+    for (size_t i = 0; s && i < s->member_count; i++) {
+        if (s->members[i].target && s->members[i].target->event_stream)
+            return true;
+    }
+    return false;
+}
+
+int model_from_doc(struct doc *doc, struct model *m, struct diag *d)
+{
+    int errors_before = d->errors;
+    memset(m, 0, sizeof *m);
+    m->doc_tree = *doc;
+    memset(doc, 0, sizeof *doc);
+    m->path = m->doc_tree.path;
+    memcpy(m->sha256, m->doc_tree.sha256, sizeof m->sha256);
+    m->pool = acg_arena_new();
+    if (m->pool == NULL)
+        return -1;
+    struct ctx c = { m, d, m->pool };
+    const struct doc_node *root = m->doc_tree.root;
+    if (root == NULL || root->kind != DOC_MAP) {
+        diag_error(d, m->path, root ? root->mark : (struct gen_mark){ 0, 0 },
+                   "a model must be a mapping with metadata, operations and shapes");
+        return -1;
+    }
+    load_metadata(&c, root);
+
+    const struct doc_node *shapes = doc_get(root, "shapes");
+    if (shapes == NULL || shapes->kind != DOC_MAP) {
+        err(&c, root, "the model has no \"shapes\" mapping");
+        return -1;
+    }
+    m->shapes = acg_arena_calloc(c.a, shapes->count, sizeof *m->shapes);
+    if (m->shapes == NULL)
+        return -1;
+    for (size_t i = 0; i < shapes->count; i++) {
+        const struct doc_node *def = shapes->pairs[i].value;
+        const char *name = shapes->pairs[i].key->text;
+        const struct doc_node *type = doc_get(def, "type");
+        struct shape *s = acg_arena_calloc(c.a, 1, sizeof *s);
+        if (s == NULL)
+            return -1;
+        s->name = name;
+        s->mark = shapes->pairs[i].key->mark;
+        if (!doc_is_scalar(type)) {
+            err(&c, def, "shapes.%s: missing \"type\"", name);
+            continue;
+        }
+        bool known = false;
+        for (size_t t = 0; t < sizeof type_names / sizeof type_names[0]; t++) {
+            if (strcmp(type->text, type_names[t].name) == 0) {
+                s->type = type_names[t].type;
+                known = true;
+            }
+        }
+        if (!known) {
+            err(&c, type, "shapes.%s.type: unknown type \"%s\"", name, type->text);
+            continue;
+        }
+        if (s->type == SHAPE_STRUCTURE && doc_is_true(doc_get(def, "union")))
+            s->type = SHAPE_UNION;
+        if (s->type == SHAPE_STRUCTURE && doc_is_true(doc_get(def, "document")))
+            s->type = SHAPE_DOCUMENT;
+        m->shapes[m->shape_count++] = s;
+    }
+    qsort(m->shapes, m->shape_count, sizeof *m->shapes, by_shape_name);
+    for (size_t i = 0; i < shapes->count; i++) {
+        struct shape *s = model_find_shape(m, shapes->pairs[i].key->text);
+        if (s != NULL)
+            fill_shape(&c, s, shapes->pairs[i].value);
+    }
+
+    const struct doc_node *ops = doc_get(root, "operations");
+    if (ops == NULL || ops->kind != DOC_MAP) {
+        err(&c, root, "the model has no \"operations\" mapping");
+        return -1;
+    }
+    m->operations = acg_arena_calloc(c.a, ops->count ? ops->count : 1, sizeof *m->operations);
+    if (m->operations == NULL)
+        return -1;
+    for (size_t i = 0; i < ops->count; i++) {
+        if (ops->pairs[i].value->kind != DOC_MAP) {
+            err(&c, ops->pairs[i].value, "operations.%s: expected a mapping", ops->pairs[i].key->text);
+            continue;
+        }
+        struct operation *op = &m->operations[m->operation_count++];
+        load_operation(&c, op, ops->pairs[i].key->text, ops->pairs[i].value);
+        op->event_stream = has_event_stream(op->input) || has_event_stream(op->output);
+    }
+    qsort(m->operations, m->operation_count, sizeof *m->operations, by_op_name);
+    return d->errors > errors_before ? -1 : 0;
+}
+
+int model_load(const char *path, struct model *m, struct diag *d)
+{
+    struct doc doc;
+    if (doc_load(path, &doc, d) != 0) {
+        memset(m, 0, sizeof *m);
+        m->doc_tree = doc;
+        return -1;
+    }
+    return model_from_doc(&doc, m, d);
+}
+
+void model_free(struct model *m)
+{
+    if (m == NULL)
+        return;
+    acg_arena_destroy(m->pool);
+    doc_free(&m->doc_tree);
+    memset(m, 0, sizeof *m);
+}
