@@ -4,6 +4,7 @@
  *   3. ([a-z0-9])([A-Z]) -> \1 sep \2, the same way;
  *   4. lower-case everything. */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "acg_buf.h"
