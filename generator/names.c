@@ -146,7 +146,7 @@ char *names_c_ident(struct acg_arena *a, const char *name)
     if (n == 0 || isdigit((unsigned char)snake[0]) || snake[0] == '_')
         o += (size_t)snprintf(buf, sizeof buf, "m_");
     for (size_t i = 0; i < n; i++) {
-        char c = snake[i];
+        char c = (char)tolower((unsigned char)snake[i]);
         bool ok = low(c) || (c >= '0' && c <= '9') || c == '_';
         /* collapse runs of '_' so no "__" ever appears (reserved in C++) */
         char w = ok ? c : '_';

@@ -12,6 +12,7 @@
 #include "acg_error.h"
 #include "acg_json.h"
 #include "acg_log.h"
+#include "acg_operation.h"
 #include "acg_validate.h"
 
 #endif
