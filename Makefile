@@ -41,7 +41,7 @@ TEST_SUPPORT_OBJ   := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
 TEST_BINS := $(TEST_RUNTIME_SRC:%.c=$(BUILD)/%) $(TEST_GENERATOR_SRC:%.c=$(BUILD)/%) \
              $(TEST_GENERATED_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps regen check-generated test test-scale demo cli bench fuzz asan valgrind clean lint
+.PHONY: all deps regen golden check-generated test test-scale demo cli bench fuzz asan valgrind clean lint
 
 all: deps $(GEN) $(BUILD)/bin/sigv4 $(CLI_BIN)
 
@@ -83,6 +83,11 @@ $(BUILD)/tests/%.o: ALL_CFLAGS += -Itests -Igenerated/$(SERVICE) -Igenerator
 
 regen: $(GEN)
 	$(GEN) --model $(MODEL) --out $(GENERATED)
+
+# Refreshes the generator's golden files from the tiny all-shapes model.
+golden: $(GEN)
+	rm -rf tests/fixtures/golden/tiny
+	$(GEN) --model tests/fixtures/models/tiny/service-2.yaml --out tests/fixtures/golden/tiny
 
 check-generated: $(GEN)
 	$(GEN) --model $(MODEL) --out $(GENERATED) --check

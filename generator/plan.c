@@ -538,9 +538,9 @@ static const char *member_doc(struct planner *p, const struct member *mb)
     const struct shape *t = mb->target;
     const char *extra = "";
     if (t->type == SHAPE_TIMESTAMP)
-        extra = " (Milliseconds since 1970-01-01T00:00:00Z.)";
+        extra = " Milliseconds since 1970-01-01T00:00:00Z.";
     else if (t->type == SHAPE_DOCUMENT)
-        extra = " (A JSON value, as text.)";
+        extra = " A JSON value, as text.";
     if (mb->required)
         extra = fmt(p, "%s Required.", extra);
     if (t->sensitive)
