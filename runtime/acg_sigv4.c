@@ -199,7 +199,8 @@ int acg_sigv4_parse_time(const char *amz_date, int64_t *now_ms)
     if (day < 1 || day > next - first)
         return ACG_ERR_INVALID_ARG;
 
-    int64_t secs = (first + day - 1) * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second;
+    int64_t secs = (first + day - 1) * SECONDS_PER_DAY + (int64_t)hour * 3600 +
+                   (int64_t)minute * 60 + second;
     *now_ms = secs * MS_PER_SECOND;
     return ACG_OK;
 }
@@ -254,7 +255,7 @@ static int get_signing_key(const struct acg_sigv4_params *p, size_t secret_len, 
                            struct acg_sigv4_cache *cache, unsigned char key[ACG_SHA256_LEN])
 {
     const char *secret = p->creds->secret_access_key;
-    char scope[sizeof cache->scope];
+    char scope[ACG_SIGV4_SCOPE_MAX];
     bool cacheable = false;
 
     if (cache != NULL) {

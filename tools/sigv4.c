@@ -20,7 +20,7 @@
 #include "acg_sigv4.h"
 
 #define EXIT_BAD_INPUT 2
-#define MAX_REQUEST_BYTES (64u * 1024u * 1024u)
+#define MAX_REQUEST_BYTES ((size_t)64 * 1024 * 1024)
 
 struct options {
     const char *access_key;
@@ -147,7 +147,7 @@ static int read_all(FILE *in, struct acg_buf *b)
     while ((n = fread(chunk, 1, sizeof chunk, in)) > 0) {
         int rc = acg_buf_append(b, chunk, n);
         if (rc != ACG_OK) {
-            fprintf(stderr, "sigv4: cannot read the request: %s (limit %u bytes)\n",
+            fprintf(stderr, "sigv4: cannot read the request: %s (limit %zu bytes)\n",
                     acg_status_name((enum acg_status)rc), MAX_REQUEST_BYTES);
             return rc == ACG_ERR_TOO_LARGE ? EXIT_BAD_INPUT : EXIT_FAILURE;
         }

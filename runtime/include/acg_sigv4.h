@@ -86,8 +86,10 @@ struct acg_sigv4_request {
 /* Zero-initialise (`struct acg_sigv4_cache c = {0};`) before first use. scope never holds
  * the secret itself, only its SHA-256; key is the derived key, a secret for one day, so
  * release the cache with acg_sigv4_cache_clear(). */
+#define ACG_SIGV4_SCOPE_MAX 256
+
 struct acg_sigv4_cache {
-    char scope[256];              /* secret digest + date/region/service the key is for */
+    char scope[ACG_SIGV4_SCOPE_MAX]; /* secret digest + date/region/service the key is for */
     unsigned char key[32];
     bool valid;
 };
