@@ -218,8 +218,9 @@ void acg_sha256_hex(const void *data, size_t len, char out[65])
     acg_hex_lower(digest, sizeof digest, out);
 }
 
-/* kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request").
- * Every intermediate key is as good as the secret for that day, so all are zeroed. */
+/* kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"),
+ * date being the first 8 characters (YYYYMMDD) of the given string. Every intermediate key
+ * is as good as the secret for that day, so all are zeroed. */
 static int derive_signing_key(const char *secret, size_t secret_len, const char *date,
                               const char *region, const char *service,
                               unsigned char key[ACG_SHA256_LEN])
@@ -840,4 +841,20 @@ done:
         clear_result(out);
     return acg_error_set(err, rc, "could not compute the SigV4 signature: %s",
                          acg_status_name((enum acg_status)rc));
+}
+
+/* Header values are folded onto one line and the path and query are percent-encoded, so
+ * "\nx-amz-security-token:" can only be the start of that header's own line. */
+int acg_sigv4_canonical_request_for_log(const struct acg_sigv4_result *r, struct acg_buf *out)
+{
+    static const char marker[] = "\nx-amz-security-token:";
+    const char *text = r->canonical_request.data != NULL ? r->canonical_request.data : "";
+    const char *hit = strstr(text, marker);
+
+    if (hit == NULL)
+        return acg_buf_append_str(out, text);
+    const char *value = hit + sizeof marker - 1;
+    ACG_TRY(acg_buf_append(out, text, (size_t)(value - text)));
+    ACG_TRY(acg_buf_append_str(out, "<redacted>"));
+    return acg_buf_append_str(out, value + strcspn(value, "\n"));
 }

@@ -118,6 +118,12 @@ ACG_NODISCARD int acg_sigv4_sign(const struct acg_sigv4_params *p, const struct 
                                  struct acg_sigv4_cache *cache, struct acg_sigv4_result *out,
                                  struct acg_error *err);
 
+/* Copies r's canonical request into out (appending) with the value of a signed
+ * x-amz-security-token header replaced by "<redacted>": the form for --debug logs, which
+ * must never show the session token. The signature is not in the canonical request. */
+ACG_NODISCARD int acg_sigv4_canonical_request_for_log(const struct acg_sigv4_result *r,
+                                                      struct acg_buf *out);
+
 /* The derived key HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service),
  * "aws4_request") for p's credentials, day (from now_ms), region and service. The caller
  * zeroes key when done (acg_secure_zero in acg_crypto.h). */

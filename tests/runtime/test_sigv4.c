@@ -450,8 +450,19 @@ static int test_session_token_signed_or_omitted(void)
                   "Signature=85d96828115b5dc0cfc3bd16ad9e210dd772bbebba041836c64533a82be05ead")
           != NULL);
 
+    struct acg_buf log;
+    acg_buf_init(&log, 0);
+    CHECK(acg_sigv4_canonical_request_for_log(&res, &log) == ACG_OK);
+    CHECK(strstr(log.data, STS_TOKEN) == NULL);
+    CHECK(strstr(log.data, "\nx-amz-security-token:<redacted>\n\nhost;") != NULL);
+    CHECK(log.len == res.canonical_request.len - strlen(STS_TOKEN) + strlen("<redacted>"));
+    acg_buf_free(&log);
+
     p.sign_session_token = false;
     CHECK(acg_sigv4_sign(&p, &r, NULL, &res, NULL) == ACG_OK);   /* reuses res */
+    CHECK(acg_sigv4_canonical_request_for_log(&res, &log) == ACG_OK);
+    CHECK_STR(log.data, res.canonical_request.data);
+    acg_buf_free(&log);
     CHECK(strstr(res.canonical_request.data, "x-amz-security-token") == NULL);
     CHECK(strstr(res.authorization.data, "SignedHeaders=host;x-amz-date, "
                   "Signature=5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b")
