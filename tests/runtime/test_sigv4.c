@@ -3,8 +3,9 @@
  * signing-key cache, session tokens, empty values and payloads, path and query rules,
  * argument checks, and the raw request parser.
  *
- * The suite is read from $SIGV4_SUITE, else ../shared/testdata/sigv4 relative to the
- * repository root (where `make test` runs), which is where CI puts it beside the clone. */
+ * The suite is read from $SIGV4_SUITE, else from the copy in tests/fixtures/sigv4 (Apache
+ * 2.0, LICENSE and NOTICE beside it), else from ../shared/testdata/sigv4 beside the
+ * repository; paths are relative to the repository root, where `make test` runs. */
 #include <dirent.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,7 +16,7 @@
 #include "acg_sigv4.h"
 #include "harness.h"
 
-#define SUITE_DEFAULT_DIR "../shared/testdata/sigv4"
+static const char *const suite_dirs[] = { "tests/fixtures/sigv4", "../shared/testdata/sigv4" };
 #define SUITE_CASE_COUNT 34
 #define MAX_CASES 128
 
@@ -278,9 +279,14 @@ static void run_suite(void)
     const char *dir = getenv("SIGV4_SUITE");
     size_t n = 0;
 
-    if (dir == NULL || *dir == '\0')
-        dir = SUITE_DEFAULT_DIR;
-    find_cases(dir, cases, &n);
+    if (dir != NULL && *dir != '\0') {
+        find_cases(dir, cases, &n);
+    } else {
+        for (size_t i = 0; i < sizeof suite_dirs / sizeof suite_dirs[0] && n == 0; i++) {
+            dir = suite_dirs[i];
+            find_cases(dir, cases, &n);
+        }
+    }
     qsort(cases, n, sizeof cases[0], compare_cases);
     if (n != SUITE_CASE_COUNT)
         fprintf(stderr, "found %zu cases under %s, expected %d (set SIGV4_SUITE to the "

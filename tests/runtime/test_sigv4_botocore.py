@@ -5,8 +5,9 @@
 3. Differential test: seeded random requests signed by the tool and by botocore's SigV4Auth
    must give the same canonical request, string to sign and Authorization header.
 
-Environment: BUILD (default build), SIGV4_SUITE (default ../shared/testdata/sigv4 beside the
-repository), SIGV4_SEED and SIGV4_CASES to replay or widen the random run.
+Environment: BUILD (default build), SIGV4_SUITE (default the copy in tests/fixtures/sigv4, else
+../shared/testdata/sigv4 beside the repository), SIGV4_SEED and SIGV4_CASES to replay or
+widen the random run.
 """
 import datetime
 import os
@@ -28,7 +29,10 @@ from botocore.credentials import Credentials  # noqa: E402
 
 BUILD = os.environ.get("BUILD", "build")
 TOOL = os.path.join(ROOT, BUILD, "bin", "sigv4")
-SUITE = os.environ.get("SIGV4_SUITE") or os.path.join(ROOT, "..", "shared", "testdata", "sigv4")
+SUITE = os.environ.get("SIGV4_SUITE") or next(
+    (d for d in (os.path.join(ROOT, "tests", "fixtures", "sigv4"),
+                 os.path.join(ROOT, "..", "shared", "testdata", "sigv4")) if os.path.isdir(d)),
+    os.path.join(ROOT, "tests", "fixtures", "sigv4"))
 SEED = int(os.environ.get("SIGV4_SEED", "20150830"))
 CASES = int(os.environ.get("SIGV4_CASES", "300"))
 
