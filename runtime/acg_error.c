@@ -38,6 +38,7 @@ void acg_error_free(struct acg_error *err)
     err->detail_free = NULL;
 }
 
+ACG_PRINTF(4, 0)
 static int set_va(struct acg_error *err, int status, const char *where, const char *fmt, va_list ap)
 {
     if (err == NULL || status == ACG_OK || err->status != ACG_OK)
