@@ -578,17 +578,26 @@ class Faults:
             if name not in known:
                 raise ValueError(f"unknown switch {name!r}; known: {', '.join(sorted(known))}")
         repeat = count("count", switches.get("count", 1), 1)
+        # Check every value before changing anything, so a bad call leaves no trace.
+        updates = []
+        for name, value in switches.items():
+            if name == "status":
+                values = value if isinstance(value, list) else [value]
+                updates.append((name, [count(name, v, 100, 599) for v in values]))
+            elif name == "html_status":
+                updates.append((name, count(name, value, 100, 599)))
+            elif name != "count":
+                updates.append((name, count(name, value)))
         with self.lock:
-            for name, value in switches.items():
+            for name, value in updates:
                 if name == "status":
-                    values = value if isinstance(value, list) else [value]
-                    self.statuses.extend(count("status", v, 100, 599) for v in values)
+                    self.statuses.extend(value)
                 elif name == "html_status":
-                    self.html_status = count(name, value, 100, 599)
+                    self.html_status = value
                 elif name in self.counts:
-                    self.counts[name] += count(name, value)
-                elif name in VALUE_FAULTS:
-                    self.values[name] = [count(name, value), repeat if value else 0]
+                    self.counts[name] += value
+                else:
+                    self.values[name] = [value, repeat if value else 0]
 
     def pending(self):
         with self.lock:
