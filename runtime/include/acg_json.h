@@ -50,6 +50,9 @@ struct acg_json_writer {
     int depth;
     bool need_comma;
     bool after_key;
+    /* Where failures are described (invalid UTF-8, a malformed document); may be NULL.
+     * acg_json_writer_init sets it to NULL; assign it afterwards to get messages. */
+    struct acg_error *err;
 };
 
 void acg_json_writer_init(struct acg_json_writer *w, struct acg_buf *out, enum acg_json_style style);

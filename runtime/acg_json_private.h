@@ -1,0 +1,40 @@
+/* Helpers shared by the runtime's JSON, time, base64 and validation sources. Not installed
+ * and not part of the runtime's public contract: generated code never includes this file. */
+#ifndef ACG_JSON_PRIVATE_H
+#define ACG_JSON_PRIVATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The timestamps the runtime accepts: 0001-01-01T00:00:00.000Z .. 9999-12-31T23:59:59.999Z,
+ * the range of Python's datetime, so botocore and this runtime agree on what is valid. */
+#define ACG_TIME_MIN_MS INT64_C(-62135596800000)
+#define ACG_TIME_MAX_MS INT64_C(253402300799999)
+
+/* Length of the longest valid UTF-8 prefix of s: len when all of s is valid. */
+size_t acg_utf8_valid_prefix(const char *s, size_t len);
+/* Writes cp (a Unicode scalar value) as UTF-8; returns the byte count (1-4). */
+size_t acg_utf8_encode(uint32_t cp, char out[4]);
+
+/* Upper bound of the decoded size of len base64 characters. */
+size_t acg_base64_decoded_max(size_t len);
+/* Decodes strict padded base64 into out (at least acg_base64_decoded_max(len) bytes).
+ * On failure returns ACG_ERR_INVALID_ARG and sets *bad to the offset of the offending
+ * character (len when the input is cut short). */
+int acg_base64_decode_to(const char *s, size_t len, uint8_t *out, size_t *out_len, size_t *bad);
+
+/* Converts epoch seconds to milliseconds the way botocore's parser does (Python's
+ * datetime.fromtimestamp: round half-even to the microsecond, then keep whole ms).
+ * ACG_ERR_INVALID_ARG when not finite or outside years 0001-9999. */
+int acg_time_from_epoch_seconds(double seconds, int64_t *epoch_ms);
+/* "2023-11-14T22:13:20.123000+00:00", or without the fraction when ms is 0 (Python's
+ * datetime.isoformat(), which the AWS CLI prints). */
+void acg_time_format_display(int64_t epoch_ms, char out[40]);
+/* "Tue, 14 Nov 2023 22:13:20 GMT" (seconds precision, as botocore writes RFC 822). */
+void acg_time_format_http_date(int64_t epoch_ms, char out[40]);
+
+/* strtod that reads '.' as the decimal point whatever the process locale is. The text
+ * must be NUL-terminated; *end as for strtod. */
+double acg_strtod_c(const char *s, char **end);
+
+#endif

@@ -1,0 +1,406 @@
+/* Request validation against model constraints.
+ *
+ * Every violation is recorded with its member path, so one call reports them all, the way
+ * the AWS CLI's parameter validation does. Lengths count Unicode code points (what the
+ * services count), after checking the text is valid UTF-8.
+ *
+ * Patterns. AWS models write ECMAScript/Java-flavoured regular expressions that are not
+ * implicitly anchored: the value must contain a match. PCRE2 runs them in UTF mode without
+ * PCRE2_UCP, so \d \w \s \b stay ASCII as in ECMAScript while \p{L} and friends still see
+ * Unicode properties. Before compiling, a few Java spellings PCRE2 does not know are
+ * rewritten (see translate_pattern). Each pattern compiles once per process, under a lock,
+ * on first use; one that PCRE2 cannot compile is recorded as such and not enforced, since
+ * refusing every request over a model quirk would be worse than skipping one check. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "acg_buf.h"
+#include "acg_json.h"
+#include "acg_json_private.h"
+#include "acg_validate.h"
+
+void acg_validator_init(struct acg_validator *v)
+{
+    memset(v, 0, sizeof *v);
+}
+
+/* Appends text to the path, truncating rather than overflowing; leave() restores the mark
+ * whether or not the append fitted. */
+static void path_append(struct acg_validator *v, const char *a, const char *b, const char *c)
+{
+    const char *parts[3] = {a, b, c};
+    for (int i = 0; i < 3; i++) {
+        const char *s = parts[i];
+        if (s == NULL)
+            continue;
+        size_t n = strlen(s);
+        size_t room = sizeof v->path - 1 - v->path_len;
+        if (n > room)
+            n = room;
+        memcpy(v->path + v->path_len, s, n);
+        v->path_len += n;
+    }
+    v->path[v->path_len] = '\0';
+}
+
+size_t acg_validate_enter(struct acg_validator *v, const char *name)
+{
+    size_t mark = v->path_len;
+    path_append(v, v->path_len > 0 ? "." : NULL, name, NULL);
+    return mark;
+}
+
+size_t acg_validate_enter_index(struct acg_validator *v, size_t index)
+{
+    size_t mark = v->path_len;
+    char buf[32];
+    snprintf(buf, sizeof buf, "[%zu]", index);
+    path_append(v, buf, NULL, NULL);
+    return mark;
+}
+
+size_t acg_validate_enter_key(struct acg_validator *v, const char *key)
+{
+    size_t mark = v->path_len;
+    path_append(v, "[", key, "]");
+    return mark;
+}
+
+void acg_validate_leave(struct acg_validator *v, size_t mark)
+{
+    if (mark <= v->path_len) {
+        v->path_len = mark;
+        v->path[mark] = '\0';
+    }
+}
+
+static void vfail(struct acg_validator *v, const char *member, const char *fmt, va_list ap)
+    ACG_PRINTF(3, 0);
+
+static void vfail(struct acg_validator *v, const char *member, const char *fmt, va_list ap)
+{
+    if (v->count >= ACG_VALIDATION_MAX) {
+        v->dropped++;
+        return;
+    }
+    struct acg_violation *item = &v->items[v->count++];
+    bool has_member = member != NULL && member[0] != '\0';
+    size_t n = v->path_len < sizeof item->path - 1 ? v->path_len : sizeof item->path - 1;
+    memcpy(item->path, v->path, n);
+    if (has_member) {
+        if (n > 0 && n < sizeof item->path - 1)
+            item->path[n++] = '.';
+        size_t m = strlen(member);
+        if (m > sizeof item->path - 1 - n)
+            m = sizeof item->path - 1 - n;
+        memcpy(item->path + n, member, m);
+        n += m;
+    }
+    item->path[n] = '\0';
+    vsnprintf(item->message, sizeof item->message, fmt, ap);
+}
+
+void acg_validate_fail(struct acg_validator *v, const char *member, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(v, member, fmt, ap);
+    va_end(ap);
+}
+
+void acg_validate_required(struct acg_validator *v, const char *member, bool present)
+{
+    if (!present)
+        acg_validate_fail(v, member, "is required");
+}
+
+static void check_length(struct acg_validator *v, const char *member, size_t len, long min,
+                         long max)
+{
+    if (min >= 0 && len < (size_t)min)
+        acg_validate_fail(v, member, "length %zu is less than the minimum %ld", len, min);
+    else if (max >= 0 && len > (size_t)max)
+        acg_validate_fail(v, member, "length %zu is more than the maximum %ld", len, max);
+}
+
+/* ---- patterns ---- */
+
+static pthread_mutex_t pattern_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static long u_escape(const char *s)
+{
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+        int h = hexval(s[i]);
+        if (h < 0)
+            return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+/* Java's POSIX-style property names, ASCII-only in Java as [:name:] is in PCRE2 without
+ * UCP. */
+static const struct {
+    const char *java;
+    const char *posix;
+} posix_names[] = {
+    {"Alnum", "alnum"}, {"Alpha", "alpha"}, {"Blank", "blank"}, {"Cntrl", "cntrl"},
+    {"Digit", "digit"}, {"Graph", "graph"}, {"Lower", "lower"}, {"Print", "print"},
+    {"Punct", "punct"}, {"Space", "space"}, {"Upper", "upper"}, {"XDigit", "xdigit"},
+};
+
+/* Rewrites the spellings PCRE2 reads differently from the Java/ECMAScript engines AWS
+ * models are written for:
+ *   \uHHHH         -> \x{HHHH}; a UTF-16 surrogate pair becomes the one code point it
+ *                     encodes (models write [\uD800\uDC00-\uDBFF\uDFFF] for U+10000 to
+ *                     U+10FFFF). A lone surrogate can never occur in valid UTF-8 text; it
+ *                     becomes U+FFFD so the class stays well-formed.
+ *   \p{ASCII}      -> \x00-\x7F, \p{Alpha} etc. -> [:alpha:] (inside or outside a class).
+ * Everything else is copied. Returns ACG_OK or NOMEM. */
+static int translate_pattern(const char *src, struct acg_buf *out)
+{
+    bool in_class = false;
+    size_t i = 0, n = strlen(src);
+    while (i < n) {
+        char c = src[i];
+        if (c == '\\' && i + 1 < n) {
+            char e = src[i + 1];
+            if (e == 'u' && i + 6 <= n && u_escape(src + i + 2) >= 0) {
+                long cp = u_escape(src + i + 2);
+                size_t used = 6;
+                if (cp >= 0xD800 && cp <= 0xDBFF && i + 12 <= n && src[i + 6] == '\\' &&
+                    src[i + 7] == 'u') {
+                    long lo = u_escape(src + i + 8);
+                    if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                        used = 12;
+                    }
+                }
+                if (cp >= 0xD800 && cp <= 0xDFFF)
+                    cp = 0xFFFD;
+                ACG_TRY(acg_buf_printf(out, "\\x{%lX}", (unsigned long)cp));
+                i += used;
+                continue;
+            }
+            if ((e == 'p' || e == 'P') && i + 2 < n && src[i + 2] == '{') {
+                const char *close = strchr(src + i + 3, '}');
+                if (close != NULL) {
+                    size_t len = (size_t)(close - (src + i + 3));
+                    const char *name = src + i + 3;
+                    bool neg = e == 'P';
+                    if (len == 5 && memcmp(name, "ASCII", 5) == 0) {
+                        const char *set = neg ? (in_class ? "\\x{80}-\\x{10FFFF}" : "[^\\x00-\\x7F]")
+                                              : (in_class ? "\\x00-\\x7F" : "[\\x00-\\x7F]");
+                        ACG_TRY(acg_buf_append_str(out, set));
+                        i += 4 + len;
+                        continue;
+                    }
+                    bool done = false;
+                    for (size_t k = 0; k < sizeof posix_names / sizeof posix_names[0]; k++) {
+                        if (strlen(posix_names[k].java) == len &&
+                            memcmp(name, posix_names[k].java, len) == 0) {
+                            ACG_TRY(acg_buf_printf(out, "%s[:%s%s:]%s", in_class ? "" : "[",
+                                                   neg ? "^" : "", posix_names[k].posix,
+                                                   in_class ? "" : "]"));
+                            i += 4 + len;
+                            done = true;
+                            break;
+                        }
+                    }
+                    if (done)
+                        continue;
+                }
+            }
+            ACG_TRY(acg_buf_append(out, src + i, 2));
+            i += 2;
+            continue;
+        }
+        if (c == '[' && !in_class) {
+            in_class = true;
+            ACG_TRY(acg_buf_append_char(out, c));
+            i++;
+            /* A ']' right after '[' or '[^' is a literal in PCRE2 (and Java). */
+            if (i < n && src[i] == '^') {
+                ACG_TRY(acg_buf_append_char(out, '^'));
+                i++;
+            }
+            if (i < n && src[i] == ']') {
+                ACG_TRY(acg_buf_append_str(out, "\\]"));
+                i++;
+            }
+            continue;
+        }
+        if (c == ']' && in_class)
+            in_class = false;
+        ACG_TRY(acg_buf_append_char(out, c));
+        i++;
+    }
+    if (out->data == NULL)
+        ACG_TRY(acg_buf_append(out, "", 0));
+    return ACG_OK;
+}
+
+/* Compiles the pattern once; returns the code or NULL when it is not enforced. The
+ * acquire/release pair makes the unlocked fast path safe: a thread that sees state 1 also
+ * sees the compiled pointer. */
+static pcre2_code *pattern_code(struct acg_pattern *p)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    int state = __atomic_load_n(&p->state, __ATOMIC_ACQUIRE);
+    if (state == 1)
+        return p->compiled;
+    if (state == -1)
+        return NULL;
+#endif
+    pcre2_code *code = NULL;
+    pthread_mutex_lock(&pattern_lock);
+    if (p->state == 0) {
+        struct acg_buf src;
+        acg_buf_init(&src, 0);
+        if (p->source != NULL && translate_pattern(p->source, &src) == ACG_OK) {
+            int errcode = 0;
+            PCRE2_SIZE erroff = 0;
+            pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
+            if (cc != NULL) {
+                /* ECMAScript's '.' stops at CR and LF; its '$' is the end of the text. */
+                pcre2_set_newline(cc, PCRE2_NEWLINE_ANYCRLF);
+                code = pcre2_compile((PCRE2_SPTR)src.data, src.len,
+                                     PCRE2_UTF | PCRE2_DOLLAR_ENDONLY, &errcode, &erroff, cc);
+                pcre2_compile_context_free(cc);
+            }
+            if (code != NULL)
+                (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* optional speed-up */
+        }
+        acg_buf_free(&src);
+        p->compiled = code;
+#if defined(__GNUC__) || defined(__clang__)
+        __atomic_store_n(&p->state, code != NULL ? 1 : -1, __ATOMIC_RELEASE);
+#else
+        p->state = code != NULL ? 1 : -1;
+#endif
+    }
+    code = p->state == 1 ? p->compiled : NULL;
+    pthread_mutex_unlock(&pattern_lock);
+    return code;
+}
+
+/* 1 match, 0 no match, -1 not enforced (did not compile, or the engine gave up). */
+static int pattern_search(struct acg_pattern *p, const char *s, size_t len)
+{
+    pcre2_code *code = pattern_code(p);
+    if (code == NULL)
+        return -1;
+    /* Match data per call keeps concurrent validations independent. */
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
+    if (md == NULL)
+        return -1;
+    int rc = pcre2_match(code, (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK, md, NULL);
+    pcre2_match_data_free(md);
+    if (rc >= 0)
+        return 1;
+    return rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
+}
+
+void acg_validate_string(struct acg_validator *v, const char *member, const char *s, long min,
+                         long max, struct acg_pattern *pattern)
+{
+    if (s == NULL)
+        return;
+    size_t bytes = strlen(s);
+    long len = acg_utf8_length(s, bytes);
+    if (len < 0) {
+        acg_validate_fail(v, member, "is not valid UTF-8");
+        return;
+    }
+    check_length(v, member, (size_t)len, min, max);
+    if (pattern != NULL && pattern_search(pattern, s, bytes) == 0)
+        acg_validate_fail(v, member, "does not match the pattern %s", pattern->source);
+}
+
+void acg_validate_blob_length(struct acg_validator *v, const char *member, bool present,
+                              size_t len, long min, long max)
+{
+    if (present)
+        check_length(v, member, len, min, max);
+}
+
+void acg_validate_int_range(struct acg_validator *v, const char *member, bool present,
+                            int64_t value, bool has_min, int64_t min, bool has_max, int64_t max)
+{
+    if (!present)
+        return;
+    if (has_min && value < min)
+        acg_validate_fail(v, member, "value %lld is less than the minimum %lld",
+                          (long long)value, (long long)min);
+    else if (has_max && value > max)
+        acg_validate_fail(v, member, "value %lld is more than the maximum %lld",
+                          (long long)value, (long long)max);
+}
+
+void acg_validate_float_range(struct acg_validator *v, const char *member, bool present,
+                              double value, bool has_min, double min, bool has_max, double max)
+{
+    if (!present)
+        return;
+    /* NaN compares false both ways and so passes, as it does in botocore. */
+    if (has_min && value < min)
+        acg_validate_fail(v, member, "value %.17g is less than the minimum %.17g", value, min);
+    else if (has_max && value > max)
+        acg_validate_fail(v, member, "value %.17g is more than the maximum %.17g", value, max);
+}
+
+void acg_validate_count(struct acg_validator *v, const char *member, bool present, size_t count,
+                        long min, long max)
+{
+    if (!present)
+        return;
+    if (min >= 0 && count < (size_t)min)
+        acg_validate_fail(v, member, "has %zu item%s, fewer than the minimum %ld", count,
+                          count == 1 ? "" : "s", min);
+    else if (max >= 0 && count > (size_t)max)
+        acg_validate_fail(v, member, "has %zu item%s, more than the maximum %ld", count,
+                          count == 1 ? "" : "s", max);
+}
+
+void acg_validate_union(struct acg_validator *v, const char *member, int set_count)
+{
+    if (set_count != 1)
+        acg_validate_fail(v, member, "must have exactly one member set, has %d", set_count);
+}
+
+int acg_validator_result(const struct acg_validator *v, struct acg_error *err)
+{
+    if (v->count == 0)
+        return ACG_OK;
+    char msg[sizeof err->message];
+    size_t n = 0;
+    msg[0] = '\0';
+    for (size_t i = 0; i < v->count && n < sizeof msg - 1; i++) {
+        int k = snprintf(msg + n, sizeof msg - n, "%s%s%s%s", i ? "; " : "", v->items[i].path,
+                         v->items[i].path[0] ? ": " : "", v->items[i].message);
+        if (k < 0)
+            break;
+        n += (size_t)k;
+    }
+    if (v->dropped > 0 && n < sizeof msg - 1)
+        snprintf(msg + n, sizeof msg - n, "; and %zu more", v->dropped);
+    return acg_error_set_at(err, ACG_ERR_VALIDATION, v->items[0].path, "%s", msg);
+}
