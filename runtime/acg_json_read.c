@@ -256,6 +256,7 @@ struct walk {
     jsmntok_t *jt;
     struct frame *stack;
     int sp;
+    bool in_child; /* checking a token not yet pushed: the innermost array holds it */
 };
 
 static int span_start(const jsmntok_t *t)
@@ -268,22 +269,21 @@ static int span_end(const jsmntok_t *t)
     return t->type == JSMN_STRING ? t->end + 1 : t->end;
 }
 
-/* The member path of the innermost frames, for parse errors: "a.b[2]". */
+/* The member path of the innermost frames, for parse errors: "a.b[2]". The innermost
+ * array shows an index only while one of its elements is being checked. */
 static void walk_path(const struct walk *w, char *out, size_t size)
 {
     size_t n = 0;
     out[0] = '\0';
     for (int i = 0; i < w->sp && n < size; i++) {
         const jsmntok_t *t = &w->jt[w->stack[i].tok];
-        const jsmntok_t *parent = t->parent >= 0 ? &w->jt[t->parent] : NULL;
         int k = 0;
-        if (t->type == JSMN_STRING && parent != NULL && parent->type == JSMN_OBJECT) {
+        if (t->type == JSMN_STRING && t->parent >= 0 && w->jt[t->parent].type == JSMN_OBJECT) {
             int len = t->end - t->start;
-            if (len > 64)
-                len = 64;
-            k = snprintf(out + n, size - n, "%s%.*s", n ? "." : "", len, w->r->js + t->start);
-        } else if ((t->type == JSMN_OBJECT || t->type == JSMN_ARRAY) && i + 1 <= w->sp &&
-                   t->type == JSMN_ARRAY && i + 1 < w->sp) {
+            k = snprintf(out + n, size - n, "%s%.*s", n ? "." : "", len > 64 ? 64 : len,
+                         w->r->js + t->start);
+        } else if (t->type == JSMN_ARRAY && w->stack[i].nchild > 0 &&
+                   (i + 1 < w->sp || w->in_child)) {
             k = snprintf(out + n, size - n, "[%d]", w->stack[i].nchild - 1);
         }
         if (k < 0)
@@ -501,7 +501,7 @@ static int close_frame(struct walk *w, int next)
 
 static int walk_tokens(struct acg_json_reader *r, jsmntok_t *jt)
 {
-    struct walk w = {r, jt, NULL, 0};
+    struct walk w = {r, jt, NULL, 0, false};
     int stack_size = 2 * r->max_depth + 4;
     int rc = ACG_OK;
     w.stack = malloc((size_t)stack_size * sizeof *w.stack);
@@ -555,6 +555,7 @@ static int walk_tokens(struct acg_json_reader *r, jsmntok_t *jt)
         }
         if (rc != ACG_OK)
             goto done;
+        w.in_child = true;
 
         if (t->type == JSMN_STRING) {
             rc = check_string(&w, t);
@@ -569,6 +570,7 @@ static int walk_tokens(struct acg_json_reader *r, jsmntok_t *jt)
         }
         if (rc != ACG_OK)
             goto done;
+        w.in_child = false;
 
         if (w.sp >= stack_size) {
             rc = walk_error(&w, (size_t)span_start(t), "nesting too deep");

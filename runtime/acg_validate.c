@@ -167,20 +167,62 @@ static const struct {
     {"Punct", "punct"}, {"Space", "space"}, {"Upper", "upper"}, {"XDigit", "xdigit"},
 };
 
+static bool is_class_escape(char e)
+{
+    return strchr("dDwWsShHvV", e) != NULL;
+}
+
+/* Emits the PCRE2 form of the Java property \p{name} (or \P{name} when neg); false when
+ * PCRE2 knows the name itself or there is no translation. */
+static bool java_property(struct acg_buf *out, const char *name, size_t len, bool neg,
+                          bool in_class, int *rc)
+{
+    const char *set = NULL;       /* class body */
+    if (len == 5 && memcmp(name, "ASCII", 5) == 0)
+        set = "\\x00-\\x7F";
+    else if (len == 2 && memcmp(name, "L1", 2) == 0)
+        set = "\\x00-\\xFF";
+    else if (len == 2 && memcmp(name, "LD", 2) == 0)
+        set = "\\p{L}\\p{Nd}"; /* Java: letters and decimal digits */
+    if (set != NULL) {
+        if (in_class && neg)
+            return false; /* a negated set inside a class has no PCRE2 spelling */
+        *rc = acg_buf_printf(out, "%s%s%s", in_class ? "" : (neg ? "[^" : "["), set,
+                             in_class ? "" : "]");
+        return true;
+    }
+    for (size_t k = 0; k < sizeof posix_names / sizeof posix_names[0]; k++) {
+        if (strlen(posix_names[k].java) == len && memcmp(name, posix_names[k].java, len) == 0) {
+            *rc = acg_buf_printf(out, "%s[:%s%s:]%s", in_class ? "" : "[", neg ? "^" : "",
+                                 posix_names[k].posix, in_class ? "" : "]");
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Rewrites the spellings PCRE2 reads differently from the Java/ECMAScript engines AWS
- * models are written for:
- *   \uHHHH         -> \x{HHHH}; a UTF-16 surrogate pair becomes the one code point it
- *                     encodes (models write [\uD800\uDC00-\uDBFF\uDFFF] for U+10000 to
- *                     U+10FFFF). A lone surrogate can never occur in valid UTF-8 text; it
- *                     becomes U+FFFD so the class stays well-formed.
- *   \p{ASCII}      -> \x00-\x7F, \p{Alpha} etc. -> [:alpha:] (inside or outside a class).
+ * models are written for (every change was needed by some installed botocore model):
+ *   \uHHHH       -> \x{HHHH}; a UTF-16 surrogate pair becomes the one code point it
+ *                   encodes (models write [\uD800\uDC00-\uDBFF\uDFFF] for U+10000 to
+ *                   U+10FFFF). A lone surrogate can never occur in valid UTF-8 text; it
+ *                   becomes U+FFFD so the class stays well-formed.
+ *   \p{ASCII} \p{L1} \p{LD} \p{Alpha} ... -> PCRE2 sets (Java's names).
+ *   [\w-_]       -> [\w\-_]: Java and ECMAScript read a '-' after a class escape as a
+ *                   literal; PCRE2 calls it a bad range.
+ *   x{1,100000}  -> x{1,}: PCRE2 caps counted repeats at 65535; the length constraint
+ *                   that comes with such patterns still bounds the value.
+ *   ${1,128}     -> (?:$){1,128}: Java accepts a quantified anchor, PCRE2 wants a group.
  * Everything else is copied. Returns ACG_OK or NOMEM. */
 static int translate_pattern(const char *src, struct acg_buf *out)
 {
     bool in_class = false;
+    bool after_class_escape = false; /* inside a class, right after \d, \p{..} etc. */
     size_t i = 0, n = strlen(src);
     while (i < n) {
         char c = src[i];
+        bool was_class_escape = after_class_escape;
+        after_class_escape = false;
         if (c == '\\' && i + 1 < n) {
             char e = src[i + 1];
             if (e == 'u' && i + 6 <= n && u_escape(src + i + 2) >= 0) {
@@ -204,36 +246,35 @@ static int translate_pattern(const char *src, struct acg_buf *out)
                 const char *close = strchr(src + i + 3, '}');
                 if (close != NULL) {
                     size_t len = (size_t)(close - (src + i + 3));
-                    const char *name = src + i + 3;
-                    bool neg = e == 'P';
-                    if (len == 5 && memcmp(name, "ASCII", 5) == 0) {
-                        const char *set = neg ? (in_class ? "\\x{80}-\\x{10FFFF}" : "[^\\x00-\\x7F]")
-                                              : (in_class ? "\\x00-\\x7F" : "[\\x00-\\x7F]");
-                        ACG_TRY(acg_buf_append_str(out, set));
-                        i += 4 + len;
-                        continue;
+                    int rc = ACG_OK;
+                    if (java_property(out, src + i + 3, len, e == 'P', in_class, &rc)) {
+                        ACG_TRY(rc);
+                    } else {
+                        ACG_TRY(acg_buf_append(out, src + i, len + 4));
                     }
-                    bool done = false;
-                    for (size_t k = 0; k < sizeof posix_names / sizeof posix_names[0]; k++) {
-                        if (strlen(posix_names[k].java) == len &&
-                            memcmp(name, posix_names[k].java, len) == 0) {
-                            ACG_TRY(acg_buf_printf(out, "%s[:%s%s:]%s", in_class ? "" : "[",
-                                                   neg ? "^" : "", posix_names[k].posix,
-                                                   in_class ? "" : "]"));
-                            i += 4 + len;
-                            done = true;
-                            break;
-                        }
-                    }
-                    if (done)
-                        continue;
+                    i += len + 4;
+                    after_class_escape = in_class;
+                    continue;
                 }
             }
             ACG_TRY(acg_buf_append(out, src + i, 2));
             i += 2;
+            after_class_escape = in_class && is_class_escape(e);
             continue;
         }
-        if (c == '[' && !in_class) {
+        if (in_class) {
+            if (c == ']') {
+                in_class = false;
+            } else if (c == '-' && was_class_escape && i + 1 < n && src[i + 1] != ']') {
+                ACG_TRY(acg_buf_append_str(out, "\\-"));
+                i++;
+                continue;
+            }
+            ACG_TRY(acg_buf_append_char(out, c));
+            i++;
+            continue;
+        }
+        if (c == '[') {
             in_class = true;
             ACG_TRY(acg_buf_append_char(out, c));
             i++;
@@ -248,8 +289,25 @@ static int translate_pattern(const char *src, struct acg_buf *out)
             }
             continue;
         }
-        if (c == ']' && in_class)
-            in_class = false;
+        if ((c == '$' || c == '^') && i + 1 < n && strchr("{*+?", src[i + 1]) != NULL) {
+            ACG_TRY(acg_buf_printf(out, "(?:%c)", c));
+            i++;
+            continue;
+        }
+        if (c == '{') {
+            /* {m,n} with n past PCRE2's limit loses its upper bound. */
+            char *end = NULL;
+            unsigned long lo = strtoul(src + i + 1, &end, 10);
+            if (end != src + i + 1 && *end == ',' && end[1] >= '0' && end[1] <= '9') {
+                char *end2 = NULL;
+                unsigned long hi = strtoul(end + 1, &end2, 10);
+                if (*end2 == '}' && hi > 65535 && lo <= 65535) {
+                    ACG_TRY(acg_buf_printf(out, "{%lu,}", lo));
+                    i = (size_t)(end2 + 1 - src);
+                    continue;
+                }
+            }
+        }
         ACG_TRY(acg_buf_append_char(out, c));
         i++;
     }
