@@ -440,8 +440,12 @@ class Clock:
     starts there and moves 1.001 s per reading, so tests get fixed values with milliseconds."""
 
     def __init__(self, start=None):
-        self._next = start
+        self._start = self._next = start
         self._lock = threading.Lock()
+
+    def reset(self):
+        with self._lock:
+            self._next = self._start
 
     def now(self):
         if self._next is None:
@@ -473,6 +477,7 @@ class Personalize:
     def reset(self):
         with self.lock:
             self.jobs.clear()
+            self.clock.reset()
 
     def call(self, operation, params, region):
         with self.lock:
