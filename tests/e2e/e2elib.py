@@ -26,6 +26,9 @@ ROLE = "arn:aws:iam::123456789012:role/PersonalizeRole"
 # Fake clock for the stand-in: fixed timestamps with milliseconds.
 CLOCK = 1764345600.123
 
+# boto3 clients in the tests read proxies from the environment; every server is on loopback.
+os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+
 # Bounded wall time for every program a test runs.
 TIMEOUT = 60
 
