@@ -223,8 +223,9 @@ def _():
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         del env[name]
     env["AWS_EC2_METADATA_DISABLED"] = "true"  # no instance metadata lookups off loopback
-    env["HOME"] = tempfile.gettempdir()
-    result = cli("list-batch-inference-jobs", env=env)
+    with tempfile.TemporaryDirectory() as home:  # no ~/.aws either
+        env["HOME"] = home
+        result = cli("list-batch-inference-jobs", env=env)
     assert result.returncode == 253, (result.returncode, result.stderr)
     assert STANDIN.requests() == []
 

@@ -100,13 +100,14 @@ class StandIn:
 
 
 def client_env(extra=None):
-    """Environment for a client process: the example credentials, the region, no proxy, and
-    no shared config files from the machine."""
+    """Environment for a client process: the example credentials, the region, no proxy, no
+    shared config files from the machine and no instance metadata lookups (loopback only)."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("AWS_") and k.lower() not in ("http_proxy", "https_proxy")}
     env.update({"AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
                 "AWS_REGION": REGION, "AWS_DEFAULT_REGION": REGION,
                 "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+                "AWS_EC2_METADATA_DISABLED": "true",
                 "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"})
     env.update(extra or {})
     return env
