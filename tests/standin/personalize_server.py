@@ -343,12 +343,10 @@ class Verifier:
             key, eq, val = item.strip().partition("=")
             if eq:
                 parts[key] = val
-        for key in ("Credential", "SignedHeaders", "Signature"):
-            if not parts.get(key):
-                raise ApiError(403, "IncompleteSignatureException",
-                               f"Authorization header requires '{key}' parameter. "
-                               f"Authorization header requires existence of either a "
-                               f"'X-Amz-Date' or a 'Date' header. Authorization={algorithm}")
+        missing = [k for k in ("Credential", "Signature", "SignedHeaders") if not parts.get(k)]
+        if missing:
+            raise ApiError(403, "IncompleteSignatureException", " ".join(
+                f"Authorization header requires '{k}' parameter." for k in missing))
         scope = parts["Credential"].split("/")
         if len(scope) != 5:
             raise ApiError(403, "IncompleteSignatureException",
