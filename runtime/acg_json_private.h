@@ -27,6 +27,9 @@ int acg_base64_decode_to(const char *s, size_t len, uint8_t *out, size_t *out_le
  * datetime.fromtimestamp: round half-even to the microsecond, then keep whole ms).
  * ACG_ERR_INVALID_ARG when not finite or outside years 0001-9999. */
 int acg_time_from_epoch_seconds(double seconds, int64_t *epoch_ms);
+/* "2023-11-14T22:13:20.000Z": always three fraction digits, as botocore writes ISO 8601
+ * with millisecond precision (the Smithy standard). */
+void acg_time_format_iso8601_ms(int64_t epoch_ms, char out[32]);
 /* "2023-11-14T22:13:20.123000+00:00", or without the fraction when ms is 0 (Python's
  * datetime.isoformat(), which the AWS CLI prints). */
 void acg_time_format_display(int64_t epoch_ms, char out[40]);

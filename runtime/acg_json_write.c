@@ -328,7 +328,7 @@ int acg_json_write_timestamp(struct acg_json_writer *w, int64_t epoch_ms,
         return put(w, buf, (size_t)n);
     }
     case ACG_TS_ISO8601:
-        acg_time_format_iso8601(epoch_ms, buf);
+        acg_time_format_iso8601_ms(epoch_ms, buf);
         return acg_json_write_string(w, buf);
     case ACG_TS_HTTP_DATE:
         acg_time_format_http_date(epoch_ms, buf);

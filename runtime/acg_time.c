@@ -125,6 +125,15 @@ void acg_time_format_iso8601(int64_t epoch_ms, char out[32])
     *p = '\0';
 }
 
+void acg_time_format_iso8601_ms(int64_t epoch_ms, char out[32])
+{
+    struct civil c;
+    split(epoch_ms, &c);
+    char *p = put_ms(put_date_time(out, &c), c.ms);
+    *p++ = 'Z';
+    *p = '\0';
+}
+
 void acg_time_format_display(int64_t epoch_ms, char out[40])
 {
     struct civil c;
