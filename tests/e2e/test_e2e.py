@@ -270,6 +270,11 @@ def _():
         "arn:aws:personalize:"), job
 
 
+@case("the stand-in printed nothing on stderr (no internal errors)")
+def _():
+    assert STANDIN.errors() == "", STANDIN.errors()
+
+
 if __name__ == "__main__":
     STANDIN.start()
     try:

@@ -20,6 +20,7 @@ import datetime
 import gzip
 import hashlib
 import hmac
+import io
 import json
 import os
 import re
@@ -894,12 +895,12 @@ class Handler(BaseHTTPRequestHandler):
         if plan.kind == "truncate":  # consistent framing, broken JSON
             payload = payload[:len(payload) // 2]
         length = max(len(payload), plan.huge_body_bytes)
-        self.send_response(status)
-        for name, value in headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(length))
-        self.end_headers()
         try:
+            self.send_response(status)
+            for name, value in headers:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(length))
+            self.end_headers()
             if plan.kind in ("close_mid_body", "reset_mid_body"):
                 self.wfile.write(payload[:len(payload) // 2])
                 self._hang_up(reset=plan.kind == "reset_mid_body")
@@ -913,7 +914,8 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self.wfile.write(payload)
         except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True  # the client gave up, e.g. at its body-size cap
+            # The client gave up: a read timeout, or its body-size cap.
+            self.close_connection = True
 
     def _write_padded(self, payload, length):
         """Sends payload grown to length bytes of still-valid JSON: spaces before the final
@@ -941,6 +943,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.rfile.close()
                 self.wfile.close()
                 self.connection.close()
+                self.wfile = io.BytesIO()  # http.server flushes wfile after the handler
             else:
                 self.connection.shutdown(socket.SHUT_RDWR)
         except OSError:

@@ -71,7 +71,7 @@ def signed(target, body, *, endpoint=None, secret=SECRET_KEY, access_key=ACCESS_
     req = botocore.awsrequest.AWSRequest(method="POST", url=endpoint + "/", data=body,
                                          headers=hdrs)
     creds = botocore.credentials.Credentials(access_key, secret, token)
-    when = when or datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    when = when or utcnow()
     with mock.patch("botocore.auth.get_current_datetime", return_value=when):
         botocore.auth.SigV4Auth(creds, service, REGION).add_auth(req)
     return req
@@ -90,6 +90,11 @@ def send(req, conn=None, timeout=10):
     finally:
         if own:
             conn.close()
+
+
+def utcnow():
+    """Naive UTC now, the form botocore's signer expects."""
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
 def raw(target, body, **kwargs):
@@ -277,10 +282,10 @@ def _():
     req = signed("ListBatchInferenceJobs", {})
     req.headers.replace_header("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE")
     assert_error(send(req), 403, "IncompleteSignatureException")
-    old = datetime.datetime.utcnow() - datetime.timedelta(minutes=20)
+    old = utcnow() - datetime.timedelta(minutes=20)
     assert_error(raw("ListBatchInferenceJobs", {}, when=old), 403, "InvalidSignatureException",
                  "Signature expired")
-    future = datetime.datetime.utcnow() + datetime.timedelta(minutes=20)
+    future = utcnow() + datetime.timedelta(minutes=20)
     assert_error(raw("ListBatchInferenceJobs", {}, when=future), 403,
                  "InvalidSignatureException", "not yet current")
     assert_error(raw("ListBatchInferenceJobs", {}, access_key="AKIDOTHER"), 403,
@@ -290,7 +295,7 @@ def _():
     assert_error(raw("ListBatchInferenceJobs", {}, token="unexpected"), 403,
                  "UnrecognizedClientException")
     # 14 minutes off is still inside AWS's window.
-    near = datetime.datetime.utcnow() - datetime.timedelta(minutes=14)
+    near = utcnow() - datetime.timedelta(minutes=14)
     assert raw("ListBatchInferenceJobs", {}, when=near)[0] == 200
 
 
@@ -489,9 +494,9 @@ def _():
     assert STANDIN.pending() == {} and STANDIN.requests() == []
 
 
-@case("the stand-in printed no internal errors")
+@case("the stand-in printed nothing on stderr (no internal errors, no tracebacks)")
 def _():
-    assert "internal error" not in STANDIN.errors(), STANDIN.errors()
+    assert STANDIN.errors() == "", STANDIN.errors()
 
 
 if __name__ == "__main__":
