@@ -170,7 +170,10 @@ static void print_member(FILE *f, const struct acg_cli_member *m)
 {
     bool shadowed = acg_cli_find_global(m->option, strlen(m->option)) >= 0;
     const char *type = m->type_name != NULL && m->type_name[0] != '\0' ? m->type_name : "string";
-    if (m->kind == ACG_CLI_BOOLEAN)
+    if (shadowed)
+        fprintf(f, "    member \"%s\" (%s)%s\n", m->json_name, type,
+                m->required ? " [required]" : "");
+    else if (m->kind == ACG_CLI_BOOLEAN)
         fprintf(f, "    --%s | --no-%s (%s)%s\n", m->option, m->option, type,
                 m->required ? " [required]" : "");
     else
@@ -217,6 +220,8 @@ void acg_cli_print_operation_help(FILE *f, const struct acg_cli_program *prog,
     fprintf(f, "    %s %s\n", prog->name, op->command);
     for (size_t i = 0; i < op->member_count; i++) {
         const struct acg_cli_member *m = &op->members[i];
+        if (acg_cli_find_global(m->option, strlen(m->option)) >= 0)
+            continue; /* reachable through --cli-input-json only; OPTIONS says so */
         if (m->kind == ACG_CLI_BOOLEAN)
             fprintf(f, m->required ? "        --%s | --no-%s\n" : "        [--%s | --no-%s]\n",
                     m->option, m->option);
