@@ -360,6 +360,17 @@ static pcre2_code *pattern_code(struct acg_pattern *p)
     return code;
 }
 
+void acg_pattern_release(struct acg_pattern *p)
+{
+    if (p == NULL)
+        return;
+    pthread_mutex_lock(&pattern_lock);
+    pcre2_code_free(p->compiled);
+    p->compiled = NULL;
+    p->state = 0;
+    pthread_mutex_unlock(&pattern_lock);
+}
+
 /* 1 match, 0 no match, -1 not enforced (did not compile, or the engine gave up). */
 static int pattern_search(struct acg_pattern *p, const char *s, size_t len)
 {

@@ -44,6 +44,11 @@ struct acg_pattern {
 };
 #define ACG_PATTERN_INIT(src) { (src), NULL, 0 }
 
+/* Frees a pattern's compiled code and returns it to the not-yet-compiled state. Only for
+ * a pattern no other thread is using: tests, and programs that want a clean exit under a
+ * leak checker. Generated code never calls it. */
+void acg_pattern_release(struct acg_pattern *p);
+
 void acg_validator_init(struct acg_validator *v);
 
 /* Appends ".name" (or "name" at the top) to the path; returns the mark to leave with. */

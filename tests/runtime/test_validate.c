@@ -1,0 +1,517 @@
+/* Validator tests: member paths, the wording of each violation, joining into an error,
+ * code point lengths, pattern semantics (unanchored, ASCII \d \w, Unicode \p{..}, Java
+ * spellings), thread safety of the lazy compile, and every pattern of every installed
+ * botocore JSON-protocol model compiling. */
+#include <glob.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "acg_json.h"
+#include "acg_validate.h"
+#include "harness.h"
+
+/* ---- paths and messages ---- */
+
+static int test_paths(void)
+{
+    struct acg_validator v;
+    acg_validator_init(&v);
+    acg_validate_required(&v, "jobName", false);
+    size_t m1 = acg_validate_enter(&v, "jobInput");
+    size_t m2 = acg_validate_enter(&v, "s3DataSource");
+    acg_validate_string(&v, "path", "", 1, 256, NULL);
+    acg_validate_leave(&v, m2);
+    acg_validate_leave(&v, m1);
+    size_t m3 = acg_validate_enter(&v, "items");
+    size_t m4 = acg_validate_enter_index(&v, 3);
+    acg_validate_required(&v, "name", false);
+    size_t m5 = acg_validate_enter(&v, "tags");
+    size_t m6 = acg_validate_enter_key(&v, "env");
+    acg_validate_string(&v, NULL, "", 1, -1, NULL);
+    acg_validate_leave(&v, m6);
+    acg_validate_leave(&v, m5);
+    acg_validate_leave(&v, m4);
+    size_t m7 = acg_validate_enter_index(&v, 4);
+    size_t m8 = acg_validate_enter_index(&v, 0);
+    acg_validate_fail(&v, "", "custom %d", 7);
+    acg_validate_leave(&v, m8);
+    acg_validate_leave(&v, m7);
+    acg_validate_leave(&v, m3);
+    CHECK(v.path_len == 0 && v.path[0] == '\0');
+    acg_validate_required(&v, "last", false);
+
+    CHECK(v.count == 6);
+    CHECK_STR(v.items[0].path, "jobName");
+    CHECK_STR(v.items[0].message, "is required");
+    CHECK_STR(v.items[1].path, "jobInput.s3DataSource.path");
+    CHECK_STR(v.items[1].message, "length 0 is less than the minimum 1");
+    CHECK_STR(v.items[2].path, "items[3].name");
+    CHECK_STR(v.items[3].path, "items[3].tags[env]");
+    CHECK_STR(v.items[4].path, "items[4][0]");
+    CHECK_STR(v.items[4].message, "custom 7");
+    CHECK_STR(v.items[5].path, "last");
+    return 0;
+}
+
+static int test_messages(void)
+{
+    static struct acg_pattern arn = ACG_PATTERN_INIT("^arn:aws:personalize:.*$");
+    struct acg_validator v;
+    acg_validator_init(&v);
+    char long_name[301];
+    memset(long_name, 'x', 300);
+    long_name[300] = '\0';
+    acg_validate_string(&v, "a", long_name, 1, 256, NULL);
+    acg_validate_string(&v, "b", "", 1, 256, NULL);
+    acg_validate_string(&v, "c", "arn:aws:s3:::bucket", -1, -1, &arn);
+    acg_validate_string(&v, "d", "ok\xff", -1, -1, &arn);
+    acg_validate_int_range(&v, "e", true, 0, true, 1, true, 500);
+    acg_validate_int_range(&v, "f", true, 501, true, 1, true, 500);
+    acg_validate_int_range(&v, "g", true, INT64_MIN, true, INT64_MIN, false, 0);
+    acg_validate_float_range(&v, "h", true, -0.5, true, 0.0, true, 1.0);
+    acg_validate_float_range(&v, "i", true, 1.5, true, 0.0, true, 1.0);
+    acg_validate_count(&v, "j", true, 0, 1, 100);
+    acg_validate_count(&v, "k", true, 101, 1, 100);
+    acg_validate_count(&v, "l", true, 1, 2, -1);
+    acg_validate_blob_length(&v, "m", true, 0, 1, 10);
+    acg_validate_blob_length(&v, "n", true, 11, 1, 10);
+    acg_validate_union(&v, "o", 0);
+    acg_validate_union(&v, "p", 2);
+    const char *want[][2] = {
+        {"a", "length 300 is more than the maximum 256"},
+        {"b", "length 0 is less than the minimum 1"},
+        {"c", "does not match the pattern ^arn:aws:personalize:.*$"},
+        {"d", "is not valid UTF-8"},
+        {"e", "value 0 is less than the minimum 1"},
+        {"f", "value 501 is more than the maximum 500"},
+        {"h", "value -0.5 is less than the minimum 0"},
+        {"i", "value 1.5 is more than the maximum 1"},
+        {"j", "has 0 items, fewer than the minimum 1"},
+        {"k", "has 101 items, more than the maximum 100"},
+        {"l", "has 1 item, fewer than the minimum 2"},
+        {"m", "length 0 is less than the minimum 1"},
+        {"n", "length 11 is more than the maximum 10"},
+        {"o", "must have exactly one member set, has 0"},
+        {"p", "must have exactly one member set, has 2"},
+    };
+    CHECK(v.count == sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < v.count; i++) {
+        CHECK_STR(v.items[i].path, want[i][0]);
+        CHECK_STR(v.items[i].message, want[i][1]);
+    }
+    return 0;
+}
+
+static int test_nothing_checked_when_absent_or_within_bounds(void)
+{
+    static struct acg_pattern p = ACG_PATTERN_INIT("^[a-z]+$");
+    struct acg_validator v;
+    acg_validator_init(&v);
+    acg_validate_required(&v, "a", true);
+    acg_validate_string(&v, "b", NULL, 1, 2, &p);
+    acg_validate_string(&v, "c", "abc", 3, 3, &p);
+    acg_validate_string(&v, "d", "abc", -1, -1, NULL);
+    acg_validate_blob_length(&v, "e", false, 0, 1, 2);
+    acg_validate_int_range(&v, "f", false, 0, true, 1, true, 2);
+    acg_validate_int_range(&v, "g", true, 5, false, 0, false, 0);
+    acg_validate_int_range(&v, "h", true, INT64_MAX, true, 0, true, INT64_MAX);
+    acg_validate_float_range(&v, "i", true, NAN, true, 0, true, 1);
+    acg_validate_float_range(&v, "j", false, -5, true, 0, true, 1);
+    acg_validate_count(&v, "k", false, 0, 1, 2);
+    acg_validate_count(&v, "l", true, 0, -1, -1);
+    acg_validate_union(&v, "m", 1);
+    CHECK(v.count == 0);
+    struct acg_error err;
+    acg_error_init(&err);
+    CHECK(acg_validator_result(&v, &err) == ACG_OK);
+    CHECK(err.status == ACG_OK && err.message[0] == '\0');
+    CHECK(acg_validator_result(&v, NULL) == ACG_OK);
+    return 0;
+}
+
+static int test_result_joins_violations(void)
+{
+    struct acg_validator v;
+    acg_validator_init(&v);
+    acg_validate_required(&v, "jobName", false);
+    size_t m = acg_validate_enter(&v, "jobConfig");
+    acg_validate_int_range(&v, "numResults", true, 0, true, 1, false, 0);
+    acg_validate_leave(&v, m);
+    struct acg_error err;
+    acg_error_init(&err);
+    CHECK(acg_validator_result(&v, &err) == ACG_ERR_VALIDATION);
+    CHECK(err.status == ACG_ERR_VALIDATION);
+    CHECK_STR(err.where, "jobName");
+    CHECK_STR(err.message, "jobName: is required; jobConfig.numResults: value 0 is less than the "
+                           "minimum 1");
+    CHECK(acg_validator_result(&v, NULL) == ACG_ERR_VALIDATION);
+    return 0;
+}
+
+static int test_overflow_is_counted(void)
+{
+    struct acg_validator v;
+    acg_validator_init(&v);
+    for (int i = 0; i < ACG_VALIDATION_MAX + 8; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "m%d", i);
+        acg_validate_required(&v, name, false);
+    }
+    CHECK(v.count == ACG_VALIDATION_MAX);
+    CHECK(v.dropped == 8);
+    struct acg_error err;
+    acg_error_init(&err);
+    CHECK(acg_validator_result(&v, &err) == ACG_ERR_VALIDATION);
+    CHECK(strlen(err.message) < sizeof err.message);
+    CHECK(strncmp(err.message, "m0: is required; m1: is required", 32) == 0);
+
+    /* A path too long for the buffer is cut, and leave still restores it. */
+    acg_validator_init(&v);
+    char name[100];
+    memset(name, 'n', 99);
+    name[99] = '\0';
+    size_t a = acg_validate_enter(&v, name);
+    size_t b = acg_validate_enter(&v, name);
+    size_t c = acg_validate_enter(&v, name);
+    CHECK(v.path_len == sizeof v.path - 1);
+    acg_validate_required(&v, name, false);
+    CHECK(strlen(v.items[0].path) == sizeof v.items[0].path - 1);
+    acg_validate_leave(&v, c);
+    acg_validate_leave(&v, b);
+    CHECK(v.path_len == 99);
+    acg_validate_leave(&v, a);
+    CHECK(v.path_len == 0);
+    return 0;
+}
+
+/* ---- UTF-8 ---- */
+
+static int test_utf8_length(void)
+{
+    static const struct {
+        const char *s;
+        long len;
+    } rows[] = {
+        {"", 0},
+        {"abc", 3},
+        {"h\xc3\xa9llo", 5},
+        {"\xe2\x82\xac", 1},
+        {"\xf0\x9f\x98\x80\xf0\x9f\x98\x80", 2},
+        {"\xef\xbf\xbd", 1},
+        {"\xff", -1},
+        {"\xc3", -1},
+        {"\xc0\x80", -1},
+        {"\xe0\x9f\xbf", -1},
+        {"\xed\xa0\x80", -1},
+        {"\xed\x9f\xbf", 1},
+        {"\xf0\x8f\xbf\xbf", -1},
+        {"\xf4\x8f\xbf\xbf", 1},
+        {"\xf4\x90\x80\x80", -1},
+        {"\xf5\x80\x80\x80", -1},
+        {"a\x80", -1},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        CHECK(acg_utf8_length(rows[i].s, strlen(rows[i].s)) == rows[i].len);
+    CHECK(acg_utf8_length("\xe2\x82\xac", 2) == -1); /* cut mid-sequence */
+
+    struct acg_validator v;
+    acg_validator_init(&v);
+    acg_validate_string(&v, "a", "h\xc3\xa9llo", 5, 5, NULL);
+    acg_validate_string(&v, "b", "\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80", 1, 2, NULL);
+    CHECK(v.count == 1);
+    CHECK_STR(v.items[0].message, "length 3 is more than the maximum 2");
+    return 0;
+}
+
+/* ---- patterns ---- */
+
+static const struct {
+    const char *pattern;
+    const char *value;
+    bool matches;
+} pattern_rows[] = {
+    {"^arn:aws:.*$", "arn:aws:personalize:us-west-2:1:x", true},
+    {"^arn:aws:.*$", "xarn:aws:", false},
+    {"b", "abc", true},                 /* not anchored */
+    {"arn:", "my arn: here", true},
+    {"^\\d+$", "123", true},
+    {"^\\d+$", "\xd9\xa3", false},      /* U+0663: \d is ASCII, as in ECMAScript */
+    {"^\\w+$", "hello_1", true},
+    {"^\\w+$", "h\xc3\xa9llo", false},  /* \w is ASCII too */
+    {"^\\s$", "\xc2\xa0", false},
+    {"^\\p{L}+$", "h\xc3\xa9llo", true}, /* but Unicode properties work */
+    {"^\\p{N}+$", "\xd9\xa3", true},
+    {"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", "K\xc3\xa9y 1:a", true},
+    {"^[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\t]*$",
+     "emoji \xf0\x9f\x98\x80 ok", true},
+    {"^[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\t]*$", "bell\x07", false},
+    {"^[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDBFF-\\uDC00\\uDFFF\\r\\n\\t]*$", "abc", true},
+    {"^\\p{ASCII}*$", "abc", true},
+    {"^\\p{ASCII}*$", "\xc3\xa9", false},
+    {"^\\P{ASCII}$", "\xc3\xa9", true},
+    {"^[\\p{Print}]*$", "abc def", true},
+    {"^[\\p{Print}]*$", "a\tb", false},
+    {"^\\p{Alnum}+$", "abc123", true},
+    {"^\\p{Alpha}+$", "abc1", false},
+    {"^(\\p{LD}|\\p{Punct}| )+$", "ab1 !", true},
+    {"^(\\p{LD}|\\p{Punct}| )+$", "a\tb", false},
+    {"^(?!aws:).+", "aws:x", false},
+    {"^(?!aws:).+", "my:x", true},
+    {"(?!\\s*$)[\\s\\S]+", "   ", false},
+    {"(?<!x)y", "xy", false},
+    {"^[\\w-_]+$", "a-b_c", true},
+    {"^[\\w-_]+$", "a b", false},
+    {"^arn:aws[a-z\\-]*:config:[a-z\\-\\d]+:\\d+:stored-query/[a-zA-Z0-9-_]+/query-[a-zA-Z\\d-_/]+$",
+     "arn:aws:config:us-east-1:123:stored-query/q-1/query-a-b/c", true},
+    {"^.{1,100000}$", "abc", true},
+    {"([\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@]*)${1,128}", "tag", true},
+    {"^abc$", "abc\n", false},          /* '$' is the end of the text, as in ECMAScript */
+    {"^.+$", "a\nb", false},
+    {"^.+$", "a\rb", false},
+    {"^[^\\x00-\\x1F\\x7F]+$", "abc", true},
+    {"^[^\\x00-\\x1F\\x7F]+$", "a\x1f", false},
+    {"^\\x{1F600}$", "\xf0\x9f\x98\x80", true},
+    {"^[]a]+$", "]a", true},
+};
+
+static int test_pattern_semantics(void)
+{
+    for (size_t i = 0; i < sizeof pattern_rows / sizeof pattern_rows[0]; i++) {
+        struct acg_pattern p = ACG_PATTERN_INIT(pattern_rows[i].pattern);
+        struct acg_validator v;
+        acg_validator_init(&v);
+        acg_validate_string(&v, "m", pattern_rows[i].value, -1, -1, &p);
+        bool matched = v.count == 0;
+        if (p.state != 1 || matched != pattern_rows[i].matches) {
+            fprintf(stderr, "pattern %s on \"%s\": state %d, matched %d\n",
+                    pattern_rows[i].pattern, pattern_rows[i].value, p.state, matched);
+            return __LINE__;
+        }
+        /* Compiled once: a second use reuses the code. */
+        void *code = p.compiled;
+        acg_validate_string(&v, "m", pattern_rows[i].value, -1, -1, &p);
+        CHECK(p.compiled == code && p.state == 1);
+        /* These patterns live on the stack, so their code is freed here. */
+        acg_pattern_release(&p);
+    }
+    return 0;
+}
+
+static int test_uncompilable_pattern_not_enforced(void)
+{
+    static struct acg_pattern bad = ACG_PATTERN_INIT("([a-z");
+    static struct acg_pattern null_source = ACG_PATTERN_INIT(NULL);
+    struct acg_validator v;
+    acg_validator_init(&v);
+    acg_validate_string(&v, "m", "anything", -1, -1, &bad);
+    acg_validate_string(&v, "m", "anything", -1, -1, &bad);
+    acg_validate_string(&v, "m", "anything", -1, -1, &null_source);
+    CHECK(v.count == 0);
+    CHECK(bad.state == -1 && bad.compiled == NULL);
+    CHECK(null_source.state == -1);
+    return 0;
+}
+
+/* ---- threads ---- */
+
+static struct acg_pattern shared_pattern = ACG_PATTERN_INIT("^[a-z]+-\\d{3}$");
+
+static void *validate_many(void *arg)
+{
+    long *bad = arg;
+    for (int i = 0; i < 2000; i++) {
+        struct acg_validator v;
+        acg_validator_init(&v);
+        bool expect_ok = i % 2 == 0;
+        acg_validate_string(&v, "name", expect_ok ? "job-123" : "Job-12", -1, -1,
+                            &shared_pattern);
+        if ((v.count == 0) != expect_ok)
+            (*bad)++;
+    }
+    return NULL;
+}
+
+static int test_threads_share_patterns(void)
+{
+    enum { T = 8 };
+    pthread_t th[T];
+    long bad[T] = {0};
+    for (int i = 0; i < T; i++)
+        CHECK(pthread_create(&th[i], NULL, validate_many, &bad[i]) == 0);
+    for (int i = 0; i < T; i++)
+        CHECK(pthread_join(th[i], NULL) == 0);
+    for (int i = 0; i < T; i++)
+        CHECK(bad[i] == 0);
+    CHECK(shared_pattern.state == 1);
+    acg_pattern_release(&shared_pattern);
+    return 0;
+}
+
+/* ---- every pattern of every installed botocore JSON-protocol model ---- */
+
+static char *read_gz(const char *path, size_t *len)
+{
+    gzFile f = gzopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    size_t cap = 1 << 20, n = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (buf == NULL)
+            break;
+        if (cap - n < 65536) {
+            char *grown = realloc(buf, cap * 2);
+            if (grown == NULL) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = grown;
+            cap *= 2;
+        }
+        int got = gzread(f, buf + n, (unsigned)(cap - n));
+        if (got <= 0)
+            break;
+        n += (size_t)got;
+    }
+    gzclose(f);
+    *len = n;
+    return buf;
+}
+
+static int find_member(struct acg_json_reader *r, int obj, const char *name)
+{
+    if (acg_json_object_begin(r, obj) != ACG_OK)
+        return -1;
+    for (int k = acg_json_object_next(r, obj, 0); k > 0; k = acg_json_object_next(r, obj, k)) {
+        if (acg_json_key_is(r, k, name))
+            return k + 1;
+    }
+    return -1;
+}
+
+static bool botocore_data_dir(char *out, size_t size)
+{
+    const char *py = getenv("PYTHON");
+    char cmd[256];
+    snprintf(cmd, sizeof cmd,
+             "%s -c 'import botocore,os;print(os.path.dirname(botocore.__file__))' 2>/dev/null",
+             py ? py : "python3");
+    FILE *p = popen(cmd, "r");
+    if (p == NULL)
+        return false;
+    bool ok = fgets(out, (int)size, p) != NULL;
+    pclose(p);
+    if (!ok)
+        return false;
+    out[strcspn(out, "\n")] = '\0';
+    return out[0] != '\0';
+}
+
+static int test_every_botocore_pattern_compiles(void)
+{
+    char dir[1024];
+    if (!botocore_data_dir(dir, sizeof dir - 64)) {
+        printf("botocore patterns: botocore not installed, skipped\n");
+        return 0;
+    }
+    char pattern[1100];
+    snprintf(pattern, sizeof pattern, "%s/data/*/*/service-2.json.gz", dir);
+    glob_t g;
+    if (glob(pattern, 0, NULL, &g) != 0) {
+        printf("botocore patterns: no models under %s, skipped\n", dir);
+        return 0;
+    }
+    /* Distinct patterns: a sorted-on-demand array is plenty for ~2000 strings. */
+    size_t cap = 4096, n = 0;
+    char **seen = calloc(cap, sizeof *seen);
+    CHECK(seen != NULL);
+    int models = 0, compiled = 0, failed = 0;
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        size_t len = 0;
+        char *body = read_gz(g.gl_pathv[i], &len);
+        CHECK(body != NULL);
+        struct acg_arena *arena = acg_arena_new();
+        struct acg_json_reader r;
+        struct acg_error err;
+        acg_error_init(&err);
+        memset(&r, 0, sizeof r);
+        int rc = acg_json_reader_parse(&r, body, len, arena, &err);
+        if (rc != ACG_OK)
+            fprintf(stderr, "%s: %s\n", g.gl_pathv[i], err.message);
+        CHECK(rc == ACG_OK);
+        int meta = find_member(&r, 0, "metadata");
+        int proto = meta >= 0 ? find_member(&r, meta, "protocol") : -1;
+        const char *protocol = NULL;
+        if (proto >= 0)
+            CHECK(acg_json_read_string(&r, proto, &protocol) == ACG_OK);
+        int shapes = find_member(&r, 0, "shapes");
+        if (protocol != NULL && strcmp(protocol, "json") == 0 && shapes >= 0) {
+            models++;
+            for (int k = acg_json_object_next(&r, shapes, 0); k > 0;
+                 k = acg_json_object_next(&r, shapes, k)) {
+                int pt = find_member(&r, k + 1, "pattern");
+                const char *src = NULL;
+                if (pt < 0 || acg_json_read_string(&r, pt, &src) != ACG_OK || src == NULL)
+                    continue;
+                bool dup = false;
+                for (size_t j = 0; j < n && !dup; j++)
+                    dup = strcmp(seen[j], src) == 0;
+                if (dup)
+                    continue;
+                CHECK(n < cap);
+                seen[n] = malloc(strlen(src) + 1);
+                CHECK(seen[n] != NULL);
+                memcpy(seen[n], src, strlen(src) + 1);
+                struct acg_pattern p = ACG_PATTERN_INIT(seen[n]);
+                n++;
+                struct acg_validator v;
+                acg_validator_init(&v);
+                acg_validate_string(&v, "x", "probe", -1, -1, &p);
+                if (p.state == 1) {
+                    compiled++;
+                } else {
+                    failed++;
+                    fprintf(stderr, "does not compile: %s\n", src);
+                }
+                acg_pattern_release(&p);
+            }
+        }
+        acg_json_reader_free(&r);
+        acg_arena_destroy(arena);
+        free(body);
+    }
+    globfree(&g);
+    for (size_t j = 0; j < n; j++)
+        free(seen[j]);
+    free(seen);
+    printf("botocore patterns: %d json-protocol models, %d distinct patterns, %d compile, "
+           "%d do not\n",
+           models, compiled + failed, compiled, failed);
+    CHECK(models > 0);
+    CHECK(failed == 0);
+    return 0;
+}
+
+static const struct test_case tests[] = {
+    TEST(test_paths),
+    TEST(test_messages),
+    TEST(test_nothing_checked_when_absent_or_within_bounds),
+    TEST(test_result_joins_violations),
+    TEST(test_overflow_is_counted),
+    TEST(test_utf8_length),
+    TEST(test_pattern_semantics),
+    TEST(test_uncompilable_pattern_not_enforced),
+    TEST(test_threads_share_patterns),
+    TEST(test_every_botocore_pattern_compiles),
+};
+
+int main(void)
+{
+    return RUN_TESTS("validate", tests);
+}
