@@ -868,33 +868,69 @@ static int print_output(const struct acg_buf *out)
     return ACG_EXIT_OK;
 }
 
-/* Prints one violation in the AWS CLI's wording where there is one. clause is
- * "path: what is wrong" as the validator and the decoder write it. */
+/* Prints one violation, "path: what is wrong" as the validator words it, in the AWS CLI's
+ * wording where botocore has one for the same check ("Missing required parameter in
+ * input", "Invalid length for parameter"), else as "Invalid value for parameter". */
 static void print_violation(const char *clause, size_t len)
 {
-    static const char required[] = ": is required";
-    const size_t rlen = sizeof required - 1;
-    if (len > rlen && memcmp(clause + len - rlen, required, rlen) == 0) {
-        fprintf(stderr, "Missing required parameter in input: \"%.*s\"\n", (int)(len - rlen),
-                clause);
+    char text[1024];
+    if (len >= sizeof text)
+        len = sizeof text - 1;
+    memcpy(text, clause, len);
+    text[len] = '\0';
+    char *sep = strstr(text, ": ");
+    if (sep == NULL) {
+        /* "and 3 more", or a message without a path. */
+        fprintf(stderr, "%s\n", text);
         return;
     }
-    fprintf(stderr, "Invalid value for parameter %.*s\n", (int)len, clause);
+    *sep = '\0';
+    const char *path = text, *what = sep + 2;
+    unsigned long long n = 0;
+    long long bound = 0;
+    int used = 0;
+    if (strcmp(what, "is required") == 0)
+        fprintf(stderr, "Missing required parameter in input: \"%s\"\n", path);
+    else if (sscanf(what, "length %llu is more than the maximum %lld%n", &n, &bound, &used) == 2 &&
+             what[used] == '\0')
+        fprintf(stderr, "Invalid length for parameter %s, value: %llu, valid max length: %lld\n",
+                path, n, bound);
+    else if (sscanf(what, "length %llu is less than the minimum %lld%n", &n, &bound, &used) == 2 &&
+             what[used] == '\0')
+        fprintf(stderr, "Invalid length for parameter %s, value: %llu, valid min length: %lld\n",
+                path, n, bound);
+    else if (strncmp(what, "expected ", 9) == 0)
+        fprintf(stderr, "Invalid type for parameter %s: %s\n", path, what);
+    else
+        fprintf(stderr, "Invalid value for parameter %s: %s\n", path, what);
+}
+
+/* Drops the reader's " (at byte offset N)": the offset is into the merged input this
+ * program built, not into anything the user wrote. */
+static size_t without_offset(const char *msg)
+{
+    size_t len = strlen(msg);
+    const char *at = strstr(msg, " (at byte offset ");
+    if (at != NULL && len > 0 && msg[len - 1] == ')')
+        return (size_t)(at - msg);
+    return len;
 }
 
 /* "Parameter validation failed:" and one line per violation. The validator joins
- * violations with "; "; a decoder error is one "where: message". */
+ * violations with "; "; a decoder error is one message with the member path in where. */
 static int print_validation(const struct acg_error *err)
 {
     fputs("\nParameter validation failed:\n", stderr);
     const char *msg = err->message;
     if (err->status == ACG_ERR_JSON) {
         const char *where = err->where[0] == '.' ? err->where + 1 : err->where;
-        size_t wlen = strlen(where);
-        if (wlen == 0 || (strncmp(msg, where, wlen) == 0 && msg[wlen] == ':'))
-            fprintf(stderr, "Invalid input: %s\n", msg);
-        else
-            fprintf(stderr, "Invalid value for parameter %s: %s\n", where, msg);
+        char clause[sizeof err->where + sizeof err->message + 2];
+        if (where[0] == '\0') {
+            fprintf(stderr, "%.*s\n", (int)without_offset(msg), msg);
+            return ACG_EXIT_USAGE;
+        }
+        snprintf(clause, sizeof clause, "%s: %.*s", where, (int)without_offset(msg), msg);
+        print_violation(clause, strlen(clause));
         return ACG_EXIT_USAGE;
     }
     while (*msg != '\0') {
@@ -922,8 +958,9 @@ static int print_service_error(const struct cli_state *st, const struct acg_erro
         }
     }
     fprintf(stderr, "\nAn error occurred (%s) when calling the %s operation", type, st->op->name);
-    if (err->retries_exhausted && err->attempts > 1)
-        fprintf(stderr, " (reached max retries: %d)", err->attempts - 1);
+    /* botocore's MaxAttemptsReached and RetryAttempts: retries, not attempts. */
+    if (err->retries_exhausted)
+        fprintf(stderr, " (reached max retries: %d)", err->attempts > 0 ? err->attempts - 1 : 0);
     fprintf(stderr, ": %s\n", err->message[0] != '\0' ? err->message : "Unknown");
     return ACG_EXIT_SERVICE;
 }
@@ -942,6 +979,12 @@ static int report_failure(const struct cli_state *st, int rc, const struct acg_e
         return ACG_EXIT_OTHER;
     case ACG_ERR_SERVICE:
         return print_service_error(st, err);
+    case ACG_ERR_INVALID_ARG:
+    case ACG_ERR_TOO_LARGE:
+        /* Before the first attempt these are about the input (a request body over its
+         * cap, a value the serializer refuses); afterwards about the response. */
+        fprintf(stderr, "\n%s\n", msg);
+        return err->attempts == 0 && err->http_status == 0 ? ACG_EXIT_USAGE : ACG_EXIT_OTHER;
     case ACG_ERR_CONFIG:
         fprintf(stderr, "\n%s\n", msg);
         return ACG_EXIT_CONFIG;
