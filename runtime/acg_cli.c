@@ -868,6 +868,17 @@ static int print_output(const struct acg_buf *out)
     return ACG_EXIT_OK;
 }
 
+/* Drops the reader's " (at byte offset N)": the offset is into the merged input this
+ * program built, not into anything the user wrote. */
+static size_t without_offset(const char *msg)
+{
+    size_t len = strlen(msg);
+    const char *at = strstr(msg, " (at byte offset ");
+    if (at != NULL && len > 0 && msg[len - 1] == ')')
+        return (size_t)(at - msg);
+    return len;
+}
+
 /* Prints one violation, "path: what is wrong" as the validator words it, in the AWS CLI's
  * wording where botocore has one for the same check ("Missing required parameter in
  * input", "Invalid length for parameter"), else as "Invalid value for parameter". */
@@ -885,7 +896,9 @@ static void print_violation(const char *clause, size_t len)
         return;
     }
     *sep = '\0';
-    const char *path = text, *what = sep + 2;
+    char *what = sep + 2;
+    const char *path = text;
+    what[without_offset(what)] = '\0';
     unsigned long long n = 0;
     long long bound = 0;
     int used = 0;
@@ -903,17 +916,6 @@ static void print_violation(const char *clause, size_t len)
         fprintf(stderr, "Invalid type for parameter %s: %s\n", path, what);
     else
         fprintf(stderr, "Invalid value for parameter %s: %s\n", path, what);
-}
-
-/* Drops the reader's " (at byte offset N)": the offset is into the merged input this
- * program built, not into anything the user wrote. */
-static size_t without_offset(const char *msg)
-{
-    size_t len = strlen(msg);
-    const char *at = strstr(msg, " (at byte offset ");
-    if (at != NULL && len > 0 && msg[len - 1] == ')')
-        return (size_t)(at - msg);
-    return len;
 }
 
 /* "Parameter validation failed:" and one line per violation. The validator joins

@@ -373,6 +373,13 @@ static const struct row rows[] = {
      "{\"name\":\"a\",\"config\":{\"k\":[1]}}", NULL,
      "Invalid value for parameter config.k[0]: not a valid timestamp\n", NULL,
      {.rc = ACG_ERR_JSON, .where = "config.k[0]", .message = "not a valid timestamp"}},
+    {"decoder error as the glue reports it", ARGS("do-thing", "--cli-input-json",
+                                                  "{\"count\":\"5\"}"), 252,
+     "{\"count\":\"5\"}", NULL,
+     "\nParameter validation failed:\nInvalid type for parameter count: expected a number, got a "
+     "string\n", NULL,
+     {.rc = ACG_ERR_VALIDATION, .where = "count",
+      .message = "count: expected a number, got a string (at byte offset 9)"}},
     {"lengths in the AWS CLI's words", ARGS("do-thing", "--name", "abcdefghijklmnop"), 252,
      "{\"name\":\"abcdefghijklmnop\"}", NULL,
      "\nParameter validation failed:\nInvalid length for parameter name, value: 16, valid max "
