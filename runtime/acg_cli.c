@@ -331,6 +331,16 @@ static int parse_args(struct cli_state *st, int argc, char **argv)
                 st->want_help = true;
                 continue;
             }
+            /* `PROG help OP` reads naturally too; show the operation's help. */
+            if (st->want_help && st->op == NULL && st->stray_count == 0) {
+                st->op = find_operation(st->prog, arg);
+                if (st->op != NULL) {
+                    st->values = calloc(st->op->member_count + 1, sizeof *st->values);
+                    if (st->values == NULL)
+                        return out_of_memory();
+                    continue;
+                }
+            }
             st->stray_count++;
             continue;
         }
@@ -430,13 +440,10 @@ static int read_paramfile(const char *option, const char *url, const char *path,
         status = param_error(option, "Unable to load paramfile %s: %s", url, strerror(errno));
         goto done;
     }
-    if (b.data == NULL) {
-        /* An empty file: hand back an empty, NUL-terminated string. */
-        if (acg_buf_append(&b, "", 0) != ACG_OK || acg_buf_reserve(&b, 1) != ACG_OK) {
-            status = out_of_memory();
-            goto done;
-        }
-        b.data[0] = '\0';
+    /* An empty file still gives an allocated, NUL-terminated (empty) string. */
+    if (b.data == NULL && acg_buf_append(&b, "", 0) != ACG_OK) {
+        status = out_of_memory();
+        goto done;
     }
     *out = acg_buf_take(&b, out_len);
 done:
@@ -1093,30 +1100,35 @@ static int run_operation(struct cli_state *st)
     }
     status = print_output(&out);
 done:
-    acg_client_destroy(client);
+    if (client != NULL)
+        acg_client_destroy(client);
     acg_error_free(&err);
-    /* The input may hold sensitive member values. */
+    /* Input and output may hold sensitive member values. */
     acg_buf_free_secure(&input);
-    acg_buf_free(&out);
+    acg_buf_free_secure(&out);
     return status;
+}
+
+/* Zeroes then frees file contents, which may be secrets. The volatile stores keep the
+ * compiler from dropping the wipe as a dead store before free(). */
+static void free_secret(char *p, size_t len)
+{
+    if (p == NULL)
+        return;
+    volatile char *v = p;
+    for (size_t i = 0; i < len; i++)
+        v[i] = 0;
+    free(p);
 }
 
 static void free_state(struct cli_state *st)
 {
     if (st->values != NULL && st->op != NULL) {
-        for (size_t i = 0; i < st->op->member_count; i++) {
-            struct member_value *v = &st->values[i];
-            if (v->owned != NULL) {
-                memset(v->owned, 0, v->len);
-                free(v->owned);
-            }
-        }
+        for (size_t i = 0; i < st->op->member_count; i++)
+            free_secret(st->values[i].owned, st->values[i].len);
     }
     free(st->values);
-    if (st->input_owned != NULL) {
-        memset(st->input_owned, 0, st->input_len);
-        free(st->input_owned);
-    }
+    free_secret(st->input_owned, st->input_len);
 }
 
 int acg_cli_main(const struct acg_cli_program *prog, int argc, char **argv)

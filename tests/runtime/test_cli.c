@@ -199,6 +199,8 @@ static const struct row rows[] = {
      "--cli-read-timeout (integer)", NULL, NULL, {0}},
     {"operation help: shadowed member", ARGS("do-thing", "--help"), 0, NULL,
      "The global option --region takes this name", NULL, NULL, {0}},
+    {"help OP", ARGS("help", "do-thing"), 0, NULL, "thing do-thing\n        --name <value>", NULL,
+     NULL, {0}},
     {"--no-paginate documented as ignored", ARGS("help"), 0, NULL, "--no-paginate (boolean)",
      NULL, NULL, {0}},
     {"--version", ARGS("--version"), 0, NULL, "acg-cli/", NULL, NULL, {0}},
