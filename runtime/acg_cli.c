@@ -115,7 +115,6 @@ struct cli_state {
     const struct acg_cli_operation *op;
     bool command_seen;
     bool want_help;
-    bool want_version;
     const char *global[ACG_CLI_G_COUNT]; /* value, or "" for a flag that was given */
     struct member_value *values;         /* one per member of op */
     const char *unknown[UNKNOWN_MAX];    /* option names as typed, without any "=value" */

@@ -284,6 +284,11 @@ static const struct row rows[] = {
      NULL, NULL, "Unknown options: --pasword", "hunter2", {0}},
     {"unknown option and its value", ARGS("do-thing", "--name", "a", "--pasword", "hunter2"), 252,
      NULL, NULL, "Unknown options: --pasword, and 1 unexpected argument", "hunter2", {0}},
+    {"many unknown options", ARGS("do-thing", "--a1", "--a2", "--a3", "--a4", "--a5", "--a6",
+                                  "--a7", "--a8", "--a9", "--b1", "--b2", "--b3", "--b4", "--b5",
+                                  "--b6", "--b7", "--b8", "--b9"), 252, NULL, NULL,
+     "Unknown options: --a1, --a2, --a3, --a4, --a5, --a6, --a7, --a8, --a9, --b1, --b2, --b3, "
+     "--b4, --b5, --b6, --b7, (2 more)\n", NULL, {0}},
     {"stray argument", ARGS("do-thing", "extra", "--name", "a"), 252, NULL, NULL,
      "1 unexpected argument", "extra", {0}},
     {"missing value at end", ARGS("do-thing", "--name"), 252, NULL, NULL,
