@@ -34,7 +34,6 @@
 #include "acg_json.h"
 #include "acg_json_private.h"
 
-#define DEFAULT_MAX_DEPTH 64
 #define DEPTH_LIMIT 4096
 
 /* Eight bytes at a time ("SWAR", from Bit Twiddling Hacks): most of a body is string
@@ -664,13 +663,20 @@ static void convert_tokens(jsmntok_t *jt, int n)
 int acg_json_reader_parse(struct acg_json_reader *r, const char *js, size_t len,
                           struct acg_arena *arena, struct acg_error *err)
 {
-    int max_depth = r->max_depth;
-    if (max_depth <= 0 || max_depth > DEPTH_LIMIT)
-        max_depth = DEFAULT_MAX_DEPTH;
+    return acg_json_reader_parse_depth(r, js, len, arena, err, ACG_JSON_MAX_DEPTH);
+}
+
+int acg_json_reader_parse_depth(struct acg_json_reader *r, const char *js, size_t len,
+                                struct acg_arena *arena, struct acg_error *err, int max_depth)
+{
+    /* r may hold garbage (generated code declares it uninitialised): read nothing from it. */
     memset(r, 0, sizeof *r);
+    r->err = err;
+    if (max_depth <= 0 || max_depth > DEPTH_LIMIT)
+        return acg_error_set(err, ACG_ERR_INVALID_ARG, "JSON reader: depth limit %d is not in 1-%d",
+                             max_depth, DEPTH_LIMIT);
     r->max_depth = max_depth;
     r->arena = arena;
-    r->err = err;
     if (js == NULL && len > 0)
         return acg_error_set(err, ACG_ERR_INVALID_ARG, "JSON reader: NULL body");
     if (len == 0) {

@@ -90,7 +90,7 @@ struct acg_json_reader {
     struct acg_arena *arena; /* where decoded values go; not owned */
     struct acg_error *err;   /* may be NULL */
     int depth;
-    int max_depth;           /* 64 unless changed before parsing */
+    int max_depth;           /* nesting limit, set by parse: ACG_JSON_MAX_DEPTH by default */
 };
 
 /* One token; mirrors jsmntok_t so the public header does not need jsmn.h. */
@@ -103,11 +103,21 @@ struct acg_json_token {
 };
 enum { ACG_JSON_OBJECT = 1, ACG_JSON_ARRAY = 2, ACG_JSON_STRING = 3, ACG_JSON_PRIMITIVE = 4 };
 
+#define ACG_JSON_MAX_DEPTH 64
+
 /* Parses and checks the whole body. On failure returns ACG_ERR_JSON (or NOMEM) with a
- * message naming the byte offset. The reader must be freed either way. An empty body
- * (len 0) parses as an empty object, as AWS sends for operations without output. */
+ * message naming the byte offset (and err->where naming the member path when known). The
+ * reader may be uninitialised before the call; it must be freed either way. An empty body
+ * (len 0) parses as an empty object, as AWS sends for operations without output. js need
+ * not be NUL-terminated; nothing past js + len is read. arena may be NULL when only the
+ * structure is needed (the scalar readers then fail with ACG_ERR_INVALID_ARG). Objects and
+ * arrays nested deeper than ACG_JSON_MAX_DEPTH are refused. */
 ACG_NODISCARD int acg_json_reader_parse(struct acg_json_reader *r, const char *js, size_t len,
                                         struct acg_arena *arena, struct acg_error *err);
+/* The same with another nesting limit (1 to 4096). */
+ACG_NODISCARD int acg_json_reader_parse_depth(struct acg_json_reader *r, const char *js,
+                                              size_t len, struct acg_arena *arena,
+                                              struct acg_error *err, int max_depth);
 void acg_json_reader_free(struct acg_json_reader *r);
 
 bool acg_json_is_null(const struct acg_json_reader *r, int tok);

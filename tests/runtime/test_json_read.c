@@ -259,15 +259,17 @@ static int test_depth_limit(void)
     done(&p);
     free(huge);
 
-    /* max_depth set before parsing is honoured. */
+    /* Another limit can be asked for; the reader's prior contents are never read. */
     struct acg_json_reader r;
-    memset(&r, 0, sizeof r);
-    r.max_depth = 2;
+    memset(&r, 0x5a, sizeof r);
     CHECK(acg_json_reader_parse(&r, "[[1]]", 5, NULL, NULL) == ACG_OK);
+    CHECK(r.max_depth == ACG_JSON_MAX_DEPTH);
     acg_json_reader_free(&r);
-    memset(&r, 0, sizeof r);
-    r.max_depth = 2;
-    CHECK(acg_json_reader_parse(&r, "[[[1]]]", 7, NULL, NULL) == ACG_ERR_JSON);
+    CHECK(acg_json_reader_parse_depth(&r, "[[1]]", 5, NULL, NULL, 2) == ACG_OK);
+    acg_json_reader_free(&r);
+    CHECK(acg_json_reader_parse_depth(&r, "[[[1]]]", 7, NULL, NULL, 2) == ACG_ERR_JSON);
+    acg_json_reader_free(&r);
+    CHECK(acg_json_reader_parse_depth(&r, "[]", 2, NULL, NULL, 0) == ACG_ERR_INVALID_ARG);
     acg_json_reader_free(&r);
     return 0;
 }
