@@ -134,14 +134,21 @@ static int wrong_type(struct acg_json_reader *r, int tok, const char *want)
 
 /* ---- pass 1: nesting depth ---- */
 
+/* What the depth scan cares about: 1 quote, 2 opening and 3 closing brackets. */
+static const unsigned char depth_class[256] = {
+    ['"'] = 1, ['{'] = 2, ['['] = 2, ['}'] = 3, [']'] = 3,
+};
+
 static int check_depth(struct acg_json_reader *r)
 {
     const unsigned char *p = (const unsigned char *)r->js;
     const unsigned char *end = p + r->len;
     int depth = 0;
     while (p < end) {
-        unsigned char c = *p++;
-        if (c == '"') {
+        unsigned char k = depth_class[*p++];
+        if (k == 0)
+            continue;
+        if (k == 1) {
             /* Skip the string; an unterminated one is jsmn's to report. */
             while (p < end) {
                 while (end - p >= 8) {
@@ -152,7 +159,7 @@ static int check_depth(struct acg_json_reader *r)
                 }
                 if (p >= end)
                     break;
-                c = *p++;
+                unsigned char c = *p++;
                 if (c == '\\') {
                     if (p < end)
                         p++;
@@ -160,12 +167,12 @@ static int check_depth(struct acg_json_reader *r)
                     break;
                 }
             }
-        } else if (c == '{' || c == '[') {
+        } else if (k == 2) {
             if (++depth > r->max_depth)
                 return acg_error_set(r->err, ACG_ERR_JSON,
                                      "nesting deeper than %d levels at byte offset %td",
                                      r->max_depth, (const char *)p - 1 - r->js);
-        } else if (c == '}' || c == ']') {
+        } else {
             depth--;
         }
     }
@@ -523,6 +530,10 @@ static int close_frame(struct walk *w, int next)
     if (t->type == JSMN_OBJECT || t->type == JSMN_ARRAY) {
         w->sp++; /* keep the path while reporting */
         ACG_TRY(check_gap(w, f.pos, t->end - 1, 0, ""));
+        /* jsmn counts children as it links them, so this holds; generated list readers
+         * trust size, so it is checked rather than assumed. */
+        if (f.nchild != t->size)
+            return walk_error(w, (size_t)t->start, "malformed structure");
         w->sp--;
         end = t->end;
     } else if (t->type == JSMN_STRING && t->parent >= 0 &&
