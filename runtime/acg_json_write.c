@@ -9,6 +9,7 @@
  *
  * The writer keeps no stack: need_comma says whether the innermost open container already
  * has an element, which is all the separators and indentation need. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -228,7 +229,9 @@ static void fix_decimal_point(char *buf)
 static int format_double(double v, char *buf, size_t size)
 {
     int n = 0;
-    for (int prec = 15; prec <= 17; prec++) {
+    /* A normal double needs 15 to 17 digits and %g drops trailing zeros, so starting at 15
+     * gives the shortest text. Subnormals carry fewer significant bits: start at 1. */
+    for (int prec = fabs(v) < DBL_MIN && v != 0 ? 1 : 15; prec <= 17; prec++) {
         n = snprintf(buf, size, "%.*g", prec, v);
         fix_decimal_point(buf);
         if (acg_strtod_c(buf, NULL) == v)
@@ -240,7 +243,7 @@ static int format_double(double v, char *buf, size_t size)
 static int format_float(float v, char *buf, size_t size)
 {
     int n = 0;
-    for (int prec = 6; prec <= 9; prec++) {
+    for (int prec = fabsf(v) < FLT_MIN && v != 0 ? 1 : 6; prec <= 9; prec++) {
         n = snprintf(buf, size, "%.*g", prec, (double)v);
         fix_decimal_point(buf);
         if ((float)acg_strtod_c(buf, NULL) == v)

@@ -139,7 +139,8 @@ static int test_doubles(void)
         {2.0 / 3.0, "0.6666666666666666"},
         {DBL_MAX, "1.7976931348623157e+308"},
         {DBL_MIN, "2.2250738585072014e-308"},
-        {5e-324, "4.9406564584124654e-324"},
+        {5e-324, "5e-324"},
+        {1.5e-323, "1.5e-323"},
         {-2.5e-7, "-2.5e-07"},
         {9007199254740993.0, "9007199254740992"},
         {1700000000.123, "1700000000.123"},
@@ -149,7 +150,7 @@ static int test_doubles(void)
         start(&o, ACG_JSON_WIRE);
         CHECK(acg_json_write_double(&o.w, rows[i].v) == ACG_OK);
         /* Exact text, and it must read back as the same double. */
-        if (strcmp(text(&o), rows[i].json) != 0 && !(rows[i].v == 5e-324)) {
+        if (strcmp(text(&o), rows[i].json) != 0) {
             fprintf(stderr, "double %.17g: got %s want %s\n", rows[i].v, text(&o), rows[i].json);
             finish(&o);
             return __LINE__;
@@ -213,7 +214,8 @@ static int test_floats(void)
         {-0.0f, "-0"},
         {3.4028235e38f, "3.4028235e+38"},
         {16777216.0f, "16777216"},
-        {1e-45f, "1.40129846e-45"},
+        {1e-45f, "1e-45"},
+        {1.2e-44f, "1.3e-44"}, /* the float nearest 1.2e-44 is 9 x 2^-149 */
         {0.3f, "0.3"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -221,7 +223,7 @@ static int test_floats(void)
         start(&o, ACG_JSON_WIRE);
         CHECK(acg_json_write_float(&o.w, rows[i].v) == ACG_OK);
         CHECK((float)strtod(text(&o), NULL) == rows[i].v);
-        if (strcmp(text(&o), rows[i].json) != 0 && rows[i].v != 1e-45f) {
+        if (strcmp(text(&o), rows[i].json) != 0) {
             fprintf(stderr, "float: got %s want %s\n", text(&o), rows[i].json);
             finish(&o);
             return __LINE__;
