@@ -55,15 +55,23 @@ struct acg_json_writer {
     struct acg_error *err;
 };
 
+/* Starts a writer on out. redact_sensitive starts true for ACG_JSON_LOG only.
+ * DISPLAY and LOG print what `aws --output json` prints (Python's json.dumps with indent=4
+ * and ensure_ascii=False): "key": value, four spaces per level, {} and [] when empty.
+ * Every call returns ACG_OK, ACG_ERR_TOO_LARGE / NOMEM from the buffer, or
+ * ACG_ERR_INVALID_ARG (invalid UTF-8, a NULL string, a key outside an object, unbalanced
+ * ends, a malformed document); what was written before a failure stays in out. */
 void acg_json_writer_init(struct acg_json_writer *w, struct acg_buf *out, enum acg_json_style style);
 
 ACG_NODISCARD int acg_json_begin_object(struct acg_json_writer *w);
 ACG_NODISCARD int acg_json_end_object(struct acg_json_writer *w);
 ACG_NODISCARD int acg_json_begin_array(struct acg_json_writer *w);
 ACG_NODISCARD int acg_json_end_array(struct acg_json_writer *w);
-/* Writes the member name; key is written escaped. */
+/* Writes the member name; key is written escaped (UTF-8 checked, like strings). */
 ACG_NODISCARD int acg_json_key(struct acg_json_writer *w, const char *key);
 
+/* RFC 8259 escaping: \" \\ \b \f \n \r \t, other control characters as \u00xx; '/'
+ * and valid non-ASCII UTF-8 are written as they are; invalid UTF-8 is refused. */
 ACG_NODISCARD int acg_json_write_string(struct acg_json_writer *w, const char *s);
 ACG_NODISCARD int acg_json_write_bool(struct acg_json_writer *w, bool v);
 ACG_NODISCARD int acg_json_write_int32(struct acg_json_writer *w, int32_t v);
@@ -71,7 +79,10 @@ ACG_NODISCARD int acg_json_write_int64(struct acg_json_writer *w, int64_t v);
 ACG_NODISCARD int acg_json_write_float(struct acg_json_writer *w, float v);
 ACG_NODISCARD int acg_json_write_double(struct acg_json_writer *w, double v);
 ACG_NODISCARD int acg_json_write_blob(struct acg_json_writer *w, const struct acg_blob *v);
-/* epoch_ms: milliseconds since 1970-01-01T00:00:00Z. */
+/* epoch_ms: milliseconds since 1970-01-01T00:00:00Z. WIRE writes the model's format the
+ * way botocore does with millisecond precision: epoch seconds as a number (1700000000 or
+ * 1700000000.123), ISO 8601 as "2023-11-14T22:13:20.123Z", HTTP-date to the second.
+ * DISPLAY and LOG always write "2023-11-14T22:13:20.123000+00:00". */
 ACG_NODISCARD int acg_json_write_timestamp(struct acg_json_writer *w, int64_t epoch_ms,
                                            enum acg_timestamp_format format);
 /* json: one JSON value as text (a document member); checked, then copied re-indented. */
@@ -133,8 +144,10 @@ bool acg_json_key_is(const struct acg_json_reader *r, int key, const char *name)
 /* Checks tok is an array and gives its length. Elements: first arr + 1, then acg_json_skip. */
 ACG_NODISCARD int acg_json_array_begin(struct acg_json_reader *r, int arr, size_t *count);
 
-/* Prefix the error's where with the key text of token key (".name") or "[index]".
- * Both return status unchanged. */
+/* Prefix the error's where with the key text of token key (".name") or "[index]", so a
+ * path builds bottom-up as generated decoders return: "items[3].jobName". When err holds
+ * no error yet (status came from an allocation), one is recorded first. Both return
+ * status unchanged; neither does anything when r->err is NULL or status is ACG_OK. */
 int acg_json_fail_member(struct acg_json_reader *r, int key, int status);
 int acg_json_fail_index(struct acg_json_reader *r, size_t index, int status);
 /* Enter and leave a nested value; fails with ACG_ERR_JSON beyond max_depth. */
@@ -142,7 +155,13 @@ ACG_NODISCARD int acg_json_enter(struct acg_json_reader *r);
 void acg_json_leave(struct acg_json_reader *r);
 
 /* Scalar readers. A null token leaves the output untouched (absent) and returns ACG_OK.
- * has may be NULL (list elements and map values carry no presence flag). */
+ * has may be NULL (list elements and map values carry no presence flag). A token of the
+ * wrong type fails with ACG_ERR_JSON ("expected a string, got a number (at byte offset
+ * 12)"), and so do: integers with a fraction or exponent or outside the type's range;
+ * doubles beyond DBL_MAX and floats beyond FLT_MAX (the strings "NaN", "Infinity" and
+ * "-Infinity" are accepted for both); booleans other than true/false; strings holding
+ * \u0000 (strings are NUL-terminated); blobs that are not strict base64. Strings are
+ * unescaped into the arena; without escapes they are a plain copy. */
 ACG_NODISCARD int acg_json_read_string(struct acg_json_reader *r, int tok, const char **out);
 ACG_NODISCARD int acg_json_read_bool(struct acg_json_reader *r, int tok, bool *out, bool *has);
 ACG_NODISCARD int acg_json_read_int32(struct acg_json_reader *r, int tok, int32_t *out, bool *has);
@@ -154,7 +173,8 @@ ACG_NODISCARD int acg_json_read_blob(struct acg_json_reader *r, int tok, struct 
  * strings, whatever the model's format says, as AWS SDKs do. */
 ACG_NODISCARD int acg_json_read_timestamp(struct acg_json_reader *r, int tok, int64_t *out_ms,
                                           bool *has);
-/* Copies the value's JSON text (any type) into the arena. */
+/* Copies the value's JSON text (any type, as received, quotes included for a string) into
+ * the arena. */
 ACG_NODISCARD int acg_json_read_document(struct acg_json_reader *r, int tok, const char **out);
 /* Zeroed arena memory for count objects of size bytes (count 0 still gives a non-NULL
  * pointer, so an empty list stays distinguishable from an absent one). */
@@ -162,14 +182,28 @@ void *acg_json_alloc(struct acg_json_reader *r, size_t count, size_t size);
 
 /* ---- helpers shared with the command-line layer ---- */
 
-/* Formats epoch_ms as "YYYY-MM-DDTHH:MM:SS[.mmm]Z" into out (at least 32 bytes). */
+/* Formats epoch_ms as "YYYY-MM-DDTHH:MM:SS[.mmm]Z" into out (at least 32 bytes); the
+ * fraction is left out when it is zero. Exact and thread-safe for any int64 (years
+ * 0001-9999 print with four digits). The writer's wire form always carries ".mmm", as
+ * botocore writes ISO 8601 with millisecond precision; its display form is
+ * "2023-11-14T22:13:20.123000+00:00", Python's datetime.isoformat() as the AWS CLI prints. */
 void acg_time_format_iso8601(int64_t epoch_ms, char out[32]);
-/* Parses ISO 8601 (offsets, fractions), HTTP-date or epoch seconds text. */
+/* Parses, as botocore's parse_timestamp does, the first len bytes of s (no NUL needed,
+ * surrounding whitespace ignored):
+ *   epoch seconds ("1700000000", "1700000000.123", "-1.5", "1.7e9"), rounded like Python's
+ *     datetime.fromtimestamp (to the microsecond, half-even) and kept to the millisecond;
+ *   ISO 8601, extended or basic ("2023-11-14T22:13:20.123Z", "20231114T221320Z"), 'T' or a
+ *     space, seconds and fraction optional (fraction truncated to ms), offset Z, +hh:mm,
+ *     +hhmm, +hh or none (UTC); a date alone is midnight UTC;
+ *   HTTP-date ("Tue, 14 Nov 2023 22:13:20 GMT", weekday optional, GMT/UTC or +hhmm).
+ * Returns ACG_ERR_INVALID_ARG for anything else or outside years 0001-9999. */
 ACG_NODISCARD int acg_time_parse(const char *s, size_t len, int64_t *epoch_ms);
-/* Base64 (standard alphabet, padded). */
+/* Base64 (standard alphabet, padded). Decoding is strict: length a multiple of 4, '=' only
+ * at the end, no whitespace; ACG_ERR_INVALID_ARG otherwise (out keeps its old contents). */
 ACG_NODISCARD int acg_base64_encode(const uint8_t *data, size_t len, struct acg_buf *out);
 ACG_NODISCARD int acg_base64_decode(const char *s, size_t len, struct acg_buf *out);
-/* Number of code points in valid UTF-8, or -1 when s is not valid UTF-8. */
+/* Number of code points in valid UTF-8, or -1 when s is not valid UTF-8 (RFC 3629: no
+ * overlongs, no surrogates, nothing past U+10FFFF). */
 long acg_utf8_length(const char *s, size_t len);
 
 #endif
