@@ -1180,11 +1180,9 @@ int acg_json_read_blob(struct acg_json_reader *r, int tok, struct acg_blob *out)
     const char *s = r->js + t->start;
     size_t len = (size_t)(t->end - t->start);
     /* base64 text has no escapes; "\/" is legal JSON for '/', so decode those first. */
-    char *text = NULL;
     if (memchr(s, '\\', len) != NULL) {
         char *d;
         ACG_TRY(decode_string(r, tok, &d, &len));
-        text = d;
         s = d;
     }
     uint8_t *p = acg_arena_calloc(r->arena, acg_base64_decoded_max(len), 1);
@@ -1195,7 +1193,6 @@ int acg_json_read_blob(struct acg_json_reader *r, int tok, struct acg_blob *out)
         return acg_error_set(r->err, ACG_ERR_JSON,
                              "invalid base64 at character %zu of the string at byte offset %d",
                              bad, t->start);
-    (void)text;
     out->data = p;
     out->len = n;
     return ACG_OK;
@@ -1210,11 +1207,18 @@ int acg_json_read_timestamp(struct acg_json_reader *r, int tok, int64_t *out_ms,
     const struct acg_json_token *t = &r->toks[tok];
     int64_t ms;
     if (t->type == ACG_JSON_STRING) {
-        if (acg_time_parse(r->js + t->start, (size_t)(t->end - t->start), &ms) != ACG_OK)
+        const char *s = r->js + t->start;
+        size_t len = (size_t)(t->end - t->start);
+        /* Escapes in a timestamp are legal JSON, if unlikely; decode them first. */
+        if (memchr(s, '\\', len) != NULL && r->arena != NULL) {
+            char *d;
+            ACG_TRY(decode_string(r, tok, &d, &len));
+            s = d;
+        }
+        if (acg_time_parse(s, len, &ms) != ACG_OK)
             return acg_error_set(r->err, ACG_ERR_JSON,
                                  "expected a timestamp, got '%.*s' (at byte offset %d)",
-                                 t->end - t->start > 40 ? 40 : t->end - t->start,
-                                 r->js + t->start, t->start);
+                                 len > 40 ? 40 : (int)len, s, t->start);
     } else {
         if (!is_number_token(r, tok))
             return wrong_type(r, tok, "a timestamp");
@@ -1240,8 +1244,6 @@ int acg_json_read_document(struct acg_json_reader *r, int tok, const char **out)
     /* A null member is absent, as for every other type. */
     if (acg_json_is_null(r, tok))
         return ACG_OK;
-    const jsmntok_t *unused = NULL;
-    (void)unused;
     const struct acg_json_token *t = &r->toks[tok];
     int start = t->type == ACG_JSON_STRING ? t->start - 1 : t->start;
     int end = t->type == ACG_JSON_STRING ? t->end + 1 : t->end;
