@@ -424,16 +424,33 @@ void acg_validate_int_range(struct acg_validator *v, const char *member, bool pr
                           (long long)value, (long long)max);
 }
 
+/* The shortest text that reads back as v, so messages say 0.1 rather than
+ * 0.10000000000000001. */
+static void shortest(double v, char *buf, size_t size)
+{
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, v);
+        if (acg_strtod_c(buf, NULL) == v)
+            return;
+    }
+}
+
 void acg_validate_float_range(struct acg_validator *v, const char *member, bool present,
                               double value, bool has_min, double min, bool has_max, double max)
 {
     if (!present)
         return;
     /* NaN compares false both ways and so passes, as it does in botocore. */
-    if (has_min && value < min)
-        acg_validate_fail(v, member, "value %.17g is less than the minimum %.17g", value, min);
-    else if (has_max && value > max)
-        acg_validate_fail(v, member, "value %.17g is more than the maximum %.17g", value, max);
+    char a[32], b[32];
+    if (has_min && value < min) {
+        shortest(value, a, sizeof a);
+        shortest(min, b, sizeof b);
+        acg_validate_fail(v, member, "value %s is less than the minimum %s", a, b);
+    } else if (has_max && value > max) {
+        shortest(value, a, sizeof a);
+        shortest(max, b, sizeof b);
+        acg_validate_fail(v, member, "value %s is more than the maximum %s", a, b);
+    }
 }
 
 void acg_validate_count(struct acg_validator *v, const char *member, bool present, size_t count,

@@ -75,6 +75,8 @@ static int test_messages(void)
     acg_validate_int_range(&v, "g", true, INT64_MIN, true, INT64_MIN, false, 0);
     acg_validate_float_range(&v, "h", true, -0.5, true, 0.0, true, 1.0);
     acg_validate_float_range(&v, "i", true, 1.5, true, 0.0, true, 1.0);
+    acg_validate_float_range(&v, "i2", true, 0.1, true, 0.2, false, 0);
+    acg_validate_float_range(&v, "i3", true, -INFINITY, true, -1e300, false, 0);
     acg_validate_count(&v, "j", true, 0, 1, 100);
     acg_validate_count(&v, "k", true, 101, 1, 100);
     acg_validate_count(&v, "l", true, 1, 2, -1);
@@ -91,6 +93,8 @@ static int test_messages(void)
         {"f", "value 501 is more than the maximum 500"},
         {"h", "value -0.5 is less than the minimum 0"},
         {"i", "value 1.5 is more than the maximum 1"},
+        {"i2", "value 0.1 is less than the minimum 0.2"},
+        {"i3", "value -inf is less than the minimum -1e+300"},
         {"j", "has 0 items, fewer than the minimum 1"},
         {"k", "has 101 items, more than the maximum 100"},
         {"l", "has 1 item, fewer than the minimum 2"},
