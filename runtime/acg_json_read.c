@@ -11,8 +11,9 @@
  *   3. a walk over the tokens in document order with a small explicit stack that checks
  *      the bytes between tokens (exactly one ',' between elements, one ':' after a key,
  *      nothing else but whitespace), literals, the number grammar, string escapes,
- *      surrogate pairs, control characters and UTF-8, converts each token in place and
- *      fills next[] (the token after each subtree) so skipping a value is O(1).
+ *      surrogate pairs, control characters and UTF-8, and fills next[] (the token after
+ *      each subtree) so skipping a value is O(1). The tokens are then rewritten in place
+ *      as struct acg_json_token.
  *
  * Every error names the byte offset and, where the walk knows it, the member path.
  * Nothing reads outside [js, js + len): the body need not be NUL-terminated. */
@@ -641,13 +642,9 @@ static int walk_tokens(struct acg_json_reader *r, jsmntok_t *jt)
         if (rc != ACG_OK)
             goto done;
     }
-    if (r->ntoks > 0) {
+    /* Only whitespace may follow the value. */
+    if (r->ntoks > 0)
         rc = check_gap(&w, span_end(&jt[0]), (int)r->len, 0, "");
-        if (rc != ACG_OK) {
-            /* Replace a vague "unexpected character" with the likelier story. */
-            goto done;
-        }
-    }
 done:
     free(w.stack);
     return rc;
