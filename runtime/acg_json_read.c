@@ -264,7 +264,8 @@ static int tokenize(struct acg_json_reader *r, jsmntok_t **out)
         toks = grown;
         cap = ncap;
     }
-    if (n < 0) {
+    if (n <= 0) {
+        /* n == 0: jsmn stopped at a NUL byte before any token. */
         free(toks);
         /* jsmn stops at a NUL byte wherever it is and then reports something vague. */
         const char *nul = memchr(r->js, '\0', r->len);
@@ -272,6 +273,8 @@ static int tokenize(struct acg_json_reader *r, jsmntok_t **out)
             return acg_error_set(r->err, ACG_ERR_JSON, "NUL byte at byte offset %td",
                                  nul - r->js);
         size_t pos = p.pos < r->len ? p.pos : r->len;
+        if (n == 0)
+            return acg_error_set(r->err, ACG_ERR_JSON, "no JSON value (byte offset %zu)", pos);
         if (n == JSMN_ERROR_PART)
             return acg_error_set(r->err, ACG_ERR_JSON,
                                  "unexpected end of input (value starting at byte offset %zu)",

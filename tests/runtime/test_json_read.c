@@ -169,6 +169,17 @@ static int test_nul_byte_rejected(void)
     parse_n(&p, "{\"a\":1}\0", 8);
     CHECK(p.rc == ACG_ERR_JSON);
     done(&p);
+    parse_n(&p, "\0{}", 3);
+    CHECK(p.rc == ACG_ERR_JSON);
+    CHECK(strstr(p.err.message, "NUL") != NULL);
+    CHECK(p.r.ntoks == 0);
+    done(&p);
+    parse_n(&p, "\0", 1);
+    CHECK(p.rc == ACG_ERR_JSON);
+    done(&p);
+    parse_n(&p, " \0 ", 3);
+    CHECK(p.rc == ACG_ERR_JSON);
+    done(&p);
     parse_n(&p, "{\"a\":\"x\0y\"}", 11);
     CHECK(p.rc == ACG_ERR_JSON);
     CHECK(strstr(p.err.message, "NUL") != NULL);
