@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "acg_json.h"
 #include "harness.h"
@@ -956,6 +957,93 @@ static int test_mutations_never_crash(void)
     return 0;
 }
 
+/* Python's json module as a second opinion on validity: mutated bodies are judged by both.
+ * Python accepts lone surrogates and \u0000 (which we refuse by design), so those are
+ * left out; it is the grammar and UTF-8 that are compared. */
+static const char python_judge[] =
+    "import json, random, re\n"
+    "rng = random.Random(20240229)\n"
+    "seeds = [b'{\"a\":[1,-2.5e3,true,false,null,\"s\\\\u00e9\\\\ud83d\\\\ude00\\\\n\"],"
+    "\"b\":{\"c\":{\"d\":[[],{}]}},\"e\":\"x\",\"t\":1700000000.5}', b'[0,1e5,-0.0,\"\\\\\"\",{\"\":[]}]',"
+    " b'{\"k\":\"\\xc3\\xa9\\xe2\\x82\\xac\"}', b'\"str\"', b'12', b'true']\n"
+    "alpha = b'{}[],:\"\\\\u0123456789-+.eEtrufalsnNI \\t\\n\\r\\xc3\\xa9\\xff\\x00\\x01/bfrx'\n"
+    "def bad(c):\n"
+    "    raise ValueError(c)\n"
+    "for i in range(30000):\n"
+    "    s = bytearray(rng.choice(seeds))\n"
+    "    for _ in range(rng.randint(1, 3)):\n"
+    "        p = rng.randrange(len(s)) if s else 0\n"
+    "        op = rng.randrange(3)\n"
+    "        if op == 0 and s: s[p] = rng.choice(alpha)\n"
+    "        elif op == 1 and s: del s[p]\n"
+    "        else: s.insert(p, rng.choice(alpha))\n"
+    "    b = bytes(s)\n"
+    "    try:\n"
+    "        t = b.decode('utf-8')\n"
+    "        json.loads(t, parse_constant=bad)\n"
+    "        ok = 1\n"
+    "        if re.search(r'\\\\u[dD][89a-fA-F]', t) or '\\\\u0000' in t: ok = -1\n"
+    "    except (ValueError, RecursionError):\n"
+    "        ok = 0 if b else 1  # an empty body reads as {} here\n"
+    "    print(b.hex() or '-', ok)\n";
+
+static int hexval(int c)
+{
+    return c <= '9' ? c - '0' : c - 'a' + 10;
+}
+
+static int test_agrees_with_python_json(void)
+{
+    char script[] = "/tmp/acg_json_pyXXXXXX";
+    int fd = mkstemp(script);
+    CHECK(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs(python_judge, f);
+    fclose(f);
+    const char *py = getenv("PYTHON");
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "%s %s 2>/dev/null", py ? py : "python3", script);
+    FILE *p = popen(cmd, "r");
+    static char line[8192];
+    int agree = 0, differ = 0, skipped = 0;
+    while (p != NULL && fgets(line, sizeof line, p) != NULL) {
+        char *sp = strchr(line, ' ');
+        if (sp == NULL)
+            break;
+        *sp = '\0';
+        int verdict = (int)strtol(sp + 1, NULL, 10);
+        size_t n = line[0] == '-' ? 0 : strlen(line) / 2;
+        char body[4096];
+        for (size_t i = 0; i < n; i++)
+            body[i] = (char)(hexval(line[2 * i]) * 16 + hexval(line[2 * i + 1]));
+        if (verdict < 0) {
+            skipped++;
+            continue;
+        }
+        struct parsed q;
+        parse_n(&q, body, n);
+        if ((q.rc == ACG_OK) == (verdict == 1)) {
+            agree++;
+        } else if (differ++ < 5) {
+            fprintf(stderr, "python %s, we %s: %s (%s)\n", verdict ? "accepts" : "refuses",
+                    q.rc == ACG_OK ? "accept" : "refuse", line, q.err.message);
+        }
+        done(&q);
+    }
+    if (p != NULL)
+        pclose(p);
+    unlink(script);
+    if (agree + differ == 0) {
+        printf("python json: python3 not available, skipped\n");
+        return 0;
+    }
+    printf("python json: %d bodies judged alike, %d differently, %d skipped\n", agree, differ,
+           skipped);
+    CHECK(differ == 0);
+    CHECK(agree > 20000);
+    return 0;
+}
+
 /* ---- speed ---- */
 
 static double now_seconds(void)
@@ -1064,6 +1152,7 @@ static const struct test_case tests[] = {
     TEST(test_key_is),
     TEST(test_fail_paths),
     TEST(test_mutations_never_crash),
+    TEST(test_agrees_with_python_json),
     TEST(test_large_body),
 };
 
