@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "acg_json.h"
@@ -454,14 +455,19 @@ int acg_time_parse(const char *s, size_t len, int64_t *epoch_ms)
     if (len == 0)
         return ACG_ERR_INVALID_ARG;
     if (is_number_text(s, len)) {
-        char buf[64];
-        if (len >= sizeof buf)
-            return ACG_ERR_INVALID_ARG;
+        /* strtod wants a terminated copy; long digit strings are legal, if odd. */
+        char small[64];
+        char *buf = len < sizeof small ? small : malloc(len + 1);
+        if (buf == NULL)
+            return ACG_ERR_NOMEM;
         memcpy(buf, s, len);
         buf[len] = '\0';
         char *end = NULL;
         double v = acg_strtod_c(buf, &end);
-        if (end != buf + len)
+        bool complete = end == buf + len;
+        if (buf != small)
+            free(buf);
+        if (!complete)
             return ACG_ERR_INVALID_ARG;
         return acg_time_from_epoch_seconds(v, epoch_ms);
     }

@@ -196,7 +196,8 @@ void acg_time_format_iso8601(int64_t epoch_ms, char out[32]);
  *     space, seconds and fraction optional (fraction truncated to ms), offset Z, +hh:mm,
  *     +hhmm, +hh or none (UTC); a date alone is midnight UTC;
  *   HTTP-date ("Tue, 14 Nov 2023 22:13:20 GMT", weekday optional, GMT/UTC or +hhmm).
- * Returns ACG_ERR_INVALID_ARG for anything else or outside years 0001-9999. */
+ * Returns ACG_ERR_INVALID_ARG for anything else or outside years 0001-9999 (ACG_ERR_NOMEM
+ * only when copying a numeric string of 64 characters or more fails). */
 ACG_NODISCARD int acg_time_parse(const char *s, size_t len, int64_t *epoch_ms);
 /* Base64 (standard alphabet, padded). Decoding is strict: length a multiple of 4, '=' only
  * at the end, no whitespace; ACG_ERR_INVALID_ARG otherwise (out keeps its old contents). */
