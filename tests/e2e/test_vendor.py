@@ -1,8 +1,9 @@
 """Vendoring: copy generated/personalize/ and runtime/ into an empty folder, build them with
 the one `cc` line the README documents, and run the result against the stand-in.
 
-The cc line is read from README.md (the first line in a fenced code block that starts with
-`cc ` and mentions runtime); until the README has one, the line below stands in for it.
+The cc line is read from README.md (the first line of a code block, fenced or indented,
+that starts with `cc ` and mentions runtime; continuation lines joined); when the README has
+none, the line below stands in for it.
 """
 import json
 import os
@@ -23,7 +24,7 @@ STATE = {}
 
 
 def readme_cc_line():
-    """The README's documented cc line (continuations joined), or None."""
+    """The README's documented cc line, or None."""
     path = os.path.join(ROOT, "README.md")
     if not os.path.isfile(path):
         return None
@@ -34,7 +35,8 @@ def readme_cc_line():
             in_code = not in_code
             continue
         text = line.strip().removeprefix("$ ")
-        if in_code and text.startswith("cc ") and "runtime" in text:
+        code = in_code or line.startswith("    ") or line.startswith("\t")
+        if code and text.startswith("cc ") and "runtime" in text:
             while text.endswith("\\") and i + 1 < len(lines):
                 i += 1
                 text = text[:-1].rstrip() + " " + lines[i].strip()
