@@ -71,6 +71,20 @@ void *acg_arena_calloc(struct acg_arena *a, size_t count, size_t size)
     n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
     struct block *b = a->head;
     if (b == NULL || b->size - b->used < n) {
+        if (b != NULL && n > a->next_size / 2) {
+            /* A large request gets a block of its own behind the head, so the head's free
+             * space stays in use for the small allocations that follow. */
+            struct block *big = malloc(sizeof *big + n);
+            if (big == NULL)
+                return NULL;
+            big->size = n;
+            big->used = n;
+            big->prev = b->prev;
+            b->prev = big;
+            a->total += n;
+            memset(big->data, 0, n);
+            return big->data;
+        }
         b = new_block(a, n);
         if (b == NULL)
             return NULL;
