@@ -360,6 +360,18 @@ static int timeout_option(const struct cli_state *st, int id, long *out_ms)
     return ACG_EXIT_OK;
 }
 
+/* URL schemes compare without regard to case (RFC 3986). */
+static bool has_scheme(const char *url, const char *scheme)
+{
+    size_t n = strlen(scheme);
+    char head[16];
+    if (strlen(url) < n || n >= sizeof head)
+        return false;
+    memcpy(head, url, n);
+    head[n] = '\0';
+    return acg_cli_ascii_ieq(head, scheme);
+}
+
 static int check_globals(const struct cli_state *st)
 {
     const char *output = st->global[ACG_CLI_G_OUTPUT];
@@ -372,7 +384,7 @@ static int check_globals(const struct cli_state *st)
     }
     /* The AWS CLI insists on a scheme, and so does libcurl's idea of a base URL. */
     const char *url = st->global[ACG_CLI_G_ENDPOINT_URL];
-    if (url != NULL && strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
+    if (url != NULL && !has_scheme(url, "http://") && !has_scheme(url, "https://")) {
         fputs("\nBad value for --endpoint-url: scheme is missing. Must be of the form "
               "http://<hostname>/ or https://<hostname>/\n", stderr);
         return ACG_EXIT_USAGE;
