@@ -388,6 +388,11 @@ static int pattern_search(struct acg_pattern *p, const char *s, size_t len)
     return rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
 }
 
+int acg_pattern_search(struct acg_pattern *p, const char *s, size_t len)
+{
+    return pattern_search(p, s, len);
+}
+
 void acg_validate_string(struct acg_validator *v, const char *member, const char *s, long min,
                          long max, struct acg_pattern *pattern)
 {

@@ -48,6 +48,9 @@ struct acg_pattern {
  * a pattern no other thread is using: tests, and programs that want a clean exit under a
  * leak checker. Generated code never calls it. */
 void acg_pattern_release(struct acg_pattern *p);
+/* Unanchored search of s (valid UTF-8, len bytes): 1 match, 0 no match, -1 the pattern
+ * cannot be used. Compiles on first use. */
+int acg_pattern_search(struct acg_pattern *p, const char *s, size_t len);
 
 void acg_validator_init(struct acg_validator *v);
 

@@ -1,0 +1,24 @@
+/* The endpoint rule set (AWS's endpoint-rule-set-1) turned into one C function. */
+#ifndef GEN_ENDPOINTS_H
+#define GEN_ENDPOINTS_H
+
+#include "acg_buf.h"
+#include "diag.h"
+#include "load.h"
+
+/* Appends the definition of
+ *     int fn_name(const struct acg_endpoint_params *params, struct acg_endpoint *out,
+ *                 struct acg_error *err)
+ * written from the rule set (the root of an endpoint-rule-set-1 document; file names it in
+ * diagnostics). Conditions become nested ifs, assignments locals, templates concatenations,
+ * and every function of the rules language a call into runtime/acg_endpoint_rules.c.
+ * Returns 0, or -1 with diagnostics for anything it cannot translate. */
+int gen_endpoints_emit(const struct doc_node *ruleset, const char *file, const char *fn_name,
+                       struct acg_buf *out, struct diag *d);
+
+/* For models without a rule set: https://{endpointPrefix}.{region}.{dnsSuffix} from the
+ * partitions table, a custom endpoint when one is configured. */
+int gen_endpoints_emit_default(const char *endpoint_prefix, const char *fn_name, struct acg_buf *out,
+                               struct diag *d);
+
+#endif
