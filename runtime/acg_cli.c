@@ -203,7 +203,8 @@ static int parse_member_option(struct cli_state *st, const struct acg_cli_member
         }
         if (inline_value == NULL) {
             const char *next = *i + 1 < argc ? argv[*i + 1] : NULL;
-            if (next != NULL && (acg_cli_ascii_ieq(next, "true") || acg_cli_ascii_ieq(next, "false"))) {
+            if (next != NULL &&
+                (acg_cli_ascii_ieq(next, "true") || acg_cli_ascii_ieq(next, "false"))) {
                 *i += 1;
                 inline_value = next;
             } else {
@@ -353,7 +354,8 @@ static int timeout_option(const struct cli_state *st, int id, long *out_ms)
     *out_ms = 0;
     if (s == NULL)
         return ACG_EXIT_OK;
-    if (!acg_cli_parse_int64(s, strlen(s), &seconds) || seconds < 0 || seconds > ACG_CLI_MAX_TIMEOUT_S)
+    if (!acg_cli_parse_int64(s, strlen(s), &seconds) || seconds < 0 ||
+        seconds > ACG_CLI_MAX_TIMEOUT_S)
         return usage_error(st, "argument --%s: expected a whole number of seconds from 0 to %ld",
                            acg_cli_globals[id].name, ACG_CLI_MAX_TIMEOUT_S);
     *out_ms = seconds == 0 ? NO_TIMEOUT_MS : (long)seconds * 1000L;
@@ -468,14 +470,24 @@ static int print_output(const struct acg_buf *out)
     return ACG_EXIT_OK;
 }
 
-/* Drops the reader's " (at byte offset N)": the offset is into the merged input this
- * program built, not into anything the user wrote. */
+/* Length of msg without the reader's closing " (at byte offset N)" or " at byte offset N":
+ * the offset is into the merged input this program built, not into what the user wrote. */
 static size_t without_offset(const char *msg)
 {
+    static const char *const forms[] = {" (at byte offset ", " at byte offset "};
     size_t len = strlen(msg);
-    const char *at = strstr(msg, " (at byte offset ");
-    if (at != NULL && len > 0 && msg[len - 1] == ')')
-        return (size_t)(at - msg);
+    for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+        const char *at = strstr(msg, forms[f]);
+        if (at == NULL)
+            continue;
+        const char *p = at + strlen(forms[f]);
+        while (*p >= '0' && *p <= '9')
+            p++;
+        if (f == 0 && *p == ')')
+            p++;
+        if (*p == '\0')
+            return (size_t)(at - msg);
+    }
     return len;
 }
 
@@ -627,8 +639,8 @@ static int run_operation(struct cli_state *st)
     const char *input_arg = st->global[ACG_CLI_G_CLI_INPUT_JSON];
     if (input_arg != NULL) {
         if (strncmp(input_arg, "file://", 7) == 0) {
-            status = acg_cli_read_paramfile("cli-input-json", input_arg, input_arg + 7, &st->input_owned,
-                                    &st->input_len);
+            status = acg_cli_read_paramfile("cli-input-json", input_arg, input_arg + 7,
+                                            &st->input_owned, &st->input_len);
             if (status != ACG_EXIT_OK)
                 goto done;
             st->input = st->input_owned;

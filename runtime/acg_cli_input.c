@@ -80,7 +80,8 @@ int acg_cli_read_paramfile(const char *option, const char *url, const char *path
     acg_buf_init(&b, PARAMFILE_MAX_BYTES);
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
-        status = acg_cli_param_error(option, "Unable to load paramfile %s: %s", url, strerror(errno));
+        status = acg_cli_param_error(option, "Unable to load paramfile %s: %s", url,
+                                     strerror(errno));
         goto done;
     }
     for (;;) {
@@ -89,8 +90,9 @@ int acg_cli_read_paramfile(const char *option, const char *url, const char *path
         if (n > 0) {
             int rc = acg_buf_append(&b, chunk, n);
             if (rc == ACG_ERR_TOO_LARGE) {
-                status = acg_cli_param_error(option, "Unable to load paramfile %s: the file is larger "
-                                     "than %zu MiB", url, PARAMFILE_MAX_BYTES >> 20);
+                status = acg_cli_param_error(option, "Unable to load paramfile %s: the file is "
+                                             "larger than %zu MiB", url,
+                                             PARAMFILE_MAX_BYTES >> 20);
                 goto done;
             }
             if (rc != ACG_OK) {
@@ -102,7 +104,8 @@ int acg_cli_read_paramfile(const char *option, const char *url, const char *path
             break;
     }
     if (ferror(f)) {
-        status = acg_cli_param_error(option, "Unable to load paramfile %s: %s", url, strerror(errno));
+        status = acg_cli_param_error(option, "Unable to load paramfile %s: %s", url,
+                                     strerror(errno));
         goto done;
     }
     /* An empty file still gives an allocated, NUL-terminated (empty) string. */
@@ -235,7 +238,8 @@ static int write_failed(const char *option, int rc, const struct acg_error *err)
         return acg_cli_out_of_memory();
     if (rc == ACG_ERR_TOO_LARGE)
         return acg_cli_param_error(option, "the value is too large");
-    return acg_cli_param_error(option, "%s", err->message[0] != '\0' ? err->message : "invalid value");
+    return acg_cli_param_error(option, "%s",
+                               err->message[0] != '\0' ? err->message : "invalid value");
 }
 
 /* Appends one member's value as JSON. A fresh writer per value writes exactly one value and
@@ -280,7 +284,7 @@ static int append_member_json(const struct acg_cli_member *m, const struct acg_c
         int64_t n = 0;
         if (!acg_cli_parse_int64(v->text, v->len, &n))
             return acg_cli_param_error(m->option, "expected a decimal integer between %" PRId64
-                               " and %" PRId64, INT64_MIN, INT64_MAX);
+                                       " and %" PRId64, INT64_MIN, INT64_MAX);
         rc = acg_json_write_int64(&w, n);
         break;
     }
@@ -294,8 +298,9 @@ static int append_member_json(const struct acg_cli_member *m, const struct acg_c
     case ACG_CLI_TIMESTAMP: {
         int64_t ms = 0;
         if (acg_time_parse(v->text, v->len, &ms) != ACG_OK)
-            return acg_cli_param_error(m->option, "expected a timestamp: epoch seconds (1700000000) or "
-                               "ISO 8601 (2023-11-14T22:13:20Z), years 0001 to 9999");
+            return acg_cli_param_error(m->option, "expected a timestamp: epoch seconds "
+                                       "(1700000000) or ISO 8601 (2023-11-14T22:13:20Z), "
+                                       "years 0001 to 9999");
         rc = acg_json_write_timestamp(&w, ms, ACG_TS_EPOCH_SECONDS);
         break;
     }
@@ -314,8 +319,9 @@ static int append_member_json(const struct acg_cli_member *m, const struct acg_c
         if (rc == ACG_ERR_NOMEM)
             return acg_cli_out_of_memory();
         if (rc != ACG_OK)
-            return acg_cli_param_error(m->option, "expected base64 text (the standard alphabet, padded "
-                               "with '='); use fileb://PATH for a file's raw bytes");
+            return acg_cli_param_error(m->option, "expected base64 text (the standard alphabet, "
+                                       "padded with '='); use fileb://PATH for a file's raw "
+                                       "bytes");
         rc = acg_json_write_string(&w, v->text);
         break;
     }
@@ -330,8 +336,8 @@ static int append_member_json(const struct acg_cli_member *m, const struct acg_c
         if (rc == ACG_ERR_NOMEM)
             return acg_cli_out_of_memory();
         if (rc != ACG_OK)
-            return acg_cli_param_error(m->option, "Invalid JSON: %s (shorthand syntax is not supported; "
-                               "give JSON text)", err.message);
+            return acg_cli_param_error(m->option, "Invalid JSON: %s (shorthand syntax is not "
+                                       "supported; give JSON text)", err.message);
         acg_error_init(&err);
         rc = acg_json_write_document(&w, v->text);
         break;
@@ -349,6 +355,34 @@ static int append_raw_token(const struct acg_json_reader *r, int tok, struct acg
     return acg_buf_append(out, r->js + t->start, (size_t)(t->end - t->start));
 }
 
+/* Top-level keys of --cli-input-json must be input members, as botocore's validator
+ * insists: a misspelt member would otherwise be dropped without a word (the generated
+ * decoders ignore unknown members, which is right for responses). Keys are shown as written,
+ * escapes and all; they are names, not values. */
+static int check_input_keys(const struct acg_cli_operation *op, const struct acg_json_reader *r)
+{
+    bool header = false;
+    for (int key = acg_json_object_next(r, 0, 0); key != 0; key = acg_json_object_next(r, 0, key)) {
+        bool known = false;
+        for (size_t i = 0; i < op->member_count && !known; i++)
+            known = acg_json_key_is(r, key, op->members[i].json_name);
+        if (known)
+            continue;
+        if (!header) {
+            fputs("\nParameter validation failed:\n", stderr);
+            header = true;
+        }
+        const struct acg_json_token *t = &r->toks[key];
+        int len = t->end - t->start;
+        fprintf(stderr, "Unknown parameter in input: \"%.*s%s\", must be one of: ",
+                len > 64 ? 64 : len, r->js + t->start, len > 64 ? "..." : "");
+        for (size_t i = 0; i < op->member_count; i++)
+            fprintf(stderr, "%s%s", i > 0 ? ", " : "", op->members[i].json_name);
+        fputc('\n', stderr);
+    }
+    return header ? ACG_EXIT_USAGE : ACG_EXIT_OK;
+}
+
 /* Builds the input object: member options first, then the members of --cli-input-json
  * that no option overrides (the AWS CLI's order and precedence). Members of the input file
  * are copied as written, so numbers keep every digit and nothing is re-encoded. */
@@ -364,7 +398,8 @@ int acg_cli_build_input(const struct acg_cli_operation *op, const struct acg_cli
 
     if (have_input) {
         if (is_blank(input, input_len)) {
-            status = acg_cli_param_error("cli-input-json", "expected a JSON object, got an empty value");
+            status = acg_cli_param_error("cli-input-json",
+                                         "expected a JSON object, got an empty value");
             goto done;
         }
         int rc = acg_json_reader_parse(&r, input, input_len, NULL, &perr);
@@ -377,10 +412,13 @@ int acg_cli_build_input(const struct acg_cli_operation *op, const struct acg_cli
             goto done;
         }
         if (r.ntoks < 1 || r.toks[0].type != ACG_JSON_OBJECT) {
-            status = acg_cli_param_error("cli-input-json", "expected a JSON object ({...}) holding the "
-                                 "operation's input members");
+            status = acg_cli_param_error("cli-input-json", "expected a JSON object ({...}) "
+                                         "holding the operation's input members");
             goto done;
         }
+        status = check_input_keys(op, &r);
+        if (status != ACG_EXIT_OK)
+            goto done;
     }
 
     bool first = true;

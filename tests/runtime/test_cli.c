@@ -337,11 +337,11 @@ static const struct row rows[] = {
                                            "{\"name\": \"x\", \"count\": 5}", "--name", "y"), 0,
      "{\"name\":\"y\",\"count\":5}", NULL, NULL, NULL, {0}},
     {"input json: escaped key overridden", ARGS("do-thing", "--name", "y", "--cli-input-json",
-                                                "{\"n\\u0061me\":\"x\",\"other\":[1]}"), 0,
-     "{\"name\":\"y\",\"other\":[1]}", NULL, NULL, NULL, {0}},
+                                                "{\"n\\u0061me\":\"x\",\"config\":[1]}"), 0,
+     "{\"name\":\"y\",\"config\":[1]}", NULL, NULL, NULL, {0}},
     {"input json: members kept as written", ARGS("do-thing", "--cli-input-json",
-                                                 "{\"count\":1.0e2,\"s\":\"\\u00e9\"}"), 0,
-     "{\"count\":1.0e2,\"s\":\"\\u00e9\"}", NULL, NULL, NULL, {0}},
+                                                 "{\"count\":1.0e2,\"name\":\"\\u00e9\"}"), 0,
+     "{\"count\":1.0e2,\"name\":\"\\u00e9\"}", NULL, NULL, NULL, {0}},
     {"input json: NUL escape passed to the decoder", ARGS("do-thing", "--cli-input-json",
                                                           "{\"name\":\"a\\u0000b\"}"), 0,
      "{\"name\":\"a\\u0000b\"}", NULL, NULL, NULL, {0}},
@@ -390,6 +390,16 @@ static const struct row rows[] = {
      "string\n", NULL,
      {.rc = ACG_ERR_VALIDATION, .where = "count",
       .message = "count: expected a number, got a string (at byte offset 9)"}},
+    {"decoder error, offset without parentheses", ARGS("do-thing", "--cli-input-json",
+                                                       "{\"name\":\"a\\u0000\"}"), 252,
+     "{\"name\":\"a\\u0000\"}", NULL,
+     "Invalid value for parameter name: embedded NUL (\\u0000) not supported\n", NULL,
+     {.rc = ACG_ERR_VALIDATION, .where = "name",
+      .message = "name: embedded NUL (\\u0000) not supported at byte offset 11"}},
+    {"unknown input member", ARGS("do-thing", "--cli-input-json", "{\"nmae\":\"a\",\"count\":1}"),
+     252, NULL, NULL,
+     "\nParameter validation failed:\nUnknown parameter in input: \"nmae\", must be one of: "
+     "name, count, ratio, enabled, when, data, config, region\n", NULL, {0}},
     {"lengths in the AWS CLI's words", ARGS("do-thing", "--name", "abcdefghijklmnop"), 252,
      "{\"name\":\"abcdefghijklmnop\"}", NULL,
      "\nParameter validation failed:\nInvalid length for parameter name, value: 16, valid max "
@@ -542,7 +552,7 @@ static int test_huge_input(void)
     size_t big = (size_t)10 * 1024 * 1024;
     char *body = malloc(big + 64);
     CHECK(body != NULL);
-    size_t n = (size_t)snprintf(body, 64, "{\"name\":\"a\",\"blob\":\"");
+    size_t n = (size_t)snprintf(body, 64, "{\"name\":\"a\",\"data\":\"");
     memset(body + n, 'A', big);
     n += big;
     memcpy(body + n, "\"}", 3);
@@ -555,7 +565,7 @@ static int test_huge_input(void)
     CHECK(wrote == 0);
     CHECK(run_cli(ARGS("do-thing", "--cli-input-json", url, "--count", "1")) == 0);
     CHECK(run_input_len == n + strlen("\"count\":1,"));
-    CHECK(strncmp(run_input, "{\"count\":1,\"name\":\"a\",\"blob\":\"AAAA", 34) == 0);
+    CHECK(strncmp(run_input, "{\"count\":1,\"name\":\"a\",\"data\":\"AAAA", 34) == 0);
     remove(path);
     return 0;
 }
