@@ -618,7 +618,13 @@ int main(void)
     setenv("AWS_REGION", "us-east-1", 1);
     setenv("AWS_CONFIG_FILE", "/nonexistent/config", 1);
     setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials", 1);
+    setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
     unsetenv("AWS_PROFILE");
+    unsetenv("AWS_DEFAULT_REGION");
+    unsetenv("AWS_USE_FIPS_ENDPOINT");
+    unsetenv("AWS_USE_DUALSTACK_ENDPOINT");
+    unsetenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+    unsetenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
     unsetenv("AWS_ENDPOINT_URL");
     unsetenv("AWS_ENDPOINT_URL_THING");
 
