@@ -57,13 +57,21 @@ static const char *fmt(struct emitter *e, const char *f, ...)
     return s;
 }
 
+/* One line of output at depth levels of indentation; any length. */
 GEN_PRINTF(3, 4)
 static void line(struct emitter *e, int depth, const char *f, ...)
 {
     va_list ap;
-    char text[8192];
     va_start(ap, f);
-    vsnprintf(text, sizeof text, f, ap);
+    int n = vsnprintf(NULL, 0, f, ap);
+    va_end(ap);
+    char *text = n < 0 ? NULL : acg_arena_calloc(e->a, (size_t)n + 1, 1);
+    if (text == NULL) {
+        e->rc = -1;
+        return;
+    }
+    va_start(ap, f);
+    vsnprintf(text, (size_t)n + 1, f, ap);
     va_end(ap);
     for (int i = 0; i < depth; i++) {
         if (acg_buf_append_str(e->out, "    ") != ACG_OK)
@@ -87,6 +95,8 @@ static const char *unique_local(struct emitter *e, const char *prefix, const cha
     }
     if (e->nused < MAX_VARS)
         e->used[e->nused++] = cand;
+    else
+        fail(e, NULL, "endpoint rules: more than %d parameters and assignments", MAX_VARS);
     return cand;
 }
 
@@ -119,15 +129,17 @@ static const char *template_expr(struct emitter *e, const struct doc_node *at, c
     char lit[4096];
     size_t nlit = 0;
     for (const char *p = s; *p;) {
+        if (nlit + 1 >= sizeof lit) {
+            fail(e, at, "endpoint rules: template longer than %zu bytes", sizeof lit - 1);
+            return "acg_ev_none()";
+        }
         if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
-            if (nlit + 1 < sizeof lit)
-                lit[nlit++] = p[0];
+            lit[nlit++] = p[0];
             p += 2;
             continue;
         }
         if (*p != '{') {
-            if (nlit + 1 < sizeof lit)
-                lit[nlit++] = *p;
+            lit[nlit++] = *p;
             p++;
             continue;
         }
@@ -253,7 +265,7 @@ static const char *expr(struct emitter *e, const struct doc_node *n)
     return "acg_ev_none()";
 }
 
-static void emit_rules(struct emitter *e, const struct doc_node *rules, int depth);
+static bool emit_rules(struct emitter *e, const struct doc_node *rules, int depth);
 
 static void emit_endpoint(struct emitter *e, const struct doc_node *ep, int depth)
 {
@@ -270,14 +282,24 @@ static void emit_endpoint(struct emitter *e, const struct doc_node *ep, int dept
             region = expr(e, doc_get(schemes->items[i], "signingRegion"));
         break;
     }
+    /* No json-protocol rule set AWS publishes sets endpoint headers (S3 Express and a few
+     * REST services do), and struct acg_endpoint has nowhere to carry them: say so in the
+     * output and in a warning rather than drop them unannounced. */
     const struct doc_node *headers = doc_get(ep, "headers");
-    if (headers != NULL && headers->kind == DOC_MAP && headers->count > 0)
-        fail(e, headers, "endpoint rules: endpoint headers are not supported");
+    for (size_t i = 0; headers != NULL && headers->kind == DOC_MAP && i < headers->count; i++) {
+        const char *hname = headers->pairs[i].key->text;
+        diag_warning(e->d, e->file, headers->mark, "endpoint rules: header %s is not sent (endpoint "
+                     "headers are not supported)", hname);
+        line(e, depth, "/* The rule set also asks for the header %s, which is not sent. */",
+             text_plain(e->a, hname));
+    }
     line(e, depth, "return acg_ep_result(&c, out, err, %s,", url);
     line(e, depth + 1, "%s, %s);", name, region);
 }
 
-static void emit_rule(struct emitter *e, const struct doc_node *rule, int depth)
+/* Returns true when the rule always ends the function (no conditions, and a body that
+ * returns on every path), so the caller emits nothing after it: that code could never run. */
+static bool emit_rule(struct emitter *e, const struct doc_node *rule, int depth)
 {
     const char *type = doc_get_str(rule, "type");
     const struct doc_node *conds = doc_get(rule, "conditions");
@@ -302,28 +324,36 @@ static void emit_rule(struct emitter *e, const struct doc_node *rule, int depth)
         opened++;
     }
     int inner = depth + opened;
+    bool ends = true;
     if (type != NULL && strcmp(type, "endpoint") == 0) {
         emit_endpoint(e, doc_get(rule, "endpoint"), inner);
     } else if (type != NULL && strcmp(type, "error") == 0) {
         line(e, inner, "return acg_ep_fail(&c, err, %s);", expr(e, doc_get(rule, "error")));
     } else if (type != NULL && strcmp(type, "tree") == 0) {
-        emit_rules(e, doc_get(rule, "rules"), inner);
+        ends = emit_rules(e, doc_get(rule, "rules"), inner);
     } else {
         fail(e, rule, "endpoint rules: unknown rule type \"%s\"", type ? type : "(missing)");
     }
+    ends = ends && opened == 0;
     while (opened-- > 0)
         line(e, depth + opened, "}");
     e->nvars = saved;
+    return ends;
 }
 
-static void emit_rules(struct emitter *e, const struct doc_node *rules, int depth)
+/* As botocore does, a tree whose rules all fail to match falls through to the rule after
+ * it. Returns true when one of the rules always ends the function. */
+static bool emit_rules(struct emitter *e, const struct doc_node *rules, int depth)
 {
     if (rules == NULL || rules->kind != DOC_SEQ) {
         fail(e, rules, "endpoint rules: expected a list of rules");
-        return;
+        return false;
     }
-    for (size_t i = 0; i < rules->count; i++)
-        emit_rule(e, rules->items[i], depth);
+    for (size_t i = 0; i < rules->count; i++) {
+        if (emit_rule(e, rules->items[i], depth))
+            return true;
+    }
+    return false;
 }
 
 /* Marks which parameters the rules mention, so unused ones are not declared. */
@@ -393,25 +423,52 @@ static void emit_params(struct emitter *e, const struct doc_node *params, const 
             fail(e, def, "endpoint rules: parameter %s has no type", name);
             continue;
         }
-        if (!used[i])
-            continue;
-        const char *local = unique_local(e, "p_", name);
         const char *value = builtin ? builtin_expr(e, def, builtin)
                                     : fmt(e, "acg_ep_context(&c, params, %s)", text_c_string(e->a, name));
-        if (dflt != NULL && dflt->kind == DOC_SCALAR)
+        /* A boolean builtIn always has a value (struct acg_endpoint_builtins holds a bool),
+         * so neither a default nor the required check could ever apply to it. */
+        bool always_set = builtin != NULL && strncmp(value, "acg_ev_bool(", 12) == 0;
+        if (dflt != NULL && dflt->kind == DOC_SCALAR && !always_set)
             value = fmt(e, "acg_ev_or(%s, %s)", value, expr(e, dflt));
+        /* botocore checks required parameters before any rule runs, with this text. */
+        const char *missing = text_c_string(e->a, fmt(e, "Cannot find value for required parameter %s", name));
+        bool check = doc_is_true(doc_get(def, "required")) && dflt == NULL && !always_set;
+        if (!used[i]) {
+            if (check) {
+                line(e, 1, "if (%s.type == ACG_EV_NONE)", value);
+                line(e, 2, "return acg_ep_fail(&c, err, acg_ev_string(%s));", missing);
+            }
+            continue;
+        }
+        const char *local = unique_local(e, "p_", name);
         line(e, 1, "const struct acg_ev %s = %s;", local, value);
-        if (doc_is_true(doc_get(def, "required")) && dflt == NULL && builtin == NULL) {
+        if (check) {
             line(e, 1, "if (%s.type == ACG_EV_NONE)", local);
-            line(e, 2, "return acg_ep_fail(&c, err, acg_ev_string(%s));",
-                 text_c_string(e->a, fmt(e, "Missing required endpoint parameter: %s", name)));
+            line(e, 2, "return acg_ep_fail(&c, err, acg_ev_string(%s));", missing);
         }
         e->vars[e->nvars++] = (struct var){ name, local };
     }
 }
 
+static void emit_signature(struct emitter *e, const char *fn_name, unsigned flags)
+{
+    line(e, 0, "%sint %s(const struct acg_endpoint_params *params, struct acg_endpoint *out,",
+         (flags & GEN_ENDPOINTS_STATIC) ? "static " : "", fn_name);
+    line(e, 1, "struct acg_error *err)");
+    line(e, 0, "{");
+    line(e, 1, "struct acg_ep_ctx c;");
+    line(e, 0, "%s", "");
+    line(e, 1, "acg_ep_begin(&c);");
+}
+
 int gen_endpoints_emit(const struct doc_node *ruleset, const char *file, const char *fn_name,
                        struct acg_buf *out, struct diag *d)
+{
+    return gen_endpoints_emit_flags(ruleset, file, fn_name, 0, out, d);
+}
+
+int gen_endpoints_emit_flags(const struct doc_node *ruleset, const char *file, const char *fn_name,
+                             unsigned flags, struct acg_buf *out, struct diag *d)
 {
     struct emitter e;
     memset(&e, 0, sizeof e);
@@ -422,15 +479,13 @@ int gen_endpoints_emit(const struct doc_node *ruleset, const char *file, const c
     if (e.a == NULL)
         return -1;
     const struct doc_node *rules = doc_get(ruleset, "rules");
-    line(&e, 0, "int %s(const struct acg_endpoint_params *params, struct acg_endpoint *out,", fn_name);
-    line(&e, 1, "struct acg_error *err)");
-    line(&e, 0, "{");
-    line(&e, 1, "struct acg_ep_ctx c;");
-    line(&e, 0, "%s", "");
-    line(&e, 1, "acg_ep_begin(&c);");
+    const char *version = doc_get_str(ruleset, "version");
+    if (version == NULL || strcmp(version, "1.0") != 0)
+        fail(&e, ruleset, "endpoint rules: version \"%s\" is not 1.0", version ? version : "(missing)");
+    emit_signature(&e, fn_name, flags);
     emit_params(&e, doc_get(ruleset, "parameters"), rules);
-    emit_rules(&e, rules, 1);
-    line(&e, 1, "return acg_ep_no_match(&c, err);");
+    if (!emit_rules(&e, rules, 1))
+        line(&e, 1, "return acg_ep_no_match(&c, err);");
     line(&e, 0, "}");
     acg_arena_destroy(e.a);
     return e.rc;
@@ -439,36 +494,82 @@ int gen_endpoints_emit(const struct doc_node *ruleset, const char *file, const c
 int gen_endpoints_emit_default(const char *endpoint_prefix, const char *fn_name, struct acg_buf *out,
                                struct diag *d)
 {
-    struct emitter e;
-    memset(&e, 0, sizeof e);
-    e.out = out;
-    e.d = d;
-    e.a = acg_arena_new();
-    if (e.a == NULL)
+    return gen_endpoints_emit_default_flags(endpoint_prefix, fn_name, 0, out, d);
+}
+
+int gen_endpoints_emit_default_flags(const char *endpoint_prefix, const char *fn_name, unsigned flags,
+                                     struct acg_buf *out, struct diag *d)
+{
+    /* The rule set AWS generates for a plain regional service, written here once so that a
+     * model without its own rule set still gets AWS's behaviour: FIPS and dual-stack host
+     * names, the partition checks, and the errors for a custom endpoint with either switch
+     * and for a missing region. PREFIX stands for the model's endpointPrefix. */
+    static const char standard[] =
+        "{\"version\": \"1.0\", \"parameters\": {"
+        "\"Region\": {\"builtIn\": \"AWS::Region\", \"required\": false, \"type\": \"String\"},"
+        "\"UseDualStack\": {\"builtIn\": \"AWS::UseDualStack\", \"required\": true, \"default\": false,"
+        " \"type\": \"Boolean\"},"
+        "\"UseFIPS\": {\"builtIn\": \"AWS::UseFIPS\", \"required\": true, \"default\": false,"
+        " \"type\": \"Boolean\"},"
+        "\"Endpoint\": {\"builtIn\": \"SDK::Endpoint\", \"required\": false, \"type\": \"String\"}},"
+        "\"rules\": ["
+        "{\"conditions\": [{\"fn\": \"isSet\", \"argv\": [{\"ref\": \"Endpoint\"}]}], \"type\": \"tree\", \"rules\": ["
+        " {\"conditions\": [{\"fn\": \"booleanEquals\", \"argv\": [{\"ref\": \"UseFIPS\"}, true]}], \"type\": \"error\","
+        "  \"error\": \"Invalid Configuration: FIPS and custom endpoint are not supported\"},"
+        " {\"conditions\": [{\"fn\": \"booleanEquals\", \"argv\": [{\"ref\": \"UseDualStack\"}, true]}], \"type\": \"error\","
+        "  \"error\": \"Invalid Configuration: Dualstack and custom endpoint are not supported\"},"
+        " {\"conditions\": [], \"type\": \"endpoint\", \"endpoint\": {\"url\": {\"ref\": \"Endpoint\"}}}]},"
+        "{\"conditions\": [{\"fn\": \"isSet\", \"argv\": [{\"ref\": \"Region\"}]}], \"type\": \"tree\", \"rules\": ["
+        " {\"conditions\": [{\"fn\": \"aws.partition\", \"argv\": [{\"ref\": \"Region\"}], \"assign\": \"PartitionResult\"}],"
+        "  \"type\": \"tree\", \"rules\": ["
+        "  {\"conditions\": [{\"fn\": \"booleanEquals\", \"argv\": [{\"ref\": \"UseFIPS\"}, true]},"
+        "    {\"fn\": \"booleanEquals\", \"argv\": [{\"ref\": \"UseDualStack\"}, true]}], \"type\": \"tree\", \"rules\": ["
+        "   {\"conditions\": [{\"fn\": \"booleanEquals\", \"argv\": [true, {\"fn\": \"getAttr\", \"argv\": [{\"ref\": \"PartitionResult\"}, \"supportsFIPS\"]}]},"
+        "     {\"fn\": \"booleanEquals\", \"argv\": [true, {\"fn\": \"getAttr\", \"argv\": [{\"ref\": \"PartitionResult\"}, \"supportsDualStack\"]}]}],"
+        "    \"type\": \"endpoint\", \"endpoint\": {\"url\": \"https://PREFIX-fips.{Region}.{PartitionResult#dualStackDnsSuffix}\"}},"
+        "   {\"conditions\": [], \"type\": \"error\","
+        "    \"error\": \"FIPS and DualStack are enabled, but this partition does not support one or both\"}]},"
+        "  {\"conditions\": [{\"fn\": \"booleanEquals\", \"argv\": [{\"ref\": \"UseFIPS\"}, true]}], \"type\": \"tree\", \"rules\": ["
+        "   {\"conditions\": [{\"fn\": \"booleanEquals\", \"argv\": [true, {\"fn\": \"getAttr\", \"argv\": [{\"ref\": \"PartitionResult\"}, \"supportsFIPS\"]}]}],"
+        "    \"type\": \"endpoint\", \"endpoint\": {\"url\": \"https://PREFIX-fips.{Region}.{PartitionResult#dnsSuffix}\"}},"
+        "   {\"conditions\": [], \"type\": \"error\", \"error\": \"FIPS is enabled but this partition does not support FIPS\"}]},"
+        "  {\"conditions\": [{\"fn\": \"booleanEquals\", \"argv\": [{\"ref\": \"UseDualStack\"}, true]}], \"type\": \"tree\", \"rules\": ["
+        "   {\"conditions\": [{\"fn\": \"booleanEquals\", \"argv\": [true, {\"fn\": \"getAttr\", \"argv\": [{\"ref\": \"PartitionResult\"}, \"supportsDualStack\"]}]}],"
+        "    \"type\": \"endpoint\", \"endpoint\": {\"url\": \"https://PREFIX.{Region}.{PartitionResult#dualStackDnsSuffix}\"}},"
+        "   {\"conditions\": [], \"type\": \"error\","
+        "    \"error\": \"DualStack is enabled but this partition does not support DualStack\"}]},"
+        "  {\"conditions\": [], \"type\": \"endpoint\", \"endpoint\": {\"url\": \"https://PREFIX.{Region}.{PartitionResult#dnsSuffix}\"}}]}]},"
+        "{\"conditions\": [], \"type\": \"error\", \"error\": \"Invalid Configuration: Missing Region\"}]}";
+    const char *prefix = endpoint_prefix;
+    static const struct gen_mark whole = { 0, 0 };
+    if (prefix == NULL || prefix[0] == '\0' || strspn(prefix, "abcdefghijklmnopqrstuvwxyz0123456789.-") != strlen(prefix)) {
+        diag_error(d, "(model)", whole, "endpoint rules: endpointPrefix \"%s\" is not a host name label",
+                   prefix ? prefix : "");
         return -1;
-    const char *host = text_c_string(e.a, fmt(&e, "https://%s.", endpoint_prefix ? endpoint_prefix : "service"));
-    const char *fips_host = text_c_string(e.a, fmt(&e, "https://%s-fips.", endpoint_prefix ? endpoint_prefix : "service"));
-    line(&e, 0, "/* The model has no endpoint rule set: https://{endpointPrefix}.{region}.{dnsSuffix}. */");
-    line(&e, 0, "int %s(const struct acg_endpoint_params *params, struct acg_endpoint *out,", fn_name);
-    line(&e, 1, "struct acg_error *err)");
-    line(&e, 0, "{");
-    line(&e, 1, "struct acg_ep_ctx c;");
-    line(&e, 0, "%s", "");
-    line(&e, 1, "acg_ep_begin(&c);");
-    line(&e, 1, "if (params->builtins.endpoint != NULL)");
-    line(&e, 2, "return acg_ep_result(&c, out, err, acg_ev_string(params->builtins.endpoint),");
-    line(&e, 3, "acg_ev_none(), acg_ev_none());");
-    line(&e, 1, "if (params->builtins.region == NULL)");
-    line(&e, 2, "return acg_ep_fail(&c, err, acg_ev_string(\"Invalid Configuration: Missing Region\"));");
-    line(&e, 1, "const struct acg_ev partition = acg_ep_partition(&c, acg_ev_string(params->builtins.region));");
-    line(&e, 1, "const struct acg_ev parts[] = {");
-    line(&e, 2, "acg_ev_string(params->builtins.use_fips ? %s : %s),", fips_host, host);
-    line(&e, 2, "acg_ev_string(params->builtins.region),");
-    line(&e, 2, "acg_ev_string(\".\"),");
-    line(&e, 2, "acg_ep_get_attr(&c, partition, params->builtins.use_dual_stack ? \"dualStackDnsSuffix\" : \"dnsSuffix\"),");
-    line(&e, 1, "};");
-    line(&e, 1, "return acg_ep_result(&c, out, err, acg_ep_concat(&c, parts, 4), acg_ev_none(), acg_ev_none());");
-    line(&e, 0, "}");
-    acg_arena_destroy(e.a);
-    return e.rc;
+    }
+    /* PREFIX -> endpoint_prefix; host name characters need no JSON escaping. */
+    struct acg_buf text;
+    acg_buf_init(&text, 0);
+    int rc = 0;
+    for (const char *p = standard; *p != '\0' && rc == 0;) {
+        if (strncmp(p, "PREFIX", 6) == 0) {
+            rc = acg_buf_append_str(&text, prefix);
+            p += 6;
+        } else {
+            rc = acg_buf_append_char(&text, *p++);
+        }
+    }
+    struct doc doc;
+    memset(&doc, 0, sizeof doc);
+    if (rc == 0)
+        rc = doc_load_bytes("(standard regional rule set)", text.data, text.len, &doc, d);
+    if (rc == 0 && acg_buf_printf(out, "/* The model has no endpoint rule set; this is AWS's standard regional one:\n"
+                                  " * https://%s.{region}.{dnsSuffix}, with FIPS and dual-stack forms. */\n",
+                                  prefix) != ACG_OK)
+        rc = -1;
+    if (rc == 0)
+        rc = gen_endpoints_emit_flags(doc.root, "(standard regional rule set)", fn_name, flags, out, d);
+    doc_free(&doc);
+    acg_buf_free(&text);
+    return rc == 0 ? 0 : -1;
 }

@@ -16,9 +16,24 @@
 int gen_endpoints_emit(const struct doc_node *ruleset, const char *file, const char *fn_name,
                        struct acg_buf *out, struct diag *d);
 
-/* For models without a rule set: https://{endpointPrefix}.{region}.{dnsSuffix} from the
- * partitions table, a custom endpoint when one is configured. */
+/* Flags for the _flags variants. */
+enum {
+    GEN_ENDPOINTS_STATIC = 1   /* define the function static, for a file that holds its only use */
+};
+
+/* gen_endpoints_emit with flags (0 gives the same output). */
+int gen_endpoints_emit_flags(const struct doc_node *ruleset, const char *file, const char *fn_name,
+                             unsigned flags, struct acg_buf *out, struct diag *d);
+
+/* For models without a rule set: the function AWS's standard regional rule set gives,
+ * https://{endpointPrefix}.{region}.{dnsSuffix} through the partitions table, with the FIPS
+ * (PREFIX-fips.) and dual-stack ({dualStackDnsSuffix}) forms, a custom endpoint when one is
+ * configured, and AWS's errors (FIPS or dual-stack with a custom endpoint, missing region, a
+ * partition without FIPS or dual-stack). endpoint_prefix must be a host name label such as
+ * "personalize"; anything else is an error. A comment line precedes the function. */
 int gen_endpoints_emit_default(const char *endpoint_prefix, const char *fn_name, struct acg_buf *out,
                                struct diag *d);
+int gen_endpoints_emit_default_flags(const char *endpoint_prefix, const char *fn_name, unsigned flags,
+                                     struct acg_buf *out, struct diag *d);
 
 #endif
