@@ -79,7 +79,14 @@ $(BUILD)/tests/generator/%: $(BUILD)/tests/generator/%.o $(TEST_SUPPORT_OBJ) $(G
 $(BUILD)/tests/generated/%: $(BUILD)/tests/generated/%.o $(TEST_SUPPORT_OBJ) \
 		$(filter-out $(BUILD)/$(GENERATED)/$(SERVICE)_main.o,$(GEN_C:%.c=$(BUILD)/%.o)) $(RUNTIME_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
-$(BUILD)/tests/%.o: ALL_CFLAGS += -Itests -Igenerated/$(SERVICE) -Igenerator
+$(BUILD)/tests/%.o: ALL_CFLAGS += -Itests -Igenerated/$(SERVICE) -Igenerator -I$(TINY)
+
+# The tiny all-shapes model's golden output is compiled and tested like a service.
+TINY     := tests/fixtures/golden/tiny
+TINY_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(filter-out $(TINY)/tiny_main.c,$(wildcard $(TINY)/*.c)))
+$(BUILD)/$(TINY)/%.o: ALL_CFLAGS += -I$(TINY)
+$(BUILD)/tests/generated/test_tiny_%: $(BUILD)/tests/generated/test_tiny_%.o $(TEST_SUPPORT_OBJ) $(TINY_OBJ) $(RUNTIME_LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
 
 regen: $(GEN)
 	$(GEN) --model $(MODEL) --out $(GENERATED)

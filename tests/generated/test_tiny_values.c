@@ -1,0 +1,216 @@
+/* Generated code for the tiny all-shapes model (tests/fixtures/golden/tiny): values survive
+ * decode -> encode -> decode exactly, and the validators report every violation by path. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+#include "tiny.h"
+
+/* Decodes json as PutThingResponse, encodes it (wire style) into out. */
+static int roundtrip(const char *json, char *out, size_t size)
+{
+    struct tiny_put_thing_response v;
+    struct acg_buf b;
+    struct acg_error err;
+    acg_error_init(&err);
+    acg_buf_init(&b, 0);
+    int rc = tiny_put_thing_response_from_json(json, strlen(json), &v, &err);
+    if (rc == ACG_OK)
+        rc = tiny_put_thing_response_to_json(&v, ACG_JSON_WIRE, &b, &err);
+    snprintf(out, size, "%s", rc == ACG_OK ? b.data : err.message);
+    acg_buf_free(&b);
+    tiny_put_thing_response_free(&v);
+    return rc;
+}
+
+static int test_map_and_list_order_kept(void)
+{
+    char out[512];
+    CHECK(roundtrip("{\"thing\":{\"tags\":{\"z\":\"1\",\"a\":\"2\",\"m\":\"3\"},\"matrix\":[[3,1],[2]]}}", out,
+                    sizeof out) == ACG_OK);
+    CHECK_STR(out, "{\"thing\":{\"tags\":{\"z\":\"1\",\"a\":\"2\",\"m\":\"3\"},\"matrix\":[[3,1],[2]]}}");
+    return 0;
+}
+
+static int test_integer_limits_exact(void)
+{
+    char out[512];
+    CHECK(roundtrip("{\"count\":2147483647,\"thing\":{\"big\":9223372036854775807,\"count\":-2147483648}}",
+                    out, sizeof out) == ACG_OK);
+    CHECK_STR(out, "{\"thing\":{\"count\":-2147483648,\"big\":9223372036854775807},\"count\":2147483647}");
+    CHECK(roundtrip("{\"thing\":{\"big\":-9223372036854775808}}", out, sizeof out) == ACG_OK);
+    CHECK_STR(out, "{\"thing\":{\"big\":-9223372036854775808}}");
+    struct tiny_put_thing_response v;
+    struct acg_error err;
+    acg_error_init(&err);
+    const char *bad = "{\"thing\":{\"children\":[{},{\"count\":2147483648}]}}";
+    CHECK(tiny_put_thing_response_from_json(bad, strlen(bad), &v, &err) == ACG_ERR_JSON);
+    CHECK_STR(err.where, "thing.children[1].count");
+    return 0;
+}
+
+static int test_timestamps_keep_milliseconds(void)
+{
+    const char *json = "{\"thing\":{\"created\":1700000000.123,\"isoTime\":\"2023-11-14T23:13:20.5+01:00\","
+                       "\"httpTime\":\"Tue, 14 Nov 2023 22:13:20 GMT\",\"parent\":{\"created\":-1.5}}}";
+    struct tiny_put_thing_response v;
+    struct acg_error err;
+    acg_error_init(&err);
+    CHECK(tiny_put_thing_response_from_json(json, strlen(json), &v, &err) == ACG_OK);
+    CHECK(v.thing->has_created && v.thing->created == 1700000000123LL);
+    CHECK(v.thing->has_iso_time && v.thing->iso_time == 1700000000500LL);
+    CHECK(v.thing->http_time == 1700000000000LL);
+    CHECK(v.thing->parent->created == -1500);
+    tiny_put_thing_response_free(&v);
+    char out[512];
+    CHECK(roundtrip(json, out, sizeof out) == ACG_OK);
+    CHECK_STR(out, "{\"thing\":{\"created\":1700000000.123,\"isoTime\":\"2023-11-14T22:13:20.500Z\","
+                   "\"httpTime\":\"Tue, 14 Nov 2023 22:13:20 GMT\",\"parent\":{\"created\":-1.5}}}");
+    return 0;
+}
+
+static int test_empty_versus_absent(void)
+{
+    struct tiny_put_thing_response v;
+    struct acg_error err;
+    const char *json = "{\"thing\":{\"name\":\"\",\"data\":\"\",\"tags\":{},\"children\":[]}}";
+    acg_error_init(&err);
+    CHECK(tiny_put_thing_response_from_json(json, strlen(json), &v, &err) == ACG_OK);
+    CHECK(v.thing->name != NULL && v.thing->name[0] == '\0');
+    CHECK(v.thing->data.data != NULL && v.thing->data.len == 0);
+    CHECK(v.thing->tags != NULL && v.thing->tags_count == 0);
+    CHECK(v.thing->children != NULL && v.thing->children_count == 0);
+    CHECK(v.thing->secret == NULL && !v.thing->has_count && v.thing->parent == NULL);
+    tiny_put_thing_response_free(&v);
+    char out[256];
+    CHECK(roundtrip(json, out, sizeof out) == ACG_OK);
+    CHECK_STR(out, json);
+    CHECK(roundtrip("{\"thing\":{\"name\":null,\"count\":null}}", out, sizeof out) == ACG_OK);
+    CHECK_STR(out, "{\"thing\":{}}");
+    return 0;
+}
+
+static int test_text_blobs_and_floats(void)
+{
+    char out[512];
+    CHECK(roundtrip("{\"thing\":{\"name\":\"\\ud83d\\ude00 \\u00e9\\\"\\n\",\"data\":\"AAEC/w==\","
+                    "\"ratio\":0.1,\"score\":\"-Infinity\",\"parent\":{\"score\":\"NaN\",\"ratio\":1e-10}}}",
+                    out, sizeof out) == ACG_OK);
+    CHECK_STR(out, "{\"thing\":{\"name\":\"\xf0\x9f\x98\x80 \xc3\xa9\\\"\\n\",\"ratio\":0.1,"
+                   "\"score\":\"-Infinity\",\"data\":\"AAEC/w==\",\"parent\":{\"ratio\":1e-10,\"score\":\"NaN\"}}}");
+    return 0;
+}
+
+static int test_union_document_and_recursion(void)
+{
+    char out[512];
+    const char *json = "{\"thing\":{\"children\":[{\"children\":[{\"name\":\"deep\"}]}],"
+                       "\"choice\":{\"thing\":{\"choice\":{\"text\":\"x\"}}},\"extra\":{\"a\":[1,{\"b\":null}]},"
+                       "\"groups\":{\"g\":[{\"name\":\"n\"}]}}}";
+    CHECK(roundtrip(json, out, sizeof out) == ACG_OK);
+    CHECK_STR(out, "{\"thing\":{\"groups\":{\"g\":[{\"name\":\"n\"}]},\"children\":[{\"children\":"
+                   "[{\"name\":\"deep\"}]}],\"choice\":{\"thing\":{\"choice\":{\"text\":\"x\"}}},"
+                   "\"extra\":{\"a\":[1,{\"b\":null}]}}}");
+    return 0;
+}
+
+static int test_redacted_in_logs_only(void)
+{
+    struct tiny_put_thing_request req;
+    struct tiny_thing thing;
+    struct acg_buf b;
+    tiny_put_thing_request_init(&req);
+    tiny_thing_init(&thing);
+    req.name = "n";
+    req.thing = &thing;
+    thing.secret = "hunter2";
+    acg_buf_init(&b, 0);
+    CHECK(tiny_put_thing_request_to_json(&req, ACG_JSON_LOG, &b, NULL) == ACG_OK);
+    CHECK(strstr(b.data, "hunter2") == NULL && strstr(b.data, "sensitive") != NULL);
+    acg_buf_reset(&b);
+    CHECK(tiny_put_thing_request_to_json(&req, ACG_JSON_WIRE, &b, NULL) == ACG_OK);
+    CHECK(strstr(b.data, "\"secret\":\"hunter2\"") != NULL);
+    acg_buf_free(&b);
+    return 0;
+}
+
+/* Validates req and returns the joined violations. */
+static const char *violations(const struct tiny_put_thing_request *req)
+{
+    static char text[1024];
+    struct acg_validator v;
+    struct acg_error err;
+    acg_validator_init(&v);
+    acg_error_init(&err);
+    tiny_put_thing_request_validate(req, &v);
+    int rc = acg_validator_result(&v, &err);
+    snprintf(text, sizeof text, "%s", rc == ACG_OK ? "ok" : err.message);
+    return text;
+}
+
+static int test_validation_table(void)
+{
+    struct tiny_put_thing_request req;
+    struct tiny_thing thing, kids[11];
+    struct tiny_choice choice;
+    struct tiny_tags_entry tags[6] = { { "a", "1" }, { "b", "2" }, { "c", "3" }, { "d", "4" }, { "e", "5" },
+                                       { "f", "6" } };
+    tiny_put_thing_request_init(&req);
+    CHECK(strstr(violations(&req), "name") != NULL);               /* required */
+    req.name = "ok-name";
+    CHECK_STR(violations(&req), "ok");
+    req.name = "Bad Name";                                          /* pattern */
+    CHECK(strstr(violations(&req), "name") && strstr(violations(&req), "pattern"));
+    req.name = "abcdefghijklmnopq";                                 /* 17 > 16 */
+    CHECK(strstr(violations(&req), "name") && strstr(violations(&req), "16"));
+    req.name = "\xff";                                              /* invalid UTF-8 */
+    CHECK(strstr(violations(&req), "UTF-8") != NULL);
+    req.name = "ok";
+    tiny_thing_init(&thing);
+    req.thing = &thing;
+    thing.has_count = true;
+    thing.count = 101;                                              /* range 0..100 */
+    CHECK(strstr(violations(&req), "thing.count") && strstr(violations(&req), "100"));
+    thing.count = 5;
+    thing.has_score = true;
+    thing.score = 2.0;                                              /* range -1.5..1.5 */
+    CHECK(strstr(violations(&req), "thing.score") != NULL);
+    thing.score = 0;
+    memset(kids, 0, sizeof kids);
+    thing.children = kids;
+    thing.children_count = 11;                                      /* max 10 items */
+    CHECK(strstr(violations(&req), "thing.children") != NULL);
+    thing.children_count = 2;
+    kids[1].name = "";                                              /* min length 1 */
+    CHECK(strstr(violations(&req), "thing.children[1].name") != NULL);
+    kids[1].name = NULL;
+    thing.tags = tags;
+    thing.tags_count = 6;                                           /* max 5 entries */
+    CHECK(strstr(violations(&req), "thing.tags") != NULL);
+    thing.tags_count = 2;
+    tiny_choice_init(&choice);
+    thing.choice = &choice;
+    choice.text = "x";
+    choice.has_number = true;                                       /* two union members */
+    CHECK(strstr(violations(&req), "thing.choice") != NULL);
+    choice.has_number = false;
+    CHECK_STR(violations(&req), "ok");
+    /* several violations at once: all reported */
+    req.name = NULL;
+    thing.count = 500;
+    const char *all = violations(&req);
+    CHECK(strstr(all, "name") && strstr(all, "thing.count") && strstr(all, "; "));
+    return 0;
+}
+
+int main(void)
+{
+    static const struct test_case tests[] = {
+        TEST(test_map_and_list_order_kept), TEST(test_integer_limits_exact),
+        TEST(test_timestamps_keep_milliseconds), TEST(test_empty_versus_absent),
+        TEST(test_text_blobs_and_floats), TEST(test_union_document_and_recursion),
+        TEST(test_redacted_in_logs_only), TEST(test_validation_table),
+    };
+    return RUN_TESTS("generated/tiny-values", tests);
+}
