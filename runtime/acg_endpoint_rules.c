@@ -1,6 +1,5 @@
 /* The endpoint rules language's standard library, following the Smithy rules specification
  * and botocore's RuleSetStandardLibrary (botocore/endpoint_provider.py) case for case. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,12 @@ static void ep_end(struct acg_ep_ctx *c)
 {
     acg_arena_destroy(c->arena);
     c->arena = NULL;
+}
+
+/* ASCII only, whatever the locale: ctype's isalnum would accept more under some. */
+static bool is_alnum(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
 }
 
 struct acg_ev acg_ev_none(void)
@@ -99,9 +104,28 @@ struct acg_ev acg_ep_is_set(struct acg_ev v)
     return acg_ev_bool(v.type != ACG_EV_NONE);
 }
 
+/* botocore evaluates `not value` with Python's truth rules: unset, false, the empty string
+ * and empty arrays and records are false. */
 struct acg_ev acg_ep_not(struct acg_ev v)
 {
-    return acg_ev_bool(!acg_ev_ok(v));
+    bool truthy;
+    switch (v.type) {
+    case ACG_EV_BOOL:
+        truthy = v.b;
+        break;
+    case ACG_EV_STRING:
+        truthy = v.s[0] != '\0';
+        break;
+    case ACG_EV_RECORD:
+    case ACG_EV_ARRAY:
+        truthy = v.n > 0;
+        break;
+    case ACG_EV_NONE:
+    default:
+        truthy = false;
+        break;
+    }
+    return acg_ev_bool(!truthy);
 }
 
 struct acg_ev acg_ep_boolean_equals(struct acg_ev a, struct acg_ev b)
@@ -191,7 +215,7 @@ struct acg_ev acg_ep_uri_encode(struct acg_ep_ctx *c, struct acg_ev v)
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)v.s[i];
-        if (isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+        if (is_alnum((char)ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
             out[o++] = (char)ch;
         } else {
             snprintf(out + o, 4, "%%%02X", ch);
@@ -225,7 +249,7 @@ static bool is_ipv4(const char *host, size_t len)
                 return false;
             parts++;
             digits = 0;
-        } else if (isdigit((unsigned char)host[i]) && digits < 3) {
+        } else if (host[i] >= '0' && host[i] <= '9' && digits < 3) {
             digits++;
         } else {
             return false;
@@ -234,23 +258,69 @@ static bool is_ipv4(const char *host, size_t len)
     return parts == 3 && digits > 0;
 }
 
-/* Removes dot segments and adds the trailing slash, as the normalizedPath rule wants. */
+/* botocore's normalizedPath: RFC 3986 dot-segment removal that also drops empty segments
+ * (botocore.utils.remove_dot_segments), then urllib's quote() (everything but letters,
+ * digits, "_.-~/" percent-encoded), then a trailing slash. */
 static char *normalized_path(struct acg_ep_ctx *c, const char *path, size_t len)
 {
-    char *out = c->arena ? acg_arena_calloc(c->arena, len + 3, 1) : NULL;
-    if (out == NULL) {
+    /* segment starts and lengths, for ".." to pop */
+    size_t cap = len / 2 + 2;
+    size_t *starts = c->arena ? acg_arena_calloc(c->arena, cap, sizeof *starts) : NULL;
+    size_t *lens = c->arena ? acg_arena_calloc(c->arena, cap, sizeof *lens) : NULL;
+    char *out = c->arena ? acg_arena_calloc(c->arena, 3 * len + 3, 1) : NULL;
+    if (starts == NULL || lens == NULL || out == NULL) {
         c->failed = true;
         return NULL;
     }
+    size_t nseg = 0;
+    for (size_t i = 0; i <= len;) {
+        size_t n = 0;
+        while (i + n < len && path[i + n] != '/')
+            n++;
+        if (n == 2 && path[i] == '.' && path[i + 1] == '.') {
+            if (nseg > 0)
+                nseg--;
+        } else if (n > 0 && !(n == 1 && path[i] == '.') && nseg < cap) {
+            starts[nseg] = i;
+            lens[nseg] = n;
+            nseg++;
+        }
+        i += n + 1;
+    }
     size_t o = 0;
-    if (len == 0 || path[0] != '/')
+    if (len > 0 && path[0] == '/')
         out[o++] = '/';
-    memcpy(out + o, path, len);
-    o += len;
+    for (size_t k = 0; k < nseg; k++) {
+        if (k > 0)
+            out[o++] = '/';
+        for (size_t i = starts[k]; i < starts[k] + lens[k]; i++) {
+            unsigned char ch = (unsigned char)path[i];
+            if (is_alnum((char)ch) || ch == '_' || ch == '.' || ch == '-' || ch == '~') {
+                out[o++] = (char)ch;
+            } else {
+                snprintf(out + o, 4, "%%%02X", ch);
+                o += 3;
+            }
+        }
+    }
+    if (len > 0 && path[len - 1] == '/' && nseg > 0)
+        out[o++] = '/';
+    /* an empty path normalizes to "/" */
     if (o == 0 || out[o - 1] != '/')
         out[o++] = '/';
     out[o] = '\0';
     return out;
+}
+
+/* s[0..n) equals the lower-case ASCII word, ignoring case. */
+static bool ascii_ieq(const char *s, const char *word, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') : s[i];
+        if (ch != word[i])
+            return false;
+    }
+    return true;
 }
 
 struct acg_ev acg_ep_parse_url(struct acg_ep_ctx *c, struct acg_ev v)
@@ -262,8 +332,9 @@ struct acg_ev acg_ep_parse_url(struct acg_ep_ctx *c, struct acg_ev v)
     if (sep == NULL)
         return acg_ev_none();
     size_t scheme_len = (size_t)(sep - s);
-    bool https = scheme_len == 5 && strncmp(s, "https", 5) == 0;
-    bool http = scheme_len == 4 && strncmp(s, "http", 4) == 0;
+    /* urlparse lower-cases the scheme */
+    bool https = scheme_len == 5 && ascii_ieq(s, "https", 5);
+    bool http = scheme_len == 4 && ascii_ieq(s, "http", 4);
     if (!https && !http)
         return acg_ev_none();
     const char *auth = sep + 3;
@@ -287,11 +358,17 @@ struct acg_ev acg_ep_parse_url(struct acg_ep_ctx *c, struct acg_ev v)
             host_len = (size_t)(colon - host);
     }
     if (host_len < auth_len) {
+        /* urlparse takes an empty port as none, and refuses one that is not a number in
+         * 0..65535 */
         const char *port = host + host_len;
-        if (*port != ':' || host_len + 1 == auth_len)
+        long number = 0;
+        if (*port != ':')
             return acg_ev_none();
         for (const char *d = port + 1; d < auth + auth_len; d++) {
-            if (!isdigit((unsigned char)*d))
+            if (*d < '0' || *d > '9')
+                return acg_ev_none();
+            number = number * 10 + (*d - '0');
+            if (number > 65535)
                 return acg_ev_none();
         }
     }
@@ -305,13 +382,14 @@ struct acg_ev acg_ep_parse_url(struct acg_ep_ctx *c, struct acg_ev v)
     return record(c, f, 5);
 }
 
+/* An RFC 1123 label as botocore checks it, ^(?!-)[a-zA-Z\d-]{1,63}(?<!-)$: letters, digits
+ * and hyphens, 1 to 63 of them, neither starting nor ending with a hyphen. */
 static bool host_label(const char *s, size_t len)
 {
-    /* RFC 1123 label: [A-Za-z0-9][A-Za-z0-9-]{0,62} */
-    if (len == 0 || len > 63 || !isalnum((unsigned char)s[0]))
+    if (len == 0 || len > 63 || s[0] == '-' || s[len - 1] == '-')
         return false;
-    for (size_t i = 1; i < len; i++) {
-        if (!isalnum((unsigned char)s[i]) && s[i] != '-')
+    for (size_t i = 0; i < len; i++) {
+        if (!is_alnum(s[i]) && s[i] != '-')
             return false;
     }
     return true;
@@ -340,7 +418,7 @@ struct acg_ev acg_ep_is_virtual_hostable_s3_bucket(struct acg_ev v, struct acg_e
     if (v.type != ACG_EV_STRING || strlen(v.s) < 3)
         return acg_ev_bool(false);
     for (const char *p = v.s; *p; p++) {
-        if (isupper((unsigned char)*p))
+        if (*p >= 'A' && *p <= 'Z')
             return acg_ev_bool(false);
     }
     if (is_ipv4(v.s, strlen(v.s)))
