@@ -340,9 +340,11 @@ struct acg_ev acg_ep_parse_url(struct acg_ep_ctx *c, struct acg_ev v)
     const char *auth = sep + 3;
     size_t auth_len = strcspn(auth, "/?#");
     const char *rest = auth + auth_len;
-    if (strchr(rest, '?') != NULL || auth_len == 0)
-        return acg_ev_none();   /* URLs with a query are not endpoints */
-    size_t path_len = strcspn(rest, "#");
+    size_t path_len = strcspn(rest, "?#");
+    /* URLs with a query are not endpoints; a bare '?' is an empty query, which urlparse
+     * lets through */
+    if (auth_len == 0 || (rest[path_len] == '?' && rest[path_len + 1] != '\0' && rest[path_len + 1] != '#'))
+        return acg_ev_none();
     /* a port must be numeric */
     const char *host = auth;
     size_t host_len = auth_len;
