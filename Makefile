@@ -103,10 +103,10 @@ check-generated: $(GEN)
 #   make cli MODEL=/abs/service-2.json.gz CLI=/abs/bin/name
 cli: $(GEN) $(RUNTIME_LIB)
 	@test -n "$(CLI)" || { echo "usage: make cli MODEL=/abs/service-2.json CLI=/abs/path/binary"; exit 2; }
-	tests/build_cli.sh "$(MODEL)" "$(CLI)" "$(BUILD)"
+	CC="$(CC)" CFLAGS="$(CFLAGS)" LDFLAGS="$(LDFLAGS)" tests/build_cli.sh "$(MODEL)" "$(CLI)" "$(BUILD)"
 
 test: all $(TEST_BINS)
-	@BUILD=$(BUILD) PYTHON=$(PYTHON) tests/run.sh
+	@BUILD=$(BUILD) PYTHON=$(PYTHON) CC="$(CC)" CFLAGS="$(CFLAGS)" LDFLAGS="$(LDFLAGS)" tests/run.sh
 
 test-scale: $(GEN) $(RUNTIME_LIB)
 	@BUILD=$(BUILD) tests/scale.sh
@@ -131,5 +131,8 @@ lint:
 
 clean:
 	rm -rf build build-asan build-fuzz
+
+# Keep intermediate objects so a second make does no work.
+.SECONDARY:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

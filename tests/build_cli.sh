@@ -10,6 +10,6 @@ rm -rf "$dir"
 "$BUILD/bin/acg-gen" --model "$MODEL" --out "$dir"
 mkdir -p "$(dirname "$CLI")"
 PKGS="yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih"
-${CC:-cc} -std=c11 -O2 -Iruntime/include -I"$dir" "$dir"/*.c "$BUILD/libacg.a" \
+${CC:-cc} -std=c11 ${CFLAGS:--O2} ${LDFLAGS:-} -Iruntime/include -I"$dir" "$dir"/*.c "$BUILD/libacg.a" \
     $(pkg-config --cflags --libs $PKGS) -lpthread -lm -o "$CLI"
 echo "built $CLI from $MODEL"

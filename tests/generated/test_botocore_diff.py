@@ -23,6 +23,9 @@ import botocore.model
 import botocore.parsers
 import botocore.serialize
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import pybuild  # noqa: E402
+
 BUILD = os.environ.get("BUILD", "build")
 ROUNDS = int(os.environ.get("DIFF_ROUNDS", "40"))
 MODEL = os.path.join(os.path.dirname(botocore.__file__), "data", "personalize", "2018-05-22",
@@ -75,14 +78,10 @@ def build_driver(service):
     with open(src, "w") as f:
         f.write("\n".join(lines))
     exe = os.path.join(WORK, "driver")
-    cflags = subprocess.run(["pkg-config", "--cflags", "--libs", "yaml-0.1", "libcurl",
-                             "libcrypto", "libpcre2-8", "zlib", "inih"],
-                            capture_output=True, text=True, check=True).stdout.split()
     srcs = [os.path.join(out, f) for f in sorted(os.listdir(out))
             if f.endswith(".c") and not f.endswith("_main.c")]
-    subprocess.run(["cc", "-std=c11", "-O1", "-g", "-Iruntime/include", "-I" + out, src, *srcs,
-                    os.path.join(BUILD, "libacg.a"), *cflags, "-lpthread", "-lm", "-o", exe],
-                   check=True)
+    subprocess.run(pybuild.cc("-Iruntime/include", "-I" + out, src, *srcs,
+                              os.path.join(BUILD, "libacg.a"), "-o", exe), check=True)
     return exe
 
 

@@ -11,20 +11,19 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "servers"))
 from pyharness import case, run  # noqa: E402
 import creds_server  # noqa: E402
+import pybuild  # noqa: E402
 
 BUILD = os.environ.get("BUILD", "build")
 DRIVER = os.path.join(BUILD, "tests", "config_driver")
+os.makedirs(os.path.dirname(DRIVER), exist_ok=True)
 TMP = tempfile.mkdtemp(prefix="acg-config-")
 CONFIG = os.path.join(TMP, "config")
 CREDENTIALS = os.path.join(TMP, "credentials")
 
 
 def build():
-    libs = subprocess.run(["pkg-config", "--libs", "yaml-0.1", "libcurl", "libcrypto", "libpcre2-8", "zlib",
-                           "inih"], capture_output=True, text=True, check=True).stdout.split()
-    subprocess.run(["cc", "-std=c11", "-D_POSIX_C_SOURCE=200809L", "-g", "-Iruntime/include",
-                    "tests/runtime/config_driver.c", os.path.join(BUILD, "libacg.a"), *libs, "-lpthread",
-                    "-lm", "-o", DRIVER], check=True)
+    subprocess.run(pybuild.cc("-Iruntime/include", "tests/runtime/config_driver.c",
+                              os.path.join(BUILD, "libacg.a"), "-o", DRIVER), check=True)
 
 
 def write(path, text):
