@@ -57,7 +57,134 @@ static const char *fmt(struct emitter *e, const char *f, ...)
     return s;
 }
 
-/* One line of output at depth levels of indentation; any length. */
+#define WIDTH 100
+
+/* Appends depth levels of indentation, then s[0..n) and a newline. */
+static void put(struct emitter *e, int depth, const char *s, size_t n)
+{
+    for (int i = 0; i < depth; i++) {
+        if (acg_buf_append_str(e->out, "    ") != ACG_OK)
+            e->rc = -1;
+    }
+    if (acg_buf_append(e->out, s, n) != ACG_OK || acg_buf_append_char(e->out, '\n') != ACG_OK)
+        e->rc = -1;
+}
+
+/* For a statement without commas to break at: after " = ", else inside its string
+ * literal after a space (C joins adjacent literals), else as it is. */
+static void put_unbroken(struct emitter *e, int depth, int more, const char *text, size_t len, size_t room)
+{
+    const char *eq = strstr(text, " = ");
+    if (eq != NULL && (size_t)(eq - text) + 2 <= len && memchr(text, '"', (size_t)(eq - text)) == NULL) {
+        size_t cut = (size_t)(eq - text) + 2;
+        put(e, depth, text, cut);
+        put(e, more, text + cut + 1, len - cut - 1);
+        return;
+    }
+    const char *open = memchr(text, '"', len);
+    size_t split = 0;
+    bool quoted = false;
+    for (size_t i = open ? (size_t)(open - text) : len; i < len && i + 1 < room; i++) {
+        if (text[i] == '\\' && quoted) {
+            i++;
+        } else if (text[i] == '"') {
+            quoted = !quoted;
+        } else if (quoted && text[i] == ' ' && i + 1 < len && text[i + 1] != '"') {
+            split = i + 1;   /* after the space */
+        }
+    }
+    if (split == 0) {
+        put(e, depth, text, len);
+        return;
+    }
+    /* text[0..split) + '"', then '"' + the rest at the continuation depth */
+    const char *head = fmt(e, "%.*s\"", (int)split, text);
+    put(e, depth, head, split + 1);
+    const char *tail = fmt(e, "\"%.*s", (int)(len - split), text + split);
+    size_t tail_room = 4 * (size_t)more < WIDTH - 40 ? WIDTH - 4 * (size_t)more : 40;
+    if (len - split + 1 <= tail_room)
+        put(e, more, tail, len - split + 1);
+    else
+        put_unbroken(e, more, more, tail, len - split + 1, tail_room);
+}
+
+/* Writes text (one C statement or if-line) at depth, broken after the commas that are
+ * least deeply nested in parentheses and braces when it would pass WIDTH columns: as many
+ * arguments per line as fit, continuation lines at depth more, and the same again (one
+ * level further in) for any argument still too long. Commas inside string literals are not break points. */
+static void put_wrapped(struct emitter *e, int depth, int more, const char *text, size_t len)
+{
+    size_t room = 4 * (size_t)depth < WIDTH - 40 ? WIDTH - 4 * (size_t)depth : 40;
+    if (len <= room) {
+        put(e, depth, text, len);
+        return;
+    }
+    int level = 0, best = -1;
+    bool quoted = false;
+    for (size_t i = 0; i + 1 < len; i++) {
+        char ch = text[i];
+        if (quoted) {
+            if (ch == '\\')
+                i++;
+            else if (ch == '"')
+                quoted = false;
+        } else if (ch == '"') {
+            quoted = true;
+        } else if (ch == '(' || ch == '{' || ch == '[') {
+            level++;
+        } else if (ch == ')' || ch == '}' || ch == ']') {
+            level--;
+        } else if (ch == ',' && text[i + 1] == ' ' && (best < 0 || level < best)) {
+            best = level;
+        }
+    }
+    if (best < 0) {
+        put_unbroken(e, depth, more, text, len, room);
+        return;
+    }
+    /* Split after each ", " at nesting level best; pack the pieces greedily. */
+    size_t start = 0, line_start = 0, line_end = 0;
+    int line_depth = depth;
+    level = 0;
+    quoted = false;
+    for (size_t i = 0; i <= len; i++) {
+        bool cut = i == len;
+        if (!cut) {
+            char ch = text[i];
+            if (quoted) {
+                if (ch == '\\')
+                    i++;
+                else if (ch == '"')
+                    quoted = false;
+                continue;
+            }
+            if (ch == '"')
+                quoted = true;
+            else if (ch == '(' || ch == '{' || ch == '[')
+                level++;
+            else if (ch == ')' || ch == '}' || ch == ']')
+                level--;
+            cut = ch == ',' && i + 1 < len && text[i + 1] == ' ' && level == best;
+        }
+        if (!cut)
+            continue;
+        size_t piece_end = i == len ? len : i + 1;   /* the comma stays on its line */
+        size_t line_room = 4 * (size_t)line_depth < WIDTH - 40 ? WIDTH - 4 * (size_t)line_depth : 40;
+        if (line_end > line_start && piece_end - line_start > line_room) {
+            put_wrapped(e, line_depth, line_depth == depth ? more : line_depth + 1, text + line_start,
+                        line_end - line_start);
+            line_depth = more;
+            line_start = start;
+        }
+        line_end = piece_end;
+        start = piece_end + (piece_end < len);   /* skip the space after the comma */
+    }
+    if (line_end > line_start)
+        put_wrapped(e, line_depth, line_depth == depth ? more : line_depth + 1, text + line_start,
+                    line_end - line_start);
+}
+
+/* One statement of output at depth levels of indentation, wrapped to WIDTH columns. */
 GEN_PRINTF(3, 4)
 static void line(struct emitter *e, int depth, const char *f, ...)
 {
@@ -73,12 +200,8 @@ static void line(struct emitter *e, int depth, const char *f, ...)
     va_start(ap, f);
     vsnprintf(text, (size_t)n + 1, f, ap);
     va_end(ap);
-    for (int i = 0; i < depth; i++) {
-        if (acg_buf_append_str(e->out, "    ") != ACG_OK)
-            e->rc = -1;
-    }
-    if (acg_buf_append_str(e->out, text) != ACG_OK || acg_buf_append_char(e->out, '\n') != ACG_OK)
-        e->rc = -1;
+    /* an if's continuation lines go two levels in, clear of the block's body */
+    put_wrapped(e, depth, depth + (strncmp(text, "if (", 4) == 0 ? 2 : 1), text, (size_t)n);
 }
 
 static const char *unique_local(struct emitter *e, const char *prefix, const char *name)
@@ -293,8 +416,7 @@ static void emit_endpoint(struct emitter *e, const struct doc_node *ep, int dept
         line(e, depth, "/* The rule set also asks for the header %s, which is not sent. */",
              text_plain(e->a, hname));
     }
-    line(e, depth, "return acg_ep_result(&c, out, err, %s,", url);
-    line(e, depth + 1, "%s, %s);", name, region);
+    line(e, depth, "return acg_ep_result(&c, out, err, %s, %s, %s);", url, name, region);
 }
 
 /* Returns true when the rule always ends the function (no conditions, and a body that

@@ -264,5 +264,5 @@ def _():
 
 
 if __name__ == "__main__":
-    run("generator/endpoints")
+    run("generator/endpoints_e2e")
     print(f"({counts['rows']} parameter sets compared with botocore)")
