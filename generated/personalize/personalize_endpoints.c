@@ -12,52 +12,83 @@ int personalize_resolve_endpoint(const struct acg_endpoint_params *params, struc
 
     acg_ep_begin(&c);
     const struct acg_ev p_region = acg_ev_string(params->builtins.region);
-    const struct acg_ev p_use_dual_stack = acg_ev_or(acg_ev_bool(params->builtins.use_dual_stack), acg_ev_bool(false));
-    const struct acg_ev p_use_fips = acg_ev_or(acg_ev_bool(params->builtins.use_fips), acg_ev_bool(false));
+    const struct acg_ev p_use_dual_stack = acg_ev_bool(params->builtins.use_dual_stack);
+    const struct acg_ev p_use_fips = acg_ev_bool(params->builtins.use_fips);
     const struct acg_ev p_endpoint = acg_ev_string(params->builtins.endpoint);
     if (acg_ev_ok(acg_ep_is_set(p_endpoint))) {
         if (acg_ev_ok(acg_ep_boolean_equals(p_use_fips, acg_ev_bool(true)))) {
-            return acg_ep_fail(&c, err, acg_ev_string("Invalid Configuration: FIPS and custom endpoint are not supported"));
+            return acg_ep_fail(&c, err,
+                acg_ev_string("Invalid Configuration: FIPS and custom endpoint are not supported"));
         }
         if (acg_ev_ok(acg_ep_boolean_equals(p_use_dual_stack, acg_ev_bool(true)))) {
-            return acg_ep_fail(&c, err, acg_ev_string("Invalid Configuration: Dualstack and custom endpoint are not supported"));
+            return acg_ep_fail(&c, err,
+                acg_ev_string("Invalid Configuration: Dualstack and custom endpoint are not "
+                    "supported"));
         }
-        return acg_ep_result(&c, out, err, p_endpoint,
-            acg_ev_none(), acg_ev_none());
+        return acg_ep_result(&c, out, err, p_endpoint, acg_ev_none(), acg_ev_none());
     }
     if (acg_ev_ok(acg_ep_is_set(p_region))) {
         const struct acg_ev v_partition_result = acg_ep_partition(&c, p_region);
         if (acg_ev_ok(v_partition_result)) {
             if (acg_ev_ok(acg_ep_boolean_equals(p_use_fips, acg_ev_bool(true)))) {
                 if (acg_ev_ok(acg_ep_boolean_equals(p_use_dual_stack, acg_ev_bool(true)))) {
-                    if (acg_ev_ok(acg_ep_boolean_equals(acg_ev_bool(true), acg_ep_get_attr(&c, v_partition_result, "supportsFIPS")))) {
-                        if (acg_ev_ok(acg_ep_boolean_equals(acg_ev_bool(true), acg_ep_get_attr(&c, v_partition_result, "supportsDualStack")))) {
-                            return acg_ep_result(&c, out, err, acg_ep_concat(&c, (const struct acg_ev[]){ acg_ev_string("https://personalize-fips."), p_region, acg_ev_string("."), acg_ep_get_attr(&c, v_partition_result, "dualStackDnsSuffix") }, 4),
+                    if (acg_ev_ok(acg_ep_boolean_equals(acg_ev_bool(true),
+                            acg_ep_get_attr(&c, v_partition_result, "supportsFIPS")))) {
+                        if (acg_ev_ok(acg_ep_boolean_equals(acg_ev_bool(true),
+                                acg_ep_get_attr(&c, v_partition_result, "supportsDualStack")))) {
+                            return acg_ep_result(&c, out, err,
+                                acg_ep_concat(&c,
+                                    (const struct acg_ev[]){ acg_ev_string("https://personalize-fips."),
+                                        p_region, acg_ev_string("."),
+                                        acg_ep_get_attr(&c, v_partition_result,
+                                            "dualStackDnsSuffix") },
+                                    4),
                                 acg_ev_none(), acg_ev_none());
                         }
                     }
-                    return acg_ep_fail(&c, err, acg_ev_string("FIPS and DualStack are enabled, but this partition does not support one or both"));
+                    return acg_ep_fail(&c, err,
+                        acg_ev_string("FIPS and DualStack are enabled, but this partition does not "
+                            "support one or both"));
                 }
             }
             if (acg_ev_ok(acg_ep_boolean_equals(p_use_fips, acg_ev_bool(true)))) {
-                if (acg_ev_ok(acg_ep_boolean_equals(acg_ep_get_attr(&c, v_partition_result, "supportsFIPS"), acg_ev_bool(true)))) {
-                    return acg_ep_result(&c, out, err, acg_ep_concat(&c, (const struct acg_ev[]){ acg_ev_string("https://personalize-fips."), p_region, acg_ev_string("."), acg_ep_get_attr(&c, v_partition_result, "dnsSuffix") }, 4),
+                if (acg_ev_ok(acg_ep_boolean_equals(acg_ep_get_attr(&c, v_partition_result,
+                        "supportsFIPS"),
+                        acg_ev_bool(true)))) {
+                    return acg_ep_result(&c, out, err,
+                        acg_ep_concat(&c,
+                            (const struct acg_ev[]){ acg_ev_string("https://personalize-fips."),
+                                p_region, acg_ev_string("."),
+                                acg_ep_get_attr(&c, v_partition_result, "dnsSuffix") },
+                            4),
                         acg_ev_none(), acg_ev_none());
                 }
-                return acg_ep_fail(&c, err, acg_ev_string("FIPS is enabled but this partition does not support FIPS"));
+                return acg_ep_fail(&c, err,
+                    acg_ev_string("FIPS is enabled but this partition does not support FIPS"));
             }
             if (acg_ev_ok(acg_ep_boolean_equals(p_use_dual_stack, acg_ev_bool(true)))) {
-                if (acg_ev_ok(acg_ep_boolean_equals(acg_ev_bool(true), acg_ep_get_attr(&c, v_partition_result, "supportsDualStack")))) {
-                    return acg_ep_result(&c, out, err, acg_ep_concat(&c, (const struct acg_ev[]){ acg_ev_string("https://personalize."), p_region, acg_ev_string("."), acg_ep_get_attr(&c, v_partition_result, "dualStackDnsSuffix") }, 4),
+                if (acg_ev_ok(acg_ep_boolean_equals(acg_ev_bool(true),
+                        acg_ep_get_attr(&c, v_partition_result, "supportsDualStack")))) {
+                    return acg_ep_result(&c, out, err,
+                        acg_ep_concat(&c,
+                            (const struct acg_ev[]){ acg_ev_string("https://personalize."),
+                                p_region, acg_ev_string("."),
+                                acg_ep_get_attr(&c, v_partition_result, "dualStackDnsSuffix") },
+                            4),
                         acg_ev_none(), acg_ev_none());
                 }
-                return acg_ep_fail(&c, err, acg_ev_string("DualStack is enabled but this partition does not support DualStack"));
+                return acg_ep_fail(&c, err,
+                    acg_ev_string("DualStack is enabled but this partition does not support "
+                        "DualStack"));
             }
-            return acg_ep_result(&c, out, err, acg_ep_concat(&c, (const struct acg_ev[]){ acg_ev_string("https://personalize."), p_region, acg_ev_string("."), acg_ep_get_attr(&c, v_partition_result, "dnsSuffix") }, 4),
+            return acg_ep_result(&c, out, err,
+                acg_ep_concat(&c,
+                    (const struct acg_ev[]){ acg_ev_string("https://personalize."), p_region,
+                        acg_ev_string("."), acg_ep_get_attr(&c, v_partition_result, "dnsSuffix") },
+                    4),
                 acg_ev_none(), acg_ev_none());
         }
     }
     return acg_ep_fail(&c, err, acg_ev_string("Invalid Configuration: Missing Region"));
-    return acg_ep_no_match(&c, err);
 }
 
