@@ -53,7 +53,12 @@ struct acg_ev acg_ev_or(struct acg_ev v, struct acg_ev fallback);
 /* A parameter from the operation's context values, by name; unset when absent. */
 struct acg_ev acg_ep_context(struct acg_ep_ctx *c, const struct acg_endpoint_params *p, const char *name);
 
-/* The rules language's functions. Unset inputs give unset or false, as botocore's do. */
+/* The rules language's functions, case for case as botocore's RuleSetStandardLibrary
+ * (botocore/endpoint_provider.py) answers. Unset inputs give unset or false; where botocore
+ * raises instead (stringEquals or booleanEquals on an unset value, getAttr of a missing
+ * key), the condition is simply false: the rule sets AWS publishes guard those calls with
+ * isSet, so no published rule set can tell the difference.
+ * not() uses Python's truth rules: unset, false, "" and empty arrays and records are false. */
 struct acg_ev acg_ep_is_set(struct acg_ev v);
 struct acg_ev acg_ep_not(struct acg_ev v);
 struct acg_ev acg_ep_boolean_equals(struct acg_ev a, struct acg_ev b);
@@ -91,7 +96,10 @@ struct acg_partition {
 extern const struct acg_partition acg_partitions[];
 extern const size_t acg_partition_count;
 
-/* The partition a region belongs to (the first whose list or pattern matches; else aws). */
+/* The partition a region belongs to, as botocore's aws.partition finds it: the first, in
+ * partitions.json order, whose region list holds it or whose regionRegex matches it; else
+ * the first partition (aws). Patterns compile on first use (acg_pattern); the table is
+ * read-only otherwise. */
 const struct acg_partition *acg_partition_for(const char *region);
 
 #endif
