@@ -217,7 +217,7 @@ static const struct row rows[] = {
     {"escapes in a string", ARGS("do-thing", "--name", "q\"\\\n\x01"), 0,
      "{\"name\":\"q\\\"\\\\\\n\\u0001\"}", NULL, NULL, NULL, {0}},
     {"globals before and after", ARGS("--region", "eu-west-1", "do-thing", "--name", "a",
-                                      "--profile", "p2", "--debug"), 0, "{\"name\":\"a\"}",
+                                      "--output", "json", "--debug"), 0, "{\"name\":\"a\"}",
      NULL, NULL, NULL, {0}},
     {"integer", ARGS("do-thing", "--name", "a", "--count", "-42"), 0,
      "{\"name\":\"a\",\"count\":-42}", NULL, NULL, NULL, {0}},
@@ -570,6 +570,25 @@ static int test_huge_input(void)
     return 0;
 }
 
+/* --profile reaches the client: a profile from the config file is found, a missing one is
+ * a configuration error (253) naming it. */
+static int test_profile(void)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/config", tmpdir);
+    const char *ini = "[profile p2]\nregion = eu-west-1\n";
+    CHECK(write_file(path, ini, strlen(ini)) == 0);
+    setenv("AWS_CONFIG_FILE", path, 1);
+    int ok = run_cli(ARGS("do-thing", "--name", "a", "--profile", "p2"));
+    int missing = run_cli(ARGS("do-thing", "--name", "a", "--profile", "p3"));
+    setenv("AWS_CONFIG_FILE", "/nonexistent/config", 1);
+    CHECK(ok == 0);
+    CHECK(missing == 253);
+    CHECK(strstr(cap_err, "p3") != NULL);
+    CHECK(run_calls == 0);
+    return 0;
+}
+
 /* Help wraps at 80 columns, except words longer than a line. */
 static int test_help_wraps(void)
 {
@@ -606,6 +625,7 @@ static const struct test_case tests[] = {
     TEST(test_member_files),
     TEST(test_empty_input_file),
     TEST(test_huge_input),
+    TEST(test_profile),
     TEST(test_help_wraps),
     TEST(test_runs_twice),
 };
