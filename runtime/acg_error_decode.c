@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "acg_arena.h"
-#include "acg_http.h"
+#include "acg_error_decode.h"
 #include "acg_json.h"
 
 /* Copies the bare code out of raw[0..len): the part after the last '#' of the part

@@ -162,10 +162,13 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
         h->last_progress_ms = now;
         return 0;
     }
-    /* The connect phase has its own timeout; count silence once connected. */
-    curl_off_t connect_us = 0;
-    if (curl_easy_getinfo(h->easy, CURLINFO_CONNECT_TIME_T, &connect_us) == CURLE_OK &&
-        connect_us == 0) {
+    /* The connect phase has its own timeout; count silence once connected. A connection
+     * kept alive from an earlier call reports no connect time (libcurl made no connect),
+     * so the request having started on it (pretransfer) counts as connected too. */
+    curl_off_t connect_us = 0, pretransfer_us = 0;
+    curl_easy_getinfo(h->easy, CURLINFO_CONNECT_TIME_T, &connect_us);
+    curl_easy_getinfo(h->easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us);
+    if (connect_us == 0 && pretransfer_us == 0 && ulnow == 0) {
         h->last_progress_ms = now;
         return 0;
     }
@@ -236,6 +239,11 @@ static CURLcode set_options(struct acg_http_conn *h, const struct acg_http_optio
     SET(CURLOPT_XFERINFODATA, h);
     SET(CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
     SET(CURLOPT_TIMEOUT_MS, o->total_timeout_ms);
+    /* Belt and braces for the read timeout: libcurl's own low-speed check (under one byte a
+     * second for the whole window, whole seconds rounded up) runs only once the request is
+     * under way, whatever the progress callback concludes about the phase. */
+    SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
+    SET(CURLOPT_LOW_SPEED_TIME, (o->read_timeout_ms + 999) / 1000);
     SET(CURLOPT_TCP_KEEPALIVE, 1L);
     SET(CURLOPT_SSL_VERIFYPEER, o->no_verify_ssl ? 0L : 1L);
     SET(CURLOPT_SSL_VERIFYHOST, o->no_verify_ssl ? 0L : 2L);
@@ -344,9 +352,10 @@ int acg_http_perform(struct acg_http_conn *h, const struct acg_http_options *o,
     } else {
         res->failure = failure_of(rc);
         if (rc == CURLE_OPERATION_TIMEDOUT) {
-            curl_off_t connect_us = 0;
+            curl_off_t connect_us = 0, pretransfer_us = 0;
             curl_easy_getinfo(h->easy, CURLINFO_CONNECT_TIME_T, &connect_us);
-            if (connect_us == 0)
+            curl_easy_getinfo(h->easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us);
+            if (connect_us == 0 && pretransfer_us == 0)
                 res->failure = ACG_HTTP_CONNECT_TIMEOUT;
         }
         snprintf(res->detail, sizeof res->detail, "%s", what);

@@ -13,6 +13,7 @@
 
 #include "acg_buf.h"
 #include "acg_error.h"
+#include "acg_error_decode.h"
 #include "acg_sigv4.h"
 
 /* Per-request transport settings. Every timeout is in milliseconds and must be > 0. */
@@ -88,16 +89,6 @@ ACG_NODISCARD int acg_url_parse(const char *url, const char *host_prefix, struct
                                 struct acg_error *err);
 /* Writes scheme://authority path[?query] into out. */
 ACG_NODISCARD int acg_url_format(const struct acg_url *u, char *out, size_t out_size);
-
-/* Turns a non-2xx answer into err: status ACG_ERR_SERVICE; aws_type from error_type_header
- * (up to ':'), else the body's "__type" or "code", namespace ("ns#") and ":suffix" removed;
- * message from "message", "Message" or "errorMessage"; request_id from the header, else the
- * body's "requestId". A body that is not JSON (an HTML page, nothing at all) still gives
- * an error: the status number as the code (botocore's habit) and the reason phrase with an
- * excerpt as the message. Both header arguments may be NULL or "". Returns ACG_ERR_SERVICE
- * (err may be NULL; an error already in err is kept, as acg_error_set does). */
-int acg_error_decode(long http_status, const char *error_type_header, const char *request_id_header,
-                     const char *body, size_t body_len, struct acg_error *err);
 
 /* Fills buf with n bytes from the kernel's CSPRNG (getrandom, else /dev/urandom).
  * ACG_OK or ACG_ERR_INVALID_ARG when neither source answers. */
