@@ -416,7 +416,17 @@ static void log_to_stderr(void *ctx, enum acg_log_level level, const char *msg)
         snprintf(when + n, sizeof when - n, ".%03ldZ", ts.tv_nsec / 1000000L);
     }
     const char *name = (unsigned)level < sizeof names / sizeof names[0] ? names[level] : "LOG";
-    fprintf(stderr, "%s %s %s\n", when, name, msg != NULL ? msg : "");
+    /* Every line gets the prefix, so a message that spans lines (a JSON body) still reads
+     * as log lines and greps cleanly. */
+    const char *line = msg != NULL ? msg : "";
+    for (;;) {
+        const char *nl = strchr(line, '\n');
+        int len = nl != NULL ? (int)(nl - line) : (int)strlen(line);
+        fprintf(stderr, "%s %s %.*s\n", when, name, len, line);
+        if (nl == NULL)
+            break;
+        line = nl + 1;
+    }
 }
 
 static void debug_log(const struct acg_client_config *cfg, const char *fmt, ...) ACG_PRINTF(2, 3);
