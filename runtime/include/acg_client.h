@@ -75,10 +75,10 @@ struct acg_client_config {
     int max_attempts;               /* 0: from config, else 3 */
     const char *retry_mode;         /* NULL: from config, else "standard" */
     long connect_timeout_ms;        /* 0: 60000 */
-    long read_timeout_ms;           /* 0: 60000 */
+    long read_timeout_ms;           /* 0: 60000; the longest silence (no byte either way) */
     bool no_verify_ssl;
     const char *ca_bundle;
-    size_t max_response_bytes;      /* 0: 64 MiB */
+    size_t max_response_bytes;      /* 0: 64 MiB; a larger body fails with ACG_ERR_TOO_LARGE */
     enum acg_validation_mode validation;
     acg_log_fn log;
     void *log_ctx;
@@ -88,11 +88,22 @@ struct acg_client_config {
     void (*sleep_ms)(void *ctx, int64_t ms);
     uint32_t (*random)(void *ctx);
     void *hook_ctx;
+    /* Added after the first contract: the cap on one attempt, however slowly the server
+     * trickles bytes (read_timeout_ms alone never fires then). 0: 900000 (15 minutes). */
+    long total_timeout_ms;
 };
 
 /* Zeroes *cfg, then sets use_fips and use_dual_stack to -1. */
 void acg_client_config_init(struct acg_client_config *cfg);
 
+/* Threads: a client may be shared by any number of threads once acg_client_new() has
+ * returned. It owns one libcurl easy handle (one keep-alive connection) and one SigV4 key
+ * cache behind the client's mutex; each attempt holds the mutex while it signs and sends
+ * and releases it before any retry delay, so concurrent calls are serialised attempt by
+ * attempt on that one connection. The retry quota (a token bucket shared by all calls, as
+ * in botocore) has its own lock; the credentials provider is thread-safe by contract.
+ * acg_client_destroy() must not race with a call. libcurl's global initialisation runs once
+ * per process (pthread_once). For parallel requests, create one client per thread. */
 struct acg_client;
 
 /* Resolves region, credentials source and settings. Returns NULL and fills err
