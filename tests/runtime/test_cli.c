@@ -355,6 +355,13 @@ static const struct row rows[] = {
      "'--cli-input-json': Invalid JSON", NULL, {0}},
     {"input json empty", ARGS("do-thing", "--cli-input-json", " "), 252, NULL, NULL,
      "'--cli-input-json': expected a JSON object", NULL, {0}},
+    {"input json invalid UTF-8", ARGS("do-thing", "--cli-input-json", "{\"name\":\"\xe9t\xe9\"}"),
+     252, NULL, NULL, "'--cli-input-json': Invalid JSON", NULL, {0}},
+    {"input json too deep", ARGS("do-thing", "--cli-input-json",
+                                 "{\"config\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+                                 "[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+                                 "]]]]]]]]]]]]]]]]}"),
+     252, NULL, NULL, "'--cli-input-json': Invalid JSON", NULL, {0}},
     {"input json missing file", ARGS("do-thing", "--cli-input-json",
                                      "file:///nonexistent/input.json"), 252, NULL, NULL,
      "Unable to load paramfile file:///nonexistent/input.json", NULL, {0}},
@@ -400,6 +407,12 @@ static const struct row rows[] = {
      252, NULL, NULL,
      "\nParameter validation failed:\nUnknown parameter in input: \"nmae\", must be one of: "
      "name, count, ratio, enabled, when, data, config, region\n", NULL, {0}},
+    {"out-of-range number", ARGS("do-thing", "--name", "a", "--count", "500"), 252,
+     "{\"name\":\"a\",\"count\":500}", NULL,
+     "\nParameter validation failed:\nInvalid value for parameter count: value 500 is more than "
+     "the maximum 100\n", NULL,
+     {.rc = ACG_ERR_VALIDATION, .where = "count",
+      .message = "count: value 500 is more than the maximum 100"}},
     {"lengths in the AWS CLI's words", ARGS("do-thing", "--name", "abcdefghijklmnop"), 252,
      "{\"name\":\"abcdefghijklmnop\"}", NULL,
      "\nParameter validation failed:\nInvalid length for parameter name, value: 16, valid max "
