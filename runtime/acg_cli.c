@@ -38,7 +38,8 @@ const struct acg_cli_global acg_cli_globals[ACG_CLI_G_COUNT] = {
         "Reads the operation's input from a JSON object, given as text or as file://PATH. "
         "The object uses the model's member names (as in the API reference), with blobs as "
         "base64 text and timestamps as epoch seconds or ISO 8601 text. Options given on the "
-        "command line override the object's top-level members."},
+        "command line override the object's top-level members; a top-level member the "
+        "operation does not have is an error."},
     [ACG_CLI_G_ENDPOINT_URL] = {
         "endpoint-url", "string", true, false,
         "Sends requests to this URL instead of the one the endpoint rules resolve."},
