@@ -15,6 +15,7 @@
 struct var {
     const char *name;   /* the rules name, e.g. "PartitionResult" */
     const char *c;      /* the C local, e.g. "v_partition_result_2" */
+    bool string;        /* a string parameter: a string or unset, never another type */
 };
 
 struct emitter {
@@ -223,12 +224,20 @@ static const char *unique_local(struct emitter *e, const char *prefix, const cha
     return cand;
 }
 
-static const char *lookup(struct emitter *e, const struct doc_node *at, const char *name, size_t len)
+static const struct var *find_var(struct emitter *e, const char *name, size_t len)
 {
     for (size_t i = e->nvars; i > 0; i--) {
         if (strlen(e->vars[i - 1].name) == len && strncmp(e->vars[i - 1].name, name, len) == 0)
-            return e->vars[i - 1].c;
+            return &e->vars[i - 1];
     }
+    return NULL;
+}
+
+static const char *lookup(struct emitter *e, const struct doc_node *at, const char *name, size_t len)
+{
+    const struct var *v = find_var(e, name, len);
+    if (v != NULL)
+        return v->c;
     fail(e, at, "endpoint rules: \"%.*s\" is not a parameter or an assigned value in scope", (int)len, name);
     return "acg_ev_none()";
 }
@@ -251,6 +260,7 @@ static const char *template_expr(struct emitter *e, const struct doc_node *at, c
     size_t count = 0;
     char lit[4096];
     size_t nlit = 0;
+    bool whole_string = false;
     for (const char *p = s; *p;) {
         if (nlit + 1 >= sizeof lit) {
             fail(e, at, "endpoint rules: template longer than %zu bytes", sizeof lit - 1);
@@ -285,13 +295,16 @@ static const char *template_expr(struct emitter *e, const struct doc_node *at, c
             piece = fmt(e, "acg_ep_get_attr(&c, %s, %s)", var,
                         text_c_string(e->a, fmt(e, "%.*s", (int)(end - hash - 1), hash + 1)));
         } else {
+            const struct var *v = find_var(e, ref, (size_t)(end - ref));
+            whole_string = count == 0 && nlit == 0 && end[1] == '\0' && v != NULL && v->string;
             piece = lookup(e, at, ref, (size_t)(end - ref));
         }
         parts = fmt(e, "%s%s%s", parts, count ? ", " : "", piece);
         count++;
         p = end + 1;
     }
-    if (count == 0 || (count == 1 && nlit == 0 && strncmp(parts, "acg_ev_string(", 14) == 0)) {
+    /* a lone literal, or "{Name}" of a string parameter, is that value as it is */
+    if (count == 0 || (count == 1 && nlit == 0 && (strncmp(parts, "acg_ev_string(", 14) == 0 || whole_string))) {
         lit[nlit] = '\0';
         return count == 0 ? fmt(e, "acg_ev_string(%s)", text_c_string(e->a, lit)) : parts;
     }
@@ -439,7 +452,7 @@ static bool emit_rule(struct emitter *e, const struct doc_node *rule, int depth)
             line(e, depth + opened, "const struct acg_ev %s = %s;", local, value);
             line(e, depth + opened, "if (acg_ev_ok(%s)) {", local);
             if (e->nvars < MAX_VARS)
-                e->vars[e->nvars++] = (struct var){ assign, local };
+                e->vars[e->nvars++] = (struct var){ assign, local, false };
         } else {
             line(e, depth + opened, "if (acg_ev_ok(%s)) {", value);
         }
@@ -568,7 +581,7 @@ static void emit_params(struct emitter *e, const struct doc_node *params, const 
             line(e, 1, "if (%s.type == ACG_EV_NONE)", local);
             line(e, 2, "return acg_ep_fail(&c, err, acg_ev_string(%s));", missing);
         }
-        e->vars[e->nvars++] = (struct var){ name, local };
+        e->vars[e->nvars++] = (struct var){ name, local, (type[0] == 's' || type[0] == 'S') && strcmp(type + 1, "tring") == 0 };
     }
 }
 

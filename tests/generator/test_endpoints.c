@@ -78,7 +78,8 @@ static int test_shape_of_output(void)
     CHECK(strstr(c, "acg_ev_string(\"https://x.\"), p_region, acg_ev_string(\".\"), "
                     "acg_ep_get_attr(&c, v_p, \"dnsSuffix\")") != NULL);
     /* the sigv4 scheme's signing name and region, not sigv4a's */
-    CHECK(strstr(c, "acg_ev_string(\"svc\"), acg_ep_concat(&c, (const struct acg_ev[]){ p_region }, 1));") != NULL);
+    /* "{Region}" of a string parameter is the parameter itself */
+    CHECK(strstr(c, "acg_ev_string(\"svc\"), p_region);") != NULL);
     CHECK(strstr(c, "acg_ev_string(\"a\")") == NULL);
     /* error text with a template is built at run time */
     CHECK(strstr(c, "acg_ev_string(\"no FIPS in \"), p_region") != NULL);
