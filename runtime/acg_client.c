@@ -290,7 +290,8 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
     c->http.connect_timeout_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms
                                                              : DEFAULT_TIMEOUT_MS;
     c->http.read_timeout_ms = cfg->read_timeout_ms > 0 ? cfg->read_timeout_ms : DEFAULT_TIMEOUT_MS;
-    c->http.total_timeout_ms = DEFAULT_TOTAL_TIMEOUT_MS;
+    c->http.total_timeout_ms = cfg->total_timeout_ms > 0 ? cfg->total_timeout_ms
+                                                         : DEFAULT_TOTAL_TIMEOUT_MS;
     if (c->http.total_timeout_ms < c->http.read_timeout_ms)
         c->http.total_timeout_ms = c->http.read_timeout_ms;
     c->http.no_verify_ssl = cfg->no_verify_ssl;
