@@ -151,7 +151,7 @@ static const char *kind_hint(enum acg_cli_kind kind)
     case ACG_CLI_STRING:
         return "";
     case ACG_CLI_BOOLEAN:
-        return "Give --OPTION or --no-OPTION (or --OPTION true|false).";
+        return ""; /* print_member names the two spellings itself */
     case ACG_CLI_INTEGER:
         return "A decimal integer.";
     case ACG_CLI_FLOAT:
@@ -183,16 +183,13 @@ static void print_member(FILE *f, const struct acg_cli_member *m)
         snprintf(line, sizeof line, "Constraints: %s", m->constraints);
         wrap(f, 8, line);
     }
-    const char *hint = kind_hint(m->kind);
-    if (hint[0] != '\0') {
-        if (m->kind == ACG_CLI_BOOLEAN) {
-            char line[512];
-            snprintf(line, sizeof line, "Give --%s or --no-%s (or --%s true|false).", m->option,
-                     m->option, m->option);
-            wrap(f, 8, line);
-        } else {
-            wrap(f, 8, hint);
-        }
+    if (m->kind == ACG_CLI_BOOLEAN) {
+        char line[512];
+        snprintf(line, sizeof line, "Give --%s or --no-%s (or --%s true|false).", m->option,
+                 m->option, m->option);
+        wrap(f, 8, line);
+    } else if (kind_hint(m->kind)[0] != '\0') {
+        wrap(f, 8, kind_hint(m->kind));
     }
     if (shadowed) {
         char line[512];
