@@ -266,5 +266,55 @@ def _():
         assert line == oracle(provider, ruleset, *row), (row, line)
 
 
+def all_nodes(n, path=()):
+    yield path, n
+    if isinstance(n, dict):
+        for k, v in n.items():
+            yield from all_nodes(v, path + (k,))
+    elif isinstance(n, list):
+        for i, v in enumerate(n):
+            yield from all_nodes(v, path + (i,))
+
+
+@case("200 broken variants of kinesis's rule set: a diagnostic or C that compiles, never a crash")
+def _():
+    import random
+    base = load_ruleset("kinesis")
+    nodes = list(all_nodes(base))[1:]
+    rng = random.Random(7)
+    path = os.path.join(eb.WORK, "broken.json")
+    outcomes = {"diagnosed": 0, "compiled": 0}
+    for _ in range(200):
+        d = copy.deepcopy(base)
+        where, _node = rng.choice(nodes)
+        parent = d
+        for k in where[:-1]:
+            parent = parent[k]
+        how = rng.randrange(3)
+        if how == 0:
+            del parent[where[-1]]
+        elif how == 1:
+            parent[where[-1]] = rng.choice([None, 7, "x{y", {"fn": "isSet"}, [], {}, True])
+        else:
+            parent[where[-1]] = {"ref": "Nope"}
+        with open(path, "w") as f:
+            json.dump(d, f)
+        r = subprocess.run([eb.driver(), path, "resolve"], capture_output=True, text=True)
+        assert r.returncode in (0, 1), (where, how, r.returncode, r.stderr[-500:])
+        if r.returncode == 1:
+            assert "error: endpoint rules:" in r.stderr or "error:" in r.stderr, r.stderr
+            outcomes["diagnosed"] += 1
+            continue
+        src = os.path.join(eb.WORK, "broken.c")
+        with open(src, "w") as f:
+            f.write('#include "acg_endpoint_rules.h"\n\nint resolve(const struct acg_endpoint_params *params, '
+                    'struct acg_endpoint *out,\n    struct acg_error *err);\n\n' + r.stdout)
+        c = subprocess.run([eb.CC, *eb.STRICT, "-Iruntime/include", "-fsyntax-only", src], capture_output=True,
+                           text=True)
+        assert c.returncode == 0, (where, how, c.stderr[:1000])
+        outcomes["compiled"] += 1
+    assert outcomes["diagnosed"] > 50 and outcomes["compiled"] > 20, outcomes
+
+
 if __name__ == "__main__":
     run("generator/endpoints_e2e")
