@@ -11,6 +11,12 @@ CC = os.environ.get("CC", "cc")
 PKGS = ["yaml-0.1", "libcurl", "libcrypto", "libpcre2-8", "zlib", "inih"]
 STRICT = ["-std=c11", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-Wshadow", "-Wstrict-prototypes",
           "-Wmissing-prototypes"]
+# `make asan` builds into build-asan with clang's sanitizers; what links against those
+# objects needs the same runtime.
+SANITIZE = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all"] if "asan" in os.path.basename(
+    os.path.normpath(BUILD)) else []
+if SANITIZE and "CC" not in os.environ:
+    CC = "clang"
 
 
 def libs():
@@ -28,7 +34,7 @@ def driver():
     os.makedirs(WORK, exist_ok=True)
     objs = [o for o in sorted(glob.glob(os.path.join(BUILD, "generator", "*.o")))
             if os.path.basename(o) != "main.o"]
-    subprocess.run([CC, *STRICT, "-D_POSIX_C_SOURCE=200809L", "-g", "-Igenerator", "-Iruntime/include",
+    subprocess.run([CC, *STRICT, *SANITIZE, "-D_POSIX_C_SOURCE=200809L", "-g", "-Igenerator", "-Iruntime/include",
                     "tests/generator/endpoints_driver.c", *objs, os.path.join(BUILD, "libacg.a"), *libs(),
                     "-o", exe], check=True)
     return exe
@@ -155,10 +161,9 @@ def runner(name, ruleset=None, default_prefix=None, extra_sources=()):
     with open(os.path.join(folder, "run.c"), "w") as f:
         f.write(RUNNER)
     exe = os.path.join(folder, "run")
-    subprocess.run([CC, *STRICT, "-D_POSIX_C_SOURCE=200809L", "-O1", "-g", "-Iruntime/include", "-I" + folder,
-                    os.path.join(folder, "run.c"), *extra_sources, os.path.join(BUILD, "libacg.a"), *libs(),
-                    "-o", exe],
-                   check=True)
+    subprocess.run([CC, *STRICT, *SANITIZE, "-D_POSIX_C_SOURCE=200809L", "-O1", "-g", "-Iruntime/include",
+                    "-I" + folder, os.path.join(folder, "run.c"), *extra_sources,
+                    os.path.join(BUILD, "libacg.a"), *libs(), "-o", exe], check=True)
     return exe
 
 
