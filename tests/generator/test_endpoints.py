@@ -266,6 +266,16 @@ def _():
         assert line == oracle(provider, ruleset, *row), (row, line)
 
 
+@case("runtime/acg_partitions.c is what tools/gen_partitions.py writes from the installed partitions.json")
+def _():
+    out = subprocess.run([sys.executable, "tools/gen_partitions.py"], capture_output=True, text=True, check=True)
+    with open("runtime/acg_partitions.c") as f:
+        assert f.read() == out.stdout, "rerun: python3 tools/gen_partitions.py > runtime/acg_partitions.c"
+    ids = [p["id"] for p in PARTITIONS["partitions"]]
+    for pid in ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"):
+        assert pid in ids and f'{{ "{pid}", ' in out.stdout, pid
+
+
 def all_nodes(n, path=()):
     yield path, n
     if isinstance(n, dict):
