@@ -111,8 +111,9 @@ static void put_unbroken(struct emitter *e, int depth, int more, const char *tex
 
 /* Writes text (one C statement or if-line) at depth, broken after the commas that are
  * least deeply nested in parentheses and braces when it would pass WIDTH columns: as many
- * arguments per line as fit, continuation lines at depth more, and the same again (one
- * level further in) for any argument still too long. Commas inside string literals are not break points. */
+ * pieces per line as fit, continuation lines at depth more (depth itself for the elements
+ * of a list), and the same again one level further in for any piece still too long. Commas
+ * inside string literals are not break points. */
 static void put_wrapped(struct emitter *e, int depth, int more, const char *text, size_t len)
 {
     size_t room = 4 * (size_t)depth < WIDTH - 40 ? WIDTH - 4 * (size_t)depth : 40;
@@ -140,7 +141,7 @@ static void put_wrapped(struct emitter *e, int depth, int more, const char *text
         }
     }
     if (best < 0) {
-        put_unbroken(e, depth, more, text, len, room);
+        put_unbroken(e, depth, more > depth ? more : depth + 1, text, len, room);
         return;
     }
     /* Split after each ", " at nesting level best; pack the pieces greedily. */
@@ -172,7 +173,7 @@ static void put_wrapped(struct emitter *e, int depth, int more, const char *text
         size_t piece_end = i == len ? len : i + 1;   /* the comma stays on its line */
         size_t line_room = 4 * (size_t)line_depth < WIDTH - 40 ? WIDTH - 4 * (size_t)line_depth : 40;
         if (line_end > line_start && piece_end - line_start > line_room) {
-            put_wrapped(e, line_depth, line_depth == depth ? more : line_depth + 1, text + line_start,
+            put_wrapped(e, line_depth, line_depth == depth && more > depth ? more : line_depth + 1, text + line_start,
                         line_end - line_start);
             line_depth = more;
             line_start = start;
@@ -181,7 +182,7 @@ static void put_wrapped(struct emitter *e, int depth, int more, const char *text
         start = piece_end + (piece_end < len);   /* skip the space after the comma */
     }
     if (line_end > line_start)
-        put_wrapped(e, line_depth, line_depth == depth ? more : line_depth + 1, text + line_start,
+        put_wrapped(e, line_depth, line_depth == depth && more > depth ? more : line_depth + 1, text + line_start,
                     line_end - line_start);
 }
 
@@ -253,8 +254,9 @@ static bool is_number(const struct doc_node *n)
     return true;
 }
 
-/* "https://{Region}.{PartitionResult#dnsSuffix}" -> a concatenation of its pieces. */
-static const char *template_expr(struct emitter *e, const struct doc_node *at, const char *s)
+/* The pieces of template s as C values, comma-separated, in *parts; returns their count,
+ * or 0 when the template is one value as it is (then *parts is that value). */
+static size_t template_parts(struct emitter *e, const struct doc_node *at, const char *s, const char **out)
 {
     const char *parts = "";
     size_t count = 0;
@@ -264,7 +266,8 @@ static const char *template_expr(struct emitter *e, const struct doc_node *at, c
     for (const char *p = s; *p;) {
         if (nlit + 1 >= sizeof lit) {
             fail(e, at, "endpoint rules: template longer than %zu bytes", sizeof lit - 1);
-            return "acg_ev_none()";
+            *out = "acg_ev_none()";
+            return 0;
         }
         if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
             lit[nlit++] = p[0];
@@ -279,7 +282,8 @@ static const char *template_expr(struct emitter *e, const struct doc_node *at, c
         const char *end = strchr(p, '}');
         if (end == NULL) {
             fail(e, at, "endpoint rules: unclosed template in \"%s\"", s);
-            return "acg_ev_none()";
+            *out = "acg_ev_none()";
+            return 0;
         }
         if (nlit > 0) {
             lit[nlit] = '\0';
@@ -306,17 +310,52 @@ static const char *template_expr(struct emitter *e, const struct doc_node *at, c
     /* a lone literal, or "{Name}" of a string parameter, is that value as it is */
     if (count == 0 || (count == 1 && nlit == 0 && (strncmp(parts, "acg_ev_string(", 14) == 0 || whole_string))) {
         lit[nlit] = '\0';
-        return count == 0 ? fmt(e, "acg_ev_string(%s)", text_c_string(e->a, lit)) : parts;
+        *out = count == 0 ? fmt(e, "acg_ev_string(%s)", text_c_string(e->a, lit)) : parts;
+        return 0;
     }
     if (nlit > 0) {
         lit[nlit] = '\0';
         parts = fmt(e, "%s, acg_ev_string(%s)", parts, text_c_string(e->a, lit));
         count++;
     }
+    *out = parts;
+    return count;
+}
+
+/* "https://{Region}.{PartitionResult#dnsSuffix}" -> a concatenation of its pieces. */
+static const char *template_expr(struct emitter *e, const struct doc_node *at, const char *s)
+{
+    const char *parts;
+    size_t count = template_parts(e, at, s, &parts);
+    if (count == 0)
+        return parts;
     return fmt(e, "acg_ep_concat(&c, (const struct acg_ev[]){ %s }, %zu)", parts, count);
 }
 
+/* Like expr, but a template with several pieces is first declared as an array named name,
+ * so that the statement using it stays short. */
 static const char *expr(struct emitter *e, const struct doc_node *n);
+
+static const char *hoisted_expr(struct emitter *e, const struct doc_node *n, const char *name, int depth)
+{
+    if (n == NULL || n->kind != DOC_SCALAR || (!n->quoted && (strcmp(n->text, "true") == 0 ||
+                                                              strcmp(n->text, "false") == 0)))
+        return expr(e, n);
+    const char *parts;
+    size_t count = template_parts(e, n, n->text, &parts);
+    if (count == 0)
+        return parts;
+    const char *one_line = fmt(e, "const struct acg_ev %s[] = { %s };", name, parts);
+    if (4 * (size_t)depth + strlen(one_line) <= WIDTH) {
+        line(e, depth, "%s", one_line);
+    } else {
+        line(e, depth, "const struct acg_ev %s[] = {", name);
+        const char *body = fmt(e, "%s,", parts);
+        put_wrapped(e, depth + 1, depth + 1, body, strlen(body));   /* elements line up */
+        line(e, depth, "};");
+    }
+    return fmt(e, "acg_ep_concat(&c, %s, %zu)", name, count);
+}
 
 static const char *call_expr(struct emitter *e, const struct doc_node *n)
 {
@@ -405,7 +444,7 @@ static bool emit_rules(struct emitter *e, const struct doc_node *rules, int dept
 
 static void emit_endpoint(struct emitter *e, const struct doc_node *ep, int depth)
 {
-    const char *url = expr(e, doc_get(ep, "url"));
+    const char *url = hoisted_expr(e, doc_get(ep, "url"), "url", depth);
     const char *name = "acg_ev_none()", *region = "acg_ev_none()";
     const struct doc_node *schemes = doc_get(doc_get(ep, "properties"), "authSchemes");
     for (size_t i = 0; schemes && schemes->kind == DOC_SEQ && i < schemes->count; i++) {
@@ -463,7 +502,8 @@ static bool emit_rule(struct emitter *e, const struct doc_node *rule, int depth)
     if (type != NULL && strcmp(type, "endpoint") == 0) {
         emit_endpoint(e, doc_get(rule, "endpoint"), inner);
     } else if (type != NULL && strcmp(type, "error") == 0) {
-        line(e, inner, "return acg_ep_fail(&c, err, %s);", expr(e, doc_get(rule, "error")));
+        const char *message = hoisted_expr(e, doc_get(rule, "error"), "message", inner);
+        line(e, inner, "return acg_ep_fail(&c, err, %s);", message);
     } else if (type != NULL && strcmp(type, "tree") == 0) {
         ends = emit_rules(e, doc_get(rule, "rules"), inner);
     } else {
