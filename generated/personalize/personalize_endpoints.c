@@ -36,13 +36,12 @@ int personalize_resolve_endpoint(const struct acg_endpoint_params *params, struc
                             acg_ep_get_attr(&c, v_partition_result, "supportsFIPS")))) {
                         if (acg_ev_ok(acg_ep_boolean_equals(acg_ev_bool(true),
                                 acg_ep_get_attr(&c, v_partition_result, "supportsDualStack")))) {
-                            return acg_ep_result(&c, out, err,
-                                acg_ep_concat(&c,
-                                    (const struct acg_ev[]){ acg_ev_string("https://personalize-fips."),
-                                        p_region, acg_ev_string("."),
-                                        acg_ep_get_attr(&c, v_partition_result,
-                                            "dualStackDnsSuffix") },
-                                    4),
+                            const struct acg_ev url[] = {
+                                acg_ev_string("https://personalize-fips."), p_region,
+                                acg_ev_string("."),
+                                acg_ep_get_attr(&c, v_partition_result, "dualStackDnsSuffix"),
+                            };
+                            return acg_ep_result(&c, out, err, acg_ep_concat(&c, url, 4),
                                 acg_ev_none(), acg_ev_none());
                         }
                     }
@@ -55,13 +54,12 @@ int personalize_resolve_endpoint(const struct acg_endpoint_params *params, struc
                 if (acg_ev_ok(acg_ep_boolean_equals(acg_ep_get_attr(&c, v_partition_result,
                         "supportsFIPS"),
                         acg_ev_bool(true)))) {
-                    return acg_ep_result(&c, out, err,
-                        acg_ep_concat(&c,
-                            (const struct acg_ev[]){ acg_ev_string("https://personalize-fips."),
-                                p_region, acg_ev_string("."),
-                                acg_ep_get_attr(&c, v_partition_result, "dnsSuffix") },
-                            4),
-                        acg_ev_none(), acg_ev_none());
+                    const struct acg_ev url[] = {
+                        acg_ev_string("https://personalize-fips."), p_region, acg_ev_string("."),
+                        acg_ep_get_attr(&c, v_partition_result, "dnsSuffix"),
+                    };
+                    return acg_ep_result(&c, out, err, acg_ep_concat(&c, url, 4), acg_ev_none(),
+                        acg_ev_none());
                 }
                 return acg_ep_fail(&c, err,
                     acg_ev_string("FIPS is enabled but this partition does not support FIPS"));
@@ -69,24 +67,23 @@ int personalize_resolve_endpoint(const struct acg_endpoint_params *params, struc
             if (acg_ev_ok(acg_ep_boolean_equals(p_use_dual_stack, acg_ev_bool(true)))) {
                 if (acg_ev_ok(acg_ep_boolean_equals(acg_ev_bool(true),
                         acg_ep_get_attr(&c, v_partition_result, "supportsDualStack")))) {
-                    return acg_ep_result(&c, out, err,
-                        acg_ep_concat(&c,
-                            (const struct acg_ev[]){ acg_ev_string("https://personalize."),
-                                p_region, acg_ev_string("."),
-                                acg_ep_get_attr(&c, v_partition_result, "dualStackDnsSuffix") },
-                            4),
-                        acg_ev_none(), acg_ev_none());
+                    const struct acg_ev url[] = {
+                        acg_ev_string("https://personalize."), p_region, acg_ev_string("."),
+                        acg_ep_get_attr(&c, v_partition_result, "dualStackDnsSuffix"),
+                    };
+                    return acg_ep_result(&c, out, err, acg_ep_concat(&c, url, 4), acg_ev_none(),
+                        acg_ev_none());
                 }
                 return acg_ep_fail(&c, err,
                     acg_ev_string("DualStack is enabled but this partition does not support "
                         "DualStack"));
             }
-            return acg_ep_result(&c, out, err,
-                acg_ep_concat(&c,
-                    (const struct acg_ev[]){ acg_ev_string("https://personalize."), p_region,
-                        acg_ev_string("."), acg_ep_get_attr(&c, v_partition_result, "dnsSuffix") },
-                    4),
-                acg_ev_none(), acg_ev_none());
+            const struct acg_ev url[] = {
+                acg_ev_string("https://personalize."), p_region, acg_ev_string("."),
+                acg_ep_get_attr(&c, v_partition_result, "dnsSuffix"),
+            };
+            return acg_ep_result(&c, out, err, acg_ep_concat(&c, url, 4), acg_ev_none(),
+                acg_ev_none());
         }
     }
     return acg_ep_fail(&c, err, acg_ev_string("Invalid Configuration: Missing Region"));
