@@ -105,7 +105,7 @@ cli: $(GEN) $(RUNTIME_LIB)
 	@test -n "$(CLI)" || { echo "usage: make cli MODEL=/abs/service-2.json CLI=/abs/path/binary"; exit 2; }
 	CC="$(CC)" CFLAGS="$(CFLAGS)" LDFLAGS="$(LDFLAGS)" tests/build_cli.sh "$(MODEL)" "$(CLI)" "$(BUILD)"
 
-test: all $(TEST_BINS)
+test: all check-generated $(TEST_BINS)
 	@BUILD=$(BUILD) PYTHON=$(PYTHON) CC="$(CC)" CFLAGS="$(CFLAGS)" LDFLAGS="$(LDFLAGS)" tests/run.sh
 
 test-scale: $(GEN) $(RUNTIME_LIB)
