@@ -3,6 +3,7 @@
 #ifndef HTTP_CTL_H
 #define HTTP_CTL_H
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,10 @@ static int http_srv_start(struct http_srv *s)
     }
     close(to_child[0]);
     close(from_child[1]);
+    /* Other children (curl never forks, but a test might) must not inherit our ends, or the
+     * server would never see EOF on its stdin. */
+    fcntl(to_child[1], F_SETFD, FD_CLOEXEC);
+    fcntl(from_child[0], F_SETFD, FD_CLOEXEC);
     s->in = fdopen(to_child[1], "w");
     s->out = fdopen(from_child[0], "r");
     if (s->in == NULL || s->out == NULL)
