@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/types.h>
 
 #include <ini.h>
 
@@ -21,6 +22,7 @@ struct entry {
     char *section;   /* NULL for a top-level key; the sub-section name otherwise */
     char *key;
     char *value;
+    bool from_credentials_file;   /* which file gave the value (the source a chain reports) */
 };
 
 struct entries {
@@ -45,7 +47,7 @@ static char *dup_trim(const char *s)
     while (*s == ' ' || *s == '\t')
         s++;
     size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
         n--;
     char *p = malloc(n + 1);
     if (p != NULL) {
@@ -67,7 +69,8 @@ static void entries_free(struct entries *e)
 }
 
 /* Sets section/key to value, replacing an earlier value. Returns 0 or -1 on no memory. */
-static int entries_set(struct entries *e, const char *section, const char *key, const char *value)
+static int entries_set(struct entries *e, const char *section, const char *key, const char *value,
+                       bool from_credentials_file)
 {
     for (size_t i = 0; i < e->n; i++) {
         struct entry *x = &e->v[i];
@@ -79,6 +82,7 @@ static int entries_set(struct entries *e, const char *section, const char *key, 
                 return -1;
             free(x->value);
             x->value = v;
+            x->from_credentials_file = from_credentials_file;
             return 0;
         }
     }
@@ -94,6 +98,7 @@ static int entries_set(struct entries *e, const char *section, const char *key, 
     x->section = section ? dup_trim(section) : NULL;
     x->key = dup_trim(key);
     x->value = dup_trim(value);
+    x->from_credentials_file = from_credentials_file;
     if (x->key == NULL || x->value == NULL || (section != NULL && x->section == NULL)) {
         free(x->section);
         free(x->key);
@@ -104,17 +109,30 @@ static int entries_set(struct entries *e, const char *section, const char *key, 
     return 0;
 }
 
-static const char *entries_get(const struct entries *e, const char *section, const char *key)
+static const struct entry *entries_find(const struct entries *e, const char *section, const char *key)
 {
     for (size_t i = 0; i < e->n; i++) {
         const struct entry *x = &e->v[i];
         bool same_section = (x->section == NULL && section == NULL) ||
                             (x->section != NULL && section != NULL && strcmp(x->section, section) == 0);
         if (same_section && strcmp(x->key, key) == 0)
-            return x->value;
+            return x;
     }
     return NULL;
 }
+
+static const char *entries_get(const struct entries *e, const char *section, const char *key)
+{
+    const struct entry *x = entries_find(e, section, key);
+    return x ? x->value : NULL;
+}
+
+/* Debian builds libinih with its default INI_MAX_LINE of 200 bytes and no realloc, so a
+ * real aws_session_token (often over 1,000 characters) would be cut and the rest read as a
+ * parse error. The reader below hands inih whole lines from the file; a line that would not
+ * fit has its value parked in `long_values` and replaced by a marker ("\x01" and an index)
+ * that the handler swaps back. */
+#define LONG_MARK '\x01'
 
 struct parse_state {
     struct acg_profile *p;
@@ -123,6 +141,11 @@ struct parse_state {
     bool nomem;
     char last_key[128];         /* the key continuation lines belong to */
     char last_section[256];
+    FILE *file;
+    char *line;                 /* getline's buffer */
+    size_t line_cap;
+    char **long_values;
+    size_t n_long;
 };
 
 /* Which profile a section header names, in config-file or credentials-file syntax. */
@@ -140,9 +163,68 @@ static bool section_is_profile(const char *section, const char *name, bool crede
     return strcmp(n, name) == 0;
 }
 
+/* ini_reader: one line of the file into str (num bytes), parking an over-long value. */
+static char *read_line(char *str, int num, void *user)
+{
+    struct parse_state *s = user;
+    ssize_t n = getline(&s->line, &s->line_cap, s->file);
+    if (n < 0 || num < 32)
+        return NULL;
+    if (n < num) {
+        memcpy(str, s->line, (size_t)n + 1);
+        return str;
+    }
+    char *eq = strchr(s->line, '=');
+    if (eq == NULL || eq - s->line > num - 24) {
+        /* a long section header, key or comment: hand inih a line it reports as an error
+         * (a section header without its ']') so the file's line number comes back */
+        snprintf(str, (size_t)num, "%s", "[\n");
+        return str;
+    }
+    char **grown = realloc(s->long_values, (s->n_long + 1) * sizeof *grown);
+    if (grown == NULL) {
+        s->nomem = true;
+        return NULL;
+    }
+    s->long_values = grown;
+    if ((s->long_values[s->n_long] = strdup(eq + 1)) == NULL) {
+        s->nomem = true;
+        return NULL;
+    }
+    snprintf(str, (size_t)num, "%.*s= %c%zu\n", (int)(eq - s->line), s->line, LONG_MARK, s->n_long);
+    s->n_long++;
+    return str;
+}
+
+static void free_long_values(struct parse_state *s)
+{
+    for (size_t i = 0; i < s->n_long; i++) {
+        volatile char *v = s->long_values[i];   /* may be a session token */
+        for (size_t k = 0; v[k] != '\0'; k++)
+            v[k] = 0;
+        free(s->long_values[i]);
+    }
+    free(s->long_values);
+    s->long_values = NULL;
+    s->n_long = 0;
+}
+
+/* The parked value a marker stands for, or v itself. */
+static const char *unpark(const struct parse_state *s, const char *v)
+{
+    while (*v == ' ' || *v == '\t')
+        v++;
+    if (v[0] != LONG_MARK)
+        return v;
+    char *end = NULL;
+    unsigned long i = strtoul(v + 1, &end, 10);
+    return end != v + 1 && *end == '\0' && i < s->n_long ? s->long_values[i] : v;
+}
+
 static int on_line(void *user, const char *section, const char *key, const char *value)
 {
     struct parse_state *s = user;
+    value = unpark(s, value);
     bool continuation = strcmp(section, s->last_section) == 0 && strcmp(key, s->last_key) == 0;
     snprintf(s->last_section, sizeof s->last_section, "%s", section);
     snprintf(s->last_key, sizeof s->last_key, "%s", key);
@@ -155,10 +237,10 @@ static int on_line(void *user, const char *section, const char *key, const char 
             if (eq != NULL) {
                 char sub[256];
                 snprintf(sub, sizeof sub, "%.*s", (int)(eq - value), value);
-                rc = entries_set(&s->p->keys, key, sub, eq + 1);
+                rc = entries_set(&s->p->keys, key, sub, unpark(s, eq + 1), s->credentials_file);
             }
         } else {
-            rc = entries_set(&s->p->keys, NULL, key, value);
+            rc = entries_set(&s->p->keys, NULL, key, value, s->credentials_file);
         }
     } else if (!s->credentials_file && strncmp(section, "services", 8) == 0 &&
                (section[8] == ' ' || section[8] == '\t')) {
@@ -171,7 +253,7 @@ static int on_line(void *user, const char *section, const char *key, const char 
                 char where[512], sub[256];
                 snprintf(where, sizeof where, "%s/%s", svc, key);
                 snprintf(sub, sizeof sub, "%.*s", (int)(eq - value), value);
-                rc = entries_set(&s->p->services, where, sub, eq + 1);
+                rc = entries_set(&s->p->services, where, sub, unpark(s, eq + 1), false);
             }
         }
     }
@@ -199,8 +281,16 @@ static int parse_file(const char *path, struct parse_state *s, struct acg_error 
     if (f == NULL)
         return ACG_OK; /* a missing file is an empty one */
     s->last_key[0] = s->last_section[0] = '\0';
-    int line = ini_parse_file(f, on_line, s);
+    s->file = f;
+    int line = ini_parse_stream(read_line, s, on_line, s);
     fclose(f);
+    s->file = NULL;
+    free_long_values(s);
+    if (s->line != NULL)
+        memset(s->line, 0, s->line_cap);   /* the last line read may hold a secret */
+    free(s->line);
+    s->line = NULL;
+    s->line_cap = 0;
     if (s->nomem)
         return acg_error_set(err, ACG_ERR_NOMEM, "out of memory reading %s", path);
     if (line > 0)
@@ -222,7 +312,7 @@ int acg_profile_load(const char *name, struct acg_profile **out, struct acg_erro
         free(p);
         return acg_error_set(err, ACG_ERR_NOMEM, "out of memory loading the profile");
     }
-    struct parse_state s = { p, false, false, false, "", "" };
+    struct parse_state s = { .p = p };
     file_path("AWS_CONFIG_FILE", "config", path, sizeof path);
     int rc = parse_file(path, &s, err);
     if (rc == ACG_OK) {
@@ -264,6 +354,12 @@ const char *acg_profile_name(const struct acg_profile *p)
 const char *acg_profile_get(const struct acg_profile *p, const char *key)
 {
     return p ? entries_get(&p->keys, NULL, key) : NULL;
+}
+
+bool acg_profile_from_credentials_file(const struct acg_profile *p, const char *key)
+{
+    const struct entry *x = p ? entries_find(&p->keys, NULL, key) : NULL;
+    return x != NULL && x->from_credentials_file;
 }
 
 const char *acg_profile_get_sub(const struct acg_profile *p, const char *section, const char *key)

@@ -2,11 +2,19 @@
  * shared credentials and config file keys, credential_process, container credentials,
  * EC2 instance metadata (IMDSv2). The first provider that has credentials is kept and asked
  * again when its temporary credentials come within five minutes of expiring. */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/types.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -14,6 +22,8 @@
 #include "acg_buf.h"
 #include "acg_credentials.h"
 #include "acg_json.h"
+
+extern char **environ;   /* the child of credential_process inherits our environment */
 
 #define REFRESH_MARGIN_MS (5 * 60 * 1000)
 #define NO_CREDENTIALS \
@@ -65,6 +75,10 @@ struct acg_credentials_provider *acg_credentials_provider_new(const struct acg_p
     }
     pthread_mutex_init(&p->lock, NULL);
     const char *id = NULL, *secret = NULL, *token = NULL, *source = NULL;
+    const char *pid = acg_profile_get(profile, "aws_access_key_id");
+    const char *psecret = acg_profile_get(profile, "aws_secret_access_key");
+    bool id_in_creds = acg_profile_from_credentials_file(profile, "aws_access_key_id");
+    bool secret_in_creds = acg_profile_from_credentials_file(profile, "aws_secret_access_key");
     if (explicit_access_key && explicit_secret_key) {
         id = explicit_access_key, secret = explicit_secret_key, token = explicit_session_token;
         source = "explicit";
@@ -72,11 +86,21 @@ struct acg_credentials_provider *acg_credentials_provider_new(const struct acg_p
         id = acg_env("AWS_ACCESS_KEY_ID"), secret = acg_env("AWS_SECRET_ACCESS_KEY");
         token = acg_env("AWS_SESSION_TOKEN");
         source = "env";
-    } else if (acg_profile_get(profile, "aws_access_key_id") && acg_profile_get(profile, "aws_secret_access_key")) {
-        id = acg_profile_get(profile, "aws_access_key_id");
-        secret = acg_profile_get(profile, "aws_secret_access_key");
+    } else if (pid != NULL || psecret != NULL) {
+        /* The merged profile lets the credentials file win key by key; botocore reads each
+         * file on its own and calls a key id without its secret (in the same file) partial. */
+        if (pid == NULL || psecret == NULL || id_in_creds != secret_in_creds) {
+            acg_error_set(err, ACG_ERR_CONFIG, "Partial credentials found in %s, missing: %s",
+                          (pid ? id_in_creds : secret_in_creds) ? "shared-credentials-file" : "config-file",
+                          pid == NULL ? "aws_access_key_id" : "aws_secret_access_key");
+            acg_credentials_provider_destroy(p);
+            return NULL;
+        }
+        id = pid, secret = psecret;
         token = acg_profile_get(profile, "aws_session_token");
-        source = "shared-credentials-file";
+        if (token != NULL && acg_profile_from_credentials_file(profile, "aws_session_token") != id_in_creds)
+            token = NULL;   /* a token belongs with keys from its own file */
+        source = id_in_creds ? "shared-credentials-file" : "config-file";
     }
     if (id != NULL) {
         if (set_keys(&p->static_creds, id, secret, token, source) != 0) {
@@ -110,13 +134,16 @@ void acg_credentials_provider_destroy(struct acg_credentials_provider *p)
 }
 
 /* Reads the credentials JSON the process, container and IMDS sources all return:
- * AccessKeyId, SecretAccessKey, SessionToken or Token, Expiration. */
-static int parse_json_creds(const char *body, size_t len, const char *source, struct acg_credentials *out,
-                            struct acg_error *err)
+ * AccessKeyId, SecretAccessKey, SessionToken or Token, Expiration (ISO 8601). The
+ * credential_process format also carries "Version": 1, which botocore insists on. */
+static int parse_json_creds(const char *body, size_t len, const char *source, bool want_version,
+                            struct acg_credentials *out, struct acg_error *err)
 {
     struct acg_arena *a = acg_arena_new();
     struct acg_json_reader r;
-    const char *id = NULL, *secret = NULL, *token = NULL, *expiration = NULL, *version = NULL;
+    const char *id = NULL, *secret = NULL, *token = NULL, *expiration = NULL;
+    int64_t version = 0;
+    bool has_version = false;
     int rc;
     if (a == NULL)
         return acg_error_set(err, ACG_ERR_NOMEM, "out of memory reading credentials");
@@ -133,14 +160,19 @@ static int parse_json_creds(const char *body, size_t len, const char *source, st
                                                                           : NULL;
         if (slot != NULL && r.toks[key + 1].type == ACG_JSON_STRING)
             rc = acg_json_read_string(&r, key + 1, slot);
-        if (acg_json_key_is(&r, key, "Version") && r.toks[key + 1].type == ACG_JSON_PRIMITIVE)
-            version = "1";
+        else if (acg_json_key_is(&r, key, "Version") && r.toks[key + 1].type == ACG_JSON_PRIMITIVE)
+            rc = acg_json_read_int64(&r, key + 1, &version, &has_version);
     }
-    (void)version;
     acg_json_reader_free(&r);
+    if (rc == ACG_OK && want_version && (!has_version || version != 1)) {
+        acg_arena_destroy(a);
+        return acg_error_set(err, ACG_ERR_CONFIG,
+                             "Unsupported version for the %s credentials, supported versions: 1", source);
+    }
     if (rc != ACG_OK || id == NULL || secret == NULL) {
         acg_arena_destroy(a);
-        return acg_error_set(err, ACG_ERR_CONFIG, "the %s credentials are malformed", source);
+        return acg_error_set(err, ACG_ERR_CONFIG, "the %s credentials are malformed%s", source,
+                             rc == ACG_OK ? " (AccessKeyId or SecretAccessKey is missing)" : "");
     }
     rc = set_keys(out, id, secret, token, source);
     if (rc == 0 && expiration != NULL &&
@@ -154,27 +186,138 @@ static int parse_json_creds(const char *body, size_t len, const char *source, st
     return ACG_OK;
 }
 
+/* The first line of a failed credential_process's stderr, for the error message. Runs of 20
+ * or more key-like characters are replaced: a helper that echoes a secret key or session
+ * token while failing must not get it into our logs. */
+static void summarise_stderr(const char *text, size_t len, char *out, size_t size)
+{
+    size_t o = 0, i = 0;
+    while (i < len && (text[i] == '\n' || text[i] == '\r' || text[i] == ' '))
+        i++;
+    while (i < len && text[i] != '\n' && text[i] != '\r' && o + 1 < size) {
+        size_t run = 0;
+        while (i + run < len && (isalnum((unsigned char)text[i + run]) || strchr("+/=_-", text[i + run]) != NULL))
+            run++;
+        if (run >= 20) {
+            int n = snprintf(out + o, size - o, "[redacted]");
+            o = n > 0 && (size_t)n < size - o ? o + (size_t)n : size - 1;
+            i += run;
+        } else if (run > 0) {
+            for (size_t k = 0; k < run && o + 1 < size; k++)
+                out[o++] = text[i + k];
+            i += run;
+        } else {
+            out[o++] = isprint((unsigned char)text[i]) ? text[i] : '?';
+            i++;
+        }
+    }
+    out[o < size ? o : size - 1] = '\0';
+}
+
+/* Reads the child's stdout (capped at 1 MiB) and stderr (first 4 KiB kept, the rest drained)
+ * until both close, so a chatty child never blocks on a full pipe. */
+static int drain(int out_fd, int err_fd, struct acg_buf *out, struct acg_buf *errtext)
+{
+    struct pollfd fds[2] = { { out_fd, POLLIN, 0 }, { err_fd, POLLIN, 0 } };
+    char chunk[4096];
+    int open_fds = 2, rc = ACG_OK;
+    while (open_fds > 0) {
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            return ACG_ERR_CONFIG;
+        }
+        for (int i = 0; i < 2; i++) {
+            if (fds[i].fd < 0 || fds[i].revents == 0)
+                continue;
+            ssize_t n = read(fds[i].fd, chunk, sizeof chunk);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
+                fds[i].fd = -1;
+                open_fds--;
+                continue;
+            }
+            if (i == 0 && rc == ACG_OK)
+                rc = acg_buf_append(out, chunk, (size_t)n);
+            else if (i == 1 && errtext->len < 4096) {
+                /* best effort: a failed append only shortens the error summary */
+                int kept = acg_buf_append(errtext, chunk, (size_t)n);
+                (void)kept;
+            }
+        }
+    }
+    wipe(chunk, sizeof chunk);
+    return rc;
+}
+
+/* Runs credential_process the way the AWS CLI documents it: the configured command line,
+ * handed whole to /bin/sh -c (nothing from the environment or the profile name is pasted
+ * into it), stdout read as the credentials JSON, stderr kept for the error message. */
 static int from_process(const char *command, struct acg_credentials *out, struct acg_error *err)
 {
-    struct acg_buf buf;
-    char chunk[4096];
-    size_t n;
-    FILE *f = popen(command, "r");
-    if (f == NULL)
-        return acg_error_set(err, ACG_ERR_CONFIG, "credential_process could not be started");
-    acg_buf_init(&buf, 1 << 20);
-    int rc = ACG_OK;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && rc == ACG_OK)
-        rc = acg_buf_append(&buf, chunk, n);
-    int status = pclose(f);
-    if (rc == ACG_OK && (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0))
-        rc = acg_error_set(err, ACG_ERR_CONFIG, "credential_process exited with status %d",
-                           WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-    else if (rc != ACG_OK)
-        rc = acg_error_set(err, ACG_ERR_CONFIG, "credential_process printed too much");
-    else
-        rc = parse_json_creds(buf.data ? buf.data : "", buf.len, "process", out, err);
-    acg_buf_free_secure(&buf);
+    int out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 };
+    posix_spawn_file_actions_t actions;
+    struct acg_buf stdout_buf, stderr_buf;
+    char *argv[] = { "sh", "-c", (char *)command, NULL };
+    pid_t pid;
+    int status = 0, rc;
+    acg_buf_init(&stdout_buf, 1 << 20);
+    acg_buf_init(&stderr_buf, 8192);
+    if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) {
+        rc = acg_error_set(err, ACG_ERR_CONFIG, "credential_process could not be started (no pipe)");
+        goto done;
+    }
+    /* Our ends must not leak into processes other threads start meanwhile. */
+    (void)fcntl(out_pipe[0], F_SETFD, FD_CLOEXEC);
+    (void)fcntl(err_pipe[0], F_SETFD, FD_CLOEXEC);
+    if (posix_spawn_file_actions_init(&actions) != 0) {
+        rc = acg_error_set(err, ACG_ERR_NOMEM, "credential_process could not be started");
+        goto done;
+    }
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+    posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
+    posix_spawn_file_actions_addclose(&actions, err_pipe[0]);
+    int spawned = posix_spawn(&pid, "/bin/sh", &actions, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    out_pipe[1] = err_pipe[1] = -1;
+    if (spawned != 0) {
+        rc = acg_error_set(err, ACG_ERR_CONFIG, "credential_process could not be started");
+        goto done;
+    }
+    rc = drain(out_pipe[0], err_pipe[0], &stdout_buf, &stderr_buf);
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            status = -1;
+            break;
+        }
+    }
+    if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        char summary[200];
+        summarise_stderr(stderr_buf.data ? stderr_buf.data : "", stderr_buf.len, summary, sizeof summary);
+        if (status != -1 && WIFEXITED(status))
+            rc = acg_error_set(err, ACG_ERR_CONFIG, "credential_process exited with status %d%s%s",
+                               WEXITSTATUS(status), summary[0] ? ": " : "", summary);
+        else
+            rc = acg_error_set(err, ACG_ERR_CONFIG, "credential_process was killed%s%s",
+                               summary[0] ? ": " : "", summary);
+    } else if (rc != ACG_OK) {
+        rc = acg_error_set(err, ACG_ERR_CONFIG, "credential_process printed more than 1 MiB");
+    } else {
+        rc = parse_json_creds(stdout_buf.data ? stdout_buf.data : "", stdout_buf.len, "process", true, out, err);
+    }
+done:
+    for (int i = 0; i < 2; i++) {
+        if (out_pipe[i] >= 0)
+            close(out_pipe[i]);
+        if (err_pipe[i] >= 0)
+            close(err_pipe[i]);
+    }
+    acg_buf_free_secure(&stdout_buf);
+    acg_buf_free_secure(&stderr_buf);
     return rc;
 }
 
@@ -212,17 +355,33 @@ static long http_call(const char *method, const char *url, const char *header1, 
     return status;
 }
 
-/* botocore allows a full container URI only for loopback and the ECS/EKS link-local hosts. */
+/* botocore's rule for AWS_CONTAINER_CREDENTIALS_FULL_URI: any https URL; plain http only to
+ * a loopback address or the ECS/EKS agent hosts. The host is cut out of the URL and compared
+ * whole, so "http://127.0.0.1.evil.example" or "http://localhost@evil.example" do not pass. */
 static bool allowed_full_uri(const char *uri)
 {
-    static const char *const hosts[] = { "http://127.", "http://localhost", "http://[::1]",
-                                         "http://169.254.170.2", "http://169.254.170.23",
-                                         "http://[fd00:ec2::23]", "https://" };
+    static const char *const hosts[] = { "localhost", "169.254.170.2", "169.254.170.23", "[fd00:ec2::23]",
+                                         "[::1]" };
+    char host[256];
+    if (strncasecmp(uri, "https://", 8) == 0)
+        return true;
+    if (strncasecmp(uri, "http://", 7) != 0)
+        return false;
+    const char *h = uri + 7;
+    size_t n = h[0] == '[' ? strcspn(h, "]") + 1 : strcspn(h, ":/?#@");
+    if (n == 0 || n >= sizeof host || (h[n] != '\0' && strchr(":/?#", h[n]) == NULL))
+        return false;   /* userinfo ('@') or an unterminated IPv6 literal */
+    memcpy(host, h, n);
+    host[n] = '\0';
     for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++) {
-        if (strncmp(uri, hosts[i], strlen(hosts[i])) == 0)
+        if (strcasecmp(host, hosts[i]) == 0)
             return true;
     }
-    return false;
+    /* 127.0.0.0/8 as a dotted quad */
+    unsigned a, b2, c, d;
+    char tail;
+    return sscanf(host, "%u.%u.%u.%u%c", &a, &b2, &c, &d, &tail) == 4 && a == 127 && b2 < 256 && c < 256 &&
+           d < 256 && strspn(host, "0123456789.") == n;
 }
 
 static int from_container(struct acg_credentials *out, struct acg_error *err, bool *tried)
@@ -251,55 +410,83 @@ static int from_container(struct acg_credentials *out, struct acg_error *err, bo
         size_t n = fread(tok, 1, sizeof tok - 1, f);
         fclose(f);
         tok[n] = '\0';
-        tok[strcspn(tok, "\r\n")] = '\0';
+        n = strlen(tok);
+        while (n > 0 && (tok[n - 1] == '\n' || tok[n - 1] == '\r'))
+            tok[--n] = '\0';   /* a file written by echo ends in a newline */
         snprintf(auth, sizeof auth, "Authorization: %s", tok);
         wipe(tok, sizeof tok);
     } else if (token != NULL) {
         snprintf(auth, sizeof auth, "Authorization: %s", token);
     }
+    if (strpbrk(auth, "\r\n") != NULL) {
+        /* a header-splitting token, as botocore refuses it */
+        wipe(auth, sizeof auth);
+        return acg_error_set(err, ACG_ERR_CONFIG, "the container authorization token contains a line break");
+    }
     struct acg_buf body;
     acg_buf_init(&body, 1 << 20);
-    long status = http_call("GET", url, auth[0] ? auth : NULL, NULL, &body);
+    long status = -1;
+    for (int attempt = 0; attempt < 2 && (status < 0 || status >= 500); attempt++) {
+        acg_buf_reset(&body);
+        status = http_call("GET", url, auth[0] ? auth : NULL, NULL, &body);
+    }
     wipe(auth, sizeof auth);
-    int rc = status == 200 ? parse_json_creds(body.data ? body.data : "", body.len, "container", out, err)
+    int rc = status == 200 ? parse_json_creds(body.data ? body.data : "", body.len, "container", false, out, err)
                            : acg_error_set(err, ACG_ERR_CONFIG, "the container credentials endpoint answered %ld", status);
     acg_buf_free_secure(&body);
     return rc;
 }
 
+/* One IMDS exchange, asked again once when the service does not answer or answers 5xx:
+ * the instance metadata service is local but can be briefly busy. */
+static long imds_call(const char *method, const char *url, const char *header, struct acg_buf *body)
+{
+    long status = -1;
+    for (int attempt = 0; attempt < 2 && (status < 0 || status >= 500); attempt++) {
+        acg_buf_reset(body);
+        status = http_call(method, url, header, NULL, body);
+    }
+    return status;
+}
+
+/* EC2 instance metadata, IMDSv2: a session token from PUT /latest/api/token, then the role
+ * name and the role's credentials with that token. As botocore does, a token request answered
+ * 403, 404 or 405 (IMDSv2 switched off or an old proxy in the way) falls back to asking
+ * without a token; any other failure means no credentials from here. */
 static int from_imds(struct acg_credentials *out, struct acg_error *err)
 {
     const char *disabled = acg_env("AWS_EC2_METADATA_DISABLED");
-    if (disabled != NULL && strcmp(disabled, "true") == 0)
+    if (disabled != NULL && strcasecmp(disabled, "true") == 0)
         return ACG_ERR_CONFIG;
     const char *base = acg_env("AWS_EC2_METADATA_SERVICE_ENDPOINT");
     char url[2048], header[1200], role[256];
     struct acg_buf body;
+    int rc = ACG_ERR_CONFIG;
     if (base == NULL)
         base = "http://169.254.169.254";
     size_t blen = strlen(base);
     while (blen > 0 && base[blen - 1] == '/')
         blen--;
+    header[0] = '\0';
     acg_buf_init(&body, 1 << 20);
     snprintf(url, sizeof url, "%.*s/latest/api/token", (int)blen, base);
-    long status = http_call("PUT", url, "X-aws-ec2-metadata-token-ttl-seconds: 21600", NULL, &body);
-    if (status != 200 || body.len == 0 || body.len > 1000) {
-        acg_buf_free_secure(&body);
-        return ACG_ERR_CONFIG;
-    }
-    snprintf(header, sizeof header, "X-aws-ec2-metadata-token: %s", body.data);
-    acg_buf_reset(&body);
+    long status = imds_call("PUT", url, "X-aws-ec2-metadata-token-ttl-seconds: 21600", &body);
+    if (status == 200 && body.len > 0 && body.len < 1000 && strpbrk(body.data, "\r\n") == NULL)
+        snprintf(header, sizeof header, "X-aws-ec2-metadata-token: %s", body.data);
+    else if (status != 403 && status != 404 && status != 405)
+        goto done;
     snprintf(url, sizeof url, "%.*s/latest/meta-data/iam/security-credentials/", (int)blen, base);
-    status = http_call("GET", url, header, NULL, &body);
-    int rc = ACG_ERR_CONFIG;
-    if (status == 200 && body.len > 0 && body.len < sizeof role) {
-        snprintf(role, sizeof role, "%.*s", (int)strcspn(body.data, "\r\n"), body.data);
-        acg_buf_reset(&body);
-        snprintf(url, sizeof url, "%.*s/latest/meta-data/iam/security-credentials/%s", (int)blen, base, role);
-        status = http_call("GET", url, header, NULL, &body);
-        if (status == 200)
-            rc = parse_json_creds(body.data ? body.data : "", body.len, "imds", out, err);
-    }
+    status = imds_call("GET", url, header[0] ? header : NULL, &body);
+    if (status != 200 || body.len == 0 || body.len >= sizeof role)
+        goto done;
+    snprintf(role, sizeof role, "%.*s", (int)strcspn(body.data, "\r\n"), body.data);
+    if (role[0] == '\0' || strpbrk(role, "/?#% ") != NULL)
+        goto done;   /* a role name is a path segment; anything else is not a role */
+    snprintf(url, sizeof url, "%.*s/latest/meta-data/iam/security-credentials/%s", (int)blen, base, role);
+    status = imds_call("GET", url, header[0] ? header : NULL, &body);
+    if (status == 200)
+        rc = parse_json_creds(body.data ? body.data : "", body.len, "imds", false, out, err);
+done:
     wipe(header, sizeof header);
     acg_buf_free_secure(&body);
     return rc;
@@ -348,10 +535,18 @@ int acg_credentials_get(struct acg_credentials_provider *p, int64_t now_ms, stru
     bool fresh = p->have && (p->cached.expiration_ms == 0 || now_ms < p->cached.expiration_ms - REFRESH_MARGIN_MS);
     if (!fresh) {
         struct acg_credentials next;
-        rc = resolve(p, &next, err);
+        struct acg_error refresh_err;
+        acg_error_init(&refresh_err);
+        rc = resolve(p, &next, &refresh_err);
         if (rc == ACG_OK) {
             p->cached = next;
             p->have = true;
+        } else if (p->have && now_ms < p->cached.expiration_ms) {
+            /* Inside the refresh margin but not yet expired: as botocore's advisory refresh,
+             * a failed refresh keeps the credentials we have and tries again next time. */
+            rc = ACG_OK;
+        } else {
+            acg_error_set(err, refresh_err.status, "%s", refresh_err.message);
         }
         wipe(&next, sizeof next);
     }

@@ -21,6 +21,10 @@ void acg_profile_free(struct acg_profile *p);
 const char *acg_profile_name(const struct acg_profile *p);
 /* A top-level key of the profile, or NULL. */
 const char *acg_profile_get(const struct acg_profile *p, const char *key);
+/* Whether the profile's top-level key came from the credentials file (false: the config
+ * file, or not set). The credential chain reports "shared-credentials-file" or "config-file"
+ * as botocore does, and refuses keys split across the two files. */
+bool acg_profile_from_credentials_file(const struct acg_profile *p, const char *key);
 /* A key of an indented sub-section, e.g. ("s3", "max_concurrent_requests"), or NULL. */
 const char *acg_profile_get_sub(const struct acg_profile *p, const char *section, const char *key);
 /* services = NAME reference: the [services NAME] section's key for service, or NULL. */

@@ -79,7 +79,9 @@ def _():
     r = resolve(AWS_PROFILE="dev", EXPECT_SECRET="dev-secret")
     assert (r["profile"], r["region"], r["access_key"], r["secret_ok"]) == ("dev", "eu-west-1", "AKIDDEV", "1"), r
     r = resolve(profile="ops", AWS_PROFILE="dev", EXPECT_SECRET="ops-secret")
-    assert (r["region"], r["access_key"], r["source"]) == ("ap-south-1", "AKIDOPS", "shared-credentials-file"), r
+    assert (r["region"], r["access_key"], r["source"]) == ("ap-south-1", "AKIDOPS", "config-file"), r
+    r = resolve(profile="dev", EXPECT_SECRET="dev-secret")
+    assert r["source"] == "shared-credentials-file", r
 
 
 @case("a named profile found nowhere is an error; the implicit default is not")
@@ -152,10 +154,14 @@ def _():
     r = resolve(gets=3, step=240000, EXPECT_SECRET="proc-secret")
     assert r["source"] == ["process"] * 3 and r["secret_ok"] == ["1"] * 3, r
     assert open(counter).read().count("x") == 2, open(counter).read()
-    write(script, "#!/bin/sh\necho 'proc-secret' >&2\nexit 3\n")
+    # A failing helper's first stderr line comes back; a key-like run in it does not.
+    secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    write(script, "#!/bin/sh\necho 'sso session expired for %s; run aws sso login' >&2\n"
+                  "echo 'second line' >&2\nexit 3\n" % secret)
     r = resolve()
-    assert "credential_process exited with status 3" in r["creds_error"], r
-    assert "proc-secret" not in str(r)
+    assert r["creds_error"] == ("credential_process exited with status 3: sso session expired for "
+                                "[redacted]; run aws sso login"), r
+    assert secret not in str(r)
 
 
 @case("container credentials: full URI on loopback with a token and a token file")
