@@ -19,7 +19,7 @@ int main(int argc, char **argv)
     const char *name = strcmp(argv[1], "-") ? argv[1] : NULL;
     const char *region = strcmp(argv[2], "-") ? argv[2] : NULL;
     if (acg_profile_load(name, &profile, &err) != ACG_OK ||
-        acg_settings_resolve(profile, argv[3], region, NULL, -1, -1, &s, &err) != ACG_OK) {
+        acg_settings_resolve(profile, argv[3], region, getenv("EXPLICIT_ENDPOINT"), -1, -1, &s, &err) != ACG_OK) {
         printf("error=%s\n", err.message);
         acg_profile_free(profile);
         return 1;
@@ -32,6 +32,8 @@ int main(int argc, char **argv)
     printf("s3.max_concurrent_requests=%s\n", sub ? sub : "");
     struct acg_credentials_provider *p = acg_credentials_provider_new(profile, getenv("EXPLICIT_KEY"),
                                                                       getenv("EXPLICIT_SECRET"), NULL, &err);
+    if (p == NULL)
+        printf("creds_error=%s\n", err.message);
     int gets = argc > 4 ? atoi(argv[4]) : 1;
     long long step = argc > 5 ? atoll(argv[5]) : 0;
     for (int i = 0; p != NULL && i < gets; i++) {

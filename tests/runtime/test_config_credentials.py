@@ -212,6 +212,239 @@ def _():
                                 '"aws configure".'), r
 
 
+@case("lines longer than inih's 200-byte buffer: a 1,500-character session token arrives whole")
+def _():
+    reset()
+    token = "IQoJb3JpZ2luX2VjE" * 88 + "END"
+    long_url = "https://" + "a" * 300 + ".example.com"
+    write(CREDENTIALS, f"[default]\naws_access_key_id = AKIDLONG\naws_secret_access_key = long-secret\n"
+                       f"aws_session_token = {token}\n")
+    write(CONFIG, f"[default]\nregion = eu-west-3\nservices = mine\n"
+                  f"[services mine]\npersonalize =\n  endpoint_url = {long_url}\n")
+    r = resolve(EXPECT_SECRET="long-secret")
+    assert (r["access_key"], r["secret_ok"], r["token_len"]) == ("AKIDLONG", "1", str(len(token))), r
+    assert (r["region"], r["endpoint_url"]) == ("eu-west-3", long_url), r
+    write(CONFIG, "[profile " + "x" * 300 + "]\nregion = us-east-1\n")
+    assert resolve()["error"].startswith("Unable to parse config file"), "a 300-byte section name"
+
+
+@case("a key id without its secret in the same file is partial, as botocore says")
+def _():
+    reset()
+    write(CREDENTIALS, "[default]\naws_access_key_id = AKIDHALF\n")
+    write(CONFIG, "[default]\naws_secret_access_key = config-secret\n")
+    r = resolve()
+    assert r["creds_error"] == ("Partial credentials found in shared-credentials-file, missing: "
+                                "aws_secret_access_key"), r
+    assert "config-secret" not in str(r)
+
+
+@case("credential_process in [profile x] chosen by AWS_PROFILE; Version must be 1")
+def _():
+    reset()
+    script = os.path.join(TMP, "proc-v.sh")
+    write(script, "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIDPX\", \"SecretAccessKey\": \"px-secret\"}'\n")
+    os.chmod(script, stat.S_IRWXU)
+    write(CONFIG, f"[default]\nregion = us-east-1\n[profile x]\ncredential_process = {script}\n")
+    r = resolve(AWS_PROFILE="x", EXPECT_SECRET="px-secret")
+    assert (r["source"], r["access_key"], r["secret_ok"], r["expiration"]) == ("process", "AKIDPX", "1", "0"), r
+    r = resolve()   # [default] has no credentials at all
+    assert r["creds_error"].startswith("Unable to locate credentials"), r
+    for doc in ('{"Version": 2, "AccessKeyId": "A", "SecretAccessKey": "S"}',
+                '{"AccessKeyId": "A", "SecretAccessKey": "S"}'):
+        write(script, "#!/bin/sh\necho '%s'\n" % doc)
+        r = resolve(AWS_PROFILE="x")
+        assert "Unsupported version" in r["creds_error"], r
+    write(script, "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"A\"}'\n")
+    assert "SecretAccessKey is missing" in resolve(AWS_PROFILE="x")["creds_error"]
+    write(script, "#!/bin/sh\necho 'not json'\n")
+    assert resolve(AWS_PROFILE="x")["creds_error"] == "the process credentials are malformed"
+
+
+@case("credential_process: the command line goes to /bin/sh -c whole; the profile name is not pasted in")
+def _():
+    reset()
+    out = os.path.join(TMP, "argv")
+    script = os.path.join(TMP, "proc-args.sh")
+    write(script, "#!/bin/sh\nprintf '%s|' \"$@\" > " + out + "\n"
+                  "echo '{\"Version\": 1, \"AccessKeyId\": \"AKIDARGS\", \"SecretAccessKey\": \"s\"}'\n")
+    os.chmod(script, stat.S_IRWXU)
+    write(CONFIG, f"[profile a$(touch {TMP}/pwned)]\ncredential_process = {script} --role 'my role' x\n")
+    r = resolve(profile=f"a$(touch {TMP}/pwned)")
+    assert r["access_key"] == "AKIDARGS", r
+    assert open(out).read() == "--role|my role|x|"
+    assert not os.path.exists(os.path.join(TMP, "pwned"))
+
+
+@case("a refresh that fails inside the margin keeps the credentials until they expire")
+def _():
+    reset()
+    counter = os.path.join(TMP, "count-fail")
+    script = os.path.join(TMP, "proc-once.sh")
+    # First run succeeds (expiry 22:23:20), every later run fails.
+    write(script, "#!/bin/sh\nif [ -e %s ]; then echo 'broker down' >&2; exit 1; fi\ntouch %s\n"
+                  "echo '{\"Version\": 1, \"AccessKeyId\": \"AKIDONCE\", \"SecretAccessKey\": \"once-secret\", "
+                  "\"SessionToken\": \"t\", \"Expiration\": \"2023-11-14T22:23:20Z\"}'\n" % (counter, counter))
+    os.chmod(script, stat.S_IRWXU)
+    write(CONFIG, f"[default]\ncredential_process = {script}\n")
+    # gets at +0, +7 min (inside the margin: refresh fails, old kept), +14 min (expired: error)
+    r = resolve(gets=3, step=420000)
+    assert r["access_key"] == ["AKIDONCE", "AKIDONCE"], r
+    assert r["creds_error"] == "credential_process exited with status 1: broker down", r
+
+
+@case("container credentials: the relative URI goes to 169.254.170.2 (in a private network namespace)")
+def _():
+    reset()
+    probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True)
+    if probe.returncode != 0:
+        raise RuntimeError("unshare -rn is not available here: " + probe.stderr.decode())
+    server = os.path.join(os.path.dirname(__file__), "..", "servers", "creds_server.py")
+    script = ("ip link set lo up && ip addr add 169.254.170.2/32 dev lo && "
+              f"({sys.executable} {server} 169.254.170.2 80 > {TMP}/srv.log 2>&1 &) && "
+              f"for i in $(seq 50); do grep -q listening {TMP}/srv.log && break; sleep 0.1; done && "
+              f"exec {DRIVER} - - Personalize 1 0")
+    env = {"HOME": TMP, "PATH": os.environ["PATH"], "AWS_CONFIG_FILE": CONFIG,
+           "AWS_SHARED_CREDENTIALS_FILE": CREDENTIALS, "AWS_EC2_METADATA_DISABLED": "true",
+           "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/task-role",
+           "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:9/never-used",
+           "EXPECT_SECRET": "container-secret"}
+    out = subprocess.run(["unshare", "-rn", "sh", "-c", script], env=env, capture_output=True, text=True,
+                         timeout=60)
+    r = dict(l.split("=", 1) for l in out.stdout.splitlines() if "=" in l)
+    assert (r.get("source"), r.get("access_key"), r.get("secret_ok")) == ("container", "ASIACONTAINER", "1"), \
+        (out.stdout, out.stderr)
+
+
+@case("container full URI: only https or loopback/agent hosts, compared whole")
+def _():
+    reset()
+    for bad in ("http://127.0.0.1.evil.example/creds", "http://localhost@evil.example/creds",
+                "http://localhost.evil.example/", "http://10.0.0.1/creds", "ftp://127.0.0.1/creds",
+                "http://1270.0.0.1/creds"):
+        r = resolve(AWS_CONTAINER_CREDENTIALS_FULL_URI=bad)
+        assert "loopback" in r["creds_error"], (bad, r)
+    server = creds_server.start(auth=None)
+    try:
+        r = resolve(AWS_CONTAINER_CREDENTIALS_FULL_URI=f"http://localhost:{server.server_port}/creds")
+        assert r["access_key"] == "ASIACONTAINER", r
+        r = resolve(AWS_CONTAINER_CREDENTIALS_FULL_URI=f"http://127.0.0.1:{server.server_port}/creds",
+                    AWS_CONTAINER_AUTHORIZATION_TOKEN="a\r\nX-Evil: 1")
+        assert "line break" in r["creds_error"], r
+    finally:
+        server.shutdown()
+
+
+@case("container: one retry after a 500; credentials refreshed by the injected clock")
+def _():
+    reset()
+    server = creds_server.start(auth=None)
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/creds"
+        server.fail_next = 1
+        server.expiration = "2023-11-14T22:23:20Z"   # 10 minutes after the driver's first clock
+        r = resolve(gets=3, step=240000, AWS_CONTAINER_CREDENTIALS_FULL_URI=url)
+        assert r["access_key"] == ["ASIACONTAINER"] * 3, r
+        # 500 then 200 for the first get; the second is cached; the third refreshes
+        assert [h for h in server.hits] == [("GET", "/creds")] * 3, server.hits
+        server.hits.clear()
+        server.fail_next = 2
+        r = resolve(AWS_CONTAINER_CREDENTIALS_FULL_URI=url)
+        assert r["creds_error"] == "the container credentials endpoint answered 500", r
+        assert len(server.hits) == 2, server.hits
+    finally:
+        server.shutdown()
+
+
+@case("IMDS: v1 fallback when the token PUT is refused, a retry after a 500, refresh near expiry")
+def _():
+    reset()
+    server = creds_server.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        server.imds_v1 = True
+        r = resolve(AWS_EC2_METADATA_DISABLED=None, AWS_EC2_METADATA_SERVICE_ENDPOINT=base)
+        assert r["access_key"] == "ASIAIMDS", r
+        assert [m for m, _ in server.hits] == ["PUT", "GET", "GET"], server.hits
+        server.imds_v1 = False
+        server.hits.clear()
+        server.fail_next = 1
+        server.expiration = "2023-11-14T22:23:20Z"
+        r = resolve(gets=3, step=240000, AWS_EC2_METADATA_DISABLED=None,
+                    AWS_EC2_METADATA_SERVICE_ENDPOINT=base + "/")
+        assert r["source"] == ["imds"] * 3, r
+        # PUT 500, PUT, GET role, GET creds; then the third get runs the whole flow again
+        assert [m for m, _ in server.hits] == ["PUT", "PUT", "GET", "GET", "PUT", "GET", "GET"], server.hits
+    finally:
+        server.shutdown()
+
+
+@case("precedence across providers: env > credentials file > config file > process > container > IMDS")
+def _():
+    reset()
+    server = creds_server.start(auth=None)
+    try:
+        script = os.path.join(TMP, "proc-prec.sh")
+        write(script, "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIDPROC\", \"SecretAccessKey\": \"p\"}'\n")
+        os.chmod(script, stat.S_IRWXU)
+        base = f"http://127.0.0.1:{server.server_port}"
+        env = dict(AWS_EC2_METADATA_DISABLED=None, AWS_EC2_METADATA_SERVICE_ENDPOINT=base,
+                   AWS_CONTAINER_CREDENTIALS_FULL_URI=base + "/creds")
+        assert resolve(**env)["source"] == "container"
+        assert [p for _, p in server.hits] == ["/creds"], server.hits   # IMDS never asked
+        write(CONFIG, f"[default]\ncredential_process = {script}\n")
+        assert resolve(**env)["source"] == "process"
+        write(CONFIG, f"[default]\ncredential_process = {script}\naws_access_key_id = AKIDCFG\n"
+                      "aws_secret_access_key = c\n")
+        assert resolve(**env)["access_key"] == "AKIDCFG"
+        write(CREDENTIALS, "[default]\naws_access_key_id = AKIDCRED\naws_secret_access_key = k\n")
+        assert resolve(**env)["access_key"] == "AKIDCRED"
+        r = resolve(AWS_ACCESS_KEY_ID="AKIDENV", AWS_SECRET_ACCESS_KEY="e", **env)
+        assert r["access_key"] == "AKIDENV", r
+        # only one of the two environment keys: not env credentials
+        assert resolve(AWS_ACCESS_KEY_ID="AKIDENV", **env)["access_key"] == "AKIDCRED"
+    finally:
+        server.shutdown()
+
+
+@case("settings: bad numbers named, compression bounds, profile ignore switch, explicit endpoint always wins")
+def _():
+    reset()
+    assert "max_attempts" in resolve(AWS_MAX_ATTEMPTS="0")["error"]
+    assert "max_attempts" in resolve(AWS_MAX_ATTEMPTS="3x")["error"]
+    assert resolve(AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES="0")["min_compression"] == "0"
+    assert resolve(AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES="10485760")["min_compression"] == "10485760"
+    assert "request_min_compression_size_bytes" in resolve(AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES="10485761")["error"]
+    assert "request_min_compression_size_bytes" in resolve(AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES="-1")["error"]
+    write(CONFIG, "[default]\nendpoint_url = http://profile\nignore_configured_endpoint_urls = true\n"
+                  "ca_bundle = /etc/profile-ca.pem\n")
+    r = resolve(AWS_ENDPOINT_URL="http://global-env")
+    assert (r["endpoint_url"], r["ca_bundle"]) == ("", "/etc/profile-ca.pem"), r
+    assert resolve(AWS_CA_BUNDLE="/env-ca.pem")["ca_bundle"] == "/env-ca.pem"
+    r = resolve(AWS_IGNORE_CONFIGURED_ENDPOINT_URLS="false", AWS_ENDPOINT_URL="http://global-env")
+    assert r["endpoint_url"] == "http://global-env", r
+    r = resolve(EXPLICIT_ENDPOINT="http://explicit", AWS_ENDPOINT_URL_PERSONALIZE="http://svc")
+    assert r["endpoint_url"] == "http://explicit", r
+    write(CONFIG, "[default]\nuse_dualstack_endpoint = true\nuse_fips_endpoint = true\n")
+    r = resolve(AWS_USE_FIPS_ENDPOINT="false")
+    assert (r["use_fips"], r["use_dual_stack"]) == ("0", "1"), r
+
+
+@case("sub-sections and comments: [default] vs [profile default] forms, several keys per sub-section")
+def _():
+    reset()
+    write(CONFIG, "# top comment\n[default]\n; another\nregion = us-east-1\ns3 =\n"
+                  "  max_concurrent_requests = 20\n  multipart_threshold = 64MB\nretry_mode = adaptive\n"
+                  "[profile other]\nregion = eu-west-1\n")
+    r = resolve()
+    assert (r["s3.max_concurrent_requests"], r["retry_mode"], r["region"]) == ("20", "adaptive", "us-east-1"), r
+    r = resolve(profile="other")
+    assert (r["s3.max_concurrent_requests"], r["region"]) == ("", "eu-west-1"), r
+    # in the credentials file, "[profile other]" is a profile literally named "profile other"
+    write(CREDENTIALS, "[profile other]\naws_access_key_id = AKIDWRONG\naws_secret_access_key = w\n")
+    assert resolve(profile="other")["creds_error"].startswith("Unable to locate credentials")
+
+
 if __name__ == "__main__":
     try:
         build()
