@@ -247,7 +247,10 @@ static int on_line(void *user, const char *section, const char *key, const char 
         const char *svc = section + 9;
         while (*svc == ' ' || *svc == '\t')
             svc++;
-        if (continuation) {
+        /* A top-level entry named after the section records that it exists and has keys:
+         * botocore refuses a `services = X` whose [services X] is missing or empty. */
+        rc = entries_set(&s->p->services, NULL, svc, "", false);
+        if (rc == 0 && continuation) {
             const char *eq = strchr(value, '=');
             if (eq != NULL) {
                 char where[512], sub[256];
@@ -425,9 +428,11 @@ int acg_settings_resolve(const struct acg_profile *p, const char *service_id, co
     v = setting(p, "AWS_CA_BUNDLE", "ca_bundle");
     snprintf(out->ca_bundle, sizeof out->ca_bundle, "%s", v ? v : "");
 
-    /* Endpoint URL, in botocore's order: explicit; then, unless configured endpoints are
-     * ignored, the service's environment variable, the services section, the global
-     * environment variable, the profile's endpoint_url. */
+    /* Endpoint URL, in botocore's order (ConfiguredEndpointProvider._ENDPOINT_URL_LOOKUP_ORDER):
+     * explicit; then, unless configured endpoints are ignored, the service's environment
+     * variable, the global environment variable, the services section, the profile's
+     * endpoint_url. The service key is botocore's: the service id with spaces and hyphens as
+     * underscores, upper-cased for the variable and lower-cased for the services section. */
     char env_name[160], service_key[128];
     size_t k = 0;
     snprintf(env_name, sizeof env_name, "AWS_ENDPOINT_URL_");
@@ -446,9 +451,14 @@ int acg_settings_resolve(const struct acg_profile *p, const char *service_id, co
     if (v == NULL && !ignore) {
         v = acg_env(env_name);
         if (v == NULL)
-            v = acg_profile_service_get(p, service_key, "endpoint_url");
-        if (v == NULL)
             v = acg_env("AWS_ENDPOINT_URL");
+        const char *services = acg_profile_get(p, "services");
+        if (v == NULL && services != NULL && entries_get(&p->services, NULL, services) == NULL)
+            return acg_error_set(err, ACG_ERR_CONFIG,
+                                 "The profile is configured to use the services section but the \"%s\" "
+                                 "services configuration does not exist.", services);
+        if (v == NULL)
+            v = acg_profile_service_get(p, service_key, "endpoint_url");
         if (v == NULL)
             v = acg_profile_get(p, "endpoint_url");
     }

@@ -115,18 +115,28 @@ def _():
     assert "retry_mode" in resolve(AWS_RETRY_MODE="eager")["error"]
 
 
-@case("endpoint_url order: service env, services section, global env, profile; ignore switch")
+@case("endpoint_url order: service env, global env, services section, profile; ignore switch")
 def _():
     reset()
     write(CONFIG, "[default]\nendpoint_url = http://profile\nservices = local\n"
                   "[services local]\npersonalize =\n  endpoint_url = http://services-section\n")
     assert resolve()["endpoint_url"] == "http://services-section"
     assert resolve(AWS_ENDPOINT_URL_PERSONALIZE="http://service-env")["endpoint_url"] == "http://service-env"
-    assert resolve(AWS_ENDPOINT_URL="http://global-env")["endpoint_url"] == "http://services-section"
+    # botocore: both environment variables come before the config file
+    assert resolve(AWS_ENDPOINT_URL="http://global-env")["endpoint_url"] == "http://global-env"
     assert resolve(service="Other", AWS_ENDPOINT_URL="http://global-env")["endpoint_url"] == "http://global-env"
     assert resolve(service="Other")["endpoint_url"] == "http://profile"
     assert resolve(AWS_IGNORE_CONFIGURED_ENDPOINT_URLS="true")["endpoint_url"] == ""
     assert resolve(service="Cost Explorer", AWS_ENDPOINT_URL_COST_EXPLORER="http://ce")["endpoint_url"] == "http://ce"
+    write(CONFIG, "[default]\nservices = dev\n[services dev]\ncost_explorer =\n  endpoint_url = http://ce-section\n"
+                  "elastic_load_balancing_v2 =\n  endpoint_url = http://elb\n")
+    assert resolve(service="Cost Explorer")["endpoint_url"] == "http://ce-section"
+    assert resolve(service="Elastic Load Balancing v2")["endpoint_url"] == "http://elb"
+    assert resolve(service="Personalize")["endpoint_url"] == ""
+    write(CONFIG, "[default]\nservices = missing\n[services other]\npersonalize =\n  endpoint_url = http://x\n")
+    assert resolve()["error"] == ('The profile is configured to use the services section but the "missing" '
+                                  'services configuration does not exist.'), resolve()
+    assert resolve(AWS_ENDPOINT_URL="http://g")["endpoint_url"] == "http://g"   # found before the section is read
 
 
 @case("indented sub-sections, FIPS and dual-stack switches, compression size")
