@@ -12,8 +12,10 @@ total_fail=0
 run_one() {
     name=$1; shift
     log="$LOGS/$(echo "$name" | tr '/' '_').log"
-    "$@" >"$log" 2>&1
+    # A suite that hangs is a failure, not a stuck CI run.
+    timeout -k 10 "${TEST_TIMEOUT:-600}" "$@" >"$log" 2>&1
     rc=$?
+    [ "$rc" -eq 124 ] && echo "timed out after ${TEST_TIMEOUT:-600} s" >>"$log"
     line=$(grep -E '^[A-Za-z0-9_./-]*:? ?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
     p=$(echo "$line" | sed -nE 's/(^|.*[^0-9])([0-9]+) passed, ([0-9]+) failed.*/\2/p')
     f=$(echo "$line" | sed -nE 's/(^|.*[^0-9])([0-9]+) passed, ([0-9]+) failed.*/\3/p')
