@@ -57,6 +57,13 @@ static char *dup_trim(const char *s)
     return p;
 }
 
+static void wipe_str(char *s)
+{
+    volatile char *v = s;
+    for (size_t k = 0; v != NULL && v[k] != '\0'; k++)
+        v[k] = 0;
+}
+
 static void entries_free(struct entries *e)
 {
     for (size_t i = 0; i < e->n; i++) {
@@ -80,6 +87,7 @@ static int entries_set(struct entries *e, const char *section, const char *key, 
             char *v = dup_trim(value);
             if (v == NULL)
                 return -1;
+            wipe_str(x->value);   /* the value replaced may be a secret from the other file */
             free(x->value);
             x->value = v;
             x->from_credentials_file = from_credentials_file;
@@ -199,9 +207,7 @@ static char *read_line(char *str, int num, void *user)
 static void free_long_values(struct parse_state *s)
 {
     for (size_t i = 0; i < s->n_long; i++) {
-        volatile char *v = s->long_values[i];   /* may be a session token */
-        for (size_t k = 0; v[k] != '\0'; k++)
-            v[k] = 0;
+        wipe_str(s->long_values[i]);   /* may be a session token */
         free(s->long_values[i]);
     }
     free(s->long_values);
@@ -338,11 +344,8 @@ void acg_profile_free(struct acg_profile *p)
     if (p == NULL)
         return;
     /* values may be secrets: zero them before release */
-    for (size_t i = 0; i < p->keys.n; i++) {
-        volatile char *v = p->keys.v[i].value;
-        for (size_t k = 0; v[k] != '\0'; k++)
-            v[k] = 0;
-    }
+    for (size_t i = 0; i < p->keys.n; i++)
+        wipe_str(p->keys.v[i].value);
     entries_free(&p->keys);
     entries_free(&p->services);
     free(p->name);

@@ -38,8 +38,11 @@ def resolve(profile="-", region="-", service="Personalize", gets=1, step=0, **en
     for k, v in env.items():
         if v is None:
             base.pop(k, None)
-    out = subprocess.run([DRIVER, profile, region, service, str(gets), str(step)], env=base,
-                         capture_output=True, text=True, timeout=30)
+    # VALGRIND="valgrind -q --leak-check=full --error-exitcode=99" runs every resolution under it
+    wrapper = os.environ.get("VALGRIND", "").split()
+    out = subprocess.run(wrapper + [DRIVER, profile, region, service, str(gets), str(step)], env=base,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode != 99, out.stderr
     lines = [l.split("=", 1) for l in out.stdout.splitlines() if "=" in l]
     result = {}
     for k, v in lines:
