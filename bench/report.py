@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""Turns the benchmark's "key value" lines into the table: median, min-max over the rounds,
+ratios of medians, the issue's targets and whether each is met. Prints it and writes
+RESULTS.md.   usage: report.py RESULTS COMMANDS OUT.md"""
+import statistics
+import sys
+
+FIXTURES = [("describe", "Describe (1.2 KB)"), ("list100", "List, 100 jobs (38 KB)"),
+            ("list10m", "List, ~10 MB")]
+
+
+class Results:
+    def __init__(self, path):
+        self.values, self.text, self.na = {}, {}, {}
+        for line in open(path, encoding="utf-8"):
+            key, _, val = line.rstrip("\n").partition(" ")
+            if key.startswith("na."):
+                self.na[key[3:]] = val
+                continue
+            try:
+                self.values.setdefault(key, []).append(float(val))
+            except ValueError:
+                self.text[key] = val
+
+    def get(self, key):
+        return self.values.get(key)
+
+    def median(self, key):
+        v = self.get(key)
+        return statistics.median(v) if v else None
+
+    def why_missing(self, key):
+        best = ""
+        for prefix, reason in self.na.items():
+            if key.startswith(prefix) and len(prefix) >= len(best):
+                best = prefix
+        return self.na.get(best, "no measurement") if best or "" in self.na else "no measurement"
+
+
+def fmt(x):
+    if x is None:
+        return "-"
+    if x >= 1000:
+        return f"{x:,.0f}"
+    if x >= 100:
+        return f"{x:.0f}"
+    if x >= 10:
+        return f"{x:.1f}"
+    if x >= 1:
+        return f"{x:.2f}"
+    return f"{x:.3f}"
+
+
+def main():
+    r = Results(sys.argv[1])
+    commands = open(sys.argv[2], encoding="utf-8").read().splitlines()
+    rows = []      # (row, what, unit, median, range, ratio, target, verdict)
+    verdicts = []  # (target text, met?)
+
+    def measure(row, what, key, unit):
+        v = r.get(key)
+        if not v:
+            rows.append((row, what, unit, f"not available: {r.why_missing(key)}", "", "", "", ""))
+            return None
+        m = statistics.median(v)
+        rng = f"{fmt(min(v))}–{fmt(max(v))}" if len(v) > 1 else "(1 run)"
+        rows.append((row, what, unit, fmt(m), rng, "", "", ""))
+        return m
+
+    def ratio(row, what, num, den, target=None, ok=None, label=None):
+        if num is None or den is None or den == 0:
+            text = "not available: a side is missing"
+            rows.append((row, what, "", "", "", text, target or "", "MISSED (not measured)" if target else ""))
+            if target:
+                verdicts.append((label or what, None))
+            return
+        x = num / den
+        verdict = ""
+        if target:
+            met = ok(x)
+            verdict = "met" if met else "**MISSED**"
+            verdicts.append((f"{label or what} {target}: {x:.2f}×", met))
+        rows.append((row, what, "", "", "", f"{x:.2f}×", target or "", verdict))
+
+    # Row 1 and 2
+    for fx, label in FIXTURES:
+        g = measure("1 decode", f"{label}: generated", f"decode.gen.{fx}", "MB/s")
+        c = measure("1 decode", f"{label}: cJSON (openapi-generator style)", f"decode.cjson.{fx}", "MB/s")
+        b = measure("1 decode", f"{label}: botocore parser", f"decode.botocore.{fx}", "MB/s")
+        j = measure("1 decode", f"{label}: jsmn tokenising alone (strict, parent links)", f"decode.jsmn.{fx}", "MB/s")
+        ratio("1 decode", f"{label}: generated / cJSON", g, c, "≥ 2×", lambda x: x >= 2,
+              f"decode {fx} vs cJSON")
+        ratio("1 decode", f"{label}: generated / botocore", g, b, "≥ 30×", lambda x: x >= 30,
+              f"decode {fx} vs botocore")
+        ratio("1 decode", f"{label}: generated / jsmn alone", g, j)
+    for fx, label in FIXTURES:
+        g = measure("2 serialize", f"{label}: generated", f"serialize.gen.{fx}", "MB/s")
+        b = measure("2 serialize", f"{label}: botocore serializer", f"serialize.botocore.{fx}", "MB/s")
+        ratio("2 serialize", f"{label}: generated / botocore", g, b)
+    # Row 3
+    g = measure("3 SigV4", "runtime, signing key cached (as the client signs)", "sigv4.gen.cached", "signs/s")
+    n = measure("3 SigV4", "runtime, key derived every time", "sigv4.gen.nocache", "signs/s")
+    b = measure("3 SigV4", "botocore SigV4Auth.add_auth", "sigv4.botocore", "signs/s")
+    ratio("3 SigV4", "runtime (cached) / botocore", g, b, "≥ 30×", lambda x: x >= 30, "SigV4 signs/s vs botocore")
+    ratio("3 SigV4", "runtime (uncached) / botocore", n, b)
+    # Row 4
+    for fx, label in FIXTURES:
+        vals = {}
+        for who, name in [("gen", "generated call API"), ("floor", "libcurl floor"), ("boto3", "boto3")]:
+            vals[who] = measure("4 end-to-end", f"{label}: {name}", f"e2e.{who}.{fx}.calls", "calls/s")
+            measure("4 end-to-end", f"{label}: {name} latency median", f"e2e.{who}.{fx}.median_ms", "ms")
+            measure("4 end-to-end", f"{label}: {name} latency p99", f"e2e.{who}.{fx}.p99_ms", "ms")
+        if fx == "describe":
+            ratio("4 end-to-end", f"{label}: generated / floor", vals["gen"], vals["floor"], "≥ 0.8×",
+                  lambda x: x >= 0.8, "describe calls/s vs libcurl floor")
+            ratio("4 end-to-end", f"{label}: generated / boto3", vals["gen"], vals["boto3"], "≥ 20×",
+                  lambda x: x >= 20, "describe calls/s vs boto3")
+        elif fx == "list10m":
+            ratio("4 end-to-end", f"{label}: generated / floor", vals["gen"], vals["floor"], "≥ 0.5×",
+                  lambda x: x >= 0.5, "10 MB list calls/s vs libcurl floor")
+            ratio("4 end-to-end", f"{label}: generated / boto3", vals["gen"], vals["boto3"])
+        else:
+            ratio("4 end-to-end", f"{label}: generated / floor", vals["gen"], vals["floor"])
+            ratio("4 end-to-end", f"{label}: generated / boto3", vals["gen"], vals["boto3"])
+    # Row 5
+    gw = measure("5 one-shot", "generated program: wall", "oneshot.gen.wall_ms", "ms")
+    cw = measure("5 one-shot", "bare curl POST: wall", "oneshot.curl.wall_ms", "ms")
+    aw = measure("5 one-shot", "aws personalize (AWS CLI): wall", "oneshot.aws.wall_ms", "ms")
+    gr = measure("5 one-shot", "generated program: peak RSS", "oneshot.gen.rss_kb", "KiB")
+    measure("5 one-shot", "bare curl POST: peak RSS", "oneshot.curl.rss_kb", "KiB")
+    ar = measure("5 one-shot", "AWS CLI: peak RSS", "oneshot.aws.rss_kb", "KiB")
+    ratio("5 one-shot", "wall: generated / curl", gw, cw, "≤ 1.5×", lambda x: x <= 1.5, "one-shot wall vs curl")
+    ratio("5 one-shot", "wall: AWS CLI / generated", aw, gw, "≥ 40×", lambda x: x >= 40, "one-shot speed-up over the AWS CLI")
+    ratio("5 one-shot", "peak RSS: generated / AWS CLI", gr, ar, "≤ 0.25×", lambda x: x <= 0.25, "one-shot peak RSS vs AWS CLI")
+    # Row 6
+    measure("6 generator", "generate: checked-in model (3 operations)", "gen.checked_in_ms", "ms")
+    p = measure("6 generator", "generate: installed Personalize model (all operations)", "gen.personalize_ms", "ms")
+    if p is not None:
+        ok = p <= 50
+        rows.append(("6 generator", "target: whole Personalize ≤ 50 ms", "", "", "", "", "≤ 50 ms", "met" if ok else "**MISSED**"))
+        verdicts.append((f"generate whole Personalize ≤ 50 ms: {p:.1f} ms", ok))
+    n_models = r.median("gen.all_json_count")
+    a = measure("6 generator", f"generate: every installed JSON-protocol model ({fmt(n_models)} models)", "gen.all_json_s", "s")
+    if a is not None:
+        ok = a <= 10
+        rows.append(("6 generator", "target: all JSON models ≤ 10 s", "", "", "", "", "≤ 10 s", "met" if ok else "**MISSED**"))
+        verdicts.append((f"generate every JSON-protocol model ≤ 10 s: {a:.2f} s", ok))
+    measure("6 generator", "compile (cc -O2): whole Personalize model's sources", "compile.personalize_s", "s")
+    measure("6 generator", "compile (cc -O2): DescribeBatchInferenceJob alone", "compile.describe_only_s", "s")
+    measure("6 generator", "program size, stripped: DescribeBatchInferenceJob alone", "size.describe_only_kb", "KiB")
+    measure("6 generator", f"program size, stripped: whole Personalize model ({int(r.median("size.personalize_all_ops") or 0)} operations)", "size.personalize_all_kb", "KiB")
+    # Row 7
+    measure("7 memory", "heap allocations per describe call (generated call API)", "allocs.call.allocs_per_call", "allocs")
+    measure("7 memory", "heap allocations per Describe decode: generated", "allocs.describe.allocs.gen", "allocs")
+    measure("7 memory", "heap allocations per Describe decode: cJSON", "allocs.describe.allocs.cjson", "allocs")
+    measure("7 memory", "heap allocations per 10 MB decode: generated", "allocs.list10m.allocs.gen", "allocs")
+    measure("7 memory", "heap allocations per 10 MB decode: cJSON", "allocs.list10m.allocs.cjson", "allocs")
+    size_kb = (r.median("fixture.list10m.json") or 0) / 1024
+    before = measure("7 memory", "process peak RSS with the 10 MB body read, before decoding", "rss.gen.before_kb", "KiB")
+    peak = measure("7 memory", "process peak RSS after the generated decode", "rss.gen.peak_kb", "KiB")
+    measure("7 memory", "process peak RSS after the cJSON decode", "rss.cjson.peak_kb", "KiB")
+    if peak is not None and size_kb:
+        x = peak / size_kb
+        ok = x <= 3
+        rows.append(("7 memory", "peak RSS / body size (whole process, body included)", "", "", "", f"{x:.2f}×", "≤ 3×", "met" if ok else "**MISSED**"))
+        verdicts.append((f"peak RSS decoding 10 MB ≤ 3× body: {x:.2f}× (whole process)", ok))
+        rows.append(("7 memory", "decode's own growth / body size (peak minus before)", "", "", "", f"{(peak - before) / size_kb:.2f}×", "", ""))
+
+    t = r.text
+    lines = []
+    lines.append("# Benchmark results (issue 6)")
+    lines.append("")
+    lines.append(f"Machine: {fmt(r.median('machine.nproc'))} CPUs (nproc), CPU model `{t.get('machine.cpu', '?')}`, "
+                 f"{t.get('machine.kernel', '?')}. Run {t.get('machine.date', '?')} at commit {t.get('machine.commit', '?')}"
+                 f"{' with BENCH_QUICK=1 (tiny counts, not for comparison)' if r.median('config.quick') else ''}.")
+    lines.append(f"Versions: nginx {t.get('version.nginx', '?')}, botocore {t.get('version.botocore', '?')}, "
+                 f"Python {t.get('version.python', '?')}, {t.get('version.aws', '?')}, curl {t.get('version.curl', '?')}, "
+                 f"libcjson {t.get('version.cjson', '?')}, libjsmn {t.get('version.jsmn', '?')}.")
+    lines.append(f"Fixtures (bytes): describe {fmt(r.median('fixture.describe.json'))}, "
+                 f"list100 {fmt(r.median('fixture.list100.json'))}, list10m {fmt(r.median('fixture.list10m.json'))}.")
+    lines.append(f"Rounds: {fmt(r.median('config.rounds'))} alternating rounds (C then Python, generated then floor then "
+                 f"boto3), {r.median('config.secs')} s per throughput measurement, {r.median('config.e2e_secs')} s per "
+                 f"end-to-end measurement, {fmt(r.median('config.oneshot_rounds'))} one-shot rounds. Median over rounds, "
+                 "min–max across rounds; ratios are of medians.")
+    lines.append("")
+    lines.append("| row | measurement | unit | median | min–max | ratio | target | verdict |")
+    lines.append("| --- | --- | --- | ---: | --- | ---: | --- | --- |")
+    for row in rows:
+        lines.append("| " + " | ".join(str(c) for c in row) + " |")
+    lines.append("")
+    lines.append("## Targets")
+    lines.append("")
+    for text, met in verdicts:
+        lines.append(f"- {'met' if met else ('MISSED' if met is False else 'MISSED (not measured)')}: {text}")
+    lines.append("")
+    lines.append("## Commands")
+    lines.append("")
+    lines.append("```")
+    lines.extend(commands)
+    lines.append("```")
+    out = "\n".join(lines) + "\n"
+    sys.stdout.write(out)
+    with open(sys.argv[3], "w", encoding="utf-8") as f:
+        f.write(out)
+
+
+if __name__ == "__main__":
+    main()

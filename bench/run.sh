@@ -1,0 +1,163 @@
+#!/bin/sh
+# make bench: builds optimised binaries into build-bench/, starts nginx on loopback, runs every
+# comparison of issue 6 with the contenders taking turns (A B A B ...), prints the table and
+# writes it to bench/RESULTS.md. BENCH_QUICK=1: tiny counts, only to prove it works.
+set -eu
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+B=$ROOT/build-bench/bench
+PYTHON=${PYTHON:-python3}
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+    ROUNDS=1 SECS=0.02 E2E_SECS=0.1 ONESHOT_ROUNDS=1 GEN_ROUNDS=1 ALLOC_CALLS=20
+else
+    ROUNDS=5 SECS=0.3 E2E_SECS=1.5 ONESHOT_ROUNDS=10 GEN_ROUNDS=3 ALLOC_CALLS=1000
+fi
+rm -rf "$B"
+mkdir -p "$B/fx"
+RESULTS=$B/results.txt
+COMMANDS=$B/commands.txt
+: >"$RESULTS"
+: >"$COMMANDS"
+
+log() { printf '%s\n' "$*" >&2; }
+
+# step PREFIX CMD...: runs CMD, appends its "key value" lines to RESULTS with PREFIX put in
+# front of each key; a failure is recorded as "na.PREFIX reason" and the run goes on.
+step() {
+    prefix=$1
+    shift
+    printf '%s\n' "$*" >>"$COMMANDS"
+    if "$@" >"$B/step.out" 2>"$B/step.err"; then
+        sed "s/^/$prefix/" "$B/step.out" >>"$RESULTS"
+    else
+        reason=$(grep -v '^ *$' "$B/step.err" | tail -n 1 | tr -s ' \t' ' ' | cut -c1-150)
+        log "bench: FAILED ($prefix): $reason"
+        echo "na.$prefix ${reason:-exit status $?}" >>"$RESULTS"
+    fi
+}
+
+log "bench: building optimised binaries (-O2) into build-bench/"
+make -s -j2 BUILD=build-bench CFLAGS=-O2 build-bench/libacg.a build-bench/bin/acg-gen \
+    build-bench/bin/personalize >&2
+PKG_LIBS="$(pkg-config --cflags --libs libcurl libcrypto yaml-0.1 libpcre2-8 zlib inih) -lpthread -lm"
+GENERATED_C=$(ls generated/personalize/*.c | grep -v '_main\.c$')
+CCLINE="cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Iruntime/include -Igenerated/personalize"
+# shellcheck disable=SC2086
+$CCLINE bench/bench_decode.c bench/cjson_decode.c $GENERATED_C build-bench/libacg.a -lcjson \
+    $PKG_LIBS -o "$B/bench_decode"
+# shellcheck disable=SC2086
+$CCLINE bench/bench_e2e.c $GENERATED_C build-bench/libacg.a $PKG_LIBS -o "$B/bench_e2e"
+cc -O2 -shared -fPIC bench/malloc_count.c -o "$B/malloc_count.so"
+printf '%s\n' "$CCLINE bench/bench_decode.c bench/cjson_decode.c generated/personalize/*.c (not _main.c) build-bench/libacg.a -lcjson ..." \
+    "$CCLINE bench/bench_e2e.c generated/personalize/*.c (not _main.c) build-bench/libacg.a ..." >>"$COMMANDS"
+
+log "bench: fixtures"
+$PYTHON bench/fixtures.py "$B/fx" | sed 's/^\([^ ]*\) /fixture.\1 /' >>"$RESULTS"
+printf '%s\n' "$PYTHON bench/fixtures.py $B/fx" >>"$COMMANDS"
+
+# nginx from Debian (nginx-light), a non-daemon child serving the fixtures on loopback.
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+if [ ! -x "$NGINX" ]; then
+    log "bench: installing nginx-light"
+    apt-get install -y nginx-light >&2 || true
+fi
+NGINX_PID=
+stop_nginx() {
+    if [ -n "$NGINX_PID" ]; then
+        kill "$NGINX_PID" 2>/dev/null || true
+        wait "$NGINX_PID" 2>/dev/null || true
+        NGINX_PID=
+    fi
+}
+trap stop_nginx EXIT
+trap 'stop_nginx; exit 130' INT TERM
+set -- $($PYTHON -c 'import socket
+s=[socket.socket() for _ in range(3)]
+[x.bind(("127.0.0.1",0)) for x in s]
+print(*[x.getsockname()[1] for x in s])')
+P_DESCRIBE=$1 P_LIST100=$2 P_LIST10M=$3
+URL_describe=http://127.0.0.1:$P_DESCRIBE URL_list100=http://127.0.0.1:$P_LIST100 URL_list10m=http://127.0.0.1:$P_LIST10M
+HAVE_NGINX=0
+if [ -x "$NGINX" ]; then
+    sh bench/nginx.sh "$B" "$P_DESCRIBE" "$P_LIST100" "$P_LIST10M"
+    "$NGINX" -p "$B" -c "$B/nginx.conf" -e "$B/nginx-error.log" &
+    NGINX_PID=$!
+    printf '%s\n' "$NGINX -p $B -c $B/nginx.conf (config: bench/nginx.sh)" >>"$COMMANDS"
+    for _ in $(seq 50); do
+        if curl -s -o /dev/null -X POST -d '{}' "$URL_describe/"; then HAVE_NGINX=1; break; fi
+        sleep 0.1
+    done
+fi
+if [ "$HAVE_NGINX" = 0 ]; then
+    log "bench: nginx did not start; rows 4 and 5 are not available"
+    for k in e2e oneshot allocs.call; do echo "na.$k. nginx did not start (see $B/nginx-error.log)" >>"$RESULTS"; done
+fi
+
+# Rows 1-3: C (generated, cJSON, jsmn in one process) and botocore take turns, ROUNDS times.
+log "bench: rows 1-3 (decode, serialize, SigV4), $ROUNDS rounds"
+for _ in $(seq "$ROUNDS"); do
+    step "" "$B/bench_decode" round "$B/fx" "$SECS"
+    step "" $PYTHON bench/py_bench.py round "$B/fx" "$SECS"
+done
+
+# Row 4: per fixture, generated / floor / boto3 take turns, ROUNDS times.
+if [ "$HAVE_NGINX" = 1 ]; then
+    log "bench: row 4 (end-to-end against nginx), $ROUNDS rounds"
+    for _ in $(seq "$ROUNDS"); do
+        for fx in describe list100 list10m; do
+            op=list
+            [ "$fx" = describe ] && op=describe
+            eval url=\$URL_$fx
+            step "e2e.gen.$fx." "$B/bench_e2e" gen $op "$url" "$E2E_SECS"
+            step "e2e.floor.$fx." "$B/bench_e2e" floor $op "$url" "$E2E_SECS"
+            step "e2e.boto3.$fx." $PYTHON bench/py_bench.py e2e "$url" $op "$E2E_SECS"
+        done
+    done
+
+    log "bench: row 5 (one-shot program), $ONESHOT_ROUNDS rounds"
+    ARN=arn:aws:personalize:us-west-2:123456789012:batch-inference-job/movie-recs-nightly-2024-01-15
+    ARGS="describe-batch-inference-job --batch-inference-job-arn $ARN --endpoint-url $URL_describe --region us-west-2"
+    AWS=$(command -v aws || echo aws)
+    (
+        export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY \
+            AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent AWS_EC2_METADATA_DISABLED=true
+        step "" $PYTHON bench/oneshot.py "$ONESHOT_ROUNDS" \
+            "gen=build-bench/bin/personalize $ARGS" \
+            "aws=$AWS personalize $ARGS" \
+            "curl=curl -sS -f -o /dev/null -X POST -H 'Content-Type: application/x-amz-json-1.1' -H 'X-Amz-Target: AmazonPersonalize.DescribeBatchInferenceJob' --data-binary @$B/fx/describe.req $URL_describe/"
+    )
+    step "allocs.call." env LD_PRELOAD="$B/malloc_count.so" "$B/bench_e2e" allocs describe "$URL_describe" "$ALLOC_CALLS"
+fi
+
+log "bench: row 6 (generator), $GEN_ROUNDS rounds"
+step "" $PYTHON bench/gen_bench.py build-bench/bin/acg-gen "$B" "$GEN_ROUNDS"
+
+log "bench: row 7 (allocations, peak RSS)"
+step "allocs.list10m." env LD_PRELOAD="$B/malloc_count.so" "$B/bench_decode" allocs "$B/fx/list10m.json"
+step "allocs.describe." env LD_PRELOAD="$B/malloc_count.so" "$B/bench_decode" allocs "$B/fx/describe.json"
+step "" "$B/bench_decode" rss "$B/fx/list10m.json" gen
+step "" "$B/bench_decode" rss "$B/fx/list10m.json" cjson
+
+stop_nginx
+
+# Machine and versions, then the table.
+{
+    echo "machine.nproc $(nproc)"
+    echo "machine.cpu $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+    echo "machine.kernel $(uname -sr)"
+    echo "machine.date $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "machine.commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "version.nginx $("$NGINX" -v 2>&1 | sed 's/.*\///')"
+    echo "version.botocore $($PYTHON -c 'import botocore; print(botocore.__version__)')"
+    echo "version.python $($PYTHON -c 'import platform; print(platform.python_version())')"
+    echo "version.aws $(aws --version 2>&1 | cut -d' ' -f1)"
+    echo "version.curl $(curl --version | head -n 1 | cut -d' ' -f2)"
+    echo "version.cjson $(dpkg-query -W -f '${Version}' libcjson-dev 2>/dev/null || echo unknown)"
+    echo "version.jsmn $(dpkg-query -W -f '${Version}' libjsmn-dev 2>/dev/null || echo unknown)"
+    echo "config.quick ${BENCH_QUICK:-0}"
+    echo "config.rounds $ROUNDS"
+    echo "config.secs $SECS"
+    echo "config.e2e_secs $E2E_SECS"
+    echo "config.oneshot_rounds $ONESHOT_ROUNDS"
+} >>"$RESULTS"
+$PYTHON bench/report.py "$RESULTS" "$COMMANDS" bench/RESULTS.md
