@@ -148,7 +148,7 @@ def main():
     measure("6 generator", "compile (cc -O2): whole Personalize model's sources", "compile.personalize_s", "s")
     measure("6 generator", "compile (cc -O2): DescribeBatchInferenceJob alone", "compile.describe_only_s", "s")
     measure("6 generator", "program size, stripped: DescribeBatchInferenceJob alone", "size.describe_only_kb", "KiB")
-    measure("6 generator", f"program size, stripped: whole Personalize model ({int(r.median("size.personalize_all_ops") or 0)} operations)", "size.personalize_all_kb", "KiB")
+    measure("6 generator", f"program size, stripped: whole Personalize model ({int(r.median('size.personalize_all_ops') or 0)} operations)", "size.personalize_all_kb", "KiB")
     # Row 7
     measure("7 memory", "heap allocations per describe call (generated call API)", "allocs.call.allocs_per_call", "allocs")
     measure("7 memory", "heap allocations per Describe decode: generated", "allocs.describe.allocs.gen", "allocs")
