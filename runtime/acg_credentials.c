@@ -326,30 +326,50 @@ static size_t collect(char *data, size_t size, size_t n, void *user)
     return acg_buf_append(user, data, size * n) == ACG_OK ? size * n : 0;
 }
 
-/* One small HTTP exchange with a metadata service; returns the HTTP status or -1. */
+#define NO_ANSWER (-1)      /* the exchange failed after a connection was made, or no memory */
+#define NOT_THERE (-2)      /* nothing listens: no connection could be made in time */
+
+/* One small HTTP exchange with a metadata service; returns the HTTP status, NO_ANSWER or
+ * NOT_THERE. timeout_ms bounds the connection and, doubled, the whole exchange. */
 static long http_call(const char *method, const char *url, const char *header1, const char *header2,
-                      struct acg_buf *body)
+                      long timeout_ms, struct acg_buf *body)
 {
     CURL *h = curl_easy_init();
-    struct curl_slist *hdrs = NULL;
-    long status = -1;
+    struct curl_slist *hdrs = NULL, *next;
+    long status = NO_ANSWER;
+    double connect_s = 0;
     if (h == NULL)
-        return -1;
-    if (header1)
-        hdrs = curl_slist_append(hdrs, header1);
-    if (header2)
-        hdrs = curl_slist_append(hdrs, header2);
+        return NO_ANSWER;
+    const char *headers[] = { header1, header2 };
+    for (size_t i = 0; i < 2; i++) {
+        if (headers[i] == NULL)
+            continue;
+        next = curl_slist_append(hdrs, headers[i]);
+        if (next == NULL)
+            goto done;
+        hdrs = next;
+    }
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 1000L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 2000L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 2 * timeout_ms);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_NOPROXY, "*");  /* metadata services are never behind a proxy */
-    if (curl_easy_perform(h) == CURLE_OK)
+    /* Only HTTP(S), and redirects are not followed (curl's default): a credentials URL from the
+     * environment must not turn into a file:// read or a hop to another host. */
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    CURLcode rc = curl_easy_perform(h);
+    if (rc == CURLE_OK) {
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    } else if (rc == CURLE_COULDNT_CONNECT ||
+               (rc == CURLE_OPERATION_TIMEDOUT &&
+                curl_easy_getinfo(h, CURLINFO_CONNECT_TIME, &connect_s) == CURLE_OK && connect_s == 0)) {
+        status = NOT_THERE;
+    }
+done:
     curl_slist_free_all(hdrs);
     curl_easy_cleanup(h);
     return status;
@@ -428,23 +448,50 @@ static int from_container(struct acg_credentials *out, struct acg_error *err, bo
     long status = -1;
     for (int attempt = 0; attempt < 2 && (status < 0 || status >= 500); attempt++) {
         acg_buf_reset(&body);
-        status = http_call("GET", url, auth[0] ? auth : NULL, NULL, &body);
+        status = http_call("GET", url, auth[0] ? auth : NULL, NULL, 2000L, &body);
     }
     wipe(auth, sizeof auth);
     int rc = status == 200 ? parse_json_creds(body.data ? body.data : "", body.len, "container", false, out, err)
+             : status < 0  ? acg_error_set(err, ACG_ERR_CONFIG, "the container credentials endpoint did not answer")
                            : acg_error_set(err, ACG_ERR_CONFIG, "the container credentials endpoint answered %ld", status);
     acg_buf_free_secure(&body);
     return rc;
 }
 
-/* One IMDS exchange, asked again once when the service does not answer or answers 5xx:
- * the instance metadata service is local but can be briefly busy. */
+/* botocore's knobs for IMDS: AWS_METADATA_SERVICE_TIMEOUT (seconds, default 1) and
+ * AWS_METADATA_SERVICE_NUM_ATTEMPTS (default here 2: one retry). */
+static void imds_knobs(long *timeout_ms, int *attempts)
+{
+    const char *v = acg_env("AWS_METADATA_SERVICE_TIMEOUT");
+    char *end = NULL;
+    *timeout_ms = 1000;
+    *attempts = 2;
+    if (v != NULL) {
+        errno = 0;
+        long n = strtol(v, &end, 10);
+        if (errno == 0 && end != v && *end == '\0' && n >= 1 && n <= 60)
+            *timeout_ms = n * 1000;
+    }
+    v = acg_env("AWS_METADATA_SERVICE_NUM_ATTEMPTS");
+    if (v != NULL) {
+        errno = 0;
+        long n = strtol(v, &end, 10);
+        if (errno == 0 && end != v && *end == '\0' && n >= 1 && n <= 10)
+            *attempts = (int)n;
+    }
+}
+
+/* One IMDS exchange, asked again when the service answers 5xx or drops the exchange: it is
+ * local but can be briefly busy. When nothing listens at all (not on EC2) it is not asked
+ * again, so a machine without credentials learns so within one timeout. */
 static long imds_call(const char *method, const char *url, const char *header, struct acg_buf *body)
 {
-    long status = -1;
-    for (int attempt = 0; attempt < 2 && (status < 0 || status >= 500); attempt++) {
+    long timeout_ms, status = NO_ANSWER;
+    int attempts;
+    imds_knobs(&timeout_ms, &attempts);
+    for (int attempt = 0; attempt < attempts && (status == NO_ANSWER || status >= 500); attempt++) {
         acg_buf_reset(body);
-        status = http_call(method, url, header, NULL, body);
+        status = http_call(method, url, header, NULL, timeout_ms, body);
     }
     return status;
 }

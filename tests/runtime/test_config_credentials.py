@@ -392,6 +392,33 @@ def _():
         server.shutdown()
 
 
+@case("unreachable services: container reports it; IMDS gives up after one timeout, not two")
+def _():
+    reset()
+    import socket
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()   # nothing listens on port now
+    r = resolve(AWS_CONTAINER_CREDENTIALS_FULL_URI=f"http://127.0.0.1:{port}/creds")
+    assert r["creds_error"] == "the container credentials endpoint did not answer", r
+    import time
+    t0 = time.monotonic()
+    r = resolve(AWS_EC2_METADATA_DISABLED=None, AWS_EC2_METADATA_SERVICE_ENDPOINT=f"http://127.0.0.1:{port}")
+    assert r["creds_error"].startswith("Unable to locate credentials"), r
+    assert time.monotonic() - t0 < 1.0, "a refused connection is not retried"
+    server = creds_server.start()
+    try:
+        server.fail_next = 2   # the default two attempts both get 500; a third is allowed by the knob
+        r = resolve(AWS_EC2_METADATA_DISABLED=None, AWS_METADATA_SERVICE_NUM_ATTEMPTS="3",
+                    AWS_EC2_METADATA_SERVICE_ENDPOINT=f"http://127.0.0.1:{server.server_port}")
+        assert r["access_key"] == "ASIAIMDS", r
+        r = resolve(AWS_EC2_METADATA_DISABLED=None, AWS_EC2_METADATA_SERVICE_ENDPOINT="file:///etc/passwd")
+        assert r["creds_error"].startswith("Unable to locate credentials"), r
+    finally:
+        server.shutdown()
+
+
 @case("precedence across providers: env > credentials file > config file > process > container > IMDS")
 def _():
     reset()
