@@ -178,12 +178,25 @@ static char *read_line(char *str, int num, void *user)
     ssize_t n = getline(&s->line, &s->line_cap, s->file);
     if (n < 0 || num < 32)
         return NULL;
-    if (n < num) {
+    const char *first = s->line + strspn(s->line, " \t");
+    char *eq = strchr(s->line, '=');
+    bool comment_or_section = strchr(";#[", *first) != NULL;
+    /* botocore's parser (configparser without inline comments) keeps "a ; b" whole, while
+     * inih would cut it at " ;"; a value holding ';' is parked too, so it arrives as written. */
+    bool semicolon = eq != NULL && !comment_or_section && strchr(eq + 1, ';') != NULL;
+    if (n < num && !semicolon) {
         memcpy(str, s->line, (size_t)n + 1);
         return str;
     }
-    char *eq = strchr(s->line, '=');
-    if (eq == NULL || eq - s->line > num - 24) {
+    if (eq == NULL || comment_or_section || eq - s->line > num - 24) {
+        if (n < num) {   /* a short line that only looked like it needed parking */
+            memcpy(str, s->line, (size_t)n + 1);
+            return str;
+        }
+        if (*first == ';' || *first == '#') {   /* a long comment is still a comment */
+            snprintf(str, (size_t)num, "%s", "#\n");
+            return str;
+        }
         /* a long section header, key or comment: hand inih a line it reports as an error
          * (a section header without its ']') so the file's line number comes back */
         snprintf(str, (size_t)num, "%s", "[\n");
@@ -276,8 +289,8 @@ static void file_path(const char *env, const char *file, char *out, size_t size)
 {
     const char *p = acg_env(env);
     const char *home = getenv("HOME");
-    if (p != NULL && p[0] == '~' && home != NULL)
-        snprintf(out, size, "%s%s", home, p + 1);
+    if (p != NULL && p[0] == '~' && (p[1] == '/' || p[1] == '\0') && home != NULL)
+        snprintf(out, size, "%s%s", home, p + 1);   /* "~/x" only; "~user" is left as written */
     else if (p != NULL)
         snprintf(out, size, "%s", p);
     else

@@ -237,8 +237,27 @@ def _():
     r = resolve(EXPECT_SECRET="long-secret")
     assert (r["access_key"], r["secret_ok"], r["token_len"]) == ("AKIDLONG", "1", str(len(token))), r
     assert (r["region"], r["endpoint_url"]) == ("eu-west-3", long_url), r
+    write(CONFIG, "# " + "c" * 400 + "\n[default]\n; " + "d" * 300 + "\nregion = eu-south-1\n")
+    assert resolve()["region"] == "eu-south-1", "long comments are comments"
     write(CONFIG, "[profile " + "x" * 300 + "]\nregion = us-east-1\n")
     assert resolve()["error"].startswith("Unable to parse config file"), "a 300-byte section name"
+
+
+@case("a ';' inside a value is kept, as botocore keeps it; '~/' in AWS_CONFIG_FILE is HOME")
+def _():
+    reset()
+    out = os.path.join(TMP, "semi-out")
+    script = os.path.join(TMP, "proc-semi.sh")
+    write(script, "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIDSEMI\", \"SecretAccessKey\": \"s\"}'\n")
+    os.chmod(script, stat.S_IRWXU)
+    write(CONFIG, f"[default]\ncredential_process = {script} ; touch {out}\nregion = us-east-1 ; not a comment\n"
+                  "s3 =\n  endpoint_url = http://a ; b\n")
+    r = resolve()
+    assert r["access_key"] == "AKIDSEMI" and os.path.exists(out), r   # the whole line went to sh -c
+    assert r["region"] == "us-east-1 ; not a comment", r
+    os.makedirs(os.path.join(TMP, "alt"), exist_ok=True)
+    write(os.path.join(TMP, "alt", "cfg"), "[default]\nregion = af-south-1\n")
+    assert resolve(AWS_CONFIG_FILE="~/alt/cfg")["region"] == "af-south-1"
 
 
 @case("a key id without its secret in the same file is partial, as botocore says")
