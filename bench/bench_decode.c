@@ -5,6 +5,8 @@
  *   bench_decode rss FILE gen|cjson  decodes FILE once; prints peak RSS before and after
  *   bench_decode allocs FILE         heap allocations of one generated decode (needs the
  *                                    malloc_count.so shim in LD_PRELOAD)
+ *   bench_decode profile FILE SECONDS  the generated decode alone in a loop, for perf record
+ *   bench_decode profile-sign FILE SECONDS  SigV4 (cached key) alone in a loop, for perf record
  *
  * Each measurement repeats its operation until SECONDS have passed (at least once) and
  * reports the rate. The contenders take turns A B C A B C within a round. */
@@ -312,6 +314,19 @@ int main(int argc, char **argv)
         return rss_main(argv[2], argv[3]);
     if (argc == 3 && strcmp(argv[1], "allocs") == 0)
         return allocs_main(argv[2]);
+    if (argc == 4 && strcmp(argv[1], "profile-sign") == 0) {
+        size_t blen;
+        char *body = read_file(argv[2], &blen);
+        printf("sigv4.gen.cached %.1f signs/s\n", sign_rate(atof(argv[3]), 1, body, blen));
+        return 0;
+    }
+    if (argc == 4 && strcmp(argv[1], "profile") == 0) {
+        struct fixture f = {.name = argv[2], .is_list = strstr(argv[2], "list") != NULL};
+        f.json = read_file(argv[2], &f.len);
+        long it;
+        printf("decode.gen %.3f MB/s\n", rate(gen_decode, &f, atof(argv[3]), &it) * (double)f.len / 1e6);
+        return 0;
+    }
     fprintf(stderr, "usage: bench_decode round DIR SECONDS | rss FILE gen|cjson | allocs FILE\n");
     return 2;
 }
