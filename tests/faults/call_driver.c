@@ -6,7 +6,8 @@
  *
  * config:  --endpoint URL --region R --max-attempts N --connect-timeout-ms N
  *          --read-timeout-ms N --total-timeout-ms N --max-response-bytes N --no-verify-ssl
- *          --ca-bundle PATH --session-token T --debug (log lines on stderr)
+ *          --ca-bundle PATH --access-key K --secret-key S --session-token T
+ *          --debug (log lines on stderr)
  * request: --arn S; --max-results N --next-token S --next-token-len N (N 'a's)
  *          --solution-version-arn S; --job-name S --role-arn S --input-path S --output-path S
  *
@@ -105,6 +106,10 @@ int main(int argc, char **argv)
             cfg.max_response_bytes = (size_t)strtoull(v, NULL, 10);
         } else if (strcmp(a, "--ca-bundle") == 0) {
             cfg.ca_bundle = v;
+        } else if (strcmp(a, "--access-key") == 0) {
+            cfg.access_key_id = v;
+        } else if (strcmp(a, "--secret-key") == 0) {
+            cfg.secret_access_key = v;
         } else if (strcmp(a, "--session-token") == 0) {
             cfg.session_token = v;
         } else if (strcmp(a, "--arn") == 0) {
