@@ -425,7 +425,8 @@ def _():
     t0 = time.monotonic()
     r = resolve(AWS_EC2_METADATA_DISABLED=None, AWS_EC2_METADATA_SERVICE_ENDPOINT=f"http://127.0.0.1:{port}")
     assert r["creds_error"].startswith("Unable to locate credentials"), r
-    assert time.monotonic() - t0 < 1.0, "a refused connection is not retried"
+    if not os.environ.get("VALGRIND"):   # timing means nothing under valgrind
+        assert time.monotonic() - t0 < 1.0, "a refused connection is not retried"
     server = creds_server.start()
     try:
         server.fail_next = 2   # the default two attempts both get 500; a third is allowed by the knob
