@@ -32,6 +32,7 @@ struct entries {
 
 struct acg_profile {
     char *name;
+    bool named_by_caller;      /* acg_profile_load got the name (--profile), not AWS_PROFILE */
     struct entries keys;       /* the profile's keys and sub-section keys */
     struct entries services;   /* every [services X] section: section = "X/sub" */
 };
@@ -323,6 +324,7 @@ static int parse_file(const char *path, struct parse_state *s, struct acg_error 
 int acg_profile_load(const char *name, struct acg_profile **out, struct acg_error *err)
 {
     char path[4096];
+    bool explicit_arg = name != NULL;
     bool explicit_name = name != NULL || acg_env("AWS_PROFILE") != NULL;
     *out = NULL;
     if (name == NULL)
@@ -334,6 +336,7 @@ int acg_profile_load(const char *name, struct acg_profile **out, struct acg_erro
         free(p);
         return acg_error_set(err, ACG_ERR_NOMEM, "out of memory loading the profile");
     }
+    p->named_by_caller = explicit_arg;
     struct parse_state s = { .p = p };
     file_path("AWS_CONFIG_FILE", "config", path, sizeof path);
     int rc = parse_file(path, &s, err);
@@ -373,6 +376,11 @@ const char *acg_profile_name(const struct acg_profile *p)
 const char *acg_profile_get(const struct acg_profile *p, const char *key)
 {
     return p ? entries_get(&p->keys, NULL, key) : NULL;
+}
+
+bool acg_profile_named_by_caller(const struct acg_profile *p)
+{
+    return p != NULL && p->named_by_caller;
 }
 
 bool acg_profile_from_credentials_file(const struct acg_profile *p, const char *key)

@@ -1,6 +1,7 @@
-/* The credential provider chain, in the order AWS SDKs use: explicit keys, environment,
- * shared credentials and config file keys, credential_process, container credentials,
- * EC2 instance metadata (IMDSv2). The first provider that has credentials is kept and asked
+/* The credential provider chain, in botocore's (and the AWS CLI's documented) order: explicit
+ * keys, environment (skipped when the caller named the profile), credentials-file keys,
+ * credential_process, config-file keys, container credentials, EC2 instance metadata
+ * (IMDSv2). The first provider that has credentials is kept and asked
  * again when its temporary credentials come within five minutes of expiring. */
 #include <ctype.h>
 #include <errno.h>
@@ -79,20 +80,25 @@ struct acg_credentials_provider *acg_credentials_provider_new(const struct acg_p
     const char *psecret = acg_profile_get(profile, "aws_secret_access_key");
     bool id_in_creds = acg_profile_from_credentials_file(profile, "aws_access_key_id");
     bool secret_in_creds = acg_profile_from_credentials_file(profile, "aws_secret_access_key");
+    const char *process = acg_profile_get(profile, "credential_process");
     if (explicit_access_key && explicit_secret_key) {
         id = explicit_access_key, secret = explicit_secret_key, token = explicit_session_token;
         source = "explicit";
-    } else if (acg_env("AWS_ACCESS_KEY_ID") && acg_env("AWS_SECRET_ACCESS_KEY")) {
+    } else if (!acg_profile_named_by_caller(profile) && acg_env("AWS_ACCESS_KEY_ID") &&
+               acg_env("AWS_SECRET_ACCESS_KEY")) {
+        /* botocore drops the environment provider when the profile was named explicitly
+         * (--profile); AWS_PROFILE does not do that. */
         id = acg_env("AWS_ACCESS_KEY_ID"), secret = acg_env("AWS_SECRET_ACCESS_KEY");
         token = acg_env("AWS_SESSION_TOKEN");
         source = "env";
-    } else if (pid != NULL || psecret != NULL) {
-        /* The merged profile lets the credentials file win key by key; botocore reads each
-         * file on its own and calls a key id without its secret (in the same file) partial. */
-        if (pid == NULL || psecret == NULL || id_in_creds != secret_in_creds) {
-            acg_error_set(err, ACG_ERR_CONFIG, "Partial credentials found in %s, missing: %s",
-                          (pid ? id_in_creds : secret_in_creds) ? "shared-credentials-file" : "config-file",
-                          pid == NULL ? "aws_access_key_id" : "aws_secret_access_key");
+    } else if (pid != NULL && (id_in_creds || process == NULL)) {
+        /* botocore's profile order: credentials-file keys, then credential_process, then
+         * config-file keys. The merged profile lets the credentials file win key by key;
+         * botocore reads each file on its own and calls a key id without its secret (in the
+         * same file) partial. */
+        if (psecret == NULL || id_in_creds != secret_in_creds) {
+            acg_error_set(err, ACG_ERR_CONFIG, "Partial credentials found in %s, missing: aws_secret_access_key",
+                          id_in_creds ? "shared-credentials-file" : "config-file");
             acg_credentials_provider_destroy(p);
             return NULL;
         }
@@ -110,8 +116,8 @@ struct acg_credentials_provider *acg_credentials_provider_new(const struct acg_p
         }
         p->have_static = true;
         p->source = SRC_STATIC;
-    } else if (acg_profile_get(profile, "credential_process") != NULL) {
-        p->process = strdup(acg_profile_get(profile, "credential_process"));
+    } else if (process != NULL) {
+        p->process = strdup(process);
         p->source = SRC_PROCESS;
         if (p->process == NULL) {
             acg_error_set(err, ACG_ERR_NOMEM, "out of memory creating the credentials provider");

@@ -21,6 +21,9 @@ void acg_profile_free(struct acg_profile *p);
 const char *acg_profile_name(const struct acg_profile *p);
 /* A top-level key of the profile, or NULL. */
 const char *acg_profile_get(const struct acg_profile *p, const char *key);
+/* Whether acg_profile_load was given the name (--profile) rather than taking AWS_PROFILE or
+ * "default". As in botocore, a profile named by the caller outranks environment keys. */
+bool acg_profile_named_by_caller(const struct acg_profile *p);
 /* Whether the profile's top-level key came from the credentials file (false: the config
  * file, or not set). The credential chain reports "shared-credentials-file" or "config-file"
  * as botocore does, and refuses keys split across the two files. */

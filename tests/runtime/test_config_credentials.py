@@ -14,7 +14,9 @@ import creds_server  # noqa: E402
 import pybuild  # noqa: E402
 
 BUILD = os.environ.get("BUILD", "build")
-DRIVER = os.path.join(BUILD, "tests", "config_driver")
+# One driver per run: two runs sharing a build folder (parallel sessions, make -j) must not
+# rebuild each other's binary mid-test.
+DRIVER = os.path.join(BUILD, "tests", f"config_driver.{os.getpid()}")
 os.makedirs(os.path.dirname(DRIVER), exist_ok=True)
 TMP = tempfile.mkdtemp(prefix="acg-config-")
 CONFIG = os.path.join(TMP, "config")
@@ -269,6 +271,13 @@ def _():
     assert r["creds_error"] == ("Partial credentials found in shared-credentials-file, missing: "
                                 "aws_secret_access_key"), r
     assert "config-secret" not in str(r)
+    write(CREDENTIALS, "[default]\naws_secret_access_key = lonely-secret\n")
+    write(CONFIG, "")
+    r = resolve()   # a secret without a key id is no credentials at all, as in botocore
+    assert r["creds_error"].startswith("Unable to locate credentials"), r
+    write(CONFIG, "[default]\naws_access_key_id = AKIDCFGONLY\n")
+    r = resolve()
+    assert r["creds_error"] == "Partial credentials found in config-file, missing: aws_secret_access_key", r
 
 
 @case("credential_process in [profile x] chosen by AWS_PROFILE; Version must be 1")
@@ -456,11 +465,20 @@ def _():
         assert resolve(**env)["source"] == "process"
         write(CONFIG, f"[default]\ncredential_process = {script}\naws_access_key_id = AKIDCFG\n"
                       "aws_secret_access_key = c\n")
+        # botocore and the AWS CLI docs: credential_process comes before config-file keys
+        assert resolve(**env)["access_key"] == "AKIDPROC"
+        write(CONFIG, "[default]\naws_access_key_id = AKIDCFG\naws_secret_access_key = c\n")
         assert resolve(**env)["access_key"] == "AKIDCFG"
+        write(CONFIG, f"[default]\ncredential_process = {script}\n")
         write(CREDENTIALS, "[default]\naws_access_key_id = AKIDCRED\naws_secret_access_key = k\n")
         assert resolve(**env)["access_key"] == "AKIDCRED"
         r = resolve(AWS_ACCESS_KEY_ID="AKIDENV", AWS_SECRET_ACCESS_KEY="e", **env)
         assert r["access_key"] == "AKIDENV", r
+        # AWS_PROFILE keeps environment keys first; a profile named by the caller does not
+        r = resolve(AWS_PROFILE="default", AWS_ACCESS_KEY_ID="AKIDENV", AWS_SECRET_ACCESS_KEY="e", **env)
+        assert r["access_key"] == "AKIDENV", r
+        r = resolve(profile="default", AWS_ACCESS_KEY_ID="AKIDENV", AWS_SECRET_ACCESS_KEY="e", **env)
+        assert r["access_key"] == "AKIDCRED", r
         # only one of the two environment keys: not env credentials
         assert resolve(AWS_ACCESS_KEY_ID="AKIDENV", **env)["access_key"] == "AKIDCRED"
     finally:
@@ -512,4 +530,8 @@ if __name__ == "__main__":
         print(f"build failed: {e}", file=sys.stderr)
         print("runtime/config-credentials: 0 passed, 1 failed")
         sys.exit(1)
-    run("runtime/config-credentials")
+    try:
+        run("runtime/config-credentials")
+    finally:
+        if os.path.exists(DRIVER):
+            os.unlink(DRIVER)
