@@ -11,6 +11,7 @@
 """
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -37,6 +38,26 @@ JOB_ARN = f"arn:aws:personalize:{REGION}:123456789012:batch-inference-job/"
 HARD_TIMEOUT = 60
 VALGRIND = ["valgrind", "-q", "--error-exitcode=99", "--leak-check=full",
             "--errors-for-leak-kinds=definite,indirect,possible"]
+
+_sanitized = {}
+
+
+def memcheck(argv):
+    """argv under valgrind memcheck, or as it is when the binary is built with
+    AddressSanitizer (make asan): valgrind cannot run those, and ASan and LeakSanitizer
+    already check every run of them. Either tool reports on stderr in lines that start with
+    "==PID==", and with a non-zero exit (valgrind: 99)."""
+    path = argv[0]
+    if path not in _sanitized:
+        with open(path, "rb") as f:
+            _sanitized[path] = b"__asan_init" in f.read()
+    return list(argv) if _sanitized[path] else VALGRIND + list(argv)
+
+
+def no_memory_errors(result):
+    assert result.returncode != 99, result.stderr
+    assert not re.search(r"^==\d+==", result.stderr, re.M), result.stderr
+
 
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
 
