@@ -2,6 +2,7 @@
 """Turns the benchmark's "key value" lines into the table: median, min-max over the rounds,
 ratios of medians, the issue's targets and whether each is met. Prints it and writes
 RESULTS.md.   usage: report.py RESULTS COMMANDS OUT.md"""
+import os
 import statistics
 import sys
 
@@ -170,7 +171,7 @@ def main():
     lines = []
     lines.append("# Benchmark results (issue 6)")
     lines.append("")
-    lines.append(f"Machine: {fmt(r.median('machine.nproc'))} CPUs (nproc), CPU model `{t.get('machine.cpu', '?')}`, "
+    lines.append(f"Machine: {int(r.median('machine.nproc') or 0)} CPUs (nproc), CPU model `{t.get('machine.cpu', '?')}`, "
                  f"{t.get('machine.kernel', '?')}. Run {t.get('machine.date', '?')} at commit {t.get('machine.commit', '?')}"
                  f"{' with BENCH_QUICK=1 (tiny counts, not for comparison)' if r.median('config.quick') else ''}.")
     lines.append(f"Versions: nginx {t.get('version.nginx', '?')}, botocore {t.get('version.botocore', '?')}, "
@@ -178,9 +179,9 @@ def main():
                  f"libcjson {t.get('version.cjson', '?')}, libjsmn {t.get('version.jsmn', '?')}.")
     lines.append(f"Fixtures (bytes): describe {fmt(r.median('fixture.describe.json'))}, "
                  f"list100 {fmt(r.median('fixture.list100.json'))}, list10m {fmt(r.median('fixture.list10m.json'))}.")
-    lines.append(f"Rounds: {fmt(r.median('config.rounds'))} alternating rounds (C then Python, generated then floor then "
+    lines.append(f"Rounds: {int(r.median('config.rounds') or 0)} alternating rounds (C then Python, generated then floor then "
                  f"boto3), {r.median('config.secs')} s per throughput measurement, {r.median('config.e2e_secs')} s per "
-                 f"end-to-end measurement, {fmt(r.median('config.oneshot_rounds'))} one-shot rounds. Median over rounds, "
+                 f"end-to-end measurement, {int(r.median('config.oneshot_rounds') or 0)} one-shot rounds. Median over rounds, "
                  "min–max across rounds; ratios are of medians.")
     lines.append("")
     lines.append("| row | measurement | unit | median | min–max | ratio | target | verdict |")
@@ -193,6 +194,10 @@ def main():
     for text, met in verdicts:
         lines.append(f"- {'met' if met else ('MISSED' if met is False else 'MISSED (not measured)')}: {text}")
     lines.append("")
+    notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "notes.md")
+    if os.path.exists(notes):
+        lines.append(open(notes, encoding="utf-8").read().rstrip("\n"))
+        lines.append("")
     lines.append("## Commands")
     lines.append("")
     lines.append("```")
