@@ -21,18 +21,23 @@ COMMANDS=$B/commands.txt
 
 log() { printf '%s\n' "$*" >&2; }
 
-# step PREFIX CMD...: runs CMD, appends its "key value" lines to RESULTS with PREFIX put in
-# front of each key; a failure is recorded as "na.PREFIX reason" and the run goes on.
+# step PREFIX NA_KEYS CMD...: runs CMD, appends its "key value" lines to RESULTS with PREFIX
+# put in front of each key; a failure is recorded as "na.KEY reason" for each of the
+# space-separated key prefixes NA_KEYS (what the table shows as "not available: reason"),
+# and the run goes on.
 step() {
-    prefix=$1
-    shift
+    prefix=$1 na_keys=$2
+    shift 2
     printf '%s\n' "$*" >>"$COMMANDS"
-    if "$@" >"$B/step.out" 2>"$B/step.err"; then
-        sed "s/^/$prefix/" "$B/step.out" >>"$RESULTS"
-    else
+    status=0
+    "$@" >"$B/step.out" 2>"$B/step.err" || status=$?
+    sed "s/^/$prefix/" "$B/step.out" >>"$RESULTS"
+    if [ "$status" != 0 ]; then
         reason=$(grep -v '^ *$' "$B/step.err" | tail -n 1 | tr -s ' \t' ' ' | cut -c1-150)
-        log "bench: FAILED ($prefix): $reason"
-        echo "na.$prefix ${reason:-exit status $?}" >>"$RESULTS"
+        log "bench: FAILED ($*): $reason"
+        for k in $na_keys; do
+            echo "na.$k ${reason:-exit status $status}" >>"$RESULTS"
+        done
     fi
 }
 
@@ -96,8 +101,8 @@ fi
 # Rows 1-3: C (generated, cJSON, jsmn in one process) and botocore take turns, ROUNDS times.
 log "bench: rows 1-3 (decode, serialize, SigV4), $ROUNDS rounds"
 for _ in $(seq "$ROUNDS"); do
-    step "" "$B/bench_decode" round "$B/fx" "$SECS"
-    step "" $PYTHON bench/py_bench.py round "$B/fx" "$SECS"
+    step "" "decode.gen decode.cjson decode.jsmn serialize.gen sigv4.gen" "$B/bench_decode" round "$B/fx" "$SECS"
+    step "" "decode.botocore serialize.botocore sigv4.botocore" $PYTHON bench/py_bench.py round "$B/fx" "$SECS"
 done
 
 # Row 4: per fixture, generated / floor / boto3 take turns, ROUNDS times.
@@ -108,9 +113,9 @@ if [ "$HAVE_NGINX" = 1 ]; then
             op=list
             [ "$fx" = describe ] && op=describe
             eval url=\$URL_$fx
-            step "e2e.gen.$fx." "$B/bench_e2e" gen $op "$url" "$E2E_SECS"
-            step "e2e.floor.$fx." "$B/bench_e2e" floor $op "$url" "$E2E_SECS"
-            step "e2e.boto3.$fx." $PYTHON bench/py_bench.py e2e "$url" $op "$E2E_SECS"
+            step "e2e.gen.$fx." "e2e.gen.$fx." "$B/bench_e2e" gen $op "$url" "$E2E_SECS"
+            step "e2e.floor.$fx." "e2e.floor.$fx." "$B/bench_e2e" floor $op "$url" "$E2E_SECS"
+            step "e2e.boto3.$fx." "e2e.boto3.$fx." $PYTHON bench/py_bench.py e2e "$url" $op "$E2E_SECS"
         done
     done
 
@@ -121,22 +126,22 @@ if [ "$HAVE_NGINX" = 1 ]; then
     (
         export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY \
             AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent AWS_EC2_METADATA_DISABLED=true
-        step "" $PYTHON bench/oneshot.py "$ONESHOT_ROUNDS" \
+        step "" "oneshot." $PYTHON bench/oneshot.py "$ONESHOT_ROUNDS" \
             "gen=build-bench/bin/personalize $ARGS" \
             "aws=$AWS personalize $ARGS" \
             "curl=curl -sS -f -o /dev/null -X POST -H 'Content-Type: application/x-amz-json-1.1' -H 'X-Amz-Target: AmazonPersonalize.DescribeBatchInferenceJob' --data-binary @$B/fx/describe.req $URL_describe/"
     )
-    step "allocs.call." env LD_PRELOAD="$B/malloc_count.so" "$B/bench_e2e" allocs describe "$URL_describe" "$ALLOC_CALLS"
+    step "allocs.call." "allocs.call." env LD_PRELOAD="$B/malloc_count.so" "$B/bench_e2e" allocs describe "$URL_describe" "$ALLOC_CALLS"
 fi
 
 log "bench: row 6 (generator), $GEN_ROUNDS rounds"
-step "" $PYTHON bench/gen_bench.py build-bench/bin/acg-gen "$B" "$GEN_ROUNDS"
+step "" "gen. compile. size." $PYTHON bench/gen_bench.py build-bench/bin/acg-gen "$B" "$GEN_ROUNDS"
 
 log "bench: row 7 (allocations, peak RSS)"
-step "allocs.list10m." env LD_PRELOAD="$B/malloc_count.so" "$B/bench_decode" allocs "$B/fx/list10m.json"
-step "allocs.describe." env LD_PRELOAD="$B/malloc_count.so" "$B/bench_decode" allocs "$B/fx/describe.json"
-step "" "$B/bench_decode" rss "$B/fx/list10m.json" gen
-step "" "$B/bench_decode" rss "$B/fx/list10m.json" cjson
+step "allocs.list10m." "allocs.list10m." env LD_PRELOAD="$B/malloc_count.so" "$B/bench_decode" allocs "$B/fx/list10m.json"
+step "allocs.describe." "allocs.describe." env LD_PRELOAD="$B/malloc_count.so" "$B/bench_decode" allocs "$B/fx/describe.json"
+step "" "rss.gen" "$B/bench_decode" rss "$B/fx/list10m.json" gen
+step "" "rss.cjson" "$B/bench_decode" rss "$B/fx/list10m.json" cjson
 
 stop_nginx
 
