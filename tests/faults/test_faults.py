@@ -155,10 +155,16 @@ def _():
 
 # --- connection refused, connect timeout, read timeout ----------------------------------
 
-@case("program: connection refused (closed port) -> 255, bounded wall time")
+def attempts_logged(result):
+    """Attempts the program's --debug log shows (no server can count refused connects)."""
+    return len(re.findall(r"DEBUG sending POST .* \(attempt \d+ of \d+", result.stderr))
+
+
+@case("program: connection refused (closed port) -> 255 after 3 attempts, bounded wall time")
 def _():
-    result, seconds = cli(LIST, endpoint=f"http://127.0.0.1:{closed_port()}")
+    result, seconds = cli(LIST, "--debug", endpoint=f"http://127.0.0.1:{closed_port()}")
     failed(result, 255, r"connect", r"127\.0\.0\.1")
+    assert attempts_logged(result) == 3, result.stderr
     within(seconds, 0, 10)
 
 
@@ -166,6 +172,7 @@ def _():
 def _():
     out, seconds, _ = api("list", endpoint=f"http://127.0.0.1:{closed_port()}")
     assert out["rc"] == "transport error" and out["http_status"] == 0, out
+    assert out["attempts"] == 3 and out["exhausted"], out
     assert re.search(r"connect", out["message"], re.I), out
     within(seconds, 0, 10)
 
@@ -202,12 +209,13 @@ class Unaccepting:
         self.server.close()
 
 
-@case("program: connect timeout (--cli-connect-timeout 1, listener never accepts) -> 255")
+@case("program: connect timeout (--cli-connect-timeout 1, never accepted) -> 255, 3 attempts")
 def _():
     with Unaccepting() as u:
-        result, seconds = cli(LIST, "--cli-connect-timeout", "1",
+        result, seconds = cli(LIST, "--cli-connect-timeout", "1", "--debug",
                               endpoint=f"http://127.0.0.1:{u.port}")
     failed(result, 255, r"timeout|timed out", r"connect")
+    assert attempts_logged(result) == 3, result.stderr
     within(seconds, 1, 10)  # it waited for the timeout (3 attempts), and not much longer
 
 
