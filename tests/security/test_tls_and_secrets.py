@@ -286,6 +286,15 @@ def assert_clean(label, text, secrets):
     assert not hits, f"{label} printed secrets: {hits}"
 
 
+def safe(text):
+    """text for a failure message: the known secrets and any signature replaced by labels."""
+    for name, value in (("secret key", SECRET_KEY), ("wrong secret key", WRONG_SECRET),
+                        ("session token", SESSION_TOKEN), ("tag key", SENSITIVE[0]),
+                        ("tag value", SENSITIVE[1])):
+        text = text.replace(value, f"<{name}>")
+    return re.sub(r"[0-9a-f]{64}", "<64 hex digits>", text)
+
+
 def secret_list(proxy):
     """Labelled secret values: keys, token, sensitive values, and what the proxy saw signed."""
     sent = proxy.sent_text()
@@ -331,7 +340,8 @@ def _():
         runs.append((cli(endpoint, "list-batch-inference-jobs", "--debug",
                          env=dict(env, AWS_SESSION_TOKEN=SESSION_TOKEN + "x")), 254))
     for result, status in runs:
-        assert result.returncode == status, (status, result.returncode, result.stderr[-2000:])
+        assert result.returncode == status, \
+            (status, result.returncode, safe(result.stderr[-2000:]))
     verdicts = [r["verdict"] for r in S.logged()]
     assert verdicts == ["ok", "ok", "ResourceNotFoundException", "ok", "throttle", "throttle",
                         "throttle", "ok", "InvalidSignatureException",
@@ -346,7 +356,7 @@ def _():
     assert expected == p.signatures(), "the debug log's strings to sign give other signatures"
     secrets = secret_list(p)
     for i, (result, _) in enumerate(runs):
-        assert "string to sign" in result.stderr or i == 6, result.stderr[-2000:]  # 252: not signed
+        assert "string to sign" in result.stderr or i == 6, safe(result.stderr[-2000:])  # 252
         assert_clean(f"program run #{i}", result.stdout + result.stderr, secrets)
 
 
@@ -373,7 +383,7 @@ def _():
         "the debug log's strings to sign give other signatures"
     secrets = secret_list(p)
     for i, (_, result) in enumerate(runs):
-        assert "call_driver DEBUG" in result.stderr, result.stderr
+        assert "call_driver DEBUG" in result.stderr, safe(result.stderr)
         assert_clean(f"call API run #{i}", result.stdout + result.stderr, secrets)
 
 
