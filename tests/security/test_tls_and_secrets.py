@@ -33,8 +33,9 @@ import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "faults"))
-from faultlib import (ACCESS_KEY, BUILD, JOB_ARN, REGION, ROLE, ROOT, SECRET_KEY, SOLUTION,  # noqa: E402
-                      Logged, call_driver, client_env, driver_result, program, timed)
+from faultlib import (ACCESS_KEY, BUILD, JOB_ARN, REGION, ROLE, ROOT,  # noqa: E402
+                      SECRET_KEY, SOLUTION, Logged, call_driver, client_env, driver_result,
+                      program, timed)
 from pyharness import case, run as run_cases  # noqa: E402
 
 SESSION_TOKEN = "IQoJSECURITYtestSESSIONtoken-4f1c9a7e2b"
