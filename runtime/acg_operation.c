@@ -33,3 +33,16 @@ int acg_op_input_error(struct acg_error *err, int status)
     err->status = ACG_ERR_VALIDATION;
     return ACG_ERR_VALIDATION;
 }
+
+void acg_op_response_error(struct acg_error *err, const char *operation)
+{
+    if (err == NULL || err->status != ACG_ERR_JSON)
+        return;
+    char message[sizeof err->message];
+    if (err->where[0] != '\0')
+        snprintf(message, sizeof message, "Unable to parse the %.64s response: %.150s: %.250s", operation,
+                 err->where, err->message);
+    else
+        snprintf(message, sizeof message, "Unable to parse the %.64s response: %.400s", operation, err->message);
+    memcpy(err->message, message, sizeof message);
+}

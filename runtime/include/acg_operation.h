@@ -17,6 +17,10 @@ ACG_NODISCARD int acg_op_check(struct acg_client *c, const struct acg_validator 
  * the validation error it is for the caller: "path: problem". Other statuses pass through. */
 int acg_op_input_error(struct acg_error *err, int status);
 
+/* Says that a body which failed to decode (ACG_ERR_JSON) was the service's response to
+ * operation, so it cannot be mistaken for a problem with the caller's input. */
+void acg_op_response_error(struct acg_error *err, const char *operation);
+
 /* Whether a message at level would be logged, so callers can skip building it. */
 bool acg_client_log_enabled(const struct acg_client *c, enum acg_log_level level);
 
