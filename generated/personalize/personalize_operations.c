@@ -246,8 +246,11 @@ int personalize_create_batch_inference_job(struct acg_client *client,
     call.body_len = body.len;
     if (rc == ACG_OK)
         rc = acg_client_invoke(client, &call, &resp, err);
-    if (rc == ACG_OK)
+    if (rc == ACG_OK) {
         rc = personalize_create_batch_inference_job_response_from_json(resp.body.data, resp.body.len, out, err);
+        if (rc == ACG_ERR_JSON)
+            acg_op_response_error(err, "CreateBatchInferenceJob");
+    }
     if (rc == ACG_ERR_SERVICE)
         decode_modeled_error(&resp, err);
     acg_response_free(&resp);
@@ -291,8 +294,11 @@ int personalize_describe_batch_inference_job(struct acg_client *client,
     call.body_len = body.len;
     if (rc == ACG_OK)
         rc = acg_client_invoke(client, &call, &resp, err);
-    if (rc == ACG_OK)
+    if (rc == ACG_OK) {
         rc = personalize_describe_batch_inference_job_response_from_json(resp.body.data, resp.body.len, out, err);
+        if (rc == ACG_ERR_JSON)
+            acg_op_response_error(err, "DescribeBatchInferenceJob");
+    }
     if (rc == ACG_ERR_SERVICE)
         decode_modeled_error(&resp, err);
     acg_response_free(&resp);
@@ -336,8 +342,11 @@ int personalize_list_batch_inference_jobs(struct acg_client *client,
     call.body_len = body.len;
     if (rc == ACG_OK)
         rc = acg_client_invoke(client, &call, &resp, err);
-    if (rc == ACG_OK)
+    if (rc == ACG_OK) {
         rc = personalize_list_batch_inference_jobs_response_from_json(resp.body.data, resp.body.len, out, err);
+        if (rc == ACG_ERR_JSON)
+            acg_op_response_error(err, "ListBatchInferenceJobs");
+    }
     if (rc == ACG_ERR_SERVICE)
         decode_modeled_error(&resp, err);
     acg_response_free(&resp);
