@@ -237,7 +237,7 @@ def _():
         env = client_env({"AWS_SESSION_TOKEN": "SESSION-TOKEN-debug"})
         result = cli("list-batch-inference-jobs", "--debug", env=env, standin=s)
         ok_json(result)
-    assert re.search(rf"^endpoint: {re.escape(s.endpoint)}/?$", result.stderr, re.M), \
+    assert re.search(rf"^(\S+ DEBUG )?endpoint: {re.escape(s.endpoint)}/?$", result.stderr, re.M), \
         result.stderr
     everything = result.stdout + result.stderr
     for secret in (SECRET_KEY, "SESSION-TOKEN-debug"):
