@@ -8,11 +8,13 @@
  * attempt on the single connection rather than opening several. Everything else the
  * client holds is read-only after creation, except the retry quota (a token bucket shared
  * by all calls, under its own lock, as in botocore) and the credentials provider (safe to
- * call from several threads by its contract). acg_client_destroy() must not race with a
+ * call from several threads by its contract). The log callback and the test hooks may be
+ * called from several threads at once. acg_client_destroy() must not race with a
  * call. libcurl's global initialisation runs once per process (pthread_once) when the
  * first client is created. Callers wanting parallel requests create one client per thread.
  */
 #include <curl/curl.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -107,8 +109,8 @@ static void client_sleep_ms(const struct acg_client *c, int64_t ms)
         return;
     }
     struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
-    while (nanosleep(&ts, &ts) != 0) {
-        /* EINTR: sleep the rest */
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+        /* a signal woke us: sleep the rest */
     }
 }
 
@@ -260,6 +262,9 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
     const char *mode = cfg->retry_mode != NULL ? cfg->retry_mode : c->settings.retry_mode;
     if (mode[0] == '\0')
         mode = "standard";
+    /* "adaptive" adds a client-side rate limiter in botocore; here it is treated as
+     * "standard". "legacy" keeps its 5-attempt default (resolve_max_attempts) and otherwise
+     * follows the standard rules. */
     if (strcmp(mode, "standard") != 0 && strcmp(mode, "legacy") != 0 &&
         strcmp(mode, "adaptive") != 0) {
         acg_error_set(err, ACG_ERR_CONFIG,

@@ -247,7 +247,11 @@ static CURLcode set_options(struct acg_http_conn *h, const struct acg_http_optio
     SET(CURLOPT_TCP_KEEPALIVE, 1L);
     SET(CURLOPT_SSL_VERIFYPEER, o->no_verify_ssl ? 0L : 1L);
     SET(CURLOPT_SSL_VERIFYHOST, o->no_verify_ssl ? 0L : 2L);
-    SET(CURLOPT_CAINFO, (o->ca_bundle != NULL && o->ca_bundle[0] != '\0') ? o->ca_bundle : NULL);
+    /* Without a bundle libcurl keeps its built-in CA file and path (the system store);
+     * setting CAINFO to NULL would drop the file. A client's options never change between
+     * calls, so leaving it unset on a reused handle is the same as never setting it. */
+    if (o->ca_bundle != NULL && o->ca_bundle[0] != '\0')
+        SET(CURLOPT_CAINFO, o->ca_bundle);
     SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_response_bytes);
     /* Compressed responses are not asked for: the size cap must hold for what we keep. */
     if (strcmp(method, "POST") == 0) {
