@@ -5,6 +5,7 @@
  * records instead of sleeping, so the suite stays fast. */
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -25,10 +26,17 @@
 #define SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYSECRETKEY"
 #define TOKEN "FwoGZXIvYXdzEXAMPLESESSIONTOKENvalue"
 
+struct server {
+    int port;
+    pid_t pid;
+    FILE *in;
+};
+
+static struct server plain_server, tls_server;
 static int server_port;
-static pid_t server_pid;
-static FILE *server_stdin;
 static int key_counter;
+static char tls_dir[64];
+static char tls_cert[128];
 
 /* ---- the test service ---- */
 
@@ -809,45 +817,123 @@ static int test_log_enabled(void)
     return 0;
 }
 
-/* ---- the server ---- */
+/* ---- TLS ---- */
 
-static int start_server(void)
+static int tls_case(bool no_verify, const char *ca_bundle, const char *env_bundle, int want_rc)
+{
+    struct hooks h;
+    struct acg_client_config cfg;
+    char url[128], key[16];
+    struct acg_error err;
+    struct acg_response resp;
+    hooks_init(&h);
+    config_for(&cfg, &h, "ok", url, sizeof url, key, sizeof key);
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/s/ok/%s", tls_server.port, key);
+    cfg.no_verify_ssl = no_verify;
+    cfg.ca_bundle = ca_bundle;
+    if (env_bundle != NULL)
+        setenv("AWS_CA_BUNDLE", env_bundle, 1);
+    struct acg_client *c = acg_client_new(&test_service, &cfg, NULL);
+    unsetenv("AWS_CA_BUNDLE");
+    CHECK(c != NULL);
+    int rc = call(c, &op_plain, "{}", &resp, &err);
+    if (rc != want_rc)
+        fprintf(stderr, "tls: rc %d: %s\n", rc, err.message);
+    CHECK(rc == want_rc);
+    if (want_rc == ACG_OK) {
+        CHECK(resp.http_status == 200);
+    } else {
+        /* a refused certificate is not retried: the next attempt would fail the same way */
+        CHECK(err.attempts == 1 && !err.retries_exhausted);
+        CHECK(strstr(err.message, "certificate") != NULL || strstr(err.message, "SSL") != NULL);
+    }
+    acg_response_free(&resp);
+    acg_client_destroy(c);
+    hooks_free(&h);
+    return 0;
+}
+
+static int test_tls_verification(void)
+{
+    int line;
+    if (tls_server.port == 0) {
+        fprintf(stderr, "tls: no server (openssl missing?)\n");
+        return __LINE__;
+    }
+    if ((line = tls_case(false, NULL, NULL, ACG_ERR_TRANSPORT)) != 0)   /* self-signed: refused */
+        return line;
+    if ((line = tls_case(false, tls_cert, NULL, ACG_OK)) != 0)          /* config's bundle */
+        return line;
+    if ((line = tls_case(false, NULL, tls_cert, ACG_OK)) != 0)          /* AWS_CA_BUNDLE */
+        return line;
+    return tls_case(true, NULL, NULL, ACG_OK);                           /* --no-verify-ssl */
+}
+
+/* ---- the servers ---- */
+
+static int start_server(struct server *srv, const char *cert, const char *keyfile)
 {
     int in[2], out[2];
     if (pipe(in) != 0 || pipe(out) != 0)
         return -1;
-    server_pid = fork();
-    if (server_pid < 0)
+    srv->pid = fork();
+    if (srv->pid < 0)
         return -1;
-    if (server_pid == 0) {
+    if (srv->pid == 0) {
         dup2(in[0], 0);
         dup2(out[1], 1);
         close(in[1]);
         close(out[0]);
         const char *py = getenv("PYTHON") != NULL ? getenv("PYTHON") : "python3";
-        execlp(py, py, "tests/servers/http_aws.py", (char *)NULL);
+        if (cert != NULL)
+            execlp(py, py, "tests/servers/http_aws.py", "--tls", cert, keyfile, (char *)NULL);
+        else
+            execlp(py, py, "tests/servers/http_aws.py", (char *)NULL);
         _exit(127);
     }
     close(in[0]);
     close(out[1]);
-    server_stdin = fdopen(in[1], "w");
+    /* A server started later must not inherit this one's stdin pipe, or this one never
+     * sees EOF when the test closes it, and waitpid() in stop_server() hangs. */
+    fcntl(in[1], F_SETFD, FD_CLOEXEC);
+    fcntl(out[0], F_SETFD, FD_CLOEXEC);
+    srv->in = fdopen(in[1], "w");
     FILE *f = fdopen(out[0], "r");
     char line[32];
-    if (f == NULL || fgets(line, sizeof line, f) == NULL)
+    if (f == NULL || fgets(line, sizeof line, f) == NULL) {
+        if (f != NULL)
+            fclose(f);
         return -1;
+    }
     fclose(f);
-    server_port = atoi(line);
-    return server_port > 0 ? 0 : -1;
+    srv->port = atoi(line);
+    return srv->port > 0 ? 0 : -1;
 }
 
-static void stop_server(void)
+static void stop_server(struct server *srv)
 {
-    if (server_stdin != NULL)
-        fclose(server_stdin);   /* the server exits when its stdin closes */
-    if (server_pid > 0) {
+    if (srv->in != NULL)
+        fclose(srv->in);   /* the server exits when its stdin closes */
+    if (srv->pid > 0) {
         int st;
-        waitpid(server_pid, &st, 0);
+        waitpid(srv->pid, &st, 0);
     }
+}
+
+/* A self-signed certificate for 127.0.0.1 in a fresh temporary folder. */
+static int make_cert(char *keyfile, size_t keyfile_size)
+{
+    snprintf(tls_dir, sizeof tls_dir, "/tmp/acg-tls-XXXXXX");
+    if (mkdtemp(tls_dir) == NULL)
+        return -1;
+    snprintf(tls_cert, sizeof tls_cert, "%s/cert.pem", tls_dir);
+    snprintf(keyfile, keyfile_size, "%s/key.pem", tls_dir);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd,
+             "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+             "-addext subjectAltName=IP:127.0.0.1 -keyout %s -out %s >/dev/null 2>&1",
+             keyfile, tls_cert);
+    return system(cmd) == 0 ? 0 : -1;
 }
 
 int main(void)
@@ -874,6 +960,7 @@ int main(void)
         TEST(test_host_prefix),
         TEST(test_uuid),
         TEST(test_log_enabled),
+        TEST(test_tls_verification),
     };
     /* Only the settings given in code: no files, no instance metadata, no proxy. */
     setenv("AWS_CONFIG_FILE", "/nonexistent/acg-config", 1);
@@ -892,13 +979,23 @@ int main(void)
         unsetenv(unset[i]);
     signal(SIGPIPE, SIG_IGN);
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    if (start_server() != 0) {
+    if (start_server(&plain_server, NULL, NULL) != 0) {
         fprintf(stderr, "could not start tests/servers/http_aws.py\n");
         printf("client: 0 passed, 1 failed\n");
         return 1;
     }
+    server_port = plain_server.port;
+    char keyfile[128];
+    if (make_cert(keyfile, sizeof keyfile) == 0)
+        start_server(&tls_server, tls_cert, keyfile);
     int rc = RUN_TESTS("client", tests);
-    stop_server();
+    stop_server(&plain_server);
+    stop_server(&tls_server);
+    if (tls_dir[0] != '\0') {
+        unlink(tls_cert);
+        unlink(keyfile);
+        rmdir(tls_dir);
+    }
     curl_global_cleanup();
     return rc;
 }
