@@ -116,6 +116,8 @@ def main():
                   lambda x: x >= 0.8, "describe calls/s vs libcurl floor")
             ratio("4 end-to-end", f"{label}: generated / boto3", vals["gen"], vals["boto3"], "≥ 20×",
                   lambda x: x >= 20, "describe calls/s vs boto3")
+            ratio("4 end-to-end", f"{label}: libcurl floor / boto3 (the most any client can reach)",
+                  vals["floor"], vals["boto3"])
         elif fx == "list10m":
             ratio("4 end-to-end", f"{label}: generated / floor", vals["gen"], vals["floor"], "≥ 0.5×",
                   lambda x: x >= 0.5, "10 MB list calls/s vs libcurl floor")
