@@ -83,18 +83,23 @@ def service_model():
 
 
 def instant(value):
-    """Epoch seconds of a timestamp printed as a number or as an ISO 8601 string."""
+    """Epoch seconds of a timestamp printed as a number or as an ISO 8601 string, cut to
+    the whole millisecond (the generated code keeps milliseconds and drops the rest, so a
+    microsecond value is truncated, never rounded, to compare as the same instant)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    assert isinstance(value, str), f"not a timestamp: {value!r}"
-    moment = datetime.datetime.fromisoformat(value)
-    assert moment.tzinfo is not None, f"timestamp without a zone: {value!r}"
-    return moment.timestamp()
+        micros = round(value * 1_000_000)
+    else:
+        assert isinstance(value, str), f"not a timestamp: {value!r}"
+        moment = datetime.datetime.fromisoformat(value)
+        assert moment.tzinfo is not None, f"timestamp without a zone: {value!r}"
+        since = moment - datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+        micros = (since.days * 86400 + since.seconds) * 1_000_000 + since.microseconds
+    return (micros // 1000) / 1000
 
 
 def instants(shape, value):
-    """value with every timestamp member (by the model) turned into epoch seconds, rounded
-    to the millisecond, so outputs of different programs compare as instants."""
+    """value with every timestamp member (by the model) turned into epoch seconds in whole
+    milliseconds, so outputs of different programs compare as instants."""
     kind = shape.type_name
     if kind == "structure" and isinstance(value, dict):
         return {k: instants(shape.members[k], v) if k in shape.members else v
@@ -104,7 +109,7 @@ def instants(shape, value):
     if kind == "map" and isinstance(value, dict):
         return {k: instants(shape.value, v) for k, v in value.items()}
     if kind == "timestamp":
-        return round(instant(value), 3)
+        return instant(value)
     return value
 
 
