@@ -306,7 +306,7 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
     c->http.user_agent = c->user_agent;
     /* One handle for the client's lifetime: its connection cache is what keeps the TCP
      * (and TLS) connection open from one call to the next. */
-    c->conn = acg_http_conn_new();
+    c->conn = acg_http_conn_new(&c->http);
     if (c->conn == NULL) {
         acg_error_set(err, ACG_ERR_NOMEM, "could not initialise libcurl");
         goto fail;
@@ -467,8 +467,8 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
     acg_client_log(c, ACG_LOG_DEBUG, "sending POST %s (attempt %d of %d, %zu bytes%s)",
                    st->url_text, attempt, c->max_attempts, st->payload_len,
                    st->gzipped ? ", gzip" : "");
-    rc = acg_http_perform(c->conn, &c->http, "POST", st->url_text, headers, n, st->payload,
-                          st->payload_len, &resp->body, res);
+    rc = acg_http_perform(c->conn, "POST", st->url_text, headers, n, st->payload, st->payload_len,
+                          &resp->body, res);
 done:
     if (locked)
         pthread_mutex_unlock(&c->lock);

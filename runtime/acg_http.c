@@ -1,4 +1,4 @@
-/* HTTP over libcurl: one easy handle per connection slot, reused so keep-alive works, with
+/* HTTP over libcurl: one easy handle per client, reused so keep-alive works, with
  * timeouts that bound every attempt and a cap on the response size.
  *
  * Timeouts. libcurl's CURLOPT_TIMEOUT_MS bounds the whole transfer, which is not what a
@@ -7,7 +7,14 @@
  * byte last moved and aborts after read_timeout_ms of silence, and CURLOPT_TIMEOUT_MS is
  * set to total_timeout_ms as the overall cap against a server that trickles one byte at a
  * time forever. libcurl calls the progress callback at least once a second while idle, so
- * a read timeout fires within about a second of its due time. */
+ * a read timeout fires within about a second of its due time.
+ *
+ * Cost per request. Everything that is the same for every request (timeouts, TLS, the
+ * callbacks, the user agent, the allowed protocols, which libcurl parses) is set once in
+ * acg_http_conn_new(); a request sets only its URL when it changed, its body and its
+ * header list. The header lines are written into one buffer the handle keeps, and the
+ * list nodes libcurl walks live in an array beside it, so a request makes no heap
+ * allocation of its own once the first few have sized them. */
 #include <curl/curl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -20,15 +27,31 @@
 #include "acg_crypto.h"
 #include "acg_http.h"
 
+/* Headers libcurl always gets besides the caller's. "Expect:" with no value stops libcurl
+ * from sending Expect: 100-continue for large bodies, which costs a round trip (or a 1 s
+ * wait) and which AWS does not need; "Accept:" drops libcurl's default Accept header. */
+static const char *const fixed_headers[] = { "Expect:", "Accept:" };
+#define FIXED_HEADER_COUNT (sizeof fixed_headers / sizeof fixed_headers[0])
+
+#define RECEIVE_BUFFER_BYTES (256L * 1024)
+
 struct acg_http_conn {
     CURL *easy;
     char errbuf[CURL_ERROR_SIZE];
+    size_t max_body;
+    long read_timeout_ms;
+    /* What the handle was last told, so a request sets only what changed. */
+    struct acg_buf url;
+    char method[16];           /* "" until the first request, or after a longer one */
+    /* The request's header lines: "Name: value" strings one after another, each with its
+     * NUL, and the list nodes pointing into them (libcurl only reads the list). */
+    struct acg_buf header_text;
+    struct curl_slist *header_nodes;
+    size_t header_node_cap;
     /* Per-transfer state the callbacks share. */
     struct acg_buf *body;
     struct acg_http_result *res;
-    size_t max_body;
     bool too_large;
-    long read_timeout_ms;
     int64_t last_progress_ms;
     curl_off_t last_dl, last_ul;
     bool read_timed_out;
@@ -47,30 +70,6 @@ static int64_t monotonic_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-struct acg_http_conn *acg_http_conn_new(void)
-{
-    pthread_once(&global_once, global_init);
-    if (global_rc != CURLE_OK)
-        return NULL;
-    struct acg_http_conn *h = calloc(1, sizeof *h);
-    if (h == NULL)
-        return NULL;
-    h->easy = curl_easy_init();
-    if (h->easy == NULL) {
-        free(h);
-        return NULL;
-    }
-    return h;
-}
-
-void acg_http_conn_destroy(struct acg_http_conn *h)
-{
-    if (h == NULL)
-        return;
-    curl_easy_cleanup(h->easy);
-    free(h);
 }
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
@@ -144,6 +143,10 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
                 h->too_large = true;
                 return 0;
             }
+            /* Size the body buffer once instead of doubling it (and copying) as the body
+             * arrives. A failure here ends the transfer as out of memory. */
+            if (acg_buf_reserve(h->body, (size_t)cl) != ACG_OK)
+                return 0;
         }
     }
     return n;
@@ -179,6 +182,178 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
     return 0;
 }
 
+/* Gives libcurl the settings every request of this handle shares. A failed setopt means
+ * memory ran out or libcurl lacks a feature; either way the handle is not usable. */
+static CURLcode set_fixed_options(struct acg_http_conn *h, const struct acg_http_options *o)
+{
+    CURL *e = h->easy;
+    CURLcode rc = CURLE_OK;
+#define SET(opt, val)                                      \
+    do {                                                   \
+        if (rc == CURLE_OK)                                \
+            rc = curl_easy_setopt(e, opt, val);            \
+    } while (0)
+    SET(CURLOPT_NOSIGNAL, 1L);   /* threads: no SIGALRM for DNS timeouts */
+    SET(CURLOPT_FOLLOWLOCATION, 0L);
+    SET(CURLOPT_PROTOCOLS_STR, "http,https");
+    SET(CURLOPT_USERAGENT, o->user_agent);
+    SET(CURLOPT_ERRORBUFFER, h->errbuf);
+    SET(CURLOPT_WRITEFUNCTION, on_body);
+    SET(CURLOPT_WRITEDATA, h);
+    SET(CURLOPT_HEADERFUNCTION, on_header);
+    SET(CURLOPT_HEADERDATA, h);
+    /* The progress callback is what enforces the read timeout (see the top of the file). */
+    SET(CURLOPT_NOPROGRESS, 0L);
+    SET(CURLOPT_XFERINFOFUNCTION, on_progress);
+    SET(CURLOPT_XFERINFODATA, h);
+    SET(CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
+    SET(CURLOPT_TIMEOUT_MS, o->total_timeout_ms);
+    /* Belt and braces for the read timeout: libcurl's own low-speed check (under one byte a
+     * second for the whole window, whole seconds rounded up) runs only once the request is
+     * under way, whatever the progress callback concludes about the phase. */
+    SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
+    SET(CURLOPT_LOW_SPEED_TIME, (o->read_timeout_ms + 999) / 1000);
+    SET(CURLOPT_TCP_KEEPALIVE, 1L);
+    /* libcurl's 16 KiB receive buffer takes some 600 reads (and as many trips through the
+     * event loop) for a 10 MB body; 256 KiB takes about 40. It is allocated once per
+     * handle, and only the part a read fills is ever touched. */
+    SET(CURLOPT_BUFFERSIZE, RECEIVE_BUFFER_BYTES);
+    SET(CURLOPT_SSL_VERIFYPEER, o->no_verify_ssl ? 0L : 1L);
+    SET(CURLOPT_SSL_VERIFYHOST, o->no_verify_ssl ? 0L : 2L);
+    /* Without a bundle libcurl keeps its built-in CA file and path (the system store);
+     * setting CAINFO to NULL would drop the file. */
+    if (o->ca_bundle != NULL && o->ca_bundle[0] != '\0')
+        SET(CURLOPT_CAINFO, o->ca_bundle);
+    /* Compressed responses are not asked for: the size cap must hold for what we keep. */
+    SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_response_bytes);
+#undef SET
+    return rc;
+}
+
+struct acg_http_conn *acg_http_conn_new(const struct acg_http_options *o)
+{
+    pthread_once(&global_once, global_init);
+    if (global_rc != CURLE_OK)
+        return NULL;
+    struct acg_http_conn *h = calloc(1, sizeof *h);
+    if (h == NULL)
+        return NULL;
+    acg_buf_init(&h->url, 0);
+    acg_buf_init(&h->header_text, 0);
+    h->max_body = o->max_response_bytes;
+    h->read_timeout_ms = o->read_timeout_ms;
+    h->easy = curl_easy_init();
+    if (h->easy == NULL || set_fixed_options(h, o) != CURLE_OK) {
+        acg_http_conn_destroy(h);
+        return NULL;
+    }
+    return h;
+}
+
+void acg_http_conn_destroy(struct acg_http_conn *h)
+{
+    if (h == NULL)
+        return;
+    curl_easy_cleanup(h->easy);
+    acg_buf_free(&h->url);
+    acg_buf_free_secure(&h->header_text);
+    free(h->header_nodes);
+    free(h);
+}
+
+/* Writes "name: value" and its NUL into text, which has room for it. */
+static int put_header_line(struct acg_buf *text, const char *name, const char *value)
+{
+    ACG_TRY(acg_buf_append_str(text, name));
+    if (value != NULL) {
+        ACG_TRY(acg_buf_append(text, ": ", 2));
+        ACG_TRY(acg_buf_append_str(text, value));
+    }
+    return acg_buf_append(text, "", 1);
+}
+
+/* Builds the request's header list in the handle's own storage and returns its head. The
+ * text is sized first, so the lines do not move while the nodes are pointed at them. */
+static int build_header_list(struct acg_http_conn *h, const struct acg_header *headers,
+                             size_t header_count, struct curl_slist **out)
+{
+    size_t lines = header_count + FIXED_HEADER_COUNT;
+    if (lines > h->header_node_cap) {
+        struct curl_slist *nodes = realloc(h->header_nodes, lines * sizeof *nodes);
+        if (nodes == NULL)
+            return ACG_ERR_NOMEM;
+        h->header_nodes = nodes;
+        h->header_node_cap = lines;
+    }
+    size_t text_len = 0;
+    for (size_t i = 0; i < header_count; i++) {
+        if (headers[i].value != NULL)
+            text_len += strlen(headers[i].name) + 2 + strlen(headers[i].value) + 1;
+    }
+    for (size_t i = 0; i < FIXED_HEADER_COUNT; i++)
+        text_len += strlen(fixed_headers[i]) + 1;
+    acg_buf_reset(&h->header_text);
+    ACG_TRY(acg_buf_reserve(&h->header_text, text_len));
+
+    size_t n = 0;
+    for (size_t i = 0; i < header_count + FIXED_HEADER_COUNT; i++) {
+        const char *name, *value;
+        if (i < header_count) {
+            name = headers[i].name;
+            value = headers[i].value;
+            if (value == NULL)
+                continue;
+        } else {
+            name = fixed_headers[i - header_count];
+            value = NULL;
+        }
+        h->header_nodes[n].data = h->header_text.data + h->header_text.len;
+        ACG_TRY(put_header_line(&h->header_text, name, value));
+        h->header_nodes[n].next = NULL;
+        if (n > 0)
+            h->header_nodes[n - 1].next = &h->header_nodes[n];
+        n++;
+    }
+    *out = h->header_nodes;
+    return ACG_OK;
+}
+
+/* Sets what differs from one request to the next: the URL (only when it changed; libcurl
+ * copies it), the method and the body. */
+static CURLcode set_request_options(struct acg_http_conn *h, const char *method,
+                                    const char *url, const void *body, size_t body_len)
+{
+    CURL *e = h->easy;
+    CURLcode rc = CURLE_OK;
+    if (h->url.data == NULL || strcmp(h->url.data, url) != 0) {
+        acg_buf_reset(&h->url);   /* "" until libcurl has taken the new one */
+        rc = curl_easy_setopt(e, CURLOPT_URL, url);
+        if (rc == CURLE_OK && acg_buf_append_str(&h->url, url) != ACG_OK)
+            rc = CURLE_OUT_OF_MEMORY;
+    }
+    bool post = strcmp(method, "POST") == 0;
+    bool get = strcmp(method, "GET") == 0;
+    if (rc == CURLE_OK && strcmp(method, h->method) != 0) {
+        /* POST and GET are libcurl's own; anything else is a verb it sends as given. */
+        rc = curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, post || get ? NULL : method);
+        size_t len = strlen(method);
+        if (rc == CURLE_OK && len < sizeof h->method)
+            memcpy(h->method, method, len + 1);
+        else
+            h->method[0] = '\0';   /* set it again next time */
+    }
+    if (rc != CURLE_OK)
+        return rc;
+    if (post || (!get && body_len > 0)) {
+        rc = curl_easy_setopt(e, CURLOPT_POSTFIELDS, body_len > 0 ? body : "");
+        if (rc == CURLE_OK)
+            rc = curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+    } else {
+        rc = curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);   /* also undoes an earlier POST */
+    }
+    return rc;
+}
+
 static enum acg_http_failure failure_of(CURLcode rc)
 {
     switch (rc) {
@@ -210,125 +385,35 @@ static enum acg_http_failure failure_of(CURLcode rc)
     }
 }
 
-/* Sets every option; a failed setopt only happens on allocation failure or a libcurl
- * built without a feature, and both show up as a failed transfer just after. */
-static CURLcode set_options(struct acg_http_conn *h, const struct acg_http_options *o,
-                            const char *method, const char *url, struct curl_slist *list,
-                            const void *body, size_t body_len)
-{
-    CURL *e = h->easy;
-    CURLcode rc = CURLE_OK;
-#define SET(opt, val)                                      \
-    do {                                                   \
-        if (rc == CURLE_OK)                                \
-            rc = curl_easy_setopt(e, opt, val);            \
-    } while (0)
-    SET(CURLOPT_URL, url);
-    SET(CURLOPT_NOSIGNAL, 1L);   /* threads: no SIGALRM for DNS timeouts */
-    SET(CURLOPT_FOLLOWLOCATION, 0L);
-    SET(CURLOPT_PROTOCOLS_STR, "http,https");
-    SET(CURLOPT_HTTPHEADER, list);
-    SET(CURLOPT_USERAGENT, o->user_agent);
-    SET(CURLOPT_ERRORBUFFER, h->errbuf);
-    SET(CURLOPT_WRITEFUNCTION, on_body);
-    SET(CURLOPT_WRITEDATA, h);
-    SET(CURLOPT_HEADERFUNCTION, on_header);
-    SET(CURLOPT_HEADERDATA, h);
-    SET(CURLOPT_NOPROGRESS, 0L);
-    SET(CURLOPT_XFERINFOFUNCTION, on_progress);
-    SET(CURLOPT_XFERINFODATA, h);
-    SET(CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
-    SET(CURLOPT_TIMEOUT_MS, o->total_timeout_ms);
-    /* Belt and braces for the read timeout: libcurl's own low-speed check (under one byte a
-     * second for the whole window, whole seconds rounded up) runs only once the request is
-     * under way, whatever the progress callback concludes about the phase. */
-    SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
-    SET(CURLOPT_LOW_SPEED_TIME, (o->read_timeout_ms + 999) / 1000);
-    SET(CURLOPT_TCP_KEEPALIVE, 1L);
-    SET(CURLOPT_SSL_VERIFYPEER, o->no_verify_ssl ? 0L : 1L);
-    SET(CURLOPT_SSL_VERIFYHOST, o->no_verify_ssl ? 0L : 2L);
-    /* Without a bundle libcurl keeps its built-in CA file and path (the system store);
-     * setting CAINFO to NULL would drop the file. A client's options never change between
-     * calls, so leaving it unset on a reused handle is the same as never setting it. */
-    if (o->ca_bundle != NULL && o->ca_bundle[0] != '\0')
-        SET(CURLOPT_CAINFO, o->ca_bundle);
-    SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_response_bytes);
-    /* Compressed responses are not asked for: the size cap must hold for what we keep. */
-    if (strcmp(method, "POST") == 0) {
-        SET(CURLOPT_POST, 1L);
-        SET(CURLOPT_POSTFIELDS, body != NULL ? body : "");
-        SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
-    } else if (strcmp(method, "GET") == 0) {
-        SET(CURLOPT_HTTPGET, 1L);
-    } else {
-        SET(CURLOPT_CUSTOMREQUEST, method);
-        if (body_len > 0) {
-            SET(CURLOPT_POSTFIELDS, body);
-            SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
-        }
-    }
-#undef SET
-    return rc;
-}
-
-/* Zeroes the header strings (the Authorization signature, a session token) before
- * releasing the list. */
-static void free_headers_secure(struct curl_slist *list)
-{
-    for (struct curl_slist *l = list; l != NULL; l = l->next)
-        acg_secure_zero(l->data, strlen(l->data));
-    curl_slist_free_all(list);
-}
-
-int acg_http_perform(struct acg_http_conn *h, const struct acg_http_options *o,
-                     const char *method, const char *url, const struct acg_header *headers,
-                     size_t header_count, const void *body, size_t body_len,
-                     struct acg_buf *resp_body, struct acg_http_result *res)
+int acg_http_perform(struct acg_http_conn *h, const char *method, const char *url,
+                     const struct acg_header *headers, size_t header_count, const void *body,
+                     size_t body_len, struct acg_buf *resp_body, struct acg_http_result *res)
 {
     struct curl_slist *list = NULL;
-    struct acg_buf line;
-    int status = ACG_ERR_NOMEM;
+    int status;
 
     memset(res, 0, sizeof *res);
     res->content_length = -1;
     acg_buf_reset(resp_body);
-    acg_buf_init(&line, 0);
-
-    for (size_t i = 0; i < header_count; i++) {
-        if (headers[i].value == NULL)
-            continue;
-        acg_buf_reset(&line);
-        if (acg_buf_printf(&line, "%s: %s", headers[i].name, headers[i].value) != ACG_OK)
-            goto done;
-        struct curl_slist *next = curl_slist_append(list, line.data);
-        if (next == NULL)
-            goto done;
-        list = next;
-    }
-    /* "Expect:" with no value stops libcurl from sending Expect: 100-continue for large
-     * bodies, which costs a round trip (or a 1 s wait) and which AWS does not need. */
-    static const char *const fixed[] = { "Expect:", "Accept:" };
-    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
-        struct curl_slist *next = curl_slist_append(list, fixed[i]);
-        if (next == NULL)
-            goto done;
-        list = next;
-    }
+    status = build_header_list(h, headers, header_count, &list);
+    if (status != ACG_OK)
+        goto done;
 
     h->body = resp_body;
     h->res = res;
-    h->max_body = o->max_response_bytes;
     h->too_large = false;
-    h->read_timeout_ms = o->read_timeout_ms;
     h->last_progress_ms = monotonic_ms();
     h->last_dl = h->last_ul = 0;
     h->read_timed_out = false;
     h->errbuf[0] = '\0';
 
-    CURLcode rc = set_options(h, o, method, url, list, body, body_len);
+    CURLcode rc = set_request_options(h, method, url, body, body_len);
+    if (rc == CURLE_OK)
+        rc = curl_easy_setopt(h->easy, CURLOPT_HTTPHEADER, list);
     if (rc == CURLE_OK)
         rc = curl_easy_perform(h->easy);
-    /* The handle must not keep pointers to our list or buffers past this call. */
+    /* The handle must not keep pointers to the caller's body or to header lines that are
+     * about to be zeroed. */
     curl_easy_setopt(h->easy, CURLOPT_HTTPHEADER, NULL);
     curl_easy_setopt(h->easy, CURLOPT_POSTFIELDS, NULL);
 
@@ -342,16 +427,16 @@ int acg_http_perform(struct acg_http_conn *h, const struct acg_http_options *o,
     if (h->too_large || rc == CURLE_FILESIZE_EXCEEDED) {
         res->failure = ACG_HTTP_TOO_LARGE;
         snprintf(res->detail, sizeof res->detail,
-                 "the response body is larger than the %zu-byte limit", o->max_response_bytes);
+                 "the response body is larger than the %zu-byte limit", h->max_body);
         status = ACG_ERR_TOO_LARGE;
-    } else if (rc == CURLE_OUT_OF_MEMORY || (rc == CURLE_WRITE_ERROR && !h->too_large)) {
+    } else if (rc == CURLE_OUT_OF_MEMORY || rc == CURLE_WRITE_ERROR) {
         res->failure = ACG_HTTP_OTHER;
         snprintf(res->detail, sizeof res->detail, "out of memory reading the response");
         status = ACG_ERR_NOMEM;
     } else if (h->read_timed_out) {
         res->failure = ACG_HTTP_READ_TIMEOUT;
         snprintf(res->detail, sizeof res->detail,
-                 "read timeout: no data from the server for %ld ms", o->read_timeout_ms);
+                 "read timeout: no data from the server for %ld ms", h->read_timeout_ms);
         status = ACG_ERR_TRANSPORT;
     } else {
         res->failure = failure_of(rc);
@@ -368,8 +453,9 @@ int acg_http_perform(struct acg_http_conn *h, const struct acg_http_options *o,
 done:
     h->body = NULL;
     h->res = NULL;
-    free_headers_secure(list);
-    acg_buf_free_secure(&line);
+    /* The lines hold the Authorization signature and any session token. */
+    acg_secure_zero(h->header_text.data, h->header_text.len);
+    acg_buf_reset(&h->header_text);
     return status;
 }
 

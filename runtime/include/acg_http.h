@@ -1,4 +1,4 @@
-/* The HTTP layer under acg_client: one libcurl easy handle per connection slot, request
+/* The HTTP layer under acg_client: one reusable libcurl easy handle per client, request
  * compression, error-body decoding and random bytes. acg_client.c is its only user in the
  * runtime; it is public so tests (and callers who need a raw signed request) can reach it.
  *
@@ -16,7 +16,8 @@
 #include "acg_error_decode.h"
 #include "acg_sigv4.h"
 
-/* Per-request transport settings. Every timeout is in milliseconds and must be > 0. */
+/* Transport settings, fixed for the life of a connection. Every timeout is in milliseconds
+ * and must be > 0. */
 struct acg_http_options {
     long connect_timeout_ms;   /* TCP + TLS handshake */
     long read_timeout_ms;      /* the longest stretch with no byte received or sent */
@@ -50,21 +51,26 @@ struct acg_http_result {
 };
 
 /* One reusable easy handle: keeps its connection open between requests (keep-alive). Not
- * thread-safe; acg_client hands each thread its own from a pool. */
+ * thread-safe: acg_client serialises its calls on its one connection. The settings that
+ * never change are given to libcurl once, when the handle is made, and the handle keeps
+ * the header lines' storage between requests, so a request allocates nothing of its own. */
 struct acg_http_conn;
 
-/* Returns NULL when libcurl cannot be initialised or memory runs out. curl_global_init runs
- * once per process (pthread_once), the first time any connection is created. */
-struct acg_http_conn *acg_http_conn_new(void);
+/* Makes a handle with the settings in o (strings are copied; o need not outlive the call).
+ * Returns NULL when libcurl cannot be initialised, refuses a setting, or memory runs out.
+ * curl_global_init runs once per process (pthread_once), the first time any connection is
+ * created. */
+struct acg_http_conn *acg_http_conn_new(const struct acg_http_options *o);
 void acg_http_conn_destroy(struct acg_http_conn *h);
 
 /* Sends method url with headers ("Name: value" pairs; NULL values are skipped) and body,
- * reading the response body into resp_body (reset first). Returns ACG_OK when any HTTP
- * response arrived (check res->status), ACG_ERR_TRANSPORT / ACG_ERR_TOO_LARGE with
+ * reading the response body into resp_body (reset first; its allocation is kept and, when
+ * the response announces its Content-Length, grown once to fit). Returns ACG_OK when any
+ * HTTP response arrived (check res->status), ACG_ERR_TRANSPORT / ACG_ERR_TOO_LARGE with
  * res->failure and res->detail otherwise, or ACG_ERR_NOMEM. Adds an empty "Expect:" so
- * libcurl never waits for 100-continue, and follows no redirects. */
-ACG_NODISCARD int acg_http_perform(struct acg_http_conn *h, const struct acg_http_options *o,
-                                   const char *method, const char *url,
+ * libcurl never waits for 100-continue, and follows no redirects. The header text is
+ * zeroed before returning (it holds the signature and any session token). */
+ACG_NODISCARD int acg_http_perform(struct acg_http_conn *h, const char *method, const char *url,
                                    const struct acg_header *headers, size_t header_count,
                                    const void *body, size_t body_len, struct acg_buf *resp_body,
                                    struct acg_http_result *res);

@@ -840,6 +840,71 @@ static int test_host_prefix(void)
     return 0;
 }
 
+/* One handle, requests that differ in method, URL, headers and body: each is sent as
+ * given, whatever the previous one set on the handle. */
+static int test_http_conn_requests_differ(void)
+{
+    struct acg_http_options o = {
+        .connect_timeout_ms = 2000,
+        .read_timeout_ms = 5000,
+        .total_timeout_ms = 10000,
+        .max_response_bytes = 1 << 20,
+        .user_agent = "acg-test/1",
+    };
+    const struct acg_header two[] = { { "X-One", "1" }, { "X-Skipped", NULL }, { "X-Two", "two" } };
+    const struct acg_header one[] = { { "X-Three", "3" } };
+    struct acg_http_result res;
+    struct acg_buf body;
+    char url_a[96], url_b[96];
+    snprintf(url_a, sizeof url_a, "%s/a", endpoint);
+    snprintf(url_b, sizeof url_b, "%s/b?x=1", endpoint);
+    http_srv_reset(&srv);
+    CHECK(http_srv_script(&srv, "[{\"body\": \"r0\"}, {\"body\": \"r1\"}, {\"body\": \"r2\"}, "
+                                "{\"body\": \"r3\", \"status\": 404}, {\"body\": \"r4\"}]") == 0);
+    struct acg_http_conn *h = acg_http_conn_new(&o);
+    CHECK(h != NULL);
+    acg_buf_init(&body, 0);
+    CHECK(acg_http_perform(h, "POST", url_a, two, 3, "p1", 2, &body, &res) == ACG_OK);
+    CHECK(res.status == 200);
+    CHECK_STR(body.data, "r0");
+    CHECK(acg_http_perform(h, "GET", url_b, one, 1, NULL, 0, &body, &res) == ACG_OK);
+    CHECK_STR(body.data, "r1");
+    CHECK(acg_http_perform(h, "PUT", url_b, two, 3, "put-body", 8, &body, &res) == ACG_OK);
+    CHECK_STR(body.data, "r2");
+    CHECK(acg_http_perform(h, "DELETE", url_a, one, 1, NULL, 0, &body, &res) == ACG_OK);
+    CHECK(res.status == 404);
+    CHECK_STR(body.data, "r3");
+    CHECK(acg_http_perform(h, "POST", url_a, NULL, 0, "p2", 2, &body, &res) == ACG_OK);
+    CHECK_STR(body.data, "r4");
+    CHECK(res.content_length == 2);
+    acg_buf_free(&body);
+    acg_http_conn_destroy(h);
+
+    int conns, reqs;
+    CHECK(http_srv_count(&srv, &conns, &reqs) == 0);
+    CHECK(reqs == 5 && conns == 1);
+    static const char *const method[] = { "POST", "GET", "PUT", "DELETE", "POST" };
+    static const char *const path[] = { "/a", "/b?x=1", "/b?x=1", "/a", "/a" };
+    static const char *const sent[] = { "p1", "", "put-body", "", "p2" };
+    for (int i = 0; i < 5; i++) {
+        char want[64];
+        const char *r = http_srv_req(&srv, i);
+        snprintf(want, sizeof want, "\"method\": \"%s\"", method[i]);
+        CHECK(has(r, want));
+        snprintf(want, sizeof want, "\"path\": \"%s\"", path[i]);
+        CHECK(has(r, want));
+        snprintf(want, sizeof want, "\"body\": \"%s\"", sent[i]);
+        CHECK(has(r, want));
+        CHECK(has(r, "\"user-agent\": \"acg-test/1\""));
+        CHECK(!has(r, "\"expect\"") && !has(r, "\"accept\"") && !has(r, "x-skipped"));
+        bool with_two = i == 0 || i == 2;
+        CHECK(has(r, "\"x-one\": \"1\"") == with_two);
+        CHECK(has(r, "\"x-two\": \"two\"") == with_two);
+        CHECK(has(r, "\"x-three\": \"3\"") == (i == 1 || i == 3));
+    }
+    return 0;
+}
+
 static const struct test_case tests[] = {
     TEST(test_request_shape),
     TEST(test_keep_alive),
@@ -863,6 +928,7 @@ static const struct test_case tests[] = {
     TEST(test_credentials_from_env),
     TEST(test_uuid),
     TEST(test_host_prefix),
+    TEST(test_http_conn_requests_differ),
 };
 
 int main(void)

@@ -82,6 +82,12 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         self.handle_one()
 
+    def do_PUT(self):
+        self.handle_one()
+
+    def do_DELETE(self):
+        self.handle_one()
+
     def handle_one(self):
         length = int(self.headers.get("Content-Length", "0"))
         raw = self.rfile.read(length) if length else b""
@@ -93,6 +99,7 @@ class Handler(BaseHTTPRequestHandler):
         except Exception as e:  # a malformed header is a finding, not a crash
             ok, why = False, "signature check failed: %r" % e
         record = {
+            "method": self.command,
             "path": self.path,
             "headers": {k.lower(): v for k, v in self.headers.items()},
             "body": body.decode("utf-8", "replace"),
