@@ -7,11 +7,12 @@
  * and gives it back before any retry delay, so concurrent calls are serialised attempt by
  * attempt on the single connection rather than opening several. Everything else the
  * client holds is read-only after creation, except the retry quota (a token bucket shared
- * by all calls, under its own lock, as in botocore) and the credentials provider (safe to
- * call from several threads by its contract). The log callback and the test hooks may be
- * called from several threads at once. acg_client_destroy() must not race with a
- * call. libcurl's global initialisation runs once per process (pthread_once) when the
- * first client is created. Callers wanting parallel requests create one client per thread.
+ * by all calls, under its own lock, as in botocore), the pool of response buffers (under
+ * its own lock) and the credentials provider (safe to call from several threads by its
+ * contract). The log callback and the test hooks may be called from several threads at
+ * once. acg_client_destroy() must not race with a call. libcurl's global initialisation
+ * runs once per process (pthread_once) when the first client is created. Callers wanting
+ * parallel requests create one client per thread.
  */
 #include <curl/curl.h>
 #include <errno.h>
@@ -40,6 +41,25 @@
 /* botocore's legacy mode defaults to 5 attempts; its other rules (a different backoff and
  * no quota) are approximated by the standard ones. */
 #define LEGACY_MAX_ATTEMPTS 5
+/* The response buffer pool keeps no buffer larger than this, and lets go of one above
+ * POOL_SMALL_BYTES once POOL_IDLE_CALLS bodies in a row have used under a quarter of it. */
+#define POOL_MAX_BYTES ((size_t)16 << 20)
+#define POOL_SMALL_BYTES ((size_t)64 << 10)
+#define POOL_IDLE_CALLS 8
+
+/* Response bodies. Each call's body is read into a buffer lent from the client, which
+ * comes back when the caller frees the response, so a client making call after call fills
+ * one warm buffer instead of allocating a fresh one and page-faulting it in every time (a
+ * 10 MB body is some 2,400 faults and the copies of a doubling buffer). One buffer is
+ * kept; a call that finds it lent out allocates its own, which may become the kept one.
+ * The client and each response holding a lent buffer own a reference, so a response freed
+ * after acg_client_destroy() is still safe. */
+struct acg_body_pool {
+    pthread_mutex_t lock;
+    int refs;
+    struct acg_buf spare;      /* data NULL when lent out or not yet filled */
+    int underused;             /* bodies in a row under a quarter of the kept buffer */
+};
 
 struct acg_client {
     const struct acg_service *svc;
@@ -48,6 +68,7 @@ struct acg_client {
     struct acg_credentials_provider *creds;
     char service_id_lower[64];
     char user_agent[192];
+    char content_type[48];       /* application/x-amz-json-1.x */
     char ca_bundle[1024];
     int max_attempts;
     bool inject_host_prefix;
@@ -65,7 +86,68 @@ struct acg_client {
     struct acg_http_conn *conn;
     struct acg_sigv4_cache sigv4;
     struct acg_retry_quota quota;
+    struct acg_body_pool *bodies;
 };
+
+/* ---- response buffers ---- */
+
+static struct acg_body_pool *body_pool_new(void)
+{
+    struct acg_body_pool *p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return NULL;
+    pthread_mutex_init(&p->lock, NULL);
+    p->refs = 1;
+    acg_buf_init(&p->spare, 0);
+    return p;
+}
+
+static void body_pool_release(struct acg_body_pool *p)
+{
+    if (p == NULL)
+        return;
+    pthread_mutex_lock(&p->lock);
+    bool last = --p->refs == 0;
+    pthread_mutex_unlock(&p->lock);
+    if (!last)
+        return;
+    acg_buf_free(&p->spare);
+    pthread_mutex_destroy(&p->lock);
+    free(p);
+}
+
+/* Hands the kept buffer (if any) to resp and ties resp to the pool, so the body, whatever
+ * buffer it ends up in, comes back in acg_response_free(). */
+static void body_pool_lend(struct acg_body_pool *p, struct acg_response *resp)
+{
+    pthread_mutex_lock(&p->lock);
+    p->refs++;
+    resp->body = p->spare;
+    acg_buf_init(&p->spare, 0);
+    pthread_mutex_unlock(&p->lock);
+    resp->pool_ = p;
+}
+
+/* Keeps b for the next call when the pool has none and b is worth keeping, else frees it;
+ * b is left empty either way. */
+static void body_pool_give_back(struct acg_body_pool *p, struct acg_buf *b)
+{
+    pthread_mutex_lock(&p->lock);
+    bool keep = p->spare.data == NULL && b->cap <= POOL_MAX_BYTES;
+    if (keep && b->cap > POOL_SMALL_BYTES && b->len < b->cap / 4) {
+        keep = ++p->underused < POOL_IDLE_CALLS;
+        if (!keep)
+            p->underused = 0;
+    } else if (keep) {
+        p->underused = 0;
+    }
+    if (keep) {
+        p->spare = *b;
+        acg_buf_init(b, 0);
+    }
+    pthread_mutex_unlock(&p->lock);
+    acg_buf_free(b);   /* a no-op when kept */
+}
 
 void acg_response_init(struct acg_response *r)
 {
@@ -77,6 +159,11 @@ void acg_response_free(struct acg_response *r)
 {
     if (r == NULL)
         return;
+    if (r->pool_ != NULL) {
+        body_pool_give_back(r->pool_, &r->body);
+        body_pool_release(r->pool_);
+        r->pool_ = NULL;
+    }
     acg_buf_free(&r->body);
     r->http_status = 0;
     r->request_id[0] = '\0';
@@ -292,6 +379,8 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
     const char *ca = cfg->ca_bundle != NULL ? cfg->ca_bundle : c->settings.ca_bundle;
     snprintf(c->ca_bundle, sizeof c->ca_bundle, "%s", ca);
     snprintf(c->user_agent, sizeof c->user_agent, "acg/%s (%s)", ACG_VERSION, svc->service_id);
+    snprintf(c->content_type, sizeof c->content_type, "application/x-amz-json-%s",
+             svc->json_version != NULL ? svc->json_version : "1.0");
     c->http.connect_timeout_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms
                                                              : DEFAULT_TIMEOUT_MS;
     c->http.read_timeout_ms = cfg->read_timeout_ms > 0 ? cfg->read_timeout_ms : DEFAULT_TIMEOUT_MS;
@@ -311,6 +400,11 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
         acg_error_set(err, ACG_ERR_NOMEM, "could not initialise libcurl");
         goto fail;
     }
+    c->bodies = body_pool_new();
+    if (c->bodies == NULL) {
+        acg_error_set(err, ACG_ERR_NOMEM, "out of memory creating the client");
+        goto fail;
+    }
     acg_client_log(c, ACG_LOG_DEBUG, "client: service %s, region %s, retry mode %s, max attempts %d",
                    svc->service_id, c->settings.region[0] != '\0' ? c->settings.region : "(none)",
                    mode, c->max_attempts);
@@ -327,6 +421,7 @@ void acg_client_destroy(struct acg_client *c)
     if (c == NULL)
         return;
     acg_http_conn_destroy(c->conn);
+    body_pool_release(c->bodies);
     acg_sigv4_cache_clear(&c->sigv4);
     acg_credentials_provider_destroy(c->creds);
     acg_profile_free(c->profile);
@@ -344,7 +439,6 @@ struct call_state {
     struct acg_url url;
     char url_text[2400];
     char target[256];
-    char content_type[48];
     char invocation_id[37];
     const char *signing_name;
     const char *signing_region;
@@ -421,7 +515,7 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
     struct acg_header headers[12];
     size_t n = 0;
     headers[n++] = (struct acg_header){ "Host", st->url.authority };
-    headers[n++] = (struct acg_header){ "Content-Type", st->content_type };
+    headers[n++] = (struct acg_header){ "Content-Type", c->content_type };
     headers[n++] = (struct acg_header){ "X-Amz-Target", st->target };
     headers[n++] = (struct acg_header){ "amz-sdk-invocation-id", st->invocation_id };
     headers[n++] = (struct acg_header){ "amz-sdk-request", sdk_request };
@@ -469,6 +563,9 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
                    st->gzipped ? ", gzip" : "");
     rc = acg_http_perform(c->conn, "POST", st->url_text, headers, n, st->payload, st->payload_len,
                           &resp->body, res);
+    if (rc == ACG_ERR_NOMEM)
+        acg_error_set(err, rc, "%s", res->detail[0] != '\0' ? res->detail
+                                                            : "out of memory sending the request");
 done:
     if (locked)
         pthread_mutex_unlock(&c->lock);
@@ -532,9 +629,10 @@ int acg_client_invoke(struct acg_client *c, const struct acg_call *call, struct 
     if (rc != ACG_OK)
         goto done;
     snprintf(st.target, sizeof st.target, "%s.%s", c->svc->target_prefix, call->op->name);
-    snprintf(st.content_type, sizeof st.content_type, "application/x-amz-json-%s",
-             c->svc->json_version != NULL ? c->svc->json_version : "1.0");
     acg_uuid4(c, st.invocation_id);
+
+    if (resp->body.data == NULL && resp->pool_ == NULL)
+        body_pool_lend(c->bodies, resp);
 
     st.payload = call->body != NULL ? call->body : "";
     st.payload_len = call->body != NULL ? call->body_len : 0;

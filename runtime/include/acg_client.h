@@ -52,13 +52,21 @@ struct acg_call {
     size_t context_count;
 };
 
+struct acg_body_pool;
+
 struct acg_response {
     long http_status;
     struct acg_buf body;
     char request_id[80];
+    /* The client pool body was lent from, if any; acg_response_free() gives it back. */
+    struct acg_body_pool *pool_;
 };
 
 void acg_response_init(struct acg_response *r);
+/* Releases the body. A body acg_client_invoke() lent from the client's buffer pool goes
+ * back to it for the client's next call (within a size cap), which is why a client making
+ * call after call reuses one warm buffer. Safe after acg_client_destroy(); NULL-safe and
+ * idempotent. */
 void acg_response_free(struct acg_response *r);
 
 /* Settings given in code; each unset field falls back to the environment and the shared
@@ -101,9 +109,10 @@ void acg_client_config_init(struct acg_client_config *cfg);
  * cache behind the client's mutex; each attempt holds the mutex while it signs and sends
  * and releases it before any retry delay, so concurrent calls are serialised attempt by
  * attempt on that one connection. The retry quota (a token bucket shared by all calls, as
- * in botocore) has its own lock; the credentials provider is thread-safe by contract.
- * acg_client_destroy() must not race with a call. libcurl's global initialisation runs once
- * per process (pthread_once). For parallel requests, create one client per thread. */
+ * in botocore) and the pool of response buffers each have their own lock; the credentials
+ * provider is thread-safe by contract. acg_client_destroy() must not race with a call.
+ * libcurl's global initialisation runs once per process (pthread_once). For parallel
+ * requests, create one client per thread. */
 struct acg_client;
 
 /* Resolves region, credentials source and settings. Returns NULL and fills err
@@ -119,7 +128,9 @@ void acg_client_log(const struct acg_client *c, enum acg_log_level level, const 
 /* Sends one call with retries. On 2xx returns ACG_OK with resp filled. On a service error
  * returns ACG_ERR_SERVICE with err's http_status, aws_type, message and request_id set and
  * resp->body holding the error body, so the caller can decode a modelled exception.
- * resp must be initialised; the caller frees it in every case. */
+ * resp must be initialised; the caller frees it in every case. When resp->body has no
+ * allocation yet, the body is read into a buffer lent from the client's pool (see
+ * acg_response_free). */
 ACG_NODISCARD int acg_client_invoke(struct acg_client *c, const struct acg_call *call,
                                     struct acg_response *resp, struct acg_error *err);
 

@@ -905,6 +905,49 @@ static int test_http_conn_requests_differ(void)
     return 0;
 }
 
+/* Calls on one client read their bodies into one buffer lent by the client: a small body
+ * arriving after a 100,000-byte one lands in the 128 KiB buffer that one needed. The
+ * buffer is let go after 8 bodies in a row use under a quarter of it, a buffer over 16 MiB
+ * is never kept, and a response may be freed after its client. */
+static int test_response_buffer_pool(void)
+{
+    struct acg_client_config cfg;
+    struct acg_error err;
+    struct acg_response resp;
+    base_config(&cfg);
+    http_srv_reset(&srv);
+    CHECK(http_srv_script(&srv, "[{\"huge\": 100000}, {}, {}, {}, {}, {}, {}, {}, {}, {}, "
+                                "{\"huge\": 20000000}, {}]") == 0);
+    struct acg_client *c = acg_client_new(&svc, &cfg, &err);
+    CHECK(c != NULL);
+    CHECK(call(c, &op_describe, "{}", &resp, &err) == ACG_OK);
+    CHECK(resp.body.len == 100000);
+    CHECK(resp.body.cap == 131072);
+    acg_response_free(&resp);
+    CHECK(resp.body.data == NULL && resp.pool_ == NULL);
+    for (int i = 0; i < 8; i++) {   /* lent the kept buffer, though "{}" needs 3 bytes */
+        CHECK(call(c, &op_describe, "{}", &resp, &err) == ACG_OK);
+        CHECK_STR(resp.body.data, "{}");
+        CHECK(resp.body.cap == 131072);
+        acg_response_free(&resp);
+    }
+    CHECK(call(c, &op_describe, "{}", &resp, &err) == ACG_OK);   /* released: a fresh one */
+    CHECK_STR(resp.body.data, "{}");
+    CHECK(resp.body.cap < 131072);
+    acg_response_free(&resp);
+
+    CHECK(call(c, &op_describe, "{}", &resp, &err) == ACG_OK);
+    CHECK(resp.body.len == 20000000);
+    acg_response_free(&resp);
+    CHECK(call(c, &op_describe, "{}", &resp, &err) == ACG_OK);   /* the 32 MiB one was not kept */
+    CHECK(resp.body.cap < 131072);
+    acg_client_destroy(c);
+    CHECK_STR(resp.body.data, "{}");   /* still the caller's */
+    acg_response_free(&resp);
+    acg_response_free(&resp);          /* idempotent */
+    return 0;
+}
+
 static const struct test_case tests[] = {
     TEST(test_request_shape),
     TEST(test_keep_alive),
@@ -929,6 +972,7 @@ static const struct test_case tests[] = {
     TEST(test_uuid),
     TEST(test_host_prefix),
     TEST(test_http_conn_requests_differ),
+    TEST(test_response_buffer_pool),
 };
 
 int main(void)
