@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "acg_buf.h"
+#include "acg_crypto.h"
 
 void acg_buf_init(struct acg_buf *b, size_t max)
 {
@@ -28,12 +29,8 @@ void acg_buf_free_secure(struct acg_buf *b)
 {
     if (b == NULL)
         return;
-    if (b->data != NULL) {
-        /* volatile keeps the compiler from dropping the stores before free() */
-        volatile char *p = b->data;
-        for (size_t i = 0; i < b->cap; i++)
-            p[i] = 0;
-    }
+    /* the whole allocation: bytes past len may be left from before a reset */
+    acg_secure_zero(b->data, b->cap);
     acg_buf_free(b);
 }
 

@@ -1,7 +1,8 @@
 /* SigV4: every case of AWS's official test suite (one check per stage: canonical request,
  * string to sign, Authorization), then the behaviour the suite does not pin down: the
- * signing-key cache, session tokens, empty values and payloads, path and query rules,
- * argument checks, and the raw request parser.
+ * SHA-256 and HMAC helpers (RFC 4231, and libcrypto's HMAC for every key length around the
+ * block size), the signing-key cache, session tokens, empty values and payloads, path and
+ * query rules, argument checks, and the raw request parser.
  *
  * The suite is read from $SIGV4_SUITE, else from the copy in tests/fixtures/sigv4 (Apache
  * 2.0, LICENSE and NOTICE beside it), else from ../shared/testdata/sigv4 beside the
@@ -10,6 +11,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/evp.h>
 
 #include "acg_crypto.h"
 #include "acg_rawreq.h"
@@ -305,6 +308,126 @@ static int test_sha256_hex(void)
     CHECK_STR(hex, EMPTY_SHA256);
     acg_sha256_hex("abc", 3, hex);
     CHECK_STR(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    return 0;
+}
+
+static int check_hex(const unsigned char digest[ACG_SHA256_LEN], const char *want)
+{
+    char hex[2 * ACG_SHA256_LEN + 1];
+    acg_hex_lower(digest, ACG_SHA256_LEN, hex);
+    CHECK_STR(hex, want);
+    return 0;
+}
+
+static int digest_is(struct acg_sha256_ctx *sha, const char *data, size_t len,
+                     const char *want)
+{
+    unsigned char out[ACG_SHA256_LEN];
+    CHECK(acg_sha256_with(sha, data, len, out) == ACG_OK);
+    return check_hex(out, want);
+}
+
+/* One context through digests of every size class in turn, twice: two blocks (the padding
+ * spills over), an HMAC, the empty message, one block. */
+static int test_sha256_context_reuse(void)
+{
+    static const char two_blocks[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    static const char jefe[] = "what do ya want for nothing?";
+    struct acg_sha256_ctx sha;
+    unsigned char mac[ACG_SHA256_LEN];
+    int line = 0;
+
+    acg_sha256_ctx_init(&sha);
+    for (int round = 0; round < 2 && line == 0; round++) {
+        line = digest_is(&sha, two_blocks, strlen(two_blocks),
+                         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+        if (line == 0 && acg_hmac_sha256_with(&sha, "Jefe", 4, jefe, strlen(jefe), mac) != ACG_OK)
+            line = __LINE__;
+        if (line == 0)
+            line = check_hex(mac,
+                             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+        if (line == 0)
+            line = digest_is(&sha, NULL, 0, EMPTY_SHA256);
+        if (line == 0)
+            line = digest_is(&sha, "abc", 3,
+                             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+    acg_sha256_ctx_free(&sha);
+    acg_sha256_ctx_free(&sha);   /* idempotent */
+    CHECK(line == 0);
+    CHECK(sha.evp == NULL);
+    return 0;
+}
+
+static int hmac_is(const unsigned char *key, size_t key_len, const char *data, const char *want)
+{
+    unsigned char out[ACG_SHA256_LEN];
+    CHECK(acg_hmac_sha256(key, key_len, data, strlen(data), out) == ACG_OK);
+    return check_hex(out, want);
+}
+
+/* RFC 4231 test cases 1, 2, 6 and 7 (keys shorter and longer than a block). */
+static int test_hmac_sha256_vectors(void)
+{
+    static const char tc7[] = "This is a test using a larger than block-size key and a larger "
+                              "than block-size data. The key needs to be hashed before being "
+                              "used by the HMAC algorithm.";
+    unsigned char key[131];
+
+    memset(key, 0x0b, 20);
+    CHECK(hmac_is(key, 20, "Hi There",
+                  "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7") == 0);
+    CHECK(hmac_is((const unsigned char *)"Jefe", 4, "what do ya want for nothing?",
+                  "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843") == 0);
+    memset(key, 0xaa, sizeof key);
+    CHECK(hmac_is(key, sizeof key, "Test Using Larger Than Block-Size Key - Hash Key First",
+                  "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54") == 0);
+    CHECK(hmac_is(key, sizeof key, tc7,
+                  "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2") == 0);
+    return 0;
+}
+
+/* Every key length around the block size (64) and a few message lengths, against
+ * libcrypto's own HMAC, all through one context. */
+static int test_hmac_sha256_matches_libcrypto(void)
+{
+    static const size_t msg_lens[] = { 0, 1, 55, 56, 64, 119, 200 };
+    unsigned char key[160], msg[200], want[ACG_SHA256_LEN], got[ACG_SHA256_LEN];
+    struct acg_sha256_ctx sha;
+    size_t want_len = 0;
+    int line = 0;
+
+    for (size_t i = 0; i < sizeof key; i++)
+        key[i] = (unsigned char)(i * 7 + 1);
+    for (size_t i = 0; i < sizeof msg; i++)
+        msg[i] = (unsigned char)(i * 13 + 5);
+    acg_sha256_ctx_init(&sha);
+    for (size_t key_len = 0; key_len <= sizeof key && line == 0; key_len++) {
+        for (size_t m = 0; m < sizeof msg_lens / sizeof msg_lens[0]; m++) {
+            if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, key_len, msg, msg_lens[m],
+                          want, sizeof want, &want_len) == NULL ||
+                acg_hmac_sha256_with(&sha, key, key_len, msg, msg_lens[m], got) != ACG_OK ||
+                memcmp(want, got, sizeof got) != 0) {
+                fprintf(stderr, "key length %zu, message length %zu\n", key_len, msg_lens[m]);
+                line = __LINE__;
+                break;
+            }
+        }
+    }
+    acg_sha256_ctx_free(&sha);
+    return line;
+}
+
+/* out may be the key's own buffer, as the key derivation chains them. */
+static int test_hmac_sha256_out_is_key(void)
+{
+    unsigned char key[ACG_SHA256_LEN], want[ACG_SHA256_LEN];
+
+    for (size_t i = 0; i < sizeof key; i++)
+        key[i] = (unsigned char)i;
+    CHECK(acg_hmac_sha256(key, sizeof key, "x", 1, want) == ACG_OK);
+    CHECK(acg_hmac_sha256(key, sizeof key, "x", 1, key) == ACG_OK);
+    CHECK(memcmp(key, want, sizeof key) == 0);
     return 0;
 }
 
@@ -839,6 +962,10 @@ static int test_rawreq_errors(void)
 
 static const struct test_case tests[] = {
     TEST(test_sha256_hex),
+    TEST(test_sha256_context_reuse),
+    TEST(test_hmac_sha256_vectors),
+    TEST(test_hmac_sha256_matches_libcrypto),
+    TEST(test_hmac_sha256_out_is_key),
     TEST(test_signing_key),
     TEST(test_time),
     TEST(test_cache_hit_and_miss),
