@@ -3,8 +3,12 @@
  * The canonical request is built in one buffer, stage by stage, in the order AWS defines it:
  * method, canonical URI, canonical query, canonical headers, signed headers, payload hash.
  * Each helper appends to that buffer and returns a status; acg_sigv4_sign owns the cleanup.
- * Nothing here reads the clock, prints, or keeps a pointer into the caller's request. */
-#include <stdio.h>
+ * Nothing here reads the clock, prints, or keeps a pointer into the caller's request.
+ *
+ * A client signs every request it sends, so the common case is kept cheap: text is copied
+ * in runs rather than formatted, each output buffer is sized once, the request's header
+ * names are lower-cased as they are written instead of copied first, a typical header list
+ * lives on the stack, and one digest context serves all the hashing of a signature. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,27 +26,38 @@
 /* Headers AWS's SDKs keep out of the signature because something between the client and
  * AWS (proxies, load balancers, tracing) may add or rewrite them; the list is botocore's.
  * Authorization is here because a retry must not sign the previous attempt's signature. */
-static const char *const unsigned_headers[] = {
-    "authorization",
-    "connection",
-    "expect",
-    "keep-alive",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "user-agent",
-    "x-amzn-trace-id",
+#define NAME(s) { s, sizeof s - 1 }
+static const struct header_name {
+    const char *lower;
+    size_t len;
+} unsigned_headers[] = {
+    NAME("authorization"),
+    NAME("connection"),
+    NAME("expect"),
+    NAME("keep-alive"),
+    NAME("proxy-authenticate"),
+    NAME("proxy-authorization"),
+    NAME("te"),
+    NAME("trailer"),
+    NAME("transfer-encoding"),
+    NAME("upgrade"),
+    NAME("user-agent"),
+    NAME("x-amzn-trace-id"),
 };
+#undef NAME
 
 /* One header as it goes into the canonical form. */
 struct canon_header {
-    const char *name;   /* lower-cased */
+    const char *name;   /* as given; compared and written lower-cased */
+    size_t name_len;
     const char *value;  /* as given; folded when written */
     size_t order;       /* position in the request: keeps repeated names in order */
 };
+
+/* Headers a request usually has fit here, so signing it allocates no header list. */
+#define STACK_HEADERS 16
+/* Up to this many headers are sorted by insertion, above it by qsort. */
+#define INSERTION_SORT_MAX 16
 
 /* One query parameter, already decoded and re-encoded into a shared buffer. Offsets, not
  * pointers, while the buffer may still move; pointers once it is complete. */
@@ -71,17 +86,27 @@ static bool is_control(unsigned char c)
     return c < 0x20 || c == 0x7f;
 }
 
+/* RFC 9110 tchar. */
+static bool is_token_char(unsigned char c)
+{
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+        return true;
+    switch (c) {
+    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
+    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* RFC 9110 token: what a method or header name may contain. */
 static bool is_token(const char *s)
 {
-    static const char extra[] = "!#$%&'*+-.^_`|~";
-
     if (s == NULL || *s == '\0')
         return false;
     for (; *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
-        bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-        if (!alnum && strchr(extra, c) == NULL)
+        if (!is_token_char((unsigned char)*s))
             return false;
     }
     return true;
@@ -101,6 +126,32 @@ static int hex_value(char c)
     if (c >= 'a' && c <= 'f')
         return c - 'a' + 10;
     return -1;
+}
+
+/* ---- appending ---- */
+
+/* acg_buf_append with the common case inline. Each output buffer is sized before it is
+ * written, so nearly every append is a copy into room the buffer already has; growth, the
+ * cap and every error are left to acg_buf_append. */
+static inline int append(struct acg_buf *b, const void *data, size_t len)
+{
+    if (b->data != NULL && len < b->cap - b->len && len <= b->max - b->len) {
+        memcpy(b->data + b->len, data, len);
+        b->len += len;
+        b->data[b->len] = '\0';
+        return ACG_OK;
+    }
+    return acg_buf_append(b, data, len);
+}
+
+static inline int append_char(struct acg_buf *b, char c)
+{
+    return append(b, &c, 1);
+}
+
+static int append_str(struct acg_buf *b, const char *s)
+{
+    return append(b, s, strlen(s));
 }
 
 /* ---- time: exact civil-calendar arithmetic instead of gmtime_r, whose range and
@@ -221,8 +272,8 @@ void acg_sha256_hex(const void *data, size_t len, char out[65])
 /* kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"),
  * date being the first 8 characters (YYYYMMDD) of the given string. Every intermediate key
  * is as good as the secret for that day, so all are zeroed. */
-static int derive_signing_key(const char *secret, size_t secret_len, const char *date,
-                              const char *region, const char *service,
+static int derive_signing_key(struct acg_sha256_ctx *sha, const char *secret, size_t secret_len,
+                              const char *date, const char *region, const char *service,
                               unsigned char key[ACG_SHA256_LEN])
 {
     unsigned char k_secret[4 + sizeof ((struct acg_credentials *)NULL)->secret_access_key];
@@ -234,13 +285,14 @@ static int derive_signing_key(const char *secret, size_t secret_len, const char 
     memcpy(k_secret, "AWS4", 4);
     memcpy(k_secret + 4, secret, secret_len);
 
-    rc = acg_hmac_sha256(k_secret, 4 + secret_len, date, DATE_LEN, a);
+    rc = acg_hmac_sha256_with(sha, k_secret, 4 + secret_len, date, DATE_LEN, a);
     if (rc == ACG_OK)
-        rc = acg_hmac_sha256(a, sizeof a, region, strlen(region), b);
+        rc = acg_hmac_sha256_with(sha, a, sizeof a, region, strlen(region), b);
     if (rc == ACG_OK)
-        rc = acg_hmac_sha256(b, sizeof b, service, strlen(service), a);
+        rc = acg_hmac_sha256_with(sha, b, sizeof b, service, strlen(service), a);
     if (rc == ACG_OK)
-        rc = acg_hmac_sha256(a, sizeof a, SIGV4_TERMINATOR, strlen(SIGV4_TERMINATOR), key);
+        rc = acg_hmac_sha256_with(sha, a, sizeof a, SIGV4_TERMINATOR, strlen(SIGV4_TERMINATOR),
+                                  key);
 done:
     acg_secure_zero(k_secret, sizeof k_secret);
     acg_secure_zero(a, sizeof a);
@@ -248,12 +300,39 @@ done:
     return rc;
 }
 
+/* The cache's scope for a key, "<hex SHA-256 of the secret>/<date>/<region>/<service>".
+ * False when it does not fit in the cache (the key is then derived every time). */
+static bool make_cache_scope(char scope[ACG_SIGV4_SCOPE_MAX], const char *secret_hex,
+                             const char *date, const char *region, const char *service)
+{
+    const size_t hex_len = 2 * ACG_SHA256_LEN;
+    const size_t region_len = strlen(region), service_len = strlen(service);
+    char *s = scope;
+
+    /* three '/' and the NUL besides the parts */
+    if (region_len + service_len > ACG_SIGV4_SCOPE_MAX - hex_len - DATE_LEN - 4)
+        return false;
+    memcpy(s, secret_hex, hex_len);
+    s += hex_len;
+    *s++ = '/';
+    memcpy(s, date, DATE_LEN);
+    s += DATE_LEN;
+    *s++ = '/';
+    memcpy(s, region, region_len);
+    s += region_len;
+    *s++ = '/';
+    memcpy(s, service, service_len);
+    s[service_len] = '\0';
+    return true;
+}
+
 /* The key for (secret, date, region, service), from the cache when it was derived for the
  * same scope. The cache is keyed by a SHA-256 of the secret so that a credential rotation
  * misses, while the secret itself never leaves the credentials struct. A scope too long
  * for the cache is simply not cached. */
-static int get_signing_key(const struct acg_sigv4_params *p, size_t secret_len, const char *date,
-                           struct acg_sigv4_cache *cache, unsigned char key[ACG_SHA256_LEN])
+static int get_signing_key(struct acg_sha256_ctx *sha, const struct acg_sigv4_params *p,
+                           size_t secret_len, const char *date, struct acg_sigv4_cache *cache,
+                           unsigned char key[ACG_SHA256_LEN])
 {
     const char *secret = p->creds->secret_access_key;
     char scope[ACG_SIGV4_SCOPE_MAX];
@@ -263,21 +342,19 @@ static int get_signing_key(const struct acg_sigv4_params *p, size_t secret_len, 
         unsigned char digest[ACG_SHA256_LEN];
         char digest_hex[2 * ACG_SHA256_LEN + 1];
 
-        ACG_TRY(acg_sha256(secret, secret_len, digest));
+        ACG_TRY(acg_sha256_with(sha, secret, secret_len, digest));
         acg_hex_lower(digest, sizeof digest, digest_hex);
-        int n = snprintf(scope, sizeof scope, "%s/%.8s/%s/%s", digest_hex, date, p->region,
-                         p->service);
-        cacheable = n > 0 && (size_t)n < sizeof scope;
+        cacheable = make_cache_scope(scope, digest_hex, date, p->region, p->service);
         if (cacheable && cache->valid && strcmp(cache->scope, scope) == 0) {
             memcpy(key, cache->key, ACG_SHA256_LEN);
             return ACG_OK;
         }
     }
 
-    ACG_TRY(derive_signing_key(secret, secret_len, date, p->region, p->service, key));
+    ACG_TRY(derive_signing_key(sha, secret, secret_len, date, p->region, p->service, key));
     if (cacheable) {
         memcpy(cache->key, key, ACG_SHA256_LEN);
-        memcpy(cache->scope, scope, sizeof scope);
+        memcpy(cache->scope, scope, strlen(scope) + 1);
         cache->valid = true;
     }
     return ACG_OK;
@@ -292,20 +369,24 @@ void acg_sigv4_cache_clear(struct acg_sigv4_cache *cache)
 
 /* ---- canonical URI ---- */
 
-/* Percent-encodes every byte outside the unreserved set (and '/', when keep_slash), with
- * upper-case hex as SigV4 requires. */
-static int append_encoded(struct acg_buf *b, const char *s, size_t len, bool keep_slash)
+/* Percent-encodes every byte outside the unreserved set, with upper-case hex as SigV4
+ * requires. Runs of unreserved bytes are copied whole. */
+static int append_encoded(struct acg_buf *b, const char *s, size_t len)
 {
     static const char hex[] = "0123456789ABCDEF";
+    size_t i = 0;
 
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (is_unreserved(c) || (keep_slash && c == '/')) {
-            ACG_TRY(acg_buf_append_char(b, (char)c));
-        } else {
-            char esc[3] = { '%', hex[c >> 4], hex[c & 0x0f] };
-            ACG_TRY(acg_buf_append(b, esc, sizeof esc));
-        }
+    while (i < len) {
+        size_t run_end = i;
+        while (run_end < len && is_unreserved((unsigned char)s[run_end]))
+            run_end++;
+        ACG_TRY(append(b, s + i, run_end - i));
+        if (run_end == len)
+            break;
+        unsigned char c = (unsigned char)s[run_end];
+        char esc[3] = { '%', hex[c >> 4], hex[c & 0x0f] };
+        ACG_TRY(append(b, esc, sizeof esc));
+        i = run_end + 1;
     }
     return ACG_OK;
 }
@@ -337,25 +418,25 @@ static int append_normalized_path(struct acg_buf *b, const char *path)
             if (b->data != NULL)
                 b->data[len] = '\0';
         } else if (n > 0 && !(n == 1 && seg[0] == '.')) {
-            ACG_TRY(acg_buf_append_char(b, '/'));
-            ACG_TRY(append_encoded(b, seg, n, false));
+            ACG_TRY(append_char(b, '/'));
+            ACG_TRY(append_encoded(b, seg, n));
         }
         seg = seg_end + 1;
     }
 
     if (b->len == start)
-        return acg_buf_append_char(b, '/');
+        return append_char(b, '/');
     if (path_len > 0 && path[path_len - 1] == '/')
-        return acg_buf_append_char(b, '/');
+        return append_char(b, '/');
     return ACG_OK;
 }
 
 static int append_canonical_uri(struct acg_buf *b, const char *path, bool normalize)
 {
     if (path == NULL || path[0] == '\0')
-        return acg_buf_append_char(b, '/');
+        return append_char(b, '/');
     if (!normalize)
-        return acg_buf_append_str(b, path);   /* S3: signed exactly as sent */
+        return append_str(b, path);   /* S3: signed exactly as sent */
     return append_normalized_path(b, path);
 }
 
@@ -371,7 +452,7 @@ static int append_reencoded(struct acg_buf *b, const char *s, size_t len)
             c = (char)(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
             i += 2;
         }
-        ACG_TRY(append_encoded(b, &c, 1, false));
+        ACG_TRY(append_encoded(b, &c, 1));
     }
     return ACG_OK;
 }
@@ -443,13 +524,13 @@ static int append_canonical_query(struct acg_buf *b, const char *query)
 
     for (size_t i = 0; i < count && rc == ACG_OK; i++) {
         if (i > 0)
-            rc = acg_buf_append_char(b, '&');
+            rc = append_char(b, '&');
         if (rc == ACG_OK)
-            rc = acg_buf_append(b, params[i].key, params[i].key_len);
+            rc = append(b, params[i].key, params[i].key_len);
         if (rc == ACG_OK)
-            rc = acg_buf_append_char(b, '=');
+            rc = append_char(b, '=');
         if (rc == ACG_OK)
-            rc = acg_buf_append(b, params[i].value, params[i].value_len);
+            rc = append(b, params[i].value, params[i].value_len);
     }
 done:
     free(params);
@@ -459,67 +540,134 @@ done:
 
 /* ---- canonical headers ---- */
 
-static bool is_unsigned_header(const char *lower_name)
+/* Whether name[0..len) is lower[0..lower_len), ignoring ASCII case. */
+static bool name_is(const char *name, size_t len, const char *lower, size_t lower_len)
+{
+    if (len != lower_len)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        if (ascii_lower(name[i]) != lower[i])
+            return false;
+    }
+    return true;
+}
+
+static bool is_unsigned_header(const char *name, size_t len)
 {
     for (size_t i = 0; i < sizeof unsigned_headers / sizeof unsigned_headers[0]; i++) {
-        if (strcmp(lower_name, unsigned_headers[i]) == 0)
+        if (name_is(name, len, unsigned_headers[i].lower, unsigned_headers[i].len))
             return true;
     }
     return false;
 }
 
+/* Orders names as strcmp orders their lower-cased forms. */
+static int compare_names(const char *a, size_t a_len, const char *b, size_t b_len)
+{
+    size_t n = a_len < b_len ? a_len : b_len;
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ca = (unsigned char)ascii_lower(a[i]);
+        unsigned char cb = (unsigned char)ascii_lower(b[i]);
+        if (ca != cb)
+            return ca < cb ? -1 : 1;
+    }
+    return (a_len > b_len) - (a_len < b_len);
+}
+
 static int compare_headers(const void *lhs, const void *rhs)
 {
     const struct canon_header *a = lhs, *b = rhs;
-    int c = strcmp(a->name, b->name);
+    int c = compare_names(a->name, a->name_len, b->name, b->name_len);
     if (c != 0)
         return c;
     /* qsort is not stable; the request order decides between repeated names */
     return (a->order > b->order) - (a->order < b->order);
 }
 
+/* By lower-cased name, then request order. A request has a handful of headers, for which
+ * an insertion sort beats qsort's set-up; a long list still gets qsort's n log n. */
+static void sort_headers(struct canon_header *headers, size_t count)
+{
+    if (count > INSERTION_SORT_MAX) {
+        qsort(headers, count, sizeof *headers, compare_headers);
+        return;
+    }
+    for (size_t i = 1; i < count; i++) {
+        struct canon_header h = headers[i];
+        size_t j = i;
+        for (; j > 0 && compare_headers(&headers[j - 1], &h) > 0; j--)
+            headers[j] = headers[j - 1];
+        headers[j] = h;
+    }
+}
+
+static bool same_name(const struct canon_header *a, const struct canon_header *b)
+{
+    return compare_names(a->name, a->name_len, b->name, b->name_len) == 0;
+}
+
+static int append_lower(struct acg_buf *b, const char *s, size_t len)
+{
+    ACG_TRY(acg_buf_reserve(b, len));
+    char *dst = b->data + b->len;   /* a char store may alias *b: keep the pointer local */
+    for (size_t i = 0; i < len; i++)
+        dst[i] = ascii_lower(s[i]);
+    b->len += len;
+    b->data[b->len] = '\0';
+    return ACG_OK;
+}
+
 /* Trimall: no whitespace at either end, each inner run (line breaks of a folded value
- * included) becomes one space. */
+ * included) becomes one space. Words are copied whole. */
 static int append_folded(struct acg_buf *b, const char *value)
 {
-    bool pending_space = false, started = false;
+    static const char spaces[] = " \t\r\n\v\f";   /* what is_space accepts */
+    const char *v = value + strspn(value, spaces);
 
-    for (const char *v = value; v != NULL && *v != '\0'; v++) {
-        if (is_space(*v)) {
-            pending_space = started;
-            continue;
-        }
-        if (pending_space)
-            ACG_TRY(acg_buf_append_char(b, ' '));
-        ACG_TRY(acg_buf_append_char(b, *v));
-        pending_space = false;
-        started = true;
+    while (*v != '\0') {
+        size_t word = strcspn(v, spaces);
+        ACG_TRY(append(b, v, word));
+        v += word;
+        v += strspn(v, spaces);
+        if (*v != '\0')
+            ACG_TRY(append_char(b, ' '));
     }
     return ACG_OK;
 }
 
-/* Appends the canonical header lines, the blank line after them, and fills signed (the
- * SignedHeaders list). headers must already be sorted. */
-static int append_canonical_headers(struct acg_buf *b, struct acg_buf *signed_names,
-                                    const struct canon_header *headers, size_t count)
+/* Appends the canonical header lines and the blank line after them. headers must already
+ * be sorted, so a repeated name follows its first occurrence. */
+static int append_canonical_headers(struct acg_buf *b, const struct canon_header *headers,
+                                    size_t count)
 {
     for (size_t i = 0; i < count; i++) {
-        bool same_name = i > 0 && strcmp(headers[i].name, headers[i - 1].name) == 0;
-        if (same_name) {
-            ACG_TRY(acg_buf_append_char(b, ','));
+        if (i > 0 && same_name(&headers[i], &headers[i - 1])) {
+            ACG_TRY(append_char(b, ','));
         } else {
-            if (i > 0) {
-                ACG_TRY(acg_buf_append_char(b, '\n'));
-                ACG_TRY(acg_buf_append_char(signed_names, ';'));
-            }
-            ACG_TRY(acg_buf_append_str(b, headers[i].name));
-            ACG_TRY(acg_buf_append_char(b, ':'));
-            ACG_TRY(acg_buf_append_str(signed_names, headers[i].name));
+            if (i > 0)
+                ACG_TRY(append_char(b, '\n'));
+            ACG_TRY(append_lower(b, headers[i].name, headers[i].name_len));
+            ACG_TRY(append_char(b, ':'));
         }
         ACG_TRY(append_folded(b, headers[i].value));
     }
     /* the last header line's end, then the empty line that closes the block */
-    return acg_buf_append(b, "\n\n", 2);
+    return append(b, "\n\n", 2);
+}
+
+/* Appends the SignedHeaders list: the sorted names, each once, separated by ';'. */
+static int append_signed_headers(struct acg_buf *b, const struct canon_header *headers,
+                                 size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (i > 0 && same_name(&headers[i], &headers[i - 1]))
+            continue;
+        if (i > 0)
+            ACG_TRY(append_char(b, ';'));
+        ACG_TRY(append_lower(b, headers[i].name, headers[i].name_len));
+    }
+    return ACG_OK;
 }
 
 /* ---- argument checks ---- */
@@ -607,13 +755,14 @@ void acg_sigv4_result_init(struct acg_sigv4_result *r)
 }
 
 /* The canonical request may hold the session token and the authorization the signature:
- * both are wiped, not merely released. */
+ * both are wiped, not merely released. The string to sign holds nothing secret (the date,
+ * the scope and a digest of the canonical request). */
 void acg_sigv4_result_free(struct acg_sigv4_result *r)
 {
     if (r == NULL)
         return;
     acg_buf_free_secure(&r->canonical_request);
-    acg_buf_free_secure(&r->string_to_sign);
+    acg_buf_free(&r->string_to_sign);
     acg_buf_free_secure(&r->authorization);
     acg_secure_zero(r->signature, sizeof r->signature);
     memset(r->amz_date, 0, sizeof r->amz_date);
@@ -623,13 +772,11 @@ void acg_sigv4_result_free(struct acg_sigv4_result *r)
 /* Empties a result for reuse, wiping what may be secret but keeping the allocations. */
 static void clear_result(struct acg_sigv4_result *r)
 {
-    struct acg_buf *bufs[] = { &r->canonical_request, &r->string_to_sign, &r->authorization };
-
-    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) {
-        if (bufs[i]->data != NULL)
-            acg_secure_zero(bufs[i]->data, bufs[i]->cap);
-        acg_buf_reset(bufs[i]);
-    }
+    acg_secure_zero(r->canonical_request.data, r->canonical_request.cap);
+    acg_buf_reset(&r->canonical_request);
+    acg_buf_reset(&r->string_to_sign);
+    acg_secure_zero(r->authorization.data, r->authorization.cap);
+    acg_buf_reset(&r->authorization);
     acg_secure_zero(r->signature, sizeof r->signature);
     memset(r->amz_date, 0, sizeof r->amz_date);
     memset(r->payload_hash, 0, sizeof r->payload_hash);
@@ -661,8 +808,9 @@ static int check_params(const struct acg_sigv4_params *p, size_t *secret_len, si
 int acg_sigv4_signing_key(const struct acg_sigv4_params *p, unsigned char key[32],
                           struct acg_error *err)
 {
-    size_t secret_len, token_len;
+    size_t secret_len = 0, token_len = 0;
     char amz_date[AMZ_DATE_LEN + 1];
+    struct acg_sha256_ctx sha;
 
     if (p == NULL || key == NULL)
         return acg_error_set(err, ACG_ERR_INVALID_ARG,
@@ -671,55 +819,48 @@ int acg_sigv4_signing_key(const struct acg_sigv4_params *p, unsigned char key[32
     if (acg_sigv4_format_time(p->now_ms, amz_date) != ACG_OK)
         return acg_error_set(err, ACG_ERR_INVALID_ARG,
                              "the signing time is outside the years 0000 to 9999");
-    int rc = derive_signing_key(p->creds->secret_access_key, secret_len, amz_date,
+    acg_sha256_ctx_init(&sha);
+    int rc = derive_signing_key(&sha, p->creds->secret_access_key, secret_len, amz_date,
                                 p->region, p->service, key);
+    acg_sha256_ctx_free(&sha);
     return acg_error_set(err, rc, "could not derive the signing key: %s",
                          acg_status_name((enum acg_status)rc));
 }
 
-/* Collects the headers to sign: the request's, lower-cased, minus the ones left unsigned
- * and the ones the signer owns, plus X-Amz-Date and (when signed) the session token.
- * *names receives the block holding the lower-cased names. */
-static int collect_headers(const struct acg_sigv4_params *p, const struct acg_sigv4_request *req,
-                           const char *amz_date, bool has_token, struct canon_header **out,
-                           size_t *out_count, char **names, const char **content_sha256)
+/* Collects the headers to sign into out, which has room for req->header_count + 2: the
+ * request's, minus the ones left unsigned and the ones the signer owns, plus X-Amz-Date
+ * and (when signed) the session token, sorted by lower-cased name. */
+static void collect_headers(const struct acg_sigv4_params *p, const struct acg_sigv4_request *req,
+                            const char *amz_date, bool has_token, struct canon_header *out,
+                            size_t *out_count, const char **content_sha256)
 {
-    size_t names_size = 1;
+    static const char date_name[] = "x-amz-date";
+    static const char token_name[] = "x-amz-security-token";
+    static const char content_sha256_name[] = "x-amz-content-sha256";
     size_t count = 0;
 
-    for (size_t i = 0; i < req->header_count; i++)
-        names_size += strlen(req->headers[i].name) + 1;
-    *names = malloc(names_size);
-    *out = calloc(req->header_count + 2, sizeof **out);
-    if (*names == NULL || *out == NULL)
-        return ACG_ERR_NOMEM;
-
-    char *next = *names;
     for (size_t i = 0; i < req->header_count; i++) {
         const char *name = req->headers[i].name;
         const char *value = req->headers[i].value != NULL ? req->headers[i].value : "";
-        char *lower = next;
+        size_t len = strlen(name);
 
-        for (; *name != '\0'; name++)
-            *next++ = ascii_lower(*name);
-        *next++ = '\0';
-
-        if (is_unsigned_header(lower) || strcmp(lower, "x-amz-date") == 0)
+        if (is_unsigned_header(name, len) || name_is(name, len, date_name, sizeof date_name - 1))
             continue;
-        if (has_token && strcmp(lower, "x-amz-security-token") == 0)
+        if (has_token && name_is(name, len, token_name, sizeof token_name - 1))
             continue;
-        if (*content_sha256 == NULL && strcmp(lower, "x-amz-content-sha256") == 0)
+        if (*content_sha256 == NULL &&
+            name_is(name, len, content_sha256_name, sizeof content_sha256_name - 1))
             *content_sha256 = value;
-        (*out)[count++] = (struct canon_header){ lower, value, i };
+        out[count++] = (struct canon_header){ name, len, value, i };
     }
 
-    (*out)[count++] = (struct canon_header){ "x-amz-date", amz_date, req->header_count };
+    out[count++] = (struct canon_header){ date_name, sizeof date_name - 1, amz_date,
+                                          req->header_count };
     if (has_token && p->sign_session_token)
-        (*out)[count++] = (struct canon_header){ "x-amz-security-token",
-                                                 p->creds->session_token, req->header_count + 1 };
-    qsort(*out, count, sizeof **out, compare_headers);
+        out[count++] = (struct canon_header){ token_name, sizeof token_name - 1,
+                                              p->creds->session_token, req->header_count + 1 };
+    sort_headers(out, count);
     *out_count = count;
-    return ACG_OK;
 }
 
 /* The X-Amz-Content-SHA256 value as the payload hash: trimmed, as it will be signed. */
@@ -733,25 +874,118 @@ static int hash_from_header(char out[65], const char *value, struct acg_error *e
     return set_payload_hash(out, value, len, err);
 }
 
+/* Room for the header lines, the blank line, the SignedHeaders line and the payload hash;
+ * values only shrink when folded, so this is enough whatever they hold. */
+static size_t header_section_size(const struct canon_header *headers, size_t count)
+{
+    size_t n = 2 + 2 * ACG_SHA256_LEN;
+
+    for (size_t i = 0; i < count; i++)
+        n += 2 * headers[i].name_len + strlen(headers[i].value) + 3;   /* "n:v\n" and "n;" */
+    return n;
+}
+
+/* Task 1. *signed_off and *signed_len say where the SignedHeaders list is in b, for the
+ * Authorization header. The buffer is sized up front, and again before the first header
+ * if an escaped path or query used up the room: once a session token is in it, it must not
+ * move, because realloc() would release the old copy without wiping it. */
+static int build_canonical_request(struct acg_buf *b, const struct acg_sigv4_params *p,
+                                   const struct acg_sigv4_request *req,
+                                   const struct canon_header *headers, size_t count,
+                                   const char *payload_hash, size_t *signed_off,
+                                   size_t *signed_len)
+{
+    const size_t header_size = header_section_size(headers, count);
+    const size_t path_len = req->path != NULL ? strlen(req->path) : 0;
+    const size_t query_len = req->query != NULL ? strlen(req->query) : 0;
+
+    ACG_TRY(acg_buf_reserve(b, strlen(req->method) + path_len + query_len + 4 + header_size));
+    ACG_TRY(append_str(b, req->method));
+    ACG_TRY(append_char(b, '\n'));
+    ACG_TRY(append_canonical_uri(b, req->path, p->normalize_path));
+    ACG_TRY(append_char(b, '\n'));
+    ACG_TRY(append_canonical_query(b, req->query));
+    ACG_TRY(append_char(b, '\n'));
+    ACG_TRY(acg_buf_reserve(b, header_size));
+    ACG_TRY(append_canonical_headers(b, headers, count));
+    *signed_off = b->len;
+    ACG_TRY(append_signed_headers(b, headers, count));
+    *signed_len = b->len - *signed_off;
+    ACG_TRY(append_char(b, '\n'));
+    return append_str(b, payload_hash);
+}
+
+/* Task 2: "AWS4-HMAC-SHA256\n<amz date>\n<scope>\n<hex digest of the canonical request>",
+ * the scope being "<date>/<region>/<service>/aws4_request". *scope_off and *scope_len say
+ * where the scope is in b, for the Authorization header. */
+static int build_string_to_sign(struct acg_buf *b, const char *amz_date, const char *region,
+                                const char *service, const char *creq_hex, size_t *scope_off,
+                                size_t *scope_len)
+{
+    static const char algorithm[] = SIGV4_ALGORITHM "\n";
+    static const char terminator[] = "/" SIGV4_TERMINATOR;
+    const size_t region_len = strlen(region), service_len = strlen(service);
+
+    ACG_TRY(acg_buf_reserve(b, sizeof algorithm + AMZ_DATE_LEN + DATE_LEN + region_len +
+                                   service_len + sizeof terminator + 2 * ACG_SHA256_LEN + 3));
+    ACG_TRY(append(b, algorithm, sizeof algorithm - 1));
+    ACG_TRY(append(b, amz_date, AMZ_DATE_LEN));
+    ACG_TRY(append_char(b, '\n'));
+    *scope_off = b->len;
+    ACG_TRY(append(b, amz_date, DATE_LEN));
+    ACG_TRY(append_char(b, '/'));
+    ACG_TRY(append(b, region, region_len));
+    ACG_TRY(append_char(b, '/'));
+    ACG_TRY(append(b, service, service_len));
+    ACG_TRY(append(b, terminator, sizeof terminator - 1));
+    *scope_len = b->len - *scope_off;
+    ACG_TRY(append_char(b, '\n'));
+    return append(b, creq_hex, 2 * ACG_SHA256_LEN);
+}
+
+/* Task 4: "AWS4-HMAC-SHA256 Credential=<key id>/<scope>, SignedHeaders=<names>,
+ * Signature=<hex>", in a buffer sized once so that no copy of the signature is left behind. */
+static int build_authorization(struct acg_buf *b, const char *key_id, const char *scope,
+                               size_t scope_len, const char *signed_names, size_t signed_len,
+                               const char *signature)
+{
+    static const char credential[] = SIGV4_ALGORITHM " Credential=";
+    static const char signed_headers[] = ", SignedHeaders=";
+    static const char signature_is[] = ", Signature=";
+    const size_t key_id_len = strlen(key_id);
+
+    ACG_TRY(acg_buf_reserve(b, sizeof credential + key_id_len + 1 + scope_len +
+                                   sizeof signed_headers + signed_len + sizeof signature_is +
+                                   2 * ACG_SHA256_LEN));
+    ACG_TRY(append(b, credential, sizeof credential - 1));
+    ACG_TRY(append(b, key_id, key_id_len));
+    ACG_TRY(append_char(b, '/'));
+    ACG_TRY(append(b, scope, scope_len));
+    ACG_TRY(append(b, signed_headers, sizeof signed_headers - 1));
+    ACG_TRY(append(b, signed_names, signed_len));
+    ACG_TRY(append(b, signature_is, sizeof signature_is - 1));
+    return append(b, signature, 2 * ACG_SHA256_LEN);
+}
+
 int acg_sigv4_sign(const struct acg_sigv4_params *p, const struct acg_sigv4_request *req,
                    struct acg_sigv4_cache *cache, struct acg_sigv4_result *out,
                    struct acg_error *err)
 {
-    struct canon_header *headers = NULL;
+    struct canon_header stack_headers[STACK_HEADERS];
+    struct canon_header *headers = stack_headers;
     size_t header_count = 0;
-    char *names = NULL;
     const char *content_sha256 = NULL;
-    struct acg_buf signed_names, scope;
+    struct acg_sha256_ctx sha;
     unsigned char key[ACG_SHA256_LEN], mac[ACG_SHA256_LEN], digest[ACG_SHA256_LEN];
     char digest_hex[2 * ACG_SHA256_LEN + 1];
     size_t secret_len = 0, token_len = 0;
+    size_t signed_off = 0, signed_len = 0, scope_off = 0, scope_len = 0;
     int rc;
 
     if (p == NULL || req == NULL || out == NULL)
         return acg_error_set(err, ACG_ERR_INVALID_ARG,
                              "acg_sigv4_sign needs parameters, a request and a result");
-    acg_buf_init(&signed_names, 0);
-    acg_buf_init(&scope, 0);
+    acg_sha256_ctx_init(&sha);
     clear_result(out);
 
     rc = check_params(p, &secret_len, &token_len, err);
@@ -765,10 +999,15 @@ int acg_sigv4_sign(const struct acg_sigv4_params *p, const struct acg_sigv4_requ
         goto done;
     }
 
-    rc = collect_headers(p, req, out->amz_date, token_len > 0, &headers, &header_count, &names,
-                         &content_sha256);
-    if (rc != ACG_OK)
-        goto done;
+    if (req->header_count > STACK_HEADERS - 2) {
+        headers = calloc(req->header_count + 2, sizeof *headers);
+        if (headers == NULL) {
+            rc = ACG_ERR_NOMEM;
+            goto done;
+        }
+    }
+    collect_headers(p, req, out->amz_date, token_len > 0, headers, &header_count,
+                    &content_sha256);
 
     if (req->payload_hash != NULL) {
         rc = set_payload_hash(out->payload_hash, req->payload_hash, strlen(req->payload_hash),
@@ -776,67 +1015,45 @@ int acg_sigv4_sign(const struct acg_sigv4_params *p, const struct acg_sigv4_requ
     } else if (content_sha256 != NULL) {
         rc = hash_from_header(out->payload_hash, content_sha256, err);
     } else {
-        rc = acg_sha256(req->payload, req->payload_len, digest);
+        rc = acg_sha256_with(&sha, req->payload, req->payload_len, digest);
         if (rc == ACG_OK)
             acg_hex_lower(digest, sizeof digest, out->payload_hash);
     }
     if (rc != ACG_OK)
         goto done;
 
-    /* Task 1: the canonical request */
-    struct acg_buf *creq = &out->canonical_request;
-    rc = acg_buf_append_str(creq, req->method);
+    rc = build_canonical_request(&out->canonical_request, p, req, headers, header_count,
+                                 out->payload_hash, &signed_off, &signed_len);
     if (rc == ACG_OK)
-        rc = acg_buf_append_char(creq, '\n');
-    if (rc == ACG_OK)
-        rc = append_canonical_uri(creq, req->path, p->normalize_path);
-    if (rc == ACG_OK)
-        rc = acg_buf_append_char(creq, '\n');
-    if (rc == ACG_OK)
-        rc = append_canonical_query(creq, req->query);
-    if (rc == ACG_OK)
-        rc = acg_buf_append_char(creq, '\n');
-    if (rc == ACG_OK)
-        rc = append_canonical_headers(creq, &signed_names, headers, header_count);
-    if (rc == ACG_OK)
-        rc = acg_buf_printf(creq, "%s\n%s", signed_names.data, out->payload_hash);
-    if (rc != ACG_OK)
-        goto done;
-
-    /* Task 2: the string to sign */
-    rc = acg_buf_printf(&scope, "%.8s/%s/%s/" SIGV4_TERMINATOR, out->amz_date, p->region,
-                        p->service);
-    if (rc == ACG_OK)
-        rc = acg_sha256(creq->data, creq->len, digest);
+        rc = acg_sha256_with(&sha, out->canonical_request.data, out->canonical_request.len,
+                             digest);
     if (rc != ACG_OK)
         goto done;
     acg_hex_lower(digest, sizeof digest, digest_hex);
-    rc = acg_buf_printf(&out->string_to_sign, SIGV4_ALGORITHM "\n%s\n%s\n%s", out->amz_date,
-                        scope.data, digest_hex);
-    if (rc != ACG_OK)
-        goto done;
+    rc = build_string_to_sign(&out->string_to_sign, out->amz_date, p->region, p->service,
+                              digest_hex, &scope_off, &scope_len);
 
     /* Task 3: the signature, with the day's key */
-    rc = get_signing_key(p, secret_len, out->amz_date, cache, key);
     if (rc == ACG_OK)
-        rc = acg_hmac_sha256(key, sizeof key, out->string_to_sign.data, out->string_to_sign.len,
-                             mac);
+        rc = get_signing_key(&sha, p, secret_len, out->amz_date, cache, key);
+    if (rc == ACG_OK)
+        rc = acg_hmac_sha256_with(&sha, key, sizeof key, out->string_to_sign.data,
+                                  out->string_to_sign.len, mac);
     if (rc != ACG_OK)
         goto done;
     acg_hex_lower(mac, sizeof mac, out->signature);
 
-    /* Task 4: the Authorization header */
-    rc = acg_buf_printf(&out->authorization,
-                        SIGV4_ALGORITHM " Credential=%s/%s, SignedHeaders=%s, Signature=%s",
-                        p->creds->access_key_id, scope.data, signed_names.data, out->signature);
+    rc = build_authorization(&out->authorization, p->creds->access_key_id,
+                             out->string_to_sign.data + scope_off, scope_len,
+                             out->canonical_request.data + signed_off, signed_len,
+                             out->signature);
 
 done:
     acg_secure_zero(key, sizeof key);
     acg_secure_zero(mac, sizeof mac);
-    free(headers);
-    free(names);
-    acg_buf_free(&signed_names);
-    acg_buf_free(&scope);
+    acg_sha256_ctx_free(&sha);
+    if (headers != stack_headers)
+        free(headers);
     if (rc != ACG_OK)
         clear_result(out);
     return acg_error_set(err, rc, "could not compute the SigV4 signature: %s",

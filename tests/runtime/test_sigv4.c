@@ -1,8 +1,8 @@
 /* SigV4: every case of AWS's official test suite (one check per stage: canonical request,
  * string to sign, Authorization), then the behaviour the suite does not pin down: the
  * SHA-256 and HMAC helpers (RFC 4231, and libcrypto's HMAC for every key length around the
- * block size), the signing-key cache, session tokens, empty values and payloads, path and
- * query rules, argument checks, and the raw request parser.
+ * block size), the signing-key cache, session tokens, empty values and payloads, long
+ * header lists, path and query rules, argument checks, and the raw request parser.
  *
  * The suite is read from $SIGV4_SUITE, else from the copy in tests/fixtures/sigv4 (Apache
  * 2.0, LICENSE and NOTICE beside it), else from ../shared/testdata/sigv4 beside the
@@ -724,6 +724,97 @@ static int test_header_canonical_form(void)
     return 0;
 }
 
+/* More headers than the signer keeps on the stack or sorts by insertion: distinct names in
+ * descending order and mixed case, and one name repeated throughout, whose values must
+ * merge in request order. */
+static int test_many_headers(void)
+{
+    enum { COUNT = 40 };
+    static char names[COUNT][8], values[COUNT][8];
+    struct acg_header headers[COUNT + 1];
+    struct acg_credentials c;
+    struct acg_sigv4_result res;
+    char want_block[1024], want_signed[512];
+    size_t block = 0, list = 0;
+
+    for (int i = 0; i < COUNT; i++) {
+        if (i % 3 == 0)
+            snprintf(names[i], sizeof names[i], "%s", i % 2 ? "X-DUP" : "x-dup");
+        else
+            snprintf(names[i], sizeof names[i], i % 2 ? "H-%02d" : "h-%02d", COUNT - i);
+        snprintf(values[i], sizeof values[i], " v%d ", i);
+        headers[i] = (struct acg_header){ names[i], values[i] };
+    }
+    headers[COUNT] = host_only[0];
+
+    block += (size_t)snprintf(want_block, sizeof want_block, "\n\n");
+    for (int n = 1; n < COUNT; n++) {
+        if ((COUNT - n) % 3 == 0)
+            continue;
+        block += (size_t)snprintf(want_block + block, sizeof want_block - block,
+                                  "h-%02d:v%d\n", n, COUNT - n);
+        list += (size_t)snprintf(want_signed + list, sizeof want_signed - list, "h-%02d;", n);
+    }
+    block += (size_t)snprintf(want_block + block, sizeof want_block - block,
+                              "host:example.amazonaws.com\nx-amz-date:%s\nx-dup:v0",
+                              EXAMPLE_TIME);
+    for (int i = 3; i < COUNT; i += 3)
+        block += (size_t)snprintf(want_block + block, sizeof want_block - block, ",v%d", i);
+    snprintf(want_block + block, sizeof want_block - block, "\n\n");
+    snprintf(want_signed + list, sizeof want_signed - list,
+             "host;x-amz-date;x-dup, Signature=");
+
+    make_creds(&c, EXAMPLE_SECRET, NULL);
+    struct acg_sigv4_params p = make_params(&c);
+    struct acg_sigv4_request r = make_request("GET", "/", NULL);
+    r.headers = headers;
+    r.header_count = COUNT + 1;
+    acg_sigv4_result_init(&res);
+    int rc = acg_sigv4_sign(&p, &r, NULL, &res, NULL);
+    bool block_ok = rc == ACG_OK && strstr(res.canonical_request.data, want_block) != NULL;
+    bool signed_ok = rc == ACG_OK && strstr(res.authorization.data, want_signed) != NULL;
+    acg_sigv4_result_free(&res);
+    CHECK(rc == ACG_OK);
+    CHECK(block_ok);
+    CHECK(signed_ok);
+    return 0;
+}
+
+/* A path that triples when encoded, and a long session token: the canonical request
+ * outgrows the signer's first estimate before the headers are written. */
+static int test_long_path_and_token(void)
+{
+    enum { PERCENTS = 3000, TOKEN_LEN = 2000 };
+    static char path[PERCENTS + 2], want_path[3 * PERCENTS + 4], token[TOKEN_LEN + 1];
+    static char want_header[TOKEN_LEN + 32];
+    struct acg_credentials c;
+    struct acg_sigv4_result res;
+
+    path[0] = '/';
+    memset(path + 1, '%', PERCENTS);
+    want_path[0] = '\n';
+    want_path[1] = '/';
+    for (int i = 0; i < PERCENTS; i++)
+        memcpy(want_path + 2 + 3 * i, "%25", 3);
+    want_path[2 + 3 * PERCENTS] = '\n';
+    memset(token, 'T', TOKEN_LEN);
+    snprintf(want_header, sizeof want_header, "\nx-amz-security-token:%s\n", token);
+
+    make_creds(&c, EXAMPLE_SECRET, token);
+    struct acg_sigv4_params p = make_params(&c);
+    struct acg_sigv4_request r = make_request("GET", path, NULL);
+    acg_sigv4_result_init(&res);
+    int rc = acg_sigv4_sign(&p, &r, NULL, &res, NULL);
+    bool path_ok = rc == ACG_OK && strncmp(res.canonical_request.data, "GET", 3) == 0 &&
+                   strncmp(res.canonical_request.data + 3, want_path, strlen(want_path)) == 0;
+    bool token_ok = rc == ACG_OK && strstr(res.canonical_request.data, want_header) != NULL;
+    acg_sigv4_result_free(&res);
+    CHECK(rc == ACG_OK);
+    CHECK(path_ok);
+    CHECK(token_ok);
+    return 0;
+}
+
 static int test_path_rules(void)
 {
     static const struct {
@@ -974,6 +1065,8 @@ static const struct test_case tests[] = {
     TEST(test_empty_payload),
     TEST(test_payload_hash_sources),
     TEST(test_header_canonical_form),
+    TEST(test_many_headers),
+    TEST(test_long_path_and_token),
     TEST(test_path_rules),
     TEST(test_query_rules),
     TEST(test_invalid_arguments),
