@@ -5,14 +5,29 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* The timestamps the runtime accepts: 0001-01-01T00:00:00.000Z .. 9999-12-31T23:59:59.999Z,
  * the range of Python's datetime, so botocore and this runtime agree on what is valid. */
 #define ACG_TIME_MIN_MS INT64_C(-62135596800000)
 #define ACG_TIME_MAX_MS INT64_C(253402300799999)
 
+/* Eight bytes from p in memory order, at any alignment (memcpy keeps the load
+ * well-defined), for scanning text a word at a time. A byte is ASCII when its high bit is
+ * clear, so a word is all ASCII when (word & ACG_HIGH_BITS) == 0. */
+#define ACG_HIGH_BITS UINT64_C(0x8080808080808080)
+static inline uint64_t acg_load8(const void *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
 /* Length of the longest valid UTF-8 prefix of s: len when all of s is valid. */
 size_t acg_utf8_valid_prefix(const char *s, size_t len);
+/* Length (2-4) of the valid multi-byte sequence at s (s[0] >= 0x80, avail bytes readable),
+ * or 0 when it is not valid UTF-8. */
+size_t acg_utf8_sequence_len(const char *s, size_t avail);
 /* Writes cp (a Unicode scalar value) as UTF-8; returns the byte count (1-4). */
 size_t acg_utf8_encode(uint32_t cp, char out[4]);
 
