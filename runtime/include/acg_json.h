@@ -4,12 +4,19 @@
  * written in the shortest form that reads back to the same value, NaN and the infinities
  * become the strings "NaN", "Infinity" and "-Infinity" (awsJson rules), blobs become base64.
  *
- * Reader: parses a whole body once with jsmn (JSMN_STRICT, JSMN_PARENT_LINKS), then checks
- * what jsmn lets through (trailing commas, several top-level values, truncated literals, bad
- * numbers and escapes, invalid UTF-8). Readers of single values convert one token; generated
- * code walks objects and arrays with the helpers below. A failure returns ACG_ERR_JSON with
- * a message; generated code then prefixes the member path through acg_json_fail_member and
- * acg_json_fail_index, so the final acg_error.where reads like "batchInferenceJob.jobInput". */
+ * Reading has two faces over one strict scanner, which checks everything RFC 8259 asks
+ * (grammar, escapes, surrogate pairs, UTF-8, no control bytes in strings) plus a nesting
+ * limit, and names the byte offset of whatever it refuses:
+ *
+ *   - the decoder reads a body once from front to back, the way generated deserializers
+ *     consume it: member by member, straight into typed values, with no token array;
+ *   - the token reader checks a whole value first and then offers its tokens by index, for
+ *     the runtime's own small bodies (error responses, credentials, command-line input,
+ *     documents) where walking back and forth is convenient.
+ *
+ * A failure returns ACG_ERR_JSON with a message; the member path is prefixed level by level
+ * as decoding returns (acg_json_decode_fail_member, acg_json_fail_member and the index
+ * variants), so the final acg_error.where reads like "batchInferenceJob.jobInput". */
 #ifndef ACG_JSON_H
 #define ACG_JSON_H
 
@@ -90,7 +97,129 @@ ACG_NODISCARD int acg_json_write_document(struct acg_json_writer *w, const char 
 /* Writes the redaction marker in place of a sensitive value. */
 ACG_NODISCARD int acg_json_write_redacted(struct acg_json_writer *w);
 
-/* ---- reader ---- */
+/* ---- decoder: one pass, front to back (generated deserializers) ---- */
+
+#define ACG_JSON_MAX_DEPTH 64
+
+/* A member name just read. name and len give it with escapes decoded (not NUL-terminated);
+ * name stays valid until the decoder reads another member name. start and end delimit the
+ * name as written in the body (quotes excluded), for messages. */
+struct acg_json_key {
+    const char *name;
+    size_t len;
+    size_t start;
+    size_t end;
+};
+
+/* The items of a list or map being decoded. They collect on the decoder's stack and move
+ * into the arena in one piece when the list ends, so a list of n items takes exactly n
+ * items of arena memory however it was grown. */
+struct acg_json_list {
+    size_t base;  /* where the items start on the decoder's stack */
+    size_t count; /* items added so far, which is the index of the next one */
+};
+
+struct acg_json_decoder {
+    const char *js;          /* the body; not owned */
+    size_t len;
+    size_t pos;              /* the next byte to read */
+    struct acg_arena *arena; /* where decoded values go; not owned */
+    struct acg_error *err;   /* may be NULL */
+    int depth;               /* objects and arrays open around pos */
+    int max_depth;           /* ACG_JSON_MAX_DEPTH */
+    char *pool;              /* string space taken from the arena a chunk at a time */
+    size_t pool_left;
+    unsigned char *stack;    /* owned: items of the lists being decoded */
+    size_t stack_len;
+    size_t stack_cap;
+    char *key_buf;           /* owned: the last member name that held escapes, decoded */
+    size_t key_cap;
+};
+
+/* Starts decoding js, which must hold one JSON object (an empty body counts as {}, which
+ * AWS sends for operations without output). js need not be NUL-terminated; nothing past
+ * js + len is read. Decoded strings, lists and structures are allocated from arena (not
+ * NULL). The decoder may be uninitialised before the call and must be freed with
+ * acg_json_decoder_free either way. Fails with ACG_ERR_JSON when the body holds something
+ * other than an object, or ACG_ERR_INVALID_ARG for a NULL body or arena.
+ *
+ *     struct acg_json_decoder d;
+ *     int rc = acg_json_decoder_begin(&d, body, len, arena, err);
+ *     if (rc == ACG_OK)
+ *         rc = read_thing(&d, &thing);       (a generated reader)
+ *     if (rc == ACG_OK)
+ *         rc = acg_json_decoder_end(&d);
+ *     acg_json_decoder_free(&d); */
+ACG_NODISCARD int acg_json_decoder_begin(struct acg_json_decoder *d, const char *js, size_t len,
+                                         struct acg_arena *arena, struct acg_error *err);
+/* After the object has been read: only whitespace may follow it. */
+ACG_NODISCARD int acg_json_decoder_end(struct acg_json_decoder *d);
+/* Releases the decoder's own memory (not the arena). NULL-safe and idempotent. */
+void acg_json_decoder_free(struct acg_json_decoder *d);
+
+/* Every reader below starts at the next value, checks it as it goes (a malformed value fails
+ * with ACG_ERR_JSON and its byte offset, whatever type was wanted) and leaves the decoder
+ * just past it. */
+
+/* Reads the value if it is null and returns true; otherwise reads nothing. */
+bool acg_json_decode_null(struct acg_json_decoder *d);
+/* Reads '{' and, when the object has members, the first member name and its ':'; *more
+ * tells which. Read the member's value next (or skip it), then call
+ * acg_json_decode_next_member. A value that is not an object fails ("expected an object,
+ * got an array (at byte offset 12)"). Objects and arrays nested deeper than max_depth fail.
+ * A failure about a member name (no ':' after it) has that name in err->where. */
+ACG_NODISCARD int acg_json_decode_object(struct acg_json_decoder *d, struct acg_json_key *key,
+                                         bool *more);
+/* After a member's value: reads ',' and the next member name and ':' (*more true), or the
+ * closing '}' (*more false). */
+ACG_NODISCARD int acg_json_decode_next_member(struct acg_json_decoder *d,
+                                              struct acg_json_key *key, bool *more);
+/* Reads '['; *more is true when an element follows. Read it, then call
+ * acg_json_decode_next_element. */
+ACG_NODISCARD int acg_json_decode_array(struct acg_json_decoder *d, bool *more);
+/* After an element: reads ',' (*more true) or the closing ']' (*more false). */
+ACG_NODISCARD int acg_json_decode_next_element(struct acg_json_decoder *d, bool *more);
+/* Checks the value and moves past it: unknown members are skipped this way. */
+ACG_NODISCARD int acg_json_decode_skip(struct acg_json_decoder *d);
+/* Skips a value that must be an object or null (a structure without members). */
+ACG_NODISCARD int acg_json_decode_skip_object(struct acg_json_decoder *d);
+
+/* Scalar readers, with the token readers' rules (see acg_json_read_string and the rest
+ * below): null leaves the output untouched and returns ACG_OK; has may be NULL; a value of
+ * another type fails ("expected a string, got a number (at byte offset 12)"). */
+ACG_NODISCARD int acg_json_decode_string(struct acg_json_decoder *d, const char **out);
+ACG_NODISCARD int acg_json_decode_bool(struct acg_json_decoder *d, bool *out, bool *has);
+ACG_NODISCARD int acg_json_decode_int32(struct acg_json_decoder *d, int32_t *out, bool *has);
+ACG_NODISCARD int acg_json_decode_int64(struct acg_json_decoder *d, int64_t *out, bool *has);
+ACG_NODISCARD int acg_json_decode_float(struct acg_json_decoder *d, float *out, bool *has);
+ACG_NODISCARD int acg_json_decode_double(struct acg_json_decoder *d, double *out, bool *has);
+ACG_NODISCARD int acg_json_decode_blob(struct acg_json_decoder *d, struct acg_blob *out);
+ACG_NODISCARD int acg_json_decode_timestamp(struct acg_json_decoder *d, int64_t *out_ms,
+                                            bool *has);
+ACG_NODISCARD int acg_json_decode_document(struct acg_json_decoder *d, const char **out);
+/* A NUL-terminated arena copy of the member name key (a map's key). */
+ACG_NODISCARD int acg_json_decode_key(struct acg_json_decoder *d, const struct acg_json_key *key,
+                                      const char **out);
+/* Zeroed arena memory for count objects of size bytes; NULL (with err set) when out of
+ * memory. */
+void *acg_json_decode_alloc(struct acg_json_decoder *d, size_t count, size_t size);
+
+/* Lists and maps: begin, add each decoded item (size bytes, copied), then finish, which
+ * returns the items in the arena (non-NULL even for none, so an empty list stays
+ * distinguishable from an absent one) or NULL with err set when out of memory. Lists
+ * nest: an inner list finishes before the outer one adds its next item. */
+void acg_json_list_begin(struct acg_json_decoder *d, struct acg_json_list *list);
+ACG_NODISCARD int acg_json_list_add(struct acg_json_decoder *d, struct acg_json_list *list,
+                                    const void *item, size_t size);
+void *acg_json_list_finish(struct acg_json_decoder *d, struct acg_json_list *list, size_t size);
+
+/* Prefix err->where with the member name key (".name") or "[index]" as generated decoders
+ * return, like acg_json_fail_member and acg_json_fail_index below. */
+int acg_json_decode_fail_member(struct acg_json_decoder *d, const struct acg_json_key *key,
+                                int status);
+int acg_json_decode_fail_index(struct acg_json_decoder *d, size_t index, int status);
+
+/* ---- token reader: checks a whole value, then walks it by token index ---- */
 
 struct acg_json_reader {
     const char *js;          /* the body; not owned */
@@ -104,17 +233,15 @@ struct acg_json_reader {
     int max_depth;           /* nesting limit, set by parse: ACG_JSON_MAX_DEPTH by default */
 };
 
-/* One token; mirrors jsmntok_t so the public header does not need jsmn.h. */
+/* One value, or one member name, in document order. */
 struct acg_json_token {
     int type;   /* ACG_JSON_OBJECT, ACG_JSON_ARRAY, ACG_JSON_STRING, ACG_JSON_PRIMITIVE */
-    int start;
-    int end;
-    int size;
-    int parent;
+    int start;  /* first byte; for a string, the byte after its opening quote */
+    int end;    /* one past the last byte; for a string, its closing quote */
+    int size;   /* members or elements; 1 for a member name (its value) */
+    int parent; /* the enclosing token, -1 for the outermost value */
 };
 enum { ACG_JSON_OBJECT = 1, ACG_JSON_ARRAY = 2, ACG_JSON_STRING = 3, ACG_JSON_PRIMITIVE = 4 };
-
-#define ACG_JSON_MAX_DEPTH 64
 
 /* Parses and checks the whole body. On failure returns ACG_ERR_JSON (or NOMEM) with a
  * message naming the byte offset (and err->where naming the member path when known). The
