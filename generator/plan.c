@@ -379,17 +379,18 @@ static const char *present(struct planner *p, const struct shape *t, const char 
 
 /* ---- snippets: deserialize ---- */
 
+/* Reads one list element or map value into v (an lvalue: "item", "item.value"). */
 static const char *read_elem(struct planner *p, const struct shape *t, const char *v)
 {
     struct pshape *pt = P(p, t);
     switch (t->type) {
-    case SHAPE_STRING: return fmt(p, "acg_json_read_string(r, tok, &%s)", v);
-    case SHAPE_DOCUMENT: return fmt(p, "acg_json_read_document(r, tok, &%s)", v);
-    case SHAPE_BLOB: return fmt(p, "acg_json_read_blob(r, tok, &%s)", v);
-    case SHAPE_STRUCTURE: case SHAPE_UNION: return fmt(p, "read_%s(r, tok, &%s)", pt->c, v);
+    case SHAPE_STRING: return fmt(p, "acg_json_decode_string(d, &%s)", v);
+    case SHAPE_DOCUMENT: return fmt(p, "acg_json_decode_document(d, &%s)", v);
+    case SHAPE_BLOB: return fmt(p, "acg_json_decode_blob(d, &%s)", v);
+    case SHAPE_STRUCTURE: case SHAPE_UNION: return fmt(p, "read_%s(d, &%s)", pt->c, v);
     case SHAPE_LIST: case SHAPE_MAP:
-        return fmt(p, "read_%s(r, tok, &%s.items, &%s.count)", pt->c, v, v);
-    default: return fmt(p, "acg_json_read_%s(r, tok, &%s, NULL)", scalar_rw(t), v);
+        return fmt(p, "read_%s(d, &%s.items, &%s.count)", pt->c, v, v);
+    default: return fmt(p, "acg_json_decode_%s(d, &%s, NULL)", scalar_rw(t), v);
     }
 }
 
@@ -397,14 +398,54 @@ static const char *read_member(struct planner *p, const struct shape *t, const c
 {
     struct pshape *pt = P(p, t);
     switch (t->type) {
-    case SHAPE_STRING: return fmt(p, "acg_json_read_string(r, key + 1, &out->%s)", f);
-    case SHAPE_DOCUMENT: return fmt(p, "acg_json_read_document(r, key + 1, &out->%s)", f);
-    case SHAPE_BLOB: return fmt(p, "acg_json_read_blob(r, key + 1, &out->%s)", f);
-    case SHAPE_STRUCTURE: case SHAPE_UNION: return fmt(p, "read_%s_ptr(r, key + 1, &out->%s)", pt->c, f);
+    case SHAPE_STRING: return fmt(p, "acg_json_decode_string(d, &out->%s)", f);
+    case SHAPE_DOCUMENT: return fmt(p, "acg_json_decode_document(d, &out->%s)", f);
+    case SHAPE_BLOB: return fmt(p, "acg_json_decode_blob(d, &out->%s)", f);
+    case SHAPE_STRUCTURE: case SHAPE_UNION: return fmt(p, "read_%s_ptr(d, &out->%s)", pt->c, f);
     case SHAPE_LIST: case SHAPE_MAP:
-        return fmt(p, "read_%s(r, key + 1, &out->%s, &out->%s_count)", pt->c, f, f);
+        return fmt(p, "read_%s(d, &out->%s, &out->%s_count)", pt->c, f, f);
     default:
-        return fmt(p, "acg_json_read_%s(r, key + 1, &out->%s, &out->has_%s)", scalar_rw(t), f, f);
+        return fmt(p, "acg_json_decode_%s(d, &out->%s, &out->has_%s)", scalar_rw(t), f, f);
+    }
+}
+
+/* "T name;" spelled as a C programmer would: "double item;", "const char *item;". */
+static char *declare(struct planner *p, const char *type, const char *name)
+{
+    size_t n = strlen(type);
+    return n && type[n - 1] == '*' ? fmt(p, "%s%s;", type, name) : fmt(p, "%s %s;", type, name);
+}
+
+/* A structure's deserializer finds a member by the length of the name first (a switch),
+ * then compares the few names of that length: "lengths", ascending, each with its
+ * members in model order. */
+static void plan_member_dispatch(struct planner *p, const struct shape *s, const char **names,
+                                 struct tv *r)
+{
+    struct tv *lengths = tv_set_list(r, "lengths");
+    size_t from = 0; /* names shorter than this are planned */
+    for (;;) {
+        size_t len = SIZE_MAX;
+        for (size_t k = 0; k < s->member_count; k++) {
+            size_t n = strlen(s->members[k].name);
+            if (s->members[k].target != NULL && n >= from && n < len)
+                len = n;
+        }
+        if (len == SIZE_MAX)
+            return;
+        struct tv *group = tv_push(lengths);
+        struct tv *members = tv_set_list(group, "members");
+        tv_set_fmt(group, "len", "%zu", len);
+        for (size_t k = 0; k < s->member_count; k++) {
+            const struct member *mb = &s->members[k];
+            if (mb->target == NULL || strlen(mb->name) != len)
+                continue;
+            struct tv *y = tv_push(members);
+            tv_set_str(y, "key", text_c_string(p->a, mb->name));
+            tv_set_str(y, "call", read_member(p, mb->target, names[k]));
+            tv_set_bool(y, "first", tv_list_len(members) == 1);
+        }
+        from = len + 1;
     }
 }
 
@@ -696,7 +737,6 @@ static void plan_shape(struct planner *p, size_t i, struct tv *structs, struct t
     tv_set_bool(w, "is_other", !is_struct(s) && s->type != SHAPE_LIST && s->type != SHAPE_MAP);
     tv_set_str(w, "type", ps->type);
     struct tv *wm = tv_set_list(w, "members");
-    struct tv *rm = NULL;
     struct tv *r = tv_push(readers);
     tv_set_str(r, "c", ps->c);
     tv_set_str(r, "type", ps->type);
@@ -705,7 +745,6 @@ static void plan_shape(struct planner *p, size_t i, struct tv *structs, struct t
     tv_set_bool(r, "is_map", s->type == SHAPE_MAP);
     tv_set_bool(r, "is_other", !is_struct(s) && s->type != SHAPE_LIST && s->type != SHAPE_MAP);
     tv_set_bool(r, "ptr_reader", ps->as_member_struct);
-    rm = tv_set_list(r, "members");
     if (is_struct(s)) {
         const char **names = field_names(p, s);
         tv_set_bool(w, "has_members", s->member_count > 0);
@@ -714,33 +753,30 @@ static void plan_shape(struct planner *p, size_t i, struct tv *structs, struct t
             const struct member *mb = &s->members[k];
             if (mb->target == NULL)
                 continue;
-            const char *key = text_c_string(p->a, mb->name);
             struct tv *x = tv_push(wm);
             tv_set_str(x, "present", present(p, mb->target, names[k]));
-            tv_set_str(x, "key", key);
+            tv_set_str(x, "key", text_c_string(p->a, mb->name));
             tv_set_str(x, "call", write_member(p, mb->target, names[k]));
             tv_set_bool(x, "sensitive", mb->target->sensitive);
-            struct tv *y = tv_push(rm);
-            tv_set_str(y, "key", key);
-            tv_set_str(y, "call", read_member(p, mb->target, names[k]));
-            tv_set_bool(y, "first", k == 0);
         }
+        if (names != NULL)
+            plan_member_dispatch(p, s, names, r);
     } else if (s->type == SHAPE_LIST) {
         const struct shape *et = s->item->target;
         tv_set_str(w, "items_param", fmt(p, "%sitems", const_ptr_to(p, P(p, et)->type)));
         tv_set_str(w, "elem_call", write_elem(p, et, "items[i]"));
         tv_set_bool(w, "sensitive", et->sensitive);
         tv_set_str(r, "out_param", fmt(p, "%sout", ptr_to(p, ptr_to(p, P(p, et)->type))));
-        tv_set_str(r, "items_decl", fmt(p, "%sitems;", ptr_to(p, P(p, et)->type)));
-        tv_set_str(r, "elem_call", read_elem(p, et, "items[i]"));
+        tv_set_str(r, "item_decl", declare(p, P(p, et)->type, "item"));
+        tv_set_str(r, "elem_call", read_elem(p, et, "item"));
     } else if (s->type == SHAPE_MAP) {
         const struct shape *vt = s->value->target;
         tv_set_str(w, "items_param", fmt(p, "const %s *items", ps->entry_type));
         tv_set_str(w, "elem_call", write_elem(p, vt, "items[i].value"));
         tv_set_bool(w, "sensitive", vt->sensitive);
         tv_set_str(r, "out_param", fmt(p, "%s **out", ps->entry_type));
-        tv_set_str(r, "items_decl", fmt(p, "%s *items;", ps->entry_type));
-        tv_set_str(r, "elem_call", read_elem(p, vt, "items[i].value"));
+        tv_set_str(r, "item_decl", declare(p, ps->entry_type, "item"));
+        tv_set_str(r, "elem_call", read_elem(p, vt, "item.value"));
     }
 
     /* validator */
