@@ -62,6 +62,11 @@ const struct acg_cli_global acg_cli_globals[ACG_CLI_G_COUNT] = {
         "no-verify-ssl", "boolean", false, false,
         "Does not verify the server's TLS certificate. Only for testing: anyone on the path "
         "can then read and change the traffic."},
+    [ACG_CLI_G_SHOW_SENSITIVE] = {
+        "show-sensitive", "boolean", false, false,
+        "Prints the values of members the model marks sensitive (passwords, keys, tags). "
+        "Without it they are printed as \"*** sensitive ***\" so that output pasted into "
+        "a log or a ticket keeps them secret."},
     [ACG_CLI_G_CONNECT_TIMEOUT] = {
         "cli-connect-timeout", "integer", true, false,
         "The longest time to wait for a connection, in seconds. 0 waits without a limit. The "
@@ -707,7 +712,9 @@ static int run_operation(struct cli_state *st)
         status = report_failure(st, err.status, &err);
         goto done;
     }
-    int rc = st->op->run(client, input.data, input.len, &out, &err);
+    enum acg_json_style style =
+        st->global[ACG_CLI_G_SHOW_SENSITIVE] != NULL ? ACG_JSON_DISPLAY : ACG_JSON_LOG;
+    int rc = st->op->run(client, input.data, input.len, style, &out, &err);
     if (rc != ACG_OK) {
         if (err.status == ACG_OK)
             acg_error_set(&err, rc, "%s failed", st->op->name);

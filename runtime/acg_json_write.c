@@ -1,5 +1,5 @@
-/* JSON writer for request bodies (ACG_JSON_WIRE), command-line output (ACG_JSON_DISPLAY)
- * and debug logs (ACG_JSON_LOG).
+/* JSON writer for request bodies (ACG_JSON_WIRE), and for command-line output and debug
+ * logs (ACG_JSON_LOG, or ACG_JSON_DISPLAY for output with sensitive values shown).
  *
  * The display styles reproduce `aws --output json`, which is Python's
  * json.dumps(indent=4, ensure_ascii=False): four spaces per level, ", " never at line ends,

@@ -14,8 +14,8 @@
 
 #include "acg_runtime.h"
 
-#if ACG_RUNTIME_ABI != 1
-#error "personalize.h needs runtime ABI 1; regenerate with a matching acg-gen"
+#if ACG_RUNTIME_ABI != 2
+#error "personalize.h needs runtime ABI 2; regenerate with a matching acg-gen"
 #endif
 
 #ifdef __cplusplus

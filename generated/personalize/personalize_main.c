@@ -30,8 +30,8 @@ static const struct acg_cli_member create_batch_inference_job_members[] = {
       "For theme generation: which Items column holds each item's name." },
 };
 
-static int run_create_batch_inference_job(struct acg_client *client, const char *json, size_t len, struct acg_buf *out,
-    struct acg_error *err)
+static int run_create_batch_inference_job(struct acg_client *client, const char *json, size_t len,
+    enum acg_json_style style, struct acg_buf *out, struct acg_error *err)
 {
     struct personalize_create_batch_inference_job_request in;
     struct personalize_create_batch_inference_job_response res;
@@ -42,7 +42,7 @@ static int run_create_batch_inference_job(struct acg_client *client, const char 
         return rc;
     rc = personalize_create_batch_inference_job(client, &in, &res, err);
     if (rc == ACG_OK)
-        rc = personalize_create_batch_inference_job_response_to_json(&res, ACG_JSON_DISPLAY, out, err);
+        rc = personalize_create_batch_inference_job_response_to_json(&res, style, out, err);
     personalize_create_batch_inference_job_response_free(&res);
     personalize_create_batch_inference_job_request_free(&in);
     return rc;
@@ -53,8 +53,8 @@ static const struct acg_cli_member describe_batch_inference_job_members[] = {
       "The ARN of the job to describe." },
 };
 
-static int run_describe_batch_inference_job(struct acg_client *client, const char *json, size_t len, struct acg_buf *out,
-    struct acg_error *err)
+static int run_describe_batch_inference_job(struct acg_client *client, const char *json, size_t len,
+    enum acg_json_style style, struct acg_buf *out, struct acg_error *err)
 {
     struct personalize_describe_batch_inference_job_request in;
     struct personalize_describe_batch_inference_job_response res;
@@ -65,7 +65,7 @@ static int run_describe_batch_inference_job(struct acg_client *client, const cha
         return rc;
     rc = personalize_describe_batch_inference_job(client, &in, &res, err);
     if (rc == ACG_OK)
-        rc = personalize_describe_batch_inference_job_response_to_json(&res, ACG_JSON_DISPLAY, out, err);
+        rc = personalize_describe_batch_inference_job_response_to_json(&res, style, out, err);
     personalize_describe_batch_inference_job_response_free(&res);
     personalize_describe_batch_inference_job_request_free(&in);
     return rc;
@@ -80,8 +80,8 @@ static const struct acg_cli_member list_batch_inference_jobs_members[] = {
       "At most this many jobs per page (default 100)." },
 };
 
-static int run_list_batch_inference_jobs(struct acg_client *client, const char *json, size_t len, struct acg_buf *out,
-    struct acg_error *err)
+static int run_list_batch_inference_jobs(struct acg_client *client, const char *json, size_t len,
+    enum acg_json_style style, struct acg_buf *out, struct acg_error *err)
 {
     struct personalize_list_batch_inference_jobs_request in;
     struct personalize_list_batch_inference_jobs_response res;
@@ -92,7 +92,7 @@ static int run_list_batch_inference_jobs(struct acg_client *client, const char *
         return rc;
     rc = personalize_list_batch_inference_jobs(client, &in, &res, err);
     if (rc == ACG_OK)
-        rc = personalize_list_batch_inference_jobs_response_to_json(&res, ACG_JSON_DISPLAY, out, err);
+        rc = personalize_list_batch_inference_jobs_response_to_json(&res, style, out, err);
     personalize_list_batch_inference_jobs_response_free(&res);
     personalize_list_batch_inference_jobs_request_free(&in);
     return rc;

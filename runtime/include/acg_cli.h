@@ -15,6 +15,7 @@
 #include "acg_buf.h"
 #include "acg_client.h"
 #include "acg_error.h"
+#include "acg_json.h"
 
 enum acg_cli_exit {
     ACG_EXIT_OK = 0,
@@ -46,10 +47,13 @@ struct acg_cli_member {
 };
 
 /* The generated glue for one operation: decode input_json into the request struct,
- * call the operation, and on success write the output struct to out (display style).
- * Returns the call's status with err filled (validation and service errors included). */
+ * call the operation, and on success write the output struct to out in the given style
+ * (ACG_JSON_LOG, which redacts sensitive members, unless --show-sensitive asks for
+ * ACG_JSON_DISPLAY). Returns the call's status with err filled (validation and service
+ * errors included). */
 typedef int (*acg_cli_run_fn)(struct acg_client *client, const char *input_json, size_t input_len,
-                              struct acg_buf *out, struct acg_error *err);
+                              enum acg_json_style style, struct acg_buf *out,
+                              struct acg_error *err);
 
 struct acg_cli_operation {
     const char *command;       /* "describe-batch-inference-job" */

@@ -47,7 +47,7 @@ enum acg_timestamp_format {
 enum acg_json_style {
     ACG_JSON_WIRE,      /* compact, timestamps in their model format: request bodies */
     ACG_JSON_DISPLAY,   /* indented by 4, timestamps ISO 8601: command-line output */
-    ACG_JSON_LOG,       /* like DISPLAY, with sensitive members redacted: debug logs */
+    ACG_JSON_LOG,       /* like DISPLAY, sensitive members redacted: logs, command-line output */
 };
 
 struct acg_json_writer {

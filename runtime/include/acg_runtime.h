@@ -2,7 +2,7 @@
 #ifndef ACG_RUNTIME_H
 #define ACG_RUNTIME_H
 
-#define ACG_RUNTIME_ABI 1
+#define ACG_RUNTIME_ABI 2
 #define ACG_VERSION "0.1.0"
 
 #include "acg_arena.h"

@@ -40,6 +40,7 @@ static struct fake fake;
 static int run_calls;
 static char *run_input;   /* the last input JSON the glue received */
 static size_t run_input_len;
+static enum acg_json_style run_style; /* the output style the glue was asked for */
 
 static int fake_resolve(const struct acg_endpoint_params *params, struct acg_endpoint *out,
                         struct acg_error *err)
@@ -55,11 +56,12 @@ static const struct acg_service fake_service = {
     "Thing", "thing", "thing", "ThingService", "1.1", "2024-01-01", fake_resolve, NULL, 0,
 };
 
-static int fake_run(struct acg_client *client, const char *json, size_t len, struct acg_buf *out,
-                    struct acg_error *err)
+static int fake_run(struct acg_client *client, const char *json, size_t len,
+                    enum acg_json_style style, struct acg_buf *out, struct acg_error *err)
 {
     (void)client;
     run_calls++;
+    run_style = style;
     free(run_input);
     run_input = malloc(len + 1);
     if (run_input == NULL)
@@ -633,7 +635,21 @@ static int test_runs_twice(void)
     return 0;
 }
 
+/* Output redacts sensitive members unless --show-sensitive asks for them. */
+static int test_sensitive_output_style(void)
+{
+    memset(&fake, 0, sizeof fake);
+    CHECK(run_cli(ARGS("do-thing", "--name", "a")) == 0);
+    CHECK(run_style == ACG_JSON_LOG);
+    CHECK(run_cli(ARGS("do-thing", "--name", "a", "--show-sensitive")) == 0);
+    CHECK(run_style == ACG_JSON_DISPLAY);
+    CHECK(run_cli(ARGS("help")) == 0);
+    CHECK(strstr(cap_out, "--show-sensitive (boolean)") != NULL);
+    return 0;
+}
+
 static const struct test_case tests[] = {
+    TEST(test_sensitive_output_style),
     TEST(test_input_json_file),
     TEST(test_member_files),
     TEST(test_empty_input_file),

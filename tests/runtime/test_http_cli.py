@@ -224,6 +224,30 @@ def _():
     assert len(SRV.requests()) == 1
 
 
+@case("sensitive output members print redacted; --show-sensitive prints them (tiny model)")
+def _():
+    tiny = os.path.join(BUILD, "e2e", "tiny")
+    model = os.path.abspath("tests/fixtures/models/tiny/service-2.yaml")
+    made = subprocess.run(["make", "--no-print-directory", "cli", "BUILD=" + BUILD,
+                           "MODEL=" + model, "CLI=" + os.path.abspath(tiny)],
+                          capture_output=True, text=True, timeout=600)
+    assert made.returncode == 0, made.stderr[-2000:]
+    secret = "tiny-SECRET-value-5e2"
+    body = json.dumps({"thing": {"name": "a", "secret": secret, "count": 3}})
+    outputs = []
+    for extra in ([], ["--show-sensitive"]):
+        SRV.reset()
+        SRV.script([{"body": body}])
+        p = subprocess.run([tiny, "put-thing", "--name", "a", "--endpoint-url", SRV.url] + extra,
+                           capture_output=True, text=True, env=env(), timeout=60)
+        assert p.returncode == 0, (p.returncode, p.stderr)
+        [req] = SRV.requests()
+        assert req["sig_ok"] and req["headers"]["x-amz-target"] == "TinyService.PutThing", req
+        outputs.append(json.loads(p.stdout)["thing"])
+    assert outputs[0] == {"name": "a", "secret": "*** sensitive ***", "count": 3}, outputs[0]
+    assert outputs[1] == {"name": "a", "secret": secret, "count": 3}, outputs[1]
+
+
 try:
     run("http_cli")
 finally:
