@@ -15,6 +15,7 @@ struct ctx {
     struct model *m;
     struct diag *d;
     struct acg_arena *a;
+    const struct doc_node *shapes; /* the model's "shapes" mapping, once found */
 };
 
 static const struct {
@@ -99,7 +100,8 @@ static struct shape *resolve_ref(struct ctx *c, const struct doc_node *ref, cons
         return NULL;
     }
     struct shape *s = model_find_shape(c->m, name->text);
-    if (s == NULL)
+    /* A shape that is defined but was rejected has its own error already. */
+    if (s == NULL && (c->shapes == NULL || doc_get(c->shapes, name->text) == NULL))
         err(c, name, "%s: target \"%s\" is not defined", where, name->text);
     return s;
 }
@@ -387,7 +389,7 @@ int model_from_doc(struct doc *doc, struct model *m, struct diag *d)
     m->pool = acg_arena_new();
     if (m->pool == NULL)
         return -1;
-    struct ctx c = { m, d, m->pool };
+    struct ctx c = { m, d, m->pool, NULL };
     const struct doc_node *root = m->doc_tree.root;
     if (root == NULL || root->kind != DOC_MAP) {
         diag_error(d, m->path, root ? root->mark : (struct gen_mark){ 0, 0 },
@@ -401,6 +403,7 @@ int model_from_doc(struct doc *doc, struct model *m, struct diag *d)
         err(&c, root, "the model has no \"shapes\" mapping");
         return -1;
     }
+    c.shapes = shapes;
     m->shapes = acg_arena_calloc(c.a, shapes->count, sizeof *m->shapes);
     if (m->shapes == NULL)
         return -1;

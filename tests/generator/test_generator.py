@@ -44,6 +44,7 @@ for name, where, words in BAD_ROWS:
             assert r.returncode == 2, (r.returncode, r.stderr)
             assert re.search(re.escape(os.path.join(BAD, name)) + where, r.stderr), r.stderr
             assert words in r.stderr, r.stderr
+            assert r.stderr.count(": error: ") == 1, ("one error, no follow-on errors", r.stderr)
             assert "Segmentation" not in r.stderr
             assert os.listdir(out) == [], "nothing is written for a bad model"
     case(f"bad model {name} -> exit 2 naming file:line:col")(check)
