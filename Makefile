@@ -130,7 +130,7 @@ lint:
 	@! grep -nE '\b(sprintf|strcpy|strcat|strtok|atoi|gmtime|localtime)\(' runtime/*.c generator/*.c tools/*.c
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-memcheck build-bench
 
 # Keep intermediate objects so a second make does no work.
 .SECONDARY:
