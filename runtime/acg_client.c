@@ -8,11 +8,14 @@
  * attempt on the single connection rather than opening several. Everything else the
  * client holds is read-only after creation, except the retry quota (a token bucket shared
  * by all calls, under its own lock, as in botocore), the pool of response buffers (under
- * its own lock) and the credentials provider (safe to call from several threads by its
+ * its own lock), the endpoint resolved on the first call (set once under its own lock,
+ * read-only from then on), the pool of random bytes for invocation ids (under its own
+ * lock) and the credentials provider (safe to call from several threads by its
  * contract). The log callback and the test hooks may be called from several threads at
  * once. acg_client_destroy() must not race with a call. libcurl's global initialisation
  * runs once per process (pthread_once) when the first client is created. Callers wanting
- * parallel requests create one client per thread.
+ * parallel requests create one client per thread. A client made before fork() is not used
+ * in the child (its connection and its random pool would be shared with the parent).
  */
 #include <curl/curl.h>
 #include <errno.h>
@@ -61,6 +64,14 @@ struct acg_body_pool {
     int underused;             /* bodies in a row under a quarter of the kept buffer */
 };
 
+/* Where a call goes and how it is signed, from the endpoint rules. */
+struct resolved_endpoint {
+    struct acg_url url;
+    char url_text[2400];
+    char signing_name[64];
+    char signing_region[64];
+};
+
 struct acg_client {
     const struct acg_service *svc;
     struct acg_profile *profile;
@@ -82,9 +93,18 @@ struct acg_client {
     uint32_t (*random)(void *ctx);
     void *hook_ctx;
 
-    pthread_mutex_t lock;                  /* guards http and sigv4 */
+    pthread_mutex_t lock;                  /* guards http, sigv4 and sig */
     struct acg_http_conn *conn;
     struct acg_sigv4_cache sigv4;
+    struct acg_sigv4_result sig;           /* each attempt's, wiped after sending */
+    /* The endpoint of calls without context parameters or a host prefix: it depends on
+     * nothing but the settings, so it is resolved once (on the first such call to succeed). */
+    pthread_mutex_t endpoint_lock;
+    const struct resolved_endpoint *endpoint;   /* NULL until resolved; then never changes */
+    /* Random bytes for invocation ids, fetched from the kernel a pool at a time. */
+    pthread_mutex_t random_lock;
+    unsigned char random_pool[256];
+    size_t random_used;                    /* bytes of the pool already handed out */
     struct acg_retry_quota quota;
     struct acg_body_pool *bodies;
 };
@@ -222,6 +242,19 @@ void acg_uuid4(struct acg_client *c, char out[37])
             b[i + 2] = (unsigned char)(v >> 8);
             b[i + 3] = (unsigned char)v;
         }
+    } else if (c != NULL) {
+        /* One getrandom() per sixteen ids instead of one per call. */
+        pthread_mutex_lock(&c->random_lock);
+        if (c->random_used + sizeof b > sizeof c->random_pool) {
+            if (acg_random_bytes(c->random_pool, sizeof c->random_pool) != ACG_OK) {
+                for (size_t i = 0; i < sizeof c->random_pool; i++)
+                    c->random_pool[i] = (unsigned char)rand();
+            }
+            c->random_used = 0;
+        }
+        memcpy(b, c->random_pool + c->random_used, sizeof b);
+        c->random_used += sizeof b;
+        pthread_mutex_unlock(&c->random_lock);
     } else if (acg_random_bytes(b, sizeof b) != ACG_OK) {
         for (size_t i = 0; i < 16; i++)
             b[i] = (unsigned char)rand();
@@ -339,6 +372,10 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
     c->random = cfg->random;
     c->hook_ctx = cfg->hook_ctx;
     pthread_mutex_init(&c->lock, NULL);
+    pthread_mutex_init(&c->endpoint_lock, NULL);
+    pthread_mutex_init(&c->random_lock, NULL);
+    c->random_used = sizeof c->random_pool;   /* empty: the first id fills it */
+    acg_sigv4_result_init(&c->sig);
     acg_retry_quota_init(&c->quota, ACG_RETRY_QUOTA_INITIAL);
 
     if (acg_profile_load(cfg->profile, &c->profile, err) != ACG_OK)
@@ -423,10 +460,14 @@ void acg_client_destroy(struct acg_client *c)
     acg_http_conn_destroy(c->conn);
     body_pool_release(c->bodies);
     acg_sigv4_cache_clear(&c->sigv4);
+    acg_sigv4_result_free(&c->sig);
+    free((void *)c->endpoint);
     acg_credentials_provider_destroy(c->creds);
     acg_profile_free(c->profile);
     acg_retry_quota_destroy(&c->quota);
     pthread_mutex_destroy(&c->lock);
+    pthread_mutex_destroy(&c->endpoint_lock);
+    pthread_mutex_destroy(&c->random_lock);
     free(c);
 }
 
@@ -436,54 +477,86 @@ void acg_client_destroy(struct acg_client *c)
 struct call_state {
     struct acg_client *c;
     const struct acg_call *call;
-    struct acg_url url;
-    char url_text[2400];
+    const struct resolved_endpoint *ep;   /* the client's, or own */
+    struct resolved_endpoint own;         /* for calls whose endpoint depends on the call */
     char target[256];
     char invocation_id[37];
     const char *signing_name;
     const char *signing_region;
-    struct acg_endpoint endpoint;
     const char *payload;     /* the body as sent: call->body or its gzip */
     size_t payload_len;
     bool gzipped;
 };
 
-static int resolve_endpoint(struct call_state *st, struct acg_error *err)
+/* Runs the rules for this call's parameters into out. */
+static int resolve_into(struct acg_client *c, const struct acg_call *call,
+                        struct resolved_endpoint *out, struct acg_error *err)
 {
-    struct acg_client *c = st->c;
     const struct acg_service *svc = c->svc;
     struct acg_endpoint_params params;
+    struct acg_endpoint endpoint;
     memset(&params, 0, sizeof params);
     params.builtins.region = c->settings.region[0] != '\0' ? c->settings.region : NULL;
     params.builtins.use_fips = c->settings.use_fips;
     params.builtins.use_dual_stack = c->settings.use_dual_stack;
     params.builtins.endpoint = c->settings.endpoint_url[0] != '\0' ? c->settings.endpoint_url : NULL;
-    params.context = st->call->context;
-    params.context_count = st->call->context_count;
+    params.context = call->context;
+    params.context_count = call->context_count;
 
-    memset(&st->endpoint, 0, sizeof st->endpoint);
+    memset(&endpoint, 0, sizeof endpoint);
     if (svc->resolve_endpoint != NULL) {
         /* The rule set's own error ("Invalid Configuration: Missing Region", ...) is
          * the message the caller should see: pass it through untouched. */
-        int rc = svc->resolve_endpoint(&params, &st->endpoint, err);
+        int rc = svc->resolve_endpoint(&params, &endpoint, err);
         if (rc != ACG_OK)
             return rc;
     } else if (params.builtins.endpoint != NULL) {
-        snprintf(st->endpoint.url, sizeof st->endpoint.url, "%s", params.builtins.endpoint);
+        snprintf(endpoint.url, sizeof endpoint.url, "%s", params.builtins.endpoint);
     } else {
         return acg_error_set(err, ACG_ERR_ENDPOINT,
                              "the service has no endpoint rules and no endpoint URL is configured");
     }
-    const char *prefix = c->inject_host_prefix ? st->call->host_prefix : NULL;
-    ACG_TRY(acg_url_parse(st->endpoint.url, prefix, &st->url, err));
-    if (acg_url_format(&st->url, st->url_text, sizeof st->url_text) != ACG_OK)
+    const char *prefix = c->inject_host_prefix ? call->host_prefix : NULL;
+    ACG_TRY(acg_url_parse(endpoint.url, prefix, &out->url, err));
+    if (acg_url_format(&out->url, out->url_text, sizeof out->url_text) != ACG_OK)
         return acg_error_set(err, ACG_ERR_ENDPOINT, "the endpoint URL is too long");
-    acg_client_log(c, ACG_LOG_DEBUG, "endpoint: %s", st->url_text);
+    memcpy(out->signing_name, endpoint.signing_name, sizeof out->signing_name);
+    memcpy(out->signing_region, endpoint.signing_region, sizeof out->signing_region);
+    return ACG_OK;
+}
 
-    st->signing_name = st->endpoint.signing_name[0] != '\0' ? st->endpoint.signing_name
-                                                            : svc->signing_name;
-    st->signing_region = st->endpoint.signing_region[0] != '\0' ? st->endpoint.signing_region
-                                                                : c->settings.region;
+static int resolve_endpoint(struct call_state *st, struct acg_error *err)
+{
+    struct acg_client *c = st->c;
+    const struct acg_service *svc = c->svc;
+    bool shared = st->call->context_count == 0 &&
+                  (st->call->host_prefix == NULL || !c->inject_host_prefix);
+
+    if (shared) {
+        pthread_mutex_lock(&c->endpoint_lock);
+        int rc = ACG_OK;
+        if (c->endpoint == NULL) {
+            struct resolved_endpoint *ep = malloc(sizeof *ep);
+            if (ep == NULL)
+                rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory resolving the endpoint");
+            else if ((rc = resolve_into(c, st->call, ep, err)) != ACG_OK)
+                free(ep);   /* not kept: the next call tries again and fails the same way */
+            else
+                c->endpoint = ep;
+        }
+        st->ep = c->endpoint;
+        pthread_mutex_unlock(&c->endpoint_lock);
+        if (rc != ACG_OK)
+            return rc;
+    } else {
+        ACG_TRY(resolve_into(c, st->call, &st->own, err));
+        st->ep = &st->own;
+    }
+    acg_client_log(c, ACG_LOG_DEBUG, "endpoint: %s", st->ep->url_text);
+
+    st->signing_name = st->ep->signing_name[0] != '\0' ? st->ep->signing_name : svc->signing_name;
+    st->signing_region = st->ep->signing_region[0] != '\0' ? st->ep->signing_region
+                                                           : c->settings.region;
     if (st->signing_name == NULL || st->signing_name[0] == '\0')
         st->signing_name = svc->endpoint_prefix;
     if (st->signing_region == NULL || st->signing_region[0] == '\0')
@@ -491,30 +564,63 @@ static int resolve_endpoint(struct call_state *st, struct acg_error *err)
     return ACG_OK;
 }
 
+/* Writes v in decimal at out and returns the end. */
+static char *put_int(char *out, int v)
+{
+    char digits[12];
+    size_t n = 0;
+    unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (v < 0)
+        *out++ = '-';
+    while (n > 0)
+        *out++ = digits[--n];
+    return out;
+}
+
+/* "attempt=N; max=M" */
+static void format_sdk_request(char out[48], int attempt, int max)
+{
+    static const char a[] = "attempt=", m[] = "; max=";
+    char *p = out;
+    memcpy(p, a, sizeof a - 1);
+    p = put_int(p + sizeof a - 1, attempt);
+    memcpy(p, m, sizeof m - 1);
+    p = put_int(p + sizeof m - 1, max);
+    *p = '\0';
+}
+
 /* Signs and sends one attempt. On ACG_OK an HTTP response arrived (res->status says which). */
 static int attempt_once(struct call_state *st, int attempt, struct acg_response *resp,
                         struct acg_http_result *res, struct acg_error *err)
 {
     struct acg_client *c = st->c;
+    const struct acg_url *url = &st->ep->url;
     struct acg_credentials creds;
-    struct acg_sigv4_result sig;
+    struct acg_sigv4_result *sig = &c->sig;
     struct acg_buf shown;
-    char sdk_request[64];
+    char sdk_request[48];
     bool locked = false;
     int rc;
 
-    memset(&creds, 0, sizeof creds);
-    acg_sigv4_result_init(&sig);
+    /* Only the strings' first bytes: the struct is mostly room for a session token, and
+     * acg_credentials_wipe() clears what the get copied in. */
+    creds.access_key_id[0] = creds.secret_access_key[0] = creds.session_token[0] = '\0';
+    creds.source[0] = '\0';
+    creds.expiration_ms = 0;
     acg_buf_init(&shown, 0);
     int64_t now = client_now_ms(c);
     rc = acg_credentials_get(c->creds, now, &creds, err);
     if (rc != ACG_OK)
         goto done;
 
-    snprintf(sdk_request, sizeof sdk_request, "attempt=%d; max=%d", attempt, c->max_attempts);
+    format_sdk_request(sdk_request, attempt, c->max_attempts);
     struct acg_header headers[12];
     size_t n = 0;
-    headers[n++] = (struct acg_header){ "Host", st->url.authority };
+    headers[n++] = (struct acg_header){ "Host", url->authority };
     headers[n++] = (struct acg_header){ "Content-Type", c->content_type };
     headers[n++] = (struct acg_header){ "X-Amz-Target", st->target };
     headers[n++] = (struct acg_header){ "amz-sdk-invocation-id", st->invocation_id };
@@ -532,46 +638,47 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
     };
     struct acg_sigv4_request req = {
         .method = "POST",
-        .path = st->url.path,
-        .query = st->url.query[0] != '\0' ? st->url.query : NULL,
+        .path = url->path,
+        .query = url->query[0] != '\0' ? url->query : NULL,
         .headers = headers,
         .header_count = n,
         .payload = st->payload,
         .payload_len = st->payload_len,
     };
-    /* The signing key cache and the handle are the client's shared state; the lock covers
-     * signing and the transfer, never a retry delay. */
+    /* The signing key cache, the signature's buffers and the handle are the client's
+     * shared state; the lock covers signing and the transfer, never a retry delay. */
     pthread_mutex_lock(&c->lock);
     locked = true;
-    rc = acg_sigv4_sign(&p, &req, &c->sigv4, &sig, err);
+    rc = acg_sigv4_sign(&p, &req, &c->sigv4, sig, err);
     if (rc != ACG_OK)
         goto done;
     if (acg_client_log_enabled(c, ACG_LOG_DEBUG)) {
         /* The canonical request may hold the session token; the helper redacts it. The
          * signature is in neither text, and the Authorization header is never logged. */
-        if (acg_sigv4_canonical_request_for_log(&sig, &shown) == ACG_OK)
+        if (acg_sigv4_canonical_request_for_log(sig, &shown) == ACG_OK)
             log_lines(c, "canonical request:", shown.data, shown.len);
-        log_lines(c, "string to sign:", sig.string_to_sign.data, sig.string_to_sign.len);
+        log_lines(c, "string to sign:", sig->string_to_sign.data, sig->string_to_sign.len);
     }
-    headers[n++] = (struct acg_header){ "X-Amz-Date", sig.amz_date };
+    headers[n++] = (struct acg_header){ "X-Amz-Date", sig->amz_date };
     if (creds.session_token[0] != '\0')
         headers[n++] = (struct acg_header){ "X-Amz-Security-Token", creds.session_token };
-    headers[n++] = (struct acg_header){ "Authorization", sig.authorization.data };
+    headers[n++] = (struct acg_header){ "Authorization", sig->authorization.data };
 
     acg_client_log(c, ACG_LOG_DEBUG, "sending POST %s (attempt %d of %d, %zu bytes%s)",
-                   st->url_text, attempt, c->max_attempts, st->payload_len,
+                   st->ep->url_text, attempt, c->max_attempts, st->payload_len,
                    st->gzipped ? ", gzip" : "");
-    rc = acg_http_perform(c->conn, "POST", st->url_text, headers, n, st->payload, st->payload_len,
-                          &resp->body, res);
+    rc = acg_http_perform(c->conn, "POST", st->ep->url_text, headers, n, st->payload,
+                          st->payload_len, &resp->body, res);
     if (rc == ACG_ERR_NOMEM)
         acg_error_set(err, rc, "%s", res->detail[0] != '\0' ? res->detail
                                                             : "out of memory sending the request");
 done:
-    if (locked)
+    if (locked) {
+        acg_sigv4_result_wipe(sig);   /* buffers kept for the next attempt */
         pthread_mutex_unlock(&c->lock);
-    acg_sigv4_result_free(&sig);
+    }
     acg_buf_free_secure(&shown);
-    acg_secure_zero(&creds, sizeof creds);
+    acg_credentials_wipe(&creds);
     return rc;
 }
 
@@ -582,6 +689,27 @@ static const char *kind_name(enum acg_retry_kind k)
     case ACG_RETRY_TIMEOUT: return "timeout";
     case ACG_RETRY_TRANSIENT: return "transient error";
     default: return "not retryable";
+    }
+}
+
+/* Copies the string src into out (size bytes), truncating as snprintf would. */
+static void copy_text(char *out, size_t size, const char *src)
+{
+    size_t n = strnlen(src, size - 1);
+    memcpy(out, src, n);
+    out[n] = '\0';
+}
+
+/* "TargetPrefix.Operation" into out (size bytes), truncating as snprintf would. */
+static void join_target(char *out, size_t size, const char *prefix, const char *name)
+{
+    copy_text(out, size, prefix);
+    size_t n = strlen(out);
+    if (n + 1 < size) {
+        out[n++] = '.';
+        copy_text(out + n, size - n, name);
+    } else {
+        out[n] = '\0';
     }
 }
 
@@ -620,15 +748,18 @@ int acg_client_invoke(struct acg_client *c, const struct acg_call *call, struct 
                              "operation %s uses event streams, which this runtime does not support",
                              call->op->name);
 
-    memset(&st, 0, sizeof st);
-    acg_buf_init(&gz, 0);
-    acg_error_init(&last);
+    /* Field by field: st.own (3.8 KB) is written only when the call resolves its own. */
     st.c = c;
     st.call = call;
+    st.ep = NULL;
+    st.signing_name = st.signing_region = NULL;
+    st.gzipped = false;
+    acg_buf_init(&gz, 0);
+    acg_error_init(&last);
     rc = resolve_endpoint(&st, &last);
     if (rc != ACG_OK)
         goto done;
-    snprintf(st.target, sizeof st.target, "%s.%s", c->svc->target_prefix, call->op->name);
+    join_target(st.target, sizeof st.target, c->svc->target_prefix, call->op->name);
     acg_uuid4(c, st.invocation_id);
 
     if (resp->body.data == NULL && resp->pool_ == NULL)
@@ -662,7 +793,7 @@ int acg_client_invoke(struct acg_client *c, const struct acg_call *call, struct 
         rc = attempt_once(&st, attempt, resp, &res, &last);
         if (rc == ACG_OK) {
             resp->http_status = res.status;
-            snprintf(resp->request_id, sizeof resp->request_id, "%s", res.request_id);
+            copy_text(resp->request_id, sizeof resp->request_id, res.request_id);
             acg_client_log(c, ACG_LOG_DEBUG, "status: %ld", res.status);
             if (res.request_id[0] != '\0')
                 acg_client_log(c, ACG_LOG_DEBUG, "request id: %s", res.request_id);
@@ -677,7 +808,7 @@ int acg_client_invoke(struct acg_client *c, const struct acg_call *call, struct 
                                       c->svc->error_count);
             acg_client_log(c, ACG_LOG_DEBUG, "error: %s: %s", last.aws_type, last.message);
         } else if (rc == ACG_ERR_TRANSPORT || rc == ACG_ERR_TOO_LARGE) {
-            acg_error_set(&last, rc, "%s: %s", st.url_text, res.detail);
+            acg_error_set(&last, rc, "%s: %s", st.ep->url_text, res.detail);
             kind = acg_retry_classify(0, res.failure, NULL, NULL, 0);
             acg_client_log(c, ACG_LOG_DEBUG, "transport error: %s", res.detail);
         } else {

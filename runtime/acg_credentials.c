@@ -580,6 +580,31 @@ static int resolve(struct acg_credentials_provider *p, struct acg_credentials *o
     return acg_error_set(err, ACG_ERR_CONFIG, NO_CREDENTIALS);
 }
 
+/* Copies each string up to its terminator: the struct is 4.4 KB, mostly the room a session
+ * token may need, and a call copies it (and wipes the copy) every time it signs. */
+static void copy_string(char *dst, const char *src, size_t size)
+{
+    size_t n = strnlen(src, size - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+static void copy_credentials(struct acg_credentials *dst, const struct acg_credentials *src)
+{
+    copy_string(dst->access_key_id, src->access_key_id, sizeof dst->access_key_id);
+    copy_string(dst->secret_access_key, src->secret_access_key, sizeof dst->secret_access_key);
+    copy_string(dst->session_token, src->session_token, sizeof dst->session_token);
+    dst->expiration_ms = src->expiration_ms;
+    copy_string(dst->source, src->source, sizeof dst->source);
+}
+
+/* Zeroes a string's bytes and its terminator (all of it when it has none). */
+static void wipe_string(char *s, size_t size)
+{
+    size_t n = strnlen(s, size);
+    wipe(s, n < size ? n + 1 : size);
+}
+
 int acg_credentials_get(struct acg_credentials_provider *p, int64_t now_ms, struct acg_credentials *out,
                         struct acg_error *err)
 {
@@ -604,7 +629,18 @@ int acg_credentials_get(struct acg_credentials_provider *p, int64_t now_ms, stru
         wipe(&next, sizeof next);
     }
     if (rc == ACG_OK)
-        *out = p->cached;
+        copy_credentials(out, &p->cached);
     pthread_mutex_unlock(&p->lock);
     return rc;
+}
+
+void acg_credentials_wipe(struct acg_credentials *c)
+{
+    if (c == NULL)
+        return;
+    wipe_string(c->access_key_id, sizeof c->access_key_id);
+    wipe_string(c->secret_access_key, sizeof c->secret_access_key);
+    wipe_string(c->session_token, sizeof c->session_token);
+    c->expiration_ms = 0;
+    c->source[0] = '\0';
 }

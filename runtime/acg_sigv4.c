@@ -770,6 +770,14 @@ void acg_sigv4_result_free(struct acg_sigv4_result *r)
 }
 
 /* Empties a result for reuse, wiping what may be secret but keeping the allocations. */
+static void clear_result(struct acg_sigv4_result *r);
+
+void acg_sigv4_result_wipe(struct acg_sigv4_result *r)
+{
+    if (r != NULL)
+        clear_result(r);
+}
+
 static void clear_result(struct acg_sigv4_result *r)
 {
     acg_secure_zero(r->canonical_request.data, r->canonical_request.cap);

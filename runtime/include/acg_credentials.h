@@ -35,4 +35,8 @@ void acg_credentials_provider_destroy(struct acg_credentials_provider *p);
 ACG_NODISCARD int acg_credentials_get(struct acg_credentials_provider *p, int64_t now_ms,
                                       struct acg_credentials *out, struct acg_error *err);
 
+/* Zeroes the keys and token acg_credentials_get() copied into c, up to their terminators
+ * (every string of c must be terminated: start from "" when the get may not have run). */
+void acg_credentials_wipe(struct acg_credentials *c);
+
 #endif

@@ -109,6 +109,9 @@ struct acg_sigv4_result {
 
 void acg_sigv4_result_init(struct acg_sigv4_result *r);
 void acg_sigv4_result_free(struct acg_sigv4_result *r);   /* zeroes the signature */
+/* Zeroes the texts, the signature and the date but keeps the buffers, for a result that
+ * signs again (a client's, one attempt after another). NULL-safe. */
+void acg_sigv4_result_wipe(struct acg_sigv4_result *r);
 
 /* Signs req. cache may be NULL. out must have been through acg_sigv4_result_init; it may be
  * reused for another signature (a retry) without freeing in between. On failure out holds
