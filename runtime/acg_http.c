@@ -10,9 +10,11 @@
  * a read timeout fires within about a second of its due time.
  *
  * Cost per request. Everything that is the same for every request (timeouts, TLS, the
- * callbacks, the user agent, the allowed protocols, which libcurl parses) is set once in
+ * callbacks, the allowed protocols, which libcurl parses) is set once in
  * acg_http_conn_new(); a request sets only its URL when it changed, its body and its
- * header list. The header lines are written into one buffer the handle keeps, and the
+ * header list. The User-Agent goes in the header list as a line made once: given as
+ * CURLOPT_USERAGENT, libcurl formats it into a fresh string on every request and then
+ * copies that into the request, a byte at a time each. The header lines are written into one buffer the handle keeps, and the
  * list nodes libcurl walks live in an array beside it, so a request makes no heap
  * allocation of its own once the first few have sized them. */
 #include <curl/curl.h>
@@ -43,6 +45,7 @@ struct acg_http_conn {
     /* What the handle was last told, so a request sets only what changed. */
     struct acg_buf url;
     char method[16];           /* "" until the first request, or after a longer one */
+    char *user_agent_line;     /* "User-Agent: ..." or NULL for none */
     /* The request's header lines: "Name: value" strings one after another, each with its
      * NUL, and the list nodes pointing into them (libcurl only reads the list). */
     struct acg_buf header_text;
@@ -196,7 +199,6 @@ static CURLcode set_fixed_options(struct acg_http_conn *h, const struct acg_http
     SET(CURLOPT_NOSIGNAL, 1L);   /* threads: no SIGALRM for DNS timeouts */
     SET(CURLOPT_FOLLOWLOCATION, 0L);
     SET(CURLOPT_PROTOCOLS_STR, "http,https");
-    SET(CURLOPT_USERAGENT, o->user_agent);
     SET(CURLOPT_ERRORBUFFER, h->errbuf);
     SET(CURLOPT_WRITEFUNCTION, on_body);
     SET(CURLOPT_WRITEDATA, h);
@@ -242,6 +244,17 @@ struct acg_http_conn *acg_http_conn_new(const struct acg_http_options *o)
     acg_buf_init(&h->header_text, 0);
     h->max_body = o->max_response_bytes;
     h->read_timeout_ms = o->read_timeout_ms;
+    if (o->user_agent != NULL && o->user_agent[0] != '\0') {
+        static const char name[] = "User-Agent: ";
+        size_t len = strlen(o->user_agent);
+        h->user_agent_line = malloc(sizeof name + len);
+        if (h->user_agent_line == NULL) {
+            acg_http_conn_destroy(h);
+            return NULL;
+        }
+        memcpy(h->user_agent_line, name, sizeof name - 1);
+        memcpy(h->user_agent_line + sizeof name - 1, o->user_agent, len + 1);
+    }
     h->easy = curl_easy_init();
     if (h->easy == NULL || set_fixed_options(h, o) != CURLE_OK) {
         acg_http_conn_destroy(h);
@@ -258,6 +271,7 @@ void acg_http_conn_destroy(struct acg_http_conn *h)
     acg_buf_free(&h->url);
     acg_buf_free_secure(&h->header_text);
     free(h->header_nodes);
+    free(h->user_agent_line);
     free(h);
 }
 
@@ -277,7 +291,7 @@ static int put_header_line(struct acg_buf *text, const char *name, const char *v
 static int build_header_list(struct acg_http_conn *h, const struct acg_header *headers,
                              size_t header_count, struct curl_slist **out)
 {
-    size_t lines = header_count + FIXED_HEADER_COUNT;
+    size_t lines = header_count + FIXED_HEADER_COUNT + 1;   /* + the user agent */
     if (lines > h->header_node_cap) {
         struct curl_slist *nodes = realloc(h->header_nodes, lines * sizeof *nodes);
         if (nodes == NULL)
@@ -309,6 +323,13 @@ static int build_header_list(struct acg_http_conn *h, const struct acg_header *h
         }
         h->header_nodes[n].data = h->header_text.data + h->header_text.len;
         ACG_TRY(put_header_line(&h->header_text, name, value));
+        h->header_nodes[n].next = NULL;
+        if (n > 0)
+            h->header_nodes[n - 1].next = &h->header_nodes[n];
+        n++;
+    }
+    if (h->user_agent_line != NULL) {
+        h->header_nodes[n].data = h->user_agent_line;
         h->header_nodes[n].next = NULL;
         if (n > 0)
             h->header_nodes[n - 1].next = &h->header_nodes[n];
