@@ -57,6 +57,7 @@ struct acg_http_conn {
     bool too_large;
     int64_t last_progress_ms;
     curl_off_t last_dl, last_ul;
+    bool under_way;            /* the request has started: connected, or sent a byte */
     bool read_timed_out;
 };
 
@@ -170,13 +171,17 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
     }
     /* The connect phase has its own timeout; count silence once connected. A connection
      * kept alive from an earlier call reports no connect time (libcurl made no connect),
-     * so the request having started on it (pretransfer) counts as connected too. */
-    curl_off_t connect_us = 0, pretransfer_us = 0;
-    curl_easy_getinfo(h->easy, CURLINFO_CONNECT_TIME_T, &connect_us);
-    curl_easy_getinfo(h->easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us);
-    if (connect_us == 0 && pretransfer_us == 0 && ulnow == 0) {
-        h->last_progress_ms = now;
-        return 0;
+     * so the request having started on it (pretransfer) counts as connected too. Neither
+     * time goes back to zero within a transfer, so they are asked for only until then. */
+    if (!h->under_way) {
+        curl_off_t connect_us = 0, pretransfer_us = 0;
+        curl_easy_getinfo(h->easy, CURLINFO_CONNECT_TIME_T, &connect_us);
+        curl_easy_getinfo(h->easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us);
+        if (connect_us == 0 && pretransfer_us == 0 && ulnow == 0) {
+            h->last_progress_ms = now;
+            return 0;
+        }
+        h->under_way = true;
     }
     if (now - h->last_progress_ms >= h->read_timeout_ms) {
         h->read_timed_out = true;
@@ -275,15 +280,22 @@ void acg_http_conn_destroy(struct acg_http_conn *h)
     free(h);
 }
 
-/* Writes "name: value" and its NUL into text, which has room for it. */
-static int put_header_line(struct acg_buf *text, const char *name, const char *value)
+/* Writes "name: value" and its NUL into text, which has room for it (reserved by the
+ * caller from the same lengths). */
+static void put_header_line(struct acg_buf *text, const char *name, size_t name_len,
+                            const char *value, size_t value_len)
 {
-    ACG_TRY(acg_buf_append_str(text, name));
+    char *p = text->data + text->len;
+    memcpy(p, name, name_len);
+    p += name_len;
     if (value != NULL) {
-        ACG_TRY(acg_buf_append(text, ": ", 2));
-        ACG_TRY(acg_buf_append_str(text, value));
+        memcpy(p, ": ", 2);
+        memcpy(p + 2, value, value_len);
+        p += 2 + value_len;
     }
-    return acg_buf_append(text, "", 1);
+    *p++ = '\0';
+    text->len = (size_t)(p - text->data);
+    *p = '\0';   /* the buffer's own terminator, inside the reserved room */
 }
 
 /* Builds the request's header list in the handle's own storage and returns its head. The
@@ -322,7 +334,8 @@ static int build_header_list(struct acg_http_conn *h, const struct acg_header *h
             value = NULL;
         }
         h->header_nodes[n].data = h->header_text.data + h->header_text.len;
-        ACG_TRY(put_header_line(&h->header_text, name, value));
+        put_header_line(&h->header_text, name, strlen(name), value,
+                        value != NULL ? strlen(value) : 0);
         h->header_nodes[n].next = NULL;
         if (n > 0)
             h->header_nodes[n - 1].next = &h->header_nodes[n];
@@ -425,6 +438,7 @@ int acg_http_perform(struct acg_http_conn *h, const char *method, const char *ur
     h->too_large = false;
     h->last_progress_ms = monotonic_ms();
     h->last_dl = h->last_ul = 0;
+    h->under_way = false;
     h->read_timed_out = false;
     h->errbuf[0] = '\0';
 
