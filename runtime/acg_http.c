@@ -14,9 +14,9 @@
  * acg_http_conn_new(); a request sets only its URL when it changed, its body and its
  * header list. The User-Agent goes in the header list as a line made once: given as
  * CURLOPT_USERAGENT, libcurl formats it into a fresh string on every request and then
- * copies that into the request, a byte at a time each. The header lines are written into one buffer the handle keeps, and the
- * list nodes libcurl walks live in an array beside it, so a request makes no heap
- * allocation of its own once the first few have sized them. */
+ * copies that into the request a byte at a time. The header lines are written into one
+ * buffer the handle keeps, and the list nodes libcurl walks live in an array beside it, so
+ * a request makes no heap allocation of its own once the first few have sized them. */
 #include <curl/curl.h>
 #include <pthread.h>
 #include <stdio.h>

@@ -770,14 +770,6 @@ void acg_sigv4_result_free(struct acg_sigv4_result *r)
 }
 
 /* Empties a result for reuse, wiping what may be secret but keeping the allocations. */
-static void clear_result(struct acg_sigv4_result *r);
-
-void acg_sigv4_result_wipe(struct acg_sigv4_result *r)
-{
-    if (r != NULL)
-        clear_result(r);
-}
-
 static void clear_result(struct acg_sigv4_result *r)
 {
     acg_secure_zero(r->canonical_request.data, r->canonical_request.cap);
@@ -788,6 +780,12 @@ static void clear_result(struct acg_sigv4_result *r)
     acg_secure_zero(r->signature, sizeof r->signature);
     memset(r->amz_date, 0, sizeof r->amz_date);
     memset(r->payload_hash, 0, sizeof r->payload_hash);
+}
+
+void acg_sigv4_result_wipe(struct acg_sigv4_result *r)
+{
+    if (r != NULL)
+        clear_result(r);
 }
 
 static int check_params(const struct acg_sigv4_params *p, size_t *secret_len, size_t *token_len,
