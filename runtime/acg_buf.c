@@ -105,3 +105,11 @@ char *acg_buf_take(struct acg_buf *b, size_t *len)
     b->cap = 0;
     return p;
 }
+
+size_t acg_copy_str(char *dst, size_t size, const char *src)
+{
+    size_t n = strnlen(src, size - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+    return n;
+}

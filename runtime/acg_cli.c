@@ -713,7 +713,7 @@ static int run_operation(struct cli_state *st)
         goto done;
     }
     enum acg_json_style style =
-        st->global[ACG_CLI_G_SHOW_SENSITIVE] != NULL ? ACG_JSON_DISPLAY : ACG_JSON_LOG;
+        st->global[ACG_CLI_G_SHOW_SENSITIVE] != NULL ? ACG_JSON_DISPLAY : ACG_JSON_REDACTED;
     int rc = st->op->run(client, input.data, input.len, style, &out, &err);
     if (rc != ACG_OK) {
         if (err.status == ACG_OK)

@@ -606,11 +606,7 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
     bool locked = false;
     int rc;
 
-    /* Only the strings' first bytes: the struct is mostly room for a session token, and
-     * acg_credentials_wipe() clears what the get copied in. */
-    creds.access_key_id[0] = creds.secret_access_key[0] = creds.session_token[0] = '\0';
-    creds.source[0] = '\0';
-    creds.expiration_ms = 0;
+    acg_credentials_init(&creds);
     acg_buf_init(&shown, 0);
     int64_t now = client_now_ms(c);
     rc = acg_credentials_get(c->creds, now, &creds, err);
@@ -692,22 +688,13 @@ static const char *kind_name(enum acg_retry_kind k)
     }
 }
 
-/* Copies the string src into out (size bytes), truncating as snprintf would. */
-static void copy_text(char *out, size_t size, const char *src)
-{
-    size_t n = strnlen(src, size - 1);
-    memcpy(out, src, n);
-    out[n] = '\0';
-}
-
 /* "TargetPrefix.Operation" into out (size bytes), truncating as snprintf would. */
 static void join_target(char *out, size_t size, const char *prefix, const char *name)
 {
-    copy_text(out, size, prefix);
-    size_t n = strlen(out);
+    size_t n = acg_copy_str(out, size, prefix);
     if (n + 1 < size) {
         out[n++] = '.';
-        copy_text(out + n, size - n, name);
+        acg_copy_str(out + n, size - n, name);
     } else {
         out[n] = '\0';
     }
@@ -793,7 +780,7 @@ int acg_client_invoke(struct acg_client *c, const struct acg_call *call, struct 
         rc = attempt_once(&st, attempt, resp, &res, &last);
         if (rc == ACG_OK) {
             resp->http_status = res.status;
-            copy_text(resp->request_id, sizeof resp->request_id, res.request_id);
+            acg_copy_str(resp->request_id, sizeof resp->request_id, res.request_id);
             acg_client_log(c, ACG_LOG_DEBUG, "status: %ld", res.status);
             if (res.request_id[0] != '\0')
                 acg_client_log(c, ACG_LOG_DEBUG, "request id: %s", res.request_id);

@@ -582,20 +582,13 @@ static int resolve(struct acg_credentials_provider *p, struct acg_credentials *o
 
 /* Copies each string up to its terminator: the struct is 4.4 KB, mostly the room a session
  * token may need, and a call copies it (and wipes the copy) every time it signs. */
-static void copy_string(char *dst, const char *src, size_t size)
-{
-    size_t n = strnlen(src, size - 1);
-    memcpy(dst, src, n);
-    dst[n] = '\0';
-}
-
 static void copy_credentials(struct acg_credentials *dst, const struct acg_credentials *src)
 {
-    copy_string(dst->access_key_id, src->access_key_id, sizeof dst->access_key_id);
-    copy_string(dst->secret_access_key, src->secret_access_key, sizeof dst->secret_access_key);
-    copy_string(dst->session_token, src->session_token, sizeof dst->session_token);
+    acg_copy_str(dst->access_key_id, sizeof dst->access_key_id, src->access_key_id);
+    acg_copy_str(dst->secret_access_key, sizeof dst->secret_access_key, src->secret_access_key);
+    acg_copy_str(dst->session_token, sizeof dst->session_token, src->session_token);
     dst->expiration_ms = src->expiration_ms;
-    copy_string(dst->source, src->source, sizeof dst->source);
+    acg_copy_str(dst->source, sizeof dst->source, src->source);
 }
 
 /* Zeroes a string's bytes and its terminator (all of it when it has none). */
@@ -632,6 +625,13 @@ int acg_credentials_get(struct acg_credentials_provider *p, int64_t now_ms, stru
         copy_credentials(out, &p->cached);
     pthread_mutex_unlock(&p->lock);
     return rc;
+}
+
+void acg_credentials_init(struct acg_credentials *c)
+{
+    c->access_key_id[0] = c->secret_access_key[0] = c->session_token[0] = '\0';
+    c->expiration_ms = 0;
+    c->source[0] = '\0';
 }
 
 void acg_credentials_wipe(struct acg_credentials *c)

@@ -1,5 +1,5 @@
 /* JSON writer for request bodies (ACG_JSON_WIRE), and for command-line output and debug
- * logs (ACG_JSON_LOG, or ACG_JSON_DISPLAY for output with sensitive values shown).
+ * logs (ACG_JSON_REDACTED, or ACG_JSON_DISPLAY for output with sensitive values shown).
  *
  * The display styles reproduce `aws --output json`, which is Python's
  * json.dumps(indent=4, ensure_ascii=False): four spaces per level, ", " never at line ends,
@@ -23,7 +23,7 @@ void acg_json_writer_init(struct acg_json_writer *w, struct acg_buf *out, enum a
 {
     w->out = out;
     w->style = style;
-    w->redact_sensitive = style == ACG_JSON_LOG;
+    w->redact_sensitive = style == ACG_JSON_REDACTED;
     w->depth = 0;
     w->need_comma = false;
     w->after_key = false;

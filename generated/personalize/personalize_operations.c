@@ -238,7 +238,7 @@ int personalize_create_batch_inference_job(struct acg_client *client,
     if (rc == ACG_OK && acg_client_log_enabled(client, ACG_LOG_DEBUG)) {
         struct acg_buf shown;
         acg_buf_init(&shown, 0);
-        if (personalize_create_batch_inference_job_request_to_json(in, ACG_JSON_LOG, &shown, NULL) == ACG_OK)
+        if (personalize_create_batch_inference_job_request_to_json(in, ACG_JSON_REDACTED, &shown, NULL) == ACG_OK)
             acg_client_log(client, ACG_LOG_DEBUG, "input: %s", shown.data);
         acg_buf_free(&shown);
     }
@@ -286,7 +286,7 @@ int personalize_describe_batch_inference_job(struct acg_client *client,
     if (rc == ACG_OK && acg_client_log_enabled(client, ACG_LOG_DEBUG)) {
         struct acg_buf shown;
         acg_buf_init(&shown, 0);
-        if (personalize_describe_batch_inference_job_request_to_json(in, ACG_JSON_LOG, &shown, NULL) == ACG_OK)
+        if (personalize_describe_batch_inference_job_request_to_json(in, ACG_JSON_REDACTED, &shown, NULL) == ACG_OK)
             acg_client_log(client, ACG_LOG_DEBUG, "input: %s", shown.data);
         acg_buf_free(&shown);
     }
@@ -334,7 +334,7 @@ int personalize_list_batch_inference_jobs(struct acg_client *client,
     if (rc == ACG_OK && acg_client_log_enabled(client, ACG_LOG_DEBUG)) {
         struct acg_buf shown;
         acg_buf_init(&shown, 0);
-        if (personalize_list_batch_inference_jobs_request_to_json(in, ACG_JSON_LOG, &shown, NULL) == ACG_OK)
+        if (personalize_list_batch_inference_jobs_request_to_json(in, ACG_JSON_REDACTED, &shown, NULL) == ACG_OK)
             acg_client_log(client, ACG_LOG_DEBUG, "input: %s", shown.data);
         acg_buf_free(&shown);
     }

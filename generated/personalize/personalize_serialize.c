@@ -508,7 +508,7 @@ int personalize_create_batch_inference_job_request_to_json(const struct personal
 
     acg_json_writer_init(&w, out, style);
     w.err = err;
-    w.redact_sensitive = style == ACG_JSON_LOG;
+    w.redact_sensitive = style == ACG_JSON_REDACTED;
     rc = write_create_batch_inference_job_request(&w, in);
     if (rc != ACG_OK)
         return acg_error_set(err, rc, "cannot write CreateBatchInferenceJobRequest as JSON: %s", acg_status_name((enum acg_status)rc));
@@ -523,7 +523,7 @@ int personalize_create_batch_inference_job_response_to_json(const struct persona
 
     acg_json_writer_init(&w, out, style);
     w.err = err;
-    w.redact_sensitive = style == ACG_JSON_LOG;
+    w.redact_sensitive = style == ACG_JSON_REDACTED;
     rc = write_create_batch_inference_job_response(&w, in);
     if (rc != ACG_OK)
         return acg_error_set(err, rc, "cannot write CreateBatchInferenceJobResponse as JSON: %s", acg_status_name((enum acg_status)rc));
@@ -538,7 +538,7 @@ int personalize_describe_batch_inference_job_request_to_json(const struct person
 
     acg_json_writer_init(&w, out, style);
     w.err = err;
-    w.redact_sensitive = style == ACG_JSON_LOG;
+    w.redact_sensitive = style == ACG_JSON_REDACTED;
     rc = write_describe_batch_inference_job_request(&w, in);
     if (rc != ACG_OK)
         return acg_error_set(err, rc, "cannot write DescribeBatchInferenceJobRequest as JSON: %s", acg_status_name((enum acg_status)rc));
@@ -553,7 +553,7 @@ int personalize_describe_batch_inference_job_response_to_json(const struct perso
 
     acg_json_writer_init(&w, out, style);
     w.err = err;
-    w.redact_sensitive = style == ACG_JSON_LOG;
+    w.redact_sensitive = style == ACG_JSON_REDACTED;
     rc = write_describe_batch_inference_job_response(&w, in);
     if (rc != ACG_OK)
         return acg_error_set(err, rc, "cannot write DescribeBatchInferenceJobResponse as JSON: %s", acg_status_name((enum acg_status)rc));
@@ -568,7 +568,7 @@ int personalize_invalid_input_exception_to_json(const struct personalize_invalid
 
     acg_json_writer_init(&w, out, style);
     w.err = err;
-    w.redact_sensitive = style == ACG_JSON_LOG;
+    w.redact_sensitive = style == ACG_JSON_REDACTED;
     rc = write_invalid_input_exception(&w, in);
     if (rc != ACG_OK)
         return acg_error_set(err, rc, "cannot write InvalidInputException as JSON: %s", acg_status_name((enum acg_status)rc));
@@ -583,7 +583,7 @@ int personalize_invalid_next_token_exception_to_json(const struct personalize_in
 
     acg_json_writer_init(&w, out, style);
     w.err = err;
-    w.redact_sensitive = style == ACG_JSON_LOG;
+    w.redact_sensitive = style == ACG_JSON_REDACTED;
     rc = write_invalid_next_token_exception(&w, in);
     if (rc != ACG_OK)
         return acg_error_set(err, rc, "cannot write InvalidNextTokenException as JSON: %s", acg_status_name((enum acg_status)rc));
@@ -598,7 +598,7 @@ int personalize_limit_exceeded_exception_to_json(const struct personalize_limit_
 
     acg_json_writer_init(&w, out, style);
     w.err = err;
-    w.redact_sensitive = style == ACG_JSON_LOG;
+    w.redact_sensitive = style == ACG_JSON_REDACTED;
     rc = write_limit_exceeded_exception(&w, in);
     if (rc != ACG_OK)
         return acg_error_set(err, rc, "cannot write LimitExceededException as JSON: %s", acg_status_name((enum acg_status)rc));
@@ -613,7 +613,7 @@ int personalize_list_batch_inference_jobs_request_to_json(const struct personali
 
     acg_json_writer_init(&w, out, style);
     w.err = err;
-    w.redact_sensitive = style == ACG_JSON_LOG;
+    w.redact_sensitive = style == ACG_JSON_REDACTED;
     rc = write_list_batch_inference_jobs_request(&w, in);
     if (rc != ACG_OK)
         return acg_error_set(err, rc, "cannot write ListBatchInferenceJobsRequest as JSON: %s", acg_status_name((enum acg_status)rc));
@@ -628,7 +628,7 @@ int personalize_list_batch_inference_jobs_response_to_json(const struct personal
 
     acg_json_writer_init(&w, out, style);
     w.err = err;
-    w.redact_sensitive = style == ACG_JSON_LOG;
+    w.redact_sensitive = style == ACG_JSON_REDACTED;
     rc = write_list_batch_inference_jobs_response(&w, in);
     if (rc != ACG_OK)
         return acg_error_set(err, rc, "cannot write ListBatchInferenceJobsResponse as JSON: %s", acg_status_name((enum acg_status)rc));
@@ -643,7 +643,7 @@ int personalize_resource_already_exists_exception_to_json(const struct personali
 
     acg_json_writer_init(&w, out, style);
     w.err = err;
-    w.redact_sensitive = style == ACG_JSON_LOG;
+    w.redact_sensitive = style == ACG_JSON_REDACTED;
     rc = write_resource_already_exists_exception(&w, in);
     if (rc != ACG_OK)
         return acg_error_set(err, rc, "cannot write ResourceAlreadyExistsException as JSON: %s", acg_status_name((enum acg_status)rc));
@@ -658,7 +658,7 @@ int personalize_resource_in_use_exception_to_json(const struct personalize_resou
 
     acg_json_writer_init(&w, out, style);
     w.err = err;
-    w.redact_sensitive = style == ACG_JSON_LOG;
+    w.redact_sensitive = style == ACG_JSON_REDACTED;
     rc = write_resource_in_use_exception(&w, in);
     if (rc != ACG_OK)
         return acg_error_set(err, rc, "cannot write ResourceInUseException as JSON: %s", acg_status_name((enum acg_status)rc));
@@ -673,7 +673,7 @@ int personalize_resource_not_found_exception_to_json(const struct personalize_re
 
     acg_json_writer_init(&w, out, style);
     w.err = err;
-    w.redact_sensitive = style == ACG_JSON_LOG;
+    w.redact_sensitive = style == ACG_JSON_REDACTED;
     rc = write_resource_not_found_exception(&w, in);
     if (rc != ACG_OK)
         return acg_error_set(err, rc, "cannot write ResourceNotFoundException as JSON: %s", acg_status_name((enum acg_status)rc));
@@ -688,7 +688,7 @@ int personalize_too_many_tags_exception_to_json(const struct personalize_too_man
 
     acg_json_writer_init(&w, out, style);
     w.err = err;
-    w.redact_sensitive = style == ACG_JSON_LOG;
+    w.redact_sensitive = style == ACG_JSON_REDACTED;
     rc = write_too_many_tags_exception(&w, in);
     if (rc != ACG_OK)
         return acg_error_set(err, rc, "cannot write TooManyTagsException as JSON: %s", acg_status_name((enum acg_status)rc));

@@ -31,4 +31,8 @@ ACG_NODISCARD int acg_buf_printf(struct acg_buf *b, const char *fmt, ...) ACG_PR
 /* Hands the contents to the caller (who frees them) and leaves b empty. */
 char *acg_buf_take(struct acg_buf *b, size_t *len);
 
+/* Copies the string src into the array dst of size bytes (size > 0), truncating as
+ * snprintf(dst, size, "%s", src) would, without printf's cost. Returns the length copied. */
+size_t acg_copy_str(char *dst, size_t size, const char *src);
+
 #endif

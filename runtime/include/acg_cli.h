@@ -48,8 +48,8 @@ struct acg_cli_member {
 
 /* The generated glue for one operation: decode input_json into the request struct,
  * call the operation, and on success write the output struct to out in the given style
- * (ACG_JSON_LOG, which redacts sensitive members, unless --show-sensitive asks for
- * ACG_JSON_DISPLAY). Returns the call's status with err filled (validation and service
+ * (ACG_JSON_REDACTED, or ACG_JSON_DISPLAY when --show-sensitive asks for sensitive
+ * members in clear). Returns the call's status with err filled (validation and service
  * errors included). */
 typedef int (*acg_cli_run_fn)(struct acg_client *client, const char *input_json, size_t input_len,
                               enum acg_json_style style, struct acg_buf *out,

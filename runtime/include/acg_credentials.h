@@ -35,8 +35,12 @@ void acg_credentials_provider_destroy(struct acg_credentials_provider *p);
 ACG_NODISCARD int acg_credentials_get(struct acg_credentials_provider *p, int64_t now_ms,
                                       struct acg_credentials *out, struct acg_error *err);
 
+/* Empties c by its strings' first bytes only (the struct is mostly room for a token), so
+ * acg_credentials_wipe() may follow whether or not a get filled it. */
+void acg_credentials_init(struct acg_credentials *c);
+
 /* Zeroes the keys and token acg_credentials_get() copied into c, up to their terminators
- * (every string of c must be terminated: start from "" when the get may not have run). */
+ * (every string of c must be terminated: start from acg_credentials_init()). */
 void acg_credentials_wipe(struct acg_credentials *c);
 
 #endif

@@ -46,8 +46,8 @@ enum acg_timestamp_format {
 
 enum acg_json_style {
     ACG_JSON_WIRE,      /* compact, timestamps in their model format: request bodies */
-    ACG_JSON_DISPLAY,   /* indented by 4, timestamps ISO 8601: command-line output */
-    ACG_JSON_LOG,       /* like DISPLAY, sensitive members redacted: logs, command-line output */
+    ACG_JSON_DISPLAY,   /* indented by 4, timestamps ISO 8601: --show-sensitive output */
+    ACG_JSON_REDACTED,  /* like DISPLAY, sensitive members redacted: output, debug logs */
 };
 
 struct acg_json_writer {
@@ -62,7 +62,7 @@ struct acg_json_writer {
     struct acg_error *err;
 };
 
-/* Starts a writer on out. redact_sensitive starts true for ACG_JSON_LOG only.
+/* Starts a writer on out. redact_sensitive starts true for ACG_JSON_REDACTED only.
  * DISPLAY and LOG print what `aws --output json` prints (Python's json.dumps with indent=4
  * and ensure_ascii=False): "key": value, four spaces per level, {} and [] when empty.
  * Every call returns ACG_OK, ACG_ERR_TOO_LARGE / NOMEM from the buffer, or

@@ -126,7 +126,7 @@ static int test_redacted_in_logs_only(void)
     req.thing = &thing;
     thing.secret = "hunter2";
     acg_buf_init(&b, 0);
-    CHECK(tiny_put_thing_request_to_json(&req, ACG_JSON_LOG, &b, NULL) == ACG_OK);
+    CHECK(tiny_put_thing_request_to_json(&req, ACG_JSON_REDACTED, &b, NULL) == ACG_OK);
     CHECK(strstr(b.data, "hunter2") == NULL && strstr(b.data, "sensitive") != NULL);
     acg_buf_reset(&b);
     CHECK(tiny_put_thing_request_to_json(&req, ACG_JSON_WIRE, &b, NULL) == ACG_OK);

@@ -640,7 +640,7 @@ static int test_sensitive_output_style(void)
 {
     memset(&fake, 0, sizeof fake);
     CHECK(run_cli(ARGS("do-thing", "--name", "a")) == 0);
-    CHECK(run_style == ACG_JSON_LOG);
+    CHECK(run_style == ACG_JSON_REDACTED);
     CHECK(run_cli(ARGS("do-thing", "--name", "a", "--show-sensitive")) == 0);
     CHECK(run_style == ACG_JSON_DISPLAY);
     CHECK(run_cli(ARGS("help")) == 0);

@@ -302,7 +302,7 @@ static int test_timestamps(void)
         finish(&o);
         /* Display and log print ISO 8601 whatever the wire format is. */
         for (int f = ACG_TS_EPOCH_SECONDS; f <= ACG_TS_HTTP_DATE; f++) {
-            start(&o, f == ACG_TS_ISO8601 ? ACG_JSON_LOG : ACG_JSON_DISPLAY);
+            start(&o, f == ACG_TS_ISO8601 ? ACG_JSON_REDACTED : ACG_JSON_DISPLAY);
             CHECK(acg_json_write_timestamp(&o.w, timestamps[i].ms, (enum acg_timestamp_format)f) ==
                   ACG_OK);
             CHECK_STR(text(&o), timestamps[i].display);
@@ -388,7 +388,7 @@ static int test_display_matches_aws_cli(void)
 static int test_log_redacts(void)
 {
     struct out o;
-    start(&o, ACG_JSON_LOG);
+    start(&o, ACG_JSON_REDACTED);
     CHECK(o.w.redact_sensitive);
     CHECK(write_sample(&o.w) == ACG_OK);
     CHECK(strstr(text(&o), "\"secret\": \"*** sensitive ***\"") != NULL);
