@@ -8,17 +8,28 @@ CFLAGS  ?= -O2 -g
 LDFLAGS ?=
 PYTHON  ?= python3
 
+# Debian packages: a target that needs a missing one installs it first (scripts/deps.sh).
+# pkg-config runs on first use, inside a recipe, so it sees what that step installed.
+DEPS_MISSING := $(shell scripts/deps.sh --missing build)
+DEPS         := $(if $(strip $(DEPS_MISSING)),deps)
 PKGS    := yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)) -lpthread -lm)$(PKG_LIBS)
+
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wundef -Wformat=2 -Wstrict-prototypes \
            -Wmissing-prototypes
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
-ALL_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(WERROR) $(WARN) -MMD -MP \
-              -Iruntime/include $(PKG_CFLAGS)
+INCLUDES := -Iruntime/include -Iruntime/internal -Icli/include
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(WERROR) $(WARN) -MMD -MP \
+             $(INCLUDES) $(PKG_CFLAGS)
 
-RUNTIME_SRC := $(sort $(wildcard runtime/*.c))
+# The runtime's modules, each in its own folder, in dependency order: a module includes
+# only the public headers of the modules before it (make lint checks).
+MODULES     := common json auth http endpoints client
+RUNTIME_SRC := $(foreach m,$(MODULES),$(sort $(wildcard runtime/$(m)/*.c)))
 RUNTIME_OBJ := $(RUNTIME_SRC:%.c=$(BUILD)/%.o)
 RUNTIME_LIB := $(BUILD)/libacg.a
+CLI_SRC     := $(sort $(wildcard cli/*.c))
+CLI_LIB     := $(BUILD)/libacg_cli.a
 
 GEN_SRC     := $(sort $(wildcard generator/*.c))
 GEN_OBJ     := $(GEN_SRC:%.c=$(BUILD)/%.o)
@@ -31,24 +42,27 @@ MODEL       := $(MODEL_DIR)/service-2.yaml
 SERVICE     := personalize
 GENERATED   := generated/$(SERVICE)
 GEN_C       := $(sort $(wildcard $(GENERATED)/*.c))
+GEN_SDK_OBJ := $(filter-out %_main.o,$(GEN_C:%.c=$(BUILD)/%.o))
 CLI_BIN     := $(BUILD)/bin/$(SERVICE)
 
 TEST_RUNTIME_SRC   := $(sort $(wildcard tests/runtime/test_*.c))
 TEST_GENERATOR_SRC := $(sort $(wildcard tests/generator/test_*.c))
 TEST_GENERATED_SRC := $(sort $(wildcard tests/generated/test_*.c))
+TEST_CLI_SRC       := $(sort $(wildcard tests/cli/test_*.c))
 TEST_SUPPORT_SRC   := $(sort $(wildcard tests/support/*.c))
 TEST_SUPPORT_OBJ   := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
 TEST_BINS := $(TEST_RUNTIME_SRC:%.c=$(BUILD)/%) $(TEST_GENERATOR_SRC:%.c=$(BUILD)/%) \
-             $(TEST_GENERATED_SRC:%.c=$(BUILD)/%)
+             $(TEST_GENERATED_SRC:%.c=$(BUILD)/%) $(TEST_CLI_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps regen golden check-generated test test-scale demo cli bench fuzz asan valgrind clean lint
+.PHONY: all deps regen golden check-generated test test-scale demo cli bench fuzz asan \
+        valgrind clean lint
 
-all: deps $(GEN) $(BUILD)/bin/sigv4 $(CLI_BIN)
+all: $(GEN) $(BUILD)/bin/sigv4 $(CLI_BIN)
 
 deps:
-	@tests/deps.sh
+	@scripts/deps.sh build
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c | $(DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -56,15 +70,20 @@ $(RUNTIME_LIB): $(RUNTIME_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
+$(CLI_LIB): $(CLI_SRC:%.c=$(BUILD)/%.o)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
 $(GEN): $(GEN_OBJ) $(RUNTIME_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
 
-$(BUILD)/bin/sigv4: $(BUILD)/tools/sigv4.o $(RUNTIME_LIB)
+$(BUILD)/bin/sigv4: $(BUILD)/tools/sigv4.o $(BUILD)/tools/rawreq.o $(RUNTIME_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
+$(BUILD)/tools/%.o: ALL_CFLAGS += -Itools
 
-$(CLI_BIN): $(GEN_C:%.c=$(BUILD)/%.o) $(RUNTIME_LIB)
+$(CLI_BIN): $(GEN_C:%.c=$(BUILD)/%.o) $(CLI_LIB) $(RUNTIME_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
 
@@ -72,24 +91,31 @@ $(BUILD)/generated/%.o: ALL_CFLAGS += -Igenerated/$(SERVICE)
 
 # Tests: each test_*.c is one binary; runtime tests link the runtime, generator tests the
 # generator's stages, generated tests the generated service and the runtime.
-$(BUILD)/tests/runtime/%: $(BUILD)/tests/runtime/%.o $(TEST_SUPPORT_OBJ) $(RUNTIME_LIB)
+$(BUILD)/tests/runtime/%: $(BUILD)/tests/runtime/%.o $(TEST_SUPPORT_OBJ) $(BUILD)/tools/rawreq.o \
+		$(CLI_LIB) $(RUNTIME_LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
+$(BUILD)/tests/cli/%: $(BUILD)/tests/cli/%.o $(TEST_SUPPORT_OBJ) $(CLI_LIB) $(RUNTIME_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
 $(BUILD)/tests/generator/%: $(BUILD)/tests/generator/%.o $(TEST_SUPPORT_OBJ) $(GEN_LIB_OBJ) $(RUNTIME_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
-$(BUILD)/tests/generated/%: $(BUILD)/tests/generated/%.o $(TEST_SUPPORT_OBJ) \
-		$(filter-out $(BUILD)/$(GENERATED)/$(SERVICE)_main.o,$(GEN_C:%.c=$(BUILD)/%.o)) $(RUNTIME_LIB)
+$(BUILD)/tests/generated/%: $(BUILD)/tests/generated/%.o $(TEST_SUPPORT_OBJ) $(GEN_SDK_OBJ) \
+		$(RUNTIME_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
-$(BUILD)/tests/%.o: ALL_CFLAGS += -Itests -Igenerated/$(SERVICE) -Igenerator -I$(TINY)
+$(BUILD)/tests/%.o: ALL_CFLAGS += -Itests -Itools -Igenerated/$(SERVICE) -Igenerator -I$(TINY)
 
 # The tiny all-shapes model's golden output is compiled and tested like a service.
 TINY     := tests/fixtures/golden/tiny
 TINY_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(filter-out $(TINY)/tiny_main.c,$(wildcard $(TINY)/*.c)))
 $(BUILD)/$(TINY)/%.o: ALL_CFLAGS += -I$(TINY)
-$(BUILD)/tests/generated/test_tiny_%: $(BUILD)/tests/generated/test_tiny_%.o $(TEST_SUPPORT_OBJ) $(TINY_OBJ) $(RUNTIME_LIB)
+$(BUILD)/tests/generated/test_tiny_%: $(BUILD)/tests/generated/test_tiny_%.o $(TEST_SUPPORT_OBJ) \
+		$(TINY_OBJ) $(RUNTIME_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
+
+PARTITIONS := runtime/endpoints/acg_partitions.c
 
 regen: $(GEN)
 	$(GEN) --model $(MODEL) --out $(GENERATED)
+	$(PYTHON) tools/gen_partitions.py > $(PARTITIONS)
 
 # Refreshes the generator's golden files from the tiny all-shapes model.
 golden: $(GEN)
@@ -98,36 +124,45 @@ golden: $(GEN)
 
 check-generated: $(GEN)
 	$(GEN) --model $(MODEL) --out $(GENERATED) --check
+	@$(PYTHON) tools/gen_partitions.py | cmp -s - $(PARTITIONS) || \
+		{ echo "$(PARTITIONS) would change; run make regen"; exit 1; }
 
-# Builds the command-line program for any JSON-protocol model:
+# Builds the command-line program for any supported model:
 #   make cli MODEL=/abs/service-2.json.gz CLI=/abs/bin/name
-cli: $(GEN) $(RUNTIME_LIB)
+cli: $(GEN) $(RUNTIME_LIB) $(CLI_LIB)
 	@test -n "$(CLI)" || { echo "usage: make cli MODEL=/abs/service-2.json CLI=/abs/path/binary"; exit 2; }
-	CC="$(CC)" CFLAGS="$(CFLAGS)" LDFLAGS="$(LDFLAGS)" tests/build_cli.sh "$(MODEL)" "$(CLI)" "$(BUILD)"
+	CC="$(CC)" CFLAGS="$(CFLAGS)" LDFLAGS="$(LDFLAGS)" scripts/build_cli.sh "$(MODEL)" "$(CLI)" "$(BUILD)"
 
 test: all check-generated $(TEST_BINS)
+	@scripts/deps.sh test
 	@BUILD=$(BUILD) PYTHON=$(PYTHON) CC="$(CC)" CFLAGS="$(CFLAGS)" LDFLAGS="$(LDFLAGS)" tests/run.sh
 
-test-scale: $(GEN) $(RUNTIME_LIB)
+test-scale: $(GEN) $(RUNTIME_LIB) $(CLI_LIB)
+	@scripts/deps.sh test
 	@BUILD=$(BUILD) tests/scale.sh
 
 demo: all
-	@BUILD=$(BUILD) tests/demo.sh
+	@BUILD=$(BUILD) scripts/demo.sh
 
 asan:
+	@scripts/deps.sh build test
 	$(MAKE) BUILD=build-asan CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined" test
 
 valgrind: all $(TEST_BINS)
+	@scripts/deps.sh test
 	@BUILD=$(BUILD) VALGRIND=1 PYTHON=$(PYTHON) tests/run.sh
 
 fuzz:
+	@scripts/deps.sh build test
 	@BUILD=build-fuzz FUZZ_SECONDS=$(or $(FUZZ_SECONDS),10) tests/fuzz/run.sh
 
 bench:
+	@scripts/deps.sh build test bench
 	@bench/run.sh
 
 lint:
-	@! grep -nE '\b(sprintf|strcpy|strcat|strtok|atoi|gmtime|localtime)\(' runtime/*.c generator/*.c tools/*.c
+	@! grep -nE '\b(sprintf|strcpy|strcat|strtok|atoi|gmtime|localtime)\(' \
+		$(RUNTIME_SRC) $(CLI_SRC) generator/*.c tools/*.c
 
 clean:
 	rm -rf build build-asan build-fuzz build-memcheck build-bench

@@ -23,7 +23,7 @@
 #define JSMN_PARENT_LINKS
 #include <jsmn.h>
 
-#include "acg_sigv4.h"
+#include "auth/acg_sigv4.h"
 #include "cjson_decode.h"
 #include "personalize.h"
 

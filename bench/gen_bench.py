@@ -33,7 +33,7 @@ def build(out, binary, lib):
                            capture_output=True, text=True).stdout.split()
     srcs = sorted(os.path.join(out, f) for f in os.listdir(out) if f.endswith(".c"))
     t0 = time.perf_counter()
-    subprocess.run(["cc", "-std=c11", "-O2", "-Iruntime/include", "-I" + out, *srcs, lib, *flags,
+    subprocess.run(["cc", "-std=c11", "-O2", "-Iruntime/include", "-Iruntime/internal", "-Icli/include", "-I" + out, *srcs, lib, *flags,
                     "-lpthread", "-lm", "-o", binary], check=True)
     t = time.perf_counter() - t0
     subprocess.run(["strip", binary], check=True)

@@ -46,7 +46,7 @@ make -s -j2 BUILD=build-bench CFLAGS=-O2 build-bench/libacg.a build-bench/bin/ac
     build-bench/bin/personalize >&2
 PKG_LIBS="$(pkg-config --cflags --libs libcurl libcrypto yaml-0.1 libpcre2-8 zlib inih) -lpthread -lm"
 GENERATED_C=$(ls generated/personalize/*.c | grep -v '_main\.c$')
-CCLINE="cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Iruntime/include -Igenerated/personalize"
+CCLINE="cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Iruntime/include -Iruntime/internal -Icli/include -Igenerated/personalize"
 # shellcheck disable=SC2086
 $CCLINE bench/bench_decode.c bench/cjson_decode.c $GENERATED_C build-bench/libacg.a -lcjson \
     $PKG_LIBS -o "$B/bench_decode"

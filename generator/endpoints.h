@@ -2,7 +2,7 @@
 #ifndef GEN_ENDPOINTS_H
 #define GEN_ENDPOINTS_H
 
-#include "acg_buf.h"
+#include "common/acg_buf.h"
 #include "diag.h"
 #include "load.h"
 

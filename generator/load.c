@@ -8,8 +8,8 @@
 #include <yaml.h>
 #include <zlib.h>
 
-#include "acg_arena.h"
-#include "acg_buf.h"
+#include "common/acg_arena.h"
+#include "common/acg_buf.h"
 #include "load.h"
 
 #define MAX_DEPTH 256

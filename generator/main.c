@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "acg_arena.h"
-#include "acg_buf.h"
+#include "common/acg_arena.h"
+#include "common/acg_buf.h"
 #include "endpoints.h"
 #include "model.h"
 #include "plan.h"

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acg_arena.h"
+#include "common/acg_arena.h"
 #include "model.h"
 
 struct ctx {

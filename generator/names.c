@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "acg_buf.h"
+#include "common/acg_buf.h"
 #include "names.h"
 
 static const char *const special_cases[][3] = {

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "acg_arena.h"
+#include "common/acg_arena.h"
 
 /* botocore.xform_name(name, sep): "DescribeBatchInferenceJob" -> "describe_batch_inference_job"
  * with sep '_', "describe-batch-inference-job" with '-'. The result is in the arena. */

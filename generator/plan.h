@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "acg_arena.h"
+#include "common/acg_arena.h"
 #include "diag.h"
 #include "model.h"
 #include "render.h"

@@ -11,8 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "acg_arena.h"
-#include "acg_buf.h"
+#include "common/acg_arena.h"
+#include "common/acg_buf.h"
 #include "diag.h"
 
 struct tv;   /* a template value: string, boolean, list of maps, or map */

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "acg_buf.h"
+#include "common/acg_buf.h"
 #include "text.h"
 
 static char *finish(struct acg_arena *a, struct acg_buf *b, int rc)

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "acg_arena.h"
+#include "common/acg_arena.h"
 
 /* The model's documentation as plain text: HTML tags dropped, entities decoded, white space
  * folded, paragraphs kept as blank-line breaks. NULL in, "" out. */

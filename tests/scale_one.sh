@@ -10,7 +10,7 @@ if ! "$GEN" --model "$model" --out "$dir" > "$OUT/$svc.gen.log" 2>&1; then
 fi
 for cc in gcc clang; do
     for src in "$dir"/*.c; do
-        if ! $cc $flags -Iruntime/include -I"$dir" -c "$src" -o /dev/null > "$OUT/$svc.$cc.log" 2>&1; then
+        if ! $cc $flags -Iruntime/include -Iruntime/internal -Icli/include -I"$dir" -c "$src" -o /dev/null > "$OUT/$svc.$cc.log" 2>&1; then
             echo "FAIL $svc: $cc: $(grep -m1 error "$OUT/$svc.$cc.log")"
             exit 0
         fi

@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acg_buf.h"
-#include "acg_crypto.h"
-#include "acg_rawreq.h"
-#include "acg_sigv4.h"
+#include "common/acg_buf.h"
+#include "auth/acg_crypto.h"
+#include "rawreq.h"
+#include "auth/acg_sigv4.h"
 
 #define EXIT_BAD_INPUT 2
 #define MAX_REQUEST_BYTES ((size_t)64 * 1024 * 1024)

@@ -3,7 +3,7 @@
  * DO NOT EDIT. Change the model or templates/, then run `make regen`. */
 /* Endpoint resolution: the service's endpoint rule set, turned into C. */
 #include "personalize.h"
-#include "acg_endpoint_rules.h"
+#include "endpoints/acg_endpoint_rules.h"
 
 int personalize_resolve_endpoint(const struct acg_endpoint_params *params, struct acg_endpoint *out,
     struct acg_error *err)

@@ -3,7 +3,7 @@
  * DO NOT EDIT. Change the model or templates/, then run `make regen`. */
 /* The command-line program: one command per operation, in the AWS CLI's conventions. */
 #include "personalize.h"
-#include "acg_cli.h"
+#include "cli/acg_cli.h"
 
 static const struct acg_cli_member create_batch_inference_job_members[] = {
     { "job-name", "jobName", ACG_CLI_STRING, true, "string", "length 1..63, pattern ^[a-zA-Z0-9][a-zA-Z0-9\\-_]*",

@@ -5,14 +5,14 @@
 #define ACG_RUNTIME_ABI 2
 #define ACG_VERSION "0.1.0"
 
-#include "acg_arena.h"
-#include "acg_buf.h"
-#include "acg_client.h"
-#include "acg_endpoint.h"
-#include "acg_error.h"
-#include "acg_json.h"
-#include "acg_log.h"
-#include "acg_operation.h"
-#include "acg_validate.h"
+#include "common/acg_arena.h"
+#include "common/acg_buf.h"
+#include "client/acg_client.h"
+#include "endpoints/acg_endpoint.h"
+#include "common/acg_error.h"
+#include "json/acg_json.h"
+#include "common/acg_log.h"
+#include "client/acg_operation.h"
+#include "client/acg_validate.h"
 
 #endif

@@ -256,10 +256,10 @@ def _():
     assert "--batch-inference-job-arn" in result.stdout, result.stdout
 
 
-@case("tests/demo.sh (make demo) prints the described job and exits 0")
+@case("scripts/demo.sh (make demo) prints the described job and exits 0")
 def _():
     program()  # the demo uses it; say so plainly when it is missing
-    result = run(["sh", os.path.join(ROOT, "tests", "demo.sh")], cwd=ROOT,
+    result = run(["sh", os.path.join(ROOT, "scripts", "demo.sh")], cwd=ROOT,
                  env=dict(os.environ, BUILD=os.environ.get("BUILD", "build")), timeout=120)
     assert result.returncode == 0, (result.returncode, result.stdout, result.stderr)
     # The JSON printed after the describe command line.

@@ -16,7 +16,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2elib import REGION, ROOT, StandIn, create_args, run  # noqa: E402
 from pyharness import case, run as run_cases  # noqa: E402
 
-FALLBACK_CC = ("cc -std=c11 -O2 -I runtime/include -I personalize runtime/*.c personalize/*.c "
+FALLBACK_CC = ("cc -std=c11 -O2 -Iruntime/include -Iruntime/internal -Icli/include -Ipersonalize "
+               "runtime/*/*.c cli/*.c personalize/*.c "
                "$(pkg-config --cflags --libs yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih) "
                "-lpthread -lm -o personalize")
 STANDIN = StandIn()
@@ -58,6 +59,7 @@ def _():
     folder = STATE["folder"]
     shutil.copytree(generated, os.path.join(folder, "personalize"))
     shutil.copytree(os.path.join(ROOT, "runtime"), os.path.join(folder, "runtime"))
+    shutil.copytree(os.path.join(ROOT, "cli"), os.path.join(folder, "cli"))
     if "generated/personalize" in line:  # a README that keeps the repository's layout
         shutil.copytree(generated, os.path.join(folder, "generated", "personalize"))
     # Nothing from the repository or the build folder may leak in through the environment.

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acg_endpoint_rules.h"
+#include "endpoints/acg_endpoint_rules.h"
 #include "personalize.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

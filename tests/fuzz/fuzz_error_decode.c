@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acg_error_decode.h"
+#include "client/acg_error_decode.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

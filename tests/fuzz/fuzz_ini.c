@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "acg_config.h"
-#include "acg_credentials.h"
+#include "auth/acg_config.h"
+#include "auth/acg_credentials.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

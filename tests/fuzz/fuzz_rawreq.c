@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "acg_rawreq.h"
-#include "acg_sigv4.h"
+#include "rawreq.h"
+#include "auth/acg_sigv4.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

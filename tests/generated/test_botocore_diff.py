@@ -80,7 +80,7 @@ def build_driver(service):
     exe = os.path.join(WORK, "driver")
     srcs = [os.path.join(out, f) for f in sorted(os.listdir(out))
             if f.endswith(".c") and not f.endswith("_main.c")]
-    subprocess.run(pybuild.cc("-Iruntime/include", "-I" + out, src, *srcs,
+    subprocess.run(pybuild.cc("-Iruntime/include", "-Iruntime/internal", "-Icli/include", "-I" + out, src, *srcs,
                               os.path.join(BUILD, "libacg.a"), "-o", exe), check=True)
     return exe
 

@@ -34,7 +34,7 @@ def driver():
     os.makedirs(WORK, exist_ok=True)
     objs = [o for o in sorted(glob.glob(os.path.join(BUILD, "generator", "*.o")))
             if os.path.basename(o) != "main.o"]
-    subprocess.run([CC, *STRICT, *SANITIZE, "-D_POSIX_C_SOURCE=200809L", "-g", "-Igenerator", "-Iruntime/include",
+    subprocess.run([CC, *STRICT, *SANITIZE, "-D_POSIX_C_SOURCE=200809L", "-g", "-Igenerator", "-Iruntime/include", "-Iruntime/internal", "-Icli/include",
                     "tests/generator/endpoints_driver.c", *objs, os.path.join(BUILD, "libacg.a"), *libs(),
                     "-o", exe], check=True)
     return exe
@@ -60,7 +60,7 @@ RUNNER = r'''
 #include <stdlib.h>
 #include <string.h>
 
-#include "acg_endpoint_rules.h"
+#include "endpoints/acg_endpoint_rules.h"
 
 static int resolve_endpoint(const struct acg_endpoint_params *params, struct acg_endpoint *out,
                             struct acg_error *err);
@@ -161,7 +161,7 @@ def runner(name, ruleset=None, default_prefix=None, extra_sources=()):
     with open(os.path.join(folder, "run.c"), "w") as f:
         f.write(RUNNER)
     exe = os.path.join(folder, "run")
-    subprocess.run([CC, *STRICT, *SANITIZE, "-D_POSIX_C_SOURCE=200809L", "-O1", "-g", "-Iruntime/include",
+    subprocess.run([CC, *STRICT, *SANITIZE, "-D_POSIX_C_SOURCE=200809L", "-O1", "-g", "-Iruntime/include", "-Iruntime/internal", "-Icli/include",
                     "-I" + folder, os.path.join(folder, "run.c"), *extra_sources,
                     os.path.join(BUILD, "libacg.a"), *libs(), "-o", exe], check=True)
     return exe

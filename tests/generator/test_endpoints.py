@@ -1,5 +1,5 @@
 """Endpoint resolution, end to end: rule set -> C (generator/endpoints.c) -> compiled resolver
-(runtime/acg_endpoint_rules.c, runtime/acg_partitions.c).
+(runtime/acg_endpoint_rules.c, runtime/endpoints/acg_partitions.c).
 
 - AWS's own endpoint tests for Personalize (tests/fixtures/endpoints/personalize), run on
   the checked-in YAML rule set, with the partitions table the tests were written against and
@@ -266,11 +266,11 @@ def _():
         assert line == oracle(provider, ruleset, *row), (row, line)
 
 
-@case("runtime/acg_partitions.c is what tools/gen_partitions.py writes from the installed partitions.json")
+@case("runtime/endpoints/acg_partitions.c is what tools/gen_partitions.py writes from the installed partitions.json")
 def _():
     out = subprocess.run([sys.executable, "tools/gen_partitions.py"], capture_output=True, text=True, check=True)
-    with open("runtime/acg_partitions.c") as f:
-        assert f.read() == out.stdout, "rerun: python3 tools/gen_partitions.py > runtime/acg_partitions.c"
+    with open("runtime/endpoints/acg_partitions.c") as f:
+        assert f.read() == out.stdout, "rerun: python3 tools/gen_partitions.py > runtime/endpoints/acg_partitions.c"
     ids = [p["id"] for p in PARTITIONS["partitions"]]
     for pid in ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"):
         assert pid in ids and f'{{ "{pid}", ' in out.stdout, pid
@@ -317,9 +317,9 @@ def _():
             continue
         src = os.path.join(eb.WORK, "broken.c")
         with open(src, "w") as f:
-            f.write('#include "acg_endpoint_rules.h"\n\nint resolve(const struct acg_endpoint_params *params, '
+            f.write('#include "endpoints/acg_endpoint_rules.h"\n\nint resolve(const struct acg_endpoint_params *params, '
                     'struct acg_endpoint *out,\n    struct acg_error *err);\n\n' + r.stdout)
-        c = subprocess.run([eb.CC, *eb.STRICT, "-Iruntime/include", "-fsyntax-only", src], capture_output=True,
+        c = subprocess.run([eb.CC, *eb.STRICT, "-Iruntime/include", "-Iruntime/internal", "-Icli/include", "-fsyntax-only", src], capture_output=True,
                            text=True)
         assert c.returncode == 0, (where, how, c.stderr[:1000])
         outcomes["compiled"] += 1

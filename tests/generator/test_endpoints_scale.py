@@ -32,12 +32,12 @@ def one(svc, model):
         return str(e)
     path = os.path.join(OUT, svc + ".c")
     with open(path, "w") as f:
-        f.write('#include "acg_endpoint_rules.h"\n\n')
+        f.write('#include "endpoints/acg_endpoint_rules.h"\n\n')
         f.write(f"int {fn}(const struct acg_endpoint_params *params, struct acg_endpoint *out,\n"
                 "    struct acg_error *err);\n\n")
         f.write(code)
     for cc in COMPILERS:
-        r = subprocess.run([cc, *eb.STRICT, "-Iruntime/include", "-fsyntax-only", path],
+        r = subprocess.run([cc, *eb.STRICT, "-Iruntime/include", "-Iruntime/internal", "-Icli/include", "-fsyntax-only", path],
                            capture_output=True, text=True)
         if r.returncode != 0 or r.stderr:
             return f"{svc}: {cc} rejects {path}:\n{r.stderr[:2000]}"
@@ -62,13 +62,13 @@ def _():
     os.makedirs(OUT, exist_ok=True)
     path = os.path.join(OUT, "standard.c")
     with open(path, "w") as f:
-        f.write('#include "acg_endpoint_rules.h"\n\n')
+        f.write('#include "endpoints/acg_endpoint_rules.h"\n\n')
         f.write(eb.emit(None, "standard_resolve_endpoint", static=True, default_prefix="personalize"))
         f.write("\nacg_resolve_endpoint_fn standard_resolver(void);\n"
                 "acg_resolve_endpoint_fn standard_resolver(void)\n{\n"
                 "    return standard_resolve_endpoint;\n}\n")
     for cc in COMPILERS:
-        r = subprocess.run([cc, *eb.STRICT, "-Iruntime/include", "-fsyntax-only", path],
+        r = subprocess.run([cc, *eb.STRICT, "-Iruntime/include", "-Iruntime/internal", "-Icli/include", "-fsyntax-only", path],
                            capture_output=True, text=True)
         assert r.returncode == 0 and not r.stderr, r.stderr
 

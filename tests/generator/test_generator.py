@@ -117,7 +117,7 @@ def _():
                 if not f.endswith(".c"):
                     continue
                 for cc in ("gcc", "clang"):
-                    r = subprocess.run([cc, *STRICT, "-Iruntime/include", "-I" + d, "-c",
+                    r = subprocess.run([cc, *STRICT, "-Iruntime/include", "-Iruntime/internal", "-Icli/include", "-I" + d, "-c",
                                         os.path.join(d, f), "-o", "/dev/null"],
                                        capture_output=True, text=True)
                     assert r.returncode == 0, (cc, f, r.stderr[:2000])

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acg_config.h"
-#include "acg_credentials.h"
+#include "auth/acg_config.h"
+#include "auth/acg_credentials.h"
 
 int main(int argc, char **argv)
 {

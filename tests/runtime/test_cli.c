@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "acg_cli.h"
+#include "cli/acg_cli.h"
 #include "harness.h"
 
 #define SECRET_KEY "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"

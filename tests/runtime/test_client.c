@@ -19,8 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "acg_client.h"
-#include "acg_operation.h"
+#include "client/acg_client.h"
+#include "client/acg_operation.h"
 #include "harness.h"
 
 #define SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYSECRETKEY"

@@ -13,9 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "acg_client.h"
-#include "acg_http.h"
-#include "acg_retry.h"
+#include "client/acg_client.h"
+#include "http/acg_http.h"
+#include "common/acg_random.h"
+#include "http/acg_retry.h"
 #include "harness.h"
 #include "servers/http_ctl.h"
 

@@ -24,7 +24,7 @@ CREDENTIALS = os.path.join(TMP, "credentials")
 
 
 def build():
-    subprocess.run(pybuild.cc("-Iruntime/include", "tests/runtime/config_driver.c",
+    subprocess.run(pybuild.cc("-Iruntime/include", "-Iruntime/internal", "-Icli/include", "tests/runtime/config_driver.c",
                               os.path.join(BUILD, "libacg.a"), "-o", DRIVER), check=True)
 
 

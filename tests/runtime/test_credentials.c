@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "acg_config.h"
-#include "acg_credentials.h"
+#include "auth/acg_config.h"
+#include "auth/acg_credentials.h"
 #include "harness.h"
 
 static char dir[] = "/tmp/acg-creds-XXXXXX";

@@ -3,7 +3,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "acg_endpoint_rules.h"
+#include "endpoints/acg_endpoint_rules.h"
 #include "harness.h"
 
 static const char *str(struct acg_ev v)

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "acg_json.h"
+#include "json/acg_json.h"
 #include "harness.h"
 
 /* Parses a copy of js in a buffer of exactly its length, so valgrind and ASan catch any

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../runtime/acg_json_private.h"
-#include "acg_json.h"
+#include "acg_text_private.h"
+#include "json/acg_json.h"
 #include "harness.h"
 
 /* Decodes a copy of js in a buffer of exactly its length, so ASan catches any read past the

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acg_json.h"
+#include "json/acg_json.h"
 #include "harness.h"
 
 struct out {

@@ -3,7 +3,7 @@
  * full-jitter backoff. */
 #include <stdint.h>
 
-#include "acg_retry.h"
+#include "http/acg_retry.h"
 #include "harness.h"
 
 static const struct acg_error_info model_errors[] = {

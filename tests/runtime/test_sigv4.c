@@ -14,9 +14,9 @@
 
 #include <openssl/evp.h>
 
-#include "acg_crypto.h"
-#include "acg_rawreq.h"
-#include "acg_sigv4.h"
+#include "auth/acg_crypto.h"
+#include "rawreq.h"
+#include "auth/acg_sigv4.h"
 #include "harness.h"
 
 static const char *const suite_dirs[] = { "tests/fixtures/sigv4", "../shared/testdata/sigv4" };

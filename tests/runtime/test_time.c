@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../runtime/acg_json_private.h"
-#include "acg_json.h"
+#include "acg_text_private.h"
+#include "json/acg_json.h"
 #include "harness.h"
 
 static int test_format_known_values(void)

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "acg_json.h"
-#include "acg_validate.h"
+#include "json/acg_json.h"
+#include "client/acg_validate.h"
 #include "harness.h"
 
 /* ---- paths and messages ---- */

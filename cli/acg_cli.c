@@ -1,0 +1,795 @@
+/* The command-line layer of every generated program: a subset of the AWS CLI.
+ *
+ * acg_cli_main() reads argv the way the AWS CLI does (global options anywhere, the
+ * operation in kebab case, one option per top-level input member, --cli-input-json for the
+ * whole input), turns the options into the operation's input JSON, creates the client,
+ * hands the JSON to the generated glue, prints the output and maps the outcome to the AWS
+ * CLI's exit statuses. This is the one runtime module that prints; it still never calls
+ * exit(), so a program (or a test) can run it more than once.
+ *
+ * Nothing here echoes an option's value: values may be secrets (passwords, tokens,
+ * sensitive members), so messages name the option and what is wrong with it instead.
+ *
+ * This file parses argv and reports outcomes; acg_cli_input.c turns values into the input
+ * JSON; acg_cli_help.c prints help. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/acg_cli.h"
+#include "acg_cli_private.h"
+#include "acg_runtime.h"
+
+/* How many unknown option names an error lists. */
+#define UNKNOWN_MAX 16
+
+/* --cli-connect-timeout 0 means "no timeout" in the AWS CLI. The client treats 0 as "use the
+ * default", so we ask for a timeout longer than anyone waits: 24 days, still a valid
+ * CURLOPT_*_MS value on every platform. */
+#define NO_TIMEOUT_MS 2147483647L
+
+const struct acg_cli_global acg_cli_globals[ACG_CLI_G_COUNT] = {
+    [ACG_CLI_G_CLI_INPUT_JSON] = {
+        "cli-input-json", "string", true, true,
+        "Reads the operation's input from a JSON object, given as text or as file://PATH. "
+        "The object uses the model's member names (as in the API reference), with blobs as "
+        "base64 text and timestamps as epoch seconds or ISO 8601 text. Options given on the "
+        "command line override the object's top-level members; a top-level member the "
+        "operation does not have is an error."},
+    [ACG_CLI_G_ENDPOINT_URL] = {
+        "endpoint-url", "string", true, false,
+        "Sends requests to this URL instead of the one the endpoint rules resolve."},
+    [ACG_CLI_G_REGION] = {
+        "region", "string", true, false,
+        "The region to use. Without it: AWS_REGION, then AWS_DEFAULT_REGION, then the "
+        "profile's region setting."},
+    [ACG_CLI_G_PROFILE] = {
+        "profile", "string", true, false,
+        "Uses this profile from the shared credentials and config files (else AWS_PROFILE, "
+        "else \"default\")."},
+    [ACG_CLI_G_OUTPUT] = {
+        "output", "string", true, false,
+        "The output format. Only json is supported."},
+    [ACG_CLI_G_DEBUG] = {
+        "debug", "boolean", false, false,
+        "Logs what the program does to standard error: configuration, endpoint, the canonical "
+        "request and string to sign, retries. Secrets are never logged."},
+    [ACG_CLI_G_NO_VERIFY_SSL] = {
+        "no-verify-ssl", "boolean", false, false,
+        "Does not verify the server's TLS certificate. Only for testing: anyone on the path "
+        "can then read and change the traffic."},
+    [ACG_CLI_G_SHOW_SENSITIVE] = {
+        "show-sensitive", "boolean", false, false,
+        "Prints the values of members the model marks sensitive (passwords, keys, tags). "
+        "Without it they are printed as \"*** sensitive ***\" so that output pasted into "
+        "a log or a ticket keeps them secret."},
+    [ACG_CLI_G_CONNECT_TIMEOUT] = {
+        "cli-connect-timeout", "integer", true, false,
+        "The longest time to wait for a connection, in seconds. 0 waits without a limit. The "
+        "default is 60 seconds."},
+    [ACG_CLI_G_READ_TIMEOUT] = {
+        "cli-read-timeout", "integer", true, false,
+        "The longest time to wait for the server's answer, in seconds. 0 waits without a "
+        "limit. The default is 60 seconds."},
+    [ACG_CLI_G_NO_PAGINATE] = {
+        "no-paginate", "boolean", false, false,
+        "Accepted for compatibility with the AWS CLI and ignored: this program makes exactly "
+        "one call per command and never follows pagination tokens by itself."},
+    [ACG_CLI_G_NO_CLI_PAGER] = {
+        "no-cli-pager", "boolean", false, false,
+        "Accepted for compatibility with the AWS CLI and ignored: output is never paged."},
+    [ACG_CLI_G_VERSION] = {
+        "version", "boolean", false, false,
+        "Prints the program's version and exits."},
+    [ACG_CLI_G_HELP] = {
+        "help", "boolean", false, false,
+        "Prints help, like the help command."},
+};
+
+int acg_cli_find_global(const char *name, size_t name_len)
+{
+    for (int i = 0; i < ACG_CLI_G_COUNT; i++) {
+        const char *g = acg_cli_globals[i].name;
+        if (strlen(g) == name_len && memcmp(g, name, name_len) == 0)
+            return i;
+    }
+    return -1;
+}
+
+struct cli_state {
+    const struct acg_cli_program *prog;
+    const struct acg_cli_operation *op;
+    bool command_seen;
+    bool want_help;
+    const char *global[ACG_CLI_G_COUNT]; /* value, or "" for a flag that was given */
+    struct acg_cli_value *values;        /* one per member of op */
+    const char *unknown[UNKNOWN_MAX];    /* option names as typed, without any "=value" */
+    size_t unknown_len[UNKNOWN_MAX];
+    size_t unknown_count;
+    size_t stray_count;                  /* positional arguments nobody asked for */
+    char *input_owned;                   /* --cli-input-json file contents */
+    const char *input;
+    size_t input_len;
+};
+
+/* ---- messages ---- */
+
+/* An argument error: usage, then "PROG: error: ...", like argparse in the AWS CLI. */
+static int usage_error(const struct cli_state *st, const char *fmt, ...) ACG_PRINTF(2, 3);
+static int usage_error(const struct cli_state *st, const char *fmt, ...)
+{
+    va_list ap;
+    acg_cli_print_usage(stderr, st->prog);
+    fprintf(stderr, "%s: error: ", st->prog->name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return ACG_EXIT_USAGE;
+}
+
+/* ---- argument parsing ---- */
+
+static const struct acg_cli_operation *find_operation(const struct acg_cli_program *prog,
+                                                      const char *command)
+{
+    for (size_t i = 0; i < prog->operation_count; i++) {
+        if (strcmp(prog->operations[i].command, command) == 0)
+            return &prog->operations[i];
+    }
+    return NULL;
+}
+
+static bool name_is(const char *name, size_t name_len, const char *option)
+{
+    return strlen(option) == name_len && memcmp(option, name, name_len) == 0;
+}
+
+/* The member whose option is --name, or for booleans --no-name (then *negated is set).
+ * An exact match wins, so a member really called "no-x" keeps its option. */
+static const struct acg_cli_member *find_member(const struct acg_cli_operation *op,
+                                                const char *name, size_t name_len,
+                                                bool *negated)
+{
+    *negated = false;
+    for (size_t i = 0; i < op->member_count; i++) {
+        if (name_is(name, name_len, op->members[i].option))
+            return &op->members[i];
+    }
+    if (name_len > 3 && memcmp(name, "no-", 3) == 0) {
+        for (size_t i = 0; i < op->member_count; i++) {
+            if (op->members[i].kind == ACG_CLI_BOOLEAN &&
+                name_is(name + 3, name_len - 3, op->members[i].option)) {
+                *negated = true;
+                return &op->members[i];
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Takes an option's value: the text after '=' or the next argument. A next argument that
+ * starts with "--" is another option, as argparse sees it; values that really start with
+ * "--" are written --opt=--value. */
+static int take_value(struct cli_state *st, const char *option, const char *inline_value,
+                      int argc, char **argv, int *i, const char **out)
+{
+    if (inline_value != NULL) {
+        *out = inline_value;
+        return ACG_EXIT_OK;
+    }
+    if (*i + 1 >= argc || strncmp(argv[*i + 1], "--", 2) == 0)
+        return usage_error(st, "argument --%s: expected one argument", option);
+    *i += 1;
+    *out = argv[*i];
+    return ACG_EXIT_OK;
+}
+
+static int parse_member_option(struct cli_state *st, const struct acg_cli_member *m,
+                               bool negated, const char *inline_value, int argc, char **argv,
+                               int *i)
+{
+    struct acg_cli_value *v = &st->values[m - st->op->members];
+    if (v->set)
+        return usage_error(st, "argument --%s: was given more than once", m->option);
+    v->set = true;
+    v->flag = -1;
+    if (m->kind == ACG_CLI_BOOLEAN) {
+        /* The AWS CLI's --flag / --no-flag, plus an explicit true or false (as a separate
+         * word or after '=') for scripts that pass the value through. */
+        if (negated) {
+            if (inline_value != NULL)
+                return usage_error(st, "argument --no-%s: takes no value", m->option);
+            v->flag = 0;
+            return ACG_EXIT_OK;
+        }
+        if (inline_value == NULL) {
+            const char *next = *i + 1 < argc ? argv[*i + 1] : NULL;
+            if (next != NULL &&
+                (acg_cli_ascii_ieq(next, "true") || acg_cli_ascii_ieq(next, "false"))) {
+                *i += 1;
+                inline_value = next;
+            } else {
+                v->flag = 1;
+                return ACG_EXIT_OK;
+            }
+        }
+        v->text = inline_value;
+        v->len = strlen(inline_value);
+        return ACG_EXIT_OK;
+    }
+    const char *value = NULL;
+    int rc = take_value(st, m->option, inline_value, argc, argv, i, &value);
+    if (rc != ACG_EXIT_OK)
+        return rc;
+    v->text = value;
+    v->len = strlen(value);
+    return ACG_EXIT_OK;
+}
+
+static int parse_global_option(struct cli_state *st, int id, const char *inline_value, int argc,
+                               char **argv, int *i)
+{
+    const struct acg_cli_global *g = &acg_cli_globals[id];
+    if (st->global[id] != NULL && id != ACG_CLI_G_HELP)
+        return usage_error(st, "argument --%s: was given more than once", g->name);
+    if (!g->takes_value) {
+        if (inline_value != NULL)
+            return usage_error(st, "argument --%s: takes no value", g->name);
+        st->global[id] = "";
+        return ACG_EXIT_OK;
+    }
+    return take_value(st, g->name, inline_value, argc, argv, i, &st->global[id]);
+}
+
+static void note_unknown(struct cli_state *st, const char *name, size_t len)
+{
+    if (st->unknown_count < UNKNOWN_MAX) {
+        st->unknown[st->unknown_count] = name;
+        st->unknown_len[st->unknown_count] = len;
+    }
+    st->unknown_count++;
+}
+
+static int invalid_choice(const struct cli_state *st)
+{
+    acg_cli_print_usage(stderr, st->prog);
+    fprintf(stderr, "%s: error: argument operation: Invalid choice, valid choices are:\n\n",
+            st->prog->name);
+    for (size_t i = 0; i < st->prog->operation_count; i++)
+        fprintf(stderr, "%s\n", st->prog->operations[i].command);
+    return ACG_EXIT_USAGE;
+}
+
+/* One pass over argv. Global options may come anywhere (the AWS CLI parses them first);
+ * member options only after the command that defines them. Stops at the first error. */
+static int parse_args(struct cli_state *st, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
+            if (!st->command_seen && strcmp(arg, "help") == 0) {
+                st->want_help = true;
+                st->command_seen = true;
+                continue;
+            }
+            if (!st->command_seen) {
+                st->command_seen = true;
+                st->op = find_operation(st->prog, arg);
+                if (st->op == NULL)
+                    return invalid_choice(st);
+                st->values = calloc(st->op->member_count + 1, sizeof *st->values);
+                if (st->values == NULL)
+                    return acg_cli_out_of_memory();
+                continue;
+            }
+            if (st->op != NULL && !st->want_help && strcmp(arg, "help") == 0) {
+                st->want_help = true;
+                continue;
+            }
+            /* `PROG help OP` reads naturally too; show the operation's help. */
+            if (st->want_help && st->op == NULL && st->stray_count == 0) {
+                st->op = find_operation(st->prog, arg);
+                if (st->op != NULL) {
+                    st->values = calloc(st->op->member_count + 1, sizeof *st->values);
+                    if (st->values == NULL)
+                        return acg_cli_out_of_memory();
+                    continue;
+                }
+            }
+            st->stray_count++;
+            continue;
+        }
+        const char *name = arg + 2;
+        const char *eq = strchr(name, '=');
+        size_t name_len = eq != NULL ? (size_t)(eq - name) : strlen(name);
+        const char *inline_value = eq != NULL ? eq + 1 : NULL;
+        int rc;
+        /* Global options win over a member option of the same name, as in the AWS CLI,
+         * whose global parser runs first; help points such members to --cli-input-json. */
+        int g = acg_cli_find_global(name, name_len);
+        if (g >= 0) {
+            rc = parse_global_option(st, g, inline_value, argc, argv, &i);
+            if (rc != ACG_EXIT_OK)
+                return rc;
+            continue;
+        }
+        bool negated = false;
+        const struct acg_cli_member *m =
+            st->op != NULL ? find_member(st->op, name, name_len, &negated) : NULL;
+        if (m == NULL) {
+            note_unknown(st, arg, name_len + 2);
+            continue;
+        }
+        rc = parse_member_option(st, m, negated, inline_value, argc, argv, &i);
+        if (rc != ACG_EXIT_OK)
+            return rc;
+    }
+    return ACG_EXIT_OK;
+}
+
+/* "Unknown options: --a, --b". Stray words are counted, not shown: after a misspelt option
+ * the next word is usually its value, and values may be secrets. */
+static int unknown_options(const struct cli_state *st)
+{
+    acg_cli_print_usage(stderr, st->prog);
+    fprintf(stderr, "%s: error: Unknown options: ", st->prog->name);
+    size_t shown = st->unknown_count < UNKNOWN_MAX ? st->unknown_count : UNKNOWN_MAX;
+    for (size_t i = 0; i < shown; i++)
+        fprintf(stderr, "%s%.*s", i > 0 ? ", " : "", (int)st->unknown_len[i], st->unknown[i]);
+    if (st->unknown_count > shown)
+        fprintf(stderr, "%s(%zu more)", shown > 0 ? ", " : "", st->unknown_count - shown);
+    if (st->stray_count > 0)
+        fprintf(stderr, "%s%zu unexpected argument%s", st->unknown_count > 0 ? ", and " : "",
+                st->stray_count, st->stray_count == 1 ? "" : "s");
+    fputc('\n', stderr);
+    return ACG_EXIT_USAGE;
+}
+
+/* ---- global options ---- */
+
+/* Whole seconds, as the AWS CLI's int(); converted to the client's milliseconds. */
+static int timeout_option(const struct cli_state *st, int id, long *out_ms)
+{
+    const char *s = st->global[id];
+    int64_t seconds = 0;
+    *out_ms = 0;
+    if (s == NULL)
+        return ACG_EXIT_OK;
+    if (!acg_cli_parse_int64(s, strlen(s), &seconds) || seconds < 0 ||
+        seconds > ACG_CLI_MAX_TIMEOUT_S)
+        return usage_error(st, "argument --%s: expected a whole number of seconds from 0 to %ld",
+                           acg_cli_globals[id].name, ACG_CLI_MAX_TIMEOUT_S);
+    *out_ms = seconds == 0 ? NO_TIMEOUT_MS : (long)seconds * 1000L;
+    return ACG_EXIT_OK;
+}
+
+/* URL schemes compare without regard to case (RFC 3986). */
+static bool has_scheme(const char *url, const char *scheme)
+{
+    size_t n = strlen(scheme);
+    char head[16];
+    if (strlen(url) < n || n >= sizeof head)
+        return false;
+    memcpy(head, url, n);
+    head[n] = '\0';
+    return acg_cli_ascii_ieq(head, scheme);
+}
+
+static int check_globals(const struct cli_state *st)
+{
+    const char *output = st->global[ACG_CLI_G_OUTPUT];
+    if (output != NULL && strcmp(output, "json") != 0) {
+        if (strcmp(output, "text") == 0 || strcmp(output, "table") == 0 ||
+            strcmp(output, "yaml") == 0 || strcmp(output, "yaml-stream") == 0)
+            return usage_error(st, "argument --output: \"%s\" is not supported by this program; "
+                               "only json is", output);
+        return usage_error(st, "argument --output: Invalid choice, valid choices are: json");
+    }
+    /* The AWS CLI insists on a scheme, and so does libcurl's idea of a base URL. */
+    const char *url = st->global[ACG_CLI_G_ENDPOINT_URL];
+    if (url != NULL && !has_scheme(url, "http://") && !has_scheme(url, "https://")) {
+        fputs("\nBad value for --endpoint-url: scheme is missing. Must be of the form "
+              "http://<hostname>/ or https://<hostname>/\n", stderr);
+        return ACG_EXIT_USAGE;
+    }
+    const char *region = st->global[ACG_CLI_G_REGION];
+    if (region != NULL && region[0] == '\0')
+        return usage_error(st, "argument --region: expected a region name, got an empty value");
+    const char *profile = st->global[ACG_CLI_G_PROFILE];
+    if (profile != NULL && profile[0] == '\0')
+        return usage_error(st, "argument --profile: expected a profile name, got an empty value");
+    return ACG_EXIT_OK;
+}
+
+/* ---- logging ---- */
+
+/* --debug log lines: a UTC timestamp with milliseconds, the level, the runtime's message.
+ * The runtime promises its messages carry no secrets; we add none. */
+static void log_to_stderr(void *ctx, enum acg_log_level level, const char *msg)
+{
+    static const char *const names[] = {"OFF", "ERROR", "WARN", "INFO", "DEBUG"};
+    struct timespec ts;
+    struct tm tm;
+    char when[32] = "";
+    (void)ctx;
+    if (clock_gettime(CLOCK_REALTIME, &ts) == 0 && gmtime_r(&ts.tv_sec, &tm) != NULL) {
+        size_t n = strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+        snprintf(when + n, sizeof when - n, ".%03ldZ", ts.tv_nsec / 1000000L);
+    }
+    const char *name = (unsigned)level < sizeof names / sizeof names[0] ? names[level] : "LOG";
+    /* Every line gets the prefix, so a message that spans lines (a JSON body) still reads
+     * as log lines and greps cleanly. */
+    const char *line = msg != NULL ? msg : "";
+    for (;;) {
+        const char *nl = strchr(line, '\n');
+        int len = nl != NULL ? (int)(nl - line) : (int)strlen(line);
+        fprintf(stderr, "%s %s %.*s\n", when, name, len, line);
+        if (nl == NULL)
+            break;
+        line = nl + 1;
+    }
+}
+
+static void debug_log(const struct acg_client_config *cfg, const char *fmt, ...) ACG_PRINTF(2, 3);
+static void debug_log(const struct acg_client_config *cfg, const char *fmt, ...)
+{
+    if (cfg->log == NULL || cfg->log_level < ACG_LOG_DEBUG)
+        return;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    cfg->log(cfg->log_ctx, ACG_LOG_DEBUG, msg);
+}
+
+/* ---- outcome ---- */
+
+/* True when out holds no members: the AWS CLI prints nothing for an empty response. */
+static bool is_empty_object(const struct acg_buf *out)
+{
+    size_t i = 0;
+    const char *s = out->data;
+    if (out->len == 0 || s == NULL)
+        return true;
+    while (i < out->len && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t'))
+        i++;
+    if (i == out->len || s[i] != '{')
+        return false;
+    i++;
+    while (i < out->len && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t'))
+        i++;
+    if (i == out->len || s[i] != '}')
+        return false;
+    i++;
+    while (i < out->len && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t'))
+        i++;
+    return i == out->len;
+}
+
+static int print_output(const struct acg_buf *out)
+{
+    if (!is_empty_object(out)) {
+        fwrite(out->data, 1, out->len, stdout);
+        if (out->data[out->len - 1] != '\n')
+            fputc('\n', stdout);
+    }
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "\nCould not write the output: %s\n", strerror(errno));
+        return ACG_EXIT_OTHER;
+    }
+    return ACG_EXIT_OK;
+}
+
+/* Length of msg without the reader's closing " (at byte offset N)" or " at byte offset N":
+ * the offset is into the merged input this program built, not into what the user wrote. */
+static size_t without_offset(const char *msg)
+{
+    static const char *const forms[] = {" (at byte offset ", " at byte offset "};
+    size_t len = strlen(msg);
+    for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+        const char *at = strstr(msg, forms[f]);
+        if (at == NULL)
+            continue;
+        const char *p = at + strlen(forms[f]);
+        while (*p >= '0' && *p <= '9')
+            p++;
+        if (f == 0 && *p == ')')
+            p++;
+        if (*p == '\0')
+            return (size_t)(at - msg);
+    }
+    return len;
+}
+
+/* Prints one violation, "path: what is wrong" as the validator words it, in the AWS CLI's
+ * wording where botocore has one for the same check ("Missing required parameter in
+ * input", "Invalid length for parameter"), else as "Invalid value for parameter". */
+static void print_violation(const char *clause, size_t len)
+{
+    char text[1024];
+    if (len >= sizeof text)
+        len = sizeof text - 1;
+    memcpy(text, clause, len);
+    text[len] = '\0';
+    char *sep = strstr(text, ": ");
+    if (sep == NULL) {
+        /* "and 3 more", or a message without a path. */
+        fprintf(stderr, "%s\n", text);
+        return;
+    }
+    *sep = '\0';
+    char *what = sep + 2;
+    const char *path = text;
+    what[without_offset(what)] = '\0';
+    unsigned long long n = 0;
+    long long bound = 0;
+    int used = 0;
+    if (strcmp(what, "is required") == 0)
+        fprintf(stderr, "Missing required parameter in input: \"%s\"\n", path);
+    else if (sscanf(what, "length %llu is more than the maximum %lld%n", &n, &bound, &used) == 2 &&
+             what[used] == '\0')
+        fprintf(stderr, "Invalid length for parameter %s, value: %llu, valid max length: %lld\n",
+                path, n, bound);
+    else if (sscanf(what, "length %llu is less than the minimum %lld%n", &n, &bound, &used) == 2 &&
+             what[used] == '\0')
+        fprintf(stderr, "Invalid length for parameter %s, value: %llu, valid min length: %lld\n",
+                path, n, bound);
+    else if (strncmp(what, "expected ", 9) == 0)
+        fprintf(stderr, "Invalid type for parameter %s: %s\n", path, what);
+    else
+        fprintf(stderr, "Invalid value for parameter %s: %s\n", path, what);
+}
+
+/* "Parameter validation failed:" and one line per violation. The validator joins
+ * violations with "; "; a decoder error is one message with the member path in where. */
+static int print_validation(const struct acg_error *err)
+{
+    fputs("\nParameter validation failed:\n", stderr);
+    const char *msg = err->message;
+    if (err->status == ACG_ERR_JSON) {
+        const char *where = err->where[0] == '.' ? err->where + 1 : err->where;
+        char clause[sizeof err->where + sizeof err->message + 2];
+        if (where[0] == '\0') {
+            fprintf(stderr, "%.*s\n", (int)without_offset(msg), msg);
+            return ACG_EXIT_USAGE;
+        }
+        snprintf(clause, sizeof clause, "%s: %.*s", where, (int)without_offset(msg), msg);
+        print_violation(clause, strlen(clause));
+        return ACG_EXIT_USAGE;
+    }
+    while (*msg != '\0') {
+        const char *sep = strstr(msg, "; ");
+        size_t len = sep != NULL ? (size_t)(sep - msg) : strlen(msg);
+        print_violation(msg, len);
+        msg += len;
+        if (sep != NULL)
+            msg += 2;
+    }
+    return ACG_EXIT_USAGE;
+}
+
+static int print_service_error(const struct cli_state *st, const struct acg_error *err)
+{
+    char code[32];
+    const char *type = err->aws_type;
+    if (type[0] == '\0') {
+        /* botocore falls back to the HTTP status as the code when the body has none. */
+        if (err->http_status > 0) {
+            snprintf(code, sizeof code, "%ld", err->http_status);
+            type = code;
+        } else {
+            type = "Unknown";
+        }
+    }
+    fprintf(stderr, "\nAn error occurred (%s) when calling the %s operation", type, st->op->name);
+    /* botocore's MaxAttemptsReached and RetryAttempts: retries, not attempts. */
+    if (err->retries_exhausted)
+        fprintf(stderr, " (reached max retries: %d)", err->attempts > 0 ? err->attempts - 1 : 0);
+    fprintf(stderr, ": %s\n", err->message[0] != '\0' ? err->message : "Unknown");
+    return ACG_EXIT_SERVICE;
+}
+
+static int report_failure(const struct cli_state *st, int rc, const struct acg_error *err)
+{
+    const char *msg = err->message[0] != '\0' ? err->message : acg_status_name((enum acg_status)rc);
+    switch (rc) {
+    case ACG_ERR_VALIDATION:
+        return print_validation(err);
+    case ACG_ERR_JSON:
+        /* Before sending, a decode failure is the input's fault; after, the response's. */
+        if (err->attempts == 0 && err->http_status == 0)
+            return print_validation(err);
+        fprintf(stderr, "\n%s\n", msg);
+        return ACG_EXIT_OTHER;
+    case ACG_ERR_SERVICE:
+        return print_service_error(st, err);
+    case ACG_ERR_INVALID_ARG:
+    case ACG_ERR_TOO_LARGE:
+        /* Before the first attempt these are about the input (a request body over its
+         * cap, a value the serializer refuses); afterwards about the response. */
+        fprintf(stderr, "\n%s\n", msg);
+        return err->attempts == 0 && err->http_status == 0 ? ACG_EXIT_USAGE : ACG_EXIT_OTHER;
+    case ACG_ERR_CONFIG:
+        fprintf(stderr, "\n%s\n", msg);
+        return ACG_EXIT_CONFIG;
+    default:
+        /* Endpoint rules, transport, unsupported features, memory: the AWS CLI's 255. */
+        fprintf(stderr, "\n%s\n", msg);
+        return ACG_EXIT_OTHER;
+    }
+}
+
+/* ---- main ---- */
+
+static int run_operation(struct cli_state *st)
+{
+    struct acg_client_config cfg;
+    struct acg_error err;
+    struct acg_buf input, out;
+    struct acg_client *client = NULL;
+    int status;
+
+    acg_error_init(&err);
+    acg_buf_init(&input, 0);
+    acg_buf_init(&out, 0);
+    acg_client_config_init(&cfg);
+
+    /* Everything that can be checked without a client is checked first, so bad input
+     * never reaches configuration, credentials or the network. */
+    status = check_globals(st);
+    if (status != ACG_EXIT_OK)
+        goto done;
+    status = timeout_option(st, ACG_CLI_G_CONNECT_TIMEOUT, &cfg.connect_timeout_ms);
+    if (status != ACG_EXIT_OK)
+        goto done;
+    status = timeout_option(st, ACG_CLI_G_READ_TIMEOUT, &cfg.read_timeout_ms);
+    if (status != ACG_EXIT_OK)
+        goto done;
+
+    const char *input_arg = st->global[ACG_CLI_G_CLI_INPUT_JSON];
+    if (input_arg != NULL) {
+        if (strncmp(input_arg, "file://", 7) == 0) {
+            status = acg_cli_read_paramfile("cli-input-json", input_arg, input_arg + 7,
+                                            &st->input_owned, &st->input_len);
+            if (status != ACG_EXIT_OK)
+                goto done;
+            st->input = st->input_owned;
+        } else {
+            st->input = input_arg;
+            st->input_len = strlen(input_arg);
+        }
+    } else {
+        /* Without --cli-input-json, required members must come as options; argparse in the
+         * AWS CLI says so before anything else happens. */
+        char missing[1024] = "";
+        size_t used = 0;
+        for (size_t i = 0; i < st->op->member_count; i++) {
+            const struct acg_cli_member *m = &st->op->members[i];
+            if (!m->required || st->values[i].set)
+                continue;
+            int n = snprintf(missing + used, sizeof missing - used, "%s--%s",
+                             used > 0 ? ", " : "", m->option);
+            if (n < 0 || (size_t)n >= sizeof missing - used)
+                break;
+            used += (size_t)n;
+        }
+        if (used > 0) {
+            status = usage_error(st, "the following arguments are required: %s", missing);
+            goto done;
+        }
+    }
+    for (size_t i = 0; i < st->op->member_count; i++) {
+        status = acg_cli_load_member_file(&st->op->members[i], &st->values[i]);
+        if (status != ACG_EXIT_OK)
+            goto done;
+    }
+    status = acg_cli_build_input(st->op, st->values, st->input, st->input_len, &input);
+    if (status != ACG_EXIT_OK)
+        goto done;
+
+    cfg.region = st->global[ACG_CLI_G_REGION];
+    cfg.profile = st->global[ACG_CLI_G_PROFILE];
+    cfg.endpoint_url = st->global[ACG_CLI_G_ENDPOINT_URL];
+    cfg.no_verify_ssl = st->global[ACG_CLI_G_NO_VERIFY_SSL] != NULL;
+    cfg.validation = ACG_VALIDATE_ENFORCE;
+    if (st->global[ACG_CLI_G_DEBUG] != NULL) {
+        cfg.log = log_to_stderr;
+        cfg.log_level = ACG_LOG_DEBUG;
+    }
+    debug_log(&cfg, "%s (acg-cli/%s): command %s, operation %s, input %zu bytes",
+              st->prog->name, ACG_VERSION, st->op->command, st->op->name, input.len);
+
+    client = acg_client_new(st->prog->service, &cfg, &err);
+    if (client == NULL) {
+        if (err.status == ACG_OK)
+            acg_error_set(&err, ACG_ERR_CONFIG, "could not create the client");
+        status = report_failure(st, err.status, &err);
+        goto done;
+    }
+    enum acg_json_style style =
+        st->global[ACG_CLI_G_SHOW_SENSITIVE] != NULL ? ACG_JSON_DISPLAY : ACG_JSON_REDACTED;
+    int rc = st->op->run(client, input.data, input.len, style, &out, &err);
+    if (rc != ACG_OK) {
+        if (err.status == ACG_OK)
+            acg_error_set(&err, rc, "%s failed", st->op->name);
+        status = report_failure(st, rc, &err);
+        goto done;
+    }
+    status = print_output(&out);
+done:
+    if (client != NULL)
+        acg_client_destroy(client);
+    acg_error_free(&err);
+    /* Input and output may hold sensitive member values. */
+    acg_buf_free_secure(&input);
+    acg_buf_free_secure(&out);
+    return status;
+}
+
+/* Zeroes then frees file contents, which may be secrets. The volatile stores keep the
+ * compiler from dropping the wipe as a dead store before free(). */
+static void free_secret(char *p, size_t len)
+{
+    if (p == NULL)
+        return;
+    volatile char *v = p;
+    for (size_t i = 0; i < len; i++)
+        v[i] = 0;
+    free(p);
+}
+
+static void free_state(struct cli_state *st)
+{
+    if (st->values != NULL && st->op != NULL) {
+        for (size_t i = 0; i < st->op->member_count; i++)
+            free_secret(st->values[i].owned, st->values[i].len);
+    }
+    free(st->values);
+    free_secret(st->input_owned, st->input_len);
+}
+
+int acg_cli_main(const struct acg_cli_program *prog, int argc, char **argv)
+{
+    struct cli_state st;
+    memset(&st, 0, sizeof st);
+    st.prog = prog;
+    if (prog == NULL || prog->name == NULL)
+        return ACG_EXIT_OTHER;
+
+    int status = parse_args(&st, argc, argv);
+    if (status != ACG_EXIT_OK)
+        goto done;
+    if (st.global[ACG_CLI_G_VERSION] != NULL) {
+        printf("%s/%s acg-cli/%s\n", prog->name, ACG_VERSION, ACG_VERSION);
+        goto done;
+    }
+    if (st.want_help || st.global[ACG_CLI_G_HELP] != NULL) {
+        /* Help ignores the other arguments, as `aws ... help` does. */
+        if (st.op != NULL)
+            acg_cli_print_operation_help(stdout, prog, st.op);
+        else
+            acg_cli_print_program_help(stdout, prog);
+        if (fflush(stdout) != 0)
+            status = ACG_EXIT_OTHER;
+        goto done;
+    }
+    if (st.op == NULL) {
+        status = usage_error(&st, "the following arguments are required: operation");
+        goto done;
+    }
+    if (st.unknown_count > 0 || st.stray_count > 0) {
+        status = unknown_options(&st);
+        goto done;
+    }
+    status = run_operation(&st);
+done:
+    fflush(stderr);
+    free_state(&st);
+    return status;
+}

@@ -1,0 +1,93 @@
+/* Shared between the command-line layer's sources (acg_cli.c parses and runs,
+ * acg_cli_help.c prints help). Not installed: generated code includes acg_cli.h only. */
+#ifndef ACG_CLI_PRIVATE_H
+#define ACG_CLI_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/acg_buf.h"
+#include "cli/acg_cli.h"
+#include "common/acg_error.h"
+
+/* The options every operation accepts, in the order help lists them. */
+enum acg_cli_global_id {
+    ACG_CLI_G_CLI_INPUT_JSON,
+    ACG_CLI_G_ENDPOINT_URL,
+    ACG_CLI_G_REGION,
+    ACG_CLI_G_PROFILE,
+    ACG_CLI_G_OUTPUT,
+    ACG_CLI_G_DEBUG,
+    ACG_CLI_G_NO_VERIFY_SSL,
+    ACG_CLI_G_SHOW_SENSITIVE,
+    ACG_CLI_G_CONNECT_TIMEOUT,
+    ACG_CLI_G_READ_TIMEOUT,
+    ACG_CLI_G_NO_PAGINATE,
+    ACG_CLI_G_NO_CLI_PAGER,
+    ACG_CLI_G_VERSION,
+    ACG_CLI_G_HELP,
+    ACG_CLI_G_COUNT
+};
+
+struct acg_cli_global {
+    const char *name;         /* without the dashes */
+    const char *type_name;    /* "string", "integer", "boolean" */
+    bool takes_value;         /* false: a flag */
+    bool operation_option;    /* listed with the operation's options, not the global ones */
+    const char *help;
+};
+
+/* Indexed by enum acg_cli_global_id. */
+extern const struct acg_cli_global acg_cli_globals[ACG_CLI_G_COUNT];
+
+/* The values --cli-connect-timeout and --cli-read-timeout accept, in seconds. */
+#define ACG_CLI_MAX_TIMEOUT_S 2000000L
+
+/* One member option as given on the command line. */
+struct acg_cli_value {
+    bool set;
+    int flag;            /* BOOLEAN given bare: 1 for --flag, 0 for --no-flag; -1 otherwise */
+    const char *text;    /* the value: argv text or the contents of file:// / fileb:// */
+    size_t len;
+    bool from_fileb;     /* text holds raw bytes (a blob read with fileb://) */
+    char *owned;         /* file contents, released at the end */
+};
+
+/* Prints "\nError parsing parameter '--OPTION': ..." (the AWS CLI's ParamError wording) and
+ * returns ACG_EXIT_USAGE. */
+int acg_cli_param_error(const char *option, const char *fmt, ...) ACG_PRINTF(2, 3);
+/* Prints that memory ran out and returns ACG_EXIT_OTHER. */
+int acg_cli_out_of_memory(void);
+/* ASCII case-insensitive equality of two NUL-terminated strings. */
+bool acg_cli_ascii_ieq(const char *a, const char *b);
+/* A decimal integer within int64: optional sign and digits, nothing else. */
+bool acg_cli_parse_int64(const char *s, size_t len, int64_t *out);
+
+/* Reads the file at path (url is how the user wrote it, for messages) into *out, a
+ * NUL-terminated heap copy of *out_len bytes. Returns an exit status: ACG_EXIT_OK, or the
+ * error already printed. */
+int acg_cli_read_paramfile(const char *option, const char *url, const char *path, char **out,
+                           size_t *out_len);
+/* Replaces a value written file://PATH (fileb://PATH for blobs) by the file's contents. */
+int acg_cli_load_member_file(const struct acg_cli_member *m, struct acg_cli_value *v);
+/* Builds the operation's input object into json: the member options that were set (values
+ * has one entry per member), then the top-level members of input (the --cli-input-json
+ * text, or NULL) that no option overrides. Returns an exit status; errors are printed. */
+int acg_cli_build_input(const struct acg_cli_operation *op, const struct acg_cli_value *values,
+                        const char *input, size_t input_len, struct acg_buf *json);
+
+/* "usage: ..." with the ways to get help, as the AWS CLI prints before an argument error. */
+void acg_cli_print_usage(FILE *f, const struct acg_cli_program *prog);
+/* `PROG help`: the service description, every command with its first sentence, the global
+ * options. */
+void acg_cli_print_program_help(FILE *f, const struct acg_cli_program *prog);
+/* `PROG OP help`: the description, synopsis, each option with its type, constraints and
+ * documentation, then the global options. */
+void acg_cli_print_operation_help(FILE *f, const struct acg_cli_program *prog,
+                                  const struct acg_cli_operation *op);
+/* The global option id for --name (name_len bytes, no dashes), or -1. */
+int acg_cli_find_global(const char *name, size_t name_len);
+
+#endif

@@ -1,0 +1,646 @@
+/* The credential provider chain, in botocore's (and the AWS CLI's documented) order: explicit
+ * keys, environment (skipped when the caller named the profile), credentials-file keys,
+ * credential_process, config-file keys, container credentials, EC2 instance metadata
+ * (IMDSv2). The first provider that has credentials is kept and asked
+ * again when its temporary credentials come within five minutes of expiring. */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "common/acg_arena.h"
+#include "common/acg_buf.h"
+#include "auth/acg_credentials.h"
+#include "json/acg_json.h"
+
+extern char **environ;   /* the child of credential_process inherits our environment */
+
+#define REFRESH_MARGIN_MS (5 * 60 * 1000)
+#define NO_CREDENTIALS \
+    "Unable to locate credentials. You can configure credentials by running \"aws configure\"."
+
+enum source { SRC_NONE, SRC_STATIC, SRC_PROCESS, SRC_CONTAINER, SRC_IMDS };
+
+struct acg_credentials_provider {
+    pthread_mutex_t lock;
+    enum source source;
+    struct acg_credentials cached;
+    bool have;
+    struct acg_credentials static_creds;  /* explicit, environment or file keys */
+    bool have_static;
+    char *process;                        /* credential_process command */
+};
+
+static void wipe(void *p, size_t n)
+{
+    volatile unsigned char *v = p;
+    while (n--)
+        *v++ = 0;
+}
+
+static int set_keys(struct acg_credentials *c, const char *id, const char *secret, const char *token,
+                    const char *source)
+{
+    memset(c, 0, sizeof *c);
+    if (strlen(id) >= sizeof c->access_key_id || strlen(secret) >= sizeof c->secret_access_key ||
+        (token && strlen(token) >= sizeof c->session_token))
+        return -1;
+    snprintf(c->access_key_id, sizeof c->access_key_id, "%s", id);
+    snprintf(c->secret_access_key, sizeof c->secret_access_key, "%s", secret);
+    snprintf(c->session_token, sizeof c->session_token, "%s", token ? token : "");
+    snprintf(c->source, sizeof c->source, "%s", source);
+    return 0;
+}
+
+struct acg_credentials_provider *acg_credentials_provider_new(const struct acg_profile *profile,
+                                                              const char *explicit_access_key,
+                                                              const char *explicit_secret_key,
+                                                              const char *explicit_session_token,
+                                                              struct acg_error *err)
+{
+    struct acg_credentials_provider *p = calloc(1, sizeof *p);
+    if (p == NULL) {
+        acg_error_set(err, ACG_ERR_NOMEM, "out of memory creating the credentials provider");
+        return NULL;
+    }
+    pthread_mutex_init(&p->lock, NULL);
+    const char *id = NULL, *secret = NULL, *token = NULL, *source = NULL;
+    const char *pid = acg_profile_get(profile, "aws_access_key_id");
+    const char *psecret = acg_profile_get(profile, "aws_secret_access_key");
+    bool id_in_creds = acg_profile_from_credentials_file(profile, "aws_access_key_id");
+    bool secret_in_creds = acg_profile_from_credentials_file(profile, "aws_secret_access_key");
+    const char *process = acg_profile_get(profile, "credential_process");
+    if (explicit_access_key && explicit_secret_key) {
+        id = explicit_access_key, secret = explicit_secret_key, token = explicit_session_token;
+        source = "explicit";
+    } else if (!acg_profile_named_by_caller(profile) && acg_env("AWS_ACCESS_KEY_ID") &&
+               acg_env("AWS_SECRET_ACCESS_KEY")) {
+        /* botocore drops the environment provider when the profile was named explicitly
+         * (--profile); AWS_PROFILE does not do that. */
+        id = acg_env("AWS_ACCESS_KEY_ID"), secret = acg_env("AWS_SECRET_ACCESS_KEY");
+        token = acg_env("AWS_SESSION_TOKEN");
+        source = "env";
+    } else if (pid != NULL && (id_in_creds || process == NULL)) {
+        /* botocore's profile order: credentials-file keys, then credential_process, then
+         * config-file keys. The merged profile lets the credentials file win key by key;
+         * botocore reads each file on its own and calls a key id without its secret (in the
+         * same file) partial. */
+        if (psecret == NULL || id_in_creds != secret_in_creds) {
+            acg_error_set(err, ACG_ERR_CONFIG, "Partial credentials found in %s, missing: aws_secret_access_key",
+                          id_in_creds ? "shared-credentials-file" : "config-file");
+            acg_credentials_provider_destroy(p);
+            return NULL;
+        }
+        id = pid, secret = psecret;
+        token = acg_profile_get(profile, "aws_session_token");
+        if (token != NULL && acg_profile_from_credentials_file(profile, "aws_session_token") != id_in_creds)
+            token = NULL;   /* a token belongs with keys from its own file */
+        source = id_in_creds ? "shared-credentials-file" : "config-file";
+    }
+    if (id != NULL) {
+        if (set_keys(&p->static_creds, id, secret, token, source) != 0) {
+            acg_error_set(err, ACG_ERR_CONFIG, "the configured credentials are too long");
+            acg_credentials_provider_destroy(p);
+            return NULL;
+        }
+        p->have_static = true;
+        p->source = SRC_STATIC;
+    } else if (process != NULL) {
+        p->process = strdup(process);
+        p->source = SRC_PROCESS;
+        if (p->process == NULL) {
+            acg_error_set(err, ACG_ERR_NOMEM, "out of memory creating the credentials provider");
+            acg_credentials_provider_destroy(p);
+            return NULL;
+        }
+    }
+    return p;
+}
+
+void acg_credentials_provider_destroy(struct acg_credentials_provider *p)
+{
+    if (p == NULL)
+        return;
+    wipe(&p->cached, sizeof p->cached);
+    wipe(&p->static_creds, sizeof p->static_creds);
+    free(p->process);
+    pthread_mutex_destroy(&p->lock);
+    free(p);
+}
+
+/* Reads the credentials JSON the process, container and IMDS sources all return:
+ * AccessKeyId, SecretAccessKey, SessionToken or Token, Expiration (ISO 8601). The
+ * credential_process format also carries "Version": 1, which botocore insists on. */
+static int parse_json_creds(const char *body, size_t len, const char *source, bool want_version,
+                            struct acg_credentials *out, struct acg_error *err)
+{
+    struct acg_arena *a = acg_arena_new();
+    struct acg_json_reader r;
+    const char *id = NULL, *secret = NULL, *token = NULL, *expiration = NULL;
+    int64_t version = 0;
+    bool has_version = false;
+    int rc;
+    if (a == NULL)
+        return acg_error_set(err, ACG_ERR_NOMEM, "out of memory reading credentials");
+    rc = acg_json_reader_parse(&r, body, len, a, NULL);
+    if (rc == ACG_OK)
+        rc = acg_json_object_begin(&r, 0);
+    for (int key = rc == ACG_OK ? acg_json_object_next(&r, 0, 0) : 0; key > 0 && rc == ACG_OK;
+         key = acg_json_object_next(&r, 0, key)) {
+        const char **slot = acg_json_key_is(&r, key, "AccessKeyId")       ? &id
+                            : acg_json_key_is(&r, key, "SecretAccessKey") ? &secret
+                            : acg_json_key_is(&r, key, "SessionToken")    ? &token
+                            : acg_json_key_is(&r, key, "Token")           ? &token
+                            : acg_json_key_is(&r, key, "Expiration")      ? &expiration
+                                                                          : NULL;
+        if (slot != NULL && r.toks[key + 1].type == ACG_JSON_STRING)
+            rc = acg_json_read_string(&r, key + 1, slot);
+        else if (acg_json_key_is(&r, key, "Version") && r.toks[key + 1].type == ACG_JSON_PRIMITIVE)
+            rc = acg_json_read_int64(&r, key + 1, &version, &has_version);
+    }
+    acg_json_reader_free(&r);
+    if (rc == ACG_OK && want_version && (!has_version || version != 1)) {
+        acg_arena_destroy(a);
+        return acg_error_set(err, ACG_ERR_CONFIG,
+                             "Unsupported version for the %s credentials, supported versions: 1", source);
+    }
+    if (rc != ACG_OK || id == NULL || secret == NULL) {
+        acg_arena_destroy(a);
+        return acg_error_set(err, ACG_ERR_CONFIG, "the %s credentials are malformed%s", source,
+                             rc == ACG_OK ? " (AccessKeyId or SecretAccessKey is missing)" : "");
+    }
+    rc = set_keys(out, id, secret, token, source);
+    if (rc == 0 && expiration != NULL &&
+        acg_time_parse(expiration, strlen(expiration), &out->expiration_ms) != ACG_OK)
+        rc = -1;
+    acg_arena_destroy(a);
+    if (rc != 0) {
+        wipe(out, sizeof *out);
+        return acg_error_set(err, ACG_ERR_CONFIG, "the %s credentials are malformed", source);
+    }
+    return ACG_OK;
+}
+
+/* The first line of a failed credential_process's stderr, for the error message. Runs of 20
+ * or more key-like characters are replaced: a helper that echoes a secret key or session
+ * token while failing must not get it into our logs. */
+static void summarise_stderr(const char *text, size_t len, char *out, size_t size)
+{
+    size_t o = 0, i = 0;
+    while (i < len && (text[i] == '\n' || text[i] == '\r' || text[i] == ' '))
+        i++;
+    while (i < len && text[i] != '\n' && text[i] != '\r' && o + 1 < size) {
+        size_t run = 0;
+        while (i + run < len && (isalnum((unsigned char)text[i + run]) || strchr("+/=_-", text[i + run]) != NULL))
+            run++;
+        if (run >= 20) {
+            int n = snprintf(out + o, size - o, "[redacted]");
+            o = n > 0 && (size_t)n < size - o ? o + (size_t)n : size - 1;
+            i += run;
+        } else if (run > 0) {
+            for (size_t k = 0; k < run && o + 1 < size; k++)
+                out[o++] = text[i + k];
+            i += run;
+        } else {
+            out[o++] = isprint((unsigned char)text[i]) ? text[i] : '?';
+            i++;
+        }
+    }
+    out[o < size ? o : size - 1] = '\0';
+}
+
+/* Reads the child's stdout (capped at 1 MiB) and stderr (first 4 KiB kept, the rest drained)
+ * until both close, so a chatty child never blocks on a full pipe. */
+static int drain(int out_fd, int err_fd, struct acg_buf *out, struct acg_buf *errtext)
+{
+    struct pollfd fds[2] = { { out_fd, POLLIN, 0 }, { err_fd, POLLIN, 0 } };
+    char chunk[4096];
+    int open_fds = 2, rc = ACG_OK;
+    while (open_fds > 0) {
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            return ACG_ERR_CONFIG;
+        }
+        for (int i = 0; i < 2; i++) {
+            if (fds[i].fd < 0 || fds[i].revents == 0)
+                continue;
+            ssize_t n = read(fds[i].fd, chunk, sizeof chunk);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
+                fds[i].fd = -1;
+                open_fds--;
+                continue;
+            }
+            if (i == 0 && rc == ACG_OK)
+                rc = acg_buf_append(out, chunk, (size_t)n);
+            else if (i == 1 && errtext->len < 4096) {
+                /* best effort: a failed append only shortens the error summary */
+                int kept = acg_buf_append(errtext, chunk, (size_t)n);
+                (void)kept;
+            }
+        }
+    }
+    wipe(chunk, sizeof chunk);
+    return rc;
+}
+
+/* Runs credential_process the way the AWS CLI documents it: the configured command line,
+ * handed whole to /bin/sh -c (nothing from the environment or the profile name is pasted
+ * into it), stdout read as the credentials JSON, stderr kept for the error message. */
+static int from_process(const char *command, struct acg_credentials *out, struct acg_error *err)
+{
+    int out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 };
+    posix_spawn_file_actions_t actions;
+    struct acg_buf stdout_buf, stderr_buf;
+    char *argv[] = { "sh", "-c", (char *)command, NULL };
+    pid_t pid;
+    int status = 0, rc;
+    acg_buf_init(&stdout_buf, 1 << 20);
+    acg_buf_init(&stderr_buf, 8192);
+    if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) {
+        rc = acg_error_set(err, ACG_ERR_CONFIG, "credential_process could not be started (no pipe)");
+        goto done;
+    }
+    /* Our ends must not leak into processes other threads start meanwhile. */
+    (void)fcntl(out_pipe[0], F_SETFD, FD_CLOEXEC);
+    (void)fcntl(err_pipe[0], F_SETFD, FD_CLOEXEC);
+    if (posix_spawn_file_actions_init(&actions) != 0) {
+        rc = acg_error_set(err, ACG_ERR_NOMEM, "credential_process could not be started");
+        goto done;
+    }
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+    posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
+    posix_spawn_file_actions_addclose(&actions, err_pipe[0]);
+    int spawned = posix_spawn(&pid, "/bin/sh", &actions, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    out_pipe[1] = err_pipe[1] = -1;
+    if (spawned != 0) {
+        rc = acg_error_set(err, ACG_ERR_CONFIG, "credential_process could not be started");
+        goto done;
+    }
+    rc = drain(out_pipe[0], err_pipe[0], &stdout_buf, &stderr_buf);
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            status = -1;
+            break;
+        }
+    }
+    if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        char summary[200];
+        summarise_stderr(stderr_buf.data ? stderr_buf.data : "", stderr_buf.len, summary, sizeof summary);
+        if (status != -1 && WIFEXITED(status))
+            rc = acg_error_set(err, ACG_ERR_CONFIG, "credential_process exited with status %d%s%s",
+                               WEXITSTATUS(status), summary[0] ? ": " : "", summary);
+        else
+            rc = acg_error_set(err, ACG_ERR_CONFIG, "credential_process was killed%s%s",
+                               summary[0] ? ": " : "", summary);
+    } else if (rc != ACG_OK) {
+        rc = acg_error_set(err, ACG_ERR_CONFIG, "credential_process printed more than 1 MiB");
+    } else {
+        rc = parse_json_creds(stdout_buf.data ? stdout_buf.data : "", stdout_buf.len, "process", true, out, err);
+    }
+done:
+    for (int i = 0; i < 2; i++) {
+        if (out_pipe[i] >= 0)
+            close(out_pipe[i]);
+        if (err_pipe[i] >= 0)
+            close(err_pipe[i]);
+    }
+    acg_buf_free_secure(&stdout_buf);
+    acg_buf_free_secure(&stderr_buf);
+    return rc;
+}
+
+static size_t collect(char *data, size_t size, size_t n, void *user)
+{
+    return acg_buf_append(user, data, size * n) == ACG_OK ? size * n : 0;
+}
+
+#define NO_ANSWER (-1)      /* the exchange failed after a connection was made, or no memory */
+#define NOT_THERE (-2)      /* nothing listens: no connection could be made in time */
+
+/* One small HTTP exchange with a metadata service; returns the HTTP status, NO_ANSWER or
+ * NOT_THERE. timeout_ms bounds the connection and, doubled, the whole exchange. */
+static long http_call(const char *method, const char *url, const char *header1, const char *header2,
+                      long timeout_ms, struct acg_buf *body)
+{
+    CURL *h = curl_easy_init();
+    struct curl_slist *hdrs = NULL, *next;
+    long status = NO_ANSWER;
+    double connect_s = 0;
+    if (h == NULL)
+        return NO_ANSWER;
+    const char *headers[] = { header1, header2 };
+    for (size_t i = 0; i < 2; i++) {
+        if (headers[i] == NULL)
+            continue;
+        next = curl_slist_append(hdrs, headers[i]);
+        if (next == NULL)
+            goto done;
+        hdrs = next;
+    }
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 2 * timeout_ms);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_NOPROXY, "*");  /* metadata services are never behind a proxy */
+    /* Only HTTP(S), and redirects are not followed (curl's default): a credentials URL from the
+     * environment must not turn into a file:// read or a hop to another host. */
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    CURLcode rc = curl_easy_perform(h);
+    if (rc == CURLE_OK) {
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    } else if (rc == CURLE_COULDNT_CONNECT ||
+               (rc == CURLE_OPERATION_TIMEDOUT &&
+                curl_easy_getinfo(h, CURLINFO_CONNECT_TIME, &connect_s) == CURLE_OK && connect_s == 0)) {
+        status = NOT_THERE;
+    }
+done:
+    curl_slist_free_all(hdrs);
+    curl_easy_cleanup(h);
+    return status;
+}
+
+/* botocore's rule for AWS_CONTAINER_CREDENTIALS_FULL_URI: any https URL; plain http only to
+ * a loopback address or the ECS/EKS agent hosts. The host is cut out of the URL and compared
+ * whole, so "http://127.0.0.1.evil.example" or "http://localhost@evil.example" do not pass. */
+static bool allowed_full_uri(const char *uri)
+{
+    static const char *const hosts[] = { "localhost", "169.254.170.2", "169.254.170.23", "[fd00:ec2::23]",
+                                         "[::1]" };
+    char host[256];
+    if (strncasecmp(uri, "https://", 8) == 0)
+        return true;
+    if (strncasecmp(uri, "http://", 7) != 0)
+        return false;
+    const char *h = uri + 7;
+    size_t n = h[0] == '[' ? strcspn(h, "]") + 1 : strcspn(h, ":/?#@");
+    if (n == 0 || n >= sizeof host || (h[n] != '\0' && strchr(":/?#", h[n]) == NULL))
+        return false;   /* userinfo ('@') or an unterminated IPv6 literal */
+    memcpy(host, h, n);
+    host[n] = '\0';
+    for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++) {
+        if (strcasecmp(host, hosts[i]) == 0)
+            return true;
+    }
+    /* 127.0.0.0/8 as a dotted quad */
+    unsigned a, b2, c, d;
+    char tail;
+    return sscanf(host, "%u.%u.%u.%u%c", &a, &b2, &c, &d, &tail) == 4 && a == 127 && b2 < 256 && c < 256 &&
+           d < 256 && strspn(host, "0123456789.") == n;
+}
+
+static int from_container(struct acg_credentials *out, struct acg_error *err, bool *tried)
+{
+    char url[2048], auth[4200];
+    const char *rel = acg_env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+    const char *full = acg_env("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+    *tried = rel || full;
+    if (rel)
+        snprintf(url, sizeof url, "http://169.254.170.2%s", rel);
+    else if (full && allowed_full_uri(full))
+        snprintf(url, sizeof url, "%s", full);
+    else if (full)
+        return acg_error_set(err, ACG_ERR_CONFIG,
+                             "AWS_CONTAINER_CREDENTIALS_FULL_URI must name a loopback or container host");
+    else
+        return ACG_ERR_CONFIG;
+    auth[0] = '\0';
+    const char *token_file = acg_env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+    const char *token = acg_env("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+    if (token_file != NULL) {
+        FILE *f = fopen(token_file, "r");
+        char tok[4096] = "";
+        if (f == NULL)
+            return acg_error_set(err, ACG_ERR_CONFIG, "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+        size_t n = fread(tok, 1, sizeof tok - 1, f);
+        fclose(f);
+        tok[n] = '\0';
+        n = strlen(tok);
+        while (n > 0 && (tok[n - 1] == '\n' || tok[n - 1] == '\r'))
+            tok[--n] = '\0';   /* a file written by echo ends in a newline */
+        snprintf(auth, sizeof auth, "Authorization: %s", tok);
+        wipe(tok, sizeof tok);
+    } else if (token != NULL) {
+        snprintf(auth, sizeof auth, "Authorization: %s", token);
+    }
+    if (strpbrk(auth, "\r\n") != NULL) {
+        /* a header-splitting token, as botocore refuses it */
+        wipe(auth, sizeof auth);
+        return acg_error_set(err, ACG_ERR_CONFIG, "the container authorization token contains a line break");
+    }
+    struct acg_buf body;
+    acg_buf_init(&body, 1 << 20);
+    long status = -1;
+    for (int attempt = 0; attempt < 2 && (status < 0 || status >= 500); attempt++) {
+        acg_buf_reset(&body);
+        status = http_call("GET", url, auth[0] ? auth : NULL, NULL, 2000L, &body);
+    }
+    wipe(auth, sizeof auth);
+    int rc = status == 200 ? parse_json_creds(body.data ? body.data : "", body.len, "container", false, out, err)
+             : status < 0  ? acg_error_set(err, ACG_ERR_CONFIG, "the container credentials endpoint did not answer")
+                           : acg_error_set(err, ACG_ERR_CONFIG, "the container credentials endpoint answered %ld", status);
+    acg_buf_free_secure(&body);
+    return rc;
+}
+
+/* botocore's knobs for IMDS: AWS_METADATA_SERVICE_TIMEOUT (seconds, default 1) and
+ * AWS_METADATA_SERVICE_NUM_ATTEMPTS (default here 2: one retry). */
+static void imds_knobs(long *timeout_ms, int *attempts)
+{
+    const char *v = acg_env("AWS_METADATA_SERVICE_TIMEOUT");
+    char *end = NULL;
+    *timeout_ms = 1000;
+    *attempts = 2;
+    if (v != NULL) {
+        errno = 0;
+        long n = strtol(v, &end, 10);
+        if (errno == 0 && end != v && *end == '\0' && n >= 1 && n <= 60)
+            *timeout_ms = n * 1000;
+    }
+    v = acg_env("AWS_METADATA_SERVICE_NUM_ATTEMPTS");
+    if (v != NULL) {
+        errno = 0;
+        long n = strtol(v, &end, 10);
+        if (errno == 0 && end != v && *end == '\0' && n >= 1 && n <= 10)
+            *attempts = (int)n;
+    }
+}
+
+/* One IMDS exchange, asked again when the service answers 5xx or drops the exchange: it is
+ * local but can be briefly busy. When nothing listens at all (not on EC2) it is not asked
+ * again, so a machine without credentials learns so within one timeout. */
+static long imds_call(const char *method, const char *url, const char *header, struct acg_buf *body)
+{
+    long timeout_ms, status = NO_ANSWER;
+    int attempts;
+    imds_knobs(&timeout_ms, &attempts);
+    for (int attempt = 0; attempt < attempts && (status == NO_ANSWER || status >= 500); attempt++) {
+        acg_buf_reset(body);
+        status = http_call(method, url, header, NULL, timeout_ms, body);
+    }
+    return status;
+}
+
+/* EC2 instance metadata, IMDSv2: a session token from PUT /latest/api/token, then the role
+ * name and the role's credentials with that token. As botocore does, a token request answered
+ * 403, 404 or 405 (IMDSv2 switched off or an old proxy in the way) falls back to asking
+ * without a token; any other failure means no credentials from here. */
+static int from_imds(struct acg_credentials *out, struct acg_error *err)
+{
+    const char *disabled = acg_env("AWS_EC2_METADATA_DISABLED");
+    if (disabled != NULL && strcasecmp(disabled, "true") == 0)
+        return ACG_ERR_CONFIG;
+    const char *base = acg_env("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+    char url[2048], header[1200], role[256];
+    struct acg_buf body;
+    int rc = ACG_ERR_CONFIG;
+    if (base == NULL)
+        base = "http://169.254.169.254";
+    size_t blen = strlen(base);
+    while (blen > 0 && base[blen - 1] == '/')
+        blen--;
+    header[0] = '\0';
+    acg_buf_init(&body, 1 << 20);
+    snprintf(url, sizeof url, "%.*s/latest/api/token", (int)blen, base);
+    long status = imds_call("PUT", url, "X-aws-ec2-metadata-token-ttl-seconds: 21600", &body);
+    if (status == 200 && body.len > 0 && body.len < 1000 && strpbrk(body.data, "\r\n") == NULL)
+        snprintf(header, sizeof header, "X-aws-ec2-metadata-token: %s", body.data);
+    else if (status != 403 && status != 404 && status != 405)
+        goto done;
+    snprintf(url, sizeof url, "%.*s/latest/meta-data/iam/security-credentials/", (int)blen, base);
+    status = imds_call("GET", url, header[0] ? header : NULL, &body);
+    if (status != 200 || body.len == 0 || body.len >= sizeof role)
+        goto done;
+    snprintf(role, sizeof role, "%.*s", (int)strcspn(body.data, "\r\n"), body.data);
+    if (role[0] == '\0' || strpbrk(role, "/?#% ") != NULL)
+        goto done;   /* a role name is a path segment; anything else is not a role */
+    snprintf(url, sizeof url, "%.*s/latest/meta-data/iam/security-credentials/%s", (int)blen, base, role);
+    status = imds_call("GET", url, header[0] ? header : NULL, &body);
+    if (status == 200)
+        rc = parse_json_creds(body.data ? body.data : "", body.len, "imds", false, out, err);
+done:
+    wipe(header, sizeof header);
+    acg_buf_free_secure(&body);
+    return rc;
+}
+
+/* Runs the chain's dynamic sources (or the one already chosen) for fresh credentials. */
+static int resolve(struct acg_credentials_provider *p, struct acg_credentials *out, struct acg_error *err)
+{
+    struct acg_error quiet;
+    bool tried = false;
+    int rc;
+    switch (p->source) {
+    case SRC_STATIC:
+        *out = p->static_creds;
+        return ACG_OK;
+    case SRC_PROCESS:
+        return from_process(p->process, out, err);
+    case SRC_CONTAINER:
+        return from_container(out, err, &tried);
+    case SRC_IMDS:
+        return from_imds(out, err);
+    case SRC_NONE:
+        break;
+    }
+    acg_error_init(&quiet);
+    rc = from_container(out, &quiet, &tried);
+    if (tried) {
+        if (rc == ACG_OK)
+            p->source = SRC_CONTAINER;
+        else
+            acg_error_set(err, quiet.status, "%s", quiet.message);
+        return rc;
+    }
+    if (from_imds(out, &quiet) == ACG_OK) {
+        p->source = SRC_IMDS;
+        return ACG_OK;
+    }
+    return acg_error_set(err, ACG_ERR_CONFIG, NO_CREDENTIALS);
+}
+
+/* Copies each string up to its terminator: the struct is 4.4 KB, mostly the room a session
+ * token may need, and a call copies it (and wipes the copy) every time it signs. */
+static void copy_credentials(struct acg_credentials *dst, const struct acg_credentials *src)
+{
+    acg_copy_str(dst->access_key_id, sizeof dst->access_key_id, src->access_key_id);
+    acg_copy_str(dst->secret_access_key, sizeof dst->secret_access_key, src->secret_access_key);
+    acg_copy_str(dst->session_token, sizeof dst->session_token, src->session_token);
+    dst->expiration_ms = src->expiration_ms;
+    acg_copy_str(dst->source, sizeof dst->source, src->source);
+}
+
+/* Zeroes a string's bytes and its terminator (all of it when it has none). */
+static void wipe_string(char *s, size_t size)
+{
+    size_t n = strnlen(s, size);
+    wipe(s, n < size ? n + 1 : size);
+}
+
+int acg_credentials_get(struct acg_credentials_provider *p, int64_t now_ms, struct acg_credentials *out,
+                        struct acg_error *err)
+{
+    int rc = ACG_OK;
+    pthread_mutex_lock(&p->lock);
+    bool fresh = p->have && (p->cached.expiration_ms == 0 || now_ms < p->cached.expiration_ms - REFRESH_MARGIN_MS);
+    if (!fresh) {
+        struct acg_credentials next;
+        struct acg_error refresh_err;
+        acg_error_init(&refresh_err);
+        rc = resolve(p, &next, &refresh_err);
+        if (rc == ACG_OK) {
+            p->cached = next;
+            p->have = true;
+        } else if (p->have && now_ms < p->cached.expiration_ms) {
+            /* Inside the refresh margin but not yet expired: as botocore's advisory refresh,
+             * a failed refresh keeps the credentials we have and tries again next time. */
+            rc = ACG_OK;
+        } else {
+            acg_error_set(err, refresh_err.status, "%s", refresh_err.message);
+        }
+        wipe(&next, sizeof next);
+    }
+    if (rc == ACG_OK)
+        copy_credentials(out, &p->cached);
+    pthread_mutex_unlock(&p->lock);
+    return rc;
+}
+
+void acg_credentials_init(struct acg_credentials *c)
+{
+    c->access_key_id[0] = c->secret_access_key[0] = c->session_token[0] = '\0';
+    c->expiration_ms = 0;
+    c->source[0] = '\0';
+}
+
+void acg_credentials_wipe(struct acg_credentials *c)
+{
+    if (c == NULL)
+        return;
+    wipe_string(c->access_key_id, sizeof c->access_key_id);
+    wipe_string(c->secret_access_key, sizeof c->secret_access_key);
+    wipe_string(c->session_token, sizeof c->session_token);
+    c->expiration_ms = 0;
+    c->source[0] = '\0';
+}

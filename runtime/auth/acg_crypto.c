@@ -1,0 +1,141 @@
+/* Digest helpers over libcrypto's EVP interface.
+ *
+ * Two things keep a digest cheap under OpenSSL 3. The SHA-256 implementation is fetched
+ * from the provider store once per process: initialising a context with EVP_sha256() looks
+ * it up again, under a lock, every time. And a caller's context is reused from one digest
+ * to the next instead of being allocated for each. */
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "auth/acg_crypto.h"
+#include "common/acg_buf.h"
+
+#define SHA256_BLOCK_LEN 64   /* HMAC pads the key to the digest's block size */
+#define HMAC_IPAD 0x36
+#define HMAC_OPAD 0x5c
+
+static CRYPTO_ONCE sha256_once = CRYPTO_ONCE_STATIC_INIT;
+static const EVP_MD *sha256_md;
+
+/* The fetched EVP_MD is kept for the life of the process (libcrypto releases its providers
+ * at exit). When the fetch fails, EVP_sha256() still works, only slower. */
+static void fetch_sha256(void)
+{
+    sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+    if (sha256_md == NULL)
+        sha256_md = EVP_sha256();
+}
+
+static const EVP_MD *sha256(void)
+{
+    if (!CRYPTO_THREAD_run_once(&sha256_once, fetch_sha256))
+        return EVP_sha256();
+    return sha256_md;
+}
+
+void acg_sha256_ctx_init(struct acg_sha256_ctx *ctx)
+{
+    ctx->evp = NULL;
+}
+
+void acg_sha256_ctx_free(struct acg_sha256_ctx *ctx)
+{
+    if (ctx == NULL)
+        return;
+    EVP_MD_CTX_free(ctx->evp);   /* the provider wipes the digest state it frees */
+    ctx->evp = NULL;
+}
+
+/* SHA-256 of a[0..a_len) followed by b[0..b_len), the shape both HMAC passes have. An empty
+ * part is skipped, so its pointer may be NULL. */
+static int digest_two(struct acg_sha256_ctx *ctx, const void *a, size_t a_len, const void *b,
+                      size_t b_len, unsigned char out[ACG_SHA256_LEN])
+{
+    unsigned int out_len = 0;
+
+    if (ctx->evp == NULL) {
+        ctx->evp = EVP_MD_CTX_new();
+        if (ctx->evp == NULL)
+            return ACG_ERR_NOMEM;
+    }
+    if (EVP_DigestInit_ex2(ctx->evp, sha256(), NULL) != 1 ||
+        (a_len > 0 && EVP_DigestUpdate(ctx->evp, a, a_len) != 1) ||
+        (b_len > 0 && EVP_DigestUpdate(ctx->evp, b, b_len) != 1) ||
+        EVP_DigestFinal_ex(ctx->evp, out, &out_len) != 1 || out_len != ACG_SHA256_LEN)
+        return ACG_ERR_NOMEM;
+    return ACG_OK;
+}
+
+int acg_sha256_with(struct acg_sha256_ctx *ctx, const void *data, size_t len,
+                    unsigned char out[ACG_SHA256_LEN])
+{
+    return digest_two(ctx, data, len, NULL, 0, out);
+}
+
+int acg_sha256(const void *data, size_t len, unsigned char out[ACG_SHA256_LEN])
+{
+    struct acg_sha256_ctx ctx;
+
+    acg_sha256_ctx_init(&ctx);
+    int rc = acg_sha256_with(&ctx, data, len, out);
+    acg_sha256_ctx_free(&ctx);
+    return rc;
+}
+
+/* RFC 2104: HMAC(K, m) = H((K0 ^ opad) || H((K0 ^ ipad) || m)), K0 being the key
+ * zero-padded to one block, or its digest (padded) when it is longer than a block. The key
+ * is copied into pad before out is written, so out may be the key's own buffer. */
+int acg_hmac_sha256_with(struct acg_sha256_ctx *ctx, const void *key, size_t key_len,
+                         const void *data, size_t len, unsigned char out[ACG_SHA256_LEN])
+{
+    unsigned char pad[SHA256_BLOCK_LEN];
+    unsigned char inner[ACG_SHA256_LEN];
+    int rc = ACG_OK;
+
+    memset(pad, 0, sizeof pad);
+    if (key_len > sizeof pad)
+        rc = digest_two(ctx, key, key_len, NULL, 0, pad);
+    else if (key_len > 0)
+        memcpy(pad, key, key_len);
+    if (rc != ACG_OK)
+        goto done;
+
+    for (size_t i = 0; i < sizeof pad; i++)
+        pad[i] ^= HMAC_IPAD;
+    rc = digest_two(ctx, pad, sizeof pad, data, len, inner);
+    if (rc != ACG_OK)
+        goto done;
+
+    for (size_t i = 0; i < sizeof pad; i++)
+        pad[i] ^= HMAC_IPAD ^ HMAC_OPAD;
+    rc = digest_two(ctx, pad, sizeof pad, inner, sizeof inner, out);
+done:
+    acg_secure_zero(pad, sizeof pad);
+    acg_secure_zero(inner, sizeof inner);
+    return rc;
+}
+
+int acg_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
+                    unsigned char out[ACG_SHA256_LEN])
+{
+    struct acg_sha256_ctx ctx;
+
+    acg_sha256_ctx_init(&ctx);
+    int rc = acg_hmac_sha256_with(&ctx, key, key_len, data, len, out);
+    acg_sha256_ctx_free(&ctx);
+    return rc;
+}
+
+void acg_hex_lower(const unsigned char *in, size_t len, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = in[i];   /* read once: out may alias in as far as the compiler knows */
+        out[2 * i] = digits[c >> 4];
+        out[2 * i + 1] = digits[c & 0x0f];
+    }
+    out[2 * len] = '\0';
+}

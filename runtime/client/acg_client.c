@@ -1,0 +1,835 @@
+/* The service client: settings, credentials, endpoint, one reusable connection, SigV4 on
+ * every attempt, standard-mode retries and error decoding.
+ *
+ * Threads. A client may be shared by any number of threads once acg_client_new() has
+ * returned. It owns one libcurl easy handle (so one keep-alive connection) and one SigV4
+ * key cache, both behind the client's mutex: each attempt takes the mutex to sign and send
+ * and gives it back before any retry delay, so concurrent calls are serialised attempt by
+ * attempt on the single connection rather than opening several. Everything else the
+ * client holds is read-only after creation, except the retry quota (a token bucket shared
+ * by all calls, under its own lock, as in botocore), the pool of response buffers (under
+ * its own lock), the endpoint resolved on the first call (set once under its own lock,
+ * read-only from then on), the pool of random bytes for invocation ids (under its own
+ * lock) and the credentials provider (safe to call from several threads by its
+ * contract). The log callback and the test hooks may be called from several threads at
+ * once. acg_client_destroy() must not race with a call. libcurl's global initialisation
+ * runs once per process (pthread_once) when the first client is created. Callers wanting
+ * parallel requests create one client per thread. A client made before fork() is not used
+ * in the child (its connection and its random pool would be shared with the parent).
+ */
+#include <curl/curl.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "client/acg_client.h"
+#include "common/acg_random.h"
+#include "auth/acg_config.h"
+#include "auth/acg_credentials.h"
+#include "auth/acg_crypto.h"
+#include "http/acg_http.h"
+#include "client/acg_operation.h"
+#include "http/acg_retry.h"
+#include "acg_runtime.h"
+#include "auth/acg_sigv4.h"
+
+#define DEFAULT_TIMEOUT_MS 60000L
+/* The cap on one attempt however slowly the server trickles bytes: the read timeout alone
+ * never fires while a byte arrives now and then. Long enough for any JSON answer. */
+#define DEFAULT_TOTAL_TIMEOUT_MS 900000L          /* 15 minutes */
+#define DEFAULT_MAX_RESPONSE_BYTES ((size_t)64 << 20)
+/* botocore's legacy mode defaults to 5 attempts; its other rules (a different backoff and
+ * no quota) are approximated by the standard ones. */
+#define LEGACY_MAX_ATTEMPTS 5
+/* The response buffer pool keeps no buffer larger than this, and lets go of one above
+ * POOL_SMALL_BYTES once POOL_IDLE_CALLS bodies in a row have used under a quarter of it. */
+#define POOL_MAX_BYTES ((size_t)16 << 20)
+#define POOL_SMALL_BYTES ((size_t)64 << 10)
+#define POOL_IDLE_CALLS 8
+
+/* Response bodies. Each call's body is read into a buffer lent from the client, which
+ * comes back when the caller frees the response, so a client making call after call fills
+ * one warm buffer instead of allocating a fresh one and page-faulting it in every time (a
+ * 10 MB body is some 2,400 faults and the copies of a doubling buffer). One buffer is
+ * kept; a call that finds it lent out allocates its own, which may become the kept one.
+ * The client and each response holding a lent buffer own a reference, so a response freed
+ * after acg_client_destroy() is still safe. */
+struct acg_body_pool {
+    pthread_mutex_t lock;
+    int refs;
+    struct acg_buf spare;      /* data NULL when lent out or not yet filled */
+    int underused;             /* bodies in a row under a quarter of the kept buffer */
+};
+
+/* Where a call goes and how it is signed, from the endpoint rules. */
+struct resolved_endpoint {
+    struct acg_url url;
+    char url_text[2400];
+    char signing_name[64];
+    char signing_region[64];
+};
+
+struct acg_client {
+    const struct acg_service *svc;
+    struct acg_profile *profile;
+    struct acg_settings settings;
+    struct acg_credentials_provider *creds;
+    char service_id_lower[64];
+    char user_agent[192];
+    char content_type[48];       /* application/x-amz-json-1.x */
+    char ca_bundle[1024];
+    int max_attempts;
+    bool inject_host_prefix;
+    struct acg_http_options http;
+    enum acg_validation_mode validation;
+    acg_log_fn log;
+    void *log_ctx;
+    enum acg_log_level log_level;
+    int64_t (*now_ms)(void *ctx);
+    void (*sleep_ms)(void *ctx, int64_t ms);
+    uint32_t (*random)(void *ctx);
+    void *hook_ctx;
+
+    pthread_mutex_t lock;                  /* guards http, sigv4 and sig */
+    struct acg_http_conn *conn;
+    struct acg_sigv4_cache sigv4;
+    struct acg_sigv4_result sig;           /* each attempt's, wiped after sending */
+    /* The endpoint of calls without context parameters or a host prefix: it depends on
+     * nothing but the settings, so it is resolved once (on the first such call to succeed). */
+    pthread_mutex_t endpoint_lock;
+    const struct resolved_endpoint *endpoint;   /* NULL until resolved; then never changes */
+    /* Random bytes for invocation ids, fetched from the kernel a pool at a time. */
+    pthread_mutex_t random_lock;
+    unsigned char random_pool[256];
+    size_t random_used;                    /* bytes of the pool already handed out */
+    struct acg_retry_quota quota;
+    struct acg_body_pool *bodies;
+};
+
+/* ---- response buffers ---- */
+
+static struct acg_body_pool *body_pool_new(void)
+{
+    struct acg_body_pool *p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return NULL;
+    pthread_mutex_init(&p->lock, NULL);
+    p->refs = 1;
+    acg_buf_init(&p->spare, 0);
+    return p;
+}
+
+static void body_pool_release(struct acg_body_pool *p)
+{
+    if (p == NULL)
+        return;
+    pthread_mutex_lock(&p->lock);
+    bool last = --p->refs == 0;
+    pthread_mutex_unlock(&p->lock);
+    if (!last)
+        return;
+    acg_buf_free(&p->spare);
+    pthread_mutex_destroy(&p->lock);
+    free(p);
+}
+
+/* Hands the kept buffer (if any) to resp and ties resp to the pool, so the body, whatever
+ * buffer it ends up in, comes back in acg_response_free(). */
+static void body_pool_lend(struct acg_body_pool *p, struct acg_response *resp)
+{
+    pthread_mutex_lock(&p->lock);
+    p->refs++;
+    resp->body = p->spare;
+    acg_buf_init(&p->spare, 0);
+    pthread_mutex_unlock(&p->lock);
+    resp->pool_ = p;
+}
+
+/* Keeps b for the next call when the pool has none and b is worth keeping, else frees it;
+ * b is left empty either way. */
+static void body_pool_give_back(struct acg_body_pool *p, struct acg_buf *b)
+{
+    pthread_mutex_lock(&p->lock);
+    bool keep = p->spare.data == NULL && b->cap <= POOL_MAX_BYTES;
+    if (keep && b->cap > POOL_SMALL_BYTES && b->len < b->cap / 4) {
+        keep = ++p->underused < POOL_IDLE_CALLS;
+        if (!keep)
+            p->underused = 0;
+    } else if (keep) {
+        p->underused = 0;
+    }
+    if (keep) {
+        p->spare = *b;
+        acg_buf_init(b, 0);
+    }
+    pthread_mutex_unlock(&p->lock);
+    acg_buf_free(b);   /* a no-op when kept */
+}
+
+void acg_response_init(struct acg_response *r)
+{
+    memset(r, 0, sizeof *r);
+    acg_buf_init(&r->body, 0);
+}
+
+void acg_response_free(struct acg_response *r)
+{
+    if (r == NULL)
+        return;
+    if (r->pool_ != NULL) {
+        body_pool_give_back(r->pool_, &r->body);
+        body_pool_release(r->pool_);
+        r->pool_ = NULL;
+    }
+    acg_buf_free(&r->body);
+    r->http_status = 0;
+    r->request_id[0] = '\0';
+}
+
+void acg_client_config_init(struct acg_client_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->use_fips = -1;
+    cfg->use_dual_stack = -1;
+}
+
+/* ---- hooks: real clock, sleep and randomness unless a test supplies its own ---- */
+
+static int64_t client_now_ms(const struct acg_client *c)
+{
+    if (c->now_ms != NULL)
+        return c->now_ms(c->hook_ctx);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void client_sleep_ms(const struct acg_client *c, int64_t ms)
+{
+    if (ms <= 0)
+        return;
+    if (c->sleep_ms != NULL) {
+        c->sleep_ms(c->hook_ctx, ms);
+        return;
+    }
+    struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+        /* a signal woke us: sleep the rest */
+    }
+}
+
+static uint32_t client_random(const struct acg_client *c)
+{
+    if (c->random != NULL)
+        return c->random(c->hook_ctx);
+    uint32_t v = 0;
+    if (acg_random_bytes(&v, sizeof v) != ACG_OK)
+        v = (uint32_t)rand();   /* no kernel source at all: jitter only, never identity */
+    return v;
+}
+
+void acg_uuid4(struct acg_client *c, char out[37])
+{
+    unsigned char b[16];
+    if (c != NULL && c->random != NULL) {
+        for (size_t i = 0; i < 16; i += 4) {
+            uint32_t v = c->random(c->hook_ctx);
+            b[i] = (unsigned char)(v >> 24);
+            b[i + 1] = (unsigned char)(v >> 16);
+            b[i + 2] = (unsigned char)(v >> 8);
+            b[i + 3] = (unsigned char)v;
+        }
+    } else if (c != NULL) {
+        /* One getrandom() per sixteen ids instead of one per call. */
+        pthread_mutex_lock(&c->random_lock);
+        if (c->random_used + sizeof b > sizeof c->random_pool) {
+            if (acg_random_bytes(c->random_pool, sizeof c->random_pool) != ACG_OK) {
+                for (size_t i = 0; i < sizeof c->random_pool; i++)
+                    c->random_pool[i] = (unsigned char)rand();
+            }
+            c->random_used = 0;
+        }
+        memcpy(b, c->random_pool + c->random_used, sizeof b);
+        c->random_used += sizeof b;
+        pthread_mutex_unlock(&c->random_lock);
+    } else if (acg_random_bytes(b, sizeof b) != ACG_OK) {
+        for (size_t i = 0; i < 16; i++)
+            b[i] = (unsigned char)rand();
+    }
+    acg_uuid4_format(b, out);
+}
+
+/* ---- logging ---- */
+
+bool acg_client_log_enabled(const struct acg_client *c, enum acg_log_level level)
+{
+    return c != NULL && c->log != NULL && level != ACG_LOG_OFF && level <= c->log_level;
+}
+
+static void log_v(const struct acg_client *c, enum acg_log_level level, const char *fmt, va_list ap)
+    ACG_PRINTF(3, 0);
+static void log_v(const struct acg_client *c, enum acg_log_level level, const char *fmt, va_list ap)
+{
+    char small[1024];
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n < 0) {
+        va_end(copy);
+        return;
+    }
+    if ((size_t)n < sizeof small) {
+        c->log(c->log_ctx, level, small);
+    } else {
+        char *big = malloc((size_t)n + 1);
+        if (big != NULL) {
+            vsnprintf(big, (size_t)n + 1, fmt, copy);
+            c->log(c->log_ctx, level, big);
+            free(big);
+        } else {
+            c->log(c->log_ctx, level, small);   /* truncated beats nothing */
+        }
+    }
+    va_end(copy);
+}
+
+void acg_client_log(const struct acg_client *c, enum acg_log_level level, const char *fmt, ...)
+{
+    if (!acg_client_log_enabled(c, level))
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    log_v(c, level, fmt, ap);
+    va_end(ap);
+}
+
+/* Logs a multi-line text one line per message: the log contract is one line each. */
+static void log_lines(const struct acg_client *c, const char *title, const char *text, size_t len)
+{
+    if (!acg_client_log_enabled(c, ACG_LOG_DEBUG) || text == NULL)
+        return;
+    acg_client_log(c, ACG_LOG_DEBUG, "%s", title);
+    size_t i = 0;
+    while (i <= len) {
+        size_t j = i;
+        while (j < len && text[j] != '\n')
+            j++;
+        acg_client_log(c, ACG_LOG_DEBUG, "%.*s", (int)(j - i), text + i);
+        i = j + 1;
+    }
+}
+
+enum acg_validation_mode acg_client_validation_mode(const struct acg_client *c)
+{
+    return c != NULL ? c->validation : ACG_VALIDATE_ENFORCE;
+}
+
+/* ---- construction ---- */
+
+static bool truthy(const char *v)
+{
+    return v != NULL && (strcmp(v, "true") == 0 || strcmp(v, "TRUE") == 0 ||
+                         strcmp(v, "True") == 0 || strcmp(v, "1") == 0);
+}
+
+/* Max attempts: the caller's, else the configured one; the legacy mode keeps botocore's
+ * 5 when nothing is configured (it is otherwise approximated by the standard rules). */
+static int resolve_max_attempts(const struct acg_client_config *cfg, const struct acg_profile *p,
+                                const struct acg_settings *s, const char *mode)
+{
+    if (cfg->max_attempts > 0)
+        return cfg->max_attempts;
+    bool configured = acg_env("AWS_MAX_ATTEMPTS") != NULL ||
+                      (p != NULL && acg_profile_get(p, "max_attempts") != NULL);
+    if (!configured && strcmp(mode, "legacy") == 0)
+        return LEGACY_MAX_ATTEMPTS;
+    return s->max_attempts > 0 ? s->max_attempts : 3;
+}
+
+struct acg_client *acg_client_new(const struct acg_service *svc, const struct acg_client_config *cfg,
+                                  struct acg_error *err)
+{
+    struct acg_client *c = NULL;
+    if (svc == NULL || cfg == NULL || svc->service_id == NULL) {
+        acg_error_set(err, ACG_ERR_INVALID_ARG, "acg_client_new: the service and config are required");
+        return NULL;
+    }
+    c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        acg_error_set(err, ACG_ERR_NOMEM, "out of memory creating the client");
+        return NULL;
+    }
+    c->svc = svc;
+    c->validation = cfg->validation;
+    c->log = cfg->log;
+    c->log_ctx = cfg->log_ctx;
+    c->log_level = cfg->log_level;
+    c->now_ms = cfg->now_ms;
+    c->sleep_ms = cfg->sleep_ms;
+    c->random = cfg->random;
+    c->hook_ctx = cfg->hook_ctx;
+    pthread_mutex_init(&c->lock, NULL);
+    pthread_mutex_init(&c->endpoint_lock, NULL);
+    pthread_mutex_init(&c->random_lock, NULL);
+    c->random_used = sizeof c->random_pool;   /* empty: the first id fills it */
+    acg_sigv4_result_init(&c->sig);
+    acg_retry_quota_init(&c->quota, ACG_RETRY_QUOTA_INITIAL);
+
+    if (acg_profile_load(cfg->profile, &c->profile, err) != ACG_OK)
+        goto fail;
+    if (acg_settings_resolve(c->profile, svc->service_id, cfg->region, cfg->endpoint_url,
+                             cfg->use_fips, cfg->use_dual_stack, &c->settings, err) != ACG_OK)
+        goto fail;
+    const char *mode = cfg->retry_mode != NULL ? cfg->retry_mode : c->settings.retry_mode;
+    if (mode[0] == '\0')
+        mode = "standard";
+    /* "adaptive" adds a client-side rate limiter in botocore; here it is treated as
+     * "standard". "legacy" keeps its 5-attempt default (resolve_max_attempts) and otherwise
+     * follows the standard rules. */
+    if (strcmp(mode, "standard") != 0 && strcmp(mode, "legacy") != 0 &&
+        strcmp(mode, "adaptive") != 0) {
+        acg_error_set(err, ACG_ERR_CONFIG,
+                      "Invalid value '%s' for retry_mode: valid values are legacy, standard, adaptive",
+                      mode);
+        goto fail;
+    }
+    c->max_attempts = resolve_max_attempts(cfg, c->profile, &c->settings, mode);
+    if (c->max_attempts < 1) {
+        acg_error_set(err, ACG_ERR_CONFIG, "max_attempts must be at least 1");
+        goto fail;
+    }
+    c->creds = acg_credentials_provider_new(c->profile, cfg->access_key_id, cfg->secret_access_key,
+                                            cfg->session_token, err);
+    if (c->creds == NULL) {
+        acg_error_set(err, ACG_ERR_CONFIG, "could not set up the credentials provider");
+        goto fail;
+    }
+
+    const char *dis = acg_env("AWS_DISABLE_HOST_PREFIX_INJECTION");
+    if (dis == NULL && c->profile != NULL)
+        dis = acg_profile_get(c->profile, "disable_host_prefix_injection");
+    c->inject_host_prefix = !truthy(dis);
+
+    const char *ca = cfg->ca_bundle != NULL ? cfg->ca_bundle : c->settings.ca_bundle;
+    snprintf(c->ca_bundle, sizeof c->ca_bundle, "%s", ca);
+    snprintf(c->user_agent, sizeof c->user_agent, "acg/%s (%s)", ACG_VERSION, svc->service_id);
+    snprintf(c->content_type, sizeof c->content_type, "application/x-amz-json-%s",
+             svc->json_version != NULL ? svc->json_version : "1.0");
+    c->http.connect_timeout_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms
+                                                             : DEFAULT_TIMEOUT_MS;
+    c->http.read_timeout_ms = cfg->read_timeout_ms > 0 ? cfg->read_timeout_ms : DEFAULT_TIMEOUT_MS;
+    c->http.total_timeout_ms = cfg->total_timeout_ms > 0 ? cfg->total_timeout_ms
+                                                         : DEFAULT_TOTAL_TIMEOUT_MS;
+    if (c->http.total_timeout_ms < c->http.read_timeout_ms)
+        c->http.total_timeout_ms = c->http.read_timeout_ms;
+    c->http.no_verify_ssl = cfg->no_verify_ssl;
+    c->http.ca_bundle = c->ca_bundle;
+    c->http.max_response_bytes = cfg->max_response_bytes > 0 ? cfg->max_response_bytes
+                                                             : DEFAULT_MAX_RESPONSE_BYTES;
+    c->http.user_agent = c->user_agent;
+    /* One handle for the client's lifetime: its connection cache is what keeps the TCP
+     * (and TLS) connection open from one call to the next. */
+    c->conn = acg_http_conn_new(&c->http);
+    if (c->conn == NULL) {
+        acg_error_set(err, ACG_ERR_NOMEM, "could not initialise libcurl");
+        goto fail;
+    }
+    c->bodies = body_pool_new();
+    if (c->bodies == NULL) {
+        acg_error_set(err, ACG_ERR_NOMEM, "out of memory creating the client");
+        goto fail;
+    }
+    acg_client_log(c, ACG_LOG_DEBUG, "client: service %s, region %s, retry mode %s, max attempts %d",
+                   svc->service_id, c->settings.region[0] != '\0' ? c->settings.region : "(none)",
+                   mode, c->max_attempts);
+    return c;
+fail:
+    if (err != NULL && err->status == ACG_OK)
+        acg_error_set(err, ACG_ERR_CONFIG, "could not create the client");
+    acg_client_destroy(c);
+    return NULL;
+}
+
+void acg_client_destroy(struct acg_client *c)
+{
+    if (c == NULL)
+        return;
+    acg_http_conn_destroy(c->conn);
+    body_pool_release(c->bodies);
+    acg_sigv4_cache_clear(&c->sigv4);
+    acg_sigv4_result_free(&c->sig);
+    free((void *)c->endpoint);
+    acg_credentials_provider_destroy(c->creds);
+    acg_profile_free(c->profile);
+    acg_retry_quota_destroy(&c->quota);
+    pthread_mutex_destroy(&c->lock);
+    pthread_mutex_destroy(&c->endpoint_lock);
+    pthread_mutex_destroy(&c->random_lock);
+    free(c);
+}
+
+/* ---- one call ---- */
+
+/* What the attempts of one call share. */
+struct call_state {
+    struct acg_client *c;
+    const struct acg_call *call;
+    const struct resolved_endpoint *ep;   /* the client's, or own */
+    struct resolved_endpoint own;         /* for calls whose endpoint depends on the call */
+    char target[256];
+    char invocation_id[37];
+    const char *signing_name;
+    const char *signing_region;
+    const char *payload;     /* the body as sent: call->body or its gzip */
+    size_t payload_len;
+    bool gzipped;
+};
+
+/* Runs the rules for this call's parameters into out. */
+static int resolve_into(struct acg_client *c, const struct acg_call *call,
+                        struct resolved_endpoint *out, struct acg_error *err)
+{
+    const struct acg_service *svc = c->svc;
+    struct acg_endpoint_params params;
+    struct acg_endpoint endpoint;
+    memset(&params, 0, sizeof params);
+    params.builtins.region = c->settings.region[0] != '\0' ? c->settings.region : NULL;
+    params.builtins.use_fips = c->settings.use_fips;
+    params.builtins.use_dual_stack = c->settings.use_dual_stack;
+    params.builtins.endpoint = c->settings.endpoint_url[0] != '\0' ? c->settings.endpoint_url : NULL;
+    params.context = call->context;
+    params.context_count = call->context_count;
+
+    memset(&endpoint, 0, sizeof endpoint);
+    if (svc->resolve_endpoint != NULL) {
+        /* The rule set's own error ("Invalid Configuration: Missing Region", ...) is
+         * the message the caller should see: pass it through untouched. */
+        int rc = svc->resolve_endpoint(&params, &endpoint, err);
+        if (rc != ACG_OK)
+            return rc;
+    } else if (params.builtins.endpoint != NULL) {
+        snprintf(endpoint.url, sizeof endpoint.url, "%s", params.builtins.endpoint);
+    } else {
+        return acg_error_set(err, ACG_ERR_ENDPOINT,
+                             "the service has no endpoint rules and no endpoint URL is configured");
+    }
+    const char *prefix = c->inject_host_prefix ? call->host_prefix : NULL;
+    ACG_TRY(acg_url_parse(endpoint.url, prefix, &out->url, err));
+    if (acg_url_format(&out->url, out->url_text, sizeof out->url_text) != ACG_OK)
+        return acg_error_set(err, ACG_ERR_ENDPOINT, "the endpoint URL is too long");
+    memcpy(out->signing_name, endpoint.signing_name, sizeof out->signing_name);
+    memcpy(out->signing_region, endpoint.signing_region, sizeof out->signing_region);
+    return ACG_OK;
+}
+
+static int resolve_endpoint(struct call_state *st, struct acg_error *err)
+{
+    struct acg_client *c = st->c;
+    const struct acg_service *svc = c->svc;
+    bool shared = st->call->context_count == 0 &&
+                  (st->call->host_prefix == NULL || !c->inject_host_prefix);
+
+    if (shared) {
+        pthread_mutex_lock(&c->endpoint_lock);
+        int rc = ACG_OK;
+        if (c->endpoint == NULL) {
+            struct resolved_endpoint *ep = malloc(sizeof *ep);
+            if (ep == NULL)
+                rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory resolving the endpoint");
+            else if ((rc = resolve_into(c, st->call, ep, err)) != ACG_OK)
+                free(ep);   /* not kept: the next call tries again and fails the same way */
+            else
+                c->endpoint = ep;
+        }
+        st->ep = c->endpoint;
+        pthread_mutex_unlock(&c->endpoint_lock);
+        if (rc != ACG_OK)
+            return rc;
+    } else {
+        ACG_TRY(resolve_into(c, st->call, &st->own, err));
+        st->ep = &st->own;
+    }
+    acg_client_log(c, ACG_LOG_DEBUG, "endpoint: %s", st->ep->url_text);
+
+    st->signing_name = st->ep->signing_name[0] != '\0' ? st->ep->signing_name : svc->signing_name;
+    st->signing_region = st->ep->signing_region[0] != '\0' ? st->ep->signing_region
+                                                           : c->settings.region;
+    if (st->signing_name == NULL || st->signing_name[0] == '\0')
+        st->signing_name = svc->endpoint_prefix;
+    if (st->signing_region == NULL || st->signing_region[0] == '\0')
+        return acg_error_set(err, ACG_ERR_CONFIG, "You must specify a region.");
+    return ACG_OK;
+}
+
+/* Writes v in decimal at out and returns the end. */
+static char *put_int(char *out, int v)
+{
+    char digits[12];
+    size_t n = 0;
+    unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (v < 0)
+        *out++ = '-';
+    while (n > 0)
+        *out++ = digits[--n];
+    return out;
+}
+
+/* "attempt=N; max=M" */
+static void format_sdk_request(char out[48], int attempt, int max)
+{
+    static const char a[] = "attempt=", m[] = "; max=";
+    char *p = out;
+    memcpy(p, a, sizeof a - 1);
+    p = put_int(p + sizeof a - 1, attempt);
+    memcpy(p, m, sizeof m - 1);
+    p = put_int(p + sizeof m - 1, max);
+    *p = '\0';
+}
+
+/* Signs and sends one attempt. On ACG_OK an HTTP response arrived (res->status says which). */
+static int attempt_once(struct call_state *st, int attempt, struct acg_response *resp,
+                        struct acg_http_result *res, struct acg_error *err)
+{
+    struct acg_client *c = st->c;
+    const struct acg_url *url = &st->ep->url;
+    struct acg_credentials creds;
+    struct acg_sigv4_result *sig = &c->sig;
+    struct acg_buf shown;
+    char sdk_request[48];
+    bool locked = false;
+    int rc;
+
+    acg_credentials_init(&creds);
+    acg_buf_init(&shown, 0);
+    int64_t now = client_now_ms(c);
+    rc = acg_credentials_get(c->creds, now, &creds, err);
+    if (rc != ACG_OK)
+        goto done;
+
+    format_sdk_request(sdk_request, attempt, c->max_attempts);
+    struct acg_header headers[12];
+    size_t n = 0;
+    headers[n++] = (struct acg_header){ "Host", url->authority };
+    headers[n++] = (struct acg_header){ "Content-Type", c->content_type };
+    headers[n++] = (struct acg_header){ "X-Amz-Target", st->target };
+    headers[n++] = (struct acg_header){ "amz-sdk-invocation-id", st->invocation_id };
+    headers[n++] = (struct acg_header){ "amz-sdk-request", sdk_request };
+    if (st->gzipped)
+        headers[n++] = (struct acg_header){ "Content-Encoding", "gzip" };
+
+    struct acg_sigv4_params p = {
+        .creds = &creds,
+        .region = st->signing_region,
+        .service = st->signing_name,
+        .now_ms = now,
+        .normalize_path = true,
+        .sign_session_token = true,
+    };
+    struct acg_sigv4_request req = {
+        .method = "POST",
+        .path = url->path,
+        .query = url->query[0] != '\0' ? url->query : NULL,
+        .headers = headers,
+        .header_count = n,
+        .payload = st->payload,
+        .payload_len = st->payload_len,
+    };
+    /* The signing key cache, the signature's buffers and the handle are the client's
+     * shared state; the lock covers signing and the transfer, never a retry delay. */
+    pthread_mutex_lock(&c->lock);
+    locked = true;
+    rc = acg_sigv4_sign(&p, &req, &c->sigv4, sig, err);
+    if (rc != ACG_OK)
+        goto done;
+    if (acg_client_log_enabled(c, ACG_LOG_DEBUG)) {
+        /* The canonical request may hold the session token; the helper redacts it. The
+         * signature is in neither text, and the Authorization header is never logged. */
+        if (acg_sigv4_canonical_request_for_log(sig, &shown) == ACG_OK)
+            log_lines(c, "canonical request:", shown.data, shown.len);
+        log_lines(c, "string to sign:", sig->string_to_sign.data, sig->string_to_sign.len);
+    }
+    headers[n++] = (struct acg_header){ "X-Amz-Date", sig->amz_date };
+    if (creds.session_token[0] != '\0')
+        headers[n++] = (struct acg_header){ "X-Amz-Security-Token", creds.session_token };
+    headers[n++] = (struct acg_header){ "Authorization", sig->authorization.data };
+
+    acg_client_log(c, ACG_LOG_DEBUG, "sending POST %s (attempt %d of %d, %zu bytes%s)",
+                   st->ep->url_text, attempt, c->max_attempts, st->payload_len,
+                   st->gzipped ? ", gzip" : "");
+    rc = acg_http_perform(c->conn, "POST", st->ep->url_text, headers, n, st->payload,
+                          st->payload_len, &resp->body, res);
+    if (rc == ACG_ERR_NOMEM)
+        acg_error_set(err, rc, "%s", res->detail[0] != '\0' ? res->detail
+                                                            : "out of memory sending the request");
+done:
+    if (locked) {
+        acg_sigv4_result_wipe(sig);   /* buffers kept for the next attempt */
+        pthread_mutex_unlock(&c->lock);
+    }
+    acg_buf_free_secure(&shown);
+    acg_credentials_wipe(&creds);
+    return rc;
+}
+
+static const char *kind_name(enum acg_retry_kind k)
+{
+    switch (k) {
+    case ACG_RETRY_THROTTLING: return "throttled";
+    case ACG_RETRY_TIMEOUT: return "timeout";
+    case ACG_RETRY_TRANSIENT: return "transient error";
+    default: return "not retryable";
+    }
+}
+
+/* "TargetPrefix.Operation" into out (size bytes), truncating as snprintf would. */
+static void join_target(char *out, size_t size, const char *prefix, const char *name)
+{
+    size_t n = acg_copy_str(out, size, prefix);
+    if (n + 1 < size) {
+        out[n++] = '.';
+        acg_copy_str(out + n, size - n, name);
+    } else {
+        out[n] = '\0';
+    }
+}
+
+/* Moves the final attempt's error into the caller's record, keeping an error the caller
+ * already had (first error wins). */
+static void report(struct acg_error *err, struct acg_error *last, int attempts, bool exhausted)
+{
+    if (err == NULL)
+        return;
+    if (err->status == ACG_OK) {
+        void *keep_detail = err->detail;
+        acg_detail_free_fn keep_free = err->detail_free;
+        *err = *last;
+        err->detail = keep_detail;
+        err->detail_free = keep_free;
+    }
+    err->attempts = attempts;
+    err->retries_exhausted = exhausted;
+}
+
+int acg_client_invoke(struct acg_client *c, const struct acg_call *call, struct acg_response *resp,
+                      struct acg_error *err)
+{
+    struct call_state st;
+    struct acg_buf gz;
+    struct acg_error last;
+    int rc;
+    int attempt = 0;
+    int last_cost = 0;       /* tokens the latest retry took; 0 = no retry yet */
+    bool exhausted = false;
+
+    if (c == NULL || call == NULL || call->op == NULL || resp == NULL)
+        return acg_error_set(err, ACG_ERR_INVALID_ARG, "acg_client_invoke: missing argument");
+    if (call->op->event_stream)
+        return acg_error_set(err, ACG_ERR_UNSUPPORTED,
+                             "operation %s uses event streams, which this runtime does not support",
+                             call->op->name);
+
+    /* Field by field: st.own (3.8 KB) is written only when the call resolves its own. */
+    st.c = c;
+    st.call = call;
+    st.ep = NULL;
+    st.signing_name = st.signing_region = NULL;
+    st.gzipped = false;
+    acg_buf_init(&gz, 0);
+    acg_error_init(&last);
+    rc = resolve_endpoint(&st, &last);
+    if (rc != ACG_OK)
+        goto done;
+    join_target(st.target, sizeof st.target, c->svc->target_prefix, call->op->name);
+    acg_uuid4(c, st.invocation_id);
+
+    if (resp->body.data == NULL && resp->pool_ == NULL)
+        body_pool_lend(c->bodies, resp);
+
+    st.payload = call->body != NULL ? call->body : "";
+    st.payload_len = call->body != NULL ? call->body_len : 0;
+    if (call->op->request_compression && !c->settings.disable_request_compression &&
+        (long long)st.payload_len >= (long long)c->settings.request_min_compression_size_bytes) {
+        rc = acg_http_gzip(st.payload, st.payload_len, &gz);
+        if (rc != ACG_OK) {
+            acg_error_set(&last, rc, "could not compress the request body");
+            goto done;
+        }
+        acg_client_log(c, ACG_LOG_DEBUG, "request compressed with gzip: %zu -> %zu bytes",
+                       st.payload_len, gz.len);
+        st.payload = gz.data;
+        st.payload_len = gz.len;
+        st.gzipped = true;
+    }
+
+    for (;;) {
+        struct acg_http_result res;
+        enum acg_retry_kind kind;
+        attempt++;
+        acg_error_free(&last);
+        acg_error_init(&last);
+        memset(&res, 0, sizeof res);
+        resp->http_status = 0;
+        resp->request_id[0] = '\0';
+        rc = attempt_once(&st, attempt, resp, &res, &last);
+        if (rc == ACG_OK) {
+            resp->http_status = res.status;
+            acg_copy_str(resp->request_id, sizeof resp->request_id, res.request_id);
+            acg_client_log(c, ACG_LOG_DEBUG, "status: %ld", res.status);
+            if (res.request_id[0] != '\0')
+                acg_client_log(c, ACG_LOG_DEBUG, "request id: %s", res.request_id);
+            if (res.status >= 200 && res.status < 300) {
+                acg_retry_quota_release(&c->quota, last_cost > 0 ? last_cost
+                                                                 : ACG_RETRY_NO_RETRY_INCREMENT);
+                goto done;
+            }
+            rc = acg_error_decode(res.status, res.error_type, res.request_id, resp->body.data,
+                                  resp->body.len, &last);
+            kind = acg_retry_classify(res.status, ACG_HTTP_OK, last.aws_type, c->svc->errors,
+                                      c->svc->error_count);
+            acg_client_log(c, ACG_LOG_DEBUG, "error: %s: %s", last.aws_type, last.message);
+        } else if (rc == ACG_ERR_TRANSPORT || rc == ACG_ERR_TOO_LARGE) {
+            acg_error_set(&last, rc, "%s: %s", st.ep->url_text, res.detail);
+            kind = acg_retry_classify(0, res.failure, NULL, NULL, 0);
+            acg_client_log(c, ACG_LOG_DEBUG, "transport error: %s", res.detail);
+        } else {
+            goto done;   /* credentials, signing, memory: retrying would not help */
+        }
+
+        if (kind == ACG_RETRY_NONE)
+            goto done;
+        if (attempt >= c->max_attempts) {
+            exhausted = true;
+            acg_client_log(c, ACG_LOG_DEBUG, "not retrying: max attempts (%d) reached",
+                           c->max_attempts);
+            goto done;
+        }
+        int cost = acg_retry_cost(kind);
+        if (!acg_retry_quota_acquire(&c->quota, cost)) {
+            acg_client_log(c, ACG_LOG_DEBUG,
+                           "not retrying: the retry quota is exhausted (%d tokens left, %d needed)",
+                           acg_retry_quota_available(&c->quota), cost);
+            goto done;
+        }
+        last_cost = cost;
+        int64_t delay = acg_retry_delay_ms(attempt, client_random(c));
+        acg_client_log(c, ACG_LOG_DEBUG, "retrying in %lld ms (attempt %d of %d; %s)",
+                       (long long)delay, attempt + 1, c->max_attempts, kind_name(kind));
+        client_sleep_ms(c, delay);
+    }
+done:
+    acg_buf_free(&gz);
+    if (rc != ACG_OK)
+        report(err, &last, attempt, exhausted);
+    else if (err != NULL)
+        err->attempts = attempt;
+    acg_error_free(&last);
+    return rc;
+}

@@ -1,0 +1,69 @@
+/* Error records: first error wins, messages formatted once. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/acg_error.h"
+
+const char *acg_status_name(enum acg_status status)
+{
+    switch (status) {
+    case ACG_OK: return "ok";
+    case ACG_ERR_NOMEM: return "out of memory";
+    case ACG_ERR_INVALID_ARG: return "invalid argument";
+    case ACG_ERR_VALIDATION: return "validation error";
+    case ACG_ERR_JSON: return "malformed JSON";
+    case ACG_ERR_TRANSPORT: return "transport error";
+    case ACG_ERR_SERVICE: return "service error";
+    case ACG_ERR_CONFIG: return "configuration error";
+    case ACG_ERR_ENDPOINT: return "endpoint error";
+    case ACG_ERR_UNSUPPORTED: return "not supported";
+    case ACG_ERR_TOO_LARGE: return "too large";
+    }
+    return "unknown status";
+}
+
+void acg_error_init(struct acg_error *err)
+{
+    memset(err, 0, sizeof *err);
+}
+
+void acg_error_free(struct acg_error *err)
+{
+    if (err == NULL || err->detail == NULL)
+        return;
+    if (err->detail_free != NULL)
+        err->detail_free(err->detail);
+    err->detail = NULL;
+    err->detail_free = NULL;
+}
+
+ACG_PRINTF(4, 0)
+static int set_va(struct acg_error *err, int status, const char *where, const char *fmt, va_list ap)
+{
+    if (err == NULL || status == ACG_OK || err->status != ACG_OK)
+        return status;
+    err->status = (enum acg_status)status;
+    if (where != NULL)
+        snprintf(err->where, sizeof err->where, "%s", where);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    return status;
+}
+
+int acg_error_set(struct acg_error *err, int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    status = set_va(err, status, NULL, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+int acg_error_set_at(struct acg_error *err, int status, const char *where, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    status = set_va(err, status, where, fmt, ap);
+    va_end(ap);
+    return status;
+}

@@ -1,0 +1,275 @@
+/* Patterns from the model, searched with PCRE2.
+ *
+ * AWS models write ECMAScript/Java-flavoured regular expressions that are not
+ * implicitly anchored: the value must contain a match. PCRE2 runs them in UTF mode without
+ * PCRE2_UCP, so \d \w \s \b stay ASCII as in ECMAScript while \p{L} and friends still see
+ * Unicode properties. Before compiling, a few Java spellings PCRE2 does not know are
+ * rewritten (see translate_pattern). Each pattern compiles once per process, under a lock,
+ * on first use; one that PCRE2 cannot compile is recorded as such and not enforced, since
+ * refusing every request over a model quirk would be worse than skipping one check. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/acg_buf.h"
+#include "common/acg_pattern.h"
+
+static pthread_mutex_t pattern_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static long u_escape(const char *s)
+{
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+        int h = hexval(s[i]);
+        if (h < 0)
+            return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+/* Java's POSIX-style property names, ASCII-only in Java as [:name:] is in PCRE2 without
+ * UCP. */
+static const struct {
+    const char *java;
+    const char *posix;
+} posix_names[] = {
+    {"Alnum", "alnum"}, {"Alpha", "alpha"}, {"Blank", "blank"}, {"Cntrl", "cntrl"},
+    {"Digit", "digit"}, {"Graph", "graph"}, {"Lower", "lower"}, {"Print", "print"},
+    {"Punct", "punct"}, {"Space", "space"}, {"Upper", "upper"}, {"XDigit", "xdigit"},
+};
+
+static bool is_class_escape(char e)
+{
+    return strchr("dDwWsShHvV", e) != NULL;
+}
+
+/* Emits the PCRE2 form of the Java property \p{name} (or \P{name} when neg); false when
+ * PCRE2 knows the name itself or there is no translation. */
+static bool java_property(struct acg_buf *out, const char *name, size_t len, bool neg,
+                          bool in_class, int *rc)
+{
+    const char *set = NULL;       /* class body */
+    if (len == 5 && memcmp(name, "ASCII", 5) == 0)
+        set = "\\x00-\\x7F";
+    else if (len == 2 && memcmp(name, "L1", 2) == 0)
+        set = "\\x00-\\xFF";
+    else if (len == 2 && memcmp(name, "LD", 2) == 0)
+        set = "\\p{L}\\p{Nd}"; /* Java: letters and decimal digits */
+    if (set != NULL) {
+        if (in_class && neg)
+            return false; /* a negated set inside a class has no PCRE2 spelling */
+        *rc = acg_buf_printf(out, "%s%s%s", in_class ? "" : (neg ? "[^" : "["), set,
+                             in_class ? "" : "]");
+        return true;
+    }
+    for (size_t k = 0; k < sizeof posix_names / sizeof posix_names[0]; k++) {
+        if (strlen(posix_names[k].java) == len && memcmp(name, posix_names[k].java, len) == 0) {
+            *rc = acg_buf_printf(out, "%s[:%s%s:]%s", in_class ? "" : "[", neg ? "^" : "",
+                                 posix_names[k].posix, in_class ? "" : "]");
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Rewrites the spellings PCRE2 reads differently from the Java/ECMAScript engines AWS
+ * models are written for (every change was needed by some installed botocore model):
+ *   \uHHHH       -> \x{HHHH}; a UTF-16 surrogate pair becomes the one code point it
+ *                   encodes (models write [\uD800\uDC00-\uDBFF\uDFFF] for U+10000 to
+ *                   U+10FFFF). A lone surrogate can never occur in valid UTF-8 text; it
+ *                   becomes U+FFFD so the class stays well-formed.
+ *   \p{ASCII} \p{L1} \p{LD} \p{Alpha} ... -> PCRE2 sets (Java's names).
+ *   [\w-_]       -> [\w\-_]: Java and ECMAScript read a '-' after a class escape as a
+ *                   literal; PCRE2 calls it a bad range.
+ *   x{1,100000}  -> x{1,}: PCRE2 caps counted repeats at 65535; the length constraint
+ *                   that comes with such patterns still bounds the value.
+ *   ${1,128}     -> (?:$){1,128}: Java accepts a quantified anchor, PCRE2 wants a group.
+ * Everything else is copied. Returns ACG_OK or NOMEM. */
+static int translate_pattern(const char *src, struct acg_buf *out)
+{
+    bool in_class = false;
+    bool after_class_escape = false; /* inside a class, right after \d, \p{..} etc. */
+    size_t i = 0, n = strlen(src);
+    while (i < n) {
+        char c = src[i];
+        bool was_class_escape = after_class_escape;
+        after_class_escape = false;
+        if (c == '\\' && i + 1 < n) {
+            char e = src[i + 1];
+            if (e == 'u' && i + 6 <= n && u_escape(src + i + 2) >= 0) {
+                long cp = u_escape(src + i + 2);
+                size_t used = 6;
+                if (cp >= 0xD800 && cp <= 0xDBFF && i + 12 <= n && src[i + 6] == '\\' &&
+                    src[i + 7] == 'u') {
+                    long lo = u_escape(src + i + 8);
+                    if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                        used = 12;
+                    }
+                }
+                if (cp >= 0xD800 && cp <= 0xDFFF)
+                    cp = 0xFFFD;
+                ACG_TRY(acg_buf_printf(out, "\\x{%lX}", (unsigned long)cp));
+                i += used;
+                continue;
+            }
+            if ((e == 'p' || e == 'P') && i + 2 < n && src[i + 2] == '{') {
+                const char *close = strchr(src + i + 3, '}');
+                if (close != NULL) {
+                    size_t len = (size_t)(close - (src + i + 3));
+                    int rc = ACG_OK;
+                    if (java_property(out, src + i + 3, len, e == 'P', in_class, &rc)) {
+                        ACG_TRY(rc);
+                    } else {
+                        ACG_TRY(acg_buf_append(out, src + i, len + 4));
+                    }
+                    i += len + 4;
+                    after_class_escape = in_class;
+                    continue;
+                }
+            }
+            ACG_TRY(acg_buf_append(out, src + i, 2));
+            i += 2;
+            after_class_escape = in_class && is_class_escape(e);
+            continue;
+        }
+        if (in_class) {
+            if (c == ']') {
+                in_class = false;
+            } else if (c == '-' && was_class_escape && i + 1 < n && src[i + 1] != ']') {
+                ACG_TRY(acg_buf_append_str(out, "\\-"));
+                i++;
+                continue;
+            }
+            ACG_TRY(acg_buf_append_char(out, c));
+            i++;
+            continue;
+        }
+        if (c == '[') {
+            in_class = true;
+            ACG_TRY(acg_buf_append_char(out, c));
+            i++;
+            /* A ']' right after '[' or '[^' is a literal in PCRE2 (and Java). */
+            if (i < n && src[i] == '^') {
+                ACG_TRY(acg_buf_append_char(out, '^'));
+                i++;
+            }
+            if (i < n && src[i] == ']') {
+                ACG_TRY(acg_buf_append_str(out, "\\]"));
+                i++;
+            }
+            continue;
+        }
+        if ((c == '$' || c == '^') && i + 1 < n && strchr("{*+?", src[i + 1]) != NULL) {
+            ACG_TRY(acg_buf_printf(out, "(?:%c)", c));
+            i++;
+            continue;
+        }
+        if (c == '{') {
+            /* {m,n} with n past PCRE2's limit loses its upper bound. */
+            char *end = NULL;
+            unsigned long lo = strtoul(src + i + 1, &end, 10);
+            if (end != src + i + 1 && *end == ',' && end[1] >= '0' && end[1] <= '9') {
+                char *end2 = NULL;
+                unsigned long hi = strtoul(end + 1, &end2, 10);
+                if (*end2 == '}' && hi > 65535 && lo <= 65535) {
+                    ACG_TRY(acg_buf_printf(out, "{%lu,}", lo));
+                    i = (size_t)(end2 + 1 - src);
+                    continue;
+                }
+            }
+        }
+        ACG_TRY(acg_buf_append_char(out, c));
+        i++;
+    }
+    if (out->data == NULL)
+        ACG_TRY(acg_buf_append(out, "", 0));
+    return ACG_OK;
+}
+
+/* Compiles the pattern once; returns the code or NULL when it is not enforced. The
+ * acquire/release pair makes the unlocked fast path safe: a thread that sees state 1 also
+ * sees the compiled pointer. */
+static pcre2_code *pattern_code(struct acg_pattern *p)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    int state = __atomic_load_n(&p->state, __ATOMIC_ACQUIRE);
+    if (state == 1)
+        return p->compiled;
+    if (state == -1)
+        return NULL;
+#endif
+    pcre2_code *code = NULL;
+    pthread_mutex_lock(&pattern_lock);
+    if (p->state == 0) {
+        struct acg_buf src;
+        acg_buf_init(&src, 0);
+        if (p->source != NULL && translate_pattern(p->source, &src) == ACG_OK) {
+            int errcode = 0;
+            PCRE2_SIZE erroff = 0;
+            pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
+            if (cc != NULL) {
+                /* ECMAScript's '.' stops at CR and LF; its '$' is the end of the text. */
+                pcre2_set_newline(cc, PCRE2_NEWLINE_ANYCRLF);
+                code = pcre2_compile((PCRE2_SPTR)src.data, src.len,
+                                     PCRE2_UTF | PCRE2_DOLLAR_ENDONLY, &errcode, &erroff, cc);
+                pcre2_compile_context_free(cc);
+            }
+            if (code != NULL)
+                (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* optional speed-up */
+        }
+        acg_buf_free(&src);
+        p->compiled = code;
+#if defined(__GNUC__) || defined(__clang__)
+        __atomic_store_n(&p->state, code != NULL ? 1 : -1, __ATOMIC_RELEASE);
+#else
+        p->state = code != NULL ? 1 : -1;
+#endif
+    }
+    code = p->state == 1 ? p->compiled : NULL;
+    pthread_mutex_unlock(&pattern_lock);
+    return code;
+}
+
+void acg_pattern_release(struct acg_pattern *p)
+{
+    if (p == NULL)
+        return;
+    pthread_mutex_lock(&pattern_lock);
+    pcre2_code_free(p->compiled);
+    p->compiled = NULL;
+    p->state = 0;
+    pthread_mutex_unlock(&pattern_lock);
+}
+
+/* 1 match, 0 no match, -1 not enforced (did not compile, or the engine gave up). */
+int acg_pattern_search(struct acg_pattern *p, const char *s, size_t len)
+{
+    pcre2_code *code = pattern_code(p);
+    if (code == NULL)
+        return -1;
+    /* Match data per call keeps concurrent validations independent. */
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
+    if (md == NULL)
+        return -1;
+    int rc = pcre2_match(code, (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK, md, NULL);
+    pcre2_match_data_free(md);
+    if (rc >= 0)
+        return 1;
+    return rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
+}
