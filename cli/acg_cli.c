@@ -101,7 +101,7 @@ int acg_cli_find_global(const char *name, size_t name_len)
 }
 
 struct cli_state {
-    const struct acg_cli_program *prog;
+    const struct acg_cli_app *prog;
     const struct acg_cli_operation *op;
     bool command_seen;
     bool want_help;
@@ -134,7 +134,7 @@ static int usage_error(const struct cli_state *st, const char *fmt, ...)
 
 /* ---- argument parsing ---- */
 
-static const struct acg_cli_operation *find_operation(const struct acg_cli_program *prog,
+static const struct acg_cli_operation *find_operation(const struct acg_cli_app *prog,
                                                       const char *command)
 {
     for (size_t i = 0; i < prog->operation_count; i++) {
@@ -714,7 +714,7 @@ static int run_operation(struct cli_state *st)
     }
     enum acg_json_style style =
         st->global[ACG_CLI_G_SHOW_SENSITIVE] != NULL ? ACG_JSON_DISPLAY : ACG_JSON_REDACTED;
-    int rc = st->op->run(client, input.data, input.len, style, &out, &err);
+    int rc = acg_cli_run(client, st->op, input.data, input.len, style, &out, &err);
     if (rc != ACG_OK) {
         if (err.status == ACG_OK)
             acg_error_set(&err, rc, "%s failed", st->op->name);
@@ -754,13 +754,21 @@ static void free_state(struct cli_state *st)
     free_secret(st->input_owned, st->input_len);
 }
 
-int acg_cli_main(const struct acg_cli_program *prog, int argc, char **argv)
+int acg_cli_main(const struct acg_cli_program *program, int argc, char **argv)
 {
     struct cli_state st;
+    struct acg_cli_app app;
     memset(&st, 0, sizeof st);
-    st.prog = prog;
-    if (prog == NULL || prog->name == NULL)
+    if (program == NULL || program->name == NULL || program->service == NULL)
         return ACG_EXIT_OTHER;
+    if (acg_cli_app_init(&app, program) != ACG_OK) {
+        acg_cli_app_free(&app);
+        fprintf(stderr, "%s: the program's tables are inconsistent or memory ran out\n",
+                program->name);
+        return ACG_EXIT_OTHER;
+    }
+    const struct acg_cli_app *prog = &app;
+    st.prog = prog;
 
     int status = parse_args(&st, argc, argv);
     if (status != ACG_EXIT_OK)
@@ -791,5 +799,6 @@ int acg_cli_main(const struct acg_cli_program *prog, int argc, char **argv)
 done:
     fflush(stderr);
     free_state(&st);
+    acg_cli_app_free(&app);
     return status;
 }

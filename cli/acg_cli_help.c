@@ -88,7 +88,7 @@ static size_t first_sentence(const char *doc)
     return n;
 }
 
-void acg_cli_print_usage(FILE *f, const struct acg_cli_program *prog)
+void acg_cli_print_usage(FILE *f, const struct acg_cli_app *prog)
 {
     const char *name = prog->name;
     fprintf(f,
@@ -114,7 +114,7 @@ static void print_global_options(FILE *f)
     }
 }
 
-void acg_cli_print_program_help(FILE *f, const struct acg_cli_program *prog)
+void acg_cli_print_program_help(FILE *f, const struct acg_cli_app *prog)
 {
     fprintf(f, "%s\n\n", prog->name);
     if (prog->doc != NULL && prog->doc[0] != '\0') {
@@ -202,7 +202,7 @@ static void print_member(FILE *f, const struct acg_cli_member *m)
     fputc('\n', f);
 }
 
-void acg_cli_print_operation_help(FILE *f, const struct acg_cli_program *prog,
+void acg_cli_print_operation_help(FILE *f, const struct acg_cli_app *prog,
                                   const struct acg_cli_operation *op)
 {
     fprintf(f, "NAME\n    %s\n\n", op->command);

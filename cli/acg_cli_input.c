@@ -296,12 +296,14 @@ static int append_member_json(const struct acg_cli_member *m, const struct acg_c
         break;
     }
     case ACG_CLI_TIMESTAMP: {
-        int64_t ms = 0;
-        if (acg_time_parse(v->text, v->len, &ms) != ACG_OK)
+        /* Checked here for the option's message; passed on as written, so nothing of its
+         * precision is lost before the request is built. */
+        struct acg_timestamp t = { 0, 0, NULL };
+        if (acg_time_parse(v->text, v->len, &t) != ACG_OK)
             return acg_cli_param_error(m->option, "expected a timestamp: epoch seconds "
                                        "(1700000000) or ISO 8601 (2023-11-14T22:13:20Z), "
                                        "years 0001 to 9999");
-        rc = acg_json_write_timestamp(&w, ms, ACG_TS_EPOCH_SECONDS);
+        rc = acg_json_write_string(&w, v->text);
         break;
     }
     case ACG_CLI_BLOB: {

@@ -8,9 +8,62 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "common/acg_buf.h"
 #include "cli/acg_cli.h"
+#include "common/acg_arena.h"
+#include "common/acg_buf.h"
 #include "common/acg_error.h"
+#include "json/acg_json.h"
+
+/* How a member's option value becomes JSON. */
+enum acg_cli_kind {
+    ACG_CLI_STRING,    /* also enums: the text as a JSON string */
+    ACG_CLI_BOOLEAN,   /* true / false */
+    ACG_CLI_INTEGER,   /* integer and long: a decimal integer */
+    ACG_CLI_FLOAT,     /* float and double: a number, NaN, Infinity or -Infinity */
+    ACG_CLI_TIMESTAMP, /* epoch seconds or ISO 8601 */
+    ACG_CLI_BLOB,      /* base64 text, as AWS CLI v2 takes it */
+    ACG_CLI_JSON,      /* structures, unions, lists, maps, documents: JSON text */
+};
+
+struct acg_cli_member {
+    const char *option;        /* "batch-inference-job-arn" (without the dashes) */
+    const char *json_name;     /* "batchInferenceJobArn" */
+    enum acg_cli_kind kind;
+    bool required;
+    const char *type_name;     /* for help: "string", "integer", "structure", ... */
+    const char *constraints;   /* for help: "length 1-256, pattern ..." or "" */
+    const char *doc;           /* plain text from the model, or "" */
+};
+
+struct acg_cli_operation {
+    const char *command;       /* "describe-batch-inference-job" */
+    const char *name;          /* "DescribeBatchInferenceJob" */
+    const char *doc;
+    const struct acg_cli_member *members;
+    size_t member_count;
+    const struct acg_operation *desc;
+};
+
+/* The program as the command line sees it, built from the tables when it starts. */
+struct acg_cli_app {
+    const char *name;
+    const char *doc;
+    const struct acg_service *service;
+    const struct acg_cli_operation *operations;
+    size_t operation_count;
+    struct acg_arena *arena;   /* owns the views and their names */
+};
+
+/* Builds the commands and options of prog from its tables (xform_name names, member kinds,
+ * constraints, documentation). ACG_OK or ACG_ERR_NOMEM / ACG_ERR_INVALID_ARG (commands out
+ * of step with the tables). */
+int acg_cli_app_init(struct acg_cli_app *app, const struct acg_cli_program *prog);
+void acg_cli_app_free(struct acg_cli_app *app);
+/* Runs op's view with input_json; on success writes the output in style to out. */
+int acg_cli_run(struct acg_client *client, const struct acg_cli_operation *op,
+                const char *input_json, size_t input_len, enum acg_json_style style,
+                struct acg_buf *out, struct acg_error *err);
+
 
 /* The options every operation accepts, in the order help lists them. */
 enum acg_cli_global_id {
@@ -79,13 +132,13 @@ int acg_cli_build_input(const struct acg_cli_operation *op, const struct acg_cli
                         const char *input, size_t input_len, struct acg_buf *json);
 
 /* "usage: ..." with the ways to get help, as the AWS CLI prints before an argument error. */
-void acg_cli_print_usage(FILE *f, const struct acg_cli_program *prog);
+void acg_cli_print_usage(FILE *f, const struct acg_cli_app *prog);
 /* `PROG help`: the service description, every command with its first sentence, the global
  * options. */
-void acg_cli_print_program_help(FILE *f, const struct acg_cli_program *prog);
+void acg_cli_print_program_help(FILE *f, const struct acg_cli_app *prog);
 /* `PROG OP help`: the description, synopsis, each option with its type, constraints and
  * documentation, then the global options. */
-void acg_cli_print_operation_help(FILE *f, const struct acg_cli_program *prog,
+void acg_cli_print_operation_help(FILE *f, const struct acg_cli_app *prog,
                                   const struct acg_cli_operation *op);
 /* The global option id for --name (name_len bytes, no dashes), or -1. */
 int acg_cli_find_global(const char *name, size_t name_len);

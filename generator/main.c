@@ -32,11 +32,7 @@ struct output {
 
 static const struct output outputs[] = {
     { "service.h.tmpl", ".h" },
-    { "types.c.tmpl", "_types.c" },
-    { "serialize.c.tmpl", "_serialize.c" },
-    { "deserialize.c.tmpl", "_deserialize.c" },
-    { "validate.c.tmpl", "_validate.c" },
-    { "operations.c.tmpl", "_operations.c" },
+    { "tables.c.tmpl", "_tables.c" },
     { "endpoints.c.tmpl", "_endpoints.c" },
     { "main.c.tmpl", "_main.c" },
     { "MANIFEST.tmpl", NULL },

@@ -138,6 +138,41 @@ static const char *scalar_or_null(const struct doc_node *n)
     return doc_is_scalar(n) ? n->text : NULL;
 }
 
+static const struct {
+    const char *name;
+    enum member_location loc;
+} locations[] = {
+    { "uri", LOC_URI },         { "querystring", LOC_QUERY }, { "header", LOC_HEADER },
+    { "headers", LOC_HEADERS }, { "statusCode", LOC_STATUS_CODE },
+};
+
+/* Traits that decide how a member travels: HTTP bindings and XML names. */
+static void fill_member_traits(struct ctx *c, struct shape *s, struct member *mb,
+                               const struct doc_node *mdef)
+{
+    const struct doc_node *loc = doc_get(mdef, "location");
+    mb->location_name = doc_get_str(mdef, "locationName");
+    if (doc_get_str(mdef, "queryName") != NULL)
+        mb->location_name = doc_get_str(mdef, "queryName");
+    mb->jsonvalue = doc_is_true(doc_get(mdef, "jsonvalue"));
+    mb->xml_attribute = doc_is_true(doc_get(mdef, "xmlAttribute"));
+    mb->flattened = doc_is_true(doc_get(mdef, "flattened"));
+    mb->streaming = doc_is_true(doc_get(mdef, "streaming"));
+    mb->event_payload = doc_is_true(doc_get(mdef, "eventpayload"));
+    mb->xml_ns_uri = doc_get_str(doc_get(mdef, "xmlNamespace"), "uri");
+    mb->xml_ns_prefix = doc_get_str(doc_get(mdef, "xmlNamespace"), "prefix");
+    if (loc == NULL)
+        return;
+    for (size_t i = 0; i < sizeof locations / sizeof locations[0]; i++) {
+        if (doc_is_scalar(loc) && strcmp(loc->text, locations[i].name) == 0) {
+            mb->location = locations[i].loc;
+            return;
+        }
+    }
+    err(c, loc, "shapes.%s.members.%s.location: unknown location \"%s\"", s->name, mb->name,
+        doc_is_scalar(loc) ? loc->text : "?");
+}
+
 static void fill_members(struct ctx *c, struct shape *s, const struct doc_node *def)
 {
     const struct doc_node *members = doc_get(def, "members");
@@ -162,6 +197,7 @@ static void fill_members(struct ctx *c, struct shape *s, const struct doc_node *
         mb->host_label = doc_is_true(doc_get(mdef, "hostLabel"));
         mb->deprecated = doc_is_true(doc_get(mdef, "deprecated"));
         mb->context_param = doc_get_str(doc_get(mdef, "contextParam"), "name");
+        fill_member_traits(c, s, mb, mdef);
     }
     const struct doc_node *req = doc_get(def, "required");
     if (req == NULL)
@@ -202,6 +238,7 @@ static struct member *single_ref(struct ctx *c, struct shape *s, const struct do
     mb->mark = ref->mark;
     mb->target = resolve_ref(c, ref, where);
     mb->doc = doc_get_str(ref, "documentation");
+    fill_member_traits(c, s, mb, ref);
     return mb;
 }
 
@@ -212,7 +249,21 @@ static void fill_shape(struct ctx *c, struct shape *s, const struct doc_node *de
     s->deprecated = doc_is_true(doc_get(def, "deprecated"));
     s->exception = doc_is_true(doc_get(def, "exception"));
     s->event_stream = doc_is_true(doc_get(def, "eventstream"));
-    s->error_code = doc_get_str(doc_get(def, "error"), "code");
+    const struct doc_node *error = doc_get(def, "error");
+    s->error_code = doc_get_str(error, "code");
+    s->fault = doc_is_true(doc_get(def, "fault")) ||
+               (error != NULL && doc_get(error, "senderFault") != NULL &&
+                !doc_is_true(doc_get(error, "senderFault")));
+    const char *status = doc_get_str(error, "httpStatusCode");
+    if (status != NULL)
+        s->http_status = (int)strtol(status, NULL, 10);
+    s->payload = scalar_or_null(doc_get(def, "payload"));
+    s->streaming = doc_is_true(doc_get(def, "streaming"));
+    s->requires_length = doc_is_true(doc_get(def, "requiresLength"));
+    s->flattened = doc_is_true(doc_get(def, "flattened"));
+    s->sparse = doc_is_true(doc_get(def, "sparse"));
+    s->xml_ns_uri = doc_get_str(doc_get(def, "xmlNamespace"), "uri");
+    s->location_name = scalar_or_null(doc_get(def, "locationName"));
     const struct doc_node *retry = doc_get(def, "retryable");
     if (retry != NULL) {
         s->retryable = true;
@@ -279,6 +330,8 @@ static void load_metadata(struct ctx *c, const struct doc_node *root)
     m->signing_name = doc_get_str(md, "signingName");
     m->target_prefix = doc_get_str(md, "targetPrefix");
     m->uid = doc_get_str(md, "uid");
+    m->xml_namespace = doc_get_str(md, "xmlNamespace");
+    m->query_compatible = doc_get(md, "awsQueryCompatible") != NULL;
     m->doc = doc_get_str(root, "documentation");
     /* Newer models list protocols in order of preference; take json when it is offered. */
     const struct doc_node *protos = doc_get(md, "protocols");
@@ -332,6 +385,52 @@ static void load_context(struct ctx *c, const struct doc_node *n, bool paths,
     }
 }
 
+static bool seq_has(const struct doc_node *seq, const char *value)
+{
+    for (size_t i = 0; seq != NULL && seq->kind == DOC_SEQ && i < seq->count; i++) {
+        if (doc_is_scalar(seq->items[i]) && strcmp(seq->items[i]->text, value) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The HTTP binding, auth and checksum traits of an operation. */
+static void load_http(struct ctx *c, struct operation *op, const struct doc_node *def)
+{
+    const struct doc_node *http = doc_get(def, "http");
+    const char *authtype = doc_get_str(def, "authtype");
+    const struct doc_node *sum = doc_get(def, "httpChecksum");
+    op->http_method = doc_get_str(http, "method");
+    op->request_uri = doc_get_str(http, "requestUri");
+    if (op->http_method == NULL)
+        op->http_method = "POST";
+    if (op->request_uri == NULL)
+        op->request_uri = "/";
+    if (op->request_uri[0] != '/')
+        err(c, doc_get(http, "requestUri"), "operations.%s.http.requestUri: \"%s\" does not start "
+            "with '/'", op->name, op->request_uri);
+    const char *code = doc_get_str(http, "responseCode");
+    if (code != NULL)
+        op->response_code = (int)strtol(code, NULL, 10);
+    op->idempotent = doc_is_true(doc_get(def, "idempotent"));
+    op->no_auth = seq_has(doc_get(def, "auth"), "smithy.api#noAuth") ||
+                  (authtype != NULL && strcmp(authtype, "none") == 0);
+    op->unsigned_payload = doc_is_true(doc_get(def, "unsignedPayload")) ||
+                           (authtype != NULL && strcmp(authtype, "v4-unsigned-body") == 0);
+    op->checksum_required = doc_is_true(doc_get(def, "httpChecksumRequired")) ||
+                            doc_is_true(doc_get(sum, "requestChecksumRequired"));
+    op->checksum_algorithm_member = doc_get_str(sum, "requestAlgorithmMember");
+    op->checksum_mode_member = doc_get_str(sum, "requestValidationModeMember");
+    const struct doc_node *algs = doc_get(sum, "responseAlgorithms");
+    if (algs != NULL && algs->kind == DOC_SEQ && algs->count > 0) {
+        op->response_algorithms = acg_arena_calloc(c->a, algs->count, sizeof *op->response_algorithms);
+        for (size_t i = 0; op->response_algorithms && i < algs->count; i++) {
+            if (doc_is_scalar(algs->items[i]))
+                op->response_algorithms[op->response_algorithm_count++] = algs->items[i]->text;
+        }
+    }
+}
+
 static void load_operation(struct ctx *c, struct operation *op, const char *name,
                            const struct doc_node *def)
 {
@@ -357,6 +456,7 @@ static void load_operation(struct ctx *c, struct operation *op, const char *name
         }
     }
     op->host_prefix = doc_get_str(doc_get(def, "endpoint"), "hostPrefix");
+    load_http(c, op, def);
     const struct doc_node *enc = doc_get(doc_get(def, "requestcompression"), "encodings");
     for (size_t i = 0; enc && enc->kind == DOC_SEQ && i < enc->count; i++) {
         if (doc_is_scalar(enc->items[i]) && strcmp(enc->items[i]->text, "gzip") == 0)

@@ -35,14 +35,33 @@ struct bound {
     double d;
 };
 
+/* Where a member travels in an HTTP message (the member's "location"). */
+enum member_location {
+    LOC_BODY,
+    LOC_URI,
+    LOC_QUERY,
+    LOC_HEADER,
+    LOC_HEADERS,
+    LOC_STATUS_CODE,
+};
+
 struct member {
-    const char *name;          /* model name, also the JSON key */
+    const char *name;          /* model name */
     struct shape *target;
     const char *doc;           /* may be NULL */
+    const char *location_name; /* locationName (queryName for ec2), or NULL */
+    enum member_location location;
     bool required;
     bool idempotency_token;
     bool host_label;
     bool deprecated;
+    bool jsonvalue;
+    bool xml_attribute;
+    bool flattened;
+    bool streaming;
+    bool event_payload;
+    const char *xml_ns_uri;    /* xmlNamespace, or NULL */
+    const char *xml_ns_prefix;
     const char *context_param; /* endpoint context parameter name, or NULL */
     struct gen_mark mark;
 };
@@ -73,7 +92,15 @@ struct shape {
     bool retryable;
     bool throttling;
     bool event_stream;             /* eventstream: true */
-    int visiting;                  /* scratch for graph walks */
+    bool fault;                    /* error.senderFault false or fault: true */
+    int http_status;               /* error.httpStatusCode, 0 when unset */
+    const char *payload;           /* structures: the member that is the HTTP body */
+    bool streaming;
+    bool requires_length;
+    bool flattened;
+    bool sparse;
+    const char *xml_ns_uri;        /* xmlNamespace, or NULL */
+    const char *location_name;     /* the shape's own locationName (rare), or NULL */
 };
 
 struct context_value {
@@ -92,6 +119,17 @@ struct operation {
     struct shape **errors;
     size_t error_count;
     const char *host_prefix;       /* endpoint.hostPrefix or NULL */
+    const char *http_method;       /* http.method, "POST" when the model has none */
+    const char *request_uri;       /* http.requestUri, "/" when the model has none */
+    int response_code;             /* http.responseCode, 0 when unset */
+    bool no_auth;                  /* auth: [smithy.api#noAuth] or authtype: none */
+    bool unsigned_payload;         /* authtype: v4-unsigned-body or unsignedPayload */
+    bool idempotent;
+    bool checksum_required;        /* httpChecksumRequired or requestChecksumRequired */
+    const char *checksum_algorithm_member;   /* httpChecksum.requestAlgorithmMember */
+    const char *checksum_mode_member;        /* httpChecksum.requestValidationModeMember */
+    const char **response_algorithms;
+    size_t response_algorithm_count;
     bool request_compression;      /* requestcompression lists gzip */
     bool event_stream;             /* input or output holds an event stream */
     bool deprecated;
@@ -113,6 +151,8 @@ struct model {
     const char *signing_name;
     const char *target_prefix;
     const char *uid;
+    const char *xml_namespace;     /* metadata.xmlNamespace, or NULL */
+    bool query_compatible;         /* metadata.awsQueryCompatible */
     const char *doc;
     struct shape **shapes;         /* sorted by name */
     size_t shape_count;

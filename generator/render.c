@@ -117,6 +117,12 @@ struct tv *tv_set_list(struct tv *map, const char *key)
     return v;
 }
 
+void tv_mark_last(struct tv *list, const char *key)
+{
+    for (size_t i = 0; list != NULL && i < list->count; i++)
+        tv_set_bool(list->items[i], key, i + 1 == list->count);
+}
+
 struct tv *tv_push(struct tv *list)
 {
     if (list == NULL || !grow(list, sizeof *list->items))

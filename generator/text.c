@@ -111,6 +111,46 @@ char *text_c_string(struct acg_arena *a, const char *s)
     return finish(a, &b, rc);
 }
 
+/* Columns byte c takes inside a literal written by text_c_string (prev: the byte before). */
+static size_t escaped_width(unsigned char c, unsigned char prev)
+{
+    if (c == '"' || c == '\\' || c == '\n' || c == '\t' || c == '\r' || (c == '?' && prev == '?'))
+        return 2;
+    return c < 0x20 || c >= 0x7f ? 4 : 1;
+}
+
+char *text_c_string_wrapped(struct acg_arena *a, const char *s, int indent, int width)
+{
+    size_t room = width > indent + 8 ? (size_t)(width - indent - 3) : 8; /* quotes and a comma */
+    struct acg_buf b;
+    int rc = ACG_OK;
+    size_t start = 0, n = strlen(s);
+    acg_buf_init(&b, 0);
+    while (rc == ACG_OK && (start < n || b.len == 0)) {
+        /* Take words while the escaped piece fits; a word too long for a line is cut. */
+        size_t end = start, cols = 0, cut = 0;
+        unsigned char prev = 0;
+        while (end < n && cols + escaped_width((unsigned char)s[end], prev) <= room) {
+            cols += escaped_width((unsigned char)s[end], prev);
+            prev = (unsigned char)s[end];
+            if (s[end++] == ' ')
+                cut = end;
+        }
+        if (end < n && cut > start)
+            end = cut;
+        char *piece = text_c_string(a, acg_arena_strndup(a, s + start, end - start));
+        if (b.len > 0) {
+            rc = acg_buf_append_char(&b, '\n');
+            for (int k = 0; k < indent && rc == ACG_OK; k++)
+                rc = acg_buf_append_char(&b, ' ');
+        }
+        if (rc == ACG_OK)
+            rc = piece ? acg_buf_append_str(&b, piece) : ACG_ERR_NOMEM;
+        start = end;
+    }
+    return finish(a, &b, rc);
+}
+
 static int indent_to(struct acg_buf *b, int indent)
 {
     for (int i = 0; i < indent; i++)

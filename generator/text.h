@@ -14,6 +14,11 @@ char *text_plain(struct acg_arena *a, const char *html);
  * broken up so no trigraph can form. */
 char *text_c_string(struct acg_arena *a, const char *s);
 
+/* The same as one or more adjacent literals, broken after spaces so that no line (indent
+ * spaces, then the literal) is wider than width; continuation lines start with indent
+ * spaces, the first does not. */
+char *text_c_string_wrapped(struct acg_arena *a, const char *s, int indent, int width);
+
 /* A block comment of the plain text wrapped to fit width columns after indent spaces, each
  * line ending in '\n'; "" when text is empty. "*" "/" and "/" "*" cannot occur inside. */
 char *text_comment(struct acg_arena *a, const char *plain, int indent, int width);

@@ -11,11 +11,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "acg_runtime.h"
 
-#if ACG_RUNTIME_ABI != 2
-#error "personalize.h needs runtime ABI 2; regenerate with a matching acg-gen"
+#if ACG_RUNTIME_ABI != 3
+#error "personalize.h needs runtime ABI 3; regenerate with a matching acg-gen"
 #endif
 
 #ifdef __cplusplus
@@ -86,12 +87,12 @@ struct personalize_batch_inference_job {
     struct personalize_theme_generation_config *theme_generation_config;
     /* The job's state: PENDING, IN PROGRESS, ACTIVE, or CREATE FAILED. */
     const char *status;
-    /* When the job was created. Milliseconds since 1970-01-01T00:00:00Z. */
+    /* When the job was created. */
     bool has_creation_date_time;
-    int64_t creation_date_time;
-    /* When the job last changed. Milliseconds since 1970-01-01T00:00:00Z. */
+    struct acg_timestamp creation_date_time;
+    /* When the job last changed. */
     bool has_last_updated_date_time;
-    int64_t last_updated_date_time;
+    struct acg_timestamp last_updated_date_time;
 };
 
 /* Extra settings of a batch inference job. */
@@ -125,12 +126,12 @@ struct personalize_batch_inference_job_summary {
     const char *job_name;
     /* The job's state: PENDING, IN PROGRESS, ACTIVE, or CREATE FAILED. */
     const char *status;
-    /* When the job was created. Milliseconds since 1970-01-01T00:00:00Z. */
+    /* When the job was created. */
     bool has_creation_date_time;
-    int64_t creation_date_time;
-    /* When the job last changed. Milliseconds since 1970-01-01T00:00:00Z. */
+    struct acg_timestamp creation_date_time;
+    /* When the job last changed. */
     bool has_last_updated_date_time;
-    int64_t last_updated_date_time;
+    struct acg_timestamp last_updated_date_time;
     /* Why the job failed, when it did. */
     const char *failure_reason;
     /* The ARN of the solution version the job uses. */
@@ -141,6 +142,8 @@ struct personalize_batch_inference_job_summary {
 };
 
 struct personalize_create_batch_inference_job_request {
+    /* Owns every pointer below in a decoded value; NULL in one you built. */
+    struct acg_arena *arena_;
     /* A name for the new job. Required. */
     const char *job_name;
     /* The ARN of the solution version that makes the recommendations. Required. */
@@ -166,29 +169,27 @@ struct personalize_create_batch_inference_job_request {
     const char *batch_inference_job_mode;
     /* For theme generation: which Items column holds each item's name. */
     struct personalize_theme_generation_config *theme_generation_config;
-    /* Owns every pointer above in a decoded value; NULL in one you built. */
-    struct acg_arena *arena_;
 };
 
 struct personalize_create_batch_inference_job_response {
+    /* Owns every pointer below in a decoded value; NULL in one you built. */
+    struct acg_arena *arena_;
     /* The new job's ARN. */
     const char *batch_inference_job_arn;
-    /* Owns every pointer above in a decoded value; NULL in one you built. */
-    struct acg_arena *arena_;
 };
 
 struct personalize_describe_batch_inference_job_request {
+    /* Owns every pointer below in a decoded value; NULL in one you built. */
+    struct acg_arena *arena_;
     /* The ARN of the job to describe. Required. */
     const char *batch_inference_job_arn;
-    /* Owns every pointer above in a decoded value; NULL in one you built. */
-    struct acg_arena *arena_;
 };
 
 struct personalize_describe_batch_inference_job_response {
+    /* Owns every pointer below in a decoded value; NULL in one you built. */
+    struct acg_arena *arena_;
     /* The job. */
     struct personalize_batch_inference_job *batch_inference_job;
-    /* Owns every pointer above in a decoded value; NULL in one you built. */
-    struct acg_arena *arena_;
 };
 
 /* Items dataset columns used to generate themes. */
@@ -199,26 +200,28 @@ struct personalize_fields_for_theme_generation {
 
 /* A field or parameter has a value the service does not accept. */
 struct personalize_invalid_input_exception {
-    const char *message;
-    /* Owns every pointer above in a decoded value; NULL in one you built. */
+    /* Owns every pointer below in a decoded value; NULL in one you built. */
     struct acg_arena *arena_;
+    const char *message;
 };
 
 /* The pagination token is not valid. */
 struct personalize_invalid_next_token_exception {
-    const char *message;
-    /* Owns every pointer above in a decoded value; NULL in one you built. */
+    /* Owns every pointer below in a decoded value; NULL in one you built. */
     struct acg_arena *arena_;
+    const char *message;
 };
 
 /* A request-rate or resource limit was exceeded. */
 struct personalize_limit_exceeded_exception {
-    const char *message;
-    /* Owns every pointer above in a decoded value; NULL in one you built. */
+    /* Owns every pointer below in a decoded value; NULL in one you built. */
     struct acg_arena *arena_;
+    const char *message;
 };
 
 struct personalize_list_batch_inference_jobs_request {
+    /* Owns every pointer below in a decoded value; NULL in one you built. */
+    struct acg_arena *arena_;
     /* List only jobs of this solution version. */
     const char *solution_version_arn;
     /* The token from the previous page. */
@@ -226,39 +229,37 @@ struct personalize_list_batch_inference_jobs_request {
     /* At most this many jobs per page (default 100). */
     bool has_max_results;
     int32_t max_results;
-    /* Owns every pointer above in a decoded value; NULL in one you built. */
-    struct acg_arena *arena_;
 };
 
 struct personalize_list_batch_inference_jobs_response {
+    /* Owns every pointer below in a decoded value; NULL in one you built. */
+    struct acg_arena *arena_;
     /* The jobs on this page. */
     size_t batch_inference_jobs_count;
     struct personalize_batch_inference_job_summary *batch_inference_jobs;
     /* The token for the next page; absent on the last page. */
     const char *next_token;
-    /* Owns every pointer above in a decoded value; NULL in one you built. */
-    struct acg_arena *arena_;
 };
 
 /* A resource with that name already exists. */
 struct personalize_resource_already_exists_exception {
-    const char *message;
-    /* Owns every pointer above in a decoded value; NULL in one you built. */
+    /* Owns every pointer below in a decoded value; NULL in one you built. */
     struct acg_arena *arena_;
+    const char *message;
 };
 
 /* The resource is busy with another operation. */
 struct personalize_resource_in_use_exception {
-    const char *message;
-    /* Owns every pointer above in a decoded value; NULL in one you built. */
+    /* Owns every pointer below in a decoded value; NULL in one you built. */
     struct acg_arena *arena_;
+    const char *message;
 };
 
 /* No resource matches the given name or ARN. */
 struct personalize_resource_not_found_exception {
-    const char *message;
-    /* Owns every pointer above in a decoded value; NULL in one you built. */
+    /* Owns every pointer below in a decoded value; NULL in one you built. */
     struct acg_arena *arena_;
+    const char *message;
 };
 
 /* An Amazon S3 location, with the KMS key for its objects. */
@@ -271,9 +272,9 @@ struct personalize_s3_data_config {
 
 /* A label on a resource: a key and an optional value. */
 struct personalize_tag {
-    /* The tag's key, a category. Required. Sensitive: redacted in logs. */
+    /* The tag's key, a category. Required. Sensitive: never logged. */
     const char *tag_key;
-    /* The tag's value within its key. Required. Sensitive: redacted in logs. */
+    /* The tag's value within its key. Required. Sensitive: never logged. */
     const char *tag_value;
 };
 
@@ -285,9 +286,9 @@ struct personalize_theme_generation_config {
 
 /* The resource would have more tags than allowed. */
 struct personalize_too_many_tags_exception {
-    const char *message;
-    /* Owns every pointer above in a decoded value; NULL in one you built. */
+    /* Owns every pointer below in a decoded value; NULL in one you built. */
     struct acg_arena *arena_;
+    const char *message;
 };
 
 /* One key and value of a map, in the order received. */
@@ -302,161 +303,55 @@ struct personalize_ranking_influence_entry {
     double value;
 };
 
-/* Zero a struct before filling it in; every member starts absent. */
-void personalize_batch_inference_job_init(struct personalize_batch_inference_job *v);
-void personalize_batch_inference_job_config_init(struct personalize_batch_inference_job_config *v);
-void personalize_batch_inference_job_input_init(struct personalize_batch_inference_job_input *v);
-void personalize_batch_inference_job_output_init(struct personalize_batch_inference_job_output *v);
-void personalize_batch_inference_job_summary_init(struct personalize_batch_inference_job_summary *v);
-void personalize_create_batch_inference_job_request_init(struct personalize_create_batch_inference_job_request *v);
-void personalize_create_batch_inference_job_response_init(struct personalize_create_batch_inference_job_response *v);
-void personalize_describe_batch_inference_job_request_init(struct personalize_describe_batch_inference_job_request *v);
-void personalize_describe_batch_inference_job_response_init(struct personalize_describe_batch_inference_job_response *v);
-void personalize_fields_for_theme_generation_init(struct personalize_fields_for_theme_generation *v);
-void personalize_invalid_input_exception_init(struct personalize_invalid_input_exception *v);
-void personalize_invalid_next_token_exception_init(struct personalize_invalid_next_token_exception *v);
-void personalize_limit_exceeded_exception_init(struct personalize_limit_exceeded_exception *v);
-void personalize_list_batch_inference_jobs_request_init(struct personalize_list_batch_inference_jobs_request *v);
-void personalize_list_batch_inference_jobs_response_init(struct personalize_list_batch_inference_jobs_response *v);
-void personalize_resource_already_exists_exception_init(struct personalize_resource_already_exists_exception *v);
-void personalize_resource_in_use_exception_init(struct personalize_resource_in_use_exception *v);
-void personalize_resource_not_found_exception_init(struct personalize_resource_not_found_exception *v);
-void personalize_s3_data_config_init(struct personalize_s3_data_config *v);
-void personalize_tag_init(struct personalize_tag *v);
-void personalize_theme_generation_config_init(struct personalize_theme_generation_config *v);
-void personalize_too_many_tags_exception_init(struct personalize_too_many_tags_exception *v);
+/* Zeroes a request: every member starts absent. */
+static inline void personalize_create_batch_inference_job_request_init(
+    struct personalize_create_batch_inference_job_request *v)
+{
+    memset(v, 0, sizeof *v);
+}
 
-/* CreateBatchInferenceJobRequest: release a decoded value (NULL-safe; a value you built owns nothing), write it
- * as JSON, read it from JSON (out owns everything it points to; on failure out is left
- * empty), and check it against the model's constraints. */
-void personalize_create_batch_inference_job_request_free(struct personalize_create_batch_inference_job_request *v);
-ACG_NODISCARD int personalize_create_batch_inference_job_request_to_json(const struct personalize_create_batch_inference_job_request *in, enum acg_json_style style,
-    struct acg_buf *out, struct acg_error *err);
-ACG_NODISCARD int personalize_create_batch_inference_job_request_from_json(const char *json, size_t len, struct personalize_create_batch_inference_job_request *out,
-    struct acg_error *err);
-void personalize_create_batch_inference_job_request_validate(const struct personalize_create_batch_inference_job_request *in, struct acg_validator *v);
+/* Zeroes a request: every member starts absent. */
+static inline void personalize_describe_batch_inference_job_request_init(
+    struct personalize_describe_batch_inference_job_request *v)
+{
+    memset(v, 0, sizeof *v);
+}
 
-/* CreateBatchInferenceJobResponse: release a decoded value (NULL-safe; a value you built owns nothing), write it
- * as JSON, read it from JSON (out owns everything it points to; on failure out is left
- * empty), and check it against the model's constraints. */
-void personalize_create_batch_inference_job_response_free(struct personalize_create_batch_inference_job_response *v);
-ACG_NODISCARD int personalize_create_batch_inference_job_response_to_json(const struct personalize_create_batch_inference_job_response *in, enum acg_json_style style,
-    struct acg_buf *out, struct acg_error *err);
-ACG_NODISCARD int personalize_create_batch_inference_job_response_from_json(const char *json, size_t len, struct personalize_create_batch_inference_job_response *out,
-    struct acg_error *err);
-void personalize_create_batch_inference_job_response_validate(const struct personalize_create_batch_inference_job_response *in, struct acg_validator *v);
+/* Zeroes a request: every member starts absent. */
+static inline void personalize_list_batch_inference_jobs_request_init(
+    struct personalize_list_batch_inference_jobs_request *v)
+{
+    memset(v, 0, sizeof *v);
+}
 
-/* DescribeBatchInferenceJobRequest: release a decoded value (NULL-safe; a value you built owns nothing), write it
- * as JSON, read it from JSON (out owns everything it points to; on failure out is left
- * empty), and check it against the model's constraints. */
-void personalize_describe_batch_inference_job_request_free(struct personalize_describe_batch_inference_job_request *v);
-ACG_NODISCARD int personalize_describe_batch_inference_job_request_to_json(const struct personalize_describe_batch_inference_job_request *in, enum acg_json_style style,
-    struct acg_buf *out, struct acg_error *err);
-ACG_NODISCARD int personalize_describe_batch_inference_job_request_from_json(const char *json, size_t len, struct personalize_describe_batch_inference_job_request *out,
-    struct acg_error *err);
-void personalize_describe_batch_inference_job_request_validate(const struct personalize_describe_batch_inference_job_request *in, struct acg_validator *v);
+/* Releases what a response holds (everything lives in its arena) and zeroes it. NULL-safe
+ * and idempotent. */
+static inline void personalize_create_batch_inference_job_response_free(
+    struct personalize_create_batch_inference_job_response *v)
+{
+    if (v != NULL)
+        acg_release(v->arena_, v, sizeof *v);
+}
 
-/* DescribeBatchInferenceJobResponse: release a decoded value (NULL-safe; a value you built owns nothing), write it
- * as JSON, read it from JSON (out owns everything it points to; on failure out is left
- * empty), and check it against the model's constraints. */
-void personalize_describe_batch_inference_job_response_free(struct personalize_describe_batch_inference_job_response *v);
-ACG_NODISCARD int personalize_describe_batch_inference_job_response_to_json(const struct personalize_describe_batch_inference_job_response *in, enum acg_json_style style,
-    struct acg_buf *out, struct acg_error *err);
-ACG_NODISCARD int personalize_describe_batch_inference_job_response_from_json(const char *json, size_t len, struct personalize_describe_batch_inference_job_response *out,
-    struct acg_error *err);
-void personalize_describe_batch_inference_job_response_validate(const struct personalize_describe_batch_inference_job_response *in, struct acg_validator *v);
+/* Releases what a response holds (everything lives in its arena) and zeroes it. NULL-safe
+ * and idempotent. */
+static inline void personalize_describe_batch_inference_job_response_free(
+    struct personalize_describe_batch_inference_job_response *v)
+{
+    if (v != NULL)
+        acg_release(v->arena_, v, sizeof *v);
+}
 
-/* InvalidInputException: release a decoded value (NULL-safe; a value you built owns nothing), write it
- * as JSON, read it from JSON (out owns everything it points to; on failure out is left
- * empty), and check it against the model's constraints. */
-void personalize_invalid_input_exception_free(struct personalize_invalid_input_exception *v);
-ACG_NODISCARD int personalize_invalid_input_exception_to_json(const struct personalize_invalid_input_exception *in, enum acg_json_style style,
-    struct acg_buf *out, struct acg_error *err);
-ACG_NODISCARD int personalize_invalid_input_exception_from_json(const char *json, size_t len, struct personalize_invalid_input_exception *out,
-    struct acg_error *err);
-void personalize_invalid_input_exception_validate(const struct personalize_invalid_input_exception *in, struct acg_validator *v);
+/* Releases what a response holds (everything lives in its arena) and zeroes it. NULL-safe
+ * and idempotent. */
+static inline void personalize_list_batch_inference_jobs_response_free(
+    struct personalize_list_batch_inference_jobs_response *v)
+{
+    if (v != NULL)
+        acg_release(v->arena_, v, sizeof *v);
+}
 
-/* InvalidNextTokenException: release a decoded value (NULL-safe; a value you built owns nothing), write it
- * as JSON, read it from JSON (out owns everything it points to; on failure out is left
- * empty), and check it against the model's constraints. */
-void personalize_invalid_next_token_exception_free(struct personalize_invalid_next_token_exception *v);
-ACG_NODISCARD int personalize_invalid_next_token_exception_to_json(const struct personalize_invalid_next_token_exception *in, enum acg_json_style style,
-    struct acg_buf *out, struct acg_error *err);
-ACG_NODISCARD int personalize_invalid_next_token_exception_from_json(const char *json, size_t len, struct personalize_invalid_next_token_exception *out,
-    struct acg_error *err);
-void personalize_invalid_next_token_exception_validate(const struct personalize_invalid_next_token_exception *in, struct acg_validator *v);
-
-/* LimitExceededException: release a decoded value (NULL-safe; a value you built owns nothing), write it
- * as JSON, read it from JSON (out owns everything it points to; on failure out is left
- * empty), and check it against the model's constraints. */
-void personalize_limit_exceeded_exception_free(struct personalize_limit_exceeded_exception *v);
-ACG_NODISCARD int personalize_limit_exceeded_exception_to_json(const struct personalize_limit_exceeded_exception *in, enum acg_json_style style,
-    struct acg_buf *out, struct acg_error *err);
-ACG_NODISCARD int personalize_limit_exceeded_exception_from_json(const char *json, size_t len, struct personalize_limit_exceeded_exception *out,
-    struct acg_error *err);
-void personalize_limit_exceeded_exception_validate(const struct personalize_limit_exceeded_exception *in, struct acg_validator *v);
-
-/* ListBatchInferenceJobsRequest: release a decoded value (NULL-safe; a value you built owns nothing), write it
- * as JSON, read it from JSON (out owns everything it points to; on failure out is left
- * empty), and check it against the model's constraints. */
-void personalize_list_batch_inference_jobs_request_free(struct personalize_list_batch_inference_jobs_request *v);
-ACG_NODISCARD int personalize_list_batch_inference_jobs_request_to_json(const struct personalize_list_batch_inference_jobs_request *in, enum acg_json_style style,
-    struct acg_buf *out, struct acg_error *err);
-ACG_NODISCARD int personalize_list_batch_inference_jobs_request_from_json(const char *json, size_t len, struct personalize_list_batch_inference_jobs_request *out,
-    struct acg_error *err);
-void personalize_list_batch_inference_jobs_request_validate(const struct personalize_list_batch_inference_jobs_request *in, struct acg_validator *v);
-
-/* ListBatchInferenceJobsResponse: release a decoded value (NULL-safe; a value you built owns nothing), write it
- * as JSON, read it from JSON (out owns everything it points to; on failure out is left
- * empty), and check it against the model's constraints. */
-void personalize_list_batch_inference_jobs_response_free(struct personalize_list_batch_inference_jobs_response *v);
-ACG_NODISCARD int personalize_list_batch_inference_jobs_response_to_json(const struct personalize_list_batch_inference_jobs_response *in, enum acg_json_style style,
-    struct acg_buf *out, struct acg_error *err);
-ACG_NODISCARD int personalize_list_batch_inference_jobs_response_from_json(const char *json, size_t len, struct personalize_list_batch_inference_jobs_response *out,
-    struct acg_error *err);
-void personalize_list_batch_inference_jobs_response_validate(const struct personalize_list_batch_inference_jobs_response *in, struct acg_validator *v);
-
-/* ResourceAlreadyExistsException: release a decoded value (NULL-safe; a value you built owns nothing), write it
- * as JSON, read it from JSON (out owns everything it points to; on failure out is left
- * empty), and check it against the model's constraints. */
-void personalize_resource_already_exists_exception_free(struct personalize_resource_already_exists_exception *v);
-ACG_NODISCARD int personalize_resource_already_exists_exception_to_json(const struct personalize_resource_already_exists_exception *in, enum acg_json_style style,
-    struct acg_buf *out, struct acg_error *err);
-ACG_NODISCARD int personalize_resource_already_exists_exception_from_json(const char *json, size_t len, struct personalize_resource_already_exists_exception *out,
-    struct acg_error *err);
-void personalize_resource_already_exists_exception_validate(const struct personalize_resource_already_exists_exception *in, struct acg_validator *v);
-
-/* ResourceInUseException: release a decoded value (NULL-safe; a value you built owns nothing), write it
- * as JSON, read it from JSON (out owns everything it points to; on failure out is left
- * empty), and check it against the model's constraints. */
-void personalize_resource_in_use_exception_free(struct personalize_resource_in_use_exception *v);
-ACG_NODISCARD int personalize_resource_in_use_exception_to_json(const struct personalize_resource_in_use_exception *in, enum acg_json_style style,
-    struct acg_buf *out, struct acg_error *err);
-ACG_NODISCARD int personalize_resource_in_use_exception_from_json(const char *json, size_t len, struct personalize_resource_in_use_exception *out,
-    struct acg_error *err);
-void personalize_resource_in_use_exception_validate(const struct personalize_resource_in_use_exception *in, struct acg_validator *v);
-
-/* ResourceNotFoundException: release a decoded value (NULL-safe; a value you built owns nothing), write it
- * as JSON, read it from JSON (out owns everything it points to; on failure out is left
- * empty), and check it against the model's constraints. */
-void personalize_resource_not_found_exception_free(struct personalize_resource_not_found_exception *v);
-ACG_NODISCARD int personalize_resource_not_found_exception_to_json(const struct personalize_resource_not_found_exception *in, enum acg_json_style style,
-    struct acg_buf *out, struct acg_error *err);
-ACG_NODISCARD int personalize_resource_not_found_exception_from_json(const char *json, size_t len, struct personalize_resource_not_found_exception *out,
-    struct acg_error *err);
-void personalize_resource_not_found_exception_validate(const struct personalize_resource_not_found_exception *in, struct acg_validator *v);
-
-/* TooManyTagsException: release a decoded value (NULL-safe; a value you built owns nothing), write it
- * as JSON, read it from JSON (out owns everything it points to; on failure out is left
- * empty), and check it against the model's constraints. */
-void personalize_too_many_tags_exception_free(struct personalize_too_many_tags_exception *v);
-ACG_NODISCARD int personalize_too_many_tags_exception_to_json(const struct personalize_too_many_tags_exception *in, enum acg_json_style style,
-    struct acg_buf *out, struct acg_error *err);
-ACG_NODISCARD int personalize_too_many_tags_exception_from_json(const char *json, size_t len, struct personalize_too_many_tags_exception *out,
-    struct acg_error *err);
-void personalize_too_many_tags_exception_validate(const struct personalize_too_many_tags_exception *in, struct acg_validator *v);
-
-/* The service description the runtime reads: names, protocol, endpoint rules, errors. */
+/* The service's descriptor tables, read by the runtime and the command-line program. */
 extern const struct acg_service personalize_service;
 
 /* Resolves the endpoint for params by the service's endpoint rules (the client calls it;
@@ -466,7 +361,8 @@ int personalize_resolve_endpoint(const struct acg_endpoint_params *params, struc
 
 /* A client for this service; settings not given in cfg (which may be NULL) come from the
  * environment and the shared config files. Release with acg_client_destroy(). */
-struct acg_client *personalize_client_new(const struct acg_client_config *cfg, struct acg_error *err);
+struct acg_client *personalize_client_new(const struct acg_client_config *cfg,
+    struct acg_error *err);
 
 /* Starts a batch inference job: recommendations for every record of an input file in Amazon S3,
  * written to an S3 output location. */
@@ -489,25 +385,32 @@ ACG_NODISCARD int personalize_list_batch_inference_jobs(struct acg_client *clien
     struct acg_error *err);
 
 /* The InvalidInputException error decoded, or NULL when err holds another error. */
-const struct personalize_invalid_input_exception *personalize_error_as_invalid_input_exception(const struct acg_error *err);
+const struct personalize_invalid_input_exception *
+personalize_error_as_invalid_input_exception(const struct acg_error *err);
 
 /* The InvalidNextTokenException error decoded, or NULL when err holds another error. */
-const struct personalize_invalid_next_token_exception *personalize_error_as_invalid_next_token_exception(const struct acg_error *err);
+const struct personalize_invalid_next_token_exception *
+personalize_error_as_invalid_next_token_exception(const struct acg_error *err);
 
 /* The LimitExceededException error decoded, or NULL when err holds another error. */
-const struct personalize_limit_exceeded_exception *personalize_error_as_limit_exceeded_exception(const struct acg_error *err);
+const struct personalize_limit_exceeded_exception *
+personalize_error_as_limit_exceeded_exception(const struct acg_error *err);
 
 /* The ResourceAlreadyExistsException error decoded, or NULL when err holds another error. */
-const struct personalize_resource_already_exists_exception *personalize_error_as_resource_already_exists_exception(const struct acg_error *err);
+const struct personalize_resource_already_exists_exception *
+personalize_error_as_resource_already_exists_exception(const struct acg_error *err);
 
 /* The ResourceInUseException error decoded, or NULL when err holds another error. */
-const struct personalize_resource_in_use_exception *personalize_error_as_resource_in_use_exception(const struct acg_error *err);
+const struct personalize_resource_in_use_exception *
+personalize_error_as_resource_in_use_exception(const struct acg_error *err);
 
 /* The ResourceNotFoundException error decoded, or NULL when err holds another error. */
-const struct personalize_resource_not_found_exception *personalize_error_as_resource_not_found_exception(const struct acg_error *err);
+const struct personalize_resource_not_found_exception *
+personalize_error_as_resource_not_found_exception(const struct acg_error *err);
 
 /* The TooManyTagsException error decoded, or NULL when err holds another error. */
-const struct personalize_too_many_tags_exception *personalize_error_as_too_many_tags_exception(const struct acg_error *err);
+const struct personalize_too_many_tags_exception *
+personalize_error_as_too_many_tags_exception(const struct acg_error *err);
 
 #ifdef __cplusplus
 }

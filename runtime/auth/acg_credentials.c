@@ -181,9 +181,13 @@ static int parse_json_creds(const char *body, size_t len, const char *source, bo
                              rc == ACG_OK ? " (AccessKeyId or SecretAccessKey is missing)" : "");
     }
     rc = set_keys(out, id, secret, token, source);
-    if (rc == 0 && expiration != NULL &&
-        acg_time_parse(expiration, strlen(expiration), &out->expiration_ms) != ACG_OK)
-        rc = -1;
+    struct acg_timestamp expires = { 0, 0, NULL };
+    if (rc == 0 && expiration != NULL) {
+        if (acg_time_parse(expiration, strlen(expiration), &expires) != ACG_OK)
+            rc = -1;
+        else
+            out->expiration_ms = acg_time_to_ms(&expires);
+    }
     acg_arena_destroy(a);
     if (rc != 0) {
         wipe(out, sizeof *out);

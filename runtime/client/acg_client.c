@@ -80,7 +80,6 @@ struct acg_client {
     struct acg_credentials_provider *creds;
     char service_id_lower[64];
     char user_agent[192];
-    char content_type[48];       /* application/x-amz-json-1.x */
     char ca_bundle[1024];
     int max_attempts;
     bool inject_host_prefix;
@@ -323,6 +322,11 @@ static void log_lines(const struct acg_client *c, const char *title, const char 
     }
 }
 
+const struct acg_service *acg_client_service(const struct acg_client *c)
+{
+    return c->svc;
+}
+
 enum acg_validation_mode acg_client_validation_mode(const struct acg_client *c)
 {
     return c != NULL ? c->validation : ACG_VALIDATE_ENFORCE;
@@ -417,8 +421,6 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
     const char *ca = cfg->ca_bundle != NULL ? cfg->ca_bundle : c->settings.ca_bundle;
     snprintf(c->ca_bundle, sizeof c->ca_bundle, "%s", ca);
     snprintf(c->user_agent, sizeof c->user_agent, "acg/%s (%s)", ACG_VERSION, svc->service_id);
-    snprintf(c->content_type, sizeof c->content_type, "application/x-amz-json-%s",
-             svc->json_version != NULL ? svc->json_version : "1.0");
     c->http.connect_timeout_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms
                                                              : DEFAULT_TIMEOUT_MS;
     c->http.read_timeout_ms = cfg->read_timeout_ms > 0 ? cfg->read_timeout_ms : DEFAULT_TIMEOUT_MS;
@@ -477,20 +479,55 @@ void acg_client_destroy(struct acg_client *c)
 /* What the attempts of one call share. */
 struct call_state {
     struct acg_client *c;
-    const struct acg_call *call;
+    const struct acg_send *call;
     const struct resolved_endpoint *ep;   /* the client's, or own */
     struct resolved_endpoint own;         /* for calls whose endpoint depends on the call */
-    char target[256];
+    struct acg_buf url;                   /* the endpoint joined with the request's path */
+    struct acg_buf path;                  /* the path and query as signed */
+    struct acg_buf query;
     char invocation_id[37];
     const char *signing_name;
     const char *signing_region;
-    const char *payload;     /* the body as sent: call->body or its gzip */
+    const char *payload;     /* the body as sent: the request's or its gzip */
     size_t payload_len;
     bool gzipped;
+    struct acg_header *headers;  /* room for the request's headers and the client's */
 };
 
+/* botocore's _urljoin: the request's path after the endpoint's own ("/" adds nothing), the
+ * endpoint's query first, then the request's. Fills st->url and the path and query that
+ * are signed. */
+static int join_url(struct call_state *st, struct acg_error *err)
+{
+    const struct acg_url *u = &st->ep->url;
+    const struct acg_request *r = st->call->req;
+    const char *rpath = r->path.len > 0 ? r->path.data : "/";
+    int rc = acg_buf_append_str(&st->path, u->path);
+    if (rc == ACG_OK && strcmp(rpath, "/") != 0) {
+        if (st->path.len > 0 && st->path.data[st->path.len - 1] == '/')
+            st->path.data[--st->path.len] = '\0';
+        rc = acg_buf_append_str(&st->path, rpath);
+    }
+    if (rc == ACG_OK && st->path.len == 0)
+        rc = acg_buf_append_char(&st->path, '/');
+    if (rc == ACG_OK && u->query[0] != '\0')
+        rc = acg_buf_append_str(&st->query, u->query);
+    if (rc == ACG_OK && r->query.len > 0) {
+        if (st->query.len > 0)
+            rc = acg_buf_append_char(&st->query, '&');
+        if (rc == ACG_OK)
+            rc = acg_buf_append(&st->query, r->query.data, r->query.len);
+    }
+    if (rc == ACG_OK)
+        rc = acg_buf_printf(&st->url, "%s://%s%s%s%s", u->scheme, u->authority, st->path.data,
+                            st->query.len > 0 ? "?" : "", st->query.len > 0 ? st->query.data : "");
+    if (rc != ACG_OK)
+        return acg_error_set(err, rc, "out of memory building the request URL");
+    return ACG_OK;
+}
+
 /* Runs the rules for this call's parameters into out. */
-static int resolve_into(struct acg_client *c, const struct acg_call *call,
+static int resolve_into(struct acg_client *c, const struct acg_send *call,
                         struct resolved_endpoint *out, struct acg_error *err)
 {
     const struct acg_service *svc = c->svc;
@@ -615,11 +652,12 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
         goto done;
 
     format_sdk_request(sdk_request, attempt, c->max_attempts);
-    struct acg_header headers[12];
+    const struct acg_request *r = st->call->req;
+    struct acg_header *headers = st->headers;
     size_t n = 0;
     headers[n++] = (struct acg_header){ "Host", url->authority };
-    headers[n++] = (struct acg_header){ "Content-Type", c->content_type };
-    headers[n++] = (struct acg_header){ "X-Amz-Target", st->target };
+    for (size_t i = 0; i < r->header_count; i++)
+        headers[n++] = r->headers[i];
     headers[n++] = (struct acg_header){ "amz-sdk-invocation-id", st->invocation_id };
     headers[n++] = (struct acg_header){ "amz-sdk-request", sdk_request };
     if (st->gzipped)
@@ -634,9 +672,9 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
         .sign_session_token = true,
     };
     struct acg_sigv4_request req = {
-        .method = "POST",
-        .path = url->path,
-        .query = url->query[0] != '\0' ? url->query : NULL,
+        .method = r->method,
+        .path = st->path.data,
+        .query = st->query.len > 0 ? st->query.data : NULL,
         .headers = headers,
         .header_count = n,
         .payload = st->payload,
@@ -661,10 +699,10 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
         headers[n++] = (struct acg_header){ "X-Amz-Security-Token", creds.session_token };
     headers[n++] = (struct acg_header){ "Authorization", sig->authorization.data };
 
-    acg_client_log(c, ACG_LOG_DEBUG, "sending POST %s (attempt %d of %d, %zu bytes%s)",
-                   st->ep->url_text, attempt, c->max_attempts, st->payload_len,
+    acg_client_log(c, ACG_LOG_DEBUG, "sending %s %s (attempt %d of %d, %zu bytes%s)", r->method,
+                   st->url.data, attempt, c->max_attempts, st->payload_len,
                    st->gzipped ? ", gzip" : "");
-    rc = acg_http_perform(c->conn, "POST", st->ep->url_text, headers, n, st->payload,
+    rc = acg_http_perform(c->conn, r->method, st->url.data, headers, n, st->payload,
                           st->payload_len, &resp->body, res);
     if (rc == ACG_ERR_NOMEM)
         acg_error_set(err, rc, "%s", res->detail[0] != '\0' ? res->detail
@@ -689,18 +727,6 @@ static const char *kind_name(enum acg_retry_kind k)
     }
 }
 
-/* "TargetPrefix.Operation" into out (size bytes), truncating as snprintf would. */
-static void join_target(char *out, size_t size, const char *prefix, const char *name)
-{
-    size_t n = acg_copy_str(out, size, prefix);
-    if (n + 1 < size) {
-        out[n++] = '.';
-        acg_copy_str(out + n, size - n, name);
-    } else {
-        out[n] = '\0';
-    }
-}
-
 /* Moves the final attempt's error into the caller's record, keeping an error the caller
  * already had (first error wins). */
 static void report(struct acg_error *err, struct acg_error *last, int attempts, bool exhausted)
@@ -718,8 +744,8 @@ static void report(struct acg_error *err, struct acg_error *last, int attempts, 
     err->retries_exhausted = exhausted;
 }
 
-int acg_client_invoke(struct acg_client *c, const struct acg_call *call, struct acg_response *resp,
-                      struct acg_error *err)
+int acg_client_send(struct acg_client *c, const struct acg_send *call, struct acg_response *resp,
+                    struct acg_error *err)
 {
     struct call_state st;
     struct acg_buf gz;
@@ -729,9 +755,9 @@ int acg_client_invoke(struct acg_client *c, const struct acg_call *call, struct 
     int last_cost = 0;       /* tokens the latest retry took; 0 = no retry yet */
     bool exhausted = false;
 
-    if (c == NULL || call == NULL || call->op == NULL || resp == NULL)
-        return acg_error_set(err, ACG_ERR_INVALID_ARG, "acg_client_invoke: missing argument");
-    if (call->op->event_stream)
+    if (c == NULL || call == NULL || call->op == NULL || call->req == NULL || resp == NULL)
+        return acg_error_set(err, ACG_ERR_INVALID_ARG, "acg_client_send: missing argument");
+    if (call->op->flags & ACG_OP_EVENT_STREAM)
         return acg_error_set(err, ACG_ERR_UNSUPPORTED,
                              "operation %s uses event streams, which this runtime does not support",
                              call->op->name);
@@ -742,20 +768,30 @@ int acg_client_invoke(struct acg_client *c, const struct acg_call *call, struct 
     st.ep = NULL;
     st.signing_name = st.signing_region = NULL;
     st.gzipped = false;
+    st.headers = calloc(call->req->header_count + 8, sizeof *st.headers);
+    acg_buf_init(&st.url, 0);
+    acg_buf_init(&st.path, 0);
+    acg_buf_init(&st.query, 0);
     acg_buf_init(&gz, 0);
     acg_error_init(&last);
+    if (st.headers == NULL) {
+        rc = acg_error_set(&last, ACG_ERR_NOMEM, "out of memory sending the request");
+        goto done;
+    }
     rc = resolve_endpoint(&st, &last);
+    if (rc == ACG_OK)
+        rc = join_url(&st, &last);
     if (rc != ACG_OK)
         goto done;
-    join_target(st.target, sizeof st.target, c->svc->target_prefix, call->op->name);
     acg_uuid4(c, st.invocation_id);
 
     if (resp->body.data == NULL && resp->pool_ == NULL)
         body_pool_lend(c->bodies, resp);
 
-    st.payload = call->body != NULL ? call->body : "";
-    st.payload_len = call->body != NULL ? call->body_len : 0;
-    if (call->op->request_compression && !c->settings.disable_request_compression &&
+    st.payload = call->req->body.data != NULL ? call->req->body.data : "";
+    st.payload_len = call->req->body.len;
+    if ((call->op->flags & ACG_OP_REQUEST_COMPRESSION) &&
+        !c->settings.disable_request_compression &&
         (long long)st.payload_len >= (long long)c->settings.request_min_compression_size_bytes) {
         rc = acg_http_gzip(st.payload, st.payload_len, &gz);
         if (rc != ACG_OK) {
@@ -792,12 +828,14 @@ int acg_client_invoke(struct acg_client *c, const struct acg_call *call, struct 
             }
             rc = acg_error_decode(res.status, res.error_type, res.request_id, resp->body.data,
                                   resp->body.len, &last);
-            kind = acg_retry_classify(res.status, ACG_HTTP_OK, last.aws_type, c->svc->errors,
-                                      c->svc->error_count);
+            const struct acg_shape *modelled = acg_service_find_error(c->svc, last.aws_type);
+            kind = acg_retry_classify(res.status, ACG_HTTP_OK, last.aws_type,
+                                      modelled != NULL && (modelled->flags & ACG_SHAPE_RETRYABLE),
+                                      modelled != NULL && (modelled->flags & ACG_SHAPE_THROTTLING));
             acg_client_log(c, ACG_LOG_DEBUG, "error: %s: %s", last.aws_type, last.message);
         } else if (rc == ACG_ERR_TRANSPORT || rc == ACG_ERR_TOO_LARGE) {
-            acg_error_set(&last, rc, "%s: %s", st.ep->url_text, res.detail);
-            kind = acg_retry_classify(0, res.failure, NULL, NULL, 0);
+            acg_error_set(&last, rc, "%s: %s", st.url.data, res.detail);
+            kind = acg_retry_classify(0, res.failure, NULL, false, false);
             acg_client_log(c, ACG_LOG_DEBUG, "transport error: %s", res.detail);
         } else {
             goto done;   /* credentials, signing, memory: retrying would not help */
@@ -826,6 +864,10 @@ int acg_client_invoke(struct acg_client *c, const struct acg_call *call, struct 
     }
 done:
     acg_buf_free(&gz);
+    acg_buf_free(&st.url);
+    acg_buf_free(&st.path);
+    acg_buf_free(&st.query);
+    free(st.headers);
     if (rc != ACG_OK)
         report(err, &last, attempt, exhausted);
     else if (err != NULL)

@@ -36,6 +36,7 @@ void acg_error_free(struct acg_error *err)
         err->detail_free(err->detail);
     err->detail = NULL;
     err->detail_free = NULL;
+    err->detail_shape = NULL;
 }
 
 ACG_PRINTF(4, 0)

@@ -804,6 +804,24 @@ static void start_decoder(struct acg_json_decoder *d, const char *js, size_t len
     d->arena = arena;
     d->err = err;
     d->max_depth = max_depth;
+    d->max_memory = len > (SIZE_MAX - ACG_JSON_MEMORY_FLOOR) / ACG_JSON_MEMORY_FACTOR
+                        ? SIZE_MAX
+                        : ACG_JSON_MEMORY_FLOOR + len * ACG_JSON_MEMORY_FACTOR;
+}
+
+/* Whether n more bytes keep the decoder within its memory budget. */
+static bool within_budget(const struct acg_json_decoder *d, size_t n)
+{
+    size_t used = acg_arena_used(d->arena) + d->stack_cap;
+    return d->max_memory == 0 || (n <= d->max_memory && used <= d->max_memory - n);
+}
+
+static void *over_budget(const struct acg_json_decoder *d)
+{
+    acg_error_set(d->err, ACG_ERR_TOO_LARGE, "the decoded response would take more than %zu "
+                  "bytes of memory, %d times its %zu bytes of JSON", d->max_memory,
+                  ACG_JSON_MEMORY_FACTOR, d->len);
+    return NULL;
 }
 
 int acg_json_decoder_begin(struct acg_json_decoder *d, const char *js, size_t len,
@@ -854,6 +872,10 @@ bool acg_json_decode_null(struct acg_json_decoder *d)
 
 void *acg_json_decode_alloc(struct acg_json_decoder *d, size_t count, size_t size)
 {
+    if (size != 0 && count > SIZE_MAX / size)
+        return over_budget(d);
+    if (!within_budget(d, count * size))
+        return over_budget(d);
     void *p = acg_arena_calloc(d->arena, count, size);
     if (p == NULL)
         acg_error_set(d->err, ACG_ERR_NOMEM, "out of memory allocating %zu x %zu bytes", count,
@@ -928,6 +950,10 @@ int acg_json_list_add(struct acg_json_decoder *d, struct acg_json_list *list, co
             if (cap > SIZE_MAX / 2)
                 return fail_nomem(d);
             cap *= 2;
+        }
+        if (!within_budget(d, cap - d->stack_cap)) {
+            over_budget(d);
+            return ACG_ERR_TOO_LARGE;
         }
         unsigned char *stack = realloc(d->stack, cap);
         if (stack == NULL)
@@ -1073,58 +1099,13 @@ static int check_float(struct acg_error *err, double v, size_t offset)
     return ACG_OK;
 }
 
-/* Epoch seconds written as digits[.digits], below 2^33 s (the year 2242) and with at most six
- * fraction digits, in milliseconds without going through a double. In that range the double
- * nearest to the text is within 2^-21 s (under half a microsecond) of it, so rounding to the
- * microsecond as botocore does (acg_time_from_epoch_seconds) gives back exactly the digits
- * written, and the milliseconds are the first three fraction digits. Returns false for
- * anything else, which takes the general path. */
-static bool epoch_ms_exact(const char *s, size_t len, int64_t *ms)
+/* A timestamp's text, number or string, parsed exactly (acg_time_parse). */
+static int parse_timestamp(struct acg_error *err, const char *text, size_t len, size_t offset,
+                           struct acg_timestamp *out)
 {
-    size_t i = 0;
-    int64_t seconds = 0;
-    while (i < len && i < 10 && is_digit(s[i])) {
-        seconds = seconds * 10 + (s[i] - '0');
-        i++;
-    }
-    if (i == 0 || seconds >= (INT64_C(1) << 33))
-        return false;
-    int64_t millis = 0;
-    if (i < len) {
-        if (s[i] != '.')
-            return false;
-        size_t first = ++i;
-        while (i < len && is_digit(s[i]))
-            i++;
-        if (i != len || i - first > 6)
-            return false;
-        for (size_t k = first; k < first + 3; k++)
-            millis = millis * 10 + (k < len ? s[k] - '0' : 0);
-    }
-    *ms = seconds * 1000 + millis;
-    return true;
-}
-
-static int number_timestamp(struct acg_error *err, const char *js, const struct span *s,
-                            int64_t *ms)
-{
-    double v;
-    if (epoch_ms_exact(js + s->start, s->end - s->start, ms))
-        return ACG_OK;
-    ACG_TRY(to_double(err, js, s, &v));
-    if (acg_time_from_epoch_seconds(v, ms) != ACG_OK)
+    if (acg_time_parse(text, len, out) != ACG_OK)
         return acg_error_set(err, ACG_ERR_JSON,
-                             "timestamp out of range (years 1-9999) at byte offset %zu", s->start);
-    return ACG_OK;
-}
-
-/* text: len decoded bytes of the string at offset. */
-static int text_timestamp(struct acg_error *err, const char *text, size_t len, size_t offset,
-                          int64_t *ms)
-{
-    if (acg_time_parse(text, len, ms) != ACG_OK)
-        return acg_error_set(err, ACG_ERR_JSON,
-                             "expected a timestamp, got '%.*s' (at byte offset %zu)",
+                             "expected a timestamp (years 1-9999), got '%.*s' (at byte offset %zu)",
                              len > 40 ? 40 : (int)len, text, offset);
     return ACG_OK;
 }
@@ -1266,33 +1247,25 @@ int acg_json_decode_float(struct acg_json_decoder *d, float *out, bool *has)
     return ACG_OK;
 }
 
-int acg_json_decode_timestamp(struct acg_json_decoder *d, int64_t *out_ms, bool *has)
+int acg_json_decode_timestamp(struct acg_json_decoder *d, struct acg_timestamp *out, bool *has)
 {
     struct span s;
-    int64_t ms;
+    char *wire;
     skip_ws(d);
     int c = peek(d);
     if (c == '"') {
         ACG_TRY(scan_string(d, &s));
-        const char *text = d->js + s.start;
-        size_t len = s.end - s.start;
-        if (s.escaped) {
-            /* Escapes in a timestamp are legal JSON, if unlikely; decode them first. */
-            char *p;
-            ACG_TRY(copy_text(d, s.start, s.end, true, &p));
-            text = p;
-            len = strlen(p);
-        }
-        ACG_TRY(text_timestamp(d->err, text, len, s.start, &ms));
+        ACG_TRY(copy_text(d, s.start, s.end, s.escaped, &wire));
     } else if (c == '-' || is_digit(c)) {
         ACG_TRY(scan_primitive(d, &s));
-        ACG_TRY(number_timestamp(d->err, d->js, &s, &ms));
+        ACG_TRY(copy_text(d, s.start, s.end, false, &wire));
     } else if (acg_json_decode_null(d)) {
         return ACG_OK;
     } else {
         return wrong_value(d, "a timestamp");
     }
-    *out_ms = ms;
+    ACG_TRY(parse_timestamp(d->err, wire, strlen(wire), s.start, out));
+    out->wire = wire;
     if (has != NULL)
         *has = true;
     return ACG_OK;
@@ -1731,7 +1704,8 @@ int acg_json_read_blob(struct acg_json_reader *r, int tok, struct acg_blob *out)
     return ACG_OK;
 }
 
-int acg_json_read_timestamp(struct acg_json_reader *r, int tok, int64_t *out_ms, bool *has)
+int acg_json_read_timestamp(struct acg_json_reader *r, int tok, struct acg_timestamp *out,
+                            bool *has)
 {
     if (!tok_ok(r, tok))
         return bad_token(r, tok);
@@ -1739,23 +1713,20 @@ int acg_json_read_timestamp(struct acg_json_reader *r, int tok, int64_t *out_ms,
         return ACG_OK;
     const struct acg_json_token *t = &r->toks[tok];
     struct span s = tok_span(r, tok);
-    int64_t ms;
+    const char *text = r->js + t->start;
+    size_t len = (size_t)(t->end - t->start);
     if (t->type == ACG_JSON_STRING) {
-        const char *text = r->js + t->start;
-        size_t len = (size_t)(t->end - t->start);
         /* Escapes in a timestamp are legal JSON, if unlikely; decode them first. */
         if (memchr(text, '\\', len) != NULL && r->arena != NULL) {
             char *decoded;
             ACG_TRY(token_text(r, tok, &decoded, &len));
             text = decoded;
         }
-        ACG_TRY(text_timestamp(r->err, text, len, s.start, &ms));
-    } else {
-        if (!is_number_token(r, tok))
-            return wrong_type(r, tok, "a timestamp");
-        ACG_TRY(number_timestamp(r->err, r->js, &s, &ms));
+    } else if (!is_number_token(r, tok)) {
+        return wrong_type(r, tok, "a timestamp");
     }
-    *out_ms = ms;
+    ACG_TRY(parse_timestamp(r->err, text, len, s.start, out));
+    out->wire = NULL;
     if (has != NULL)
         *has = true;
     return ACG_OK;

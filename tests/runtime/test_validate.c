@@ -12,7 +12,7 @@
 #include <zlib.h>
 
 #include "json/acg_json.h"
-#include "client/acg_validate.h"
+#include "shape/acg_validate.h"
 #include "harness.h"
 
 /* ---- paths and messages ---- */

@@ -6,7 +6,7 @@
 
 #include "client/acg_client.h"
 #include "common/acg_error.h"
-#include "client/acg_validate.h"
+#include "shape/acg_validate.h"
 
 /* Applies the client's validation mode to what a validator found: enforce fails with
  * ACG_ERR_VALIDATION (every violation in err->message), warn logs each violation and lets

@@ -31,6 +31,8 @@ enum acg_status {
     ACG_ERR_TOO_LARGE = -10,  /* a body or buffer went over its cap */
 };
 
+struct acg_shape;
+
 /* Releases a modelled error value stored in acg_error.detail. */
 typedef void (*acg_detail_free_fn)(void *detail);
 
@@ -47,6 +49,7 @@ struct acg_error {
      * released by acg_error_free(). Read it through the service's typed accessors. */
     void *detail;
     acg_detail_free_fn detail_free;
+    const struct acg_shape *detail_shape;  /* the exception's descriptor */
 };
 
 const char *acg_status_name(enum acg_status status);

@@ -22,13 +22,6 @@
 
 #include "http/acg_http.h"
 
-/* A modelled exception, for error decoding and the retry rules. */
-struct acg_error_info {
-    const char *code;      /* shape name, or the error trait's code when it differs */
-    bool retryable;        /* the model's retryable trait */
-    bool throttling;       /* retryable: { throttling: true } */
-};
-
 #define ACG_RETRY_QUOTA_INITIAL 500
 #define ACG_RETRY_COST 5
 #define ACG_RETRY_TIMEOUT_COST 10
@@ -58,11 +51,10 @@ enum acg_retry_kind {
 };
 
 /* Classifies one failed attempt. http_status is 0 when there was no response (failure
- * then says why); code is the decoded error code or NULL; errors is the service's table
- * of modelled exceptions. */
+ * then says why); code is the decoded error code or NULL; retryable and throttling are the
+ * traits of the modelled exception with that code, if there is one. */
 enum acg_retry_kind acg_retry_classify(long http_status, enum acg_http_failure failure,
-                                       const char *code, const struct acg_error_info *errors,
-                                       size_t error_count);
+                                       const char *code, bool retryable, bool throttling);
 
 /* True for the error codes botocore treats as throttling. */
 bool acg_retry_is_throttling_code(const char *code);

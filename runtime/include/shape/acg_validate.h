@@ -13,8 +13,11 @@
 
 #include "common/acg_error.h"
 #include "common/acg_pattern.h"
+#include "shape/acg_shape.h"
 
 #define ACG_VALIDATION_MAX 32
+/* Deeper values (recursive shapes) are refused rather than walked. */
+#define ACG_VALIDATE_MAX_DEPTH 64
 
 enum acg_validation_mode {
     ACG_VALIDATE_ENFORCE = 0, /* fail the call with ACG_ERR_VALIDATION; the default */
@@ -63,6 +66,10 @@ void acg_validate_count(struct acg_validator *v, const char *member, bool presen
                         long min, long max);
 /* A union must have exactly one member set. */
 void acg_validate_union(struct acg_validator *v, const char *member, int set_count);
+
+/* Checks value (a struct of shape s) against every constraint the model gives, recording
+ * each violation with its member path. */
+void acg_validate_shape(struct acg_validator *v, const struct acg_shape *s, const void *value);
 
 /* Turns the violations into an error: ACG_ERR_VALIDATION, where = first path, message =
  * every violation joined by "; ". Returns ACG_OK when there are none. */

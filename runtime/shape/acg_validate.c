@@ -4,16 +4,16 @@
  * the AWS CLI's parameter validation does. Lengths count Unicode code points (what the
  * services count), after checking the text is valid UTF-8.
  */
-#include <pthread.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/acg_buf.h"
-#include "json/acg_json.h"
 #include "acg_text_private.h"
-#include "client/acg_validate.h"
+#include "common/acg_utf8.h"
+#include "shape/acg_validate.h"
 
 /* Only the counters and the path: an item is written whole when it is recorded, and the
  * 12 KB of items would otherwise be cleared on every call. */
@@ -226,4 +226,138 @@ int acg_validator_result(const struct acg_validator *v, struct acg_error *err)
     if (v->dropped > 0 && n < sizeof msg - 1)
         snprintf(msg + n, sizeof msg - n, "; and %zu more", v->dropped);
     return acg_error_set_at(err, ACG_ERR_VALIDATION, v->items[0].path, "%s", msg);
+}
+
+/* ---- the walker: a value against its shape's constraints ---- */
+
+static void check_value(struct acg_validator *v, const struct acg_shape *s, const void *p,
+                        int depth);
+
+static long bound(const struct acg_limits *l, bool has, int64_t b)
+{
+    if (l == NULL || !has)
+        return -1;
+    return b > LONG_MAX ? LONG_MAX : (long)b;
+}
+
+static void check_seq(struct acg_validator *v, const struct acg_shape *s,
+                      const struct acg_seq *seq, int depth)
+{
+    const struct acg_limits *l = s->limits;
+    if (l != NULL)
+        acg_validate_count(v, NULL, true, seq->count, bound(l, l->has_min, l->min),
+                           bound(l, l->has_max, l->max));
+    const unsigned char *items = seq->items;
+    for (size_t i = 0; i < seq->count; i++) {
+        const unsigned char *item = items + i * s->item_size;
+        if (s->type == ACG_SHAPE_LIST) {
+            size_t mark = acg_validate_enter_index(v, i);
+            check_value(v, s->members[0].shape, item, depth + 1);
+            acg_validate_leave(v, mark);
+            continue;
+        }
+        const char *key;
+        memcpy(&key, item + s->members[0].offset, sizeof key);
+        if (key == NULL) {
+            size_t mark = acg_validate_enter_index(v, i);
+            acg_validate_fail(v, NULL, "map key is NULL");
+            acg_validate_leave(v, mark);
+            continue;
+        }
+        size_t mark = acg_validate_enter_key(v, key);
+        check_value(v, s->members[0].shape, item + s->members[0].offset, depth + 1);
+        check_value(v, s->members[1].shape, item + s->members[1].offset, depth + 1);
+        acg_validate_leave(v, mark);
+    }
+}
+
+static void check_struct(struct acg_validator *v, const struct acg_shape *s,
+                         const unsigned char *base, int depth)
+{
+    int set = 0;
+    for (size_t i = 0; i < s->member_count; i++) {
+        const struct acg_member *m = &s->members[i];
+        bool present = acg_member_present(m, base);
+        set += present;
+        if ((m->flags & ACG_MEMBER_REQUIRED) && !present)
+            acg_validate_required(v, m->name, false);
+        if (!present)
+            continue;
+        size_t mark = acg_validate_enter(v, m->name);
+        const void *p = base + m->offset;
+        if (m->shape->type == ACG_SHAPE_STRUCTURE || m->shape->type == ACG_SHAPE_UNION)
+            memcpy(&p, base + m->offset, sizeof p);
+        check_value(v, m->shape, p, depth + 1);
+        acg_validate_leave(v, mark);
+    }
+    if (s->type == ACG_SHAPE_UNION)
+        acg_validate_union(v, NULL, set);
+}
+
+/* p points at the value as a list element holds it (a struct itself, not a pointer). */
+static void check_value(struct acg_validator *v, const struct acg_shape *s, const void *p,
+                        int depth)
+{
+    const struct acg_limits *l = s->limits;
+    if (depth > ACG_VALIDATE_MAX_DEPTH) {
+        acg_validate_fail(v, NULL, "is nested more than %d levels deep", ACG_VALIDATE_MAX_DEPTH);
+        return;
+    }
+    switch (s->type) {
+    case ACG_SHAPE_STRUCTURE: case ACG_SHAPE_UNION:
+        check_struct(v, s, p, depth);
+        break;
+    case ACG_SHAPE_LIST: case ACG_SHAPE_MAP:
+        check_seq(v, s, p, depth);
+        break;
+    case ACG_SHAPE_STRING: {
+        const char *str;
+        memcpy(&str, p, sizeof str);
+        if (str == NULL && !(s->flags & ACG_SHAPE_SPARSE))
+            acg_validate_required(v, NULL, false);
+        acg_validate_string(v, NULL, str, bound(l, l && l->has_min, l ? l->min : 0),
+                            bound(l, l && l->has_max, l ? l->max : 0), l ? l->pattern : NULL);
+        break;
+    }
+    case ACG_SHAPE_BLOB:
+        if (l != NULL)
+            acg_validate_blob_length(v, NULL, true, ((const struct acg_blob *)p)->len,
+                                     bound(l, l->has_min, l->min), bound(l, l->has_max, l->max));
+        break;
+    case ACG_SHAPE_INTEGER: case ACG_SHAPE_LONG: {
+        int64_t x = 0;
+        if (s->type == ACG_SHAPE_INTEGER) {
+            int32_t i32;
+            memcpy(&i32, p, sizeof i32);
+            x = i32;
+        } else {
+            memcpy(&x, p, sizeof x);
+        }
+        if (l != NULL)
+            acg_validate_int_range(v, NULL, true, x, l->has_min, l->min, l->has_max, l->max);
+        break;
+    }
+    case ACG_SHAPE_FLOAT: case ACG_SHAPE_DOUBLE: {
+        double x;
+        if (s->type == ACG_SHAPE_FLOAT) {
+            float f;
+            memcpy(&f, p, sizeof f);
+            x = f;
+        } else {
+            memcpy(&x, p, sizeof x);
+        }
+        if (l != NULL)
+            acg_validate_float_range(v, NULL, true, x, l->has_min, l->min_value, l->has_max,
+                                     l->max_value);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+void acg_validate_shape(struct acg_validator *v, const struct acg_shape *s, const void *value)
+{
+    if (value != NULL)
+        check_value(v, s, value, 0);
 }

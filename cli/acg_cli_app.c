@@ -1,0 +1,172 @@
+/* The program's commands and options, built from the service's descriptor tables when it
+ * starts, and the one runner every command shares. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "acg_cli_private.h"
+#include "client/acg_operation.h"
+#include "common/acg_names.h"
+
+static enum acg_cli_kind kind_of(const struct acg_shape *s)
+{
+    switch (s->type) {
+    case ACG_SHAPE_STRING: return ACG_CLI_STRING;
+    case ACG_SHAPE_BOOLEAN: return ACG_CLI_BOOLEAN;
+    case ACG_SHAPE_INTEGER: case ACG_SHAPE_LONG: return ACG_CLI_INTEGER;
+    case ACG_SHAPE_FLOAT: case ACG_SHAPE_DOUBLE: return ACG_CLI_FLOAT;
+    case ACG_SHAPE_TIMESTAMP: return ACG_CLI_TIMESTAMP;
+    case ACG_SHAPE_BLOB: return ACG_CLI_BLOB;
+    default: return ACG_CLI_JSON;
+    }
+}
+
+static const char *type_name(const struct acg_shape *s)
+{
+    static const char *const names[] = {
+        [ACG_SHAPE_STRUCTURE] = "structure", [ACG_SHAPE_UNION] = "union",
+        [ACG_SHAPE_LIST] = "list",           [ACG_SHAPE_MAP] = "map",
+        [ACG_SHAPE_STRING] = "string",       [ACG_SHAPE_BOOLEAN] = "boolean",
+        [ACG_SHAPE_INTEGER] = "integer",     [ACG_SHAPE_LONG] = "long",
+        [ACG_SHAPE_FLOAT] = "float",         [ACG_SHAPE_DOUBLE] = "double",
+        [ACG_SHAPE_TIMESTAMP] = "timestamp", [ACG_SHAPE_BLOB] = "blob",
+        [ACG_SHAPE_DOCUMENT] = "document",
+    };
+    return s->type < sizeof names / sizeof names[0] && names[s->type] ? names[s->type] : "string";
+}
+
+/* "length 1..63, pattern ^[a-z]+; one of: A, B", as help prints a member's constraints. */
+static const char *constraints(struct acg_arena *a, const struct acg_shape *s)
+{
+    const struct acg_limits *l = s->limits;
+    struct acg_buf b;
+    int rc = ACG_OK;
+    if (l == NULL)
+        return "";
+    acg_buf_init(&b, 4096);
+    bool floating = s->type == ACG_SHAPE_FLOAT || s->type == ACG_SHAPE_DOUBLE;
+    const char *what = s->type == ACG_SHAPE_STRING || s->type == ACG_SHAPE_BLOB ? "length"
+                       : s->type == ACG_SHAPE_LIST || s->type == ACG_SHAPE_MAP ? "items"
+                                                                             : "range";
+    if (l->has_min || l->has_max) {
+        rc = acg_buf_printf(&b, "%s ", what);
+        if (rc == ACG_OK && l->has_min)
+            rc = floating ? acg_buf_printf(&b, "%.17g", l->min_value)
+                          : acg_buf_printf(&b, "%" PRId64, l->min);
+        if (rc == ACG_OK)
+            rc = acg_buf_append_str(&b, "..");
+        if (rc == ACG_OK && l->has_max)
+            rc = floating ? acg_buf_printf(&b, "%.17g", l->max_value)
+                          : acg_buf_printf(&b, "%" PRId64, l->max);
+    }
+    if (rc == ACG_OK && l->pattern != NULL)
+        rc = acg_buf_printf(&b, "%spattern %s", b.len ? ", " : "", l->pattern->source);
+    for (size_t i = 0; rc == ACG_OK && i < l->enum_count; i++)
+        rc = acg_buf_printf(&b, "%s%s", i > 0 ? ", " : b.len ? "; one of: " : "one of: ",
+                            l->enum_values[i]);
+    const char *out = acg_arena_strndup(a, b.data ? b.data : "", b.len);
+    acg_buf_free(&b);
+    return out != NULL ? out : "";
+}
+
+static int build_members(struct acg_arena *a, const struct acg_cli_command *cmd,
+                         struct acg_cli_operation *view)
+{
+    const struct acg_shape *in = view->desc->input;
+    size_t n = in != NULL ? in->member_count : 0;
+    struct acg_cli_member *members = acg_arena_calloc(a, n + 1, sizeof *members);
+    if (members == NULL)
+        return ACG_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const struct acg_member *m = &in->members[i];
+        members[i].option = acg_xform_name(a, m->name, '-');
+        if (members[i].option == NULL)
+            return ACG_ERR_NOMEM;
+        members[i].json_name = m->name;
+        members[i].kind = kind_of(m->shape);
+        members[i].required = (m->flags & ACG_MEMBER_REQUIRED) != 0;
+        members[i].type_name = type_name(m->shape);
+        members[i].constraints = constraints(a, m->shape);
+        members[i].doc = cmd->member_docs != NULL ? cmd->member_docs[i] : "";
+    }
+    view->members = members;
+    view->member_count = n;
+    return ACG_OK;
+}
+
+int acg_cli_app_init(struct acg_cli_app *app, const struct acg_cli_program *prog)
+{
+    const struct acg_service *svc = prog->service;
+    memset(app, 0, sizeof *app);
+    app->name = prog->name;
+    app->doc = prog->doc;
+    app->service = svc;
+    app->arena = acg_arena_new();
+    struct acg_cli_operation *ops =
+        app->arena ? acg_arena_calloc(app->arena, svc->operation_count + 1, sizeof *ops) : NULL;
+    if (ops == NULL)
+        return ACG_ERR_NOMEM;
+    for (size_t i = 0; i < svc->operation_count; i++) {
+        const struct acg_cli_command *cmd = &prog->commands[i];
+        if (strcmp(cmd->name, svc->operations[i]->name) != 0)
+            return ACG_ERR_INVALID_ARG;
+        ops[i].desc = svc->operations[i];
+        ops[i].name = svc->operations[i]->name;
+        ops[i].doc = cmd->doc;
+        ops[i].command = acg_xform_name(app->arena, ops[i].name, '-');
+        if (ops[i].command == NULL || build_members(app->arena, cmd, &ops[i]) != ACG_OK)
+            return ACG_ERR_NOMEM;
+    }
+    app->operations = ops;
+    app->operation_count = svc->operation_count;
+    return ACG_OK;
+}
+
+void acg_cli_app_free(struct acg_cli_app *app)
+{
+    acg_arena_destroy(app->arena);
+    memset(app, 0, sizeof *app);
+}
+
+int acg_cli_run(struct acg_client *client, const struct acg_cli_operation *op,
+                const char *input_json, size_t input_len, enum acg_json_style style,
+                struct acg_buf *out, struct acg_error *err)
+{
+    const struct acg_operation *desc = op->desc;
+    struct acg_arena *in_arena = acg_arena_new();
+    void *in = NULL, *res = NULL;
+    int rc = in_arena != NULL ? ACG_OK : ACG_ERR_NOMEM;
+    if (rc == ACG_OK && desc->input != NULL) {
+        in = acg_arena_calloc(in_arena, 1, desc->input->size);
+        rc = in == NULL ? ACG_ERR_NOMEM
+                        : acg_json_decode_body(input_json, input_len, desc->input, in, in_arena,
+                                               err);
+        rc = acg_op_input_error(err, rc);
+    }
+    if (rc == ACG_OK && desc->output != NULL) {
+        res = calloc(1, desc->output->size);
+        if (res == NULL)
+            rc = ACG_ERR_NOMEM;
+    }
+    if (rc == ACG_OK)
+        rc = acg_call(client, desc, in, res, err);
+    if (rc == ACG_OK) {
+        struct acg_json_writer w;
+        acg_json_writer_init(&w, out, style);
+        w.err = err;
+        w.redact_sensitive = style == ACG_JSON_REDACTED;
+        rc = acg_json_encode(&w, desc->output != NULL ? desc->output : &acg_shape_document, res,
+                             NULL);
+    }
+    if (res != NULL) {
+        struct acg_arena *arena;
+        memcpy(&arena, res, sizeof arena);   /* the output's arena_ comes first */
+        acg_arena_destroy(arena);
+        free(res);
+    }
+    acg_arena_destroy(in_arena);
+    if (rc == ACG_ERR_NOMEM)
+        acg_error_set(err, rc, "out of memory running %s", desc->name);
+    return rc;
+}

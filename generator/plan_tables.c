@@ -1,0 +1,335 @@
+/* The descriptor tables (runtime/include/shape/acg_shape.h): one struct acg_shape per shape
+ * that needs its own, with its members, wire-name index and limits. Scalars without
+ * constraints or traits point at the runtime's shared descriptors (acg_shape_string, ...),
+ * which keeps the tables of a large model small. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "names.h"
+#include "plan_internal.h"
+#include "text.h"
+
+static const char *type_enum(const struct shape *s)
+{
+    switch (s->type) {
+    case SHAPE_STRUCTURE: return "STRUCTURE";
+    case SHAPE_UNION: return "UNION";
+    case SHAPE_DOCUMENT: return "DOCUMENT";
+    case SHAPE_LIST: return "LIST";
+    case SHAPE_MAP: return "MAP";
+    case SHAPE_STRING: return "STRING";
+    case SHAPE_BOOLEAN: return "BOOLEAN";
+    case SHAPE_INTEGER: return "INTEGER";
+    case SHAPE_LONG: return "LONG";
+    case SHAPE_FLOAT: return "FLOAT";
+    case SHAPE_DOUBLE: return "DOUBLE";
+    case SHAPE_TIMESTAMP: return "TIMESTAMP";
+    case SHAPE_BLOB: return "BLOB";
+    }
+    return "STRING";
+}
+
+static const char *ts_enum(const char *format)
+{
+    if (format == NULL)
+        return NULL;
+    if (strcmp(format, "iso8601") == 0)
+        return "ISO8601";
+    if (strcmp(format, "rfc822") == 0)
+        return "HTTP_DATE";
+    return "EPOCH_SECONDS";
+}
+
+/* A scalar needs a descriptor of its own only for what the shared ones cannot say. */
+static bool needs_own(const struct shape *s)
+{
+    if (plan_is_struct(s) || s->type == SHAPE_LIST || s->type == SHAPE_MAP)
+        return true;
+    return s->min.set || s->max.set || s->pattern != NULL || s->enum_count > 0 || s->sensitive ||
+           s->timestamp_format != NULL || s->streaming || s->requires_length ||
+           s->xml_ns_uri != NULL || s->location_name != NULL;
+}
+
+/* The C expression for a pointer to the descriptor of shape s. */
+static const char *shape_ref(struct planner *p, const struct shape *s)
+{
+    const struct pshape *ps = plan_shape_of(p, s);
+    if (ps->own_descriptor)
+        return plan_fmt(p, "&%s_shape", ps->c);
+    return plan_fmt(p, "&acg_shape_%s", s->type == SHAPE_DOCUMENT ? "document"
+                                         : names_c_ident(p->a, shape_type_name(s->type)));
+}
+
+/* The spelling of a value's C type for sizeof. */
+static const char *value_type(struct planner *p, const struct shape *t)
+{
+    switch (t->type) {
+    case SHAPE_STRING: case SHAPE_DOCUMENT: return "const char *";
+    case SHAPE_BOOLEAN: return "bool";
+    case SHAPE_INTEGER: return "int32_t";
+    case SHAPE_LONG: return "int64_t";
+    case SHAPE_FLOAT: return "float";
+    case SHAPE_DOUBLE: return "double";
+    case SHAPE_TIMESTAMP: return "struct acg_timestamp";
+    case SHAPE_BLOB: return "struct acg_blob";
+    case SHAPE_LIST: case SHAPE_MAP:
+        if (!plan_shape_of(p, t)->as_element)
+            return "struct acg_seq";
+        break;
+    default:
+        break;
+    }
+    return plan_fmt(p, "struct %s_%s", p->prefix, plan_shape_of(p, t)->c);
+}
+
+static void add_flag(struct tv *flags, const char *name)
+{
+    tv_set_str(tv_push(flags), "flag", name);
+}
+
+static void plan_limits(struct planner *p, const struct shape *s, struct tv *row)
+{
+    bool floating = s->type == SHAPE_FLOAT || s->type == SHAPE_DOUBLE;
+    bool any = s->min.set || s->max.set || s->pattern != NULL || s->enum_count > 0;
+    tv_set_bool(row, "has_limits", any);
+    struct tv *l = tv_set_list(row, "limits");
+    if (!any)
+        return;
+    struct tv *f = tv_push(l);
+    tv_set_bool(f, "has_min", s->min.set);
+    tv_set_bool(f, "has_max", s->max.set);
+    tv_set_bool(f, "floating", floating);
+    tv_set_str(f, "min", floating ? plan_fmt(p, "%.17g", s->min.d)
+                                  : plan_fmt(p, "INT64_C(%" PRId64 ")", s->min.i));
+    tv_set_str(f, "max", floating ? plan_fmt(p, "%.17g", s->max.d)
+                                  : plan_fmt(p, "INT64_C(%" PRId64 ")", s->max.i));
+    tv_set_bool(f, "has_pattern", s->pattern != NULL);
+    if (s->pattern != NULL)
+        tv_set_fmt(f, "pattern", "%zu", plan_pattern(p, s->pattern));
+    tv_set_bool(f, "has_enum", s->enum_count > 0);
+    tv_set_fmt(f, "enum_count", "%zu", s->enum_count);
+    struct tv *vals = tv_set_list(f, "enum_values");
+    for (size_t i = 0; i < s->enum_count; i++)
+        tv_set_str(tv_push(vals), "value", text_c_string(p->a, s->enum_values[i]));
+}
+
+/* One member row; field is the C field (or entry field) it lives in, NULL for a list's
+ * element (at offset 0 of its item). */
+static void plan_member_row(struct planner *p, struct tv *members, const struct member *mb,
+                            const char *field, const char *has_field)
+{
+    struct tv *r = tv_push(members);
+    tv_set_bool(r, "has_offset", field != NULL);
+    const char *wire = mb->location_name;
+    tv_set_str(r, "name", text_c_string(p->a, mb->name));
+    tv_set_fmt(r, "name_len", "%zu", strlen(mb->name));
+    tv_set_bool(r, "has_wire", wire != NULL);
+    tv_set_str(r, "wire", text_c_string(p->a, wire ? wire : ""));
+    tv_set_fmt(r, "wire_len", "%zu", strlen(wire ? wire : mb->name));
+    tv_set_str(r, "shape", shape_ref(p, mb->target));
+    tv_set_str(r, "field", field ? field : "");
+    tv_set_bool(r, "has_flag", has_field != NULL);
+    tv_set_str(r, "has_field", has_field ? has_field : "");
+    struct tv *flags = tv_set_list(r, "flags");
+    const struct { bool on; const char *name; } fl[] = {
+        { mb->required, "REQUIRED" },          { mb->idempotency_token, "IDEMPOTENCY_TOKEN" },
+        { mb->host_label, "HOST_LABEL" },      { mb->jsonvalue, "JSONVALUE" },
+        { mb->xml_attribute, "XML_ATTRIBUTE" }, { mb->flattened, "FLATTENED" },
+        { mb->streaming, "STREAMING" },         { mb->event_payload, "EVENT_PAYLOAD" },
+        { mb->deprecated, "DEPRECATED" },
+    };
+    for (size_t i = 0; i < sizeof fl / sizeof fl[0]; i++) {
+        if (fl[i].on)
+            add_flag(flags, fl[i].name);
+    }
+    tv_mark_last(flags, "last");
+    tv_set_bool(r, "has_flags", tv_list_len(flags) > 0);
+    static const char *const locs[] = { "BODY", "URI", "QUERY", "HEADER", "HEADERS", "STATUS_CODE" };
+    tv_set_bool(r, "has_location", mb->location != LOC_BODY);
+    tv_set_str(r, "location", locs[mb->location]);
+    tv_set_bool(r, "has_xml_ns", mb->xml_ns_uri != NULL);
+    tv_set_str(r, "xml_ns", text_c_string(p->a, mb->xml_ns_uri ? mb->xml_ns_uri : ""));
+    tv_set_bool(r, "has_xml_prefix", mb->xml_ns_prefix != NULL);
+    tv_set_str(r, "xml_prefix", text_c_string(p->a, mb->xml_ns_prefix ? mb->xml_ns_prefix : ""));
+    tv_set_bool(r, "has_context", mb->context_param != NULL);
+    tv_set_str(r, "context", text_c_string(p->a, mb->context_param ? mb->context_param : ""));
+}
+
+/* Member indexes sorted by wire name, length first, as the decoders search them. */
+struct wire_key {
+    const char *name;
+    size_t len;
+    size_t index;
+};
+
+static int by_wire(const void *a, const void *b)
+{
+    const struct wire_key *x = a, *y = b;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->index < y->index ? -1 : 1);
+}
+
+/* The index, in rows of 16 so the line stays short. */
+static void plan_wire_index(struct planner *p, const struct shape *s, struct tv *shape_row)
+{
+    struct wire_key *keys = acg_arena_calloc(p->a, s->member_count + 1, sizeof *keys);
+    struct tv *list = tv_set_list(shape_row, "by_wire");
+    if (keys == NULL)
+        return;
+    for (size_t i = 0; i < s->member_count; i++) {
+        const struct member *mb = &s->members[i];
+        keys[i].name = mb->location_name ? mb->location_name : mb->name;
+        keys[i].len = strlen(keys[i].name);
+        keys[i].index = i;
+    }
+    qsort(keys, s->member_count, sizeof *keys, by_wire);
+    struct tv *row = NULL;
+    for (size_t i = 0; i < s->member_count; i++) {
+        if (i % 16 == 0) {
+            tv_mark_last(row, "last");
+            row = tv_set_list(tv_push(list), "indexes");
+        }
+        tv_set_fmt(tv_push(row), "index", "%zu", keys[i].index);
+    }
+    tv_mark_last(row, "last");
+}
+
+static void plan_composite(struct planner *p, const struct pshape *ps, struct tv *row)
+{
+    const struct shape *s = ps->s;
+    struct tv *members = tv_set_list(row, "members");
+    tv_set_str(row, "struct", plan_fmt(p, "struct %s_%s", p->prefix, ps->c));
+    if (plan_is_struct(s)) {
+        const char **names = plan_field_names(p, s);
+        for (size_t k = 0; names && k < s->member_count; k++) {
+            const struct member *mb = &s->members[k];
+            if (mb->target != NULL)
+                plan_member_row(p, members, mb, names[k],
+                                plan_is_flagged(mb->target) ? plan_fmt(p, "has_%s", names[k]) : NULL);
+        }
+        tv_set_fmt(row, "member_count", "%zu", s->member_count);
+        plan_wire_index(p, s, row);
+        tv_set_bool(row, "has_members", s->member_count > 0);
+        tv_set_str(row, "offset_type", plan_fmt(p, "struct %s_%s", p->prefix, ps->c));
+        tv_set_bool(row, "has_offset_type", s->member_count > 0);
+        return;
+    }
+    if (s->type == SHAPE_LIST) {
+        plan_member_row(p, members, s->item, NULL, NULL);
+        tv_set_str(row, "item_type", value_type(p, s->item->target));
+        tv_set_str(row, "member_count", "1");
+        tv_set_bool(row, "has_offset_type", false);
+    } else {
+        const char *entry = plan_fmt(p, "struct %s_%s_entry", p->prefix, ps->c);
+        plan_member_row(p, members, s->key, "key", NULL);
+        plan_member_row(p, members, s->value, "value", NULL);
+        tv_set_str(row, "item_type", entry);
+        tv_set_str(row, "offset_type", entry);
+        tv_set_bool(row, "has_offset_type", true);
+        tv_set_str(row, "member_count", "2");
+    }
+    tv_set_bool(row, "has_members", true);
+    tv_set_list(row, "by_wire");
+}
+
+static void plan_shape_row(struct planner *p, const struct pshape *ps, struct tv *rows)
+{
+    const struct shape *s = ps->s;
+    struct tv *r = tv_push(rows);
+    tv_set_str(r, "c", ps->c);
+    tv_set_str(r, "name", text_c_string(p->a, s->name));
+    tv_set_str(r, "title", s->name);
+    tv_set_str(r, "type", type_enum(s));
+    tv_set_str(r, "size_type", value_type(p, s));
+    tv_set_bool(r, "has_ts", s->timestamp_format != NULL);
+    tv_set_str(r, "ts", s->timestamp_format ? ts_enum(s->timestamp_format) : "");
+    struct tv *flags = tv_set_list(r, "flags");
+    const struct { bool on; const char *name; } fl[] = {
+        { s->sensitive, "SENSITIVE" },   { s->exception, "EXCEPTION" },
+        { s->fault, "FAULT" },           { s->retryable, "RETRYABLE" },
+        { s->throttling, "THROTTLING" }, { s->event_stream, "EVENT_STREAM" },
+        { s->streaming, "STREAMING" },   { s->requires_length, "REQUIRES_LENGTH" },
+        { s->flattened, "FLATTENED" },   { s->sparse, "SPARSE" },
+        { ps->top_level, "TOP_LEVEL" },
+    };
+    for (size_t i = 0; i < sizeof fl / sizeof fl[0]; i++) {
+        if (fl[i].on)
+            add_flag(flags, fl[i].name);
+    }
+    tv_mark_last(flags, "last");
+    tv_set_bool(r, "has_flags", tv_list_len(flags) > 0);
+    bool composite = plan_is_struct(s) || s->type == SHAPE_LIST || s->type == SHAPE_MAP;
+    tv_set_bool(r, "composite", composite);
+    tv_set_bool(r, "is_struct", plan_is_struct(s));
+    tv_set_bool(r, "is_seq", s->type == SHAPE_LIST || s->type == SHAPE_MAP);
+    if (composite)
+        plan_composite(p, ps, r);
+    plan_limits(p, s, r);
+    tv_set_bool(r, "has_error_code", s->error_code != NULL && strcmp(s->error_code, s->name) != 0);
+    tv_set_str(r, "error_code", text_c_string(p->a, s->error_code ? s->error_code : ""));
+    tv_set_bool(r, "has_http_status", s->http_status > 0);
+    tv_set_fmt(r, "http_status", "%d", s->http_status);
+    tv_set_bool(r, "has_xml_name", s->location_name != NULL);
+    tv_set_str(r, "xml_name", text_c_string(p->a, s->location_name ? s->location_name : ""));
+    tv_set_bool(r, "has_xml_ns", s->xml_ns_uri != NULL);
+    tv_set_str(r, "xml_ns", text_c_string(p->a, s->xml_ns_uri ? s->xml_ns_uri : ""));
+}
+
+/* Exceptions sorted by the code they arrive with, for acg_service_find_error. */
+static int by_code(const void *a, const void *b)
+{
+    const struct shape *x = *(const struct shape *const *)a;
+    const struct shape *y = *(const struct shape *const *)b;
+    return strcmp(x->error_code ? x->error_code : x->name, y->error_code ? y->error_code : y->name);
+}
+
+static void plan_errors(struct planner *p, struct tv *root)
+{
+    const struct shape **errs = acg_arena_calloc(p->a, p->m->shape_count + 1, sizeof *errs);
+    size_t n = 0;
+    struct tv *list = tv_set_list(root, "service_errors");
+    struct tv *accessors = tv_set_list(root, "errors");
+    if (errs == NULL)
+        return;
+    for (size_t k = 0; k < p->m->shape_count; k++) {
+        const struct pshape *ps = &p->ps[p->order[k]];
+        if (!ps->in_closure || !ps->s->exception || !ps->top_level || !plan_is_struct(ps->s))
+            continue;
+        errs[n++] = ps->s;
+        struct tv *e = tv_push(accessors);
+        tv_set_str(e, "c", ps->c);
+        tv_set_str(e, "comment", text_comment(p->a, plan_fmt(p, "The %s error decoded, or NULL "
+                                                            "when err holds another error.",
+                                                            ps->s->name), 0, 100));
+    }
+    qsort(errs, n, sizeof *errs, by_code);
+    for (size_t i = 0; i < n; i++)
+        tv_set_str(tv_push(list), "c", plan_shape_of(p, errs[i])->c);
+    tv_set_fmt(root, "service_error_count", "%zu", n);
+    tv_set_bool(root, "has_service_errors", n > 0);
+}
+
+void plan_tables(struct planner *p, struct tv *root)
+{
+    struct tv *rows = tv_set_list(root, "shapes");
+    for (size_t k = 0; k < p->m->shape_count; k++) {
+        struct pshape *ps = &p->ps[p->order[k]];
+        ps->own_descriptor = ps->in_closure && needs_own(ps->s);
+    }
+    for (size_t k = 0; k < p->m->shape_count; k++) {
+        const struct pshape *ps = &p->ps[p->order[k]];
+        if (ps->own_descriptor)
+            plan_shape_row(p, ps, rows);
+    }
+    plan_errors(p, root);
+    struct tv *pats = tv_set_list(root, "patterns");
+    for (size_t i = 0; i < p->pattern_count; i++) {
+        struct tv *pt = tv_push(pats);
+        tv_set_fmt(pt, "index", "%zu", i);
+        tv_set_str(pt, "source", text_c_string(p->a, p->patterns[i]));
+    }
+    tv_set_bool(root, "has_patterns", p->pattern_count > 0);
+}

@@ -1,0 +1,13 @@
+/* One entry pair per protocol, behind acg_protocol_build and acg_protocol_parse. */
+#ifndef ACG_PROTOCOL_PRIVATE_H
+#define ACG_PROTOCOL_PRIVATE_H
+
+#include "protocol/acg_protocol.h"
+
+int acg_awsjson_build(const struct acg_service *svc, const struct acg_operation *op,
+                      const void *in, const struct acg_build_ctx *ctx, struct acg_request *req,
+                      struct acg_error *err);
+int acg_awsjson_parse(const struct acg_shape *shape, const struct acg_http_message *msg,
+                      void *out, struct acg_arena *arena, struct acg_error *err);
+
+#endif
