@@ -39,32 +39,32 @@ static const char *type_name(const struct acg_shape *s)
 /* "length 1..63, pattern ^[a-z]+; one of: A, B", as help prints a member's constraints. */
 static const char *constraints(struct acg_arena *a, const struct acg_shape *s)
 {
-    const struct acg_limits *l = s->limits;
     struct acg_buf b;
     int rc = ACG_OK;
-    if (l == NULL)
+    bool has_min = (s->flags & ACG_SHAPE_HAS_MIN) != 0, has_max = (s->flags & ACG_SHAPE_HAS_MAX) != 0;
+    if (!has_min && !has_max && s->pattern == NULL && s->enum_count == 0)
         return "";
     acg_buf_init(&b, 4096);
     bool floating = s->type == ACG_SHAPE_FLOAT || s->type == ACG_SHAPE_DOUBLE;
     const char *what = s->type == ACG_SHAPE_STRING || s->type == ACG_SHAPE_BLOB ? "length"
                        : s->type == ACG_SHAPE_LIST || s->type == ACG_SHAPE_MAP ? "items"
                                                                              : "range";
-    if (l->has_min || l->has_max) {
+    if (has_min || has_max) {
         rc = acg_buf_printf(&b, "%s ", what);
-        if (rc == ACG_OK && l->has_min)
-            rc = floating ? acg_buf_printf(&b, "%.17g", l->min_value)
-                          : acg_buf_printf(&b, "%" PRId64, l->min);
+        if (rc == ACG_OK && has_min)
+            rc = floating ? acg_buf_printf(&b, "%.17g", s->min_value)
+                          : acg_buf_printf(&b, "%" PRId64, s->min);
         if (rc == ACG_OK)
             rc = acg_buf_append_str(&b, "..");
-        if (rc == ACG_OK && l->has_max)
-            rc = floating ? acg_buf_printf(&b, "%.17g", l->max_value)
-                          : acg_buf_printf(&b, "%" PRId64, l->max);
+        if (rc == ACG_OK && has_max)
+            rc = floating ? acg_buf_printf(&b, "%.17g", s->max_value)
+                          : acg_buf_printf(&b, "%" PRId64, s->max);
     }
-    if (rc == ACG_OK && l->pattern != NULL)
-        rc = acg_buf_printf(&b, "%spattern %s", b.len ? ", " : "", l->pattern->source);
-    for (size_t i = 0; rc == ACG_OK && i < l->enum_count; i++)
+    if (rc == ACG_OK && s->pattern != NULL)
+        rc = acg_buf_printf(&b, "%spattern %s", b.len ? ", " : "", s->pattern->source);
+    for (size_t i = 0; rc == ACG_OK && i < s->enum_count; i++)
         rc = acg_buf_printf(&b, "%s%s", i > 0 ? ", " : b.len ? "; one of: " : "one of: ",
-                            l->enum_values[i]);
+                            s->enum_values[i]);
     const char *out = acg_arena_strndup(a, b.data ? b.data : "", b.len);
     acg_buf_free(&b);
     return out != NULL ? out : "";

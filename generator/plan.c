@@ -208,6 +208,21 @@ const char *gen_prefix(const struct model *m, const struct gen_options *o, struc
 
 /* ---- the root context ---- */
 
+/* A path short enough for the banner's line: long ones keep their last three parts
+ * (".../personalize/2018-05-22/service-2.json.gz"); MANIFEST has the whole path. */
+static const char *short_path(struct planner *p, const char *path)
+{
+    if (strlen(path) <= 60)
+        return path;
+    const char *cut = path + strlen(path);
+    for (int parts = 0; parts < 3 && cut > path; parts++) {
+        cut--;
+        while (cut > path && *cut != '/')
+            cut--;
+    }
+    return *cut == '/' ? plan_fmt(p, "...%s", cut) : path;
+}
+
 static void plan_banner(struct planner *p, struct tv *root, const char *endpoint_code)
 {
     const struct model *m = p->m;
@@ -221,7 +236,9 @@ static void plan_banner(struct planner *p, struct tv *root, const char *endpoint
     }
     const char *ops = op_count == m->operation_count ? plan_fmt(p, "all %zu", op_count) : op_names;
     tv_set_str(root, "version", GEN_VERSION);
-    tv_set_str(root, "model_path", p->o->display_path ? p->o->display_path : m->path);
+    const char *path = p->o->display_path ? p->o->display_path : m->path;
+    tv_set_str(root, "model_path", path);
+    tv_set_str(root, "model_path_short", short_path(p, path));
     tv_set_str(root, "model_sha256", m->sha256);
     tv_set_str(root, "banner_ops", text_comment(p->a, plan_fmt(p, "Operations: %s.", ops), 0, 100));
     tv_set_str(root, "operation_names", op_names);

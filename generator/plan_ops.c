@@ -91,7 +91,41 @@ static void plan_member_docs(struct planner *p, const struct operation *op, stru
     tv_set_bool(o, "has_member_docs", tv_list_len(docs) > 0);
 }
 
-static void plan_operation(struct planner *p, const struct operation *op, struct tv *ops)
+/* Operations often share their list of errors; the first one's array serves them all. */
+struct error_lists {
+    const char **keys;      /* the errors' C names joined with ' ' */
+    const char **names;     /* the array's name */
+    size_t count;
+};
+
+static const char *errors_key(struct planner *p, const struct operation *op)
+{
+    const char *key = "";
+    for (size_t i = 0; i < op->error_count; i++)
+        key = plan_fmt(p, "%s %s", key, plan_shape_of(p, op->errors[i])->c);
+    return key;
+}
+
+static void plan_errors_ref(struct planner *p, const struct operation *op, const char *c,
+                            struct error_lists *seen, struct tv *o)
+{
+    const char *key = errors_key(p, op);
+    for (size_t i = 0; i < seen->count; i++) {
+        if (strcmp(seen->keys[i], key) == 0) {
+            tv_set_str(o, "errors_ref", seen->names[i]);
+            tv_set_bool(o, "define_errors", false);
+            return;
+        }
+    }
+    const char *name = plan_fmt(p, "%s_errors", c);
+    seen->keys[seen->count] = key;
+    seen->names[seen->count++] = name;
+    tv_set_str(o, "errors_ref", name);
+    tv_set_bool(o, "define_errors", op->error_count > 0);
+}
+
+static void plan_operation(struct planner *p, const struct operation *op, struct tv *ops,
+                           struct error_lists *seen)
 {
     struct tv *o = tv_push(ops);
     tv_set_str(o, "c", names_c_ident(p->a, op->name));
@@ -102,8 +136,11 @@ static void plan_operation(struct planner *p, const struct operation *op, struct
     tv_set_bool(o, "has_output", op->output != NULL);
     tv_set_str(o, "in_c", op->input ? plan_shape_of(p, op->input)->c : "");
     tv_set_str(o, "out_c", op->output ? plan_shape_of(p, op->output)->c : "");
+    tv_set_bool(o, "io_one_line", op->input != NULL && op->output != NULL &&
+                                      40 + strlen(plan_shape_of(p, op->input)->c) +
+                                              strlen(plan_shape_of(p, op->output)->c) <= 100);
     tv_set_str(o, "http_method", text_c_string(p->a, op->http_method));
-    tv_set_str(o, "request_uri", text_c_string(p->a, op->request_uri));
+    tv_set_str(o, "request_uri", text_c_string_wrapped(p->a, op->request_uri, 8, 100));
     tv_set_bool(o, "has_http_status", op->response_code > 0);
     tv_set_fmt(o, "http_status", "%d", op->response_code);
     struct tv *errs = tv_set_list(o, "errors");
@@ -111,6 +148,7 @@ static void plan_operation(struct planner *p, const struct operation *op, struct
         tv_set_str(tv_push(errs), "c", plan_shape_of(p, op->errors[i])->c);
     tv_set_bool(o, "has_errors", op->error_count > 0);
     tv_set_fmt(o, "error_count", "%zu", op->error_count);
+    plan_errors_ref(p, op, names_c_ident(p->a, op->name), seen, o);
     struct tv *flags = tv_set_list(o, "flags");
     const struct { bool on; const char *name; } fl[] = {
         { op->request_compression, "REQUEST_COMPRESSION" }, { op->event_stream, "EVENT_STREAM" },
@@ -132,10 +170,15 @@ static void plan_operation(struct planner *p, const struct operation *op, struct
 void plan_operations(struct planner *p, struct tv *root)
 {
     struct tv *ops = tv_set_list(root, "operations");
+    struct error_lists seen = { 0 };
     size_t n = 0;
+    seen.keys = acg_arena_calloc(p->a, p->m->operation_count + 1, sizeof *seen.keys);
+    seen.names = acg_arena_calloc(p->a, p->m->operation_count + 1, sizeof *seen.names);
+    if (seen.keys == NULL || seen.names == NULL)
+        return;
     for (size_t i = 0; i < p->m->operation_count; i++) {
         if (plan_selected(p->o, p->m->operations[i].name)) {
-            plan_operation(p, &p->m->operations[i], ops);
+            plan_operation(p, &p->m->operations[i], ops, &seen);
             n++;
         }
     }

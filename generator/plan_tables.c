@@ -57,8 +57,7 @@ static const char *shape_ref(struct planner *p, const struct shape *s)
     const struct pshape *ps = plan_shape_of(p, s);
     if (ps->own_descriptor)
         return plan_fmt(p, "&%s_shape", ps->c);
-    return plan_fmt(p, "&acg_shape_%s", s->type == SHAPE_DOCUMENT ? "document"
-                                         : names_c_ident(p->a, shape_type_name(s->type)));
+    return plan_fmt(p, "&acg_shape_%s", shape_type_name(s->type));
 }
 
 /* The spelling of a value's C type for sizeof. */
@@ -88,30 +87,46 @@ static void add_flag(struct tv *flags, const char *name)
     tv_set_str(tv_push(flags), "flag", name);
 }
 
-static void plan_limits(struct planner *p, const struct shape *s, struct tv *row)
+/* Constraints go into the shape's own initializer; the bounds' presence is a flag. */
+static void plan_limits(struct planner *p, const struct shape *s, struct tv *row,
+                        struct tv *flags)
 {
     bool floating = s->type == SHAPE_FLOAT || s->type == SHAPE_DOUBLE;
-    bool any = s->min.set || s->max.set || s->pattern != NULL || s->enum_count > 0;
-    tv_set_bool(row, "has_limits", any);
-    struct tv *l = tv_set_list(row, "limits");
-    if (!any)
-        return;
-    struct tv *f = tv_push(l);
-    tv_set_bool(f, "has_min", s->min.set);
-    tv_set_bool(f, "has_max", s->max.set);
-    tv_set_bool(f, "floating", floating);
-    tv_set_str(f, "min", floating ? plan_fmt(p, "%.17g", s->min.d)
-                                  : plan_fmt(p, "INT64_C(%" PRId64 ")", s->min.i));
-    tv_set_str(f, "max", floating ? plan_fmt(p, "%.17g", s->max.d)
-                                  : plan_fmt(p, "INT64_C(%" PRId64 ")", s->max.i));
-    tv_set_bool(f, "has_pattern", s->pattern != NULL);
-    if (s->pattern != NULL)
-        tv_set_fmt(f, "pattern", "%zu", plan_pattern(p, s->pattern));
-    tv_set_bool(f, "has_enum", s->enum_count > 0);
-    tv_set_fmt(f, "enum_count", "%zu", s->enum_count);
-    struct tv *vals = tv_set_list(f, "enum_values");
-    for (size_t i = 0; i < s->enum_count; i++)
-        tv_set_str(tv_push(vals), "value", text_c_string(p->a, s->enum_values[i]));
+    if (s->min.set)
+        add_flag(flags, "HAS_MIN");
+    if (s->max.set)
+        add_flag(flags, "HAS_MAX");
+    tv_set_bool(row, "has_min", s->min.set);
+    tv_set_bool(row, "has_max", s->max.set);
+    tv_set_str(row, "min_field", floating ? "min_value" : "min");
+    tv_set_str(row, "max_field", floating ? "max_value" : "max");
+    tv_set_bool(row, "has_min_only", s->min.set && !s->max.set);
+    tv_set_bool(row, "has_max_only", s->max.set && !s->min.set);
+    tv_set_bool(row, "has_both", s->min.set && s->max.set);
+    tv_set_str(row, "min", floating ? plan_fmt(p, "%.17g", s->min.d)
+                                    : s->min.i == INT64_MIN ? "INT64_MIN"
+                                    : plan_fmt(p, "%" PRId64, s->min.i));
+    tv_set_str(row, "max", floating ? plan_fmt(p, "%.17g", s->max.d)
+                                    : plan_fmt(p, "%" PRId64, s->max.i));
+    tv_set_bool(row, "has_pattern", s->pattern != NULL);
+    tv_set_fmt(row, "pattern", "%zu", s->pattern ? plan_pattern(p, s->pattern) : 0);
+    tv_set_bool(row, "has_enum", s->enum_count > 0);
+    tv_set_fmt(row, "enum_count", "%zu", s->enum_count);
+    /* The values in rows that stay within 100 columns. */
+    struct tv *rows = tv_set_list(row, "enum_rows");
+    struct tv *vals = NULL;
+    size_t width = 0;
+    for (size_t i = 0; i < s->enum_count; i++) {
+        const char *lit = text_c_string(p->a, s->enum_values[i]);
+        if (vals == NULL || width + strlen(lit) + 2 > 96) {
+            tv_mark_last(vals, "last");
+            vals = tv_set_list(tv_push(rows), "values");
+            width = 0;
+        }
+        tv_set_str(tv_push(vals), "value", lit);
+        width += strlen(lit) + 2;
+    }
+    tv_mark_last(vals, "last");
 }
 
 /* One member row; field is the C field (or entry field) it lives in, NULL for a list's
@@ -122,12 +137,13 @@ static void plan_member_row(struct planner *p, struct tv *members, const struct 
     struct tv *r = tv_push(members);
     tv_set_bool(r, "has_offset", field != NULL);
     const char *wire = mb->location_name;
+    const char *ref = shape_ref(p, mb->target);
     tv_set_str(r, "name", text_c_string(p->a, mb->name));
-    tv_set_fmt(r, "name_len", "%zu", strlen(mb->name));
     tv_set_bool(r, "has_wire", wire != NULL);
     tv_set_str(r, "wire", text_c_string(p->a, wire ? wire : ""));
-    tv_set_fmt(r, "wire_len", "%zu", strlen(wire ? wire : mb->name));
-    tv_set_str(r, "shape", shape_ref(p, mb->target));
+    tv_set_str(r, "shape", ref);
+    /* The name and the shape share the first line when they fit in 100 columns. */
+    tv_set_bool(r, "shape_apart", 28 + strlen(mb->name) + strlen(ref) > 100);
     tv_set_str(r, "field", field ? field : "");
     tv_set_bool(r, "has_flag", has_field != NULL);
     tv_set_str(r, "has_field", has_field ? has_field : "");
@@ -145,6 +161,14 @@ static void plan_member_row(struct planner *p, struct tv *members, const struct 
     }
     tv_mark_last(flags, "last");
     tv_set_bool(r, "has_flags", tv_list_len(flags) > 0);
+    /* A single flag shares the offset line when both fit in 100 columns. */
+    size_t flag_len = 0;
+    for (size_t i = 0; i < sizeof fl / sizeof fl[0]; i++)
+        flag_len += fl[i].on ? strlen(fl[i].name) + 14 : 0;
+    bool join = tv_list_len(flags) == 1 && field != NULL &&
+                6 + flag_len + 2 + 20 + strlen(field) + 4 <= 100;
+    tv_set_bool(r, "flags_apart", tv_list_len(flags) > 0 && !join);
+    tv_set_bool(r, "flags_joined", join);
     static const char *const locs[] = { "BODY", "URI", "QUERY", "HEADER", "HEADERS", "STATUS_CODE" };
     tv_set_bool(r, "has_location", mb->location != LOC_BODY);
     tv_set_str(r, "location", locs[mb->location]);
@@ -156,18 +180,15 @@ static void plan_member_row(struct planner *p, struct tv *members, const struct 
     tv_set_str(r, "context", text_c_string(p->a, mb->context_param ? mb->context_param : ""));
 }
 
-/* Member indexes sorted by wire name, length first, as the decoders search them. */
+/* Member indexes sorted by wire name, as the decoders search them. */
 struct wire_key {
     const char *name;
-    size_t len;
     size_t index;
 };
 
 static int by_wire(const void *a, const void *b)
 {
     const struct wire_key *x = a, *y = b;
-    if (x->len != y->len)
-        return x->len < y->len ? -1 : 1;
     int c = strcmp(x->name, y->name);
     return c ? c : (x->index < y->index ? -1 : 1);
 }
@@ -182,7 +203,6 @@ static void plan_wire_index(struct planner *p, const struct shape *s, struct tv 
     for (size_t i = 0; i < s->member_count; i++) {
         const struct member *mb = &s->members[i];
         keys[i].name = mb->location_name ? mb->location_name : mb->name;
-        keys[i].len = strlen(keys[i].name);
         keys[i].index = i;
     }
     qsort(keys, s->member_count, sizeof *keys, by_wire);
@@ -211,6 +231,8 @@ static void plan_composite(struct planner *p, const struct pshape *ps, struct tv
                                 plan_is_flagged(mb->target) ? plan_fmt(p, "has_%s", names[k]) : NULL);
         }
         tv_set_fmt(row, "member_count", "%zu", s->member_count);
+        /* Small structures are searched in order; the index pays off past a few members. */
+        tv_set_bool(row, "has_by_wire", s->member_count > 8);
         plan_wire_index(p, s, row);
         tv_set_bool(row, "has_members", s->member_count > 0);
         tv_set_str(row, "offset_type", plan_fmt(p, "struct %s_%s", p->prefix, ps->c));
@@ -218,10 +240,17 @@ static void plan_composite(struct planner *p, const struct pshape *ps, struct tv
         return;
     }
     if (s->type == SHAPE_LIST) {
-        plan_member_row(p, members, s->item, NULL, NULL);
         tv_set_str(row, "item_type", value_type(p, s->item->target));
-        tv_set_str(row, "member_count", "1");
+        tv_set_str(row, "item", shape_ref(p, s->item->target));
+        tv_set_bool(row, "has_item_name", s->item->location_name != NULL);
+        tv_set_str(row, "item_name", text_c_string(p->a, s->item->location_name
+                                                            ? s->item->location_name : ""));
+        tv_set_str(row, "member_count", "0");
         tv_set_bool(row, "has_offset_type", false);
+        tv_set_bool(row, "has_members", false);
+        tv_set_bool(row, "has_by_wire", false);
+        tv_set_list(row, "by_wire");
+        return;
     } else {
         const char *entry = plan_fmt(p, "struct %s_%s_entry", p->prefix, ps->c);
         plan_member_row(p, members, s->key, "key", NULL);
@@ -232,6 +261,7 @@ static void plan_composite(struct planner *p, const struct pshape *ps, struct tv
         tv_set_str(row, "member_count", "2");
     }
     tv_set_bool(row, "has_members", true);
+    tv_set_bool(row, "has_by_wire", false);
     tv_set_list(row, "by_wire");
 }
 
@@ -241,7 +271,11 @@ static void plan_shape_row(struct planner *p, const struct pshape *ps, struct tv
     struct tv *r = tv_push(rows);
     tv_set_str(r, "c", ps->c);
     tv_set_str(r, "name", text_c_string(p->a, s->name));
-    tv_set_str(r, "title", s->name);
+    /* Names too long to share a line with what comes beside them get lines of their own. */
+    tv_set_bool(r, "long_c", strlen(ps->c) > 56);
+    tv_set_bool(r, "long_name", strlen(s->name) + strlen(type_enum(s)) > 62);
+    tv_set_bool(r, "size_joined", 4 + 10 + strlen(s->name) + 23 + strlen(type_enum(s)) + 16 +
+                                          strlen(value_type(p, s)) + 2 <= 100);
     tv_set_str(r, "type", type_enum(s));
     tv_set_str(r, "size_type", value_type(p, s));
     tv_set_bool(r, "has_ts", s->timestamp_format != NULL);
@@ -259,15 +293,18 @@ static void plan_shape_row(struct planner *p, const struct pshape *ps, struct tv
         if (fl[i].on)
             add_flag(flags, fl[i].name);
     }
+    plan_limits(p, s, r, flags);
     tv_mark_last(flags, "last");
     tv_set_bool(r, "has_flags", tv_list_len(flags) > 0);
     bool composite = plan_is_struct(s) || s->type == SHAPE_LIST || s->type == SHAPE_MAP;
     tv_set_bool(r, "composite", composite);
     tv_set_bool(r, "is_struct", plan_is_struct(s));
     tv_set_bool(r, "is_seq", s->type == SHAPE_LIST || s->type == SHAPE_MAP);
+    tv_set_bool(r, "is_list", s->type == SHAPE_LIST);
+    /* A list or map that is never an element is a struct acg_seq: the runtime knows. */
+    tv_set_bool(r, "has_size", plan_is_struct(s) || ps->as_element);
     if (composite)
         plan_composite(p, ps, r);
-    plan_limits(p, s, r);
     tv_set_bool(r, "has_error_code", s->error_code != NULL && strcmp(s->error_code, s->name) != 0);
     tv_set_str(r, "error_code", text_c_string(p->a, s->error_code ? s->error_code : ""));
     tv_set_bool(r, "has_http_status", s->http_status > 0);
@@ -312,6 +349,35 @@ static void plan_errors(struct planner *p, struct tv *root)
     tv_set_bool(root, "has_service_errors", n > 0);
 }
 
+/* Shapes in dependency order (what a shape refers to comes first, ties by name), so only
+ * a reference back into a recursion needs a declaration ahead of its definition. */
+enum { UNSEEN, VISITING, DONE };
+
+static void order_shape(struct planner *p, const struct shape *s, char *state, size_t *out,
+                        size_t *n, bool *declare)
+{
+    struct pshape *ps = plan_shape_of(p, s);
+    size_t i = (size_t)(ps - p->ps);
+    if (!ps->own_descriptor || state[i] == DONE)
+        return;
+    if (state[i] == VISITING) {
+        declare[i] = true;
+        return;
+    }
+    state[i] = VISITING;
+    for (size_t k = 0; k < s->member_count; k++) {
+        if (s->members[k].target != NULL)
+            order_shape(p, s->members[k].target, state, out, n, declare);
+    }
+    const struct member *inner[] = { s->item, s->key, s->value };
+    for (size_t k = 0; k < 3; k++) {
+        if (inner[k] != NULL && inner[k]->target != NULL)
+            order_shape(p, inner[k]->target, state, out, n, declare);
+    }
+    state[i] = DONE;
+    out[(*n)++] = i;
+}
+
 void plan_tables(struct planner *p, struct tv *root)
 {
     struct tv *rows = tv_set_list(root, "shapes");
@@ -319,17 +385,28 @@ void plan_tables(struct planner *p, struct tv *root)
         struct pshape *ps = &p->ps[p->order[k]];
         ps->own_descriptor = ps->in_closure && needs_own(ps->s);
     }
-    for (size_t k = 0; k < p->m->shape_count; k++) {
-        const struct pshape *ps = &p->ps[p->order[k]];
-        if (ps->own_descriptor)
-            plan_shape_row(p, ps, rows);
+    size_t n = 0, count = p->m->shape_count;
+    char *state = acg_arena_calloc(p->a, count + 1, 1);
+    bool *declare = acg_arena_calloc(p->a, count + 1, sizeof *declare);
+    size_t *order = acg_arena_calloc(p->a, count + 1, sizeof *order);
+    if (state == NULL || declare == NULL || order == NULL)
+        return;
+    for (size_t k = 0; k < count; k++)
+        order_shape(p, p->ps[p->order[k]].s, state, order, &n, declare);
+    struct tv *decls = tv_set_list(root, "declarations");
+    for (size_t k = 0; k < count; k++) {
+        if (declare[p->order[k]])
+            tv_set_str(tv_push(decls), "c", p->ps[p->order[k]].c);
     }
+    tv_set_bool(root, "has_declarations", tv_list_len(decls) > 0);
+    for (size_t k = 0; k < n; k++)
+        plan_shape_row(p, &p->ps[order[k]], rows);
     plan_errors(p, root);
     struct tv *pats = tv_set_list(root, "patterns");
     for (size_t i = 0; i < p->pattern_count; i++) {
         struct tv *pt = tv_push(pats);
         tv_set_fmt(pt, "index", "%zu", i);
-        tv_set_str(pt, "source", text_c_string(p->a, p->patterns[i]));
+        tv_set_str(pt, "source", text_c_string_wrapped(p->a, p->patterns[i], 4, 100));
     }
     tv_set_bool(root, "has_patterns", p->pattern_count > 0);
 }

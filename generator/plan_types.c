@@ -42,6 +42,8 @@ static void add_field(struct planner *p, struct tv *fields, const char *comment,
     tv_set_str(f, "type", t.base);
     tv_set_str(f, "stars", t.stars);
     tv_set_str(f, "name", name);
+    tv_set_bool(f, "wrap", 4 + 6 * t.is_const + strlen(t.base) + 1 + strlen(t.stars) +
+                               strlen(name) + 1 > 100);
     (void)p;
 }
 
@@ -135,8 +137,11 @@ static void plan_enum(struct planner *p, const struct shape *s, struct tv *enums
         const char *raw = s->enum_values[k];
         const char *id = names_upper(p->a, *raw ? raw : "EMPTY");
         struct tv *v = tv_push(vals);
-        tv_set_str(v, "macro", unique_macro(p, plan_fmt(p, "%s_%s", base, id)));
-        tv_set_str(v, "value", text_c_string(p->a, raw));
+        const char *macro = unique_macro(p, plan_fmt(p, "%s_%s", base, id));
+        const char *value = text_c_string(p->a, raw);
+        tv_set_str(v, "macro", macro);
+        tv_set_str(v, "value", value);
+        tv_set_bool(v, "wrap", 9 + strlen(macro) + strlen(value) > 100);
     }
 }
 

@@ -219,7 +219,14 @@ char *text_comment(struct acg_arena *a, const char *plain, int indent, int width
         col += (int)wl;
         p += wl;
     }
-    if (rc == ACG_OK) {
+    if (rc == ACG_OK && col + 3 > avail) {
+        /* The closing delimiter would overflow the last line: it gets its own. */
+        rc = acg_buf_append_char(&b, '\n');
+        if (rc == ACG_OK)
+            rc = indent_to(&b, indent);
+        if (rc == ACG_OK)
+            rc = acg_buf_append_str(&b, " */\n");
+    } else if (rc == ACG_OK) {
         char last = b.len ? b.data[b.len - 1] : 0;
         rc = acg_buf_append_str(&b, last == '/' || last == '*' ? "  */\n" : " */\n");
     }

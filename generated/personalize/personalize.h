@@ -24,11 +24,15 @@ extern "C" {
 #endif
 
 /* Known values of BatchInferenceJobMode. Others may arrive and are kept as they are. */
+
 #define PERSONALIZE_BATCH_INFERENCE_JOB_MODE_BATCH_INFERENCE "BATCH_INFERENCE"
+
 #define PERSONALIZE_BATCH_INFERENCE_JOB_MODE_THEME_GENERATION "THEME_GENERATION"
 
 /* Known values of RankingInfluenceType. Others may arrive and are kept as they are. */
+
 #define PERSONALIZE_RANKING_INFLUENCE_TYPE_POPULARITY "POPULARITY"
+
 #define PERSONALIZE_RANKING_INFLUENCE_TYPE_FRESHNESS "FRESHNESS"
 
 struct personalize_batch_inference_job;
@@ -303,47 +307,37 @@ struct personalize_ranking_influence_entry {
     double value;
 };
 
-/* Zeroes a request: every member starts absent. */
+/* Requests: _init zeroes one, so every member starts absent. */
 static inline void personalize_create_batch_inference_job_request_init(
     struct personalize_create_batch_inference_job_request *v)
 {
     memset(v, 0, sizeof *v);
 }
-
-/* Zeroes a request: every member starts absent. */
 static inline void personalize_describe_batch_inference_job_request_init(
     struct personalize_describe_batch_inference_job_request *v)
 {
     memset(v, 0, sizeof *v);
 }
-
-/* Zeroes a request: every member starts absent. */
 static inline void personalize_list_batch_inference_jobs_request_init(
     struct personalize_list_batch_inference_jobs_request *v)
 {
     memset(v, 0, sizeof *v);
 }
 
-/* Releases what a response holds (everything lives in its arena) and zeroes it. NULL-safe
- * and idempotent. */
+/* Responses: _free releases what one holds (everything lives in its arena) and zeroes it;
+ * NULL-safe and idempotent. */
 static inline void personalize_create_batch_inference_job_response_free(
     struct personalize_create_batch_inference_job_response *v)
 {
     if (v != NULL)
         acg_release(v->arena_, v, sizeof *v);
 }
-
-/* Releases what a response holds (everything lives in its arena) and zeroes it. NULL-safe
- * and idempotent. */
 static inline void personalize_describe_batch_inference_job_response_free(
     struct personalize_describe_batch_inference_job_response *v)
 {
     if (v != NULL)
         acg_release(v->arena_, v, sizeof *v);
 }
-
-/* Releases what a response holds (everything lives in its arena) and zeroes it. NULL-safe
- * and idempotent. */
 static inline void personalize_list_batch_inference_jobs_response_free(
     struct personalize_list_batch_inference_jobs_response *v)
 {

@@ -3,955 +3,547 @@
  * DO NOT EDIT. Change the model or templates/, then run `make regen`. */
 /* The service's descriptor tables, which the runtime's walkers read to encode, decode,
  * validate and print every value, and one function per operation handing its descriptor to
- * acg_call(). Nothing here is specific to a protocol. */
+ * acg_call(). Shapes come in dependency order: what a shape refers to is defined first. */
 #include <stddef.h>
 
 #include "personalize.h"
 
 /* The model's patterns, each compiled on first use. */
-static struct acg_pattern pattern_0 = ACG_PATTERN_INIT("arn:([a-z\\d-]+):personalize:.*:.*:.+");
-static struct acg_pattern pattern_1 = ACG_PATTERN_INIT("[A-Za-z_][A-Za-z\\d_]*");
-static struct acg_pattern pattern_2 = ACG_PATTERN_INIT("arn:aws.*:kms:.*:[0-9]{12}:key/.*");
-static struct acg_pattern pattern_3 = ACG_PATTERN_INIT("^[a-zA-Z0-9][a-zA-Z0-9\\-_]*");
-static struct acg_pattern pattern_4 = ACG_PATTERN_INIT("\\p{ASCII}{0,1500}");
-static struct acg_pattern pattern_5 = ACG_PATTERN_INIT("arn:([a-z\\d-]+):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+");
-static struct acg_pattern pattern_6 = ACG_PATTERN_INIT("(s3|http|https)://.+");
-static struct acg_pattern pattern_7 = ACG_PATTERN_INIT("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$");
+static struct acg_pattern pattern_0 = ACG_PATTERN_INIT(
+    "arn:([a-z\\d-]+):personalize:.*:.*:.+");
+static struct acg_pattern pattern_1 = ACG_PATTERN_INIT(
+    "^[a-zA-Z0-9][a-zA-Z0-9\\-_]*");
+static struct acg_pattern pattern_2 = ACG_PATTERN_INIT(
+    "(s3|http|https)://.+");
+static struct acg_pattern pattern_3 = ACG_PATTERN_INIT(
+    "arn:aws.*:kms:.*:[0-9]{12}:key/.*");
+static struct acg_pattern pattern_4 = ACG_PATTERN_INIT(
+    "arn:([a-z\\d-]+):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+");
+static struct acg_pattern pattern_5 = ACG_PATTERN_INIT(
+    "[A-Za-z_][A-Za-z\\d_]*");
+static struct acg_pattern pattern_6 = ACG_PATTERN_INIT(
+    "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$");
+static struct acg_pattern pattern_7 = ACG_PATTERN_INIT(
+    "\\p{ASCII}{0,1500}");
 
-/* Every descriptor, declared first: members refer to shapes in any order. */
-static const struct acg_shape arn_shape;
-static const struct acg_shape batch_inference_job_shape;
-static const struct acg_shape batch_inference_job_config_shape;
-static const struct acg_shape batch_inference_job_input_shape;
-static const struct acg_shape batch_inference_job_mode_shape;
-static const struct acg_shape batch_inference_job_output_shape;
-static const struct acg_shape batch_inference_job_summary_shape;
-static const struct acg_shape batch_inference_jobs_shape;
-static const struct acg_shape column_name_shape;
-static const struct acg_shape create_batch_inference_job_request_shape;
-static const struct acg_shape create_batch_inference_job_response_shape;
-static const struct acg_shape describe_batch_inference_job_request_shape;
-static const struct acg_shape describe_batch_inference_job_response_shape;
-static const struct acg_shape fields_for_theme_generation_shape;
-static const struct acg_shape hyper_parameters_shape;
-static const struct acg_shape invalid_input_exception_shape;
-static const struct acg_shape invalid_next_token_exception_shape;
-static const struct acg_shape kms_key_arn_shape;
-static const struct acg_shape limit_exceeded_exception_shape;
-static const struct acg_shape list_batch_inference_jobs_request_shape;
-static const struct acg_shape list_batch_inference_jobs_response_shape;
-static const struct acg_shape max_results_shape;
-static const struct acg_shape name_shape;
-static const struct acg_shape next_token_shape;
-static const struct acg_shape parameter_name_shape;
-static const struct acg_shape parameter_value_shape;
-static const struct acg_shape ranking_influence_shape;
-static const struct acg_shape ranking_influence_type_shape;
-static const struct acg_shape ranking_influence_weight_shape;
-static const struct acg_shape resource_already_exists_exception_shape;
-static const struct acg_shape resource_in_use_exception_shape;
-static const struct acg_shape resource_not_found_exception_shape;
-static const struct acg_shape role_arn_shape;
-static const struct acg_shape s3_data_config_shape;
-static const struct acg_shape s3_location_shape;
-static const struct acg_shape status_shape;
-static const struct acg_shape tag_shape;
-static const struct acg_shape tag_key_shape;
-static const struct acg_shape tag_value_shape;
-static const struct acg_shape tags_shape;
-static const struct acg_shape theme_generation_config_shape;
-static const struct acg_shape too_many_tags_exception_shape;
-
-/* Arn */
-static const struct acg_limits arn_limits = {
-    .max = INT64_C(256),
-    .has_max = true,
+static const struct acg_shape arn_shape = {
+    .name = "Arn", .type = ACG_SHAPE_STRING,
+    .flags = ACG_SHAPE_HAS_MAX,
+    .max = 256,
     .pattern = &pattern_0,
 };
-static const struct acg_shape arn_shape = {
-    .name = "Arn",
-    .type = ACG_SHAPE_STRING,
-    .size = sizeof(const char *),
-    .limits = &arn_limits,
+
+static const struct acg_shape name_shape = {
+    .name = "Name", .type = ACG_SHAPE_STRING,
+    .flags = ACG_SHAPE_HAS_MIN | ACG_SHAPE_HAS_MAX,
+    .min = 1, .max = 63,
+    .pattern = &pattern_1,
 };
 
-/* BatchInferenceJob */
+static const struct acg_shape s3_location_shape = {
+    .name = "S3Location", .type = ACG_SHAPE_STRING,
+    .flags = ACG_SHAPE_HAS_MAX,
+    .max = 256,
+    .pattern = &pattern_2,
+};
+
+static const struct acg_shape kms_key_arn_shape = {
+    .name = "KmsKeyArn", .type = ACG_SHAPE_STRING,
+    .flags = ACG_SHAPE_HAS_MAX,
+    .max = 2048,
+    .pattern = &pattern_3,
+};
+
+#define T struct personalize_s3_data_config
+static const struct acg_member s3_data_config_members[] = {
+    { .name = "path", .shape = &s3_location_shape,
+      .flags = ACG_MEMBER_REQUIRED, .offset = offsetof(T, path) },
+    { .name = "kmsKeyArn", .shape = &kms_key_arn_shape,
+      .offset = offsetof(T, kms_key_arn) },
+};
+#undef T
+static const struct acg_shape s3_data_config_shape = {
+    .name = "S3DataConfig", .type = ACG_SHAPE_STRUCTURE,
+    .size = sizeof(struct personalize_s3_data_config),
+    .members = s3_data_config_members, .member_count = 2,
+};
+
+#define T struct personalize_batch_inference_job_input
+static const struct acg_member batch_inference_job_input_members[] = {
+    { .name = "s3DataSource", .shape = &s3_data_config_shape,
+      .flags = ACG_MEMBER_REQUIRED, .offset = offsetof(T, s3_data_source) },
+};
+#undef T
+static const struct acg_shape batch_inference_job_input_shape = {
+    .name = "BatchInferenceJobInput", .type = ACG_SHAPE_STRUCTURE,
+    .size = sizeof(struct personalize_batch_inference_job_input),
+    .members = batch_inference_job_input_members, .member_count = 1,
+};
+
+#define T struct personalize_batch_inference_job_output
+static const struct acg_member batch_inference_job_output_members[] = {
+    { .name = "s3DataDestination", .shape = &s3_data_config_shape,
+      .flags = ACG_MEMBER_REQUIRED, .offset = offsetof(T, s3_data_destination) },
+};
+#undef T
+static const struct acg_shape batch_inference_job_output_shape = {
+    .name = "BatchInferenceJobOutput", .type = ACG_SHAPE_STRUCTURE,
+    .size = sizeof(struct personalize_batch_inference_job_output),
+    .members = batch_inference_job_output_members, .member_count = 1,
+};
+
+static const struct acg_shape parameter_name_shape = {
+    .name = "ParameterName", .type = ACG_SHAPE_STRING,
+    .flags = ACG_SHAPE_HAS_MAX,
+    .max = 256,
+};
+
+static const struct acg_shape parameter_value_shape = {
+    .name = "ParameterValue", .type = ACG_SHAPE_STRING,
+    .flags = ACG_SHAPE_HAS_MAX,
+    .max = 1000,
+};
+
+#define T struct personalize_hyper_parameters_entry
+static const struct acg_member hyper_parameters_members[] = {
+    { .name = "key", .shape = &parameter_name_shape,
+      .offset = offsetof(T, key) },
+    { .name = "value", .shape = &parameter_value_shape,
+      .offset = offsetof(T, value) },
+};
+#undef T
+static const struct acg_shape hyper_parameters_shape = {
+    .name = "HyperParameters", .type = ACG_SHAPE_MAP,
+    .flags = ACG_SHAPE_HAS_MAX,
+    .item_size = sizeof(struct personalize_hyper_parameters_entry),
+    .members = hyper_parameters_members, .member_count = 2,
+    .max = 100,
+};
+
+static const char *const ranking_influence_type_values[] = {
+    "POPULARITY", "FRESHNESS",
+};
+static const struct acg_shape ranking_influence_type_shape = {
+    .name = "RankingInfluenceType", .type = ACG_SHAPE_STRING,
+    .enum_values = ranking_influence_type_values, .enum_count = 2,
+};
+
+static const struct acg_shape ranking_influence_weight_shape = {
+    .name = "RankingInfluenceWeight", .type = ACG_SHAPE_DOUBLE,
+    .flags = ACG_SHAPE_HAS_MIN | ACG_SHAPE_HAS_MAX,
+    .min_value = 0, .max_value = 1,
+};
+
+#define T struct personalize_ranking_influence_entry
+static const struct acg_member ranking_influence_members[] = {
+    { .name = "key", .shape = &ranking_influence_type_shape,
+      .offset = offsetof(T, key) },
+    { .name = "value", .shape = &ranking_influence_weight_shape,
+      .offset = offsetof(T, value) },
+};
+#undef T
+static const struct acg_shape ranking_influence_shape = {
+    .name = "RankingInfluence", .type = ACG_SHAPE_MAP,
+    .item_size = sizeof(struct personalize_ranking_influence_entry),
+    .members = ranking_influence_members, .member_count = 2,
+};
+
+#define T struct personalize_batch_inference_job_config
+static const struct acg_member batch_inference_job_config_members[] = {
+    { .name = "itemExplorationConfig", .shape = &hyper_parameters_shape,
+      .offset = offsetof(T, item_exploration_config) },
+    { .name = "rankingInfluence", .shape = &ranking_influence_shape,
+      .offset = offsetof(T, ranking_influence) },
+};
+#undef T
+static const struct acg_shape batch_inference_job_config_shape = {
+    .name = "BatchInferenceJobConfig", .type = ACG_SHAPE_STRUCTURE,
+    .size = sizeof(struct personalize_batch_inference_job_config),
+    .members = batch_inference_job_config_members, .member_count = 2,
+};
+
+static const struct acg_shape role_arn_shape = {
+    .name = "RoleArn", .type = ACG_SHAPE_STRING,
+    .flags = ACG_SHAPE_HAS_MAX,
+    .max = 256,
+    .pattern = &pattern_4,
+};
+
+static const char *const batch_inference_job_mode_values[] = {
+    "BATCH_INFERENCE", "THEME_GENERATION",
+};
+static const struct acg_shape batch_inference_job_mode_shape = {
+    .name = "BatchInferenceJobMode", .type = ACG_SHAPE_STRING,
+    .enum_values = batch_inference_job_mode_values, .enum_count = 2,
+};
+
+static const struct acg_shape column_name_shape = {
+    .name = "ColumnName", .type = ACG_SHAPE_STRING,
+    .flags = ACG_SHAPE_HAS_MAX,
+    .max = 150,
+    .pattern = &pattern_5,
+};
+
+#define T struct personalize_fields_for_theme_generation
+static const struct acg_member fields_for_theme_generation_members[] = {
+    { .name = "itemName", .shape = &column_name_shape,
+      .flags = ACG_MEMBER_REQUIRED, .offset = offsetof(T, item_name) },
+};
+#undef T
+static const struct acg_shape fields_for_theme_generation_shape = {
+    .name = "FieldsForThemeGeneration", .type = ACG_SHAPE_STRUCTURE,
+    .size = sizeof(struct personalize_fields_for_theme_generation),
+    .members = fields_for_theme_generation_members, .member_count = 1,
+};
+
+#define T struct personalize_theme_generation_config
+static const struct acg_member theme_generation_config_members[] = {
+    { .name = "fieldsForThemeGeneration", .shape = &fields_for_theme_generation_shape,
+      .flags = ACG_MEMBER_REQUIRED, .offset = offsetof(T, fields_for_theme_generation) },
+};
+#undef T
+static const struct acg_shape theme_generation_config_shape = {
+    .name = "ThemeGenerationConfig", .type = ACG_SHAPE_STRUCTURE,
+    .size = sizeof(struct personalize_theme_generation_config),
+    .members = theme_generation_config_members, .member_count = 1,
+};
+
+static const struct acg_shape status_shape = {
+    .name = "Status", .type = ACG_SHAPE_STRING,
+    .flags = ACG_SHAPE_HAS_MAX,
+    .max = 256,
+};
+
 #define T struct personalize_batch_inference_job
 static const struct acg_member batch_inference_job_members[] = {
-    { .name = "jobName", .name_len = 7,
-      .shape = &name_shape,
+    { .name = "jobName", .shape = &name_shape,
       .offset = offsetof(T, job_name) },
-    { .name = "batchInferenceJobArn", .name_len = 20,
-      .shape = &arn_shape,
+    { .name = "batchInferenceJobArn", .shape = &arn_shape,
       .offset = offsetof(T, batch_inference_job_arn) },
-    { .name = "filterArn", .name_len = 9,
-      .shape = &arn_shape,
+    { .name = "filterArn", .shape = &arn_shape,
       .offset = offsetof(T, filter_arn) },
-    { .name = "failureReason", .name_len = 13,
-      .shape = &acg_shape_string,
+    { .name = "failureReason", .shape = &acg_shape_string,
       .offset = offsetof(T, failure_reason) },
-    { .name = "solutionVersionArn", .name_len = 18,
-      .shape = &arn_shape,
+    { .name = "solutionVersionArn", .shape = &arn_shape,
       .offset = offsetof(T, solution_version_arn) },
-    { .name = "numResults", .name_len = 10,
-      .shape = &acg_shape_integer,
+    { .name = "numResults", .shape = &acg_shape_integer,
       .has_offset = offsetof(T, has_num_results),
       .offset = offsetof(T, num_results) },
-    { .name = "jobInput", .name_len = 8,
-      .shape = &batch_inference_job_input_shape,
+    { .name = "jobInput", .shape = &batch_inference_job_input_shape,
       .offset = offsetof(T, job_input) },
-    { .name = "jobOutput", .name_len = 9,
-      .shape = &batch_inference_job_output_shape,
+    { .name = "jobOutput", .shape = &batch_inference_job_output_shape,
       .offset = offsetof(T, job_output) },
-    { .name = "batchInferenceJobConfig", .name_len = 23,
-      .shape = &batch_inference_job_config_shape,
+    { .name = "batchInferenceJobConfig", .shape = &batch_inference_job_config_shape,
       .offset = offsetof(T, batch_inference_job_config) },
-    { .name = "roleArn", .name_len = 7,
-      .shape = &role_arn_shape,
+    { .name = "roleArn", .shape = &role_arn_shape,
       .offset = offsetof(T, role_arn) },
-    { .name = "batchInferenceJobMode", .name_len = 21,
-      .shape = &batch_inference_job_mode_shape,
+    { .name = "batchInferenceJobMode", .shape = &batch_inference_job_mode_shape,
       .offset = offsetof(T, batch_inference_job_mode) },
-    { .name = "themeGenerationConfig", .name_len = 21,
-      .shape = &theme_generation_config_shape,
+    { .name = "themeGenerationConfig", .shape = &theme_generation_config_shape,
       .offset = offsetof(T, theme_generation_config) },
-    { .name = "status", .name_len = 6,
-      .shape = &status_shape,
+    { .name = "status", .shape = &status_shape,
       .offset = offsetof(T, status) },
-    { .name = "creationDateTime", .name_len = 16,
-      .shape = &acg_shape_timestamp,
+    { .name = "creationDateTime", .shape = &acg_shape_timestamp,
       .has_offset = offsetof(T, has_creation_date_time),
       .offset = offsetof(T, creation_date_time) },
-    { .name = "lastUpdatedDateTime", .name_len = 19,
-      .shape = &acg_shape_timestamp,
+    { .name = "lastUpdatedDateTime", .shape = &acg_shape_timestamp,
       .has_offset = offsetof(T, has_last_updated_date_time),
       .offset = offsetof(T, last_updated_date_time) },
 };
 #undef T
 static const uint16_t batch_inference_job_by_wire[] = {
-    12, 0, 9, 6, 2, 7, 5, 3, 13, 4, 14, 1, 10, 11, 8,
+    1, 8, 10, 13, 3, 2, 6, 0, 7, 14, 5, 9, 4, 12, 11,
 };
 static const struct acg_shape batch_inference_job_shape = {
-    .name = "BatchInferenceJob",
-    .type = ACG_SHAPE_STRUCTURE,
+    .name = "BatchInferenceJob", .type = ACG_SHAPE_STRUCTURE,
     .size = sizeof(struct personalize_batch_inference_job),
-    .members = batch_inference_job_members,
-    .member_count = 15,
+    .members = batch_inference_job_members, .member_count = 15,
     .by_wire_name = batch_inference_job_by_wire,
 };
 
-/* BatchInferenceJobConfig */
-#define T struct personalize_batch_inference_job_config
-static const struct acg_member batch_inference_job_config_members[] = {
-    { .name = "itemExplorationConfig", .name_len = 21,
-      .shape = &hyper_parameters_shape,
-      .offset = offsetof(T, item_exploration_config) },
-    { .name = "rankingInfluence", .name_len = 16,
-      .shape = &ranking_influence_shape,
-      .offset = offsetof(T, ranking_influence) },
-};
-#undef T
-static const uint16_t batch_inference_job_config_by_wire[] = {
-    1, 0,
-};
-static const struct acg_shape batch_inference_job_config_shape = {
-    .name = "BatchInferenceJobConfig",
-    .type = ACG_SHAPE_STRUCTURE,
-    .size = sizeof(struct personalize_batch_inference_job_config),
-    .members = batch_inference_job_config_members,
-    .member_count = 2,
-    .by_wire_name = batch_inference_job_config_by_wire,
-};
-
-/* BatchInferenceJobInput */
-#define T struct personalize_batch_inference_job_input
-static const struct acg_member batch_inference_job_input_members[] = {
-    { .name = "s3DataSource", .name_len = 12,
-      .shape = &s3_data_config_shape,
-      .flags = ACG_MEMBER_REQUIRED,
-      .offset = offsetof(T, s3_data_source) },
-};
-#undef T
-static const uint16_t batch_inference_job_input_by_wire[] = {
-    0,
-};
-static const struct acg_shape batch_inference_job_input_shape = {
-    .name = "BatchInferenceJobInput",
-    .type = ACG_SHAPE_STRUCTURE,
-    .size = sizeof(struct personalize_batch_inference_job_input),
-    .members = batch_inference_job_input_members,
-    .member_count = 1,
-    .by_wire_name = batch_inference_job_input_by_wire,
-};
-
-/* BatchInferenceJobMode */
-static const char *const batch_inference_job_mode_values[] = {
-    "BATCH_INFERENCE",
-    "THEME_GENERATION",
-};
-static const struct acg_limits batch_inference_job_mode_limits = {
-    .enum_values = batch_inference_job_mode_values,
-    .enum_count = 2,
-};
-static const struct acg_shape batch_inference_job_mode_shape = {
-    .name = "BatchInferenceJobMode",
-    .type = ACG_SHAPE_STRING,
-    .size = sizeof(const char *),
-    .limits = &batch_inference_job_mode_limits,
-};
-
-/* BatchInferenceJobOutput */
-#define T struct personalize_batch_inference_job_output
-static const struct acg_member batch_inference_job_output_members[] = {
-    { .name = "s3DataDestination", .name_len = 17,
-      .shape = &s3_data_config_shape,
-      .flags = ACG_MEMBER_REQUIRED,
-      .offset = offsetof(T, s3_data_destination) },
-};
-#undef T
-static const uint16_t batch_inference_job_output_by_wire[] = {
-    0,
-};
-static const struct acg_shape batch_inference_job_output_shape = {
-    .name = "BatchInferenceJobOutput",
-    .type = ACG_SHAPE_STRUCTURE,
-    .size = sizeof(struct personalize_batch_inference_job_output),
-    .members = batch_inference_job_output_members,
-    .member_count = 1,
-    .by_wire_name = batch_inference_job_output_by_wire,
-};
-
-/* BatchInferenceJobSummary */
 #define T struct personalize_batch_inference_job_summary
 static const struct acg_member batch_inference_job_summary_members[] = {
-    { .name = "batchInferenceJobArn", .name_len = 20,
-      .shape = &arn_shape,
+    { .name = "batchInferenceJobArn", .shape = &arn_shape,
       .offset = offsetof(T, batch_inference_job_arn) },
-    { .name = "jobName", .name_len = 7,
-      .shape = &name_shape,
+    { .name = "jobName", .shape = &name_shape,
       .offset = offsetof(T, job_name) },
-    { .name = "status", .name_len = 6,
-      .shape = &status_shape,
+    { .name = "status", .shape = &status_shape,
       .offset = offsetof(T, status) },
-    { .name = "creationDateTime", .name_len = 16,
-      .shape = &acg_shape_timestamp,
+    { .name = "creationDateTime", .shape = &acg_shape_timestamp,
       .has_offset = offsetof(T, has_creation_date_time),
       .offset = offsetof(T, creation_date_time) },
-    { .name = "lastUpdatedDateTime", .name_len = 19,
-      .shape = &acg_shape_timestamp,
+    { .name = "lastUpdatedDateTime", .shape = &acg_shape_timestamp,
       .has_offset = offsetof(T, has_last_updated_date_time),
       .offset = offsetof(T, last_updated_date_time) },
-    { .name = "failureReason", .name_len = 13,
-      .shape = &acg_shape_string,
+    { .name = "failureReason", .shape = &acg_shape_string,
       .offset = offsetof(T, failure_reason) },
-    { .name = "solutionVersionArn", .name_len = 18,
-      .shape = &arn_shape,
+    { .name = "solutionVersionArn", .shape = &arn_shape,
       .offset = offsetof(T, solution_version_arn) },
-    { .name = "batchInferenceJobMode", .name_len = 21,
-      .shape = &batch_inference_job_mode_shape,
+    { .name = "batchInferenceJobMode", .shape = &batch_inference_job_mode_shape,
       .offset = offsetof(T, batch_inference_job_mode) },
 };
 #undef T
-static const uint16_t batch_inference_job_summary_by_wire[] = {
-    2, 1, 5, 3, 6, 4, 0, 7,
-};
 static const struct acg_shape batch_inference_job_summary_shape = {
-    .name = "BatchInferenceJobSummary",
-    .type = ACG_SHAPE_STRUCTURE,
+    .name = "BatchInferenceJobSummary", .type = ACG_SHAPE_STRUCTURE,
     .size = sizeof(struct personalize_batch_inference_job_summary),
-    .members = batch_inference_job_summary_members,
-    .member_count = 8,
-    .by_wire_name = batch_inference_job_summary_by_wire,
+    .members = batch_inference_job_summary_members, .member_count = 8,
 };
 
-/* BatchInferenceJobs */
-static const struct acg_limits batch_inference_jobs_limits = {
-    .max = INT64_C(100),
-    .has_max = true,
-};
-static const struct acg_member batch_inference_jobs_members[] = {
-    { .name = "member", .name_len = 6,
-      .shape = &batch_inference_job_summary_shape,
-      .offset = 0 },
-};
 static const struct acg_shape batch_inference_jobs_shape = {
-    .name = "BatchInferenceJobs",
-    .type = ACG_SHAPE_LIST,
-    .size = sizeof(struct acg_seq),
+    .name = "BatchInferenceJobs", .type = ACG_SHAPE_LIST,
+    .flags = ACG_SHAPE_HAS_MAX,
+    .item = &batch_inference_job_summary_shape,
     .item_size = sizeof(struct personalize_batch_inference_job_summary),
-    .members = batch_inference_jobs_members,
-    .member_count = 1,
-    .limits = &batch_inference_jobs_limits,
+    .max = 100,
 };
 
-/* ColumnName */
-static const struct acg_limits column_name_limits = {
-    .max = INT64_C(150),
-    .has_max = true,
-    .pattern = &pattern_1,
-};
-static const struct acg_shape column_name_shape = {
-    .name = "ColumnName",
-    .type = ACG_SHAPE_STRING,
-    .size = sizeof(const char *),
-    .limits = &column_name_limits,
+static const struct acg_shape tag_key_shape = {
+    .name = "TagKey", .type = ACG_SHAPE_STRING,
+    .flags = ACG_SHAPE_SENSITIVE | ACG_SHAPE_HAS_MIN | ACG_SHAPE_HAS_MAX,
+    .min = 1, .max = 128,
+    .pattern = &pattern_6,
 };
 
-/* CreateBatchInferenceJobRequest */
+static const struct acg_shape tag_value_shape = {
+    .name = "TagValue", .type = ACG_SHAPE_STRING,
+    .flags = ACG_SHAPE_SENSITIVE | ACG_SHAPE_HAS_MIN | ACG_SHAPE_HAS_MAX,
+    .min = 0, .max = 256,
+    .pattern = &pattern_6,
+};
+
+#define T struct personalize_tag
+static const struct acg_member tag_members[] = {
+    { .name = "tagKey", .shape = &tag_key_shape,
+      .flags = ACG_MEMBER_REQUIRED, .offset = offsetof(T, tag_key) },
+    { .name = "tagValue", .shape = &tag_value_shape,
+      .flags = ACG_MEMBER_REQUIRED, .offset = offsetof(T, tag_value) },
+};
+#undef T
+static const struct acg_shape tag_shape = {
+    .name = "Tag", .type = ACG_SHAPE_STRUCTURE, .size = sizeof(struct personalize_tag),
+    .members = tag_members, .member_count = 2,
+};
+
+static const struct acg_shape tags_shape = {
+    .name = "Tags", .type = ACG_SHAPE_LIST,
+    .flags = ACG_SHAPE_HAS_MIN | ACG_SHAPE_HAS_MAX,
+    .item = &tag_shape,
+    .item_size = sizeof(struct personalize_tag),
+    .min = 0, .max = 200,
+};
+
 #define T struct personalize_create_batch_inference_job_request
 static const struct acg_member create_batch_inference_job_request_members[] = {
-    { .name = "jobName", .name_len = 7,
-      .shape = &name_shape,
-      .flags = ACG_MEMBER_REQUIRED,
-      .offset = offsetof(T, job_name) },
-    { .name = "solutionVersionArn", .name_len = 18,
-      .shape = &arn_shape,
-      .flags = ACG_MEMBER_REQUIRED,
-      .offset = offsetof(T, solution_version_arn) },
-    { .name = "filterArn", .name_len = 9,
-      .shape = &arn_shape,
+    { .name = "jobName", .shape = &name_shape,
+      .flags = ACG_MEMBER_REQUIRED, .offset = offsetof(T, job_name) },
+    { .name = "solutionVersionArn", .shape = &arn_shape,
+      .flags = ACG_MEMBER_REQUIRED, .offset = offsetof(T, solution_version_arn) },
+    { .name = "filterArn", .shape = &arn_shape,
       .offset = offsetof(T, filter_arn) },
-    { .name = "numResults", .name_len = 10,
-      .shape = &acg_shape_integer,
+    { .name = "numResults", .shape = &acg_shape_integer,
       .has_offset = offsetof(T, has_num_results),
       .offset = offsetof(T, num_results) },
-    { .name = "jobInput", .name_len = 8,
-      .shape = &batch_inference_job_input_shape,
-      .flags = ACG_MEMBER_REQUIRED,
-      .offset = offsetof(T, job_input) },
-    { .name = "jobOutput", .name_len = 9,
-      .shape = &batch_inference_job_output_shape,
-      .flags = ACG_MEMBER_REQUIRED,
-      .offset = offsetof(T, job_output) },
-    { .name = "roleArn", .name_len = 7,
-      .shape = &role_arn_shape,
-      .flags = ACG_MEMBER_REQUIRED,
-      .offset = offsetof(T, role_arn) },
-    { .name = "batchInferenceJobConfig", .name_len = 23,
-      .shape = &batch_inference_job_config_shape,
+    { .name = "jobInput", .shape = &batch_inference_job_input_shape,
+      .flags = ACG_MEMBER_REQUIRED, .offset = offsetof(T, job_input) },
+    { .name = "jobOutput", .shape = &batch_inference_job_output_shape,
+      .flags = ACG_MEMBER_REQUIRED, .offset = offsetof(T, job_output) },
+    { .name = "roleArn", .shape = &role_arn_shape,
+      .flags = ACG_MEMBER_REQUIRED, .offset = offsetof(T, role_arn) },
+    { .name = "batchInferenceJobConfig", .shape = &batch_inference_job_config_shape,
       .offset = offsetof(T, batch_inference_job_config) },
-    { .name = "tags", .name_len = 4,
-      .shape = &tags_shape,
+    { .name = "tags", .shape = &tags_shape,
       .offset = offsetof(T, tags) },
-    { .name = "batchInferenceJobMode", .name_len = 21,
-      .shape = &batch_inference_job_mode_shape,
+    { .name = "batchInferenceJobMode", .shape = &batch_inference_job_mode_shape,
       .offset = offsetof(T, batch_inference_job_mode) },
-    { .name = "themeGenerationConfig", .name_len = 21,
-      .shape = &theme_generation_config_shape,
+    { .name = "themeGenerationConfig", .shape = &theme_generation_config_shape,
       .offset = offsetof(T, theme_generation_config) },
 };
 #undef T
 static const uint16_t create_batch_inference_job_request_by_wire[] = {
-    8, 0, 6, 4, 2, 5, 3, 1, 9, 10, 7,
+    7, 9, 2, 4, 0, 5, 3, 6, 1, 8, 10,
 };
 static const struct acg_shape create_batch_inference_job_request_shape = {
-    .name = "CreateBatchInferenceJobRequest",
-    .type = ACG_SHAPE_STRUCTURE,
+    .name = "CreateBatchInferenceJobRequest", .type = ACG_SHAPE_STRUCTURE,
     .flags = ACG_SHAPE_TOP_LEVEL,
     .size = sizeof(struct personalize_create_batch_inference_job_request),
-    .members = create_batch_inference_job_request_members,
-    .member_count = 11,
+    .members = create_batch_inference_job_request_members, .member_count = 11,
     .by_wire_name = create_batch_inference_job_request_by_wire,
 };
 
-/* CreateBatchInferenceJobResponse */
 #define T struct personalize_create_batch_inference_job_response
 static const struct acg_member create_batch_inference_job_response_members[] = {
-    { .name = "batchInferenceJobArn", .name_len = 20,
-      .shape = &arn_shape,
+    { .name = "batchInferenceJobArn", .shape = &arn_shape,
       .offset = offsetof(T, batch_inference_job_arn) },
 };
 #undef T
-static const uint16_t create_batch_inference_job_response_by_wire[] = {
-    0,
-};
 static const struct acg_shape create_batch_inference_job_response_shape = {
-    .name = "CreateBatchInferenceJobResponse",
-    .type = ACG_SHAPE_STRUCTURE,
+    .name = "CreateBatchInferenceJobResponse", .type = ACG_SHAPE_STRUCTURE,
     .flags = ACG_SHAPE_TOP_LEVEL,
     .size = sizeof(struct personalize_create_batch_inference_job_response),
-    .members = create_batch_inference_job_response_members,
-    .member_count = 1,
-    .by_wire_name = create_batch_inference_job_response_by_wire,
+    .members = create_batch_inference_job_response_members, .member_count = 1,
 };
 
-/* DescribeBatchInferenceJobRequest */
 #define T struct personalize_describe_batch_inference_job_request
 static const struct acg_member describe_batch_inference_job_request_members[] = {
-    { .name = "batchInferenceJobArn", .name_len = 20,
-      .shape = &arn_shape,
-      .flags = ACG_MEMBER_REQUIRED,
-      .offset = offsetof(T, batch_inference_job_arn) },
+    { .name = "batchInferenceJobArn", .shape = &arn_shape,
+      .flags = ACG_MEMBER_REQUIRED, .offset = offsetof(T, batch_inference_job_arn) },
 };
 #undef T
-static const uint16_t describe_batch_inference_job_request_by_wire[] = {
-    0,
-};
 static const struct acg_shape describe_batch_inference_job_request_shape = {
-    .name = "DescribeBatchInferenceJobRequest",
-    .type = ACG_SHAPE_STRUCTURE,
+    .name = "DescribeBatchInferenceJobRequest", .type = ACG_SHAPE_STRUCTURE,
     .flags = ACG_SHAPE_TOP_LEVEL,
     .size = sizeof(struct personalize_describe_batch_inference_job_request),
-    .members = describe_batch_inference_job_request_members,
-    .member_count = 1,
-    .by_wire_name = describe_batch_inference_job_request_by_wire,
+    .members = describe_batch_inference_job_request_members, .member_count = 1,
 };
 
-/* DescribeBatchInferenceJobResponse */
 #define T struct personalize_describe_batch_inference_job_response
 static const struct acg_member describe_batch_inference_job_response_members[] = {
-    { .name = "batchInferenceJob", .name_len = 17,
-      .shape = &batch_inference_job_shape,
+    { .name = "batchInferenceJob", .shape = &batch_inference_job_shape,
       .offset = offsetof(T, batch_inference_job) },
 };
 #undef T
-static const uint16_t describe_batch_inference_job_response_by_wire[] = {
-    0,
-};
 static const struct acg_shape describe_batch_inference_job_response_shape = {
-    .name = "DescribeBatchInferenceJobResponse",
-    .type = ACG_SHAPE_STRUCTURE,
+    .name = "DescribeBatchInferenceJobResponse", .type = ACG_SHAPE_STRUCTURE,
     .flags = ACG_SHAPE_TOP_LEVEL,
     .size = sizeof(struct personalize_describe_batch_inference_job_response),
-    .members = describe_batch_inference_job_response_members,
-    .member_count = 1,
-    .by_wire_name = describe_batch_inference_job_response_by_wire,
+    .members = describe_batch_inference_job_response_members, .member_count = 1,
 };
 
-/* FieldsForThemeGeneration */
-#define T struct personalize_fields_for_theme_generation
-static const struct acg_member fields_for_theme_generation_members[] = {
-    { .name = "itemName", .name_len = 8,
-      .shape = &column_name_shape,
-      .flags = ACG_MEMBER_REQUIRED,
-      .offset = offsetof(T, item_name) },
-};
-#undef T
-static const uint16_t fields_for_theme_generation_by_wire[] = {
-    0,
-};
-static const struct acg_shape fields_for_theme_generation_shape = {
-    .name = "FieldsForThemeGeneration",
-    .type = ACG_SHAPE_STRUCTURE,
-    .size = sizeof(struct personalize_fields_for_theme_generation),
-    .members = fields_for_theme_generation_members,
-    .member_count = 1,
-    .by_wire_name = fields_for_theme_generation_by_wire,
-};
-
-/* HyperParameters */
-static const struct acg_limits hyper_parameters_limits = {
-    .max = INT64_C(100),
-    .has_max = true,
-};
-#define T struct personalize_hyper_parameters_entry
-static const struct acg_member hyper_parameters_members[] = {
-    { .name = "key", .name_len = 3,
-      .shape = &parameter_name_shape,
-      .offset = offsetof(T, key) },
-    { .name = "value", .name_len = 5,
-      .shape = &parameter_value_shape,
-      .offset = offsetof(T, value) },
-};
-#undef T
-static const struct acg_shape hyper_parameters_shape = {
-    .name = "HyperParameters",
-    .type = ACG_SHAPE_MAP,
-    .size = sizeof(struct acg_seq),
-    .item_size = sizeof(struct personalize_hyper_parameters_entry),
-    .members = hyper_parameters_members,
-    .member_count = 2,
-    .limits = &hyper_parameters_limits,
-};
-
-/* InvalidInputException */
 #define T struct personalize_invalid_input_exception
 static const struct acg_member invalid_input_exception_members[] = {
-    { .name = "message", .name_len = 7,
-      .shape = &acg_shape_string,
+    { .name = "message", .shape = &acg_shape_string,
       .offset = offsetof(T, message) },
 };
 #undef T
-static const uint16_t invalid_input_exception_by_wire[] = {
-    0,
-};
 static const struct acg_shape invalid_input_exception_shape = {
-    .name = "InvalidInputException",
-    .type = ACG_SHAPE_STRUCTURE,
+    .name = "InvalidInputException", .type = ACG_SHAPE_STRUCTURE,
     .flags = ACG_SHAPE_EXCEPTION | ACG_SHAPE_TOP_LEVEL,
     .size = sizeof(struct personalize_invalid_input_exception),
-    .members = invalid_input_exception_members,
-    .member_count = 1,
-    .by_wire_name = invalid_input_exception_by_wire,
+    .members = invalid_input_exception_members, .member_count = 1,
 };
 
-/* InvalidNextTokenException */
 #define T struct personalize_invalid_next_token_exception
 static const struct acg_member invalid_next_token_exception_members[] = {
-    { .name = "message", .name_len = 7,
-      .shape = &acg_shape_string,
+    { .name = "message", .shape = &acg_shape_string,
       .offset = offsetof(T, message) },
 };
 #undef T
-static const uint16_t invalid_next_token_exception_by_wire[] = {
-    0,
-};
 static const struct acg_shape invalid_next_token_exception_shape = {
-    .name = "InvalidNextTokenException",
-    .type = ACG_SHAPE_STRUCTURE,
+    .name = "InvalidNextTokenException", .type = ACG_SHAPE_STRUCTURE,
     .flags = ACG_SHAPE_EXCEPTION | ACG_SHAPE_TOP_LEVEL,
     .size = sizeof(struct personalize_invalid_next_token_exception),
-    .members = invalid_next_token_exception_members,
-    .member_count = 1,
-    .by_wire_name = invalid_next_token_exception_by_wire,
+    .members = invalid_next_token_exception_members, .member_count = 1,
 };
 
-/* KmsKeyArn */
-static const struct acg_limits kms_key_arn_limits = {
-    .max = INT64_C(2048),
-    .has_max = true,
-    .pattern = &pattern_2,
-};
-static const struct acg_shape kms_key_arn_shape = {
-    .name = "KmsKeyArn",
-    .type = ACG_SHAPE_STRING,
-    .size = sizeof(const char *),
-    .limits = &kms_key_arn_limits,
-};
-
-/* LimitExceededException */
 #define T struct personalize_limit_exceeded_exception
 static const struct acg_member limit_exceeded_exception_members[] = {
-    { .name = "message", .name_len = 7,
-      .shape = &acg_shape_string,
+    { .name = "message", .shape = &acg_shape_string,
       .offset = offsetof(T, message) },
 };
 #undef T
-static const uint16_t limit_exceeded_exception_by_wire[] = {
-    0,
-};
 static const struct acg_shape limit_exceeded_exception_shape = {
-    .name = "LimitExceededException",
-    .type = ACG_SHAPE_STRUCTURE,
+    .name = "LimitExceededException", .type = ACG_SHAPE_STRUCTURE,
     .flags = ACG_SHAPE_EXCEPTION | ACG_SHAPE_TOP_LEVEL,
     .size = sizeof(struct personalize_limit_exceeded_exception),
-    .members = limit_exceeded_exception_members,
-    .member_count = 1,
-    .by_wire_name = limit_exceeded_exception_by_wire,
+    .members = limit_exceeded_exception_members, .member_count = 1,
 };
 
-/* ListBatchInferenceJobsRequest */
+static const struct acg_shape next_token_shape = {
+    .name = "NextToken", .type = ACG_SHAPE_STRING,
+    .flags = ACG_SHAPE_HAS_MAX,
+    .max = 1500,
+    .pattern = &pattern_7,
+};
+
+static const struct acg_shape max_results_shape = {
+    .name = "MaxResults", .type = ACG_SHAPE_INTEGER,
+    .flags = ACG_SHAPE_HAS_MIN | ACG_SHAPE_HAS_MAX,
+    .min = 1, .max = 100,
+};
+
 #define T struct personalize_list_batch_inference_jobs_request
 static const struct acg_member list_batch_inference_jobs_request_members[] = {
-    { .name = "solutionVersionArn", .name_len = 18,
-      .shape = &arn_shape,
+    { .name = "solutionVersionArn", .shape = &arn_shape,
       .offset = offsetof(T, solution_version_arn) },
-    { .name = "nextToken", .name_len = 9,
-      .shape = &next_token_shape,
+    { .name = "nextToken", .shape = &next_token_shape,
       .offset = offsetof(T, next_token) },
-    { .name = "maxResults", .name_len = 10,
-      .shape = &max_results_shape,
+    { .name = "maxResults", .shape = &max_results_shape,
       .has_offset = offsetof(T, has_max_results),
       .offset = offsetof(T, max_results) },
 };
 #undef T
-static const uint16_t list_batch_inference_jobs_request_by_wire[] = {
-    1, 2, 0,
-};
 static const struct acg_shape list_batch_inference_jobs_request_shape = {
-    .name = "ListBatchInferenceJobsRequest",
-    .type = ACG_SHAPE_STRUCTURE,
+    .name = "ListBatchInferenceJobsRequest", .type = ACG_SHAPE_STRUCTURE,
     .flags = ACG_SHAPE_TOP_LEVEL,
     .size = sizeof(struct personalize_list_batch_inference_jobs_request),
-    .members = list_batch_inference_jobs_request_members,
-    .member_count = 3,
-    .by_wire_name = list_batch_inference_jobs_request_by_wire,
+    .members = list_batch_inference_jobs_request_members, .member_count = 3,
 };
 
-/* ListBatchInferenceJobsResponse */
 #define T struct personalize_list_batch_inference_jobs_response
 static const struct acg_member list_batch_inference_jobs_response_members[] = {
-    { .name = "batchInferenceJobs", .name_len = 18,
-      .shape = &batch_inference_jobs_shape,
+    { .name = "batchInferenceJobs", .shape = &batch_inference_jobs_shape,
       .offset = offsetof(T, batch_inference_jobs) },
-    { .name = "nextToken", .name_len = 9,
-      .shape = &next_token_shape,
+    { .name = "nextToken", .shape = &next_token_shape,
       .offset = offsetof(T, next_token) },
 };
 #undef T
-static const uint16_t list_batch_inference_jobs_response_by_wire[] = {
-    1, 0,
-};
 static const struct acg_shape list_batch_inference_jobs_response_shape = {
-    .name = "ListBatchInferenceJobsResponse",
-    .type = ACG_SHAPE_STRUCTURE,
+    .name = "ListBatchInferenceJobsResponse", .type = ACG_SHAPE_STRUCTURE,
     .flags = ACG_SHAPE_TOP_LEVEL,
     .size = sizeof(struct personalize_list_batch_inference_jobs_response),
-    .members = list_batch_inference_jobs_response_members,
-    .member_count = 2,
-    .by_wire_name = list_batch_inference_jobs_response_by_wire,
+    .members = list_batch_inference_jobs_response_members, .member_count = 2,
 };
 
-/* MaxResults */
-static const struct acg_limits max_results_limits = {
-    .min = INT64_C(1),
-    .has_min = true,
-    .max = INT64_C(100),
-    .has_max = true,
-};
-static const struct acg_shape max_results_shape = {
-    .name = "MaxResults",
-    .type = ACG_SHAPE_INTEGER,
-    .size = sizeof(int32_t),
-    .limits = &max_results_limits,
-};
-
-/* Name */
-static const struct acg_limits name_limits = {
-    .min = INT64_C(1),
-    .has_min = true,
-    .max = INT64_C(63),
-    .has_max = true,
-    .pattern = &pattern_3,
-};
-static const struct acg_shape name_shape = {
-    .name = "Name",
-    .type = ACG_SHAPE_STRING,
-    .size = sizeof(const char *),
-    .limits = &name_limits,
-};
-
-/* NextToken */
-static const struct acg_limits next_token_limits = {
-    .max = INT64_C(1500),
-    .has_max = true,
-    .pattern = &pattern_4,
-};
-static const struct acg_shape next_token_shape = {
-    .name = "NextToken",
-    .type = ACG_SHAPE_STRING,
-    .size = sizeof(const char *),
-    .limits = &next_token_limits,
-};
-
-/* ParameterName */
-static const struct acg_limits parameter_name_limits = {
-    .max = INT64_C(256),
-    .has_max = true,
-};
-static const struct acg_shape parameter_name_shape = {
-    .name = "ParameterName",
-    .type = ACG_SHAPE_STRING,
-    .size = sizeof(const char *),
-    .limits = &parameter_name_limits,
-};
-
-/* ParameterValue */
-static const struct acg_limits parameter_value_limits = {
-    .max = INT64_C(1000),
-    .has_max = true,
-};
-static const struct acg_shape parameter_value_shape = {
-    .name = "ParameterValue",
-    .type = ACG_SHAPE_STRING,
-    .size = sizeof(const char *),
-    .limits = &parameter_value_limits,
-};
-
-/* RankingInfluence */
-#define T struct personalize_ranking_influence_entry
-static const struct acg_member ranking_influence_members[] = {
-    { .name = "key", .name_len = 3,
-      .shape = &ranking_influence_type_shape,
-      .offset = offsetof(T, key) },
-    { .name = "value", .name_len = 5,
-      .shape = &ranking_influence_weight_shape,
-      .offset = offsetof(T, value) },
-};
-#undef T
-static const struct acg_shape ranking_influence_shape = {
-    .name = "RankingInfluence",
-    .type = ACG_SHAPE_MAP,
-    .size = sizeof(struct acg_seq),
-    .item_size = sizeof(struct personalize_ranking_influence_entry),
-    .members = ranking_influence_members,
-    .member_count = 2,
-};
-
-/* RankingInfluenceType */
-static const char *const ranking_influence_type_values[] = {
-    "POPULARITY",
-    "FRESHNESS",
-};
-static const struct acg_limits ranking_influence_type_limits = {
-    .enum_values = ranking_influence_type_values,
-    .enum_count = 2,
-};
-static const struct acg_shape ranking_influence_type_shape = {
-    .name = "RankingInfluenceType",
-    .type = ACG_SHAPE_STRING,
-    .size = sizeof(const char *),
-    .limits = &ranking_influence_type_limits,
-};
-
-/* RankingInfluenceWeight */
-static const struct acg_limits ranking_influence_weight_limits = {
-    .min_value = 0,
-    .has_min = true,
-    .max_value = 1,
-    .has_max = true,
-};
-static const struct acg_shape ranking_influence_weight_shape = {
-    .name = "RankingInfluenceWeight",
-    .type = ACG_SHAPE_DOUBLE,
-    .size = sizeof(double),
-    .limits = &ranking_influence_weight_limits,
-};
-
-/* ResourceAlreadyExistsException */
 #define T struct personalize_resource_already_exists_exception
 static const struct acg_member resource_already_exists_exception_members[] = {
-    { .name = "message", .name_len = 7,
-      .shape = &acg_shape_string,
+    { .name = "message", .shape = &acg_shape_string,
       .offset = offsetof(T, message) },
 };
 #undef T
-static const uint16_t resource_already_exists_exception_by_wire[] = {
-    0,
-};
 static const struct acg_shape resource_already_exists_exception_shape = {
-    .name = "ResourceAlreadyExistsException",
-    .type = ACG_SHAPE_STRUCTURE,
+    .name = "ResourceAlreadyExistsException", .type = ACG_SHAPE_STRUCTURE,
     .flags = ACG_SHAPE_EXCEPTION | ACG_SHAPE_TOP_LEVEL,
     .size = sizeof(struct personalize_resource_already_exists_exception),
-    .members = resource_already_exists_exception_members,
-    .member_count = 1,
-    .by_wire_name = resource_already_exists_exception_by_wire,
+    .members = resource_already_exists_exception_members, .member_count = 1,
 };
 
-/* ResourceInUseException */
 #define T struct personalize_resource_in_use_exception
 static const struct acg_member resource_in_use_exception_members[] = {
-    { .name = "message", .name_len = 7,
-      .shape = &acg_shape_string,
+    { .name = "message", .shape = &acg_shape_string,
       .offset = offsetof(T, message) },
 };
 #undef T
-static const uint16_t resource_in_use_exception_by_wire[] = {
-    0,
-};
 static const struct acg_shape resource_in_use_exception_shape = {
-    .name = "ResourceInUseException",
-    .type = ACG_SHAPE_STRUCTURE,
+    .name = "ResourceInUseException", .type = ACG_SHAPE_STRUCTURE,
     .flags = ACG_SHAPE_EXCEPTION | ACG_SHAPE_TOP_LEVEL,
     .size = sizeof(struct personalize_resource_in_use_exception),
-    .members = resource_in_use_exception_members,
-    .member_count = 1,
-    .by_wire_name = resource_in_use_exception_by_wire,
+    .members = resource_in_use_exception_members, .member_count = 1,
 };
 
-/* ResourceNotFoundException */
 #define T struct personalize_resource_not_found_exception
 static const struct acg_member resource_not_found_exception_members[] = {
-    { .name = "message", .name_len = 7,
-      .shape = &acg_shape_string,
+    { .name = "message", .shape = &acg_shape_string,
       .offset = offsetof(T, message) },
 };
 #undef T
-static const uint16_t resource_not_found_exception_by_wire[] = {
-    0,
-};
 static const struct acg_shape resource_not_found_exception_shape = {
-    .name = "ResourceNotFoundException",
-    .type = ACG_SHAPE_STRUCTURE,
+    .name = "ResourceNotFoundException", .type = ACG_SHAPE_STRUCTURE,
     .flags = ACG_SHAPE_EXCEPTION | ACG_SHAPE_TOP_LEVEL,
     .size = sizeof(struct personalize_resource_not_found_exception),
-    .members = resource_not_found_exception_members,
-    .member_count = 1,
-    .by_wire_name = resource_not_found_exception_by_wire,
+    .members = resource_not_found_exception_members, .member_count = 1,
 };
 
-/* RoleArn */
-static const struct acg_limits role_arn_limits = {
-    .max = INT64_C(256),
-    .has_max = true,
-    .pattern = &pattern_5,
-};
-static const struct acg_shape role_arn_shape = {
-    .name = "RoleArn",
-    .type = ACG_SHAPE_STRING,
-    .size = sizeof(const char *),
-    .limits = &role_arn_limits,
-};
-
-/* S3DataConfig */
-#define T struct personalize_s3_data_config
-static const struct acg_member s3_data_config_members[] = {
-    { .name = "path", .name_len = 4,
-      .shape = &s3_location_shape,
-      .flags = ACG_MEMBER_REQUIRED,
-      .offset = offsetof(T, path) },
-    { .name = "kmsKeyArn", .name_len = 9,
-      .shape = &kms_key_arn_shape,
-      .offset = offsetof(T, kms_key_arn) },
-};
-#undef T
-static const uint16_t s3_data_config_by_wire[] = {
-    0, 1,
-};
-static const struct acg_shape s3_data_config_shape = {
-    .name = "S3DataConfig",
-    .type = ACG_SHAPE_STRUCTURE,
-    .size = sizeof(struct personalize_s3_data_config),
-    .members = s3_data_config_members,
-    .member_count = 2,
-    .by_wire_name = s3_data_config_by_wire,
-};
-
-/* S3Location */
-static const struct acg_limits s3_location_limits = {
-    .max = INT64_C(256),
-    .has_max = true,
-    .pattern = &pattern_6,
-};
-static const struct acg_shape s3_location_shape = {
-    .name = "S3Location",
-    .type = ACG_SHAPE_STRING,
-    .size = sizeof(const char *),
-    .limits = &s3_location_limits,
-};
-
-/* Status */
-static const struct acg_limits status_limits = {
-    .max = INT64_C(256),
-    .has_max = true,
-};
-static const struct acg_shape status_shape = {
-    .name = "Status",
-    .type = ACG_SHAPE_STRING,
-    .size = sizeof(const char *),
-    .limits = &status_limits,
-};
-
-/* Tag */
-#define T struct personalize_tag
-static const struct acg_member tag_members[] = {
-    { .name = "tagKey", .name_len = 6,
-      .shape = &tag_key_shape,
-      .flags = ACG_MEMBER_REQUIRED,
-      .offset = offsetof(T, tag_key) },
-    { .name = "tagValue", .name_len = 8,
-      .shape = &tag_value_shape,
-      .flags = ACG_MEMBER_REQUIRED,
-      .offset = offsetof(T, tag_value) },
-};
-#undef T
-static const uint16_t tag_by_wire[] = {
-    0, 1,
-};
-static const struct acg_shape tag_shape = {
-    .name = "Tag",
-    .type = ACG_SHAPE_STRUCTURE,
-    .size = sizeof(struct personalize_tag),
-    .members = tag_members,
-    .member_count = 2,
-    .by_wire_name = tag_by_wire,
-};
-
-/* TagKey */
-static const struct acg_limits tag_key_limits = {
-    .min = INT64_C(1),
-    .has_min = true,
-    .max = INT64_C(128),
-    .has_max = true,
-    .pattern = &pattern_7,
-};
-static const struct acg_shape tag_key_shape = {
-    .name = "TagKey",
-    .type = ACG_SHAPE_STRING,
-    .flags = ACG_SHAPE_SENSITIVE,
-    .size = sizeof(const char *),
-    .limits = &tag_key_limits,
-};
-
-/* TagValue */
-static const struct acg_limits tag_value_limits = {
-    .min = INT64_C(0),
-    .has_min = true,
-    .max = INT64_C(256),
-    .has_max = true,
-    .pattern = &pattern_7,
-};
-static const struct acg_shape tag_value_shape = {
-    .name = "TagValue",
-    .type = ACG_SHAPE_STRING,
-    .flags = ACG_SHAPE_SENSITIVE,
-    .size = sizeof(const char *),
-    .limits = &tag_value_limits,
-};
-
-/* Tags */
-static const struct acg_limits tags_limits = {
-    .min = INT64_C(0),
-    .has_min = true,
-    .max = INT64_C(200),
-    .has_max = true,
-};
-static const struct acg_member tags_members[] = {
-    { .name = "member", .name_len = 6,
-      .shape = &tag_shape,
-      .offset = 0 },
-};
-static const struct acg_shape tags_shape = {
-    .name = "Tags",
-    .type = ACG_SHAPE_LIST,
-    .size = sizeof(struct acg_seq),
-    .item_size = sizeof(struct personalize_tag),
-    .members = tags_members,
-    .member_count = 1,
-    .limits = &tags_limits,
-};
-
-/* ThemeGenerationConfig */
-#define T struct personalize_theme_generation_config
-static const struct acg_member theme_generation_config_members[] = {
-    { .name = "fieldsForThemeGeneration", .name_len = 24,
-      .shape = &fields_for_theme_generation_shape,
-      .flags = ACG_MEMBER_REQUIRED,
-      .offset = offsetof(T, fields_for_theme_generation) },
-};
-#undef T
-static const uint16_t theme_generation_config_by_wire[] = {
-    0,
-};
-static const struct acg_shape theme_generation_config_shape = {
-    .name = "ThemeGenerationConfig",
-    .type = ACG_SHAPE_STRUCTURE,
-    .size = sizeof(struct personalize_theme_generation_config),
-    .members = theme_generation_config_members,
-    .member_count = 1,
-    .by_wire_name = theme_generation_config_by_wire,
-};
-
-/* TooManyTagsException */
 #define T struct personalize_too_many_tags_exception
 static const struct acg_member too_many_tags_exception_members[] = {
-    { .name = "message", .name_len = 7,
-      .shape = &acg_shape_string,
+    { .name = "message", .shape = &acg_shape_string,
       .offset = offsetof(T, message) },
 };
 #undef T
-static const uint16_t too_many_tags_exception_by_wire[] = {
-    0,
-};
 static const struct acg_shape too_many_tags_exception_shape = {
-    .name = "TooManyTagsException",
-    .type = ACG_SHAPE_STRUCTURE,
+    .name = "TooManyTagsException", .type = ACG_SHAPE_STRUCTURE,
     .flags = ACG_SHAPE_EXCEPTION | ACG_SHAPE_TOP_LEVEL,
     .size = sizeof(struct personalize_too_many_tags_exception),
-    .members = too_many_tags_exception_members,
-    .member_count = 1,
-    .by_wire_name = too_many_tags_exception_by_wire,
+    .members = too_many_tags_exception_members, .member_count = 1,
 };
 
 static const struct acg_shape *const create_batch_inference_job_errors[] = {
@@ -964,12 +556,10 @@ static const struct acg_shape *const create_batch_inference_job_errors[] = {
 };
 static const struct acg_operation create_batch_inference_job_op = {
     .name = "CreateBatchInferenceJob",
+    .http_method = "POST", .request_uri = "/",
     .input = &create_batch_inference_job_request_shape,
     .output = &create_batch_inference_job_response_shape,
-    .errors = create_batch_inference_job_errors,
-    .error_count = 6,
-    .http_method = "POST",
-    .request_uri = "/",
+    .errors = create_batch_inference_job_errors, .error_count = 6,
 };
 
 int personalize_create_batch_inference_job(struct acg_client *client,
@@ -977,8 +567,7 @@ int personalize_create_batch_inference_job(struct acg_client *client,
     struct personalize_create_batch_inference_job_response *out,
     struct acg_error *err)
 {
-    return acg_call(client, &create_batch_inference_job_op, in,
-        out, err);
+    return acg_call(client, &create_batch_inference_job_op, in, out, err);
 }
 
 static const struct acg_shape *const describe_batch_inference_job_errors[] = {
@@ -987,12 +576,10 @@ static const struct acg_shape *const describe_batch_inference_job_errors[] = {
 };
 static const struct acg_operation describe_batch_inference_job_op = {
     .name = "DescribeBatchInferenceJob",
+    .http_method = "POST", .request_uri = "/",
     .input = &describe_batch_inference_job_request_shape,
     .output = &describe_batch_inference_job_response_shape,
-    .errors = describe_batch_inference_job_errors,
-    .error_count = 2,
-    .http_method = "POST",
-    .request_uri = "/",
+    .errors = describe_batch_inference_job_errors, .error_count = 2,
     .flags = ACG_OP_IDEMPOTENT,
 };
 
@@ -1001,8 +588,7 @@ int personalize_describe_batch_inference_job(struct acg_client *client,
     struct personalize_describe_batch_inference_job_response *out,
     struct acg_error *err)
 {
-    return acg_call(client, &describe_batch_inference_job_op, in,
-        out, err);
+    return acg_call(client, &describe_batch_inference_job_op, in, out, err);
 }
 
 static const struct acg_shape *const list_batch_inference_jobs_errors[] = {
@@ -1011,12 +597,10 @@ static const struct acg_shape *const list_batch_inference_jobs_errors[] = {
 };
 static const struct acg_operation list_batch_inference_jobs_op = {
     .name = "ListBatchInferenceJobs",
+    .http_method = "POST", .request_uri = "/",
     .input = &list_batch_inference_jobs_request_shape,
     .output = &list_batch_inference_jobs_response_shape,
-    .errors = list_batch_inference_jobs_errors,
-    .error_count = 2,
-    .http_method = "POST",
-    .request_uri = "/",
+    .errors = list_batch_inference_jobs_errors, .error_count = 2,
     .flags = ACG_OP_IDEMPOTENT,
 };
 
@@ -1025,8 +609,7 @@ int personalize_list_batch_inference_jobs(struct acg_client *client,
     struct personalize_list_batch_inference_jobs_response *out,
     struct acg_error *err)
 {
-    return acg_call(client, &list_batch_inference_jobs_op, in,
-        out, err);
+    return acg_call(client, &list_batch_inference_jobs_op, in, out, err);
 }
 
 static const struct acg_operation *const operations[] = {

@@ -22,8 +22,7 @@ static int encode_seq(struct acg_json_writer *w, const struct acg_shape *s,
     if (s->type == ACG_SHAPE_LIST) {
         ACG_TRY(acg_json_begin_array(w));
         for (size_t i = 0; i < seq->count; i++)
-            ACG_TRY(encode_value(w, s->members[0].shape, items + i * s->item_size,
-                                 s->members[0].ts_format, o));
+            ACG_TRY(encode_value(w, s->item, items + i * s->item_size, ACG_TS_DEFAULT, o));
         return acg_json_end_array(w);
     }
     ACG_TRY(acg_json_begin_object(w));
@@ -138,8 +137,8 @@ static const struct acg_member *find_member(const struct acg_shape *s,
 {
     if (*next < s->member_count) {
         const struct acg_member *m = &s->members[*next];
-        size_t len = m->wire_name != NULL ? m->wire_len : m->name_len;
-        if (len == key->len && memcmp(acg_member_wire_name(m), key->name, len) == 0) {
+        const char *name = acg_member_wire_name(m);
+        if (strncmp(name, key->name, key->len) == 0 && name[key->len] == '\0') {
             (*next)++;
             return m;
         }
@@ -197,7 +196,7 @@ static int decode_list(struct acg_json_decoder *d, const struct acg_shape *s, st
     acg_json_list_begin(d, &list);
     while (more) {
         memset(item, 0, s->item_size);
-        int rc = decode_value(d, s->members[0].shape, item, NULL);
+        int rc = decode_value(d, s->item, item, NULL);
         if (rc == ACG_OK)
             rc = acg_json_list_add(d, &list, item, s->item_size);
         if (rc != ACG_OK)

@@ -6,43 +6,40 @@
 #include "shape/acg_service.h"
 #include "shape/acg_shape.h"
 
-const struct acg_shape acg_shape_string = {
-    .name = "String", .type = ACG_SHAPE_STRING, .size = sizeof(const char *),
-};
-const struct acg_shape acg_shape_boolean = {
-    .name = "Boolean", .type = ACG_SHAPE_BOOLEAN, .size = sizeof(bool),
-};
-const struct acg_shape acg_shape_integer = {
-    .name = "Integer", .type = ACG_SHAPE_INTEGER, .size = sizeof(int32_t),
-};
-const struct acg_shape acg_shape_long = {
-    .name = "Long", .type = ACG_SHAPE_LONG, .size = sizeof(int64_t),
-};
-const struct acg_shape acg_shape_float = {
-    .name = "Float", .type = ACG_SHAPE_FLOAT, .size = sizeof(float),
-};
-const struct acg_shape acg_shape_double = {
-    .name = "Double", .type = ACG_SHAPE_DOUBLE, .size = sizeof(double),
-};
-const struct acg_shape acg_shape_timestamp = {
-    .name = "Timestamp", .type = ACG_SHAPE_TIMESTAMP, .size = sizeof(struct acg_timestamp),
-};
-const struct acg_shape acg_shape_blob = {
-    .name = "Blob", .type = ACG_SHAPE_BLOB, .size = sizeof(struct acg_blob),
-};
-const struct acg_shape acg_shape_document = {
-    .name = "Document", .type = ACG_SHAPE_DOCUMENT, .size = sizeof(const char *),
-};
+const struct acg_shape acg_shape_string = { .name = "String", .type = ACG_SHAPE_STRING };
+const struct acg_shape acg_shape_boolean = { .name = "Boolean", .type = ACG_SHAPE_BOOLEAN };
+const struct acg_shape acg_shape_integer = { .name = "Integer", .type = ACG_SHAPE_INTEGER };
+const struct acg_shape acg_shape_long = { .name = "Long", .type = ACG_SHAPE_LONG };
+const struct acg_shape acg_shape_float = { .name = "Float", .type = ACG_SHAPE_FLOAT };
+const struct acg_shape acg_shape_double = { .name = "Double", .type = ACG_SHAPE_DOUBLE };
+const struct acg_shape acg_shape_timestamp = { .name = "Timestamp", .type = ACG_SHAPE_TIMESTAMP };
+const struct acg_shape acg_shape_blob = { .name = "Blob", .type = ACG_SHAPE_BLOB };
+const struct acg_shape acg_shape_document = { .name = "Document", .type = ACG_SHAPE_DOCUMENT };
+
+/* strcmp order between a NUL-terminated name and the len bytes at key. */
+static int compare_name(const char *name, const char *key, size_t len)
+{
+    int c = strncmp(name, key, len);
+    if (c != 0)
+        return c;
+    return name[len] == '\0' ? 0 : 1;
+}
 
 const struct acg_member *acg_shape_find_wire(const struct acg_shape *s, const char *name,
                                              size_t len)
 {
-    size_t lo = 0, hi = s->by_wire_name != NULL ? s->member_count : 0;
+    if (s->by_wire_name == NULL) {
+        for (size_t i = 0; i < s->member_count; i++) {
+            if (compare_name(acg_member_wire_name(&s->members[i]), name, len) == 0)
+                return &s->members[i];
+        }
+        return NULL;
+    }
+    size_t lo = 0, hi = s->member_count;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         const struct acg_member *m = &s->members[s->by_wire_name[mid]];
-        size_t mlen = m->wire_name != NULL ? m->wire_len : m->name_len;
-        int c = mlen != len ? (mlen < len ? -1 : 1) : memcmp(acg_member_wire_name(m), name, len);
+        int c = compare_name(acg_member_wire_name(m), name, len);
         if (c == 0)
             return m;
         if (c < 0)
@@ -57,10 +54,27 @@ const struct acg_member *acg_shape_find_member(const struct acg_shape *s, const 
                                                size_t len)
 {
     for (size_t i = 0; i < s->member_count; i++) {
-        if (s->members[i].name_len == len && memcmp(s->members[i].name, name, len) == 0)
+        if (compare_name(s->members[i].name, name, len) == 0)
             return &s->members[i];
     }
     return NULL;
+}
+
+size_t acg_shape_size(const struct acg_shape *s)
+{
+    switch (s->type) {
+    case ACG_SHAPE_STRING: case ACG_SHAPE_DOCUMENT: return sizeof(const char *);
+    case ACG_SHAPE_BOOLEAN: return sizeof(bool);
+    case ACG_SHAPE_INTEGER: return sizeof(int32_t);
+    case ACG_SHAPE_LONG: return sizeof(int64_t);
+    case ACG_SHAPE_FLOAT: return sizeof(float);
+    case ACG_SHAPE_DOUBLE: return sizeof(double);
+    case ACG_SHAPE_TIMESTAMP: return sizeof(struct acg_timestamp);
+    case ACG_SHAPE_BLOB: return sizeof(struct acg_blob);
+    case ACG_SHAPE_LIST: case ACG_SHAPE_MAP:
+        return s->size != 0 ? s->size : sizeof(struct acg_seq);
+    default: return s->size;
+    }
 }
 
 bool acg_member_present(const struct acg_member *m, const void *base)

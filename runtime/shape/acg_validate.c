@@ -233,26 +233,26 @@ int acg_validator_result(const struct acg_validator *v, struct acg_error *err)
 static void check_value(struct acg_validator *v, const struct acg_shape *s, const void *p,
                         int depth);
 
-static long bound(const struct acg_limits *l, bool has, int64_t b)
+/* A length bound as the checks take it: -1 for none. */
+static long bound(const struct acg_shape *s, int flag, int64_t b)
 {
-    if (l == NULL || !has)
+    if (!(s->flags & flag))
         return -1;
-    return b > LONG_MAX ? LONG_MAX : (long)b;
+    return b > LONG_MAX ? LONG_MAX : b < 0 ? 0 : (long)b;
 }
 
 static void check_seq(struct acg_validator *v, const struct acg_shape *s,
                       const struct acg_seq *seq, int depth)
 {
-    const struct acg_limits *l = s->limits;
-    if (l != NULL)
-        acg_validate_count(v, NULL, true, seq->count, bound(l, l->has_min, l->min),
-                           bound(l, l->has_max, l->max));
+    if (s->flags & (ACG_SHAPE_HAS_MIN | ACG_SHAPE_HAS_MAX))
+        acg_validate_count(v, NULL, true, seq->count, bound(s, ACG_SHAPE_HAS_MIN, s->min),
+                           bound(s, ACG_SHAPE_HAS_MAX, s->max));
     const unsigned char *items = seq->items;
     for (size_t i = 0; i < seq->count; i++) {
         const unsigned char *item = items + i * s->item_size;
         if (s->type == ACG_SHAPE_LIST) {
             size_t mark = acg_validate_enter_index(v, i);
-            check_value(v, s->members[0].shape, item, depth + 1);
+            check_value(v, s->item, item, depth + 1);
             acg_validate_leave(v, mark);
             continue;
         }
@@ -298,7 +298,7 @@ static void check_struct(struct acg_validator *v, const struct acg_shape *s,
 static void check_value(struct acg_validator *v, const struct acg_shape *s, const void *p,
                         int depth)
 {
-    const struct acg_limits *l = s->limits;
+    bool has_min = (s->flags & ACG_SHAPE_HAS_MIN) != 0, has_max = (s->flags & ACG_SHAPE_HAS_MAX) != 0;
     if (depth > ACG_VALIDATE_MAX_DEPTH) {
         acg_validate_fail(v, NULL, "is nested more than %d levels deep", ACG_VALIDATE_MAX_DEPTH);
         return;
@@ -315,14 +315,14 @@ static void check_value(struct acg_validator *v, const struct acg_shape *s, cons
         memcpy(&str, p, sizeof str);
         if (str == NULL && !(s->flags & ACG_SHAPE_SPARSE))
             acg_validate_required(v, NULL, false);
-        acg_validate_string(v, NULL, str, bound(l, l && l->has_min, l ? l->min : 0),
-                            bound(l, l && l->has_max, l ? l->max : 0), l ? l->pattern : NULL);
+        acg_validate_string(v, NULL, str, bound(s, ACG_SHAPE_HAS_MIN, s->min),
+                            bound(s, ACG_SHAPE_HAS_MAX, s->max), s->pattern);
         break;
     }
     case ACG_SHAPE_BLOB:
-        if (l != NULL)
-            acg_validate_blob_length(v, NULL, true, ((const struct acg_blob *)p)->len,
-                                     bound(l, l->has_min, l->min), bound(l, l->has_max, l->max));
+        acg_validate_blob_length(v, NULL, true, ((const struct acg_blob *)p)->len,
+                                 bound(s, ACG_SHAPE_HAS_MIN, s->min),
+                                 bound(s, ACG_SHAPE_HAS_MAX, s->max));
         break;
     case ACG_SHAPE_INTEGER: case ACG_SHAPE_LONG: {
         int64_t x = 0;
@@ -333,8 +333,7 @@ static void check_value(struct acg_validator *v, const struct acg_shape *s, cons
         } else {
             memcpy(&x, p, sizeof x);
         }
-        if (l != NULL)
-            acg_validate_int_range(v, NULL, true, x, l->has_min, l->min, l->has_max, l->max);
+        acg_validate_int_range(v, NULL, true, x, has_min, s->min, has_max, s->max);
         break;
     }
     case ACG_SHAPE_FLOAT: case ACG_SHAPE_DOUBLE: {
@@ -346,9 +345,8 @@ static void check_value(struct acg_validator *v, const struct acg_shape *s, cons
         } else {
             memcpy(&x, p, sizeof x);
         }
-        if (l != NULL)
-            acg_validate_float_range(v, NULL, true, x, l->has_min, l->min_value, l->has_max,
-                                     l->max_value);
+        acg_validate_float_range(v, NULL, true, x, has_min, s->min_value, has_max,
+                                 s->max_value);
         break;
     }
     default:

@@ -30,7 +30,10 @@
  *
  * The descriptor format is shared by every protocol: fields one codec ignores (XML names,
  * HTTP bindings) are there for the others. Changing these structs' layout changes the
- * runtime ABI (ACG_RUNTIME_ABI in acg_runtime.h). */
+ * runtime ABI (ACG_RUNTIME_ABI in acg_runtime.h).
+ *
+ * The types stored beside a has_ flag are exactly ACG_SHAPE_BOOLEAN through
+ * ACG_SHAPE_TIMESTAMP, in that order in enum acg_shape_type. */
 #ifndef ACG_SHAPE_H
 #define ACG_SHAPE_H
 
@@ -120,19 +123,19 @@ enum {
     ACG_SHAPE_FLATTENED = 1 << 8,          /* XML: a flattened list or map */
     ACG_SHAPE_SPARSE = 1 << 9,             /* null elements are kept */
     ACG_SHAPE_TOP_LEVEL = 1 << 10,         /* an operation's input, output or error: has arena_ */
+    ACG_SHAPE_HAS_MIN = 1 << 11,           /* min (or min_value) is a constraint */
+    ACG_SHAPE_HAS_MAX = 1 << 12,           /* max (or max_value) is a constraint */
 };
 
 struct acg_shape;
 
 struct acg_member {
     const char *name;             /* the model's member name (and --cli-input-json key) */
-    const char *wire_name;        /* locationName: JSON key, header, query key, XML element,
-                                   * URI label; NULL when it is name */
     const struct acg_shape *shape;
     uint32_t offset;              /* of the value in the enclosing struct or entry */
     uint32_t has_offset;          /* of the bool has_x flag (booleans, numbers, timestamps) */
-    uint16_t name_len;
-    uint16_t wire_len;            /* of wire_name, or of name when wire_name is NULL */
+    const char *wire_name;        /* locationName: JSON key, header, query key, XML element,
+                                   * URI label; NULL when it is name */
     uint16_t flags;               /* ACG_MEMBER_* */
     uint8_t location;             /* enum acg_location */
     uint8_t ts_format;            /* enum acg_ts_format; ACG_TS_DEFAULT: the shape's */
@@ -141,37 +144,40 @@ struct acg_member {
     const char *context_param;    /* endpoint contextParam name, or NULL */
 };
 
-/* Constraints from the model, checked before a request is sent. */
-struct acg_limits {
-    int64_t min;                  /* length (code points, bytes, items) or integer range */
-    int64_t max;
-    double min_value;             /* float and double range */
-    double max_value;
-    bool has_min;
-    bool has_max;
-    struct acg_pattern *pattern;  /* NULL: none */
-    const char *const *enum_values;
-    size_t enum_count;
-};
-
 struct acg_shape {
     const char *name;             /* the model's shape name */
     uint8_t type;                 /* enum acg_shape_type */
     uint8_t ts_format;            /* enum acg_ts_format */
     uint16_t flags;               /* ACG_SHAPE_* */
+    /* Structures, unions, lists and maps; scalars leave these zero (acg_shape_size), and so
+     * do lists and maps that are never an element (struct acg_seq). */
     uint32_t size;                /* sizeof the C value as a list element or map value */
     uint32_t item_size;           /* lists: sizeof an element; maps: sizeof an entry */
     const struct acg_member *members;  /* structure, union: members in model order;
-                                        * list: [0] the element; map: [0] key, [1] value */
+                                        * map: [0] key, [1] value */
     uint16_t member_count;
-    const uint16_t *by_wire_name;  /* structure, union: member indexes sorted by wire name
-                                    * (length, then bytes), for decoders */
-    const struct acg_limits *limits;   /* NULL: no constraints */
-    const char *error_code;       /* exceptions: error.code when it differs from name */
-    uint16_t http_status;         /* exceptions: error.httpStatusCode, 0 when unset */
-    const char *xml_name;         /* the shape's locationName (list members), or NULL */
+    const struct acg_shape *item; /* lists: the element's shape */
+    const char *item_name;        /* lists: the element's locationName (XML), or NULL */
+    const uint16_t *by_wire_name; /* structures with many members: member indexes sorted by
+                                   * wire name (strcmp order), for decoders; else NULL */
+    /* Constraints from the model, checked before a request is sent. */
+    int64_t min;                  /* length (code points, bytes, items) or integer range */
+    int64_t max;
+    double min_value;             /* float and double range */
+    double max_value;
+    struct acg_pattern *pattern;  /* NULL: none */
+    const char *const *enum_values;
+    uint16_t enum_count;
+    /* Exceptions */
+    uint16_t http_status;         /* error.httpStatusCode, 0 when unset */
+    const char *error_code;       /* error.code when it differs from name */
+    /* XML */
+    const char *xml_name;         /* the shape's own locationName, or NULL */
     const char *xml_namespace;
 };
+
+/* The size of a value of shape s where a list element holds it. */
+size_t acg_shape_size(const struct acg_shape *s);
 
 /* The descriptors of scalars without constraints or traits, which generated tables share. */
 extern const struct acg_shape acg_shape_string;
@@ -190,7 +196,7 @@ static inline const char *acg_member_wire_name(const struct acg_member *m)
     return m->wire_name != NULL ? m->wire_name : m->name;
 }
 
-/* The member of a structure or union whose wire name is name (len bytes), or NULL. */
+/* The member of a structure or union whose wire name is the len bytes at name, or NULL. */
 const struct acg_member *acg_shape_find_wire(const struct acg_shape *s, const char *name,
                                              size_t len);
 
