@@ -32,7 +32,8 @@ CLI_SRC     := $(sort $(wildcard cli/*.c))
 CLI_LIB     := $(BUILD)/libacg_cli.a
 
 GEN_SRC     := $(sort $(wildcard generator/*.c))
-GEN_OBJ     := $(GEN_SRC:%.c=$(BUILD)/%.o)
+TEMPLATES   := $(sort $(wildcard templates/*.tmpl))
+GEN_OBJ     := $(GEN_SRC:%.c=$(BUILD)/%.o) $(BUILD)/generator/templates_embedded.o
 GEN_LIB_OBJ := $(filter-out $(BUILD)/generator/main.o,$(GEN_OBJ))
 GEN         := $(BUILD)/bin/acg-gen
 
@@ -73,6 +74,16 @@ $(RUNTIME_LIB): $(RUNTIME_OBJ)
 $(CLI_LIB): $(CLI_SRC:%.c=$(BUILD)/%.o)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
+
+# acg-gen carries its templates, so it runs from any folder (--templates DIR overrides).
+$(BUILD)/bin/embed: tools/embed.c | $(DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $< -o $@
+$(BUILD)/generator/templates_embedded.c: $(TEMPLATES) $(BUILD)/bin/embed
+	@mkdir -p $(@D)
+	$(BUILD)/bin/embed gen_embedded_templates $(TEMPLATES) > $@.tmp && mv $@.tmp $@
+$(BUILD)/generator/templates_embedded.o: $(BUILD)/generator/templates_embedded.c
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c $< -o $@
 
 $(GEN): $(GEN_OBJ) $(RUNTIME_LIB)
 	@mkdir -p $(@D)

@@ -20,7 +20,7 @@ static const char usage[] =
     "  --model FILE      service model, YAML or JSON, optionally gzip-compressed\n"
     "  --out DIR         where the generated sources go\n"
     "  --operation NAME  generate this operation (repeatable; default: all)\n"
-    "  --templates DIR   templates to render (default: templates)\n"
+    "  --templates DIR   render these templates instead of the built-in ones\n"
     "  --prefix NAME     C prefix (default: the serviceId in snake_case)\n"
     "  --rules FILE      endpoint rule set (default: endpoint-rule-set-1.* beside the model)\n"
     "  --check           write nothing; exit 1 and name every file that would change\n";
@@ -156,7 +156,7 @@ int main(int argc, char **argv)
     char *rules_path = NULL;
     int status = 2;
 
-    o.templates_dir = "templates";
+    o.templates_dir = NULL;   /* the built-in ones */
     if (parse_args(argc, argv, &o, ops, sizeof ops / sizeof ops[0]) != 0)
         return 2;
     o.display_path = o.model_path;

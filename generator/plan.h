@@ -11,7 +11,7 @@
 #include "model.h"
 #include "render.h"
 
-#define GEN_VERSION "0.1.0"
+#define GEN_VERSION "0.2.0"
 
 struct gen_options {
     const char *model_path;

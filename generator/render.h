@@ -36,7 +36,8 @@ bool tv_failed(const struct tv *map);
 
 struct template_set;
 
-/* Templates are read from dir on first use and kept. */
+/* Templates are read from dir on first use and kept; dir NULL means the ones built into
+ * acg-gen from templates/. */
 struct template_set *templates_open(const char *dir);
 void templates_close(struct template_set *ts);
 
