@@ -56,7 +56,7 @@ TEST_BINS := $(TEST_RUNTIME_SRC:%.c=$(BUILD)/%) $(TEST_GENERATOR_SRC:%.c=$(BUILD
              $(TEST_GENERATED_SRC:%.c=$(BUILD)/%) $(TEST_CLI_SRC:%.c=$(BUILD)/%)
 
 .PHONY: all deps regen golden check-generated test test-scale demo cli bench fuzz asan \
-        valgrind clean lint
+        valgrind clean lint check-setup
 
 all: $(GEN) $(BUILD)/bin/sigv4 $(CLI_BIN)
 
@@ -154,6 +154,10 @@ test-scale: $(GEN) $(RUNTIME_LIB) $(CLI_LIB)
 
 demo: all
 	@BUILD=$(BUILD) scripts/demo.sh
+
+# A fresh machine: removes a build package, then `make demo` in a scratch clone.
+check-setup:
+	@scripts/check_setup.sh
 
 asan:
 	@scripts/deps.sh build test
