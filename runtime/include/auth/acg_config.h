@@ -8,6 +8,10 @@
 
 #include "common/acg_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* One profile's settings from both files, merged (credentials file wins for keys). */
 struct acg_profile;
 
@@ -57,5 +61,9 @@ ACG_NODISCARD int acg_settings_resolve(const struct acg_profile *p, const char *
                                        const char *explicit_region, const char *explicit_endpoint,
                                        int explicit_fips, int explicit_dual_stack,
                                        struct acg_settings *out, struct acg_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

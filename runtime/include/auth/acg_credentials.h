@@ -11,6 +11,10 @@
 #include "common/acg_error.h"
 #include "auth/acg_sigv4.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct acg_credentials_provider;
 
 /* profile may be NULL. The provider keeps what it resolves and re-resolves on expiry.
@@ -42,5 +46,9 @@ void acg_credentials_init(struct acg_credentials *c);
 /* Zeroes the keys and token acg_credentials_get() copied into c, up to their terminators
  * (every string of c must be terminated: start from acg_credentials_init()). */
 void acg_credentials_wipe(struct acg_credentials *c);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

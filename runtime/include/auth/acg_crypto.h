@@ -25,6 +25,10 @@
 
 #include "common/acg_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define ACG_SHA256_LEN 32
 
 struct evp_md_ctx_st;   /* libcrypto's EVP_MD_CTX */
@@ -56,5 +60,8 @@ ACG_NODISCARD int acg_hmac_sha256_with(struct acg_sha256_ctx *ctx, const void *k
 /* Writes 2 * len lower-case hex digits and a NUL to out (2 * len + 1 bytes). */
 void acg_hex_lower(const unsigned char *in, size_t len, char *out);
 
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,10 @@
 
 #include "common/acg_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Turns a non-2xx answer into err: status ACG_ERR_SERVICE; aws_type from error_type_header
  * (up to ':'), else the body's "__type" or "code", namespace ("ns#") and ":suffix" removed;
  * message from "message", "Message" or "errorMessage"; request_id from the header, else the
@@ -18,5 +22,9 @@
  * (err may be NULL; an error already in err is kept, as acg_error_set does). */
 int acg_error_decode(long http_status, const char *error_type_header, const char *request_id_header,
                      const char *body, size_t body_len, struct acg_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

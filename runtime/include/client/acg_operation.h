@@ -8,6 +8,10 @@
 #include "common/acg_error.h"
 #include "shape/acg_validate.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Applies the client's validation mode to what a validator found: enforce fails with
  * ACG_ERR_VALIDATION (every violation in err->message), warn logs each violation and lets
  * the call go on, off ignores them. */
@@ -23,5 +27,9 @@ void acg_op_response_error(struct acg_error *err, const char *operation);
 
 /* Whether a message at level would be logged, so callers can skip building it. */
 bool acg_client_log_enabled(const struct acg_client *c, enum acg_log_level level);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -7,6 +7,10 @@
 
 #include "common/acg_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct acg_buf {
     char *data;     /* NULL until the first append; data[len] is '\0' afterwards */
     size_t len;
@@ -38,5 +42,9 @@ size_t acg_copy_str(char *dst, size_t size, const char *src);
 /* Zeroes n bytes in a way the optimiser keeps, for keys and other secrets. p may be NULL
  * when n is 0. */
 void acg_secure_zero(void *p, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #if defined(__GNUC__) || defined(__clang__)
 #define ACG_NODISCARD __attribute__((warn_unused_result))
 #define ACG_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -75,5 +79,9 @@ int acg_error_set_at(struct acg_error *err, int status, const char *where, const
         if (acg_try_rc_ != ACG_OK)    \
             return acg_try_rc_;       \
     } while (0)
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -16,6 +16,10 @@
 #include "client/acg_error_decode.h"
 #include "auth/acg_sigv4.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Transport settings, fixed for the life of a connection. Every timeout is in milliseconds
  * and must be > 0. */
 struct acg_http_options {
@@ -96,5 +100,8 @@ ACG_NODISCARD int acg_url_parse(const char *url, const char *host_prefix, struct
 /* Writes scheme://authority path[?query] into out. */
 ACG_NODISCARD int acg_url_format(const struct acg_url *u, char *out, size_t out_size);
 
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -22,6 +22,10 @@
 
 #include "http/acg_http.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define ACG_RETRY_QUOTA_INITIAL 500
 #define ACG_RETRY_COST 5
 #define ACG_RETRY_TIMEOUT_COST 10
@@ -65,5 +69,9 @@ int acg_retry_cost(enum acg_retry_kind kind);
 /* Milliseconds to wait after failed attempt `attempt` (1-based): random32 / 2^32 *
  * min(2^(attempt-1) s, 20 s). */
 int64_t acg_retry_delay_ms(int attempt, uint32_t random32);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

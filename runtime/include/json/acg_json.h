@@ -32,6 +32,10 @@
 #include "common/acg_utf8.h"
 #include "shape/acg_shape.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- writer ---- */
 
 enum acg_json_style {
@@ -331,5 +335,8 @@ ACG_NODISCARD int acg_json_read_document(struct acg_json_reader *r, int tok, con
  * pointer, so an empty list stays distinguishable from an absent one). */
 void *acg_json_alloc(struct acg_json_reader *r, size_t count, size_t size);
 
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -15,6 +15,10 @@
 #include "common/acg_pattern.h"
 #include "shape/acg_shape.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define ACG_VALIDATION_MAX 32
 /* Deeper values (recursive shapes) are refused rather than walked. */
 #define ACG_VALIDATE_MAX_DEPTH 64
@@ -74,5 +78,9 @@ void acg_validate_shape(struct acg_validator *v, const struct acg_shape *s, cons
 /* Turns the violations into an error: ACG_ERR_VALIDATION, where = first path, message =
  * every violation joined by "; ". Returns ACG_OK when there are none. */
 int acg_validator_result(const struct acg_validator *v, struct acg_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
