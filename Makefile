@@ -98,7 +98,8 @@ $(CLI_BIN): $(GEN_C:%.c=$(BUILD)/%.o) $(CLI_LIB) $(RUNTIME_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
 
-$(BUILD)/generated/%.o: ALL_CFLAGS += -Igenerated/$(SERVICE)
+# Generated code sees only the public headers, as it does when vendored.
+$(BUILD)/generated/%.o: INCLUDES := -Iruntime/include -Icli/include -Igenerated/$(SERVICE)
 
 # Tests: each test_*.c is one binary; runtime tests link the runtime, generator tests the
 # generator's stages, generated tests the generated service and the runtime.
