@@ -177,8 +177,9 @@ bench:
 	@bench/run.sh
 
 lint:
-	@! grep -nE '\b(sprintf|strcpy|strcat|strtok|atoi|gmtime|localtime)\(' \
-		$(RUNTIME_SRC) $(CLI_SRC) generator/*.c tools/*.c
+	@scripts/deps.sh build lint
+	@mkdir -p $(BUILD)
+	@BUILD=$(BUILD) scripts/lint.sh
 
 clean:
 	rm -rf build build-asan build-fuzz build-memcheck build-bench

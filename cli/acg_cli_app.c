@@ -140,8 +140,8 @@ int acg_cli_run(struct acg_client *client, const struct acg_cli_operation *op,
     if (rc == ACG_OK && desc->input != NULL) {
         in = acg_arena_calloc(in_arena, 1, desc->input->size);
         rc = in == NULL ? ACG_ERR_NOMEM
-                        : acg_json_decode_body(input_json, input_len, desc->input, in, in_arena,
-                                               err);
+                        : acg_json_decode_input(input_json, input_len, desc->input, in, in_arena,
+                                                err);
         rc = acg_op_input_error(err, rc);
     }
     if (rc == ACG_OK && desc->output != NULL) {

@@ -271,15 +271,28 @@ int acg_json_decode_shape(struct acg_json_decoder *d, const struct acg_shape *s,
     return decode_struct(d, s, out);
 }
 
-int acg_json_decode_body(const char *body, size_t len, const struct acg_shape *s, void *out,
-                         struct acg_arena *arena, struct acg_error *err)
+static int decode_body(const char *body, size_t len, const struct acg_shape *s, void *out,
+                       struct acg_arena *arena, struct acg_error *err, bool nonfinite)
 {
     struct acg_json_decoder d;
     int rc = acg_json_decoder_begin(&d, body, len, arena, err);
+    d.nonfinite = nonfinite;
     if (rc == ACG_OK)
         rc = decode_struct(&d, s, out);
     if (rc == ACG_OK)
         rc = acg_json_decoder_end(&d);
     acg_json_decoder_free(&d);
     return rc;
+}
+
+int acg_json_decode_body(const char *body, size_t len, const struct acg_shape *s, void *out,
+                         struct acg_arena *arena, struct acg_error *err)
+{
+    return decode_body(body, len, s, out, arena, err, false);
+}
+
+int acg_json_decode_input(const char *body, size_t len, const struct acg_shape *s, void *out,
+                          struct acg_arena *arena, struct acg_error *err)
+{
+    return decode_body(body, len, s, out, arena, err, true);
 }

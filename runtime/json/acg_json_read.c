@@ -112,6 +112,12 @@ static bool starts_value(int c)
     }
 }
 
+/* With the non-finite extension on, NaN and Infinity start values too. */
+static bool starts_value_in(const struct acg_json_decoder *d, int c)
+{
+    return starts_value(c) || (d->nonfinite && (c == 'N' || c == 'I'));
+}
+
 /* Bytes that may continue a number or literal: anything printable but the delimiters. The
  * run is then held to the grammar, so "1:2" or "truex" is one bad token, not two. */
 static bool in_primitive(int c)
@@ -385,12 +391,33 @@ static bool match_primitive(const char *p, size_t i, size_t len, size_t *end)
     return true;
 }
 
+/* Python's json module reads NaN, Infinity and -Infinity as numbers; so does the decoder
+ * when its caller asks (input written for the AWS CLI). */
+static bool match_nonfinite(const char *p, size_t i, size_t len, size_t *end)
+{
+    static const char *const words[] = { "NaN", "Infinity", "-Infinity" };
+    for (size_t k = 0; k < 3; k++) {
+        size_t n = strlen(words[k]);
+        if (len - i >= n && memcmp(p + i, words[k], n) == 0) {
+            *end = i + n;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Reads the number or literal that starts at pos (its first byte starts a value). */
 static int scan_primitive(struct acg_json_decoder *d, struct span *s)
 {
     size_t end;
     s->start = d->pos;
     s->escaped = false;
+    if (d->nonfinite && match_nonfinite(d->js, d->pos, d->len, &end) &&
+        (end == d->len || !in_primitive((unsigned char)d->js[end]))) {
+        s->end = end;
+        d->pos = end;
+        return ACG_OK;
+    }
     if (!match_primitive(d->js, d->pos, d->len, &end) ||
         (end < d->len && in_primitive((unsigned char)d->js[end]))) {
         /* Show all of what was meant as one token: "1.5.2", "truex", "1:2". */
@@ -522,7 +549,7 @@ static void close_container(struct acg_json_decoder *d, bool *more)
 static int bad_separator(const struct acg_json_decoder *d, const char *missing)
 {
     int c = peek(d);
-    if (c >= 0 && starts_value(c))
+    if (c >= 0 && starts_value_in(d, c))
         return acg_error_set(d->err, ACG_ERR_JSON, "%s at byte offset %zu", missing, d->pos);
     return unexpected(d, d->pos);
 }
@@ -739,7 +766,7 @@ static int scan_value(struct acg_json_decoder *d, struct tokens *t, int parent)
     } else if (c == '"') {
         ACG_TRY(scan_string(d, &s));
         return record(d, t, ACG_JSON_STRING, s.start, s.end, parent, &tok);
-    } else if (c >= 0 && starts_value(c)) {
+    } else if (c >= 0 && starts_value_in(d, c)) {
         ACG_TRY(scan_primitive(d, &s));
         return record(d, t, ACG_JSON_PRIMITIVE, s.start, s.end, parent, &tok);
     } else {
@@ -759,7 +786,7 @@ static int wrong_value(struct acg_json_decoder *d, const char *want)
 {
     size_t at = d->pos;
     int c = peek(d);
-    if (c < 0 || !starts_value(c))
+    if (c < 0 || !starts_value_in(d, c))
         return unexpected(d, at);
     ACG_TRY(scan_value(d, NULL, -1));
     return acg_error_set(d->err, ACG_ERR_JSON, "expected %s, got %s (at byte offset %zu)", want,
@@ -787,7 +814,7 @@ static int check_end(struct acg_json_decoder *d)
     int c = peek(d);
     if (c < 0)
         return ACG_OK;
-    if (starts_value(c))
+    if (starts_value_in(d, c))
         return acg_error_set(d->err, ACG_ERR_JSON,
                              "more than one top-level value at byte offset %zu", d->pos);
     return unexpected(d, d->pos);
@@ -812,7 +839,7 @@ static void start_decoder(struct acg_json_decoder *d, const char *js, size_t len
 /* Whether n more bytes keep the decoder within its memory budget. */
 static bool within_budget(const struct acg_json_decoder *d, size_t n)
 {
-    size_t used = acg_arena_used(d->arena) + d->stack_cap;
+    size_t used = (d->arena != NULL ? acg_arena_used(d->arena) : 0) + d->stack_cap;
     return d->max_memory == 0 || (n <= d->max_memory && used <= d->max_memory - n);
 }
 
@@ -1045,6 +1072,11 @@ static int to_double(struct acg_error *err, const char *js, const struct span *s
 {
     if (double_exact(js + s->start, s->end - s->start, out))
         return ACG_OK;
+    if (js[s->start] == 'N' || js[s->start] == 'I' || (js[s->start] == '-' && js[s->start + 1] == 'I')) {
+        /* Only the non-finite extension lets these through the scanner. */
+        *out = js[s->start] == 'N' ? NAN : js[s->start] == '-' ? -INFINITY : INFINITY;
+        return ACG_OK;
+    }
     char small[64];
     char *buf = small;
     size_t len = s->end - s->start;
@@ -1161,7 +1193,7 @@ static int read_number(struct acg_json_decoder *d, struct span *s, bool *absent,
     *absent = false;
     skip_ws(d);
     int c = peek(d);
-    if (c == '-' || is_digit(c))
+    if (c == '-' || is_digit(c) || (d->nonfinite && (c == 'N' || c == 'I')))
         return scan_primitive(d, s);
     if (acg_json_decode_null(d)) {
         *absent = true;
@@ -1353,8 +1385,9 @@ int acg_json_reader_parse(struct acg_json_reader *r, const char *js, size_t len,
     return acg_json_reader_parse_depth(r, js, len, arena, err, ACG_JSON_MAX_DEPTH);
 }
 
-int acg_json_reader_parse_depth(struct acg_json_reader *r, const char *js, size_t len,
-                                struct acg_arena *arena, struct acg_error *err, int max_depth)
+static int reader_parse(struct acg_json_reader *r, const char *js, size_t len,
+                        struct acg_arena *arena, struct acg_error *err, int max_depth,
+                        bool nonfinite)
 {
     struct acg_json_decoder d;
     struct tokens t = {NULL, NULL, 0, 0};
@@ -1382,6 +1415,7 @@ int acg_json_reader_parse_depth(struct acg_json_reader *r, const char *js, size_
         return acg_error_set(err, ACG_ERR_TOO_LARGE, "JSON body of %zu bytes is too large", len);
 
     start_decoder(&d, js, len, NULL, err, max_depth);
+    d.nonfinite = nonfinite;
     skip_ws(&d);
     if (d.pos == d.len) {
         rc = acg_error_set(err, ACG_ERR_JSON, "no JSON value (byte offset %zu)", d.pos);
@@ -1400,6 +1434,18 @@ int acg_json_reader_parse_depth(struct acg_json_reader *r, const char *js, size_
     r->next = t.next;
     r->ntoks = t.count;
     return ACG_OK;
+}
+
+int acg_json_reader_parse_depth(struct acg_json_reader *r, const char *js, size_t len,
+                                struct acg_arena *arena, struct acg_error *err, int max_depth)
+{
+    return reader_parse(r, js, len, arena, err, max_depth, false);
+}
+
+int acg_json_reader_parse_input(struct acg_json_reader *r, const char *js, size_t len,
+                                struct acg_arena *arena, struct acg_error *err)
+{
+    return reader_parse(r, js, len, arena, err, ACG_JSON_MAX_DEPTH, true);
 }
 
 void acg_json_reader_free(struct acg_json_reader *r)

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "acg_runtime.h"
 #include "client/acg_client.h"
 #include "client/acg_operation.h"
 #include "protocol/acg_protocol.h"
@@ -270,7 +271,7 @@ static int test_success_headers(void)
     CHECK(server_get(path, &log) == 0);
     CHECK(strstr(log.data, "\"x-amz-target\": \"Test_20240101.DoThing\"") != NULL);
     CHECK(strstr(log.data, "\"content-type\": \"application/x-amz-json-1.1\"") != NULL);
-    CHECK(strstr(log.data, "\"user-agent\": \"acg/0.1.0 (Test)\"") != NULL);
+    CHECK(strstr(log.data, "\"user-agent\": \"acg/" ACG_VERSION " (Test)\"") != NULL);
     CHECK(strstr(log.data, "\"amz-sdk-request\": \"attempt=1; max=3\"") != NULL);
     CHECK(strstr(log.data, "\"amz-sdk-invocation-id\": \"") != NULL);
     CHECK(strstr(log.data, "\"x-amz-security-token\": \"" TOKEN "\"") != NULL);

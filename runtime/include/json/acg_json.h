@@ -145,6 +145,7 @@ struct acg_json_decoder {
     char *key_buf;           /* owned: the last member name that held escapes, decoded */
     size_t key_cap;
     size_t max_memory;       /* arena plus list stack; past it ACG_ERR_TOO_LARGE (0: none) */
+    bool nonfinite;          /* NaN, Infinity and -Infinity are numbers (Python's json) */
 };
 
 /* The memory a decoder allows itself for a body of len bytes: decoded values may take
@@ -235,6 +236,11 @@ void *acg_json_list_finish(struct acg_json_decoder *d, struct acg_json_list *lis
  * by wire name, unknown ones skipped, null meaning absent. */
 ACG_NODISCARD int acg_json_decode_shape(struct acg_json_decoder *d, const struct acg_shape *s,
                                         void *out);
+/* Input written for the AWS CLI: like acg_json_decode_body, and, as Python's json module
+ * does, the bare words NaN, Infinity and -Infinity are read as numbers. */
+ACG_NODISCARD int acg_json_decode_input(const char *body, size_t len, const struct acg_shape *s,
+                                        void *out, struct acg_arena *arena,
+                                        struct acg_error *err);
 /* A whole body into out (a zeroed struct of shape s), its values in arena. An empty body
  * reads as {}. */
 ACG_NODISCARD int acg_json_decode_body(const char *body, size_t len, const struct acg_shape *s,
@@ -284,6 +290,11 @@ ACG_NODISCARD int acg_json_reader_parse(struct acg_json_reader *r, const char *j
 ACG_NODISCARD int acg_json_reader_parse_depth(struct acg_json_reader *r, const char *js,
                                               size_t len, struct acg_arena *arena,
                                               struct acg_error *err, int max_depth);
+/* The same for input written for the AWS CLI: NaN, Infinity and -Infinity are numbers, as
+ * Python's json module reads them. */
+ACG_NODISCARD int acg_json_reader_parse_input(struct acg_json_reader *r, const char *js,
+                                              size_t len, struct acg_arena *arena,
+                                              struct acg_error *err);
 void acg_json_reader_free(struct acg_json_reader *r);
 
 bool acg_json_is_null(const struct acg_json_reader *r, int tok);

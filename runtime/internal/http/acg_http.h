@@ -1,6 +1,5 @@
 /* The HTTP layer under acg_client: one reusable libcurl easy handle per client, request
- * compression, error-body decoding and random bytes. acg_client.c is its only user in the
- * runtime; it is public so tests (and callers who need a raw signed request) can reach it.
+ * compression. acg_client.c is its only user in the runtime.
  *
  * Nothing here prints, exits or logs: failures come back as a status plus a short English
  * detail in struct acg_http_result. */
@@ -13,7 +12,6 @@
 
 #include "common/acg_buf.h"
 #include "common/acg_error.h"
-#include "client/acg_error_decode.h"
 #include "auth/acg_sigv4.h"
 
 #ifdef __cplusplus
