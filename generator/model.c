@@ -313,6 +313,40 @@ static void fill_shape(struct ctx *c, struct shape *s, const struct doc_node *de
     }
 }
 
+/* The protocols the generator knows, in the order it prefers them when a model offers
+ * several (metadata.protocols lists the service's own preference; botocore takes the first
+ * it supports, and so do we, from this list). */
+static const char *const known_protocols[] = {
+    "smithy-rpc-v2-cbor", "json", "rest-json", "rest-xml", "query", "ec2",
+};
+
+static bool is_known_protocol(const char *p)
+{
+    for (size_t i = 0; i < sizeof known_protocols / sizeof known_protocols[0]; i++) {
+        if (strcmp(known_protocols[i], p) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* metadata.protocols in order of preference, else metadata.protocol. */
+static void choose_protocol(struct ctx *c, const struct doc_node *md)
+{
+    struct model *m = c->m;
+    const struct doc_node *protos = doc_get(md, "protocols");
+    for (size_t i = 0; protos != NULL && protos->kind == DOC_SEQ && i < protos->count; i++) {
+        const struct doc_node *p = protos->items[i];
+        if (doc_is_scalar(p) && is_known_protocol(p->text)) {
+            m->protocol = p->text;
+            return;
+        }
+    }
+    if (m->protocol == NULL || !is_known_protocol(m->protocol))
+        err(c, md, "metadata.protocol: \"%s\" is not a protocol this generator knows (json, "
+            "rest-json, rest-xml, query, ec2, smithy-rpc-v2-cbor)",
+            m->protocol ? m->protocol : "(missing)");
+}
+
 static void load_metadata(struct ctx *c, const struct doc_node *root)
 {
     struct model *m = c->m;
@@ -333,17 +367,7 @@ static void load_metadata(struct ctx *c, const struct doc_node *root)
     m->xml_namespace = doc_get_str(md, "xmlNamespace");
     m->query_compatible = doc_get(md, "awsQueryCompatible") != NULL;
     m->doc = doc_get_str(root, "documentation");
-    /* Newer models list protocols in order of preference; take json when it is offered. */
-    const struct doc_node *protos = doc_get(md, "protocols");
-    if (protos != NULL && protos->kind == DOC_SEQ) {
-        for (size_t i = 0; i < protos->count; i++) {
-            if (doc_is_scalar(protos->items[i]) && strcmp(protos->items[i]->text, "json") == 0)
-                m->protocol = "json";
-        }
-    }
-    if (m->protocol == NULL || strcmp(m->protocol, "json") != 0)
-        err(c, md, "metadata.protocol: \"%s\" is not supported; this generator handles the json "
-            "protocol (awsJson 1.0 and 1.1)", m->protocol ? m->protocol : "(missing)");
+    choose_protocol(c, md);
     if (m->json_version == NULL)
         m->json_version = "1.0";
     else if (strcmp(m->json_version, "1.0") != 0 && strcmp(m->json_version, "1.1") != 0)
@@ -351,10 +375,13 @@ static void load_metadata(struct ctx *c, const struct doc_node *root)
             m->json_version);
     if (m->signing_name == NULL)
         m->signing_name = m->endpoint_prefix;
+    /* awsJson and rpc-v2-cbor name their operations by the target prefix. */
+    bool needs_target = m->protocol != NULL && (strcmp(m->protocol, "json") == 0 ||
+                                                strcmp(m->protocol, "smithy-rpc-v2-cbor") == 0);
     const char *required[][2] = { { "apiVersion", m->api_version },
                                   { "endpointPrefix", m->endpoint_prefix },
                                   { "serviceId", m->service_id },
-                                  { "targetPrefix", m->target_prefix } };
+                                  { "targetPrefix", needs_target ? m->target_prefix : "" } };
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
         if (required[i][1] == NULL)
             err(c, md, "metadata.%s is missing", required[i][0]);

@@ -248,6 +248,20 @@ static void plan_banner(struct planner *p, struct tv *root, const char *endpoint
     tv_set_str(root, "endpoint_code", endpoint_code ? endpoint_code : "");
 }
 
+/* The runtime's name for a model's protocol (enum acg_protocol). */
+static const char *protocol_enum(const char *protocol)
+{
+    static const char *const names[][2] = {
+        { "json", "JSON" },       { "rest-json", "REST_JSON" }, { "rest-xml", "REST_XML" },
+        { "query", "QUERY" },     { "ec2", "EC2" },             { "smithy-rpc-v2-cbor", "RPC_V2_CBOR" },
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(names[i][0], protocol) == 0)
+            return names[i][1];
+    }
+    return "JSON";
+}
+
 static void plan_service(struct planner *p, struct tv *root)
 {
     const struct model *m = p->m;
@@ -255,12 +269,13 @@ static void plan_service(struct planner *p, struct tv *root)
     tv_set_str(root, "service_id", text_c_string(a, m->service_id ? m->service_id : ""));
     tv_set_str(root, "signing_name", text_c_string(a, m->signing_name ? m->signing_name : ""));
     tv_set_str(root, "endpoint_prefix", text_c_string(a, m->endpoint_prefix ? m->endpoint_prefix : ""));
+    tv_set_bool(root, "has_target_prefix", m->target_prefix != NULL);
     tv_set_str(root, "target_prefix", text_c_string(a, m->target_prefix ? m->target_prefix : ""));
     tv_set_str(root, "json_version", text_c_string(a, m->json_version));
     tv_set_str(root, "api_version", text_c_string(a, m->api_version ? m->api_version : ""));
     tv_set_bool(root, "has_xml_namespace", m->xml_namespace != NULL);
     tv_set_str(root, "xml_namespace", text_c_string(a, m->xml_namespace ? m->xml_namespace : ""));
-    tv_set_str(root, "protocol", names_upper(a, names_c_ident(a, m->protocol)));
+    tv_set_str(root, "protocol", protocol_enum(m->protocol));
     tv_set_bool(root, "query_compatible", m->query_compatible);
     tv_set_str(root, "service_doc_lit",
                text_c_string_wrapped(a, text_summary(a, text_plain(a, m->doc), 400), 8, 100));
