@@ -242,6 +242,21 @@ static struct member *single_ref(struct ctx *c, struct shape *s, const struct do
     return mb;
 }
 
+/* The payload trait names the member that is the whole body. */
+static void mark_payload(struct ctx *c, struct shape *s, const struct doc_node *def)
+{
+    if (s->payload == NULL)
+        return;
+    for (size_t i = 0; i < s->member_count; i++) {
+        if (strcmp(s->members[i].name, s->payload) == 0) {
+            s->members[i].payload = true;
+            return;
+        }
+    }
+    err(c, doc_get(def, "payload"), "shapes.%s.payload: \"%s\" is not a member", s->name,
+        s->payload);
+}
+
 static void fill_shape(struct ctx *c, struct shape *s, const struct doc_node *def)
 {
     s->doc = doc_get_str(def, "documentation");
@@ -297,6 +312,7 @@ static void fill_shape(struct ctx *c, struct shape *s, const struct doc_node *de
     case SHAPE_STRUCTURE:
     case SHAPE_UNION:
         fill_members(c, s, def);
+        mark_payload(c, s, def);
         break;
     case SHAPE_LIST:
         s->item = single_ref(c, s, def, "member");

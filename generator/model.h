@@ -60,6 +60,7 @@ struct member {
     bool flattened;
     bool streaming;
     bool event_payload;
+    bool payload;              /* its structure's payload: the whole HTTP body */
     const char *xml_ns_uri;    /* xmlNamespace, or NULL */
     const char *xml_ns_prefix;
     const char *context_param; /* endpoint context parameter name, or NULL */

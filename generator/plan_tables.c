@@ -153,6 +153,7 @@ static void plan_member_row(struct planner *p, struct tv *members, const struct 
         { mb->host_label, "HOST_LABEL" },      { mb->jsonvalue, "JSONVALUE" },
         { mb->xml_attribute, "XML_ATTRIBUTE" }, { mb->flattened, "FLATTENED" },
         { mb->streaming, "STREAMING" },         { mb->event_payload, "EVENT_PAYLOAD" },
+        { mb->payload, "PAYLOAD" },
         { mb->deprecated, "DEPRECATED" },
     };
     for (size_t i = 0; i < sizeof fl / sizeof fl[0]; i++) {

@@ -133,7 +133,8 @@ static void decode_detail(const struct acg_service *svc, const struct acg_respon
                           struct acg_error *err)
 {
     const struct acg_shape *s = acg_service_find_error(svc, err->aws_type);
-    struct acg_http_message msg = { resp->http_status, resp->body.data, resp->body.len };
+    struct acg_http_message msg = { resp->http_status, resp->body.data, resp->body.len,
+                                    resp->headers, resp->header_count };
     if (s == NULL || !(s->flags & ACG_SHAPE_TOP_LEVEL) || err->detail != NULL)
         return;
     struct acg_arena *arena = acg_arena_new();
@@ -151,7 +152,8 @@ static void decode_detail(const struct acg_service *svc, const struct acg_respon
 static int decode_output(const struct acg_service *svc, const struct acg_operation *op,
                          const struct acg_response *resp, void *out, struct acg_error *err)
 {
-    struct acg_http_message msg = { resp->http_status, resp->body.data, resp->body.len };
+    struct acg_http_message msg = { resp->http_status, resp->body.data, resp->body.len,
+                                    resp->headers, resp->header_count };
     if (op->output == NULL || out == NULL)
         return ACG_OK;
     struct acg_arena *arena = acg_arena_new();
@@ -192,9 +194,11 @@ int acg_call(struct acg_client *c, const struct acg_operation *op, const void *i
         acg_validate_shape(&v, op->input, in);
     ACG_TRY(acg_op_check(c, &v, err));
 
-    struct acg_send send = { .op = op, .req = &req, .context = params };
-    struct acg_build_ctx ctx = { token, c };
     const struct acg_service *svc = acg_client_service(c);
+    struct acg_send send = { .op = op, .req = &req, .context = params,
+                             .want_headers = svc->protocol == ACG_PROTOCOL_REST_JSON ||
+                                             svc->protocol == ACG_PROTOCOL_REST_XML };
+    struct acg_build_ctx ctx = { token, c };
     acg_request_init(&req);
     acg_response_init(&resp);
     rc = acg_protocol_build(svc, op, in, &ctx, &req, err);

@@ -32,6 +32,7 @@
 #include "auth/acg_credentials.h"
 #include "auth/acg_crypto.h"
 #include "http/acg_http.h"
+#include "client/acg_error_decode.h"
 #include "client/acg_operation.h"
 #include "http/acg_retry.h"
 #include "acg_runtime.h"
@@ -173,6 +174,7 @@ void acg_response_init(struct acg_response *r)
 {
     memset(r, 0, sizeof *r);
     acg_buf_init(&r->body, 0);
+    acg_buf_init(&r->header_text, 0);
 }
 
 void acg_response_free(struct acg_response *r)
@@ -185,8 +187,39 @@ void acg_response_free(struct acg_response *r)
         r->pool_ = NULL;
     }
     acg_buf_free(&r->body);
+    acg_buf_free(&r->header_text);
+    free(r->headers);
+    r->headers = NULL;
+    r->header_count = 0;
     r->http_status = 0;
     r->request_id[0] = '\0';
+}
+
+/* Keeps the response's headers ("name\0value\0" pairs) with the response. */
+static int keep_headers(struct acg_response *resp, const char *text, size_t len)
+{
+    size_t n = 0;
+    acg_buf_reset(&resp->header_text);
+    free(resp->headers);
+    resp->headers = NULL;
+    resp->header_count = 0;
+    if (len == 0)
+        return ACG_OK;
+    ACG_TRY(acg_buf_append(&resp->header_text, text, len));
+    for (size_t i = 0; i < len; i++)
+        n += text[i] == '\0';
+    resp->headers = calloc(n / 2 + 1, sizeof *resp->headers);
+    if (resp->headers == NULL)
+        return ACG_ERR_NOMEM;
+    for (const char *p = resp->header_text.data, *end = p + len; p < end;) {
+        const char *name = p;
+        p += strlen(p) + 1;
+        if (p >= end)
+            break;
+        resp->headers[resp->header_count++] = (struct acg_header){ name, p };
+        p += strlen(p) + 1;
+    }
+    return ACG_OK;
 }
 
 void acg_client_config_init(struct acg_client_config *cfg)
@@ -815,6 +848,9 @@ int acg_client_send(struct acg_client *c, const struct acg_send *call, struct ac
         resp->http_status = 0;
         resp->request_id[0] = '\0';
         rc = attempt_once(&st, attempt, resp, &res, &last);
+        if (rc == ACG_OK && call->want_headers &&
+            keep_headers(resp, res.headers, res.headers_len) != ACG_OK)
+            rc = acg_error_set(&last, ACG_ERR_NOMEM, "out of memory reading the response");
         if (rc == ACG_OK) {
             resp->http_status = res.status;
             acg_copy_str(resp->request_id, sizeof resp->request_id, res.request_id);

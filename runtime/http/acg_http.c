@@ -51,6 +51,8 @@ struct acg_http_conn {
     struct acg_buf header_text;
     struct curl_slist *header_nodes;
     size_t header_node_cap;
+    /* The response's headers: "name\0value\0" pairs, each value trimmed. */
+    struct acg_buf response_headers;
     /* Per-transfer state the callbacks share. */
     struct acg_buf *body;
     struct acg_http_result *res;
@@ -105,6 +107,23 @@ static void header_value(const char *v, size_t len, char *out, size_t out_size)
     out[len] = '\0';
 }
 
+/* Appends "name\0value\0" with the value trimmed. */
+static int keep_header(struct acg_buf *b, const char *name, size_t name_len, const char *v,
+                       size_t len)
+{
+    while (len > 0 && (*v == ' ' || *v == '\t')) {
+        v++;
+        len--;
+    }
+    while (len > 0 && (v[len - 1] == '\r' || v[len - 1] == '\n' || v[len - 1] == ' ' ||
+                       v[len - 1] == '\t'))
+        len--;
+    ACG_TRY(acg_buf_append(b, name, name_len));
+    ACG_TRY(acg_buf_append_char(b, '\0'));
+    ACG_TRY(acg_buf_append(b, v, len));
+    return acg_buf_append_char(b, '\0');
+}
+
 static bool name_is(const char *line, size_t name_len, const char *name)
 {
     return strlen(name) == name_len && strncasecmp(line, name, name_len) == 0;
@@ -122,6 +141,7 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
         res->request_id[0] = '\0';
         res->error_type[0] = '\0';
         res->content_length = -1;
+        acg_buf_reset(&h->response_headers);
         return n;
     }
     const char *colon = memchr(line, ':', n);
@@ -130,6 +150,8 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
     size_t name_len = (size_t)(colon - line);
     const char *v = colon + 1;
     size_t vlen = n - name_len - 1;
+    if (keep_header(&h->response_headers, line, name_len, v, vlen) != ACG_OK)
+        return 0;
     if (name_is(line, name_len, "x-amzn-requestid") ||
         (res->request_id[0] == '\0' && name_is(line, name_len, "x-amz-request-id"))) {
         header_value(v, vlen, res->request_id, sizeof res->request_id);
@@ -247,6 +269,7 @@ struct acg_http_conn *acg_http_conn_new(const struct acg_http_options *o)
         return NULL;
     acg_buf_init(&h->url, 0);
     acg_buf_init(&h->header_text, 0);
+    acg_buf_init(&h->response_headers, 64 << 10);   /* a header block larger than this is refused */
     h->max_body = o->max_response_bytes;
     h->read_timeout_ms = o->read_timeout_ms;
     if (o->user_agent != NULL && o->user_agent[0] != '\0') {
@@ -274,6 +297,7 @@ void acg_http_conn_destroy(struct acg_http_conn *h)
         return;
     curl_easy_cleanup(h->easy);
     acg_buf_free(&h->url);
+    acg_buf_free(&h->response_headers);
     acg_buf_free_secure(&h->header_text);
     free(h->header_nodes);
     free(h->user_agent_line);
@@ -429,6 +453,7 @@ int acg_http_perform(struct acg_http_conn *h, const char *method, const char *ur
     memset(res, 0, sizeof *res);
     res->content_length = -1;
     acg_buf_reset(resp_body);
+    acg_buf_reset(&h->response_headers);
     status = build_header_list(h, headers, header_count, &list);
     if (status != ACG_OK)
         goto done;
@@ -454,6 +479,8 @@ int acg_http_perform(struct acg_http_conn *h, const char *method, const char *ur
 
     if (rc == CURLE_OK) {
         curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &res->status);
+        res->headers = h->response_headers.data;
+        res->headers_len = h->response_headers.len;
         status = ACG_OK;
         goto done;
     }

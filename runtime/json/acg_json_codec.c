@@ -132,9 +132,12 @@ static int decode_value(struct acg_json_decoder *d, const struct acg_shape *s, v
 
 /* The member named key: the one after the last match first (bodies usually follow the
  * model's order), then a binary search of the wire-name index. */
-static const struct acg_member *find_member(const struct acg_shape *s,
+static const struct acg_member *find_member(const struct acg_json_decoder *d,
+                                            const struct acg_shape *s,
                                             const struct acg_json_key *key, size_t *next)
 {
+    if (d->by_member_name)
+        return acg_shape_find_member(s, key->name, key->len);
     if (*next < s->member_count) {
         const struct acg_member *m = &s->members[*next];
         const char *name = acg_member_wire_name(m);
@@ -159,9 +162,9 @@ static int decode_struct(struct acg_json_decoder *d, const struct acg_shape *s,
         return ACG_OK;
     ACG_TRY(acg_json_decode_object(d, &key, &more));
     while (more) {
-        const struct acg_member *m = find_member(s, &key, &next);
+        const struct acg_member *m = find_member(d, s, &key, &next);
         int rc;
-        if (m == NULL) {
+        if (m == NULL || (m->location != ACG_LOC_BODY && !d->by_member_name)) {
             rc = acg_json_decode_skip(d);
         } else if (m->shape->type == ACG_SHAPE_STRUCTURE || m->shape->type == ACG_SHAPE_UNION) {
             rc = ACG_OK;
@@ -271,12 +274,14 @@ int acg_json_decode_shape(struct acg_json_decoder *d, const struct acg_shape *s,
     return decode_struct(d, s, out);
 }
 
+/* cli_input: the AWS CLI's reading of its input (member names, NaN and the infinities). */
 static int decode_body(const char *body, size_t len, const struct acg_shape *s, void *out,
-                       struct acg_arena *arena, struct acg_error *err, bool nonfinite)
+                       struct acg_arena *arena, struct acg_error *err, bool cli_input)
 {
     struct acg_json_decoder d;
     int rc = acg_json_decoder_begin(&d, body, len, arena, err);
-    d.nonfinite = nonfinite;
+    d.nonfinite = cli_input;
+    d.by_member_name = cli_input;
     if (rc == ACG_OK)
         rc = decode_struct(&d, s, out);
     if (rc == ACG_OK)

@@ -8,6 +8,8 @@ int acg_protocol_build(const struct acg_service *svc, const struct acg_operation
     switch (svc->protocol) {
     case ACG_PROTOCOL_JSON:
         return acg_awsjson_build(svc, op, in, ctx, req, err);
+    case ACG_PROTOCOL_REST_JSON:
+        return acg_restjson_build(svc, op, in, ctx, req, err);
     default:
         return acg_error_set(err, ACG_ERR_UNSUPPORTED, "the %s protocol of %s is not supported",
                              acg_protocol_name(svc->protocol), svc->service_id);
@@ -21,6 +23,8 @@ int acg_protocol_parse(const struct acg_service *svc, const struct acg_shape *sh
     switch (svc->protocol) {
     case ACG_PROTOCOL_JSON:
         return acg_awsjson_parse(shape, msg, out, arena, err);
+    case ACG_PROTOCOL_REST_JSON:
+        return acg_restjson_parse(shape, msg, out, arena, err);
     default:
         return acg_error_set(err, ACG_ERR_UNSUPPORTED, "the %s protocol of %s is not supported",
                              acg_protocol_name(svc->protocol), svc->service_id);

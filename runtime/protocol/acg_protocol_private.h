@@ -10,4 +10,20 @@ int acg_awsjson_build(const struct acg_service *svc, const struct acg_operation 
 int acg_awsjson_parse(const struct acg_shape *shape, const struct acg_http_message *msg,
                       void *out, struct acg_arena *arena, struct acg_error *err);
 
+int acg_restjson_build(const struct acg_service *svc, const struct acg_operation *op,
+                       const void *in, const struct acg_build_ctx *ctx, struct acg_request *req,
+                       struct acg_error *err);
+int acg_restjson_parse(const struct acg_shape *shape, const struct acg_http_message *msg,
+                       void *out, struct acg_arena *arena, struct acg_error *err);
+
+/* HTTP bindings shared by the REST protocols (acg_rest.c): the method, the URI with its
+ * labels, the query string and the headers from the input's bound members; and the
+ * output's members bound to headers, header maps and the status code. */
+int acg_rest_bind(const struct acg_operation *op, const void *in, const struct acg_build_ctx *ctx,
+                  struct acg_request *req, struct acg_error *err);
+int acg_rest_parse_bound(const struct acg_shape *shape, const struct acg_http_message *msg,
+                         void *out, struct acg_arena *arena, struct acg_error *err);
+/* The member of shape that is the whole body (the payload trait), or NULL. */
+const struct acg_member *acg_rest_payload(const struct acg_shape *shape);
+
 #endif

@@ -31,6 +31,9 @@ struct acg_response {
     long http_status;
     struct acg_buf body;
     char request_id[80];
+    struct acg_buf header_text;   /* the headers as "name\0value\0" pairs */
+    struct acg_header *headers;   /* pointing into header_text */
+    size_t header_count;
     /* The client pool body was lent from, if any; acg_response_free() gives it back. */
     struct acg_body_pool *pool_;
 };
@@ -117,6 +120,7 @@ struct acg_send {
     const char *host_prefix;                   /* the operation's, labels filled, or NULL */
     const struct acg_endpoint_param *context;  /* endpoint context parameters */
     size_t context_count;
+    bool want_headers;                         /* keep the response's headers in resp */
 };
 
 /* Sends one request with retries. On 2xx returns ACG_OK with resp filled. On a service

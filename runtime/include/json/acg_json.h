@@ -146,6 +146,8 @@ struct acg_json_decoder {
     size_t key_cap;
     size_t max_memory;       /* arena plus list stack; past it ACG_ERR_TOO_LARGE (0: none) */
     bool nonfinite;          /* NaN, Infinity and -Infinity are numbers (Python's json) */
+    bool by_member_name;     /* input written for the CLI: keys are model member names, and
+                              * members bound to the URI or headers are read too */
 };
 
 /* The memory a decoder allows itself for a body of len bytes: decoded values may take
@@ -236,8 +238,9 @@ void *acg_json_list_finish(struct acg_json_decoder *d, struct acg_json_list *lis
  * by wire name, unknown ones skipped, null meaning absent. */
 ACG_NODISCARD int acg_json_decode_shape(struct acg_json_decoder *d, const struct acg_shape *s,
                                         void *out);
-/* Input written for the AWS CLI: like acg_json_decode_body, and, as Python's json module
- * does, the bare words NaN, Infinity and -Infinity are read as numbers. */
+/* Input written for the AWS CLI: like acg_json_decode_body, but keys are the model's member
+ * names (whatever the wire calls them, wherever the member travels) and, as Python's json
+ * module does, the bare words NaN, Infinity and -Infinity are read as numbers. */
 ACG_NODISCARD int acg_json_decode_input(const char *body, size_t len, const struct acg_shape *s,
                                         void *out, struct acg_arena *arena,
                                         struct acg_error *err);

@@ -53,6 +53,8 @@ struct acg_http_message {
     long status;
     const char *body;
     size_t body_len;
+    const struct acg_header *headers;   /* the response's, as received */
+    size_t header_count;
 };
 
 /* Reads msg into out, a zeroed struct of shape (the operation's output, or the modelled

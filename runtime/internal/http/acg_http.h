@@ -50,6 +50,10 @@ struct acg_http_result {
     long long content_length;   /* -1 when absent */
     enum acg_http_failure failure;
     char detail[256];           /* libcurl's words for a failure */
+    /* Every header of the response, "name\0value\0" pairs, values trimmed; valid until
+     * the connection's next request. */
+    const char *headers;
+    size_t headers_len;
 };
 
 /* One reusable easy handle: keeps its connection open between requests (keep-alive). Not
