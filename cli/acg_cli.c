@@ -111,6 +111,7 @@ struct cli_state {
     size_t unknown_len[UNKNOWN_MAX];
     size_t unknown_count;
     size_t stray_count;                  /* positional arguments nobody asked for */
+    const char *outfile;                 /* where a download goes (streaming output) */
     char *input_owned;                   /* --cli-input-json file contents */
     const char *input;
     size_t input_len;
@@ -289,6 +290,11 @@ static int parse_args(struct cli_state *st, int argc, char **argv)
             }
             if (st->op != NULL && !st->want_help && strcmp(arg, "help") == 0) {
                 st->want_help = true;
+                continue;
+            }
+            /* The AWS CLI's positional outfile, for operations that download. */
+            if (st->op != NULL && st->op->streams_output && st->outfile == NULL) {
+                st->outfile = arg;
                 continue;
             }
             /* `PROG help OP` reads naturally too; show the operation's help. */
@@ -684,6 +690,10 @@ static int run_operation(struct cli_state *st)
             goto done;
         }
     }
+    if (st->op->streams_output && st->outfile == NULL) {
+        status = usage_error(st, "the following arguments are required: outfile");
+        goto done;
+    }
     for (size_t i = 0; i < st->op->member_count; i++) {
         status = acg_cli_load_member_file(&st->op->members[i], &st->values[i]);
         if (status != ACG_EXIT_OK)
@@ -714,7 +724,7 @@ static int run_operation(struct cli_state *st)
     }
     enum acg_json_style style =
         st->global[ACG_CLI_G_SHOW_SENSITIVE] != NULL ? ACG_JSON_DISPLAY : ACG_JSON_REDACTED;
-    int rc = acg_cli_run(client, st->op, input.data, input.len, style, &out, &err);
+    int rc = acg_cli_run(client, st->op, input.data, input.len, st->outfile, style, &out, &err);
     if (rc != ACG_OK) {
         if (err.status == ACG_OK)
             acg_error_set(&err, rc, "%s failed", st->op->name);

@@ -1,5 +1,6 @@
 /* The program's commands and options, built from the service's descriptor tables when it
  * starts, and the one runner every command shares. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +113,7 @@ int acg_cli_app_init(struct acg_cli_app *app, const struct acg_cli_program *prog
         if (strcmp(cmd->name, svc->operations[i]->name) != 0)
             return ACG_ERR_INVALID_ARG;
         ops[i].desc = svc->operations[i];
+        ops[i].streams_output = acg_operation_streams_output(ops[i].desc);
         ops[i].name = svc->operations[i]->name;
         ops[i].doc = cmd->doc;
         ops[i].command = acg_xform_name(app->arena, ops[i].name, '-');
@@ -129,10 +131,27 @@ void acg_cli_app_free(struct acg_cli_app *app)
     memset(app, 0, sizeof *app);
 }
 
-int acg_cli_run(struct acg_client *client, const struct acg_cli_operation *op,
-                const char *input_json, size_t input_len, enum acg_json_style style,
-                struct acg_buf *out, struct acg_error *err)
+static int write_file(void *ctx, const void *data, size_t len)
 {
+    return fwrite(data, 1, len, ctx) == len ? 0 : -1;
+}
+
+/* The streamed payload is in the file, not in what is printed. */
+static void drop_payload(const struct acg_shape *s, void *res)
+{
+    for (size_t i = 0; i < s->member_count; i++) {
+        if (s->members[i].flags & ACG_MEMBER_PAYLOAD)
+            memset((unsigned char *)res + s->members[i].offset, 0, sizeof(struct acg_blob));
+    }
+}
+
+int acg_cli_run(struct acg_client *client, const struct acg_cli_operation *op,
+                const char *input_json, size_t input_len, const char *outfile,
+                enum acg_json_style style, struct acg_buf *out, struct acg_error *err)
+{
+    FILE *file = NULL;
+    struct acg_body_sink sink = { write_file, NULL };
+    struct acg_call_options options = { NULL };
     const struct acg_operation *desc = op->desc;
     struct acg_arena *in_arena = acg_arena_new();
     void *in = NULL, *res = NULL;
@@ -149,15 +168,29 @@ int acg_cli_run(struct acg_client *client, const struct acg_cli_operation *op,
         if (res == NULL)
             rc = ACG_ERR_NOMEM;
     }
+    if (rc == ACG_OK && op->streams_output) {
+        file = fopen(outfile, "wb");
+        if (file == NULL)
+            rc = acg_error_set(err, ACG_ERR_INVALID_ARG, "cannot open %s for writing: %s",
+                               outfile, strerror(errno));
+        sink.ctx = file;
+        options.output_sink = &sink;
+    }
     if (rc == ACG_OK)
-        rc = acg_call(client, desc, in, res, err);
+        rc = acg_call_ex(client, desc, in, res, &options, err);
+    if (file != NULL && fclose(file) != 0 && rc == ACG_OK)
+        rc = acg_error_set(err, ACG_ERR_TRANSPORT, "cannot write %s: %s", outfile,
+                           strerror(errno));
+    if (rc == ACG_OK && op->streams_output)
+        drop_payload(desc->output, res);
     if (rc == ACG_OK) {
         struct acg_json_writer w;
         acg_json_writer_init(&w, out, style);
         w.err = err;
         w.redact_sensitive = style == ACG_JSON_REDACTED;
+        struct acg_json_encode_opts opts = { .member_names = true };
         rc = acg_json_encode(&w, desc->output != NULL ? desc->output : &acg_shape_document, res,
-                             NULL);
+                             &opts);
     }
     if (res != NULL) {
         struct acg_arena *arena;

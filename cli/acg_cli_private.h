@@ -42,6 +42,7 @@ struct acg_cli_operation {
     const struct acg_cli_member *members;
     size_t member_count;
     const struct acg_operation *desc;
+    bool streams_output;       /* takes an outfile for the downloaded body, as the AWS CLI */
 };
 
 /* The program as the command line sees it, built from the tables when it starts. */
@@ -59,10 +60,11 @@ struct acg_cli_app {
  * of step with the tables). */
 int acg_cli_app_init(struct acg_cli_app *app, const struct acg_cli_program *prog);
 void acg_cli_app_free(struct acg_cli_app *app);
-/* Runs op's view with input_json; on success writes the output in style to out. */
+/* Runs op's view with input_json; on success writes the output in style to out. A
+ * streaming download goes to outfile (required then). */
 int acg_cli_run(struct acg_client *client, const struct acg_cli_operation *op,
-                const char *input_json, size_t input_len, enum acg_json_style style,
-                struct acg_buf *out, struct acg_error *err);
+                const char *input_json, size_t input_len, const char *outfile,
+                enum acg_json_style style, struct acg_buf *out, struct acg_error *err);
 
 
 /* The options every operation accepts, in the order help lists them. */

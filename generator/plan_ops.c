@@ -124,6 +124,19 @@ static void plan_errors_ref(struct planner *p, const struct operation *op, const
     tv_set_bool(o, "define_errors", op->error_count > 0);
 }
 
+/* Whether the operation's output is a download: a blob payload marked streaming. */
+static bool streams_output(const struct operation *op)
+{
+    const struct shape *s = op->output;
+    for (size_t i = 0; s != NULL && i < s->member_count; i++) {
+        const struct member *m = &s->members[i];
+        if (m->payload && m->target != NULL && m->target->type == SHAPE_BLOB &&
+            (m->streaming || m->target->streaming))
+            return true;
+    }
+    return false;
+}
+
 static void plan_operation(struct planner *p, const struct operation *op, struct tv *ops,
                            struct error_lists *seen)
 {
@@ -134,6 +147,7 @@ static void plan_operation(struct planner *p, const struct operation *op, struct
     tv_set_str(o, "doc_lit", text_c_string_wrapped(p->a, help_text(p, op->doc), 6, 100));
     tv_set_bool(o, "has_input", op->input != NULL);
     tv_set_bool(o, "has_output", op->output != NULL);
+    tv_set_bool(o, "streams_output", streams_output(op));
     tv_set_str(o, "in_c", op->input ? plan_shape_of(p, op->input)->c : "");
     tv_set_str(o, "out_c", op->output ? plan_shape_of(p, op->output)->c : "");
     tv_set_bool(o, "io_one_line", op->input != NULL && op->output != NULL &&

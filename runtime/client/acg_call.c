@@ -25,7 +25,8 @@ static void log_input(struct acg_client *c, const struct acg_operation *op, cons
         return;
     acg_buf_init(&shown, 0);
     acg_json_writer_init(&w, &shown, ACG_JSON_REDACTED);
-    if (acg_json_encode(&w, op->input, in, NULL) == ACG_OK)
+    struct acg_json_encode_opts opts = { .member_names = true };
+    if (acg_json_encode(&w, op->input, in, &opts) == ACG_OK)
         acg_client_log(c, ACG_LOG_DEBUG, "input: %s", shown.data);
     acg_buf_free(&shown);
 }
@@ -170,8 +171,26 @@ static int decode_output(const struct acg_service *svc, const struct acg_operati
     return ACG_OK;
 }
 
+bool acg_operation_streams_output(const struct acg_operation *op)
+{
+    const struct acg_shape *s = op->output;
+    for (size_t i = 0; s != NULL && i < s->member_count; i++) {
+        const struct acg_member *m = &s->members[i];
+        if ((m->flags & ACG_MEMBER_PAYLOAD) && m->shape->type == ACG_SHAPE_BLOB &&
+            ((m->flags & ACG_MEMBER_STREAMING) || (m->shape->flags & ACG_SHAPE_STREAMING)))
+            return true;
+    }
+    return false;
+}
+
 int acg_call(struct acg_client *c, const struct acg_operation *op, const void *in, void *out,
              struct acg_error *err)
+{
+    return acg_call_ex(c, op, in, out, NULL, err);
+}
+
+int acg_call_ex(struct acg_client *c, const struct acg_operation *op, const void *in, void *out,
+                const struct acg_call_options *options, struct acg_error *err)
 {
     struct acg_request req;
     struct acg_response resp;
@@ -198,6 +217,8 @@ int acg_call(struct acg_client *c, const struct acg_operation *op, const void *i
     struct acg_send send = { .op = op, .req = &req, .context = params,
                              .want_headers = svc->protocol == ACG_PROTOCOL_REST_JSON ||
                                              svc->protocol == ACG_PROTOCOL_REST_XML };
+    if (options != NULL && options->output_sink != NULL && acg_operation_streams_output(op))
+        send.sink = options->output_sink;
     struct acg_build_ctx ctx = { token, c };
     acg_request_init(&req);
     acg_response_init(&resp);

@@ -524,6 +524,7 @@ struct call_state {
     const char *payload;     /* the body as sent: the request's or its gzip */
     size_t payload_len;
     bool gzipped;
+    bool delivered;              /* bytes of the body went to the caller's sink */
     struct acg_header *headers;  /* room for the request's headers and the client's */
 };
 
@@ -735,8 +736,11 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
     acg_client_log(c, ACG_LOG_DEBUG, "sending %s %s (attempt %d of %d, %zu bytes%s)", r->method,
                    st->url.data, attempt, c->max_attempts, st->payload_len,
                    st->gzipped ? ", gzip" : "");
+    acg_http_set_sink(c->conn, st->call->sink);
     rc = acg_http_perform(c->conn, r->method, st->url.data, headers, n, st->payload,
                           st->payload_len, &resp->body, res);
+    st->delivered = st->delivered || acg_http_sink_used(c->conn);
+    acg_http_set_sink(c->conn, NULL);
     if (rc == ACG_ERR_NOMEM)
         acg_error_set(err, rc, "%s", res->detail[0] != '\0' ? res->detail
                                                             : "out of memory sending the request");
@@ -801,6 +805,7 @@ int acg_client_send(struct acg_client *c, const struct acg_send *call, struct ac
     st.ep = NULL;
     st.signing_name = st.signing_region = NULL;
     st.gzipped = false;
+    st.delivered = false;
     st.headers = calloc(call->req->header_count + 8, sizeof *st.headers);
     acg_buf_init(&st.url, 0);
     acg_buf_init(&st.path, 0);
@@ -877,7 +882,8 @@ int acg_client_send(struct acg_client *c, const struct acg_send *call, struct ac
             goto done;   /* credentials, signing, memory: retrying would not help */
         }
 
-        if (kind == ACG_RETRY_NONE)
+        /* Bytes already handed to the caller's sink cannot be taken back. */
+        if (kind == ACG_RETRY_NONE || st.delivered)
             goto done;
         if (attempt >= c->max_attempts) {
             exhausted = true;

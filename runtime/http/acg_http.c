@@ -54,6 +54,9 @@ struct acg_http_conn {
     /* The response's headers: "name\0value\0" pairs, each value trimmed. */
     struct acg_buf response_headers;
     /* Per-transfer state the callbacks share. */
+    const struct acg_body_sink *sink;   /* where a 2xx body goes, or NULL: into body */
+    bool sink_used;                     /* bytes went to the sink */
+    bool sink_failed;
     struct acg_buf *body;
     struct acg_http_result *res;
     bool too_large;
@@ -82,6 +85,19 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 {
     struct acg_http_conn *h = ud;
     size_t n = size * nmemb;
+    if (h->sink != NULL) {
+        /* A success body streams to the caller; an error body is kept to be decoded. */
+        long status = 0;
+        curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &status);
+        if (status >= 200 && status < 300) {
+            h->sink_used = true;
+            if (h->sink->write(h->sink->ctx, data, n) != 0) {
+                h->sink_failed = true;
+                return 0;
+            }
+            return n;
+        }
+    }
     if (h->body->len + n > h->max_body) {
         h->too_large = true;
         return 0;   /* CURLE_WRITE_ERROR ends the transfer now, not after 4 GiB */
@@ -171,7 +187,7 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
             }
             /* Size the body buffer once instead of doubling it (and copying) as the body
              * arrives. A failure here ends the transfer as out of memory. */
-            if (acg_buf_reserve(h->body, (size_t)cl) != ACG_OK)
+            if (h->sink == NULL && acg_buf_reserve(h->body, (size_t)cl) != ACG_OK)
                 return 0;
         }
     }
@@ -443,6 +459,16 @@ static enum acg_http_failure failure_of(CURLcode rc)
     }
 }
 
+void acg_http_set_sink(struct acg_http_conn *h, const struct acg_body_sink *sink)
+{
+    h->sink = sink;
+}
+
+bool acg_http_sink_used(const struct acg_http_conn *h)
+{
+    return h->sink_used;
+}
+
 int acg_http_perform(struct acg_http_conn *h, const char *method, const char *url,
                      const struct acg_header *headers, size_t header_count, const void *body,
                      size_t body_len, struct acg_buf *resp_body, struct acg_http_result *res)
@@ -461,6 +487,7 @@ int acg_http_perform(struct acg_http_conn *h, const char *method, const char *ur
     h->body = resp_body;
     h->res = res;
     h->too_large = false;
+    h->sink_used = h->sink_failed = false;
     h->last_progress_ms = monotonic_ms();
     h->last_dl = h->last_ul = 0;
     h->under_way = false;
@@ -491,6 +518,10 @@ int acg_http_perform(struct acg_http_conn *h, const char *method, const char *ur
         snprintf(res->detail, sizeof res->detail,
                  "the response body is larger than the %zu-byte limit", h->max_body);
         status = ACG_ERR_TOO_LARGE;
+    } else if (h->sink_failed) {
+        res->failure = ACG_HTTP_OTHER;
+        snprintf(res->detail, sizeof res->detail, "could not write the response body out");
+        status = ACG_ERR_TRANSPORT;
     } else if (rc == CURLE_OUT_OF_MEMORY || rc == CURLE_WRITE_ERROR) {
         res->failure = ACG_HTTP_OTHER;
         snprintf(res->detail, sizeof res->detail, "out of memory reading the response");

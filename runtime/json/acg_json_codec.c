@@ -82,6 +82,11 @@ static const void *member_value(const struct acg_member *m, const unsigned char 
     return p;
 }
 
+static const char *key_of(const struct acg_member *m, const struct acg_json_encode_opts *o)
+{
+    return o != NULL && o->member_names ? m->name : acg_member_wire_name(m);
+}
+
 static int encode_struct(struct acg_json_writer *w, const struct acg_shape *s,
                          const unsigned char *base, const struct acg_json_encode_opts *o)
 {
@@ -96,12 +101,12 @@ static int encode_struct(struct acg_json_writer *w, const struct acg_shape *s,
                 o != NULL && o->token != NULL) {
                 char uuid[37];
                 o->token(o->token_ctx, uuid);
-                ACG_TRY(acg_json_key(w, acg_member_wire_name(m)));
+                ACG_TRY(acg_json_key(w, key_of(m, o)));
                 ACG_TRY(acg_json_write_string(w, uuid));
             }
             continue;
         }
-        ACG_TRY(acg_json_key(w, acg_member_wire_name(m)));
+        ACG_TRY(acg_json_key(w, key_of(m, o)));
         ACG_TRY(encode_value(w, m->shape, member_value(m, base), m->ts_format, o));
     }
     return acg_json_end_object(w);

@@ -11,7 +11,8 @@ int acg_awsjson_build(const struct acg_service *svc, const struct acg_operation 
 {
     char target[256], content_type[48];
     struct acg_json_writer w;
-    struct acg_json_encode_opts opts = { false, ctx ? ctx->token : NULL, ctx ? ctx->token_ctx : NULL };
+    struct acg_json_encode_opts opts = { .token = ctx ? ctx->token : NULL,
+                                         .token_ctx = ctx ? ctx->token_ctx : NULL };
 
     req->method = "POST";
     ACG_TRY(acg_buf_append_char(&req->path, '/'));

@@ -10,8 +10,9 @@ static int write_json(struct acg_request *req, const struct acg_shape *s, const 
                       bool body_only, const struct acg_build_ctx *ctx, struct acg_error *err)
 {
     struct acg_json_writer w;
-    struct acg_json_encode_opts opts = { body_only, ctx ? ctx->token : NULL,
-                                         ctx ? ctx->token_ctx : NULL };
+    struct acg_json_encode_opts opts = { .body_only = body_only,
+                                         .token = ctx ? ctx->token : NULL,
+                                         .token_ctx = ctx ? ctx->token_ctx : NULL };
     acg_json_writer_init(&w, &req->body, ACG_JSON_WIRE);
     w.err = err;
     return acg_json_encode(&w, s, value, &opts);

@@ -110,6 +110,22 @@ void acg_client_log(const struct acg_client *c, enum acg_log_level level, const 
 ACG_NODISCARD int acg_call(struct acg_client *c, const struct acg_operation *op, const void *in,
                            void *out, struct acg_error *err);
 
+/* What a call may do differently. */
+struct acg_call_options {
+    /* An operation whose output's payload is a streaming blob (a download) writes the body
+     * here as it arrives, instead of keeping it in the output struct; the call is then not
+     * retried once a byte has been written. NULL: kept in memory. */
+    const struct acg_body_sink *output_sink;
+};
+
+/* acg_call with options (NULL: the defaults). */
+ACG_NODISCARD int acg_call_ex(struct acg_client *c, const struct acg_operation *op,
+                              const void *in, void *out, const struct acg_call_options *options,
+                              struct acg_error *err);
+
+/* Whether op's output is a stream (a blob payload marked streaming). */
+bool acg_operation_streams_output(const struct acg_operation *op);
+
 /* The modelled error err holds if it is of shape s, else NULL. */
 const void *acg_error_detail(const struct acg_error *err, const struct acg_shape *s);
 
@@ -121,6 +137,7 @@ struct acg_send {
     const struct acg_endpoint_param *context;  /* endpoint context parameters */
     size_t context_count;
     bool want_headers;                         /* keep the response's headers in resp */
+    const struct acg_body_sink *sink;          /* a 2xx body goes here as it arrives */
 };
 
 /* Sends one request with retries. On 2xx returns ACG_OK with resp filled. On a service

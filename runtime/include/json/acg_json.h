@@ -96,6 +96,7 @@ ACG_NODISCARD int acg_json_write_redacted(struct acg_json_writer *w);
 
 struct acg_json_encode_opts {
     bool body_only;          /* leave out members bound to the URI, query string or headers */
+    bool member_names;       /* keys are model member names (printing), not wire names */
     /* Fills an absent idempotency token with a fresh UUID (NULL: the member stays out). */
     void (*token)(void *ctx, char out[37]);
     void *token_ctx;

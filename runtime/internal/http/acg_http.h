@@ -81,6 +81,13 @@ ACG_NODISCARD int acg_http_perform(struct acg_http_conn *h, const char *method, 
                                    const void *body, size_t body_len, struct acg_buf *resp_body,
                                    struct acg_http_result *res);
 
+/* Sends the body of every 2xx response to sink as it arrives instead of keeping it (NULL:
+ * keep it, the default); error bodies are still kept, to be decoded. The sink stays in
+ * place until changed. After a request, acg_http_sink_used says whether any bytes went to
+ * it (a request that delivered bytes cannot be retried without delivering them twice). */
+void acg_http_set_sink(struct acg_http_conn *h, const struct acg_body_sink *sink);
+bool acg_http_sink_used(const struct acg_http_conn *h);
+
 /* gzip (RFC 1952) of data into out (appended). ACG_OK, ACG_ERR_NOMEM or ACG_ERR_TOO_LARGE. */
 ACG_NODISCARD int acg_http_gzip(const void *data, size_t len, struct acg_buf *out);
 
