@@ -11,6 +11,7 @@
 #include "endpoints.h"
 #include "model.h"
 #include "plan.h"
+#include "extras.h"
 #include "render.h"
 #include "write.h"
 
@@ -41,22 +42,7 @@ static const struct output outputs[] = {
 /* endpoint-rule-set-1.{json,yaml}[.gz] in the model's folder, or NULL. */
 static char *find_rules(const char *model_path)
 {
-    static const char *const names[] = { "endpoint-rule-set-1.yaml", "endpoint-rule-set-1.json",
-                                         "endpoint-rule-set-1.yaml.gz", "endpoint-rule-set-1.json.gz" };
-    const char *slash = strrchr(model_path, '/');
-    size_t dir_len = slash ? (size_t)(slash - model_path) : 1;
-    const char *dir = slash ? model_path : ".";
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        size_t n = dir_len + strlen(names[i]) + 2;
-        char *p = malloc(n);
-        if (p == NULL)
-            return NULL;
-        snprintf(p, n, "%.*s/%s", (int)dir_len, dir, names[i]);
-        if (access(p, R_OK) == 0)
-            return p;
-        free(p);
-    }
-    return NULL;
+    return gen_find_beside(model_path, "endpoint-rule-set-1");
 }
 
 static int parse_args(int argc, char **argv, struct gen_options *o, const char **ops, size_t max_ops)
@@ -165,7 +151,7 @@ int main(int argc, char **argv)
     a = acg_arena_new();
     if (a == NULL)
         return 2;
-    if (model_load(o.model_path, &m, &d) != 0)
+    if (model_load(o.model_path, &m, &d) != 0 || gen_extras_load(&m, o.model_path, &d) != 0)
         goto done;
     rules_path = o.ruleset_path ? strdup(o.ruleset_path) : find_rules(o.model_path);
     const char *prefix = gen_prefix(&m, &o, a);

@@ -625,5 +625,7 @@ void model_free(struct model *m)
         return;
     acg_arena_destroy(m->pool);
     doc_free(&m->doc_tree);
+    for (size_t i = 0; i < m->extra_doc_count; i++)
+        doc_free(&m->extra_docs[i]);
     memset(m, 0, sizeof *m);
 }

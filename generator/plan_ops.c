@@ -1,5 +1,6 @@
 /* Operations: their descriptors (HTTP binding, errors, endpoint parameters, traits), the
  * typed wrappers in the header, and the program's commands with their documentation. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "names.h"
@@ -77,6 +78,76 @@ static void plan_checksum(struct planner *p, const struct operation *op, struct 
         tv_set_str(tv_push(algs), "name", text_c_string(p->a, op->response_algorithms[i]));
     tv_set_bool(o, "has_response_algorithms", op->response_algorithm_count > 0);
     tv_set_fmt(o, "response_algorithm_count", "%zu", op->response_algorithm_count);
+}
+
+static void string_list(struct planner *p, struct tv *o, const char *key, const char **v,
+                        size_t n)
+{
+    struct tv *list = tv_set_list(o, key);
+    for (size_t i = 0; i < n; i++)
+        tv_set_str(tv_push(list), "value", text_c_string(p->a, v[i]));
+}
+
+static void plan_paginator(struct planner *p, const struct operation *op, struct tv *o)
+{
+    const struct paginator *pg = op->paginator;
+    tv_set_bool(o, "has_paginator", pg != NULL);
+    if (pg == NULL)
+        return;
+    string_list(p, o, "input_tokens", pg->input_tokens, pg->token_count);
+    string_list(p, o, "output_tokens", pg->output_tokens, pg->token_count);
+    string_list(p, o, "result_keys", pg->result_keys, pg->result_key_count);
+    string_list(p, o, "non_aggregate_keys", pg->non_aggregate_keys, pg->non_aggregate_key_count);
+    tv_set_fmt(o, "token_count", "%zu", pg->token_count);
+    tv_set_fmt(o, "result_key_count", "%zu", pg->result_key_count);
+    tv_set_fmt(o, "non_aggregate_key_count", "%zu", pg->non_aggregate_key_count);
+    tv_set_bool(o, "has_result_keys", pg->result_key_count > 0);
+    tv_set_bool(o, "has_non_aggregate_keys", pg->non_aggregate_key_count > 0);
+    tv_set_str(o, "limit_key", pg->limit_key ? text_c_string(p->a, pg->limit_key) : "NULL");
+    tv_set_str(o, "more_results", pg->more_results ? text_c_string(p->a, pg->more_results)
+                                                   : "NULL");
+}
+
+/* Waiters whose operation is generated, sorted by name as the runtime searches them. */
+static int by_waiter_name(const void *a, const void *b)
+{
+    return strcmp((*(const struct waiter *const *)a)->name,
+                  (*(const struct waiter *const *)b)->name);
+}
+
+static void plan_waiters(struct planner *p, struct tv *root)
+{
+    struct tv *list = tv_set_list(root, "waiters");
+    const struct waiter **ws = acg_arena_calloc(p->a, p->m->waiter_count + 1, sizeof *ws);
+    size_t n = 0;
+    for (size_t i = 0; ws != NULL && i < p->m->waiter_count; i++) {
+        if (plan_selected(p->o, p->m->waiters[i].operation->name))
+            ws[n++] = &p->m->waiters[i];
+    }
+    if (n > 0)
+        qsort(ws, n, sizeof *ws, by_waiter_name);
+    for (size_t i = 0; i < n; i++) {
+        struct tv *w = tv_push(list);
+        tv_set_str(w, "c", names_c_ident(p->a, ws[i]->name));
+        tv_set_str(w, "name", text_c_string(p->a, ws[i]->name));
+        tv_set_str(w, "op_c", names_c_ident(p->a, ws[i]->operation->name));
+        tv_set_fmt(w, "delay", "%d", ws[i]->delay_s);
+        tv_set_fmt(w, "max_attempts", "%d", ws[i]->max_attempts);
+        tv_set_fmt(w, "acceptor_count", "%zu", ws[i]->acceptor_count);
+        struct tv *acc = tv_set_list(w, "acceptors");
+        for (size_t k = 0; k < ws[i]->acceptor_count; k++) {
+            const struct acceptor *a = &ws[i]->acceptors[k];
+            struct tv *x = tv_push(acc);
+            tv_set_str(x, "state", names_upper(p->a, a->state));
+            tv_set_str(x, "matcher", strcmp(a->matcher, "pathAll") == 0   ? "PATH_ALL"
+                                     : strcmp(a->matcher, "pathAny") == 0 ? "PATH_ANY"
+                                                                          : names_upper(p->a, a->matcher));
+            tv_set_str(x, "argument", a->argument ? text_c_string(p->a, a->argument) : "NULL");
+            tv_set_str(x, "expected", text_c_string(p->a, a->expected));
+        }
+    }
+    tv_set_bool(root, "has_waiters", n > 0);
+    tv_set_fmt(root, "waiter_count", "%zu", n);
 }
 
 /* The program's documentation for each input member, in member order. */
@@ -178,6 +249,7 @@ static void plan_operation(struct planner *p, const struct operation *op, struct
     plan_host_prefix(p, op, o);
     plan_params(p, op, o);
     plan_checksum(p, op, o);
+    plan_paginator(p, op, o);
     plan_member_docs(p, op, o);
 }
 
@@ -197,4 +269,5 @@ void plan_operations(struct planner *p, struct tv *root)
         }
     }
     tv_set_fmt(root, "operation_count", "%zu", n);
+    plan_waiters(p, root);
 }

@@ -176,14 +176,11 @@ char *text_comment(struct acg_arena *a, const char *plain, int indent, int width
     const char *p = plain;
     while (*p != '\0' && rc == ACG_OK) {
         if (*p == '\n') {
-            /* paragraph break: an empty comment line */
+            /* A paragraph starts on a line of its own (a blank comment line between
+             * paragraphs would add thousands of lines to a large service's header). */
             while (*p == '\n')
                 p++;
             rc = acg_buf_append_char(&b, '\n');
-            if (rc == ACG_OK)
-                rc = indent_to(&b, indent);
-            if (rc == ACG_OK)
-                rc = acg_buf_append_str(&b, " *\n");
             if (rc == ACG_OK)
                 rc = indent_to(&b, indent);
             if (rc == ACG_OK)
