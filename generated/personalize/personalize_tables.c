@@ -595,6 +595,13 @@ static const struct acg_shape *const list_batch_inference_jobs_errors[] = {
     &invalid_input_exception_shape,
     &invalid_next_token_exception_shape,
 };
+static const struct acg_paginator list_batch_inference_jobs_paginator = {
+    .input_tokens = (const char *const[]){ "nextToken", },
+    .output_tokens = (const char *const[]){ "nextToken", },
+    .token_count = 1, .limit_key = "maxResults", .more_results = NULL,
+    .result_keys = (const char *const[]){ "batchInferenceJobs", },
+    .result_key_count = 1,
+};
 static const struct acg_operation list_batch_inference_jobs_op = {
     .name = "ListBatchInferenceJobs",
     .http_method = "POST", .request_uri = "/",
@@ -602,6 +609,7 @@ static const struct acg_operation list_batch_inference_jobs_op = {
     .output = &list_batch_inference_jobs_response_shape,
     .errors = list_batch_inference_jobs_errors, .error_count = 2,
     .flags = ACG_OP_IDEMPOTENT,
+    .paginator = &list_batch_inference_jobs_paginator,
 };
 
 int personalize_list_batch_inference_jobs(struct acg_client *client,
@@ -629,6 +637,23 @@ static const struct acg_shape *const service_errors[] = {
     &too_many_tags_exception_shape,
 };
 
+static const struct acg_acceptor batch_inference_job_active_acceptors[] = {
+    { ACG_WAIT_SUCCESS, ACG_WAIT_PATH,
+      "batchInferenceJob.status", "\"ACTIVE\"" },
+    { ACG_WAIT_FAILURE, ACG_WAIT_PATH,
+      "batchInferenceJob.status", "\"CREATE FAILED\"" },
+    { ACG_WAIT_RETRY, ACG_WAIT_PATH,
+      "batchInferenceJob.status", "\"PENDING\"" },
+    { ACG_WAIT_RETRY, ACG_WAIT_PATH,
+      "batchInferenceJob.status", "\"IN PROGRESS\"" },
+};
+
+/* The service's waiters, sorted by name. */
+static const struct acg_waiter waiters[] = {
+    { "BatchInferenceJobActive", &describe_batch_inference_job_op, 15, 120,
+      batch_inference_job_active_acceptors, 4 },
+};
+
 const struct acg_service personalize_service = {
     .service_id = "Personalize",
     .signing_name = "personalize",
@@ -642,6 +667,8 @@ const struct acg_service personalize_service = {
     .operation_count = 3,
     .errors = service_errors,
     .error_count = 7,
+    .waiters = waiters,
+    .waiter_count = 1,
 };
 
 struct acg_client *personalize_client_new(const struct acg_client_config *cfg,
