@@ -145,8 +145,7 @@ static const struct acg_member *find_member(const struct acg_json_decoder *d,
         return acg_shape_find_member(s, key->name, key->len);
     if (*next < s->member_count) {
         const struct acg_member *m = &s->members[*next];
-        const char *name = acg_member_wire_name(m);
-        if (strncmp(name, key->name, key->len) == 0 && name[key->len] == '\0') {
+        if (acg_name_compare(acg_member_wire_name(m), key->name, key->len) == 0) {
             (*next)++;
             return m;
         }
