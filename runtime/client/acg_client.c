@@ -32,6 +32,7 @@
 #include "auth/acg_credentials.h"
 #include "auth/acg_crypto.h"
 #include "http/acg_http.h"
+#include "client/acg_error_decode.h"
 #include "client/acg_operation.h"
 #include "http/acg_retry.h"
 #include "acg_runtime.h"
