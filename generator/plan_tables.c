@@ -226,8 +226,11 @@ static void plan_composite(struct planner *p, const struct pshape *ps, struct tv
         const char **names = plan_field_names(p, s);
         for (size_t k = 0; names && k < s->member_count; k++) {
             const struct member *mb = &s->members[k];
+            /* A list or map member starts at its count: it is read as struct acg_seq. */
+            bool seq = mb->target != NULL && (mb->target->type == SHAPE_LIST ||
+                                              mb->target->type == SHAPE_MAP);
             if (mb->target != NULL)
-                plan_member_row(p, members, mb, names[k],
+                plan_member_row(p, members, mb, seq ? plan_fmt(p, "%s_count", names[k]) : names[k],
                                 plan_is_flagged(mb->target) ? plan_fmt(p, "has_%s", names[k]) : NULL);
         }
         tv_set_fmt(row, "member_count", "%zu", s->member_count);
