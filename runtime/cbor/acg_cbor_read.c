@@ -396,6 +396,44 @@ static void python_repr(double v, char *buf, size_t size)
         snprintf(buf + strlen(buf), size - strlen(buf), ".0");
 }
 
+/* Writes v in decimal at out; returns the length. */
+static size_t put_decimal(char *out, uint64_t v)
+{
+    char rev[20];
+    size_t n = 0;
+    do {
+        rev[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    for (size_t i = 0; i < n; i++)
+        out[i] = rev[n - 1 - i];
+    return n;
+}
+
+/* ms milliseconds since the epoch as the instant and as Python's repr of its seconds:
+ * "-12.5", "1700000000.123", "1.0" (float) or "1700000000" (integer). Services send whole
+ * seconds or milliseconds; this keeps printf and strtod out of the common case. */
+static void from_ms(int64_t ms, bool is_float, struct acg_timestamp *t, char text[48])
+{
+    uint64_t a = ms < 0 ? (uint64_t)0 - (uint64_t)ms : (uint64_t)ms;
+    size_t n = 0;
+    t->seconds = ms / 1000 - (ms % 1000 < 0 ? 1 : 0);
+    t->nanos = (int32_t)((ms % 1000 + 1000) % 1000) * 1000000;
+    if (ms < 0)
+        text[n++] = '-';
+    n += put_decimal(text + n, a / 1000);
+    if (is_float) {
+        unsigned frac = (unsigned)(a % 1000);
+        text[n++] = '.';
+        text[n++] = (char)('0' + frac / 100);
+        if (frac % 100 != 0)
+            text[n++] = (char)('0' + frac / 10 % 10);
+        if (frac % 10 != 0)
+            text[n++] = (char)('0' + frac % 10);
+    }
+    text[n] = '\0';
+}
+
 /* Tag 1 over an integer or a float, kept exactly as its decimal text says, the text in wire.
  * The tag may be left out: a bare number is unambiguous where a timestamp is expected. */
 static int read_timestamp(struct reader *r, struct acg_timestamp *out)
@@ -410,21 +448,31 @@ static int read_timestamp(struct reader *r, struct acg_timestamp *out)
                                  "tag %" PRIu64 " (at byte offset %zu)", h.arg, h.at);
         ACG_TRY(read_head(r, &h));
     }
-    if (h.major == MT_UINT)
-        snprintf(text, sizeof text, "%" PRIu64, h.arg);
-    else if (h.major == MT_NINT)
-        snprintf(text, sizeof text, "-%" PRIu64, h.arg < UINT64_MAX ? h.arg + 1 : h.arg);
-    else if (float_value(&h, &v) && isfinite(v))
-        python_repr(v, text, sizeof text);
-    else
+    /* Beyond 1e11 seconds lies outside years 1-9999 anyway. */
+    bool ok = true;
+    if ((h.major == MT_UINT || h.major == MT_NINT) && h.arg < UINT64_C(100000000000)) {
+        int64_t sec = h.major == MT_UINT ? (int64_t)h.arg : -1 - (int64_t)h.arg;
+        from_ms(sec * 1000, false, out, text);
+    } else if (h.major == MT_UINT || h.major == MT_NINT) {
+        ok = false;
+        snprintf(text, sizeof text, "%s%" PRIu64, h.major == MT_NINT ? "-1-" : "", h.arg);
+    } else if (!float_value(&h, &v) || !isfinite(v)) {
         return wrong_type(r, &h, "epoch seconds");
-    if (acg_time_parse(text, strlen(text), out) != ACG_OK)
+    } else if (fabs(v) < 1e11 && (v != 0 || !signbit(v)) &&
+               (double)llround(v * 1000) / 1000 == v) {
+        from_ms(llround(v * 1000), true, out, text);
+    } else {
+        python_repr(v, text, sizeof text);
+        ok = acg_time_parse(text, strlen(text), out) == ACG_OK;
+    }
+    if (!ok || out->seconds < ACG_TIME_MIN_SECONDS || out->seconds > ACG_TIME_MAX_SECONDS)
         return acg_error_set(r->err, ACG_ERR_JSON, "timestamp %s is outside years 1-9999 (at "
                              "byte offset %zu)", text, h.at);
-    char *wire = text_space(r, strlen(text) + 1);
+    size_t len = strlen(text) + 1;
+    char *wire = text_space(r, len);
     if (wire == NULL)
         return r->nomem;
-    memcpy(wire, text, strlen(text) + 1);
+    memcpy(wire, text, len);
     out->wire = wire;
     return ACG_OK;
 }
@@ -561,7 +609,7 @@ static const struct acg_member *find_member(const struct acg_shape *s, const cha
     if (*next < s->member_count) {
         const struct acg_member *m = &s->members[*next];
         const char *name = acg_member_wire_name(m);
-        if (strncmp(name, key, len) == 0 && name[len] == '\0') {
+        if (strnlen(name, len + 1) == len && memcmp(name, key, len) == 0) {
             (*next)++;
             return m;
         }
@@ -602,7 +650,9 @@ static int decode_struct(struct reader *r, const struct acg_shape *s, unsigned c
         if (k.major != MT_TEXT)
             return wrong_type(r, &k, "a text string key");
         ACG_TRY(read_string(r, &k, &key, &len));
-        const struct acg_member *m = find_member(s, key, len, &next);
+        /* A name with NUL in it matches no member (and would end a C string early). */
+        const struct acg_member *m = memchr(key, '\0', len) == NULL
+                                         ? find_member(s, key, len, &next) : NULL;
         int rc = m == NULL ? skip_item(r) : decode_member(r, m, out);
         if (rc != ACG_OK)
             return m != NULL ? acg_cbor_fail_member(r->err, m->name, rc) : rc;
