@@ -22,7 +22,7 @@ enum { MT_UINT, MT_NINT, MT_BYTES, MT_TEXT, MT_ARRAY, MT_MAP, MT_TAG, MT_SIMPLE 
 
 /* Decoded strings are packed into arena chunks of at most this size; a longer one gets
  * arena memory of its own. */
-#define POOL_CHUNK (64u * 1024)
+#define POOL_CHUNK ((size_t)64 * 1024)
 #define BIG_STRING (POOL_CHUNK / 16)
 
 struct reader {
@@ -179,6 +179,7 @@ static int grow(struct reader *r, void **buf, size_t *cap, size_t need)
 
 static int read_head(struct reader *r, struct head *h)
 {
+    memset(h, 0, sizeof *h);
     h->at = r->pos;
     if (r->pos >= r->len)
         return malformed(r, r->pos, "the body ends inside a value");
@@ -240,6 +241,8 @@ static bool more_items(struct reader *r, const struct head *h, uint64_t *left)
  * the scratch buffer (valid until the next string) for an indefinite one. */
 static int read_string(struct reader *r, const struct head *h, const char **out, size_t *len)
 {
+    *out = "";
+    *len = 0;
     if (!h->indefinite) {
         if (h->arg > r->len - r->pos)
             return malformed(r, h->at, "a string longer than the rest of the body");
@@ -271,6 +274,7 @@ static int read_text(struct reader *r, const struct head *h, const char **out)
 {
     const char *s;
     size_t len;
+    *out = NULL;
     if (h->major != MT_TEXT)
         return wrong_type(r, h, "a text string");
     ACG_TRY(read_string(r, h, &s, &len));
