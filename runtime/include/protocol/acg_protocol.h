@@ -63,6 +63,16 @@ ACG_NODISCARD int acg_protocol_parse(const struct acg_service *svc, const struct
                                      const struct acg_http_message *msg, void *out,
                                      struct acg_arena *arena, struct acg_error *err);
 
+/* Turns a non-2xx answer into err by svc's protocol: status ACG_ERR_SERVICE, aws_type the
+ * bare error code (namespace and ":suffix" removed), message, http_status and request_id.
+ * Headers may be NULL. Any body is accepted: one the protocol cannot read still gives the
+ * status as the code. An error already in err is kept. Returns ACG_ERR_SERVICE, or
+ * ACG_ERR_UNSUPPORTED for a protocol without a decoder here (awsJson's is the client's
+ * acg_error_decode). */
+int acg_protocol_parse_error(const struct acg_service *svc, long http_status,
+                             const char *error_type_header, const char *request_id_header,
+                             const char *body, size_t body_len, struct acg_error *err);
+
 /* The model's name for a protocol ("json", "rest-json", ...). */
 const char *acg_protocol_name(int protocol);
 
