@@ -10,6 +10,7 @@ import gzip
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import urllib.request
@@ -35,12 +36,17 @@ def cbor_only_model(folder):
     os.makedirs(target, exist_ok=True)
     with open(os.path.join(target, "service-2.json"), "w") as f:
         json.dump(data, f)
+    rules = "endpoint-rule-set-1.json.gz"
+    shutil.copy(os.path.join(os.path.dirname(MODEL), rules), os.path.join(target, rules))
     return folder
 
 
 def setup():
     STATE["data"] = cbor_only_model(os.path.join(e2elib.BUILD, "cbor-e2e", "data"))
-    subprocess.run(["make", "-s", "cli", f"MODEL={MODEL}", f"CLI={PROGRAM}",
+    # Offered json and rpc-v2-cbor, botocore (and so the generator) picks json: the program
+    # is built from the copy that offers rpc-v2-cbor only, as the AWS CLI reads it.
+    model = os.path.join(STATE["data"], "marketplace-entitlement", "2017-01-11", "service-2.json")
+    subprocess.run(["make", "-s", "cli", f"MODEL={os.path.abspath(model)}", f"CLI={PROGRAM}",
                     f"BUILD={os.environ.get('BUILD', 'build')}"], cwd=e2elib.ROOT, check=True,
                    stdout=subprocess.DEVNULL, timeout=300)
     port = e2elib.free_port()

@@ -20,6 +20,8 @@ import datetime
 import json
 import math
 import os
+import shutil
+import gzip
 import random
 import struct
 import subprocess
@@ -160,9 +162,24 @@ int main(void)
 '''
 
 
+def cbor_only(name, version):
+    """The model offers json too, which botocore (and so the generator) would pick: a copy
+    that offers rpc-v2-cbor only, with the endpoint rules beside it."""
+    folder = os.path.join(WORK, "models", name)
+    os.makedirs(folder, exist_ok=True)
+    with gzip.open(os.path.join(DATA, name, version, "service-2.json.gz"), "rt") as f:
+        data = json.load(f)
+    data["metadata"]["protocols"] = ["smithy-rpc-v2-cbor"]
+    with open(os.path.join(folder, "service-2.json"), "w") as f:
+        json.dump(data, f)
+    rules = "endpoint-rule-set-1.json.gz"
+    shutil.copy(os.path.join(DATA, name, version, rules), os.path.join(folder, rules))
+    return os.path.join(folder, "service-2.json")
+
+
 def build_driver(name, version):
     out = os.path.join(WORK, name)
-    model = os.path.join(DATA, name, version, "service-2.json.gz")
+    model = cbor_only(name, version)
     subprocess.run([os.path.join(BUILD, "bin", "acg-gen"), "--model", model, "--out", out],
                    check=True, stdout=subprocess.DEVNULL)
     header = next(f for f in os.listdir(out) if f.endswith(".h"))
