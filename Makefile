@@ -16,9 +16,13 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 ALL_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(WERROR) $(WARN) -MMD -MP \
               -Iruntime/include $(PKG_CFLAGS)
 
-RUNTIME_SRC := $(sort $(wildcard runtime/*.c))
+RUNTIME_SRC := $(sort $(wildcard runtime/*.c runtime/json/*.c runtime/jmespath/*.c))
 RUNTIME_OBJ := $(RUNTIME_SRC:%.c=$(BUILD)/%.o)
 RUNTIME_LIB := $(BUILD)/libacg.a
+# The output formatters of the command-line program (json, text, table, yaml).
+CLI_LIB_SRC := $(sort $(wildcard cli/*.c))
+CLI_LIB_OBJ := $(CLI_LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_LIB     := $(BUILD)/libacg_cli.a
 
 GEN_SRC     := $(sort $(wildcard generator/*.c))
 GEN_OBJ     := $(GEN_SRC:%.c=$(BUILD)/%.o)
@@ -36,14 +40,15 @@ CLI_BIN     := $(BUILD)/bin/$(SERVICE)
 TEST_RUNTIME_SRC   := $(sort $(wildcard tests/runtime/test_*.c))
 TEST_GENERATOR_SRC := $(sort $(wildcard tests/generator/test_*.c))
 TEST_GENERATED_SRC := $(sort $(wildcard tests/generated/test_*.c))
+TEST_CLI_SRC       := $(sort $(wildcard tests/cli/test_*.c))
 TEST_SUPPORT_SRC   := $(sort $(wildcard tests/support/*.c))
 TEST_SUPPORT_OBJ   := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
 TEST_BINS := $(TEST_RUNTIME_SRC:%.c=$(BUILD)/%) $(TEST_GENERATOR_SRC:%.c=$(BUILD)/%) \
-             $(TEST_GENERATED_SRC:%.c=$(BUILD)/%)
+             $(TEST_GENERATED_SRC:%.c=$(BUILD)/%) $(TEST_CLI_SRC:%.c=$(BUILD)/%)
 
 .PHONY: all deps regen golden check-generated test test-scale demo cli bench fuzz asan valgrind clean lint
 
-all: deps $(GEN) $(BUILD)/bin/sigv4 $(CLI_BIN)
+all: deps $(GEN) $(BUILD)/bin/sigv4 $(CLI_BIN) $(CLI_LIB)
 
 deps:
 	@tests/deps.sh
@@ -55,6 +60,14 @@ $(BUILD)/%.o: %.c
 $(RUNTIME_LIB): $(RUNTIME_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
+
+$(CLI_LIB): $(CLI_LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+# Module folders see their private headers beside the runtime's.
+$(BUILD)/runtime/json/%.o $(BUILD)/runtime/jmespath/%.o: ALL_CFLAGS += -Iruntime -Iruntime/json -Iruntime/jmespath
+$(BUILD)/cli/%.o: ALL_CFLAGS += -Icli/include
 
 $(GEN): $(GEN_OBJ) $(RUNTIME_LIB)
 	@mkdir -p $(@D)
@@ -79,7 +92,9 @@ $(BUILD)/tests/generator/%: $(BUILD)/tests/generator/%.o $(TEST_SUPPORT_OBJ) $(G
 $(BUILD)/tests/generated/%: $(BUILD)/tests/generated/%.o $(TEST_SUPPORT_OBJ) \
 		$(filter-out $(BUILD)/$(GENERATED)/$(SERVICE)_main.o,$(GEN_C:%.c=$(BUILD)/%.o)) $(RUNTIME_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
-$(BUILD)/tests/%.o: ALL_CFLAGS += -Itests -Igenerated/$(SERVICE) -Igenerator -I$(TINY)
+$(BUILD)/tests/cli/%: $(BUILD)/tests/cli/%.o $(TEST_SUPPORT_OBJ) $(CLI_LIB) $(RUNTIME_LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
+$(BUILD)/tests/%.o: ALL_CFLAGS += -Itests -Igenerated/$(SERVICE) -Igenerator -I$(TINY) -Icli/include
 
 # The tiny all-shapes model's golden output is compiled and tested like a service.
 TINY     := tests/fixtures/golden/tiny
@@ -127,7 +142,7 @@ bench:
 	@bench/run.sh
 
 lint:
-	@! grep -nE '\b(sprintf|strcpy|strcat|strtok|atoi|gmtime|localtime)\(' runtime/*.c generator/*.c tools/*.c
+	@! grep -nE '\b(sprintf|strcpy|strcat|strtok|atoi|gmtime|localtime)\(' runtime/*.c runtime/*/*.c cli/*.c generator/*.c tools/*.c
 
 clean:
 	rm -rf build build-asan build-fuzz build-memcheck build-bench
