@@ -511,19 +511,46 @@ static int fn_keys_values(struct jp_eval *e, const struct jp_node *c, struct jp_
     return jp_finish_array(e, mark, out);
 }
 
+/* The Python library checks only merge's first argument; later ones go to dict.update,
+ * which takes an empty string or array as nothing, fails with TypeError on a scalar and
+ * with ValueError on other strings and arrays (it would read an array of key-value pairs,
+ * which JSON values rarely are: those are refused here too). */
+static int merge_operand(struct jp_eval *e, const struct jp_node *c, size_t i,
+                         const struct acg_value *v)
+{
+    if (v->type == ACG_VALUE_OBJECT)
+        return ACG_OK;
+    if (v->type == ACG_VALUE_STRING && v->u.str.len == 0)
+        return ACG_OK;
+    if (v->type == ACG_VALUE_ARRAY && v->u.arr.count == 0)
+        return ACG_OK;
+    const struct acg_value *first = v->type == ACG_VALUE_ARRAY ? v->u.arr.items[0] : v;
+    bool iterable = first->type == ACG_VALUE_STRING || first->type == ACG_VALUE_ARRAY ||
+                    first->type == ACG_VALUE_OBJECT;
+    if (v->type == ACG_VALUE_STRING || (v->type == ACG_VALUE_ARRAY && iterable))
+        return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_VALUE, "merge()",
+                       "merge(): argument %zu is not an object", i + 1);
+    struct jp_arg got = {v, NULL};
+    return type_error(e, c, i, type_name(&got), "an object");
+}
+
 static int fn_merge(struct jp_eval *e, const struct jp_node *c, struct jp_arg *a, size_t n,
                     const struct acg_value **out)
 {
-    (void)c;
     size_t total = 0;
-    for (size_t i = 0; i < n; i++)
-        total += a[i].value->u.obj.count;
+    for (size_t i = 0; i < n; i++) {
+        ACG_TRY(merge_operand(e, c, i, a[i].value));
+        if (a[i].value->type == ACG_VALUE_OBJECT)
+            total += a[i].value->u.obj.count;
+    }
     struct acg_value *obj = acg_arena_calloc(e->arena, 1, sizeof *obj);
     struct acg_value_member *m = acg_arena_calloc(e->arena, total, sizeof *m);
     if (obj == NULL || m == NULL)
         return jp_nomem(e->err);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
+        if (a[i].value->type != ACG_VALUE_OBJECT)
+            continue;
         memcpy(m + k, a[i].value->u.obj.members, a[i].value->u.obj.count * sizeof *m);
         k += a[i].value->u.obj.count;
     }
@@ -784,7 +811,9 @@ int jp_call(struct jp_eval *e, const struct jp_node *call, struct jp_arg *args, 
                        "%s() takes %s%zu argument%s, got %zu", f->name,
                        f->variadic ? "at least " : "", f->nparams, f->nparams == 1 ? "" : "s",
                        nargs);
-    for (size_t i = 0; i < nargs; i++)
-        ACG_TRY(check_arg(e, call, i, &args[i], f->types[i < f->nparams ? i : f->nparams - 1]));
+    /* Like the library, only as many arguments as the signature lists are checked; merge
+     * looks at the rest itself. */
+    for (size_t i = 0; i < nargs && i < f->nparams; i++)
+        ACG_TRY(check_arg(e, call, i, &args[i], f->types[i]));
     return f->fn(e, call, args, nargs, out);
 }
