@@ -58,13 +58,14 @@ struct acg_jmespath;
  * says what is wrong where: ACG_ERR_INVALID_ARG with kind "syntax", or ACG_ERR_NOMEM. */
 ACG_NODISCARD int acg_jmespath_compile(const char *expr, size_t len, struct acg_jmespath **out,
                                        struct acg_error *err);
-/* NULL-safe. Results of searches may point into the compiled literals: use them first. */
+/* NULL-safe. Results of searches may point into the compiled expression (its literals, the
+ * keys of its multi-select hashes): finish with them first. */
 void acg_jmespath_destroy(struct acg_jmespath *jp);
 /* The expression text as compiled (NUL-terminated). */
 const char *acg_jmespath_text(const struct acg_jmespath *jp);
 
 /* Evaluates jp over data. *result is never NULL on success (a JSON null is a value); it
- * may point into data, into the compiled expression's literals or to the shared constants
+ * may point into data, into the compiled expression or to the shared constants
  * of acg_value.h, and whatever the evaluation builds is allocated from arena; it is frozen
  * and must not be changed. Evaluation allocates for the values it builds and, through
  * malloc, one reused scratch stack. Fails with ACG_ERR_INVALID_ARG and a kind for the
