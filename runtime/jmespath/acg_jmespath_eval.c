@@ -97,7 +97,8 @@ int jp_make_array(struct jp_eval *e, const struct acg_value *const *items, size_
 
 int jp_finish_array(struct jp_eval *e, size_t base, const struct acg_value **out)
 {
-    int rc = jp_make_array(e, e->stack + base, e->len - base, out);
+    /* the stack is still unallocated when nothing was ever pushed */
+    int rc = jp_make_array(e, e->len > base ? e->stack + base : NULL, e->len - base, out);
     e->len = base;
     return rc;
 }

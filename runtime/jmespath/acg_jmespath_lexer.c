@@ -209,8 +209,7 @@ static int lex_number(struct lexer *lx)
     int64_t v = 0;
     size_t digits = 0;
     while (lx->pos < lx->len && lx->s[lx->pos] >= '0' && lx->s[lx->pos] <= '9') {
-        if (v < NUMBER_CLAMP)
-            v = v * 10 + (lx->s[lx->pos] - '0');
+        v = v <= NUMBER_CLAMP / 10 ? v * 10 + (lx->s[lx->pos] - '0') : NUMBER_CLAMP;
         lx->pos++;
         digits++;
     }

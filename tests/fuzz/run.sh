@@ -8,13 +8,14 @@ SECONDS_EACH=${FUZZ_SECONDS:-10}
 CC=clang
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 PKGS="yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih"
-CFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 $SAN -Iruntime/include -Igenerator -Igenerated/personalize $(pkg-config --cflags $PKGS)"
+CFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 $SAN -Iruntime/include -Icli/include -Iruntime -Iruntime/json -Iruntime/jmespath -Igenerator -Igenerated/personalize $(pkg-config --cflags $PKGS)"
 LIBS="$(pkg-config --libs $PKGS) -lpthread -lm"
 mkdir -p "$BUILD/obj" "$BUILD/bin" "$BUILD/crashes" || exit 1
 
-# Objects: the runtime, the generator's stages and the checked-in Personalize sources.
+# Objects: the runtime (with its module folders), the output formatters, the generator's
+# stages and the checked-in Personalize sources.
 objs=""
-for src in runtime/*.c generator/*.c generated/personalize/*.c; do
+for src in runtime/*.c runtime/json/*.c runtime/jmespath/*.c cli/*.c generator/*.c generated/personalize/*.c; do
     case "$src" in generator/main.c|*_main.c) continue ;; esac
     obj="$BUILD/obj/$(echo "$src" | tr '/' '_').o"
     if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ]; then
