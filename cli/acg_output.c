@@ -288,7 +288,8 @@ int acg_py_str(struct acg_buf *b, const struct acg_value *v)
     char num[32];
     switch (v->type) {
     case ACG_VALUE_NULL: return acg_buf_append(b, "None", 4);
-    case ACG_VALUE_BOOL: return v->u.b ? acg_buf_append(b, "True", 4) : acg_buf_append(b, "False", 5);
+    case ACG_VALUE_BOOL:
+        return v->u.b ? acg_buf_append(b, "True", 4) : acg_buf_append(b, "False", 5);
     case ACG_VALUE_INT:
         snprintf(num, sizeof num, "%lld", (long long)v->u.i);
         return acg_buf_append_str(b, num);

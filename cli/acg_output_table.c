@@ -325,8 +325,10 @@ static int list_rows(struct table *t, const struct acg_value *list, unsigned dep
             cells = texts(t, item->u.obj.count + 1);
             if (cells == NULL)
                 return nomem(t);
-            for (size_t k = 0; k < item->u.obj.count; k++)
-                cells[k] = (struct text){item->u.obj.members[k].key, item->u.obj.members[k].key_len};
+            for (size_t k = 0; k < item->u.obj.count; k++) {
+                const struct acg_value_member *m = &item->u.obj.members[k];
+                cells[k] = (struct text){m->key, m->key_len};
+            }
             ACG_TRY(add_row_cells(t, t->cur, cells, item->u.obj.count));
             continue;
         }

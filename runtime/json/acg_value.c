@@ -612,7 +612,8 @@ bool acg_value_equal_mode(const struct acg_value *a, const struct acg_value *b, 
     case ACG_VALUE_NULL: return true;
     case ACG_VALUE_BOOL: return a->u.b == b->u.b;
     case ACG_VALUE_STRING:
-        return a->u.str.len == b->u.str.len && memcmp(a->u.str.ptr, b->u.str.ptr, a->u.str.len) == 0;
+        return a->u.str.len == b->u.str.len &&
+               memcmp(a->u.str.ptr, b->u.str.ptr, a->u.str.len) == 0;
     case ACG_VALUE_ARRAY:
         if (a->u.arr.count != b->u.arr.count)
             return false;
