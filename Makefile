@@ -24,7 +24,7 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(WERROR) $(WARN) -MMD
 
 # The runtime's modules, each in its own folder, in dependency order: a module includes
 # only the public headers of the modules before it (make lint checks).
-MODULES     := common shape json cbor auth http endpoints protocol client
+MODULES     := common shape json cbor jmespath auth http endpoints protocol client
 RUNTIME_SRC := $(foreach m,$(MODULES),$(sort $(wildcard runtime/$(m)/*.c)))
 RUNTIME_OBJ := $(RUNTIME_SRC:%.c=$(BUILD)/%.o)
 RUNTIME_LIB := $(BUILD)/libacg.a
