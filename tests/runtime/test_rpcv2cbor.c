@@ -100,7 +100,7 @@ static int test_response_parse(void)
     struct acg_service svc = service(0);
     struct echo_input out;
     struct acg_arena *arena = acg_arena_new();
-    struct acg_http_message msg = { 200, "\xbf\x64Size\x20\x61x\xf5\xff", 11 };
+    struct acg_http_message msg = { 200, "\xbf\x64Size\x20\x61x\xf5\xff", 11, NULL, 0 };
     memset(&out, 0, sizeof out);
     CHECK(acg_protocol_parse(&svc, &echo_input_shape, &msg, &out, arena, NULL) == ACG_OK);
     CHECK(out.has_size && out.size == -1 && out.name == NULL);

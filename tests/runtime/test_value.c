@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "common/acg_format.h"
 #include "jmespath/acg_jmespath.h"
 
 static struct acg_value *parse(struct acg_arena *a, const char *js)
