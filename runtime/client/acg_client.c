@@ -867,8 +867,12 @@ int acg_client_send(struct acg_client *c, const struct acg_send *call, struct ac
                                                                  : ACG_RETRY_NO_RETRY_INCREMENT);
                 goto done;
             }
-            rc = acg_error_decode(res.status, res.error_type, res.request_id, resp->body.data,
-                                  resp->body.len, &last);
+            struct acg_http_message msg = { .status = res.status, .body = resp->body.data,
+                                            .body_len = resp->body.len };
+            rc = acg_protocol_parse_error(c->svc, &msg, res.request_id, &last);
+            if (rc == ACG_ERR_UNSUPPORTED)   /* the JSON protocols */
+                rc = acg_error_decode(res.status, res.error_type, res.request_id, resp->body.data,
+                                      resp->body.len, &last);
             const struct acg_shape *modelled = acg_service_find_error(c->svc, last.aws_type);
             kind = acg_retry_classify(res.status, ACG_HTTP_OK, last.aws_type,
                                       modelled != NULL && (modelled->flags & ACG_SHAPE_RETRYABLE),
