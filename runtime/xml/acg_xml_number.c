@@ -1,5 +1,6 @@
-/* Scalar text both ways as botocore handles it in XML and query strings: Python's int()
- * and float() reading text, Python's str(float) writing it, and lenient base64. */
+/* Scalar text as botocore handles it in XML and query strings: Python's int() and float()
+ * reading text, str(float) writing it (common/acg_format.h, with botocore's names for NaN
+ * and the infinities), and lenient base64. */
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 
 #include "common/acg_base64.h"
+#include "common/acg_format.h"
 #include "xml/acg_xml.h"
 #include "acg_text_private.h"
 #include "acg_xml_private.h"
@@ -157,79 +159,12 @@ int acg_xml_parse_base64(const char *text, size_t len, uint8_t *out, size_t *out
     return ACG_OK;
 }
 
-/* The shortest significant digits (at most 17) that read back as v, as %.*e writes them
- * ("1.5e+02"), and their count. */
-static int shortest(double v, bool single, char *buf, size_t size)
-{
-    int prec = 0;
-    for (; prec < 17; prec++) {
-        snprintf(buf, size, "%.*e", prec, v);
-        for (char *p = buf; *p != '\0'; p++) {
-            if (*p == ',')
-                *p = '.';   /* whatever the locale's decimal point */
-        }
-        double back = acg_strtod_c(buf, NULL);
-        if (single ? (float)back == (float)v : back == v)
-            break;
-    }
-    return prec + 1;
-}
-
 size_t acg_xml_format_double(double v, bool single, char out[ACG_XML_NUMBER_MAX])
 {
+    /* botocore's _handle_float names these; Python's str() would write nan and inf. */
     if (isnan(v))
         return (size_t)snprintf(out, ACG_XML_NUMBER_MAX, "NaN");
     if (isinf(v))
         return (size_t)snprintf(out, ACG_XML_NUMBER_MAX, v > 0 ? "Infinity" : "-Infinity");
-    char sci[40], digits[20];
-    int count = shortest(v, single, sci, sizeof sci);
-    /* sci is "[-]d.ddde[+-]xx": gather the digits and the exponent. */
-    const char *p = sci;
-    bool negative = *p == '-';
-    if (negative)
-        p++;
-    int n = 0;
-    for (; *p != 'e'; p++) {
-        if (is_digit(*p) && n < count)
-            digits[n++] = *p;
-    }
-    digits[n] = '\0';
-    int exp = (int)strtol(p + 1, NULL, 10);
-    while (n > 1 && digits[n - 1] == '0')
-        digits[--n] = '\0';
-    /* Python's repr: fixed notation for 1e-4 <= |v| < 1e16, scientific outside. Every
-     * piece below fits: at most 17 digits, 15 zeros, a sign, a point and an exponent. */
-    char *o = out;
-    if (negative)
-        *o++ = '-';
-    if (exp < -4 || exp >= 16) {
-        *o++ = digits[0];
-        if (n > 1) {
-            *o++ = '.';
-            memcpy(o, digits + 1, (size_t)n - 1);
-            o += n - 1;
-        }
-        snprintf(o, ACG_XML_NUMBER_MAX - (size_t)(o - out), "e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
-        return strlen(out);
-    }
-    if (exp < 0) {
-        *o++ = '0';
-        *o++ = '.';
-        for (int i = 0; i < -exp - 1; i++)
-            *o++ = '0';
-        memcpy(o, digits, (size_t)n);
-        o += n;
-    } else {
-        for (int i = 0; i <= exp; i++)
-            *o++ = i < n ? digits[i] : '0';
-        *o++ = '.';
-        if (n <= exp + 1) {
-            *o++ = '0';
-        } else {
-            memcpy(o, digits + exp + 1, (size_t)(n - exp - 1));
-            o += n - exp - 1;
-        }
-    }
-    *o = '\0';
-    return strlen(out);
+    return single ? acg_format_float((float)v, out) : acg_format_double(v, out);
 }

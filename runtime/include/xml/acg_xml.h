@@ -45,6 +45,7 @@
 #include "common/acg_arena.h"
 #include "common/acg_buf.h"
 #include "common/acg_error.h"
+#include "common/acg_format.h"
 #include "shape/acg_shape.h"
 
 #ifdef __cplusplus
@@ -111,7 +112,7 @@ ACG_NODISCARD int acg_xml_escape(struct acg_buf *out, const char *text, size_t l
                                  bool attribute);
 
 /* Longest text acg_xml_format_double writes, NUL included. */
-#define ACG_XML_NUMBER_MAX 32
+#define ACG_XML_NUMBER_MAX ACG_NUMBER_TEXT_MAX
 
 /* Writes v as Python's str(float) does, which is how botocore puts a float into a query
  * string or an XML body: the shortest digits that read back as v, in fixed notation from
