@@ -122,7 +122,8 @@ static int put_struct(struct form *f, const struct acg_shape *s, const unsigned 
                      m->shape->type == ACG_SHAPE_STRING && f->ctx != NULL && f->ctx->token != NULL;
         if (!present && !token)
             continue;
-        ACG_TRY(push(f, member_name(f, m, &capital), capital, &saved));
+        const char *name = member_name(f, m, &capital);
+        ACG_TRY(push(f, name, capital, &saved));
         if (token) {
             char uuid[37];
             f->ctx->token(f->ctx->token_ctx, uuid);
