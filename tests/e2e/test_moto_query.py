@@ -91,6 +91,9 @@ def _():
     assert deleted.returncode == 0 and deleted.stdout.strip() in ("", "{}"), deleted
     same_error("iam", "GetUser", ["get-user", "--user-name", "e2e-alice"],
                ["get-user", "--user-name", "e2e-alice"], "NoSuchEntity")
+    bad = ours("iam", "create-user", "--user-name", "", "--debug")
+    assert bad.returncode == 252 and "UserName" in bad.stderr, (bad.returncode, bad.stderr)
+    assert "endpoint:" not in bad.stderr, bad.stderr   # nothing was sent
 
 
 @case("sns create-topic, list-topics, publish; NotFound as the AWS CLI")
