@@ -31,30 +31,29 @@ struct body {
     const char *request_id_ec2;
 };
 
-#define MEMBER(T, n, sh, f) { .name = n, .shape = &sh, .offset = offsetof(T, f) }
-
 static const struct acg_member detail_members[] = {
-    MEMBER(struct detail, "Code", acg_shape_string, code),
-    MEMBER(struct detail, "Message", acg_shape_string, message),
+    { .name = "Code", .shape = &acg_shape_string, .offset = offsetof(struct detail, code) },
+    { .name = "Message", .shape = &acg_shape_string, .offset = offsetof(struct detail, message) },
 };
 static const struct acg_shape detail_shape = {
     .name = "Error", .type = ACG_SHAPE_STRUCTURE, .size = sizeof(struct detail),
     .members = detail_members, .member_count = 2,
 };
 static const struct acg_member errors_members[] = {
-    MEMBER(struct errors, "Error", detail_shape, error),
+    { .name = "Error", .shape = &detail_shape, .offset = offsetof(struct errors, error) },
 };
 static const struct acg_shape errors_shape = {
     .name = "Errors", .type = ACG_SHAPE_STRUCTURE, .size = sizeof(struct errors),
     .members = errors_members, .member_count = 1,
 };
 static const struct acg_member body_members[] = {
-    MEMBER(struct body, "Error", detail_shape, error),
-    MEMBER(struct body, "Errors", errors_shape, errors),
-    MEMBER(struct body, "Code", acg_shape_string, code),
-    MEMBER(struct body, "Message", acg_shape_string, message),
-    MEMBER(struct body, "RequestId", acg_shape_string, request_id),
-    MEMBER(struct body, "RequestID", acg_shape_string, request_id_ec2),
+    { .name = "Error", .shape = &detail_shape, .offset = offsetof(struct body, error) },
+    { .name = "Errors", .shape = &errors_shape, .offset = offsetof(struct body, errors) },
+    { .name = "Code", .shape = &acg_shape_string, .offset = offsetof(struct body, code) },
+    { .name = "Message", .shape = &acg_shape_string, .offset = offsetof(struct body, message) },
+    { .name = "RequestId", .shape = &acg_shape_string, .offset = offsetof(struct body, request_id) },
+    { .name = "RequestID", .shape = &acg_shape_string,
+      .offset = offsetof(struct body, request_id_ec2) },
 };
 static const struct acg_shape body_shape = {
     .name = "ErrorResponse", .type = ACG_SHAPE_STRUCTURE, .size = sizeof(struct body),

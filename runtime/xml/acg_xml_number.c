@@ -87,21 +87,26 @@ int acg_xml_parse_int(const char *text, size_t len, int64_t min, int64_t max, in
     return ACG_OK;
 }
 
+/* Whether p is word (lower case) in any case. */
+static bool same_word(const char *p, const char *word)
+{
+    for (; *word != '\0'; p++, word++) {
+        char c = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
+        if (c != *word)
+            return false;
+    }
+    return *p == '\0';
+}
+
 /* nan, inf and infinity in any case, after an optional sign. */
 static bool special_float(const char *p, double *out)
 {
     double sign = 1.0;
     if (*p == '-' || *p == '+')
         sign = *p++ == '-' ? -1.0 : 1.0;
-    char word[9];
-    size_t n = strlen(p);
-    if (n >= sizeof word)
-        return false;
-    for (size_t i = 0; i <= n; i++)
-        word[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] - 'A' + 'a' : p[i]);
-    if (strcmp(word, "nan") == 0)
+    if (same_word(p, "nan"))
         *out = sign * NAN;
-    else if (strcmp(word, "inf") == 0 || strcmp(word, "infinity") == 0)
+    else if (same_word(p, "inf") || same_word(p, "infinity"))
         *out = sign * INFINITY;
     else
         return false;
