@@ -12,7 +12,7 @@ PYTHON  ?= python3
 # pkg-config runs on first use, inside a recipe, so it sees what that step installed.
 DEPS_MISSING := $(shell scripts/deps.sh --missing build)
 DEPS         := $(if $(strip $(DEPS_MISSING)),deps)
-PKGS    := yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih
+PKGS    := yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih expat
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
 PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)) -lpthread -lm)$(PKG_LIBS)
 
@@ -24,7 +24,7 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(WERROR) $(WARN) -MMD
 
 # The runtime's modules, each in its own folder, in dependency order: a module includes
 # only the public headers of the modules before it (make lint checks).
-MODULES     := common shape json cbor jmespath auth http endpoints protocol client
+MODULES     := common shape json xml cbor jmespath auth http endpoints protocol client
 RUNTIME_SRC := $(foreach m,$(MODULES),$(sort $(wildcard runtime/$(m)/*.c)))
 RUNTIME_OBJ := $(RUNTIME_SRC:%.c=$(BUILD)/%.o)
 RUNTIME_LIB := $(BUILD)/libacg.a

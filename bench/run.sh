@@ -44,7 +44,7 @@ step() {
 log "bench: building optimised binaries (-O2) into build-bench/"
 make -s -j2 BUILD=build-bench CFLAGS=-O2 build-bench/libacg.a build-bench/bin/acg-gen \
     build-bench/bin/personalize >&2
-PKG_LIBS="$(pkg-config --cflags --libs libcurl libcrypto yaml-0.1 libpcre2-8 zlib inih) -lpthread -lm"
+PKG_LIBS="$(pkg-config --cflags --libs libcurl libcrypto yaml-0.1 libpcre2-8 zlib inih expat) -lpthread -lm"
 GENERATED_C=$(ls generated/personalize/*.c | grep -v '_main\.c$')
 CCLINE="cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Iruntime/include -Iruntime/internal -Icli/include -Igenerated/personalize"
 # shellcheck disable=SC2086

@@ -15,7 +15,7 @@ result $? "banned functions"
 
 # 2. A module includes only the public headers of modules before it, and private headers
 #    (runtime/internal/) of itself or modules before it.
-ORDER="common shape json cbor jmespath auth http endpoints protocol client"
+ORDER="common shape json xml cbor jmespath auth http endpoints protocol client"
 status=0
 for src in runtime/*/*.c runtime/include/*/*.h runtime/internal/*/*.h; do
     mod=$(echo "$src" | sed -E 's#runtime/(include/|internal/)?([a-z]+)/.*#\2#')

@@ -867,10 +867,10 @@ int acg_client_send(struct acg_client *c, const struct acg_send *call, struct ac
                                                                  : ACG_RETRY_NO_RETRY_INCREMENT);
                 goto done;
             }
-            if (c->svc->protocol == ACG_PROTOCOL_RPC_V2_CBOR)
-                rc = acg_protocol_parse_error(c->svc, res.status, res.error_type, res.request_id,
-                                              resp->body.data, resp->body.len, &last);
-            else
+            struct acg_http_message msg = { .status = res.status, .body = resp->body.data,
+                                            .body_len = resp->body.len };
+            rc = acg_protocol_parse_error(c->svc, &msg, res.request_id, &last);
+            if (rc == ACG_ERR_UNSUPPORTED)   /* the JSON protocols */
                 rc = acg_error_decode(res.status, res.error_type, res.request_id, resp->body.data,
                                       resp->body.len, &last);
             const struct acg_shape *modelled = acg_service_find_error(c->svc, last.aws_type);

@@ -12,6 +12,8 @@ int acg_protocol_build(const struct acg_service *svc, const struct acg_operation
         return acg_restjson_build(svc, op, in, ctx, req, err);
     case ACG_PROTOCOL_RPC_V2_CBOR:
         return acg_rpcv2cbor_build(svc, op, in, ctx, req, err);
+    case ACG_PROTOCOL_QUERY: case ACG_PROTOCOL_EC2:
+        return acg_query_build(svc, op, in, ctx, req, err);
     default:
         return acg_error_set(err, ACG_ERR_UNSUPPORTED, "the %s protocol of %s is not supported",
                              acg_protocol_name(svc->protocol), svc->service_id);
@@ -29,24 +31,26 @@ int acg_protocol_parse(const struct acg_service *svc, const struct acg_shape *sh
         return acg_restjson_parse(shape, msg, out, arena, err);
     case ACG_PROTOCOL_RPC_V2_CBOR:
         return acg_rpcv2cbor_parse(shape, msg, out, arena, err);
+    case ACG_PROTOCOL_QUERY: case ACG_PROTOCOL_EC2:
+        return acg_query_parse(svc, shape, msg, out, arena, err);
     default:
         return acg_error_set(err, ACG_ERR_UNSUPPORTED, "the %s protocol of %s is not supported",
                              acg_protocol_name(svc->protocol), svc->service_id);
     }
 }
 
-int acg_protocol_parse_error(const struct acg_service *svc, long http_status,
-                             const char *error_type_header, const char *request_id_header,
-                             const char *body, size_t body_len, struct acg_error *err)
+int acg_protocol_parse_error(const struct acg_service *svc, const struct acg_http_message *msg,
+                             const char *request_id_header, struct acg_error *err)
 {
     switch (svc->protocol) {
+    case ACG_PROTOCOL_QUERY: case ACG_PROTOCOL_EC2: case ACG_PROTOCOL_REST_XML:
+        return acg_error_xml_decode(msg, request_id_header, err);
     case ACG_PROTOCOL_RPC_V2_CBOR:
         /* The protocol has clients ignore X-Amzn-ErrorType: the code is in the body. */
-        (void)error_type_header;
-        return acg_error_cbor_decode(http_status, NULL, request_id_header, body, body_len, err);
+        return acg_error_cbor_decode(msg->status, NULL, request_id_header, msg->body,
+                                     msg->body_len, err);
     default:
-        return acg_error_set(err, ACG_ERR_UNSUPPORTED, "the %s protocol of %s has no error "
-                             "decoder here", acg_protocol_name(svc->protocol), svc->service_id);
+        return ACG_ERR_UNSUPPORTED;   /* the JSON protocols: the client's own decoder */
     }
 }
 

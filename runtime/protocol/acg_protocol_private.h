@@ -36,4 +36,14 @@ int acg_rest_parse_bound(const struct acg_shape *shape, const struct acg_http_me
 /* The member of shape that is the whole body (the payload trait), or NULL. */
 const struct acg_member *acg_rest_payload(const struct acg_shape *shape);
 
+int acg_query_build(const struct acg_service *svc, const struct acg_operation *op,
+                    const void *in, const struct acg_build_ctx *ctx, struct acg_request *req,
+                    struct acg_error *err);
+int acg_query_parse(const struct acg_service *svc, const struct acg_shape *shape,
+                    const struct acg_http_message *msg, void *out, struct acg_arena *arena,
+                    struct acg_error *err);
+/* The XML protocols' error bodies (acg_protocol_parse_error). */
+int acg_error_xml_decode(const struct acg_http_message *msg, const char *request_id_header,
+                         struct acg_error *err);
+
 #endif

@@ -18,7 +18,7 @@ from pyharness import case, run as run_cases  # noqa: E402
 
 FALLBACK_CC = ("cc -std=c11 -O2 -Iruntime/include -Iruntime/internal -Icli/include -Ipersonalize "
                "runtime/*/*.c cli/*.c personalize/*.c "
-               "$(pkg-config --cflags --libs yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih) "
+               "$(pkg-config --cflags --libs yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih expat) "
                "-lpthread -lm -o personalize")
 STANDIN = StandIn()
 STATE = {}

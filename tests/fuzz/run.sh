@@ -8,7 +8,7 @@ BUILD=${BUILD:-build-fuzz}
 SECONDS_EACH=${FUZZ_SECONDS:-10}
 CC=clang
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
-PKGS="yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih"
+PKGS="yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih expat"
 CFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 $SAN -Iruntime/include -Iruntime/internal -Icli/include -Igenerator -Itools -Igenerated/personalize -Itests/fixtures/golden/tiny $(pkg-config --cflags $PKGS)"
 LIBS="$(pkg-config --libs $PKGS) -lpthread -lm"
 mkdir -p "$BUILD/obj" "$BUILD/bin" "$BUILD/crashes" || exit 1

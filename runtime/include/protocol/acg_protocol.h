@@ -63,15 +63,17 @@ ACG_NODISCARD int acg_protocol_parse(const struct acg_service *svc, const struct
                                      const struct acg_http_message *msg, void *out,
                                      struct acg_arena *arena, struct acg_error *err);
 
-/* Turns a non-2xx answer into err by svc's protocol: status ACG_ERR_SERVICE, aws_type the
- * bare error code (namespace and ":suffix" removed), message, http_status and request_id.
- * Headers may be NULL. Any body is accepted: one the protocol cannot read still gives the
- * status as the code. An error already in err is kept. Returns ACG_ERR_SERVICE, or
- * ACG_ERR_UNSUPPORTED for a protocol without a decoder here (awsJson's is the client's
- * acg_error_decode). */
-int acg_protocol_parse_error(const struct acg_service *svc, long http_status,
-                             const char *error_type_header, const char *request_id_header,
-                             const char *body, size_t body_len, struct acg_error *err);
+/* Reads a non-2xx answer's error body into err for the XML protocols (awsQuery, ec2,
+ * restXml) and rpc-v2-cbor: status ACG_ERR_SERVICE, aws_type from <Code> (ErrorResponse/Error/Code,
+ * Response/Errors/Error/Code or Error/Code; the body's __type for CBOR), message from the <Message> beside it,
+ * request_id from request_id_header (may be NULL), else the body's RequestId (RequestID).
+ * A body that is no XML error gives the status as the code and an excerpt as the message,
+ * as botocore does. Returns ACG_ERR_SERVICE, or ACG_ERR_UNSUPPORTED without touching err
+ * for the protocols whose errors the client decodes itself (awsJson, restJson). An error
+ * already in err is kept, as acg_error_set does. */
+ACG_NODISCARD int acg_protocol_parse_error(const struct acg_service *svc,
+                                           const struct acg_http_message *msg,
+                                           const char *request_id_header, struct acg_error *err);
 
 /* The model's name for a protocol ("json", "rest-json", ...). */
 const char *acg_protocol_name(int protocol);
