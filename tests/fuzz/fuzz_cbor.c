@@ -63,8 +63,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct acg_service svc = tiny_service;
         struct acg_error err;
         svc.protocol = ACG_PROTOCOL_RPC_V2_CBOR;
+        struct acg_http_message msg = { 400, body, len, NULL, 0 };
         acg_error_init(&err);
-        (void)acg_protocol_parse_error(&svc, 400, NULL, "id", body, len, &err);
+        if (acg_protocol_parse_error(&svc, &msg, "id", &err) != ACG_ERR_SERVICE)
+            abort();   /* any answer to a CBOR service reads as a service error */
         acg_error_free(&err);
         return 0;
     }

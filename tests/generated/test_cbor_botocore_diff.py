@@ -109,12 +109,12 @@ static int run(const char *mode, const char *name, long status, const char *in, 
             rc = acg_buf_append(body, req.body.data, req.body.len);
         acg_request_free(&req);
     } else {
-        struct acg_http_message msg = { status, in, len };
+        struct acg_http_message msg = { status, in, len, NULL, 0 };
         if (mode[0] == 'e') {
             struct acg_error e;
             acg_error_init(&e);
-            (void)acg_protocol_parse_error(&SVC, status, "Ignored", NULL, in, len, &e);
-            rc = acg_buf_printf(meta, "%s\n%s", e.aws_type, e.message);
+            if (acg_protocol_parse_error(&SVC, &msg, NULL, &e) == ACG_ERR_SERVICE)
+                rc = acg_buf_printf(meta, "%s\n%s", e.aws_type, e.message);
         }
         if (rc == ACG_OK && s != NULL)
             rc = acg_protocol_parse(&SVC, s, &msg, v, arena, err);
