@@ -1,6 +1,6 @@
-/* acg-gen: command line -> options -> one of its modes (one model, a model-change report).
- * Only this file prints and exits: 0 done (or no drift with --check), 1 --check found
- * something that would change, 2 bad usage or a bad model, 3 an output
+/* acg-gen: command line -> options -> one of its modes (one model, a manifest, a model-change
+ * report). Only this file prints and exits: 0 done (or no drift with --check), 1 --check
+ * found something that would change, 2 bad usage, a bad model or manifest, 3 an output
  * could not be written; --diff exits 0 when the models agree, else 10 compatible, 11
  * changes behaviour, 12 breaks ABI, 13 breaks source (the most severe change found). */
 #include <stdio.h>
@@ -14,6 +14,7 @@
 static const char usage[] =
     "usage: acg-gen --model FILE --out DIR [--operation NAME]...\n"
     "               [--templates DIR] [--prefix NAME] [--rules FILE] [--check]\n"
+    "       acg-gen --manifest FILE [--check] [--list] [--out-root DIR]\n"
     "       acg-gen --diff OLD NEW [--operation NAME]... [--format text|json]\n"
     "  --model FILE      service model, YAML or JSON, optionally gzip-compressed\n"
     "  --out DIR         where the generated sources go\n"
@@ -22,15 +23,21 @@ static const char usage[] =
     "  --prefix NAME     C prefix (default: the serviceId in snake_case)\n"
     "  --rules FILE      endpoint rule set (default: endpoint-rule-set-1.* beside the model)\n"
     "  --check           write nothing; exit 1 and name every file that would change\n"
+    "  --manifest FILE   generate every service the bindings manifest lists; write its lock\n"
+    "  --list            with --manifest: print its inputs and outputs (\"in PATH\", \"out PATH\")\n"
+    "  --out-root DIR    with --manifest: outputs, lock and snapshots go under DIR\n"
     "  --diff OLD NEW    report how NEW differs from OLD for a C consumer of the bindings\n"
     "  --format FMT      --diff's report: text (default) or json\n";
 
 /* Options that take no value; returns 1 when a was one of them. */
-static int flag(const char *a, struct gen_options *o)
+static int flag(const char *a, struct gen_options *o, struct gen_tool_options *t)
 {
-    if (strcmp(a, "--check") != 0)
+    if (strcmp(a, "--check") == 0)
+        o->check = true;
+    else if (strcmp(a, "--list") == 0)
+        t->list = true;
+    else
         return 0;
-    o->check = true;
     return 1;
 }
 
@@ -47,6 +54,10 @@ static int option(const char *a, const char *v, struct gen_options *o, struct ge
         o->prefix = v;
     else if (strcmp(a, "--rules") == 0)
         o->ruleset_path = v;
+    else if (strcmp(a, "--manifest") == 0)
+        t->manifest_path = v;
+    else if (strcmp(a, "--out-root") == 0)
+        t->out_root = v;
     else if (strcmp(a, "--format") == 0 && (strcmp(v, "json") == 0 || strcmp(v, "text") == 0))
         t->json = strcmp(v, "json") == 0;
     else
@@ -61,7 +72,7 @@ static int parse_args(int argc, char **argv, struct gen_options *o, struct gen_t
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (flag(a, o))
+        if (flag(a, o, t))
             continue;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage, stdout);
@@ -86,8 +97,10 @@ static int parse_args(int argc, char **argv, struct gen_options *o, struct gen_t
     }
     ops[nops] = NULL;
     o->operations = ops;
-    if (t->diff_old == NULL && (o->model_path == NULL || o->out_dir == NULL)) {
-        fprintf(stderr, "acg-gen: --model and --out, or --diff, are required\n%s", usage);
+    if (t->manifest_path == NULL && t->diff_old == NULL &&
+        (o->model_path == NULL || o->out_dir == NULL)) {
+        fprintf(stderr, "acg-gen: --model with --out, --manifest, or --diff is required\n%s",
+                usage);
         return -1;
     }
     return 0;
@@ -108,7 +121,9 @@ int main(int argc, char **argv)
     o.display_path = o.model_path;
     diag_init(&d);
     acg_buf_init(&out, 0);
-    if (t.diff_old != NULL)
+    if (t.manifest_path != NULL)
+        status = gen_cmd_manifest(&o, &t, &out, &d);
+    else if (t.diff_old != NULL)
         status = gen_cmd_diff(&o, &t, &out, &d);
     else
         status = gen_cmd_model(&o, &t, &out, &d);
