@@ -186,6 +186,9 @@ lint:
 clean:
 	rm -rf build build-asan build-fuzz build-memcheck build-bench
 
+# Vendoring's package list (later: install, uninstall, docs).
+include mk/sdk.mk
+
 # Keep intermediate objects so a second make does no work.
 .SECONDARY:
 

@@ -12,6 +12,7 @@
 #include "load.h"
 #include "model.h"
 #include "render.h"
+#include "vendor.h"
 #include "write.h"
 
 struct output {
@@ -176,11 +177,19 @@ int gen_cmd_model(const struct gen_options *o, const struct gen_tool_options *t,
                   struct acg_buf *out, struct diag *d)
 {
     struct gen_run r = { 0 };
-    int rc = gen_generate(o, &r, out, d);
-    (void)t;
+    int rc = 0, changed = 0;
+    if (o->out_dir != NULL) {
+        rc = gen_generate(o, &r, out, d);
+        changed = r.changed;
+    }
+    if (rc == 0 && t->vendor_dir != NULL) {
+        struct vendor_options v = { .dir = t->vendor_dir, .runtime_dir = t->runtime_dir,
+                                    .cli = t->vendor_cli, .check = o->check };
+        rc = vendor_generate(&v, o, 1, &changed, out, d);
+    }
     if (rc == -1)
         return GEN_EXIT_BAD_INPUT;
     if (rc == -2)
         return GEN_EXIT_WRITE;
-    return o->check && r.changed > 0 ? GEN_EXIT_DRIFT : GEN_EXIT_OK;
+    return o->check && changed > 0 ? GEN_EXIT_DRIFT : GEN_EXIT_OK;
 }

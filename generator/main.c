@@ -12,9 +12,9 @@
 #include "plan.h"
 
 static const char usage[] =
-    "usage: acg-gen --model FILE --out DIR [--operation NAME]...\n"
+    "usage: acg-gen --model FILE (--out DIR | --vendor DIR) [--operation NAME]...\n"
     "               [--templates DIR] [--prefix NAME] [--rules FILE] [--check]\n"
-    "       acg-gen --manifest FILE [--check] [--list] [--out-root DIR]\n"
+    "       acg-gen --manifest FILE [--check] [--list] [--vendor DIR] [--out-root DIR]\n"
     "       acg-gen --diff OLD NEW [--operation NAME]... [--format text|json]\n"
     "  --model FILE      service model, YAML or JSON, optionally gzip-compressed\n"
     "  --out DIR         where the generated sources go\n"
@@ -26,6 +26,9 @@ static const char usage[] =
     "  --manifest FILE   generate every service the bindings manifest lists; write its lock\n"
     "  --list            with --manifest: print its inputs and outputs (\"in PATH\", \"out PATH\")\n"
     "  --out-root DIR    with --manifest: outputs, lock and snapshots go under DIR\n"
+    "  --vendor DIR      a self-contained folder: the service(s), the runtime, a Makefile,\n"
+    "                    a CMakeLists.txt and a README (--with-cli: the programs too)\n"
+    "  --runtime DIR     where the runtime's sources are (default: found beside acg-gen)\n"
     "  --diff OLD NEW    report how NEW differs from OLD for a C consumer of the bindings\n"
     "  --format FMT      --diff's report: text (default) or json\n";
 
@@ -36,6 +39,8 @@ static int flag(const char *a, struct gen_options *o, struct gen_tool_options *t
         o->check = true;
     else if (strcmp(a, "--list") == 0)
         t->list = true;
+    else if (strcmp(a, "--with-cli") == 0)
+        t->vendor_cli = true;
     else
         return 0;
     return 1;
@@ -56,8 +61,12 @@ static int option(const char *a, const char *v, struct gen_options *o, struct ge
         o->ruleset_path = v;
     else if (strcmp(a, "--manifest") == 0)
         t->manifest_path = v;
+    else if (strcmp(a, "--vendor") == 0)
+        t->vendor_dir = v;
     else if (strcmp(a, "--out-root") == 0)
         t->out_root = v;
+    else if (strcmp(a, "--runtime") == 0)
+        t->runtime_dir = v;
     else if (strcmp(a, "--format") == 0 && (strcmp(v, "json") == 0 || strcmp(v, "text") == 0))
         t->json = strcmp(v, "json") == 0;
     else
@@ -98,9 +107,9 @@ static int parse_args(int argc, char **argv, struct gen_options *o, struct gen_t
     ops[nops] = NULL;
     o->operations = ops;
     if (t->manifest_path == NULL && t->diff_old == NULL &&
-        (o->model_path == NULL || o->out_dir == NULL)) {
-        fprintf(stderr, "acg-gen: --model with --out, --manifest, or --diff is required\n%s",
-                usage);
+        (o->model_path == NULL || (o->out_dir == NULL && t->vendor_dir == NULL))) {
+        fprintf(stderr, "acg-gen: --model with --out or --vendor, --manifest, or --diff is "
+                        "required\n%s", usage);
         return -1;
     }
     return 0;

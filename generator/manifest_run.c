@@ -1,6 +1,6 @@
 /* acg-gen --manifest: every service the manifest lists generated (or checked), the lock
  * written (or compared), the model-change report when a model no longer matches its lock
- * entry, and snapshots of the locked models. */
+ * entry, snapshots of the locked models, and vendoring. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +12,7 @@
 #include "generate.h"
 #include "manifest.h"
 #include "model.h"
+#include "vendor.h"
 #include "write.h"
 
 /* What a run knows about one service beyond the manifest. */
@@ -341,6 +342,17 @@ static int generate(struct run *r)
         rc = write_lock(r);
     if (rc == 0 && !r->check)
         rc = snapshot(r);
+    const char *vendor_dir = r->t->vendor_dir ? r->t->vendor_dir : r->m->vendor_dir;
+    if (rc == 0 && vendor_dir != NULL) {
+        struct vendor_options v = { .dir = vendor_dir, .runtime_dir = r->t->runtime_dir,
+                                    .cli = r->t->vendor_cli || r->m->vendor_cli, .check = r->check };
+        struct gen_options *all = acg_arena_calloc(r->m->a, r->m->count, sizeof *all);
+        int changes = 0;
+        for (size_t i = 0; all != NULL && i < r->m->count; i++)
+            all[i] = service_options(r, i);
+        rc = all ? vendor_generate(&v, all, r->m->count, &changes, r->out, r->d) : -1;
+        r->drift += r->check ? changes : 0;
+    }
     return rc;
 }
 
