@@ -186,7 +186,7 @@ lint:
 clean:
 	rm -rf build build-asan build-fuzz build-memcheck build-bench
 
-# Install, uninstall, the shared library and vendoring's package list.
+# Install, uninstall, docs and vendoring's package list.
 include mk/sdk.mk
 
 # Keep intermediate objects so a second make does no work.

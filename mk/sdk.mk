@@ -1,6 +1,6 @@
 # The SDK beyond the build: vendoring's package list, make install / uninstall (static and
 # shared libacg, libacg_cli, headers, pkg-config files, the CMake package, man pages, the
-# runtime's sources for acg-gen --vendor). Included by the Makefile.
+# runtime's sources for acg-gen --vendor) and make docs. Included by the Makefile.
 
 # Vendored folders name the runtime's pkg-config packages (the Makefile's, less libyaml,
 # which only the generator reads).
@@ -29,7 +29,7 @@ $(BUILD)/$(SONAME): $(PIC_OBJ)
 	$(CC) -shared -Wl,-soname,$(SONAME) $(CFLAGS) $(LDFLAGS) $^ -o $@ \
 	    $$(pkg-config --libs $(RUNTIME_PKGS)) -lpthread -lm
 
-.PHONY: install uninstall
+.PHONY: install uninstall docs
 
 # scripts/install.sh fills packaging/*.in with these folders and copies everything.
 INSTALL_ENV = PREFIX='$(PREFIX)' DESTDIR='$(DESTDIR)' BINDIR='$(BINDIR)' LIBDIR='$(LIBDIR)' \
@@ -42,3 +42,9 @@ install: $(GEN) $(CLI_BIN) $(RUNTIME_LIB) $(CLI_LIB) $(BUILD)/$(SONAME)
 
 uninstall:
 	@$(INSTALL_ENV) scripts/install.sh uninstall
+
+# API documentation: Doxygen over the runtime's public headers, the CLI's and a generated
+# header, warnings as errors; the entry page is $(BUILD)/docs/html/index.html.
+docs: $(GEN)
+	@scripts/deps.sh docs
+	@BUILD=$(BUILD) scripts/docs.sh
