@@ -185,6 +185,32 @@ def _():
         assert cc.returncode == 0, cc.stderr
 
 
+@case("README: adding ListSolutions to the bindings is one manifest line and a regeneration")
+def _():
+    with tempfile.TemporaryDirectory(prefix="manifest-") as tmp:
+        shutil.copytree(os.path.join(ROOT, "models"), os.path.join(tmp, "models"))
+        lines = open(os.path.join(ROOT, "acg.yaml")).read().splitlines(keepends=True)
+        last = max(i for i, line in enumerate(lines) if line.strip().startswith("- "))
+        lines.insert(last + 1, lines[last].split("-")[0] + "- ListSolutions\n")
+        open(os.path.join(tmp, "acg.yaml"), "w").write("".join(lines))
+        r = gen("--manifest", "acg.yaml", cwd=tmp)          # what make regen runs
+        assert r.returncode == 0, r.stderr
+        out = os.path.join(tmp, "generated", "personalize")
+        header = open(os.path.join(out, "personalize.h")).read()
+        assert "int personalize_list_solutions(struct acg_client *client," in header
+        assert "struct personalize_solution_summary {" in header
+        assert "ListSolutions" in open(os.path.join(tmp, "acg.lock")).read()
+        assert '"list-solutions"' in open(os.path.join(out, "personalize_main.c")).read() or \
+            '"ListSolutions"' in open(os.path.join(out, "personalize_main.c")).read()
+        for c in ("personalize_tables.c", "personalize_main.c"):
+            cc = subprocess.run(["cc", "-std=c11", "-fsyntax-only", "-Wall", "-Werror",
+                                 "-I" + os.path.join(ROOT, "runtime", "include"),
+                                 "-I" + os.path.join(ROOT, "cli", "include"), "-I" + out,
+                                 os.path.join(out, c)], capture_output=True, text=True)
+            assert cc.returncode == 0, (c, cc.stderr)
+        assert gen("--manifest", "acg.yaml", "--check", cwd=tmp).returncode == 0
+
+
 BAD = [
     ("version: 2\nservices: []\n", "acg.yaml:1:10: error: version: 2 is not a manifest version"),
     ("version: 1\nservice: []\n", "acg.yaml:2:1: error: manifest: unknown key \"service\""),
