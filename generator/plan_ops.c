@@ -208,13 +208,35 @@ static bool streams_output(const struct operation *op)
     return false;
 }
 
+/* The operation's Doxygen comment: its documentation, each parameter with who owns what,
+ * and what the call returns. */
+static const char *operation_comment(struct planner *p, const struct operation *op)
+{
+    const char *doc = text_doc_escape(p->a, text_plain(p->a, op->doc));
+    const char *in = !op->input ? "" : "\n@param in the request; borrowed: nothing in it is freed "
+                                       "or kept";
+    const char *out = !op->output ? "" : plan_fmt(p, "\n@param out the response, zeroed first; on "
+                                                     "success it owns all it points to, in one "
+                                                     "arena: release it with %s_%s_free()",
+                                                  p->prefix, plan_shape_of(p, op->output)->c);
+    const char *text = plan_fmt(p, "%s%s@param client a client from %s_client_new()%s%s\n"
+                                   "@param err filled on failure (may be NULL); %s_error_as_ and "
+                                   "the error's name reads a modelled error's fields\n"
+                                   "@return ACG_OK, or a negative enum acg_status: "
+                                   "ACG_ERR_VALIDATION when the request breaks the model "
+                                   "(nothing is sent), ACG_ERR_SERVICE when the service answers "
+                                   "with an error, others for transport and configuration",
+                                doc, *doc ? "\n" : "", p->prefix, in, out, p->prefix);
+    return text_doc_comment(p->a, text, 0, 100);
+}
+
 static void plan_operation(struct planner *p, const struct operation *op, struct tv *ops,
                            struct error_lists *seen)
 {
     struct tv *o = tv_push(ops);
     tv_set_str(o, "c", names_c_ident(p->a, op->name));
     tv_set_str(o, "name", text_c_string(p->a, op->name));
-    tv_set_str(o, "comment", text_comment(p->a, text_plain(p->a, op->doc), 0, 100));
+    tv_set_str(o, "comment", operation_comment(p, op));
     tv_set_str(o, "doc_lit", text_c_string_wrapped(p->a, help_text(p, op->doc), 6, 100));
     tv_set_bool(o, "has_input", op->input != NULL);
     tv_set_bool(o, "has_output", op->output != NULL);
