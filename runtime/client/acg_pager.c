@@ -220,7 +220,9 @@ static const struct acg_member *find_slot(const struct acg_shape *s, unsigned ch
         }
         if (m->shape->type != ACG_SHAPE_STRUCTURE)
             return NULL;
-        memcpy(&base, base + m->offset, sizeof base);
+        unsigned char *inner;   /* a structure member is a pointer to its struct */
+        memcpy(&inner, base + m->offset, sizeof inner);
+        base = inner;
         s = m->shape;
         path += len + 1;
     }

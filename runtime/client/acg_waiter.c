@@ -191,9 +191,10 @@ static void release_output(struct wait_run *r)
     acg_release(arena, r->out, r->out_size);
 }
 
-/* One round: call, match, decide. *done when the wait ended (rc says how). */
+/* One round: call, match, decide. *done when the wait ended (rc says how); otherwise
+ * matched holds the explanation of the acceptor that matched, or is empty. */
 static int round_trip(struct wait_run *r, int n, bool *matched_before, bool *done,
-                      struct acg_error *err)
+                      char *matched, size_t matched_size, struct acg_error *err)
 {
     struct acg_arena *a = acg_arena_new();
     struct answer ans;
@@ -216,6 +217,7 @@ static int round_trip(struct wait_run *r, int n, bool *matched_before, bool *don
     if (rc != ACG_OK)
         return rc;
     *matched_before |= index >= 0;
+    snprintf(matched, matched_size, "%s", index >= 0 ? why : "");
     int state = index >= 0 ? r->w->acceptors[index].state : ACG_WAIT_RETRY;
     if (index < 0 && ans.error) {
         return fail(err, r->w, "An error occurred (%s): %s",
@@ -243,22 +245,24 @@ static int run(struct wait_run *r, struct acg_error *err)
 {
     double start = now_s();
     bool matched_before = false;
+    char matched[700];
     for (int n = 1;; n++) {
         bool done;
-        int rc = round_trip(r, n, &matched_before, &done, err);
+        int rc = round_trip(r, n, &matched_before, &done, matched, sizeof matched, err);
         if (done || rc != ACG_OK)
             return rc;
         if (r->o.timeout_s > 0 && now_s() - start + r->o.delay_s > r->o.timeout_s)
             return fail(err, r->w, "%s", "Max wait time exceeded");
-        struct acg_wait_progress p = { r->w, n, r->o.max_attempts, r->o.delay_s, NULL };
+        struct acg_wait_progress p = { r->w, n, r->o.max_attempts, r->o.delay_s,
+                                       matched[0] != '\0' ? matched : NULL };
         if (r->o.progress != NULL && r->o.progress(r->o.progress_ctx, &p) != 0)
             return fail(err, r->w, "%s", "Stopped by the caller");
         sleep_s(r->o.delay_s);
     }
 }
 
-int acg_wait(struct acg_client *client, const struct acg_waiter *w, const void *in,
-             const struct acg_wait_options *options, struct acg_error *err)
+static int wait_with(struct acg_client *client, const struct acg_waiter *w, const void *in,
+                     const struct acg_wait_options *options, struct acg_error *err)
 {
     struct wait_run r = { client, w, in, { 0 }, NULL, NULL, 0 };
     if (w == NULL || w->operation == NULL || w->acceptor_count == 0)
@@ -286,5 +290,18 @@ int acg_wait(struct acg_client *client, const struct acg_waiter *w, const void *
     acg_arena_destroy(a);
     if (rc == ACG_ERR_NOMEM)
         acg_error_set(err, rc, "out of memory waiting for %s", w->name);
+    return rc;
+}
+
+int acg_wait(struct acg_client *client, const struct acg_waiter *w, const void *in,
+             const struct acg_wait_options *options, struct acg_error *err)
+{
+    struct acg_error local;
+    if (err != NULL)
+        return wait_with(client, w, in, options, err);
+    /* Each round starts its error afresh, so it needs one even when the caller has none. */
+    acg_error_init(&local);
+    int rc = wait_with(client, w, in, options, &local);
+    acg_error_free(&local);
     return rc;
 }
