@@ -512,11 +512,20 @@ static const struct row rows[] = {
      0, "{\"name\":\"a\",\"when\":-1}", NULL, NULL, NULL, NULL, NULL},
     {"timestamp bad", ARGS("do-thing", "--name", "a", "--when", "yesterday"), 252, NULL, NULL,
      "Error parsing parameter '--when': expected a timestamp", "yesterday", NULL, NULL},
-    {"blob base64", ARGS("do-thing", "--name", "a", "--data", "aGVsbG8="), 0,
+    {"blob base64", ARGS("do-thing", "--name", "a", "--data", "aGVsbG8=", "--cli-binary-format",
+                         "base64"), 0,
      "{\"name\":\"a\",\"data\":\"aGVsbG8=\"}", NULL, NULL, NULL, NULL, NULL},
+    {"blob raw by default (AWS CLI v1)", ARGS("do-thing", "--name", "a", "--data", "hello"), 0,
+     "{\"name\":\"a\",\"data\":\"aGVsbG8=\"}", NULL, NULL, NULL, NULL, NULL},
+    {"blob raw asked for", ARGS("do-thing", "--name", "a", "--data", "hello",
+                                "--cli-binary-format", "raw-in-base64-out"), 0,
+     "{\"name\":\"a\",\"data\":\"aGVsbG8=\"}", NULL, NULL, NULL, NULL, NULL},
+    {"binary format unknown", ARGS("do-thing", "--name", "a", "--cli-binary-format", "hex"), 252,
+     NULL, NULL, "--cli-binary-format must be base64 or raw-in-base64-out", NULL, NULL, NULL},
     {"blob empty", ARGS("do-thing", "--name", "a", "--data", ""), 0,
      "{\"name\":\"a\",\"data\":\"\"}", NULL, NULL, NULL, NULL, NULL},
-    {"blob bad base64", ARGS("do-thing", "--name", "a", "--data", "hello!"), 252, NULL, NULL,
+    {"blob bad base64", ARGS("do-thing", "--name", "a", "--data", "hello!", "--cli-binary-format",
+                             "base64"), 252, NULL, NULL,
      "'--data': expected base64 text", "hello!", NULL, NULL},
     {"json option", ARGS("do-thing", "--name", "a", "--extra", " {\"a\": [1, 2.50, null]} "), 0,
      "{\"name\":\"a\",\"extra\":{\"a\":[1,2.50,null]}}", NULL, NULL, NULL, NULL, NULL},
@@ -527,10 +536,14 @@ static const struct row rows[] = {
      NULL, NULL, NULL},
     {"json option malformed", ARGS("do-thing", "--name", "a", "--config", "{\"a\":"), 252, NULL,
      NULL, "Error parsing parameter '--config': Invalid JSON", NULL, NULL, NULL},
-    {"json option shorthand", ARGS("do-thing", "--name", "a", "--config", "a=1,b=2"), 252, NULL,
-     NULL, "shorthand syntax is not supported", NULL, NULL, NULL},
-    {"json option empty", ARGS("do-thing", "--name", "a", "--config", ""), 252, NULL, NULL,
-     "'--config': expected JSON text", NULL, NULL, NULL},
+    {"structure shorthand", ARGS("do-thing", "--name", "a", "--config", "key=v,k=[1700000000]"),
+     0, "{\"name\":\"a\",\"config\":{\"key\":\"v\",\"k\":[1700000000]}}", NULL, NULL, NULL,
+     NULL, NULL},
+    {"structure shorthand, unknown members", ARGS("do-thing", "--name", "a", "--config",
+                                                  "a=1,b=2"), 252, NULL,
+     NULL, "Missing required parameter in input: \"config.key\"", NULL, NULL, NULL},
+    {"structure shorthand empty", ARGS("do-thing", "--name", "a", "--config", ""), 252, NULL, NULL,
+     "'--config': Expected: '=', received: 'EOF' for input:\n\n^\n", NULL, NULL, NULL},
     {"invalid UTF-8 in a string", ARGS("do-thing", "--name", "ab\xff"), 252, NULL, NULL,
      "'--name': the value is not valid UTF-8", NULL, NULL, NULL},
     {"invalid UTF-8 in JSON", ARGS("do-thing", "--name", "a", "--config", "{\"a\":\"\xc3\"}"),
@@ -612,20 +625,20 @@ static const struct row rows[] = {
     {"input json: empty object", ARGS("list-things", "--cli-input-json", "{}"), 0, "{}", NULL,
      NULL, NULL, NULL, NULL},
     {"input json not an object", ARGS("do-thing", "--cli-input-json", "[1]"), 252, NULL, NULL,
-     "Error parsing parameter '--cli-input-json': expected a JSON object", NULL, NULL, NULL},
+     "Error parsing parameter 'cli-input-json': expected a JSON object", NULL, NULL, NULL},
     {"input json malformed", ARGS("do-thing", "--cli-input-json", "{\"name\":}"), 252, NULL, NULL,
-     "'--cli-input-json': Invalid JSON", NULL, NULL, NULL},
+     "'cli-input-json': Invalid JSON", NULL, NULL, NULL},
     {"input json trailing data", ARGS("do-thing", "--cli-input-json", "{}{}"), 252, NULL, NULL,
-     "'--cli-input-json': Invalid JSON", NULL, NULL, NULL},
+     "'cli-input-json': Invalid JSON", NULL, NULL, NULL},
     {"input json empty", ARGS("do-thing", "--cli-input-json", " "), 252, NULL, NULL,
-     "'--cli-input-json': expected a JSON object", NULL, NULL, NULL},
+     "'cli-input-json': Invalid JSON: expected a JSON object", NULL, NULL, NULL},
     {"input json invalid UTF-8", ARGS("do-thing", "--cli-input-json", "{\"name\":\"\xe9t\xe9\"}"),
-     252, NULL, NULL, "'--cli-input-json': Invalid JSON", NULL, NULL, NULL},
+     252, NULL, NULL, "'cli-input-json': Invalid JSON", NULL, NULL, NULL},
     {"input json too deep", ARGS("do-thing", "--cli-input-json",
                                  "{\"extra\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
                                  "[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
                                  "]]]]]]]]]]]]]]]]}"),
-     252, NULL, NULL, "'--cli-input-json': Invalid JSON", NULL, NULL, NULL},
+     252, NULL, NULL, "'cli-input-json': Invalid JSON", NULL, NULL, NULL},
     {"input json missing file", ARGS("do-thing", "--cli-input-json",
                                      "file:///nonexistent/input.json"), 252, NULL, NULL,
      "Unable to load paramfile file:///nonexistent/input.json", NULL, NULL, NULL},
@@ -775,9 +788,8 @@ static int build_input(const char *command, const char *const *options, const ch
             }
         }
     }
-    int status = op == NULL ? -1
-                            : acg_cli_build_input(op, values, input,
-                                                  input != NULL ? strlen(input) : 0, json);
+    struct acg_cli_input_opts opts = { false, false, "svc" };
+    int status = op == NULL ? -1 : acg_cli_build_input(op, values, input, &opts, json);
     acg_cli_app_free(&app);
     return status;
 }
