@@ -235,20 +235,57 @@ static void take_list(struct acg_cli_value *v, const char *inline_value, int arg
     }
 }
 
-/* --generate-cli-skeleton [input|output]: the value is optional (nargs='?'). */
+/* Matching characters of a and b by difflib's recursive longest-block rule. */
+static size_t matching_chars(const char *a, size_t na, const char *b, size_t nb)
+{
+    size_t best = 0, ba = 0, bb = 0;
+    for (size_t i = 0; i < na; i++) {
+        for (size_t j = 0; j < nb; j++) {
+            size_t k = 0;
+            while (i + k < na && j + k < nb && a[i + k] == b[j + k])
+                k++;
+            if (k > best) {
+                best = k;
+                ba = i;
+                bb = j;
+            }
+        }
+    }
+    if (best == 0)
+        return 0;
+    return best + matching_chars(a, ba, b, bb) +
+           matching_chars(a + ba + best, na - ba - best, b + bb + best, nb - bb - best);
+}
+
+/* --generate-cli-skeleton [input|output]: the value is optional (nargs='?'). A value it does
+ * not know gets the AWS CLI's list of choices and, for a near miss (difflib's ratio of at
+ * least 0.8), its suggestion. */
 static int take_skeleton(struct cli_state *st, const char *inline_value, int argc, char **argv,
                          int *i)
 {
+    static const char *const choices[] = {"input", "output"};
     const char *value = inline_value;
     if (value == NULL && *i + 1 < argc && !looks_like_option(argv[*i + 1]))
         value = argv[++*i];
     if (value == NULL)
         value = "input";
-    if (strcmp(value, "input") != 0 && strcmp(value, "output") != 0)
+    if (strcmp(value, "input") == 0 || strcmp(value, "output") == 0) {
+        st->global[ACG_CLI_G_GENERATE_CLI_SKELETON] = value;
+        return ACG_EXIT_OK;
+    }
+    char near[64] = "";
+    for (size_t c = 0; c < 2; c++) {
+        size_t n = strlen(value), m = strlen(choices[c]);
+        if (n < 64 && 5 * 2 * matching_chars(value, n, choices[c], m) >= 4 * (n + m) &&
+            near[0] == '\0')
+            snprintf(near, sizeof near, "%s", choices[c]);
+    }
+    if (near[0] == '\0')
         return usage_error(st, "argument --generate-cli-skeleton: Invalid choice, valid choices "
-                           "are:\n\ninput%35s| output%34s", "", "");
-    st->global[ACG_CLI_G_GENERATE_CLI_SKELETON] = value;
-    return ACG_EXIT_OK;
+                           "are:\n\n%-40s | %-40s", choices[0], choices[1]);
+    return usage_error(st, "argument --generate-cli-skeleton: Invalid choice, valid choices "
+                       "are:\n\n%-40s | %-40s\n\n\nInvalid choice: '%s', maybe you meant:\n\n"
+                       "  * %s", choices[0], choices[1], value, near);
 }
 
 static int parse_member_option(struct cli_state *st, const struct acg_cli_member *m,
