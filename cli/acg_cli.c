@@ -37,7 +37,8 @@ const struct acg_cli_global acg_cli_globals[ACG_CLI_G_COUNT] = {
         "cli-input-json", "string", true, true,
         "Reads the operation's input from a JSON object, given as text or as file://PATH. "
         "The object uses the model's member names (as in the API reference), with blobs as "
-        "base64 text and timestamps as epoch seconds or ISO 8601 text. Options given on the "
+        "their text (base64 text with --cli-binary-format base64) and timestamps as epoch "
+        "seconds or ISO 8601 text. Options given on the "
         "command line override the object's top-level members; a top-level member the "
         "operation does not have is an error."},
     [ACG_CLI_G_GENERATE_CLI_SKELETON] = {

@@ -26,6 +26,8 @@ import tempfile
 import urllib.parse
 import urllib.request
 
+import botocore.loaders
+import botocore.model
 from awscli import shorthand
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -404,6 +406,82 @@ def _():
     mine = run([program(PERSONALIZE), "describe-batch-inference-job",
                 "--generate-cli-skeleton", "output"])
     assert mine.returncode == 252 and b"--batch-inference-job-arn" in mine.stderr, mine
+
+
+# ---- help ----
+
+def our_examples(service, command):
+    """{option: shorthand example with whitespace removed} from `PROG COMMAND help`."""
+    result = run([program(ours_path(service)), command, "help"])
+    if result.returncode != 0:
+        return None  # not in the checked-in subset of the model
+    text = result.stdout.decode()
+    examples, option, block = {}, None, None
+    for line in text.splitlines():
+        if line.startswith("    --"):
+            option, block = line.split()[0][2:], None
+        elif line.strip() == "Shorthand Syntax:":
+            block = examples.setdefault(option, [])
+        elif line.startswith("        ") and not line.startswith("         ") and \
+                line.strip().endswith(":") and block is not None:
+            block = None
+        elif block is not None and line.startswith("            "):
+            block.append(line)
+        elif block is not None and line.strip() and not line.startswith("            "):
+            block = None
+    long = [line for v in examples.values() for line in v
+            if len(line) > 80 and "," in line.rstrip(",")]
+    assert not long, ("example lines over 80 columns", long)
+    return {k: "".join("".join(v).split()) for k, v in examples.items()}
+
+
+MODEL_CACHE = {}
+
+
+def service_model(service):
+    if service not in MODEL_CACHE:
+        data = botocore.loaders.Loader().load_service_model(service, "service-2")
+        MODEL_CACHE[service] = botocore.model.ServiceModel(data, service)
+    return MODEL_CACHE[service]
+
+
+def aws_examples(service, operation):
+    from awscli.argprocess import ParamShorthandDocGen
+    from botocore import xform_name
+    docgen = ParamShorthandDocGen()
+    model = service_model(service)
+    shape = model.operation_model(operation).input_shape
+    found = {}
+    for name, member in (shape.members.items() if shape is not None else []):
+        if not docgen.supports_shorthand(member):
+            continue
+        arg = type("Arg", (), {"argument_model": member, "name": xform_name(name, "-"),
+                               "cli_name": "--" + xform_name(name, "-")})()
+        example = docgen.generate_shorthand_example(arg, service, xform_name(operation, "-"))
+        if example:
+            found[xform_name(name, "-")] = "".join(example.split())
+    return found
+
+
+@case("help: the AWS CLI's Shorthand Syntax example for every option of every command")
+def _():
+    from botocore import xform_name
+    compared = 0
+    for service in ["personalize", *MODELS]:
+        model = service_model(service)
+        names = model.operation_names if service != "ec2" else model.operation_names[::3]
+        for operation in names:
+            command = xform_name(operation, "-")
+            theirs = aws_examples(service, operation)
+            mine = our_examples(service, command)
+            if mine is None:
+                continue
+            for global_name in ("output", "region", "profile", "query", "debug"):
+                theirs.pop(global_name, None)
+            assert mine == theirs, (service, command, mine, theirs)
+            compared += len(theirs)
+    assert compared > 300, compared
+    print(f"  help: {compared} shorthand examples compared")
 
 
 @case("the server stops")
