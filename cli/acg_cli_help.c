@@ -256,42 +256,42 @@ static void structure_docs(struct docgen *g, const struct acg_shape *s)
         keep(g, acg_buf_append_char(g->b, '}'));
 }
 
-static void list_docs(struct docgen *g, const struct acg_shape *s)
+/* The example of an element or value shape s, written apart and taken off the buffer: a
+ * heap string, or NULL when memory ran out. */
+static char *element_docs(struct docgen *g, const struct acg_shape *s)
 {
     size_t start = g->b->len;
-    push(g, s->item->name);
-    docs(g, s->item);
+    push(g, s->name);
+    docs(g, s);
     g->depth--;
     size_t len = g->b->len - start;
-    bool brackets = is_composite(s->item) || g->depth > 1;
-    char *elem = malloc(len + 1);
-    if (elem == NULL) {
+    char *out = malloc(len + 1);
+    if (out == NULL) {
         g->too_complex = true;
-        return;
+        return NULL;
     }
-    memcpy(elem, g->b->data + start, len);
-    elem[len] = '\0';
+    if (len > 0)
+        memcpy(out, g->b->data + start, len);
+    out[len] = '\0';
     g->b->len = start;
-    keep(g, acg_buf_printf(g->b, brackets ? "[%s,%s]" : "%s,%s", elem, elem));
+    return out;
+}
+
+static void list_docs(struct docgen *g, const struct acg_shape *s)
+{
+    char *elem = element_docs(g, s->item);
+    bool brackets = is_composite(s->item) || g->depth > 1;
+    if (elem != NULL)
+        keep(g, acg_buf_printf(g->b, brackets ? "[%s,%s]" : "%s,%s", elem, elem));
     free(elem);
 }
 
 static void map_docs(struct docgen *g, const struct acg_shape *s)
 {
-    const struct acg_shape *key = s->members[0].shape, *value = s->members[1].shape;
-    size_t start = g->b->len;
-    push(g, value->name);
-    docs(g, value);
-    g->depth--;
-    size_t len = g->b->len - start;
-    char *v = malloc(len + 1);
-    if (v == NULL) {
-        g->too_complex = true;
+    const struct acg_shape *key = s->members[0].shape;
+    char *v = element_docs(g, s->members[1].shape);
+    if (v == NULL)
         return;
-    }
-    memcpy(v, g->b->data + start, len);
-    v[len] = '\0';
-    g->b->len = start;
     bool nested = g->depth > 0;
     keep(g, acg_buf_printf(g->b, nested ? "{KeyName1=%s,KeyName2=%s}" : "KeyName1=%s,KeyName2=%s",
                          v, v));
@@ -453,15 +453,21 @@ void acg_cli_print_operation_help(FILE *f, const struct acg_cli_app *prog,
                     m->option);
     }
     fputs("        [--cli-input-json <value>]\n", f);
+    if (!op->streams_output)
+        fputs("        [--generate-cli-skeleton <value>]\n", f);
     fputs("        [global options]\n\n", f);
 
     fputs("OPTIONS\n", f);
     for (size_t i = 0; i < op->member_count; i++)
         print_member(f, &op->members[i]);
-    const struct acg_cli_global *in = &acg_cli_globals[ACG_CLI_G_CLI_INPUT_JSON];
-    fprintf(f, "    --%s (%s)\n", in->name, in->type_name);
-    wrap(f, 8, in->help);
-    fputc('\n', f);
+    for (int id = ACG_CLI_G_CLI_INPUT_JSON; id <= ACG_CLI_G_GENERATE_CLI_SKELETON; id++) {
+        const struct acg_cli_global *in = &acg_cli_globals[id];
+        if (id == ACG_CLI_G_GENERATE_CLI_SKELETON && op->streams_output)
+            continue;
+        fprintf(f, "    --%s (%s)\n", in->name, in->type_name);
+        wrap(f, 8, in->help);
+        fputc('\n', f);
+    }
     wrap(f, 4, "Structures, maps and lists of them take the AWS CLI's shorthand syntax "
                "(Name=value,Other={Key=value},List=[a,b]) or JSON text; a list option takes "
                "several values, one argv word each. Any value may be read from a file, "

@@ -19,6 +19,7 @@
 #include "cli/acg_cli.h"
 #include "acg_cli_private.h"
 #include "json/acg_json.h"
+#include "acg_shorthand.h"
 #include "acg_text_private.h"
 #include "auth/acg_config.h"
 #include "common/acg_base64.h"
@@ -145,6 +146,19 @@ static bool is_blank(const char *s, size_t len)
     return true;
 }
 
+/* The AWS CLI reads numbers with Python's int() and float(), which allow whitespace around
+ * them (a value read from a file ends with a newline). Returns the end; *start the start. */
+static size_t trim_space(const char *s, size_t len, size_t *start)
+{
+    size_t i = 0;
+    while (i < len && acg_py_isspace((unsigned char)s[i]) && (unsigned char)s[i] < 0x80)
+        i++;
+    while (len > i && acg_py_isspace((unsigned char)s[len - 1]) && (unsigned char)s[len - 1] < 0x80)
+        len--;
+    *start = i;
+    return len;
+}
+
 /* Maps a writer or parser status to an exit: only running out of memory is ours. */
 static int write_failed(const char *option, int rc, const struct acg_error *err)
 {
@@ -259,7 +273,8 @@ static int append_member_json(const struct acg_cli_member *m, int flag,
         break;
     case ACG_CLI_INTEGER: {
         int64_t n = 0;
-        if (!acg_cli_parse_int64(v->text, v->len, &n))
+        size_t start = 0, end = trim_space(v->text, v->len, &start);
+        if (!acg_cli_parse_int64(v->text + start, end - start, &n))
             return acg_cli_param_error(m->option, "expected a decimal integer between %" PRId64
                                        " and %" PRId64, INT64_MIN, INT64_MAX);
         rc = acg_json_write_int64(&w, n);
@@ -267,7 +282,8 @@ static int append_member_json(const struct acg_cli_member *m, int flag,
     }
     case ACG_CLI_FLOAT: {
         double d = 0;
-        if (!parse_double(v->text, v->len, &d))
+        size_t start = 0, end = trim_space(v->text, v->len, &start);
+        if (!parse_double(v->text + start, end - start, &d))
             return acg_cli_param_error(m->option, "expected a number, NaN, Infinity or -Infinity");
         rc = acg_json_write_double(&w, d);
         break;

@@ -228,8 +228,9 @@ def _():
     same_request("personalize", *create_job(
         "--job-input", f"file://{job_input}",
         "--job-output", f"s3DataDestination={{path@=file://{path}}}"))
+    num = write("num.txt", "12\n")
     same_request("personalize", *create_job(
-        "--job-input", f"s3DataSource={{path=s3://b/x}}",
+        "--job-input", f"s3DataSource={{path=s3://b/x}}", "--num-results", f"file://{num}",
         "--job-output", f"s3DataDestination={{path@=file://{path}}}"))
     whole = write("whole.json", json.dumps({
         "jobName": "from-file", "solutionVersionArn": SV, "roleArn": ROLE,
