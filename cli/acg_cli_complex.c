@@ -45,22 +45,32 @@ static char first_char(const char *s, size_t len)
     return i < len ? s[i] : '\0';
 }
 
-/* Checks text is JSON (NaN and the infinities allowed, as Python reads them); the AWS CLI's
- * message otherwise, which shows the text. */
+/* Checks text is JSON (NaN and the infinities allowed, as Python reads them), with Python's
+ * message when it is not, as the AWS CLI prints it (showing the text); then with the
+ * runtime's reader, whose limits are its own. */
 static int check_json(const struct acg_cli_member *m, const char *text, size_t len)
 {
     struct acg_json_reader r;
     struct acg_error err;
+    struct acg_buf py;
     memset(&r, 0, sizeof r);
     acg_error_init(&err);
-    int rc = acg_json_reader_parse_input(&r, text, len, NULL, &err);
+    acg_buf_init(&py, 0);
+    int rc = acg_utf8_length(text, len) < 0 ? ACG_OK : acg_py_json_error(text, len, &py);
+    int status = ACG_EXIT_OK;
+    if (rc == ACG_ERR_JSON)
+        status = acg_cli_param_error(m->option, "Invalid JSON: %s\nJSON received: %.*s", py.data,
+                                     (int)len, text);
+    else if (rc == ACG_OK)
+        rc = acg_json_reader_parse_input(&r, text, len, NULL, &err);
+    if (status == ACG_EXIT_OK && rc == ACG_ERR_NOMEM)
+        status = acg_cli_out_of_memory();
+    else if (status == ACG_EXIT_OK && rc != ACG_OK)
+        status = acg_cli_param_error(m->option, "Invalid JSON: %s\nJSON received: %.*s",
+                                     err.message, (int)len, text);
     acg_json_reader_free(&r);
-    if (rc == ACG_ERR_NOMEM)
-        return acg_cli_out_of_memory();
-    if (rc != ACG_OK)
-        return acg_cli_param_error(m->option, "Invalid JSON: %s\nJSON received: %.*s",
-                                   err.message, (int)len, text);
-    return ACG_EXIT_OK;
+    acg_buf_free(&py);
+    return status;
 }
 
 /* ---- blobs ---- */

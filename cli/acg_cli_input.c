@@ -23,6 +23,7 @@
 #include "acg_text_private.h"
 #include "auth/acg_config.h"
 #include "common/acg_base64.h"
+#include "common/acg_utf8.h"
 
 /* ---- messages and small helpers ---- */
 
@@ -396,7 +397,16 @@ static int read_input_json(const char *arg, struct acg_cli_loaded *file,
     if (is_blank(text, len))
         return input_json_error("Invalid JSON: ", "expected a JSON object, got an empty value",
                                 text, len);
-    int rc = acg_json_reader_parse_input(r, text, len, NULL, &perr);
+    struct acg_buf py;
+    acg_buf_init(&py, 0);
+    int rc = acg_utf8_length(text, len) < 0 ? ACG_OK : acg_py_json_error(text, len, &py);
+    if (rc == ACG_ERR_JSON)
+        status = input_json_error("Invalid JSON: ", py.data, text, len);
+    acg_buf_free(&py);
+    if (rc == ACG_ERR_JSON)
+        return status;
+    if (rc == ACG_OK)
+        rc = acg_json_reader_parse_input(r, text, len, NULL, &perr);
     if (rc == ACG_ERR_NOMEM)
         return acg_cli_out_of_memory();
     if (rc != ACG_OK)

@@ -138,8 +138,7 @@ static int put_cps(struct acg_buf *b, const uint32_t *cp, size_t n)
     return ACG_OK;
 }
 
-/* Decodes valid UTF-8 (checked by the caller) into code points; *n gets the count. */
-static uint32_t *decode_utf8(const char *s, size_t len, size_t *n)
+uint32_t *acg_py_codepoints(const char *s, size_t len, size_t *n)
 {
     uint32_t *out = malloc((len + 1) * sizeof *out);
     if (out == NULL)
@@ -623,7 +622,7 @@ int acg_shorthand_parse(struct acg_arena *a, const char *text, size_t len,
                    ? ACG_SHORTHAND_ERROR
                    : ACG_ERR_NOMEM;
     }
-    uint32_t *cp = decode_utf8(text, len, &p.n);
+    uint32_t *cp = acg_py_codepoints(text, len, &p.n);
     if (cp == NULL)
         return ACG_ERR_NOMEM;
     p.a = a;

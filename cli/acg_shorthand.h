@@ -56,6 +56,15 @@ int acg_shorthand_adjust(struct acg_arena *a, const struct acg_shape *s, struct 
  * of structures, lists or maps, unless they only wrap documents. */
 bool acg_shorthand_supported(const struct acg_shape *s);
 
+/* Valid UTF-8 (checked by the caller) as a heap array of code points (Python's view of a
+ * string: indexes count characters); *n gets the count. NULL when memory runs out. */
+uint32_t *acg_py_codepoints(const char *s, size_t len, size_t *n);
+
+/* Checks valid UTF-8 text the way Python's json.loads does (NaN and the infinities allowed).
+ * ACG_OK when Python takes it; ACG_ERR_JSON with Python's message appended to msg
+ * ("Expecting value: line 1 column 1 (char 0)"); ACG_ERR_NOMEM. */
+int acg_py_json_error(const char *text, size_t len, struct acg_buf *msg);
+
 /* Python's str.isspace() for one code point (also what `\s` matches in Python's re). */
 bool acg_py_isspace(uint32_t c);
 

@@ -1,5 +1,6 @@
 /* Driver for tests/cli/test_shorthand.py: reads one JSON array a line from stdin,
- * [text] or [text, shape] where shape names a test shape below; parses text as shorthand
+ * [text], [text, "json"] (Python's json.loads verdict, "ok 0" or "error N"), or
+ * [text, shape] where shape names a test shape below; parses text as shorthand
  * (then adjusts it to the shape) and answers "ok N" with the value as compact JSON, "error N"
  * with a parameter error's message, or "plain N" with an unwrapped one; N bytes follow, then
  * a newline. Files after "@=" are not read here (the program's tests cover them). */
@@ -50,9 +51,28 @@ static void answer(const char *kind, const struct acg_buf *b)
     putchar('\n');
 }
 
+/* [text, "json"]: Python's json.loads verdict on text. */
+static void json_case(const struct acg_value *text)
+{
+    struct acg_buf msg;
+    acg_buf_init(&msg, 0);
+    int rc = acg_py_json_error(text->u.str.ptr, text->u.str.len, &msg);
+    if (rc == ACG_OK)
+        answer("ok", &msg);
+    else if (rc == ACG_ERR_JSON)
+        answer("error", &msg);
+    else
+        printf("failed %d\n\n", rc);
+    acg_buf_free(&msg);
+}
+
 static void one(struct acg_arena *a, const struct acg_value *c)
 {
     const struct acg_value *text = c->u.arr.items[0];
+    if (c->u.arr.count > 1 && strcmp(c->u.arr.items[1]->u.str.ptr, "json") == 0) {
+        json_case(text);
+        return;
+    }
     bool adjust = c->u.arr.count > 1;
     struct acg_buf msg, out;
     struct acg_error err;

@@ -8,7 +8,10 @@ model-driven conversions (numbers, booleans, lone values into lists, document me
 compared too. Where we differ on purpose (integers beyond int64, which no member holds, and
 digits other than ASCII ones) the inputs are left out. One more documented difference: the AWS CLI v1 prints a syntax error's location as
 the literal "{self._error_location()}"; we print the location it computes, so the expected
-message here is built from that computation."""
+message here is built from that computation.
+
+Python's json.loads messages, which the AWS CLI prints for bad JSON values, are compared the
+same way (cli/acg_pyjson.c): hand-picked texts and generated ones."""
 import json
 import os
 import random
@@ -89,6 +92,24 @@ def generated(rng):
     return "".join(chars)
 
 
+JSON_EDGE = ["", " ", "{", '{"a"', '{"a":', '{"a":1', '{"a":1,', '{"a":1,}', "{a:1}", "[",
+             "[1", "[1,", "[1,]", "[1 2]", '"abc', '"a\x01"', '"a\\q"', '"\\u12"', '"\\u12x4"',
+             "{} x", "tru", "nul", "-", "01", "1.", "1.5e", "1e+", "[1]]", '{"a" 1}', '"\\',
+             "é{", '{"é":1,\n"b" 2}', "NaN", "-Infinity", "[-]", "Infinity", "-NaN", "[nulls]",
+             '{"a": [1, {"b": null}], "c": "\\u00e9"}', "\t[\r\n]\n", "\x0c[]", '"\\ud800"',
+             '"\\u1234', '{"a":1 "b":2}', "[1,\n\n  x]", "1 2", "-01", "2.e5", "0.5E-3"]
+JSON_PIECES = ["{", "}", "[", "]", ",", ":", '"a"', '"é"', "1", "-2.5e3", "null", "true", " ",
+               "\n", "NaN", '"\\n"', '"x', "\\", "f", "0", "."]
+
+
+def json_expected(text):
+    try:
+        json.loads(text)
+    except ValueError as e:
+        return ("error", str(e))
+    return ("ok", "")
+
+
 def expected(text, adjust):
     try:
         value = shorthand.ShorthandParser().parse(text)
@@ -133,8 +154,12 @@ def main():
             want = expected(text, adjust)
             if want is not None:
                 cases.append((text, adjust, want))
-    feed = "".join(json.dumps([t, "Top"] if adj else [t], ensure_ascii=False) + "\n"
-                   for t, adj, _ in cases)
+    json_texts = JSON_EDGE + ["".join(rng.choice(JSON_PIECES) for _ in range(rng.randint(1, 8)))
+                              for _ in range(GENERATED // 2)]
+    for text in json_texts:
+        cases.append((text, "json", json_expected(text)))
+    feed = "".join(json.dumps([t, "Top"] if adj is True else [t, "json"] if adj else [t],
+                              ensure_ascii=False) + "\n" for t, adj, _ in cases)
     wrapper = os.environ.get("VALGRIND", "").split()
     proc = subprocess.run(wrapper + [DRIVER], input=feed.encode(), capture_output=True,
                           timeout=600)
@@ -149,7 +174,8 @@ def main():
             continue
         failed += 1
         if failed <= 12:
-            print(f"MISMATCH {'adjusted' if adjust else 'parsed'} {text!r}\n  aws: {want!r}\n"
+            how = "json" if adjust == "json" else "adjusted" if adjust else "parsed"
+            print(f"MISMATCH {how} {text!r}\n  aws: {want!r}\n"
                   f"  c:   {got!r}", file=sys.stderr)
     if proc.returncode != 0:
         print(f"driver exited {proc.returncode}: {proc.stderr[-2000:]!r}", file=sys.stderr)

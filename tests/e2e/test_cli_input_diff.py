@@ -377,6 +377,19 @@ def _():
                "file:///nonexistent/whole.json")
 
 
+@case("bad JSON: Python's json messages, as the AWS CLI prints them")
+def _():
+    same_error("personalize", *create_job("--job-input", '{"s3DataSource": 5',
+                                          "--job-output", "a=b"))
+    same_error("personalize", *create_job("--job-input", '{"s3DataSource": {"path": "x"}}',
+                                          "--job-output", "{'a': 1}"))
+    same_error("personalize", "create-batch-inference-job", "--cli-input-json",
+               '{"jobName": "j",\n "roleArn" 1}')
+    same_error("sqs", "get-queue-attributes", "--queue-url", queue(), "--attribute-names",
+               '["All", ]')
+    same_error("dynamodb", "put-item", "--table-name", "t1", "--item", '{"a": {"S": "\\q"}}')
+
+
 @case("--generate-cli-skeleton with a value it does not know")
 def _():
     same_error("personalize", "list-batch-inference-jobs", "--generate-cli-skeleton", "inputs",
