@@ -218,6 +218,19 @@ bool acg_py_truthy(const struct acg_value *v)
     }
 }
 
+const char *acg_py_type_name(const struct acg_value *v)
+{
+    switch (v->type) {
+    case ACG_VALUE_NULL: return "NoneType";
+    case ACG_VALUE_BOOL: return "bool";
+    case ACG_VALUE_INT: return "int";
+    case ACG_VALUE_DOUBLE: return "float";
+    case ACG_VALUE_STRING: return "str";
+    case ACG_VALUE_ARRAY: return "list";
+    default: return "dict";
+    }
+}
+
 /* repr() of a string: single quotes unless the text has one and no double quote;
  * backslash escapes for the quote, '\\', \t \n \r, other control characters and
  * characters str.isprintable() refuses. */

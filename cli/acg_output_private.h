@@ -42,6 +42,9 @@ int acg_py_upper(struct acg_buf *b, const char *s, size_t n);
 int acg_py_str(struct acg_buf *b, const struct acg_value *v);
 /* Python's truth value: false for None, False, 0, 0.0, '', [] and {}. */
 bool acg_py_truthy(const struct acg_value *v);
+/* The name of the Python type json.loads gives for v: "NoneType", "bool", "int", "float",
+ * "str", "list", "dict". */
+const char *acg_py_type_name(const struct acg_value *v);
 
 int acg_output_text(const struct acg_value *v, struct acg_buf *out, struct acg_error *err);
 int acg_output_table(const char *title, const struct acg_value *v, bool color, int width,

@@ -12,6 +12,7 @@
  * so the bytes match. Where the AWS CLI raises while building (a row of another length, a
  * list of objects holding something else), nothing is printed and this fails. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,6 +66,12 @@ static int fail(struct table *t, const char *why)
     return acg_error_set(t->err, ACG_ERR_INVALID_ARG, "table output: %s", why);
 }
 
+/* Where the AWS CLI's table code raises, its exception's text, which the AWS CLI prints. */
+static int python_error(struct table *t, const char *text)
+{
+    return acg_error_set(t->err, ACG_ERR_INVALID_ARG, "%s", text);
+}
+
 static size_t width_of(struct text x)
 {
     return acg_py_display_width(x.s, x.len);
@@ -112,7 +119,7 @@ static int update_widths(struct table *t, struct section *s, const struct text *
     }
     for (size_t i = 0; i < n; i++) {
         if (i >= s->nwidths) /* IndexError in the AWS CLI */
-            return fail(t, "a header row is longer than the rows before it");
+            return python_error(t, "list index out of range");
         size_t w = width_of(cells[i]);
         if (w > s->max_widths[i])
             s->max_widths[i] = w;
@@ -139,8 +146,11 @@ static int add_row_cells(struct table *t, struct section *s, struct text *cells,
         s->cols_set = true;
         s->ncols = n;
     }
-    if (n != s->ncols) /* ValueError in the AWS CLI */
-        return fail(t, "a row has another number of columns than the rows before it");
+    if (n != s->ncols) { /* ValueError in the AWS CLI */
+        char why[96];
+        snprintf(why, sizeof why, "Row should have %zu elements, instead it has %zu", s->ncols, n);
+        return python_error(t, why);
+    }
     if (s->nrows == s->rows_cap) {
         size_t cap = s->rows_cap ? s->rows_cap * 2 : 4;
         struct row *r = acg_arena_calloc(t->arena, cap, sizeof *r);
@@ -205,6 +215,20 @@ static int group_keys(struct table *t, const struct acg_value *obj, bool want_sc
     return ACG_OK;
 }
 
+/* What _group_scalar_keys raises for an element of a list of objects that is not one:
+ * scalars are not iterable, a string is indexed by its characters; other cases fail
+ * later and otherwise in Python, and get a message of ours. */
+static int not_an_object(struct table *t, const struct acg_value *v)
+{
+    char why[96];
+    if (v->type == ACG_VALUE_STRING && v->u.str.len > 0)
+        return python_error(t, "string indices must be integers, not 'str'");
+    if (v->type == ACG_VALUE_ARRAY || v->type == ACG_VALUE_STRING)
+        return fail(t, "a list of objects holds something else");
+    snprintf(why, sizeof why, "'%s' object is not iterable", acg_py_type_name(v));
+    return python_error(t, why);
+}
+
 /* The union of the objects' scalar (or other) keys, sorted, each once. */
 static int group_keys_of_list(struct table *t, const struct acg_value *list, bool want_scalar,
                               struct text **out, size_t *n)
@@ -212,7 +236,7 @@ static int group_keys_of_list(struct table *t, const struct acg_value *list, boo
     size_t total = 0;
     for (size_t i = 0; i < list->u.arr.count; i++) {
         if (list->u.arr.items[i]->type != ACG_VALUE_OBJECT)
-            return fail(t, "a list of objects holds something else");
+            return not_an_object(t, list->u.arr.items[i]);
         total += list->u.arr.items[i]->u.obj.count;
     }
     *out = texts(t, total + 1);

@@ -111,9 +111,9 @@ static int all_scalar_keys(struct text *t, const struct acg_value *list, struct 
     size_t total = 0;
     for (size_t i = 0; i < list->u.arr.count; i++) {
         const struct acg_value *el = list->u.arr.items[i];
-        if (el->type != ACG_VALUE_OBJECT)
+        if (el->type != ACG_VALUE_OBJECT) /* the AWS CLI's AttributeError, word for word */
             return acg_error_set(t->err, ACG_ERR_INVALID_ARG,
-                                 "text output: a list holds objects and other values");
+                                 "'%s' object has no attribute 'items'", acg_py_type_name(el));
         total += el->u.obj.count;
     }
     out->k = malloc((total + 1) * sizeof *out->k);

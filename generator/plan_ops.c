@@ -88,12 +88,50 @@ static void string_list(struct planner *p, struct tv *o, const char *key, const 
         tv_set_str(tv_push(list), "value", text_c_string(p->a, v[i]));
 }
 
+/* The list shape a result key (dotted member names) ends at in shape s, or NULL. */
+static const struct shape *result_list(const struct shape *s, const char *path)
+{
+    while (s != NULL) {
+        size_t len = strcspn(path, ".");
+        const struct shape *next = NULL;
+        for (size_t i = 0; i < s->member_count; i++) {
+            if (strlen(s->members[i].name) == len && memcmp(s->members[i].name, path, len) == 0)
+                next = s->members[i].target;
+        }
+        if (path[len] == '\0')
+            return next != NULL && next->type == SHAPE_LIST ? next : NULL;
+        s = next;
+        path += len + 1;
+    }
+    return NULL;
+}
+
 static void plan_paginator(struct planner *p, const struct operation *op, struct tv *o)
 {
     const struct paginator *pg = op->paginator;
     tv_set_bool(o, "has_paginator", pg != NULL);
+    /* botocore pages only by a result key (its PageIterator reads result_keys[0]). */
+    tv_set_bool(o, "pageable", pg != NULL && pg->result_key_count > 0 && op->output != NULL);
     if (pg == NULL)
         return;
+    const struct shape *list = pg->result_key_count > 0
+                                   ? result_list(op->output, pg->result_keys[0]) : NULL;
+    tv_set_str(o, "pages_comment", text_doc_comment(p->a, plan_fmt(p,
+        "Pages of %s, fetched one call at a time as botocore's paginator does (see "
+        "client/acg_pager.h); nothing is sent before the first %s_%s_next_page().\n"
+        "@param client a client from %s_client_new()%s\n"
+        "@param options starting token, page size, item limit (may be NULL)\n"
+        "@param pager set to the pager; free it with acg_pager_free()\n"
+        "@param err filled on failure (may be NULL)\n"
+        "@return ACG_OK, or a negative enum acg_status", op->name, p->prefix,
+        names_c_ident(p->a, op->name), p->prefix,
+        op->input != NULL ? "\n@param in the first request; copied" : ""), 0, 100));
+    tv_set_str(o, "next_page_comment", text_doc_comment(p->a, plan_fmt(p,
+        "The next page of %s into *page, owned by the pager until its next call; NULL after "
+        "the last.", op->name), 0, 100));
+    tv_set_bool(o, "has_items", list != NULL && list->item != NULL);
+    if (list != NULL && list->item != NULL)
+        tv_set_str(o, "item_pointer", plan_element_pointer(p, list->item->target));
     string_list(p, o, "input_tokens", pg->input_tokens, pg->token_count);
     string_list(p, o, "output_tokens", pg->output_tokens, pg->token_count);
     string_list(p, o, "result_keys", pg->result_keys, pg->result_key_count);
@@ -128,6 +166,14 @@ static void plan_waiters(struct planner *p, struct tv *root)
         qsort(ws, n, sizeof *ws, by_waiter_name);
     for (size_t i = 0; i < n; i++) {
         struct tv *w = tv_push(list);
+        const struct shape *in = ws[i]->operation->input;
+        tv_set_fmt(w, "index", "%zu", i);
+        tv_set_bool(w, "has_input", in != NULL);
+        tv_set_str(w, "in_c", in != NULL ? plan_shape_of(p, in)->c : "");
+        tv_set_str(w, "comment", text_doc_comment(p->a, plan_fmt(p,
+            "Waits until %s says %s is done, as botocore's %s waiter does: polls every %d "
+            "seconds, at most %d times. See client/acg_waiter.h.", ws[i]->operation->name,
+            ws[i]->name, ws[i]->name, ws[i]->delay_s, ws[i]->max_attempts), 0, 100));
         tv_set_str(w, "c", names_c_ident(p->a, ws[i]->name));
         tv_set_str(w, "name", text_c_string(p->a, ws[i]->name));
         tv_set_str(w, "op_c", names_c_ident(p->a, ws[i]->operation->name));

@@ -33,6 +33,12 @@ static struct ctype element_type(struct planner *p, const struct shape *t)
     }
 }
 
+const char *plan_element_pointer(struct planner *p, const struct shape *t)
+{
+    struct ctype c = element_type(p, t);
+    return plan_fmt(p, "const %s %s%s", c.base, c.stars, *c.stars ? "const *" : "*");
+}
+
 static void add_field(struct planner *p, struct tv *fields, const char *comment, struct ctype t,
                       const char *name)
 {

@@ -412,6 +412,46 @@ ACG_NODISCARD int personalize_list_batch_inference_jobs(struct acg_client *clien
     struct personalize_list_batch_inference_jobs_response *out,
     struct acg_error *err);
 
+/** Pages of ListBatchInferenceJobs, fetched one call at a time as botocore's paginator does (see
+ * client/acg_pager.h); nothing is sent before the first
+ * personalize_list_batch_inference_jobs_next_page().
+ * @param client a client from personalize_client_new()
+ * @param in the first request; copied
+ * @param options starting token, page size, item limit (may be NULL)
+ * @param pager set to the pager; free it with acg_pager_free()
+ * @param err filled on failure (may be NULL)
+ * @return ACG_OK, or a negative enum acg_status */
+ACG_NODISCARD int personalize_list_batch_inference_jobs_pages(struct acg_client *client,
+    const struct personalize_list_batch_inference_jobs_request *in,
+    const struct acg_pager_options *options, struct acg_pager **pager, struct acg_error *err);
+/** The next page of ListBatchInferenceJobs into *page, owned by the pager until its next call; NULL
+ * after the last. */
+static inline int personalize_list_batch_inference_jobs_next_page(struct acg_pager *pager,
+    const struct personalize_list_batch_inference_jobs_response **page, struct acg_error *err)
+{
+    const void *next;
+    int rc = acg_pager_next(pager, &next, err);
+    *page = (const struct personalize_list_batch_inference_jobs_response *)next;
+    return rc;
+}
+/** The next item of every page's result list into *item (owned as the page is); NULL
+ * after the last. */
+static inline int personalize_list_batch_inference_jobs_next_item(struct acg_pager *pager,
+    const struct personalize_batch_inference_job_summary **item, struct acg_error *err)
+{
+    const void *next;
+    int rc = acg_pager_next_item(pager, &next, err);
+    *item = (const struct personalize_batch_inference_job_summary *)next;
+    return rc;
+}
+
+/** Waits until DescribeBatchInferenceJob says BatchInferenceJobActive is done, as botocore's
+ * BatchInferenceJobActive waiter does: polls every 15 seconds, at most 120 times. See
+ * client/acg_waiter.h. */
+ACG_NODISCARD int personalize_wait_batch_inference_job_active(struct acg_client *client,
+    const struct personalize_describe_batch_inference_job_request *in,
+    const struct acg_wait_options *options, struct acg_error *err);
+
 /** The InvalidInputException error decoded from err.
  * @param err the error an operation filled
  * @return the error's fields, owned by err, or NULL when err holds another error */

@@ -620,6 +620,13 @@ int personalize_list_batch_inference_jobs(struct acg_client *client,
     return acg_call(client, &list_batch_inference_jobs_op, in, out, err);
 }
 
+int personalize_list_batch_inference_jobs_pages(struct acg_client *client,
+    const struct personalize_list_batch_inference_jobs_request *in,
+    const struct acg_pager_options *options, struct acg_pager **pager, struct acg_error *err)
+{
+    return acg_pager_new(client, &list_batch_inference_jobs_op, in, options, pager, err);
+}
+
 static const struct acg_operation *const operations[] = {
     &create_batch_inference_job_op,
     &describe_batch_inference_job_op,
@@ -653,6 +660,13 @@ static const struct acg_waiter waiters[] = {
     { "BatchInferenceJobActive", &describe_batch_inference_job_op, 15, 120,
       batch_inference_job_active_acceptors, 4 },
 };
+
+int personalize_wait_batch_inference_job_active(struct acg_client *client,
+    const struct personalize_describe_batch_inference_job_request *in,
+    const struct acg_wait_options *options, struct acg_error *err)
+{
+    return acg_wait(client, &waiters[0], in, options, err);
+}
 
 const struct acg_service personalize_service = {
     .service_id = "Personalize",

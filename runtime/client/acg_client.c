@@ -391,8 +391,13 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
                                   struct acg_error *err)
 {
     struct acg_client *c = NULL;
-    if (svc == NULL || cfg == NULL || svc->service_id == NULL) {
-        acg_error_set(err, ACG_ERR_INVALID_ARG, "acg_client_new: the service and config are required");
+    struct acg_client_config defaults;
+    if (cfg == NULL) {   /* everything from the environment and the shared files */
+        acg_client_config_init(&defaults);
+        cfg = &defaults;
+    }
+    if (svc == NULL || svc->service_id == NULL) {
+        acg_error_set(err, ACG_ERR_INVALID_ARG, "acg_client_new: the service is required");
         return NULL;
     }
     c = calloc(1, sizeof *c);

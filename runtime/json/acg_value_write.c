@@ -132,6 +132,7 @@ static int put_number(struct writer *w, const struct acg_value *v)
 static int write_value(struct writer *w, const struct acg_value *v, unsigned level)
 {
     bool indent = (w->flags & ACG_JSON_PY_INDENT) != 0;
+    bool spaced = (w->flags & ACG_JSON_PY_SPACED) != 0 && !indent;
     if (level >= ACG_VALUE_MAX_DEPTH)
         return acg_error_set(w->err, ACG_ERR_INVALID_ARG, "JSON output: nesting deeper than %d",
                              ACG_VALUE_MAX_DEPTH);
@@ -147,7 +148,7 @@ static int write_value(struct writer *w, const struct acg_value *v, unsigned lev
         ACG_TRY(put(w, "[", 1));
         for (size_t i = 0; i < v->u.arr.count; i++) {
             if (i > 0)
-                ACG_TRY(put(w, ",", 1));
+                ACG_TRY(spaced ? put(w, ", ", 2) : put(w, ",", 1));
             if (indent)
                 ACG_TRY(newline(w, level + 1));
             ACG_TRY(write_value(w, v->u.arr.items[i], level + 1));
@@ -162,11 +163,11 @@ static int write_value(struct writer *w, const struct acg_value *v, unsigned lev
         for (size_t i = 0; i < v->u.obj.count; i++) {
             const struct acg_value_member *m = &v->u.obj.members[i];
             if (i > 0)
-                ACG_TRY(put(w, ",", 1));
+                ACG_TRY(spaced ? put(w, ", ", 2) : put(w, ",", 1));
             if (indent)
                 ACG_TRY(newline(w, level + 1));
             ACG_TRY(put_string(w, m->key, m->key_len));
-            ACG_TRY(indent ? put(w, ": ", 2) : put(w, ":", 1));
+            ACG_TRY(indent || spaced ? put(w, ": ", 2) : put(w, ":", 1));
             ACG_TRY(write_value(w, m->value, level + 1));
         }
         if (indent)

@@ -141,3 +141,19 @@ const struct acg_operation *acg_service_find_operation(const struct acg_service 
     }
     return NULL;
 }
+
+const struct acg_waiter *acg_service_find_waiter(const struct acg_service *svc, const char *name)
+{
+    size_t lo = 0, hi = svc->waiter_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(svc->waiters[mid].name, name);
+        if (c == 0)
+            return &svc->waiters[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}

@@ -86,7 +86,7 @@ def _():
     assert created["User"]["UserName"] == "e2e-alice", created
     same("iam", "GetUser", ok_json(ours("iam", "get-user", "--user-name", "e2e-alice")),
          ok_json(theirs("iam", "get-user", "--user-name", "e2e-alice")))
-    same("iam", "ListUsers", ok_json(ours("iam", "list-users")), ok_json(theirs("iam", "list-users", "--no-paginate")))
+    same("iam", "ListUsers", ok_json(ours("iam", "list-users")), ok_json(theirs("iam", "list-users")))
     deleted = ours("iam", "delete-user", "--user-name", "e2e-alice")
     assert deleted.returncode == 0 and deleted.stdout.strip() in ("", "{}"), deleted
     same_error("iam", "GetUser", ["get-user", "--user-name", "e2e-alice"],

@@ -169,6 +169,9 @@ enum {
     /* ensure_ascii=True: every character outside ' '..'~' as \uXXXX (lower-case hex,
      * surrogate pairs beyond the BMP), as JMESPath's to_string in Python writes. */
     ACG_JSON_PY_ASCII = 2,
+    /* json.dumps(v)'s default separators ", " and ": " on one line (ignored with
+     * ACG_JSON_PY_INDENT), as botocore writes pagination tokens. */
+    ACG_JSON_PY_SPACED = 4,
 };
 
 /* Appends v as JSON text to out. Strings escape '"', '\\' and control characters (\n, \r,
