@@ -35,6 +35,8 @@ struct acg_profile {
     bool named_by_caller;      /* acg_profile_load got the name (--profile), not AWS_PROFILE */
     struct entries keys;       /* the profile's keys and sub-section keys */
     struct entries services;   /* every [services X] section: section = "X/sub" */
+    struct entries sso_sessions;  /* every [sso-session X]: (NULL, X) marks it, (X, key) its keys */
+    bool found;                /* a section of either file is the profile */
 };
 
 const char *acg_env(const char *name)
@@ -262,6 +264,14 @@ static int on_line(void *user, const char *section, const char *key, const char 
         } else {
             rc = entries_set(&s->p->keys, NULL, key, value, s->credentials_file);
         }
+    } else if (!s->credentials_file && strncmp(section, "sso-session", 11) == 0 &&
+               (section[11] == ' ' || section[11] == '\t')) {
+        const char *name = section + 12;
+        while (*name == ' ' || *name == '\t')
+            name++;
+        rc = entries_set(&s->p->sso_sessions, NULL, name, "", false);
+        if (rc == 0 && !continuation)
+            rc = entries_set(&s->p->sso_sessions, name, key, value, false);
     } else if (!s->credentials_file && strncmp(section, "services", 8) == 0 &&
                (section[8] == ' ' || section[8] == '\t')) {
         const char *svc = section + 9;
@@ -345,6 +355,7 @@ int acg_profile_load(const char *name, struct acg_profile **out, struct acg_erro
         file_path("AWS_SHARED_CREDENTIALS_FILE", "credentials", path, sizeof path);
         rc = parse_file(path, &s, err);
     }
+    p->found = s.found;
     if (rc == ACG_OK && !s.found && explicit_name && strcmp(name, "default") != 0)
         rc = acg_error_set(err, ACG_ERR_CONFIG, "The config profile (%s) could not be found", name);
     if (rc != ACG_OK) {
@@ -364,6 +375,7 @@ void acg_profile_free(struct acg_profile *p)
         wipe_str(p->keys.v[i].value);
     entries_free(&p->keys);
     entries_free(&p->services);
+    entries_free(&p->sso_sessions);
     free(p->name);
     free(p);
 }
@@ -376,6 +388,29 @@ const char *acg_profile_name(const struct acg_profile *p)
 const char *acg_profile_get(const struct acg_profile *p, const char *key)
 {
     return p ? entries_get(&p->keys, NULL, key) : NULL;
+}
+
+bool acg_profile_exists(const struct acg_profile *p)
+{
+    return p != NULL && p->found;
+}
+
+bool acg_profile_sso_session_exists(const struct acg_profile *p, const char *name)
+{
+    return p != NULL && entries_find(&p->sso_sessions, NULL, name) != NULL;
+}
+
+const char *acg_profile_sso_session_key(const struct acg_profile *p, const char *name, size_t i,
+                                        const char **value)
+{
+    for (size_t k = 0; p != NULL && k < p->sso_sessions.n; k++) {
+        const struct entry *x = &p->sso_sessions.v[k];
+        if (x->section != NULL && strcmp(x->section, name) == 0 && i-- == 0) {
+            *value = x->value;
+            return x->key;
+        }
+    }
+    return NULL;
 }
 
 bool acg_profile_named_by_caller(const struct acg_profile *p)

@@ -22,6 +22,7 @@
 #include "common/acg_arena.h"
 #include "common/acg_buf.h"
 #include "auth/acg_credentials.h"
+#include "auth/acg_cred_providers.h"
 #include "json/acg_json.h"
 
 extern char **environ;   /* the child of credential_process inherits our environment */
@@ -30,7 +31,7 @@ extern char **environ;   /* the child of credential_process inherits our environ
 #define NO_CREDENTIALS \
     "Unable to locate credentials. You can configure credentials by running \"aws configure\"."
 
-enum source { SRC_NONE, SRC_STATIC, SRC_PROCESS, SRC_CONTAINER, SRC_IMDS };
+enum source { SRC_NONE, SRC_STATIC, SRC_PROCESS, SRC_CONTAINER, SRC_IMDS, SRC_DELEGATE };
 
 struct acg_credentials_provider {
     pthread_mutex_t lock;
@@ -40,6 +41,9 @@ struct acg_credentials_provider {
     struct acg_credentials static_creds;  /* explicit, environment or file keys */
     bool have_static;
     char *process;                        /* credential_process command */
+    struct acg_cred_delegate *delegate;   /* assume-role, web identity or SSO (acg_cred_*.c) */
+    char region[64];                      /* the client's, for the STS client */
+    int64_t now_ms;                       /* the clock of the get being served */
 };
 
 static void wipe(void *p, size_t n)
@@ -63,11 +67,13 @@ static int set_keys(struct acg_credentials *c, const char *id, const char *secre
     return 0;
 }
 
-struct acg_credentials_provider *acg_credentials_provider_new(const struct acg_profile *profile,
-                                                              const char *explicit_access_key,
-                                                              const char *explicit_secret_key,
-                                                              const char *explicit_session_token,
-                                                              struct acg_error *err)
+/* visited NULL: the client's chain; else the providers of an assume-role's source profile
+ * (botocore's ProfileProviderBuilder: no environment, no assume-role, no container or
+ * instance metadata). */
+static struct acg_credentials_provider *provider_new(const struct acg_profile *profile, const char *explicit_access_key,
+                                                     const char *explicit_secret_key,
+                                                     const char *explicit_session_token,
+                                                     struct acg_cred_visited *visited, struct acg_error *err)
 {
     struct acg_credentials_provider *p = calloc(1, sizeof *p);
     if (p == NULL) {
@@ -91,6 +97,15 @@ struct acg_credentials_provider *acg_credentials_provider_new(const struct acg_p
         id = acg_env("AWS_ACCESS_KEY_ID"), secret = acg_env("AWS_SECRET_ACCESS_KEY");
         token = acg_env("AWS_SESSION_TOKEN");
         source = "env";
+    } else if (acg_cred_delegate_new(profile,
+                                     visited != NULL ? 0
+                                                     : ACG_CRED_WITH_ASSUME_ROLE |
+                                                           (acg_profile_named_by_caller(profile) ? 0 : ACG_CRED_WITH_ENV),
+                                     visited, &p->delegate, err) != ACG_OK) {
+        acg_credentials_provider_destroy(p);
+        return NULL;
+    } else if (p->delegate != NULL) {
+        p->source = SRC_DELEGATE;   /* botocore's order: after the environment, before the profile's keys */
     } else if (pid != NULL && (id_in_creds || process == NULL)) {
         /* botocore's profile order: credentials-file keys, then credential_process, then
          * config-file keys. The merged profile lets the credentials file win key by key;
@@ -125,7 +140,47 @@ struct acg_credentials_provider *acg_credentials_provider_new(const struct acg_p
             return NULL;
         }
     }
+    if (visited != NULL && p->source == SRC_NONE) {
+        acg_error_set(err, ACG_ERR_CONFIG, "The source profile \"%s\" must have credentials.", acg_profile_name(profile));
+        acg_credentials_provider_destroy(p);
+        return NULL;
+    }
     return p;
+}
+
+struct acg_credentials_provider *acg_credentials_provider_new(const struct acg_profile *profile,
+                                                              const char *explicit_access_key,
+                                                              const char *explicit_secret_key,
+                                                              const char *explicit_session_token,
+                                                              struct acg_error *err)
+{
+    return provider_new(profile, explicit_access_key, explicit_secret_key, explicit_session_token, NULL, err);
+}
+
+struct acg_credentials_provider *acg_credentials_provider_new_source(const struct acg_profile *profile,
+                                                                     const char *credential_source,
+                                                                     struct acg_cred_visited *visited,
+                                                                     struct acg_error *err)
+{
+    if (credential_source == NULL)
+        return provider_new(profile, NULL, NULL, NULL, visited, err);
+    if (strcmp(credential_source, "Environment") == 0)   /* the caller checked both are set */
+        return provider_new(NULL, acg_env("AWS_ACCESS_KEY_ID"), acg_env("AWS_SECRET_ACCESS_KEY"),
+                            acg_env("AWS_SESSION_TOKEN"), NULL, err);
+    struct acg_credentials_provider *p = calloc(1, sizeof *p);
+    if (p == NULL) {
+        acg_error_set(err, ACG_ERR_NOMEM, "out of memory creating the credentials provider");
+        return NULL;
+    }
+    pthread_mutex_init(&p->lock, NULL);
+    p->source = strcmp(credential_source, "EcsContainer") == 0 ? SRC_CONTAINER : SRC_IMDS;
+    return p;
+}
+
+void acg_credentials_provider_set_region(struct acg_credentials_provider *p, const char *region)
+{
+    if (p != NULL)
+        acg_copy_str(p->region, sizeof p->region, region != NULL ? region : "");
 }
 
 void acg_credentials_provider_destroy(struct acg_credentials_provider *p)
@@ -135,6 +190,7 @@ void acg_credentials_provider_destroy(struct acg_credentials_provider *p)
     wipe(&p->cached, sizeof p->cached);
     wipe(&p->static_creds, sizeof p->static_creds);
     free(p->process);
+    acg_cred_delegate_destroy(p->delegate);
     pthread_mutex_destroy(&p->lock);
     free(p);
 }
@@ -565,6 +621,10 @@ static int resolve(struct acg_credentials_provider *p, struct acg_credentials *o
         return from_container(out, err, &tried);
     case SRC_IMDS:
         return from_imds(out, err);
+    case SRC_DELEGATE: {
+        struct acg_cred_ctx ctx = { p->now_ms, p->region };
+        return p->delegate->fetch(p->delegate, &ctx, out, err);
+    }
     case SRC_NONE:
         break;
     }
@@ -607,7 +667,10 @@ int acg_credentials_get(struct acg_credentials_provider *p, int64_t now_ms, stru
 {
     int rc = ACG_OK;
     pthread_mutex_lock(&p->lock);
-    bool fresh = p->have && (p->cached.expiration_ms == 0 || now_ms < p->cached.expiration_ms - REFRESH_MARGIN_MS);
+    /* botocore refreshes assumed and SSO credentials 15 minutes before they expire */
+    int64_t margin = p->source == SRC_DELEGATE ? ACG_CRED_EXPIRY_WINDOW_MS : REFRESH_MARGIN_MS;
+    bool fresh = p->have && (p->cached.expiration_ms == 0 || now_ms < p->cached.expiration_ms - margin);
+    p->now_ms = now_ms;
     if (!fresh) {
         struct acg_credentials next;
         struct acg_error refresh_err;

@@ -25,6 +25,13 @@ void acg_profile_free(struct acg_profile *p);
 const char *acg_profile_name(const struct acg_profile *p);
 /* A top-level key of the profile, or NULL. */
 const char *acg_profile_get(const struct acg_profile *p, const char *key);
+/* Whether a section of either file is the profile (botocore's "profile in profiles"). */
+bool acg_profile_exists(const struct acg_profile *p);
+/* The config file's [sso-session NAME] sections: whether NAME has one, and its i-th key (in
+ * the file's order; NULL past the last) with its value. */
+bool acg_profile_sso_session_exists(const struct acg_profile *p, const char *name);
+const char *acg_profile_sso_session_key(const struct acg_profile *p, const char *name, size_t i,
+                                        const char **value);
 /* Whether acg_profile_load was given the name (--profile) rather than taking AWS_PROFILE or
  * "default". As in botocore, a profile named by the caller outranks environment keys. */
 bool acg_profile_named_by_caller(const struct acg_profile *p);

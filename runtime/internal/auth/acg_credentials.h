@@ -21,14 +21,19 @@ struct acg_credentials_provider;
  * explicit_* (all three may be NULL) win over the chain when both keys are given.
  * Static keys are chosen here; NULL with ACG_ERR_CONFIG when they are too long or partial
  * (a key id without its secret in the same file, as botocore's PartialCredentialsError).
- * The credentials' source names where they came from: "explicit", "env",
- * "shared-credentials-file", "config-file", "process", "container", "imds". */
+ * The credentials' source names where they came from: "explicit", "env", "assume-role",
+ * "assume-role-with-web-identity", "sso", "shared-credentials-file", "config-file",
+ * "process", "container", "imds" (the chain's order, as botocore's). */
 struct acg_credentials_provider *acg_credentials_provider_new(const struct acg_profile *profile,
                                                               const char *explicit_access_key,
                                                               const char *explicit_secret_key,
                                                               const char *explicit_session_token,
                                                               struct acg_error *err);
 void acg_credentials_provider_destroy(struct acg_credentials_provider *p);
+
+/* The client's region, which the STS client of assume-role and web identity uses as
+ * botocore's nested client does ("" or NULL: the profile's or the environment's). */
+void acg_credentials_provider_set_region(struct acg_credentials_provider *p, const char *region);
 
 /* Copies current credentials into out, resolving or refreshing first when needed.
  * now_ms is the clock: credentials with an expiration are fetched again once now_ms is

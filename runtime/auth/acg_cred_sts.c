@@ -1,0 +1,902 @@
+/* STS's two credential providers, as botocore's AssumeRoleProvider and
+ * AssumeRoleWithWebIdentityProvider (credentials.py) behave:
+ *
+ *   assume-role: a profile with role_arn (and no web_identity_token_file) takes its source
+ *   credentials from source_profile (that profile's own providers, or, when it has a
+ *   role_arn and no keys, the role it assumes: chains, loops refused with botocore's
+ *   message) or from credential_source (Environment, EcsContainer, Ec2InstanceMetadata),
+ *   and calls AssumeRole signed with them, with role_session_name, external_id and
+ *   duration_seconds. mfa_serial needs a code typed at a prompt, which a library has no
+ *   terminal for: unless the AWS CLI's cache holds the role's credentials, it is refused.
+ *
+ *   assume-role-with-web-identity: AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN and
+ *   AWS_ROLE_SESSION_NAME (not when the profile was named by the caller), else the
+ *   profile's web_identity_token_file, role_arn and role_session_name; the token file read
+ *   whole at each fetch and sent unsigned in AssumeRoleWithWebIdentity.
+ *
+ * Both keep the whole parsed response in the AWS CLI's cache (~/.aws/cli/cache) under
+ * sha1(json.dumps(arguments, sort_keys=True)), the name and content botocore's
+ * AssumeRoleCredentialFetcher gives it, and reuse an entry with 15 minutes or more left.
+ * The request is awsQuery (form-encoded POST /, Action and Version), the answer XML read
+ * with the runtime's XML module. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "auth/acg_cred_providers.h"
+#include "auth/acg_sigv4.h"
+#include "common/acg_arena.h"
+#include "shape/acg_shape.h"
+#include "xml/acg_xml.h"
+
+#define STS_VERSION "2011-06-15"
+#define FORM_TYPE "application/x-www-form-urlencoded; charset=utf-8"
+
+/* ---- the answer, as botocore parses it ---- */
+
+struct x_credentials {
+    const char *access_key_id, *secret_access_key, *session_token, *expiration;
+};
+struct x_user {
+    const char *assumed_role_id, *arn;
+};
+struct x_result {
+    struct x_credentials *credentials;
+    const char *subject;
+    struct x_user *user;
+    bool has_packed;
+    int32_t packed;
+    const char *provider, *audience, *source_identity;
+};
+struct x_metadata {
+    const char *request_id;
+};
+struct x_error {
+    const char *type, *code, *message;
+};
+
+#define STR_MEMBER(NAME, TYPE, FIELD) { NAME, &acg_shape_string, (uint32_t)offsetof(TYPE, FIELD), 0, NULL, 0, 0, 0, NULL, NULL, NULL }
+
+static const struct acg_member credentials_members[] = {
+    STR_MEMBER("AccessKeyId", struct x_credentials, access_key_id),
+    STR_MEMBER("SecretAccessKey", struct x_credentials, secret_access_key),
+    STR_MEMBER("SessionToken", struct x_credentials, session_token),
+    /* a string, so the text stays as sent; it is read as a timestamp below */
+    STR_MEMBER("Expiration", struct x_credentials, expiration),
+};
+static const struct acg_shape credentials_shape = {
+    .name = "Credentials", .type = ACG_SHAPE_STRUCTURE, .size = sizeof(struct x_credentials),
+    .members = credentials_members, .member_count = 4,
+};
+static const struct acg_member user_members[] = {
+    STR_MEMBER("AssumedRoleId", struct x_user, assumed_role_id),
+    STR_MEMBER("Arn", struct x_user, arn),
+};
+static const struct acg_shape user_shape = {
+    .name = "AssumedRoleUser", .type = ACG_SHAPE_STRUCTURE, .size = sizeof(struct x_user),
+    .members = user_members, .member_count = 2,
+};
+static const struct acg_member result_members[] = {
+    { "Credentials", &credentials_shape, (uint32_t)offsetof(struct x_result, credentials), 0, NULL, 0, 0, 0, NULL, NULL, NULL },
+    STR_MEMBER("SubjectFromWebIdentityToken", struct x_result, subject),
+    { "AssumedRoleUser", &user_shape, (uint32_t)offsetof(struct x_result, user), 0, NULL, 0, 0, 0, NULL, NULL, NULL },
+    { "PackedPolicySize", &acg_shape_integer, (uint32_t)offsetof(struct x_result, packed),
+      (uint32_t)offsetof(struct x_result, has_packed), NULL, 0, 0, 0, NULL, NULL, NULL },
+    STR_MEMBER("Provider", struct x_result, provider),
+    STR_MEMBER("Audience", struct x_result, audience),
+    STR_MEMBER("SourceIdentity", struct x_result, source_identity),
+};
+static const struct acg_shape result_shape = {
+    .name = "AssumeRoleResponse", .type = ACG_SHAPE_STRUCTURE, .size = sizeof(struct x_result),
+    .members = result_members, .member_count = 7,
+};
+static const struct acg_member metadata_members[] = {
+    STR_MEMBER("RequestId", struct x_metadata, request_id),
+};
+static const struct acg_shape metadata_shape = {
+    .name = "ResponseMetadata", .type = ACG_SHAPE_STRUCTURE, .size = sizeof(struct x_metadata),
+    .members = metadata_members, .member_count = 1,
+};
+static const struct acg_member error_members[] = {
+    STR_MEMBER("Type", struct x_error, type),
+    STR_MEMBER("Code", struct x_error, code),
+    STR_MEMBER("Message", struct x_error, message),
+};
+static const struct acg_shape error_shape = {
+    .name = "Error", .type = ACG_SHAPE_STRUCTURE, .size = sizeof(struct x_error),
+    .members = error_members, .member_count = 3,
+};
+
+/* Server text in a message: control characters shown as \xNN, so a message cannot drive
+ * the terminal it is printed on. */
+static void safe_copy(char *out, size_t size, const char *s)
+{
+    size_t o = 0;
+    for (const unsigned char *c = (const unsigned char *)(s != NULL ? s : ""); *c != '\0' && o + 5 < size; c++) {
+        if (*c < 0x20 || *c == 0x7f)
+            o += (size_t)snprintf(out + o, size - o, "\\x%02x", *c);
+        else
+            out[o++] = (char)*c;
+    }
+    out[o] = '\0';
+}
+
+/* botocore's ClientError text for an error answer of STS. */
+static int service_error(const struct acg_cred_response *resp, const char *operation, struct acg_error *err)
+{
+    static const char *const path[] = { "ErrorResponse", "Error", NULL };
+    struct acg_arena *a = acg_arena_new();
+    struct x_error e = { NULL, NULL, NULL };
+    struct acg_error quiet;
+    char code[128], message[600];
+    acg_error_init(&quiet);
+    if (a != NULL && resp->body.len > 0 &&
+        acg_xml_decode(resp->body.data, resp->body.len, &error_shape, path, &e, a, &quiet) != ACG_OK)
+        e.code = e.message = NULL;
+    safe_copy(code, sizeof code, e.code != NULL ? e.code : "");
+    if (code[0] == '\0')
+        snprintf(code, sizeof code, "%ld", resp->status);   /* botocore: the status as the code */
+    safe_copy(message, sizeof message, e.message != NULL ? e.message : "Unknown");
+    acg_error_free(&quiet);
+    acg_arena_destroy(a);
+    return acg_error_set(err, ACG_ERR_CONFIG, "An error occurred (%s) when calling the %s operation: %s", code,
+                         operation, message);
+}
+
+/* ---- the cache entry: the parsed response as json.dumps writes it ---- */
+
+static int json_key(struct acg_buf *b, const char *key, bool first)
+{
+    int rc = first ? ACG_OK : acg_buf_append_str(b, ", ");
+    if (rc == ACG_OK)
+        rc = acg_cred_json_string(b, key);
+    return rc == ACG_OK ? acg_buf_append_str(b, ": ") : rc;
+}
+
+static int json_member(struct acg_buf *b, const char *key, const char *value, bool *first)
+{
+    if (value == NULL)
+        return ACG_OK;
+    int rc = json_key(b, key, *first);
+    *first = false;
+    return rc == ACG_OK ? acg_cred_json_string(b, value) : rc;
+}
+
+/* botocore's datetime as _serialize_if_needed writes it: "%Y-%m-%dT%H:%M:%S%Z". */
+static void format_expiration(int64_t ms, char out[64])
+{
+    int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+    int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+    int64_t rem = secs - days * 86400;
+    /* civil_from_days */
+    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp + (mp < 10 ? 3 : -9);
+    y += m <= 2;
+    snprintf(out, 64, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldUTC", (long long)y, (long long)m, (long long)d,
+             (long long)(rem / 3600), (long long)(rem / 60 % 60), (long long)(rem % 60));
+}
+
+/* The account of an ARN as botocore's ArnParser finds it, or NULL. */
+static const char *arn_account(const char *arn, char *out, size_t size)
+{
+    if (arn == NULL || strncmp(arn, "arn:", 4) != 0)
+        return NULL;
+    const char *f = arn;
+    for (int i = 0; i < 4; i++) {
+        f = strchr(f, ':');
+        if (f == NULL)
+            return NULL;
+        f++;
+    }
+    size_t n = strcspn(f, ":");
+    if (f[n] != ':' || n >= size)
+        return NULL;   /* fewer than six fields */
+    memcpy(out, f, n);
+    out[n] = '\0';
+    return out;
+}
+
+static int cache_document(struct acg_buf *b, bool web_identity, const struct x_result *r,
+                          const struct x_metadata *md, const struct acg_cred_response *resp, int64_t expiration_ms)
+{
+    char expiration[64], account[64];
+    bool first = true;
+    int rc = acg_buf_append_char(b, '{');
+    const struct x_credentials *c = r->credentials;
+    format_expiration(expiration_ms, expiration);
+    if (rc == ACG_OK)
+        rc = json_key(b, "Credentials", true);
+    first = true;
+    if (rc == ACG_OK)
+        rc = acg_buf_append_char(b, '{');
+    if (rc == ACG_OK)
+        rc = json_member(b, "AccessKeyId", c->access_key_id, &first);
+    if (rc == ACG_OK)
+        rc = json_member(b, "SecretAccessKey", c->secret_access_key, &first);
+    if (rc == ACG_OK)
+        rc = json_member(b, "SessionToken", c->session_token, &first);
+    if (rc == ACG_OK)
+        rc = json_member(b, "Expiration", expiration, &first);
+    if (rc == ACG_OK)
+        rc = json_member(b, "AccountId", arn_account(r->user != NULL ? r->user->arn : NULL, account, sizeof account),
+                         &first);
+    if (rc == ACG_OK)
+        rc = acg_buf_append_char(b, '}');
+    first = false;
+    if (rc == ACG_OK && web_identity)
+        rc = json_member(b, "SubjectFromWebIdentityToken", r->subject, &first);
+    if (rc == ACG_OK && r->user != NULL) {
+        bool inner = true;
+        rc = json_key(b, "AssumedRoleUser", false);
+        if (rc == ACG_OK)
+            rc = acg_buf_append_char(b, '{');
+        if (rc == ACG_OK)
+            rc = json_member(b, "AssumedRoleId", r->user->assumed_role_id, &inner);
+        if (rc == ACG_OK)
+            rc = json_member(b, "Arn", r->user->arn, &inner);
+        if (rc == ACG_OK)
+            rc = acg_buf_append_char(b, '}');
+    }
+    if (rc == ACG_OK && r->has_packed) {
+        rc = json_key(b, "PackedPolicySize", false);
+        if (rc == ACG_OK)
+            rc = acg_buf_printf(b, "%ld", (long)r->packed);
+    }
+    if (rc == ACG_OK && web_identity)
+        rc = json_member(b, "Provider", r->provider, &first);
+    if (rc == ACG_OK && web_identity)
+        rc = json_member(b, "Audience", r->audience, &first);
+    if (rc == ACG_OK)
+        rc = json_member(b, "SourceIdentity", r->source_identity, &first);
+    /* ResponseMetadata as botocore adds it: RequestId from the body, the status, the
+     * headers (names lower-cased, repeated ones joined with ", "), the retries */
+    if (rc == ACG_OK)
+        rc = json_key(b, "ResponseMetadata", false);
+    if (rc == ACG_OK)
+        rc = acg_buf_append_char(b, '{');
+    bool meta_first = true;
+    if (rc == ACG_OK && md->request_id != NULL)
+        rc = json_member(b, "RequestId", md->request_id, &meta_first);
+    if (rc == ACG_OK)
+        rc = json_key(b, "HTTPStatusCode", meta_first);
+    if (rc == ACG_OK)
+        rc = acg_buf_printf(b, "%ld", resp->status);
+    if (rc == ACG_OK)
+        rc = json_key(b, "HTTPHeaders", false);
+    if (rc == ACG_OK)
+        rc = acg_buf_append_char(b, '{');
+    /* headers: merge repeats in first-seen order */
+    const char *h = resp->headers.data != NULL ? resp->headers.data : "";
+    bool header_first = true;
+    for (const char *line = h; rc == ACG_OK && *line != '\0'; line += strcspn(line, "\n") + (line[strcspn(line, "\n")] != '\0')) {
+        size_t name_len = strcspn(line, ":");
+        bool seen = false;
+        for (const char *prev = h; prev < line; prev += strcspn(prev, "\n") + 1) {
+            if (strncmp(prev, line, name_len + 1) == 0)
+                seen = true;
+        }
+        if (seen)
+            continue;
+        struct acg_buf name, value;
+        acg_buf_init(&name, 0);
+        acg_buf_init(&value, 0);
+        rc = acg_buf_append(&name, line, name_len);
+        for (const char *l = line; rc == ACG_OK && *l != '\0'; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != '\0')) {
+            if (strncmp(l, line, name_len + 1) != 0)
+                continue;
+            const char *v = l + name_len + 1;
+            v += *v == ' ';
+            if (value.len > 0)
+                rc = acg_buf_append_str(&value, ", ");
+            if (rc == ACG_OK)
+                rc = acg_buf_append(&value, v, strcspn(v, "\n"));
+        }
+        if (rc == ACG_OK)
+            rc = json_key(b, name.data != NULL ? name.data : "", header_first);
+        if (rc == ACG_OK)
+            rc = acg_cred_json_string(b, value.data != NULL ? value.data : "");
+        header_first = false;
+        acg_buf_free(&name);
+        acg_buf_free(&value);
+    }
+    if (rc == ACG_OK)
+        rc = acg_buf_append_str(b, "}, \"RetryAttempts\": 0}}");
+    return rc;
+}
+
+/* ---- one STS call ---- */
+
+struct sts_call {
+    const struct acg_profile *session;
+    const char *operation;       /* "AssumeRole" or "AssumeRoleWithWebIdentity" */
+    const char *form;            /* the parameters after Action and Version */
+    const struct acg_credentials *sign_with;   /* NULL: unsigned */
+    const char *cache_key;
+    const char *where;           /* for messages: "STS AssumeRole (profile dev)" */
+    const char *method;          /* the credentials' source */
+};
+
+static int sts_call(const struct sts_call *call, const struct acg_cred_ctx *ctx, struct acg_credentials *out,
+                    struct acg_error *err)
+{
+    struct acg_endpoint ep;
+    char ca_bundle[1024], path[2048], host[512];
+    struct acg_buf body, doc;
+    struct acg_cred_response resp;
+    struct acg_sigv4_result sig;
+    struct acg_arena *a = NULL;
+    int rc;
+    acg_buf_init(&body, 0);
+    acg_buf_init(&doc, 0);
+    acg_cred_response_init(&resp);
+    acg_sigv4_result_init(&sig);
+    rc = acg_cred_endpoint(call->session, "STS", ctx->region, acg_cred_sts_resolve_endpoint, &ep, ca_bundle, err);
+    if (rc != ACG_OK)
+        goto done;
+    if (acg_cred_url_parts(ep.url, "/", path, sizeof path, host, sizeof host) != ACG_OK) {
+        rc = acg_error_set(err, ACG_ERR_CONFIG, "the STS endpoint URL \"%s\" is not a URL", ep.url);
+        goto done;
+    }
+    if (acg_buf_printf(&body, "Action=%s&Version=%s%s", call->operation, STS_VERSION, call->form) != ACG_OK) {
+        rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory calling STS");
+        goto done;
+    }
+    struct acg_header headers[5];
+    size_t n = 0;
+    headers[n++] = (struct acg_header){ "Content-Type", FORM_TYPE };
+    if (call->sign_with != NULL) {
+        struct acg_header to_sign[2] = { { "Host", host }, { "Content-Type", FORM_TYPE } };
+        struct acg_sigv4_params sp = {
+            .creds = call->sign_with,
+            .region = ep.signing_region[0] != '\0' ? ep.signing_region : ctx->region,
+            .service = ep.signing_name[0] != '\0' ? ep.signing_name : "sts",
+            .now_ms = ctx->now_ms,
+            .normalize_path = true,
+            .sign_session_token = true,
+        };
+        struct acg_sigv4_request req = { "POST", path, NULL, to_sign, 2, body.data, body.len, NULL };
+        if (sp.region == NULL || sp.region[0] == '\0') {
+            rc = acg_error_set(err, ACG_ERR_CONFIG, "You must specify a region.");
+            goto done;
+        }
+        rc = acg_sigv4_sign(&sp, &req, NULL, &sig, err);
+        if (rc != ACG_OK)
+            goto done;
+        headers[n++] = (struct acg_header){ "X-Amz-Date", sig.amz_date };
+        if (call->sign_with->session_token[0] != '\0')
+            headers[n++] = (struct acg_header){ "X-Amz-Security-Token", call->sign_with->session_token };
+        headers[n++] = (struct acg_header){ "Authorization", sig.authorization.data };
+    }
+    rc = acg_cred_http("POST", ep.url, path, NULL, headers, n, body.data, body.len, ca_bundle, &resp, err);
+    if (rc != ACG_OK)
+        goto done;
+    if (resp.status < 200 || resp.status >= 300) {
+        rc = service_error(&resp, call->operation, err);
+        goto done;
+    }
+    static const char *const result_path[] = { "*", "*Result", NULL };
+    static const char *const metadata_path[] = { "*", "ResponseMetadata", NULL };
+    struct x_result r;
+    struct x_metadata md = { NULL };
+    memset(&r, 0, sizeof r);
+    a = acg_arena_new();
+    if (a == NULL) {
+        rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory reading the STS answer");
+        goto done;
+    }
+    rc = acg_xml_decode(resp.body.data, resp.body.len, &result_shape, result_path, &r, a, err);
+    if (rc == ACG_OK)
+        rc = acg_xml_decode(resp.body.data, resp.body.len, &metadata_shape, metadata_path, &md, a, err);
+    if (rc != ACG_OK) {
+        rc = acg_error_set(err, ACG_ERR_CONFIG, "the %s answer of STS is not what botocore reads", call->operation);
+        goto done;
+    }
+    int64_t expires = 0;
+    if (r.credentials == NULL || r.credentials->expiration == NULL ||
+        acg_cred_parse_time(r.credentials->expiration, &expires) != ACG_OK) {
+        rc = acg_error_set(err, ACG_ERR_CONFIG, "the %s answer of STS has no credentials with an expiration",
+                           call->operation);
+        goto done;
+    }
+    rc = acg_cred_set(out, r.credentials->access_key_id, r.credentials->secret_access_key,
+                      r.credentials->session_token, expires, call->method, call->where, err);
+    if (rc != ACG_OK)
+        goto done;
+    if (cache_document(&doc, strcmp(call->operation, "AssumeRoleWithWebIdentity") == 0, &r, &md, &resp, expires) ==
+        ACG_OK) {
+        char dir[4096];
+        if (acg_cred_cache_dir(dir, sizeof dir) == ACG_OK)
+            (void)acg_cred_cache_write(dir, call->cache_key, doc.data, doc.len);
+    }
+done:
+    acg_arena_destroy(a);
+    acg_sigv4_result_free(&sig);
+    acg_cred_response_free(&resp);
+    acg_buf_free_secure(&body);   /* the web identity token */
+    acg_buf_free_secure(&doc);
+    return rc;
+}
+
+/* Python's int() of a duration_seconds: surrounding blanks, a sign, '_' between digits. */
+static bool py_int(const char *s, long *out)
+{
+    char digits[32];
+    size_t n = 0;
+    bool neg = false;
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f' || *s == '\v')
+        s++;
+    if (*s == '+' || *s == '-')
+        neg = *s++ == '-';
+    if (*s < '0' || *s > '9')
+        return false;
+    for (; (*s >= '0' && *s <= '9') || *s == '_'; s++) {
+        if (*s == '_' && (s[1] < '0' || s[1] > '9'))
+            return false;
+        if (*s != '_' && n + 1 < sizeof digits)
+            digits[n++] = *s;
+    }
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f' || *s == '\v')
+        s++;
+    if (*s != '\0' || n > 15)
+        return false;
+    digits[n] = '\0';
+    *out = strtol(digits, NULL, 10) * (neg ? -1 : 1);
+    return true;
+}
+
+/* The cache key: sha1 of json.dumps(args, sort_keys=True), args holding what is set of
+ * DurationSeconds, ExternalId, RoleArn, RoleSessionName (not a generated one), SerialNumber
+ * (already in sorted order). */
+static int cache_key(const char *duration, const char *external_id, const char *role_arn, const char *session_name,
+                     const char *serial, char out[41])
+{
+    struct acg_buf j;
+    bool first = true;
+    int rc;
+    acg_buf_init(&j, 0);
+    rc = acg_buf_append_char(&j, '{');
+    if (rc == ACG_OK && duration != NULL) {
+        rc = json_key(&j, "DurationSeconds", first);
+        first = false;
+        if (rc == ACG_OK)
+            rc = acg_buf_append_str(&j, duration);
+    }
+    if (rc == ACG_OK)
+        rc = json_member(&j, "ExternalId", external_id, &first);
+    if (rc == ACG_OK)
+        rc = json_member(&j, "RoleArn", role_arn, &first);
+    if (rc == ACG_OK)
+        rc = json_member(&j, "RoleSessionName", session_name, &first);
+    if (rc == ACG_OK)
+        rc = json_member(&j, "SerialNumber", serial, &first);
+    if (rc == ACG_OK)
+        rc = acg_buf_append_char(&j, '}');
+    if (rc == ACG_OK)
+        rc = acg_cred_sha1_hex(j.data, out);
+    acg_buf_free(&j);
+    return rc;
+}
+
+static int form_param(struct acg_buf *b, const char *name, const char *value)
+{
+    if (value == NULL)
+        return ACG_OK;
+    int rc = acg_buf_printf(b, "&%s=", name);
+    return rc == ACG_OK ? acg_cred_percent_encode(b, value) : rc;
+}
+
+/* ---- assume-role ---- */
+
+struct assume_role {
+    struct acg_cred_delegate base;
+    const struct acg_profile *session;
+    char *profile_name, *role_arn, *session_name, *external_id, *mfa_serial, *credential_source;
+    long duration;
+    bool has_duration;
+    char generated_name[64];   /* botocore-session-<seconds>, made at the first fetch */
+    char key[41];
+    char where[300];
+    struct acg_profile *source_profile;          /* owned; source_profile's */
+    struct acg_credentials_provider *source;     /* its own providers, or credential_source */
+    struct acg_cred_delegate *source_role;       /* or the role it assumes */
+};
+
+static void assume_role_destroy(struct acg_cred_delegate *d)
+{
+    struct assume_role *ar = (struct assume_role *)d;
+    acg_cred_delegate_destroy(ar->source_role);
+    acg_credentials_provider_destroy(ar->source);
+    acg_profile_free(ar->source_profile);
+    free(ar->profile_name);
+    free(ar->role_arn);
+    free(ar->session_name);
+    free(ar->external_id);
+    free(ar->mfa_serial);
+    free(ar->credential_source);
+    free(ar);
+}
+
+static int source_credentials(struct assume_role *ar, const struct acg_cred_ctx *ctx, struct acg_credentials *out,
+                              struct acg_error *err)
+{
+    if (ar->source_role != NULL)
+        return ar->source_role->fetch(ar->source_role, ctx, out, err);
+    acg_credentials_provider_set_region(ar->source, ctx->region);
+    struct acg_error inner;
+    acg_error_init(&inner);
+    int rc = acg_credentials_get(ar->source, ctx->now_ms, out, &inner);
+    if (rc != ACG_OK && ar->credential_source != NULL && strcmp(ar->credential_source, "Environment") != 0)
+        acg_error_set(err, ACG_ERR_CONFIG,
+                      "Error when retrieving credentials from %s: No credentials found in credential_source "
+                      "referenced in profile %s",
+                      ar->credential_source, ar->profile_name);
+    else if (rc != ACG_OK)
+        acg_error_set(err, inner.status, "%s", inner.message);
+    acg_error_free(&inner);
+    return rc;
+}
+
+static int assume_role_fetch(struct acg_cred_delegate *d, const struct acg_cred_ctx *ctx, struct acg_credentials *out,
+                             struct acg_error *err)
+{
+    struct assume_role *ar = (struct assume_role *)d;
+    char dir[4096];
+    bool usable = false;
+    int rc;
+    if (acg_cred_cache_dir(dir, sizeof dir) == ACG_OK) {
+        rc = acg_cred_cache_load(dir, ar->key, ctx->now_ms, ACG_CRED_EXPIRY_WINDOW_MS, "assume-role",
+                                 "the AWS CLI's credential cache", out, &usable, err);
+        if (rc != ACG_OK || usable)
+            return rc;
+    }
+    if (ar->mfa_serial != NULL)
+        return acg_error_set(err, ACG_ERR_CONFIG,
+                             "The profile \"%s\" assumes role %s with MFA (mfa_serial %s): the code cannot be "
+                             "asked for here, as there is no terminal prompt in the SDK. Run an AWS CLI command "
+                             "with --profile %s to enter the code; the credentials it caches in ~/.aws/cli/cache "
+                             "are then used here until they expire.",
+                             ar->profile_name, ar->role_arn, ar->mfa_serial, ar->profile_name);
+    struct acg_credentials src;
+    struct acg_buf form;
+    acg_credentials_init(&src);
+    acg_buf_init(&form, 0);
+    rc = source_credentials(ar, ctx, &src, err);
+    if (rc == ACG_OK) {
+        if (ar->session_name == NULL && ar->generated_name[0] == '\0')
+            snprintf(ar->generated_name, sizeof ar->generated_name, "botocore-session-%lld",
+                     (long long)(ctx->now_ms / 1000));
+        /* botocore's parameter order: role_session_name, external_id, mfa_serial and
+         * duration_seconds as configured, then RoleArn, then a generated session name */
+        char duration[24];
+        snprintf(duration, sizeof duration, "%ld", ar->duration);
+        if (form_param(&form, "RoleSessionName", ar->session_name) != ACG_OK ||
+            form_param(&form, "ExternalId", ar->external_id) != ACG_OK ||
+            form_param(&form, "DurationSeconds", ar->has_duration ? duration : NULL) != ACG_OK ||
+            form_param(&form, "RoleArn", ar->role_arn) != ACG_OK ||
+            form_param(&form, "RoleSessionName", ar->session_name == NULL ? ar->generated_name : NULL) != ACG_OK)
+            rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory calling STS");
+    }
+    if (rc == ACG_OK) {
+        struct sts_call call = { ar->session, "AssumeRole", form.data, &src, ar->key, ar->where, "assume-role" };
+        rc = sts_call(&call, ctx, out, err);
+    }
+    acg_credentials_wipe(&src);
+    acg_buf_free(&form);
+    return rc;
+}
+
+static bool has_static(const struct acg_profile *p)
+{
+    return acg_profile_get(p, "aws_access_key_id") != NULL || acg_profile_get(p, "aws_secret_access_key") != NULL;
+}
+
+static bool has_role(const struct acg_profile *p)
+{
+    return acg_profile_get(p, "role_arn") != NULL && acg_profile_get(p, "web_identity_token_file") == NULL;
+}
+
+static bool visited(const struct acg_cred_visited *v, const char *name)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        if (strcmp(v->names[i], name) == 0)
+            return true;
+    }
+    return false;
+}
+
+static int loop_error(const struct acg_cred_visited *v, const char *source, struct acg_error *err)
+{
+    struct acg_buf list;
+    acg_buf_init(&list, 0);
+    int rc = acg_buf_append_char(&list, '[');
+    for (size_t i = 0; rc == ACG_OK && i < v->n; i++) {
+        if (i > 0)
+            rc = acg_buf_append_str(&list, ", ");
+        if (rc == ACG_OK)
+            rc = acg_cred_py_repr(&list, v->names[i]);
+    }
+    if (rc == ACG_OK)
+        rc = acg_buf_append_char(&list, ']');
+    acg_error_set(err, ACG_ERR_CONFIG,
+                  "Infinite loop in credential configuration detected. Attempting to load from profile %s which "
+                  "has already been visited. Visited profiles: %s",
+                  source, rc == ACG_OK ? list.data : "[...]");
+    acg_buf_free(&list);
+    return ACG_ERR_CONFIG;
+}
+
+static int dup_opt(const char *s, char **out)
+{
+    *out = NULL;
+    if (s == NULL)
+        return ACG_OK;
+    *out = strdup(s);
+    return *out != NULL ? ACG_OK : ACG_ERR_NOMEM;
+}
+
+int acg_cred_assume_role_new(const struct acg_profile *profile, struct acg_cred_visited *v,
+                             struct acg_cred_delegate **out, struct acg_error *err)
+{
+    const char *name = acg_profile_name(profile);
+    *out = NULL;
+    if (!has_role(profile))
+        return ACG_OK;
+    if (v->n == 0) {
+        if ((v->names[0] = strdup(name)) == NULL)
+            return acg_error_set(err, ACG_ERR_NOMEM, "out of memory setting up assume-role");
+        v->n = 1;
+    }
+    const char *source_profile = acg_profile_get(profile, "source_profile");
+    const char *credential_source = acg_profile_get(profile, "credential_source");
+    if (credential_source != NULL && source_profile != NULL)
+        return acg_error_set(err, ACG_ERR_CONFIG, "The profile \"%s\" contains both source_profile and credential_source.",
+                             name);
+    if (credential_source == NULL && source_profile == NULL)
+        return acg_error_set(err, ACG_ERR_CONFIG,
+                             "Partial credentials found in assume-role, missing: source_profile or credential_source");
+    if (credential_source != NULL && strcmp(credential_source, "Environment") != 0 &&
+        strcmp(credential_source, "EcsContainer") != 0 && strcmp(credential_source, "Ec2InstanceMetadata") != 0)
+        return acg_error_set(err, ACG_ERR_CONFIG,
+                             "The credential source \"%s\" referenced in profile \"%s\" is not valid.", credential_source,
+                             name);
+    struct assume_role *ar = calloc(1, sizeof *ar);
+    if (ar == NULL)
+        return acg_error_set(err, ACG_ERR_NOMEM, "out of memory setting up assume-role");
+    ar->base.method = "assume-role";
+    ar->base.fetch = assume_role_fetch;
+    ar->base.destroy = assume_role_destroy;
+    ar->session = v->session;
+    int rc = ACG_OK;
+    if (source_profile != NULL) {
+        struct acg_error load_err;
+        acg_error_init(&load_err);
+        rc = acg_profile_load(source_profile, &ar->source_profile, &load_err);
+        if (rc == ACG_OK && !acg_profile_exists(ar->source_profile))
+            rc = ACG_ERR_CONFIG;
+        bool not_found = rc == ACG_ERR_CONFIG && (load_err.status == ACG_OK ||
+                                                 strstr(load_err.message, "could not be found") != NULL);
+        if (not_found)
+            rc = acg_error_set(err, ACG_ERR_CONFIG,
+                               "The source_profile \"%s\" referenced in the profile \"%s\" does not exist.",
+                               source_profile, name);
+        else if (rc != ACG_OK)
+            rc = acg_error_set(err, rc, "%s", load_err.message);   /* a file that does not parse */
+        acg_error_free(&load_err);
+        if (rc == ACG_OK && visited(v, source_profile) &&
+            (strcmp(source_profile, name) != 0 || !has_static(ar->source_profile)))
+            rc = loop_error(v, source_profile, err);
+        if (rc == ACG_OK && v->n == ACG_CRED_MAX_CHAIN)
+            rc = acg_error_set(err, ACG_ERR_CONFIG, "the source_profile chain is longer than %d profiles",
+                               ACG_CRED_MAX_CHAIN);
+        if (rc == ACG_OK && (v->names[v->n] = strdup(source_profile)) == NULL)
+            rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory setting up assume-role");
+        if (rc == ACG_OK) {
+            v->n++;
+            if (has_static(ar->source_profile) || !has_role(ar->source_profile)) {
+                ar->source = acg_credentials_provider_new_source(ar->source_profile, NULL, v, err);
+                rc = ar->source != NULL ? ACG_OK : err->status != ACG_OK ? err->status : ACG_ERR_CONFIG;
+            } else {
+                rc = acg_cred_assume_role_new(ar->source_profile, v, &ar->source_role, err);
+            }
+        }
+    } else {
+        if (strcmp(credential_source, "Environment") == 0) {
+            const char *id = getenv("AWS_ACCESS_KEY_ID"), *secret = getenv("AWS_SECRET_ACCESS_KEY");
+            if ((id == NULL || id[0] == '\0') && (secret == NULL || secret[0] == '\0'))
+                rc = acg_error_set(err, ACG_ERR_CONFIG,
+                                   "Error when retrieving credentials from Environment: No credentials found in "
+                                   "credential_source referenced in profile %s",
+                                   name);
+            else if (id == NULL || id[0] == '\0' || secret == NULL || secret[0] == '\0')
+                rc = acg_error_set(err, ACG_ERR_CONFIG, "Partial credentials found in env, missing: %s",
+                                   id == NULL || id[0] == '\0' ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY");
+        }
+        if (rc == ACG_OK) {
+            ar->source = acg_credentials_provider_new_source(profile, credential_source, v, err);
+            rc = ar->source != NULL ? ACG_OK : err->status != ACG_OK ? err->status : ACG_ERR_CONFIG;
+        }
+    }
+    const char *duration = acg_profile_get(profile, "duration_seconds");
+    if (rc == ACG_OK && duration != NULL)
+        ar->has_duration = py_int(duration, &ar->duration);   /* botocore drops what int() refuses */
+    if (rc == ACG_OK) {
+        const char *session_name = acg_profile_get(profile, "role_session_name");
+        if (session_name != NULL && session_name[0] == '\0')
+            session_name = NULL;   /* botocore generates one for an empty name too */
+        if (dup_opt(name, &ar->profile_name) != ACG_OK ||
+            dup_opt(acg_profile_get(profile, "role_arn"), &ar->role_arn) != ACG_OK ||
+            dup_opt(session_name, &ar->session_name) != ACG_OK ||
+            dup_opt(acg_profile_get(profile, "external_id"), &ar->external_id) != ACG_OK ||
+            dup_opt(acg_profile_get(profile, "mfa_serial"), &ar->mfa_serial) != ACG_OK ||
+            dup_opt(credential_source, &ar->credential_source) != ACG_OK)
+            rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory setting up assume-role");
+    }
+    if (rc == ACG_OK) {
+        char d[24];
+        snprintf(d, sizeof d, "%ld", ar->duration);
+        rc = cache_key(ar->has_duration ? d : NULL, ar->external_id, ar->role_arn, ar->session_name, ar->mfa_serial,
+                       ar->key);
+        snprintf(ar->where, sizeof ar->where, "STS AssumeRole (profile %s)", name);
+    }
+    if (rc != ACG_OK) {
+        assume_role_destroy(&ar->base);
+        return rc;
+    }
+    *out = &ar->base;
+    return ACG_OK;
+}
+
+/* ---- assume-role-with-web-identity ---- */
+
+struct web_identity {
+    struct acg_cred_delegate base;
+    const struct acg_profile *session;
+    char *token_file, *role_arn, *session_name;
+    char generated_name[64];
+    char key[41];
+};
+
+static void web_identity_destroy(struct acg_cred_delegate *d)
+{
+    struct web_identity *w = (struct web_identity *)d;
+    free(w->token_file);
+    free(w->role_arn);
+    free(w->session_name);
+    free(w);
+}
+
+/* The token file, whole, as Python's open().read() gives it (universal newlines). */
+static int read_token(const char *path, struct acg_buf *out, struct acg_error *err)
+{
+    char chunk[4096];
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        struct acg_buf r;
+        acg_buf_init(&r, 0);
+        int rc = acg_cred_py_repr(&r, path);
+        acg_error_set(err, ACG_ERR_CONFIG, "[Errno %d] %s: %s", e, strerror(e), rc == ACG_OK ? r.data : path);
+        acg_buf_free(&r);
+        return ACG_ERR_CONFIG;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return acg_error_set(err, ACG_ERR_CONFIG, "the web identity token file %s is not a regular file", path);
+    }
+    int rc = ACG_OK;
+    bool cr = false;
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        for (ssize_t i = 0; i < n && rc == ACG_OK; i++) {
+            char c = chunk[i];
+            if (cr && c == '\n') {
+                cr = false;
+                continue;   /* "\r\n" is one newline, already written */
+            }
+            cr = c == '\r';
+            rc = acg_buf_append_char(out, c == '\r' ? '\n' : c);
+        }
+        if (rc != ACG_OK || out->len > (1 << 20)) {
+            rc = acg_error_set(err, ACG_ERR_CONFIG, "the web identity token file %s is too large", path);
+            break;
+        }
+    }
+    close(fd);
+    acg_cred_wipe(chunk, sizeof chunk);
+    if (rc == ACG_OK && acg_buf_append_char(out, '\0') == ACG_OK)
+        out->len--;
+    return rc;
+}
+
+static int web_identity_fetch(struct acg_cred_delegate *d, const struct acg_cred_ctx *ctx, struct acg_credentials *out,
+                              struct acg_error *err)
+{
+    struct web_identity *w = (struct web_identity *)d;
+    char dir[4096];
+    bool usable = false;
+    int rc;
+    if (acg_cred_cache_dir(dir, sizeof dir) == ACG_OK) {
+        rc = acg_cred_cache_load(dir, w->key, ctx->now_ms, ACG_CRED_EXPIRY_WINDOW_MS, w->base.method,
+                                 "the AWS CLI's credential cache", out, &usable, err);
+        if (rc != ACG_OK || usable)
+            return rc;
+    }
+    struct acg_buf token, form;
+    acg_buf_init(&token, 0);
+    acg_buf_init(&form, 0);
+    rc = read_token(w->token_file, &token, err);
+    if (rc == ACG_OK) {
+        if (w->session_name == NULL && w->generated_name[0] == '\0')
+            snprintf(w->generated_name, sizeof w->generated_name, "botocore-session-%lld",
+                     (long long)(ctx->now_ms / 1000));
+        if (form_param(&form, "RoleSessionName", w->session_name) != ACG_OK ||
+            form_param(&form, "RoleArn", w->role_arn) != ACG_OK ||
+            form_param(&form, "RoleSessionName", w->session_name == NULL ? w->generated_name : NULL) != ACG_OK ||
+            form_param(&form, "WebIdentityToken", token.data != NULL ? token.data : "") != ACG_OK)
+            rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory calling STS");
+    }
+    if (rc == ACG_OK) {
+        struct sts_call call = { w->session, "AssumeRoleWithWebIdentity", form.data, NULL, w->key,
+                                 "STS AssumeRoleWithWebIdentity", w->base.method };
+        rc = sts_call(&call, ctx, out, err);
+    }
+    acg_buf_free_secure(&token);
+    acg_buf_free_secure(&form);
+    return rc;
+}
+
+int acg_cred_web_identity_new(const struct acg_profile *profile, const struct acg_profile *session, bool use_env,
+                              struct acg_cred_delegate **out, struct acg_error *err)
+{
+    /* botocore's _get_config: the environment variable when set (even empty), else the
+     * profile's key */
+    const char *token_file = use_env ? getenv("AWS_WEB_IDENTITY_TOKEN_FILE") : NULL;
+    const char *role_arn = use_env ? getenv("AWS_ROLE_ARN") : NULL;
+    const char *session_name = use_env ? getenv("AWS_ROLE_SESSION_NAME") : NULL;
+    if (token_file == NULL)
+        token_file = acg_profile_get(profile, "web_identity_token_file");
+    if (role_arn == NULL)
+        role_arn = acg_profile_get(profile, "role_arn");
+    if (session_name == NULL)
+        session_name = acg_profile_get(profile, "role_session_name");
+    *out = NULL;
+    if (token_file == NULL || token_file[0] == '\0')
+        return ACG_OK;
+    if (role_arn == NULL || role_arn[0] == '\0')
+        return acg_error_set(err, ACG_ERR_CONFIG,
+                             "The provided profile or the current environment is configured to assume role with "
+                             "web identity but has no role ARN configured. Ensure that the profile has the "
+                             "role_arnconfiguration set or the AWS_ROLE_ARN env var is set.");
+    if (session_name != NULL && session_name[0] == '\0')
+        session_name = NULL;
+    struct web_identity *w = calloc(1, sizeof *w);
+    if (w == NULL)
+        return acg_error_set(err, ACG_ERR_NOMEM, "out of memory setting up web identity");
+    w->base.method = "assume-role-with-web-identity";
+    w->base.fetch = web_identity_fetch;
+    w->base.destroy = web_identity_destroy;
+    w->session = session;
+    int rc = ACG_OK;
+    if (dup_opt(token_file, &w->token_file) != ACG_OK || dup_opt(role_arn, &w->role_arn) != ACG_OK ||
+        dup_opt(session_name, &w->session_name) != ACG_OK)
+        rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory setting up web identity");
+    if (rc == ACG_OK)
+        rc = cache_key(NULL, NULL, w->role_arn, w->session_name, NULL, w->key);
+    if (rc != ACG_OK) {
+        web_identity_destroy(&w->base);
+        return rc;
+    }
+    *out = &w->base;
+    return ACG_OK;
+}
