@@ -6,10 +6,11 @@
  *   agree) or, the legacy form, sso_start_url and sso_region itself;
  *
  *   the access token is the one `aws sso login` wrote to ~/.aws/sso/cache/<sha1>.json,
- *   sha1 of the session name (or, legacy, of the start URL); an expired token is refused
- *   with botocore's words (run `aws sso login`) before anything is sent. The SSO-OIDC
- *   refresh botocore attempts in the last 15 minutes of an sso_session token is not made
- *   here: a token that is still valid is used, an expired one is refused;
+ *   sha1 of the session name (or, legacy, of the start URL). An sso_session token with
+ *   less than 15 minutes left is refreshed through SSO OIDC CreateToken when it carries a
+ *   refresh token and an unexpired client registration, and the file rewritten as botocore
+ *   writes it; an expired token that was not refreshed is refused with botocore's words
+ *   (run `aws sso login`) before anything is sent to the portal;
  *
  *   GET /federation/credentials?role_name=R&account_id=A on portal.sso.<sso_region>,
  *   unsigned, the token in the x-amz-sso_bearer_token header (restJson1); the answer's
@@ -23,6 +24,9 @@
 #include "auth/acg_cred_providers.h"
 #include "common/acg_arena.h"
 #include "json/acg_json.h"
+
+/* tokens.py: an sso_session token is refreshed once less than this is left */
+#define SSO_REFRESH_WINDOW_MS (15 * 60 * 1000LL)
 
 #define UNAUTHORIZED                                                                                           \
     "The SSO session associated with this profile has expired or is otherwise invalid. To refresh this SSO " \
@@ -65,8 +69,141 @@ static const char *string_at(struct acg_json_reader *r, int tok)
     return s;
 }
 
-/* The cached token's accessToken and expiresAt (copied into token, *expires_ms). */
-static int load_token(const struct sso *s, int64_t now_ms, struct acg_buf *token, struct acg_error *err)
+/* "%Y-%m-%dT%H:%M:%SZ" of epoch milliseconds, as SSOCredentialFetcher._parse_timestamp. */
+static void format_utc(int64_t ms, char out[64])
+{
+    int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+    int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+    int64_t rem = secs - days * 86400;
+    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp + (mp < 10 ? 3 : -9);
+    y += m <= 2;
+    snprintf(out, 64, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", (long long)y, (long long)m, (long long)d,
+             (long long)(rem / 3600), (long long)(rem / 60 % 60), (long long)(rem % 60));
+}
+
+static int doc_member(struct acg_buf *b, const char *key, const char *value, bool first);
+
+/* The parts of a cached SSO token botocore reads. */
+struct token_file {
+    const char *access, *expires_at, *refresh, *client_id, *client_secret, *registration_expires_at;
+};
+
+/* SSOTokenProvider._refresh_access_token: SSO OIDC CreateToken with the refresh token, when
+ * the token has everything for it and its client registration has not expired. *done says
+ * whether a new token came back (into access, *expires_ms, and the token file rewritten as
+ * botocore writes it). An error answer of the service is no error here (botocore logs it and
+ * goes on with the token it has); no answer at all is. */
+static int refresh_token(const struct sso *s, const struct acg_cred_ctx *ctx, const struct token_file *t,
+                         const char *dir, const char *key, struct acg_buf *access, int64_t *expires_ms, bool *done,
+                         struct acg_error *err)
+{
+    int64_t registration = 0;
+    *done = false;
+    if (t->refresh == NULL || t->client_id == NULL || t->client_secret == NULL || t->registration_expires_at == NULL ||
+        acg_cred_parse_time(t->registration_expires_at, &registration) != ACG_OK || registration - ctx->now_ms <= 0)
+        return ACG_OK;
+    struct acg_endpoint ep;
+    char ca_bundle[1024], path[2048], host[512];
+    struct acg_buf body, doc;
+    struct acg_cred_response resp;
+    acg_buf_init(&body, 0);
+    acg_buf_init(&doc, 0);
+    acg_cred_response_init(&resp);
+    int rc = acg_cred_endpoint(s->session, "SSO OIDC", s->region, acg_cred_sso_oidc_resolve_endpoint, &ep, ca_bundle, err);
+    if (rc == ACG_OK && acg_cred_url_parts(ep.url, "/token", path, sizeof path, host, sizeof host) != ACG_OK)
+        rc = acg_error_set(err, ACG_ERR_CONFIG, "the SSO OIDC endpoint URL \"%s\" is not a URL", ep.url);
+    if (rc == ACG_OK) {
+        int w = acg_buf_append_char(&body, '{');
+        if (w == ACG_OK)
+            w = doc_member(&body, "grantType", "refresh_token", true);
+        if (w == ACG_OK)
+            w = doc_member(&body, "clientId", t->client_id, false);
+        if (w == ACG_OK)
+            w = doc_member(&body, "clientSecret", t->client_secret, false);
+        if (w == ACG_OK)
+            w = doc_member(&body, "refreshToken", t->refresh, false);
+        if (w == ACG_OK)
+            w = acg_buf_append_char(&body, '}');
+        if (w != ACG_OK)
+            rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory refreshing the SSO token");
+    }
+    if (rc == ACG_OK) {
+        struct acg_header h = { "Content-Type", "application/json" };
+        rc = acg_cred_http("POST", ep.url, path, NULL, &h, 1, body.data, body.len, ca_bundle, &resp, err);
+    }
+    struct acg_arena *a = NULL;
+    struct acg_json_reader r;
+    bool parsed = false;
+    struct acg_error quiet;
+    acg_error_init(&quiet);
+    if (rc == ACG_OK && resp.status >= 200 && resp.status < 300) {
+        a = acg_arena_new();
+        if (a == NULL)
+            rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory refreshing the SSO token");
+        else if (acg_json_reader_parse(&r, resp.body.data != NULL ? resp.body.data : "", resp.body.len, a, &quiet) == ACG_OK)
+            parsed = true;
+        const char *token = parsed ? string_at(&r, member(&r, 0, "accessToken")) : NULL;
+        const char *next_refresh = parsed ? string_at(&r, member(&r, 0, "refreshToken")) : NULL;
+        int tok = parsed ? member(&r, 0, "expiresIn") : -1;
+        int64_t expires_in = 0;
+        bool has = false;
+        if (rc == ACG_OK && (token == NULL || tok < 0 || r.toks[tok].type != ACG_JSON_PRIMITIVE ||
+                             acg_json_read_int64(&r, tok, &expires_in, &has) != ACG_OK || !has))
+            rc = acg_error_set(err, ACG_ERR_CONFIG, "the CreateToken answer of SSO OIDC has no accessToken and expiresIn");
+        if (rc == ACG_OK)
+            rc = acg_cred_check_value(token, "the refreshed SSO access token", "SSO OIDC CreateToken", err);
+        char when[64];
+        if (rc == ACG_OK) {
+            *expires_ms = (ctx->now_ms / 1000 + expires_in) * 1000;
+            format_utc(*expires_ms, when);
+            acg_buf_reset(access);
+            if (acg_buf_append_str(access, token) != ACG_OK)
+                rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory refreshing the SSO token");
+            *done = rc == ACG_OK;
+        }
+        if (rc == ACG_OK) {
+            /* tokens.py's new_token, as _sso_json_dumps writes it */
+            int w = acg_buf_append_char(&doc, '{');
+            if (w == ACG_OK)
+                w = doc_member(&doc, "startUrl", s->start_url, true);
+            if (w == ACG_OK)
+                w = doc_member(&doc, "region", s->region, false);
+            if (w == ACG_OK)
+                w = doc_member(&doc, "accessToken", token, false);
+            if (w == ACG_OK)
+                w = doc_member(&doc, "expiresAt", when, false);
+            if (w == ACG_OK)
+                w = doc_member(&doc, "clientId", t->client_id, false);
+            if (w == ACG_OK)
+                w = doc_member(&doc, "clientSecret", t->client_secret, false);
+            if (w == ACG_OK)
+                w = doc_member(&doc, "registrationExpiresAt", t->registration_expires_at, false);
+            if (w == ACG_OK && next_refresh != NULL)
+                w = doc_member(&doc, "refreshToken", next_refresh, false);
+            if (w == ACG_OK)
+                w = acg_buf_append_char(&doc, '}');
+            if (w == ACG_OK)
+                (void)acg_cred_cache_write(dir, key, doc.data, doc.len);
+        }
+    }
+    if (parsed)
+        acg_json_reader_free(&r);
+    acg_error_free(&quiet);
+    acg_arena_destroy(a);
+    acg_buf_free_secure(&body);
+    acg_buf_free_secure(&doc);
+    acg_cred_response_free(&resp);
+    return rc;
+}
+
+/* The access token to send: the one `aws sso login` cached (~/.aws/sso/cache/<sha1>.json),
+ * refreshed first as botocore's SSOTokenProvider does when an sso_session token has less
+ * than 15 minutes left; expired and not refreshed, it is refused with botocore's words. */
+static int load_token(const struct sso *s, const struct acg_cred_ctx *ctx, struct acg_buf *token,
+                      struct acg_error *err)
 {
     char dir[4096], key[41];
     const char *home = getenv("HOME");
@@ -86,26 +223,35 @@ static int load_token(const struct sso *s, int64_t now_ms, struct acg_buf *token
     acg_error_init(&quiet);
     if (rc == ACG_OK && a == NULL)
         rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory loading the SSO token");
-    const char *access = NULL, *expires_at = NULL;
+    struct token_file t = { NULL, NULL, NULL, NULL, NULL, NULL };
     bool parsed = false;
     if (rc == ACG_OK && acg_json_reader_parse(&r, text.data != NULL ? text.data : "", text.len, a, &quiet) == ACG_OK) {
         parsed = true;
-        access = string_at(&r, member(&r, 0, "accessToken"));
-        expires_at = string_at(&r, member(&r, 0, "expiresAt"));
+        t.access = string_at(&r, member(&r, 0, "accessToken"));
+        t.expires_at = string_at(&r, member(&r, 0, "expiresAt"));
+        t.refresh = string_at(&r, member(&r, 0, "refreshToken"));
+        t.client_id = string_at(&r, member(&r, 0, "clientId"));
+        t.client_secret = string_at(&r, member(&r, 0, "clientSecret"));
+        t.registration_expires_at = string_at(&r, member(&r, 0, "registrationExpiresAt"));
     }
     int64_t expires = 0;
-    if (rc == ACG_OK && (access == NULL || expires_at == NULL || acg_cred_parse_time(expires_at, &expires) != ACG_OK))
+    if (rc == ACG_OK &&
+        (t.access == NULL || t.expires_at == NULL || acg_cred_parse_time(t.expires_at, &expires) != ACG_OK))
         rc = acg_error_set(err, ACG_ERR_CONFIG, "Error loading SSO Token: Token for %s is invalid", s->start_url);
-    if (rc == ACG_OK && expires - now_ms <= 0) {
+    if (rc == ACG_OK && acg_buf_append_str(token, t.access) != ACG_OK)
+        rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory loading the SSO token");
+    if (rc == ACG_OK && s->session_name != NULL && expires - ctx->now_ms < SSO_REFRESH_WINDOW_MS) {
+        bool refreshed = false;
+        rc = refresh_token(s, ctx, &t, dir, key, token, &expires, &refreshed, err);
+    }
+    if (rc == ACG_OK && expires - ctx->now_ms <= 0) {
         if (s->session_name != NULL)   /* SSOTokenProvider, after its refresh could not be made */
             rc = acg_error_set(err, ACG_ERR_CONFIG, "Error when retrieving token from sso: Token has expired and refresh failed");
         else
             rc = acg_error_set(err, ACG_ERR_CONFIG, UNAUTHORIZED);
     }
     if (rc == ACG_OK)
-        rc = acg_cred_check_value(access, "the SSO access token", "the SSO token cache", err);
-    if (rc == ACG_OK && acg_buf_append_str(token, access) != ACG_OK)
-        rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory loading the SSO token");
+        rc = acg_cred_check_value(token->data, "the SSO access token", "the SSO token cache", err);
     if (parsed)
         acg_json_reader_free(&r);
     acg_error_free(&quiet);
@@ -165,21 +311,6 @@ static int service_error(const struct acg_cred_response *resp, struct acg_error 
         snprintf(code, sizeof code, "%ld", resp->status);
     return acg_error_set(err, ACG_ERR_CONFIG, "An error occurred (%s) when calling the GetRoleCredentials operation: %s",
                          code, message[0] != '\0' ? message : "Unknown");
-}
-
-/* "%Y-%m-%dT%H:%M:%SZ" of epoch milliseconds, as SSOCredentialFetcher._parse_timestamp. */
-static void format_utc(int64_t ms, char out[64])
-{
-    int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
-    int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
-    int64_t rem = secs - days * 86400;
-    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp + (mp < 10 ? 3 : -9);
-    y += m <= 2;
-    snprintf(out, 64, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", (long long)y, (long long)m, (long long)d,
-             (long long)(rem / 3600), (long long)(rem / 60 % 60), (long long)(rem % 60));
 }
 
 static int doc_member(struct acg_buf *b, const char *key, const char *value, bool first)
@@ -273,7 +404,7 @@ static int sso_fetch(struct acg_cred_delegate *d, const struct acg_cred_ctx *ctx
     acg_buf_init(&query, 0);
     acg_buf_init(&doc, 0);
     acg_cred_response_init(&resp);
-    rc = load_token(s, ctx->now_ms, &token, err);
+    rc = load_token(s, ctx, &token, err);
     if (rc == ACG_OK)
         rc = acg_cred_endpoint(s->session, "SSO", s->region, acg_cred_sso_resolve_endpoint, &ep, ca_bundle, err);
     if (rc == ACG_OK && acg_cred_url_parts(ep.url, "/federation/credentials", path, sizeof path, host, sizeof host) != ACG_OK)

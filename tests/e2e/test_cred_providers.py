@@ -97,6 +97,7 @@ class Home:
         env = {"PATH": os.environ["PATH"], "HOME": self.path, "AWS_CONFIG_FILE": self.config,
                "AWS_SHARED_CREDENTIALS_FILE": self.credentials, "AWS_EC2_METADATA_DISABLED": "true",
                "AWS_ENDPOINT_URL_STS": STS.endpoint, "AWS_ENDPOINT_URL_SSO": STS.endpoint,
+               "AWS_ENDPOINT_URL_SSO_OIDC": STS.endpoint,
                "AWS_DEFAULT_REGION": REGION, "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
         if "PYTHONPATH" in os.environ:
             env["PYTHONPATH"] = os.environ["PYTHONPATH"]
@@ -496,6 +497,57 @@ def _():
     for profile in ("half", "ghost", "clash", "old"):
         message = config_error(personalize(home, "--profile", profile, standin=PERSONALIZE_SSO))
         assert message == botocore_chain(home, profile)["error"], (profile, message)
+
+
+@case("sso: an sso_session token near its end is refreshed through SSO OIDC as botocore refreshes it")
+def _():
+    oidc = {"client_id": "client-1", "client_secret": "client-secret-1", "refresh_token": "refresh-1",
+            "new_access_token": "aoaNEWTOKEN", "new_refresh_token": "refresh-2"}
+    soon = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=5)).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
+    homes = []
+    for who in ("acg", "botocore"):
+        STS.reset(oidc=oidc)
+        home = Home(SSO_SESSION)
+        folder = os.path.join(home.path, ".aws", "sso", "cache")
+        os.makedirs(folder)
+        path = os.path.join(folder, hashlib.sha1(b"corp").hexdigest() + ".json")
+        with open(path, "w") as f:
+            json.dump({"startUrl": SSO_START, "region": REGION, "accessToken": SSO_TOKEN, "expiresAt": soon,
+                       "clientId": "client-1", "clientSecret": "client-secret-1",
+                       "registrationExpiresAt": in_two_hours(), "refreshToken": "refresh-1"}, f)
+        if who == "acg":
+            ok(personalize(home, "--profile", "sso", standin=PERSONALIZE_SSO))
+        else:
+            assert botocore_chain(home, "sso")["method"] == "sso"
+        create, get = STS.requests()
+        assert create["operation"] == "CreateToken" and create["verdict"] == "ok", create
+        assert "authorization" not in create["headers"], create
+        assert get["operation"] == "GetRoleCredentials" and get["verdict"] == "ok", get
+        with open(path) as f:
+            homes.append(json.load(f))
+    mine, theirs = homes
+    assert list(mine) == list(theirs), (mine, theirs)
+    assert mine["accessToken"] == "aoaNEWTOKEN" and mine["refreshToken"] == "refresh-2", mine
+    gap = abs(datetime.datetime.strptime(mine["expiresAt"], "%Y-%m-%dT%H:%M:%SZ") -
+              datetime.datetime.strptime(theirs["expiresAt"], "%Y-%m-%dT%H:%M:%SZ"))
+    assert gap.total_seconds() <= 60, (mine["expiresAt"], theirs["expiresAt"])
+    assert {k: v for k, v in mine.items() if k != "expiresAt"} == {
+        k: v for k, v in theirs.items() if k != "expiresAt"}
+    # expired, and the refresh refused: botocore's message, GetRoleCredentials never asked
+    STS.reset(oidc=dict(oidc, refresh_token="another"))
+    home = Home(SSO_SESSION)
+    folder = os.path.join(home.path, ".aws", "sso", "cache")
+    os.makedirs(folder)
+    past = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
+    with open(os.path.join(folder, hashlib.sha1(b"corp").hexdigest() + ".json"), "w") as f:
+        json.dump({"startUrl": SSO_START, "region": REGION, "accessToken": SSO_TOKEN, "expiresAt": past,
+                   "clientId": "client-1", "clientSecret": "client-secret-1",
+                   "registrationExpiresAt": in_two_hours(), "refreshToken": "refresh-1"}, f)
+    message = config_error(personalize(home, "--profile", "sso", standin=PERSONALIZE_SSO))
+    assert message == botocore_chain(home, "sso")["error"], message
+    assert [r["operation"] for r in STS.requests()] == ["CreateToken", "CreateToken"], STS.requests()
 
 
 @case("sso: a bearer token with a line break is refused before anything is sent")

@@ -17,6 +17,10 @@ The first line on stdout is `listening on PORT`. What it checks, as the real ser
   GetRoleCredentials: GET /federation/credentials?role_name=R&account_id=A, no signature,
     x-amz-sso_bearer_token equal to the control's "sso_token" (else 401
     UnauthorizedException).
+  CreateToken (SSO OIDC): POST /token, JSON, no signature, grantType refresh_token with the
+    control's "oidc" client_id, client_secret and refresh_token (else 400
+    InvalidGrantException); answers its new_access_token (which GetRoleCredentials then
+    takes) and new_refresh_token.
 
 Issued credentials are fixed per role (derived from the role ARN, or from account and role
 name for SSO), so a test knows which keys a chain ends with. With the control's "fixed"
@@ -263,6 +267,40 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(data.encode())
 
+    def oidc(self, body):
+        """SSO OIDC CreateToken with grantType refresh_token (restJson1, unsigned)."""
+        with LOCK:
+            want = STATE.get("oidc") or {}
+        entry = {"operation": "CreateToken", "path": self.path,
+                 "headers": {k.lower(): v for k, v in self.headers.items()}}
+        try:
+            params = json.loads(body or b"{}")
+            entry["params"] = sorted(params)
+            if self.headers.get("Authorization"):
+                raise ApiError(400, "InvalidRequestException", "CreateToken is not signed")
+            if params.get("grantType") != "refresh_token":
+                raise ApiError(400, "UnsupportedGrantTypeException", "grantType")
+            if (params.get("clientId"), params.get("clientSecret"), params.get("refreshToken")) != (
+                    want.get("client_id"), want.get("client_secret"), want.get("refresh_token")):
+                raise ApiError(400, "InvalidGrantException", "Invalid refresh token provided")
+            out = {"accessToken": want["new_access_token"], "tokenType": "Bearer", "expiresIn": 3600,
+                   "refreshToken": want["new_refresh_token"]}
+            with LOCK:
+                STATE["sso_token"] = want["new_access_token"]
+            entry.update(verdict="ok")
+            self.record(entry)
+            self.send(200, json.dumps(out), "application/json", "oidc-req-1")
+        except ApiError as e:
+            entry.update(verdict=e.code)
+            self.record(entry)
+            data = json.dumps({"error": "invalid_grant", "error_description": e.message})
+            self.send_response(e.status)
+            self.send_header("x-amzn-ErrorType", e.code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data.encode())
+
     def do_POST(self):
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length)
@@ -275,6 +313,8 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/__reset":
             reset()
             return self.send(200, "{}", "application/json")
+        if url.path.endswith("/token"):
+            return self.oidc(body)
         params = dict(urllib.parse.parse_qsl(body.decode(), keep_blank_values=True))
         headers = list(self.headers.items())
         entry = {"operation": params.get("Action"), "path": self.path,
