@@ -2,15 +2,19 @@
  * botocore's order, and what they share: the credentials client's endpoint and its one HTTP
  * exchange, percent-encoding, Python's repr for botocore's messages, and the checks every
  * fetched value passes before it may reach a header. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
 #include "auth/acg_cred_providers.h"
+#include "common/acg_random.h"
 #include "common/acg_text.h"
+#include "http/acg_retry.h"
 
 void acg_cred_wipe(void *p, size_t n)
 {
@@ -90,9 +94,9 @@ int acg_cred_set(struct acg_credentials *out, const char *id, const char *secret
 }
 
 int acg_cred_endpoint(const struct acg_profile *profile, const char *service_id, const char *region,
-                      acg_resolve_endpoint_fn resolve, struct acg_endpoint *out, char ca_bundle[1024],
-                      struct acg_error *err)
+                      acg_resolve_endpoint_fn resolve, struct acg_cred_target *target, struct acg_error *err)
 {
+    struct acg_endpoint *out = &target->ep;
     struct acg_settings s;
     struct acg_endpoint_params params;
     int rc = acg_settings_resolve(profile, service_id, region != NULL && region[0] != '\0' ? region : NULL, NULL,
@@ -121,7 +125,12 @@ int acg_cred_endpoint(const struct acg_profile *profile, const char *service_id,
     rc = resolve(&params, out, err);
     if (rc != ACG_OK)
         return rc;
-    acg_copy_str(ca_bundle, 1024, s.ca_bundle);
+    acg_copy_str(target->ca_bundle, sizeof target->ca_bundle, s.ca_bundle);
+    /* the client's rule (acg_client.c): legacy mode's default is 5 attempts */
+    bool configured = acg_env("AWS_MAX_ATTEMPTS") != NULL || acg_profile_get(profile, "max_attempts") != NULL;
+    target->max_attempts = !configured && strcmp(s.retry_mode, "legacy") == 0 ? 5
+                           : s.max_attempts > 0                                ? s.max_attempts
+                                                                               : 3;
     return ACG_OK;
 }
 
@@ -331,4 +340,41 @@ done:
     acg_buf_free_secure(&line);   /* held a bearer token or a security token */
     acg_buf_free(&url);
     return rc;
+}
+
+int acg_cred_http_retry(const char *method, const struct acg_cred_target *target, const char *path, const char *query,
+                        const struct acg_header *headers, size_t header_count, const char *body, size_t body_len,
+                        acg_cred_code_fn code_of, struct acg_cred_response *resp, int *retries, struct acg_error *err)
+{
+    *retries = 0;
+    for (int attempt = 1;; attempt++) {
+        struct acg_error one;
+        char code[128] = "";
+        acg_error_init(&one);
+        acg_buf_reset(&resp->headers);
+        acg_buf_reset(&resp->body);
+        resp->status = 0;
+        int rc = acg_cred_http(method, target->ep.url, path, query, headers, header_count, body, body_len,
+                               target->ca_bundle, resp, &one);
+        if (rc == ACG_OK && (resp->status < 200 || resp->status >= 300))
+            code_of(resp, code, sizeof code);
+        bool again = rc == ACG_ERR_TRANSPORT ||
+                     (rc == ACG_OK && (resp->status == 500 || resp->status == 502 || resp->status == 503 ||
+                                       resp->status == 504 || acg_retry_is_throttling_code(code)));
+        if (!again || attempt >= target->max_attempts) {
+            if (rc != ACG_OK)
+                acg_error_set(err, one.status, "%s", one.message);
+            acg_error_free(&one);
+            return rc;
+        }
+        acg_error_free(&one);
+        uint32_t r = 0;
+        if (acg_random_bytes(&r, sizeof r) != ACG_OK)
+            r = 0x80000000u;
+        int64_t ms = acg_retry_delay_ms(attempt, r);
+        struct timespec pause = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+        while (nanosleep(&pause, &pause) != 0 && errno == EINTR) {
+        }
+        (*retries)++;
+    }
 }

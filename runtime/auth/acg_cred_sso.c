@@ -85,6 +85,7 @@ static void format_utc(int64_t ms, char out[64])
 }
 
 static int doc_member(struct acg_buf *b, const char *key, const char *value, bool first);
+static void json_code(const struct acg_cred_response *resp, char *code, size_t size);
 
 /* The parts of a cached SSO token botocore reads. */
 struct token_file {
@@ -105,16 +106,17 @@ static int refresh_token(const struct sso *s, const struct acg_cred_ctx *ctx, co
     if (t->refresh == NULL || t->client_id == NULL || t->client_secret == NULL || t->registration_expires_at == NULL ||
         acg_cred_parse_time(t->registration_expires_at, &registration) != ACG_OK || registration - ctx->now_ms <= 0)
         return ACG_OK;
-    struct acg_endpoint ep;
-    char ca_bundle[1024], path[2048], host[512];
+    struct acg_cred_target target;
+    char path[2048], host[512];
+    int retries = 0;
     struct acg_buf body, doc;
     struct acg_cred_response resp;
     acg_buf_init(&body, 0);
     acg_buf_init(&doc, 0);
     acg_cred_response_init(&resp);
-    int rc = acg_cred_endpoint(s->session, "SSO OIDC", s->region, acg_cred_sso_oidc_resolve_endpoint, &ep, ca_bundle, err);
-    if (rc == ACG_OK && acg_cred_url_parts(ep.url, "/token", path, sizeof path, host, sizeof host) != ACG_OK)
-        rc = acg_error_set(err, ACG_ERR_CONFIG, "the SSO OIDC endpoint URL \"%s\" is not a URL", ep.url);
+    int rc = acg_cred_endpoint(s->session, "SSO OIDC", s->region, acg_cred_sso_oidc_resolve_endpoint, &target, err);
+    if (rc == ACG_OK && acg_cred_url_parts(target.ep.url, "/token", path, sizeof path, host, sizeof host) != ACG_OK)
+        rc = acg_error_set(err, ACG_ERR_CONFIG, "the SSO OIDC endpoint URL \"%s\" is not a URL", target.ep.url);
     if (rc == ACG_OK) {
         int w = acg_buf_append_char(&body, '{');
         if (w == ACG_OK)
@@ -132,7 +134,8 @@ static int refresh_token(const struct sso *s, const struct acg_cred_ctx *ctx, co
     }
     if (rc == ACG_OK) {
         struct acg_header h = { "Content-Type", "application/json" };
-        rc = acg_cred_http("POST", ep.url, path, NULL, &h, 1, body.data, body.len, ca_bundle, &resp, err);
+        rc = acg_cred_http_retry("POST", &target, path, NULL, &h, 1, body.data, body.len, json_code, &resp, &retries,
+                                 err);
     }
     struct acg_arena *a = NULL;
     struct acg_json_reader r;
@@ -275,13 +278,16 @@ static void safe_copy(char *out, size_t size, const char *s, size_t len)
 
 /* botocore's restJson1 error: the code from x-amzn-errortype, else the body's code or
  * __type (namespace and ":suffix" dropped); the message from message or Message. */
-static int service_error(const struct acg_cred_response *resp, struct acg_error *err)
+static void json_error_parts(const struct acg_cred_response *resp, char *code, size_t code_size, char *message,
+                             size_t message_size)
 {
-    char code[128] = "", message[600] = "";
+    code[0] = '\0';
+    if (message != NULL)
+        message[0] = '\0';
     const char *h = resp->headers.data != NULL ? resp->headers.data : "";
     for (const char *line = h; *line != '\0'; line += strcspn(line, "\n") + (line[strcspn(line, "\n")] != '\0')) {
         if (strncmp(line, "x-amzn-errortype: ", 18) == 0)
-            safe_copy(code, sizeof code, line + 18, strcspn(line + 18, ":\n"));
+            safe_copy(code, code_size, line + 18, strcspn(line + 18, ":\n"));
     }
     struct acg_arena *a = acg_arena_new();
     struct acg_json_reader r;
@@ -294,23 +300,36 @@ static int service_error(const struct acg_cred_response *resp, struct acg_error 
         if (code[0] == '\0' && c != NULL) {
             const char *hash = strrchr(c, '#');
             c = hash != NULL ? hash + 1 : c;
-            safe_copy(code, sizeof code, c, strcspn(c, ":"));
+            safe_copy(code, code_size, c, strcspn(c, ":"));
         }
         const char *m = string_at(&r, member(&r, 0, "message"));
         if (m == NULL)
             m = string_at(&r, member(&r, 0, "Message"));
-        if (m != NULL)
-            safe_copy(message, sizeof message, m, strlen(m));
+        if (m != NULL && message != NULL)
+            safe_copy(message, message_size, m, strlen(m));
         acg_json_reader_free(&r);
     }
     acg_error_free(&quiet);
     acg_arena_destroy(a);
+}
+
+static void json_code(const struct acg_cred_response *resp, char *code, size_t size)
+{
+    json_error_parts(resp, code, size, NULL, 0);
+}
+
+static int service_error(const struct acg_cred_response *resp, int retries, struct acg_error *err)
+{
+    char code[128], message[600], tries[64] = "";
+    json_error_parts(resp, code, sizeof code, message, sizeof message);
+    if (retries > 0)
+        snprintf(tries, sizeof tries, " (reached max retries: %d)", retries);
     if (strcmp(code, "UnauthorizedException") == 0)
         return acg_error_set(err, ACG_ERR_CONFIG, UNAUTHORIZED);
     if (code[0] == '\0')
         snprintf(code, sizeof code, "%ld", resp->status);
-    return acg_error_set(err, ACG_ERR_CONFIG, "An error occurred (%s) when calling the GetRoleCredentials operation: %s",
-                         code, message[0] != '\0' ? message : "Unknown");
+    return acg_error_set(err, ACG_ERR_CONFIG, "An error occurred (%s) when calling the GetRoleCredentials operation%s: %s",
+                         code, tries, message[0] != '\0' ? message : "Unknown");
 }
 
 static int doc_member(struct acg_buf *b, const char *key, const char *value, bool first)
@@ -387,7 +406,8 @@ static int sso_fetch(struct acg_cred_delegate *d, const struct acg_cred_ctx *ctx
                      struct acg_error *err)
 {
     struct sso *s = (struct sso *)d;
-    char dir[4096], ca_bundle[1024], path[2048], host[512];
+    char dir[4096], path[2048], host[512];
+    int retries = 0;
     bool usable = false;
     int rc;
     dir[0] = '\0';
@@ -399,16 +419,17 @@ static int sso_fetch(struct acg_cred_delegate *d, const struct acg_cred_ctx *ctx
     }
     struct acg_buf token, query, doc;
     struct acg_cred_response resp;
-    struct acg_endpoint ep;
+    struct acg_cred_target target;
     acg_buf_init(&token, 0);
     acg_buf_init(&query, 0);
     acg_buf_init(&doc, 0);
     acg_cred_response_init(&resp);
     rc = load_token(s, ctx, &token, err);
     if (rc == ACG_OK)
-        rc = acg_cred_endpoint(s->session, "SSO", s->region, acg_cred_sso_resolve_endpoint, &ep, ca_bundle, err);
-    if (rc == ACG_OK && acg_cred_url_parts(ep.url, "/federation/credentials", path, sizeof path, host, sizeof host) != ACG_OK)
-        rc = acg_error_set(err, ACG_ERR_CONFIG, "the SSO endpoint URL \"%s\" is not a URL", ep.url);
+        rc = acg_cred_endpoint(s->session, "SSO", s->region, acg_cred_sso_resolve_endpoint, &target, err);
+    if (rc == ACG_OK &&
+        acg_cred_url_parts(target.ep.url, "/federation/credentials", path, sizeof path, host, sizeof host) != ACG_OK)
+        rc = acg_error_set(err, ACG_ERR_CONFIG, "the SSO endpoint URL \"%s\" is not a URL", target.ep.url);
     if (rc == ACG_OK &&
         (acg_buf_append_str(&query, "role_name=") != ACG_OK || acg_cred_percent_encode(&query, s->role_name) != ACG_OK ||
          acg_buf_append_str(&query, "&account_id=") != ACG_OK ||
@@ -416,10 +437,10 @@ static int sso_fetch(struct acg_cred_delegate *d, const struct acg_cred_ctx *ctx
         rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory calling SSO");
     if (rc == ACG_OK) {
         struct acg_header h = { "x-amz-sso_bearer_token", token.data };
-        rc = acg_cred_http("GET", ep.url, path, query.data, &h, 1, NULL, 0, ca_bundle, &resp, err);
+        rc = acg_cred_http_retry("GET", &target, path, query.data, &h, 1, NULL, 0, json_code, &resp, &retries, err);
     }
     if (rc == ACG_OK && (resp.status < 200 || resp.status >= 300))
-        rc = service_error(&resp, err);
+        rc = service_error(&resp, retries, err);
     if (rc == ACG_OK)
         rc = read_role_credentials(s, &resp, out, &doc, err);
     if (rc == ACG_OK && doc.len > 0 && dir[0] != '\0')

@@ -125,26 +125,42 @@ static void safe_copy(char *out, size_t size, const char *s)
     out[o] = '\0';
 }
 
-/* botocore's ClientError text for an error answer of STS. */
-static int service_error(const struct acg_cred_response *resp, const char *operation, struct acg_error *err)
+/* The Code and Message of an STS error answer (ErrorResponse/Error), terminal-safe. */
+static void sts_error_parts(const struct acg_cred_response *resp, char *code, size_t code_size, char *message,
+                            size_t message_size)
 {
     static const char *const path[] = { "ErrorResponse", "Error", NULL };
     struct acg_arena *a = acg_arena_new();
     struct x_error e = { NULL, NULL, NULL };
     struct acg_error quiet;
-    char code[128], message[600];
     acg_error_init(&quiet);
     if (a != NULL && resp->body.len > 0 &&
         acg_xml_decode(resp->body.data, resp->body.len, &error_shape, path, &e, a, &quiet) != ACG_OK)
         e.code = e.message = NULL;
-    safe_copy(code, sizeof code, e.code != NULL ? e.code : "");
-    if (code[0] == '\0')
-        snprintf(code, sizeof code, "%ld", resp->status);   /* botocore: the status as the code */
-    safe_copy(message, sizeof message, e.message != NULL ? e.message : "Unknown");
+    safe_copy(code, code_size, e.code != NULL ? e.code : "");
+    if (message != NULL)
+        safe_copy(message, message_size, e.message != NULL ? e.message : "Unknown");
     acg_error_free(&quiet);
     acg_arena_destroy(a);
-    return acg_error_set(err, ACG_ERR_CONFIG, "An error occurred (%s) when calling the %s operation: %s", code,
-                         operation, message);
+}
+
+static void sts_code(const struct acg_cred_response *resp, char *code, size_t size)
+{
+    sts_error_parts(resp, code, size, NULL, 0);
+}
+
+/* botocore's ClientError text for an error answer of STS. */
+static int service_error(const struct acg_cred_response *resp, const char *operation, int retries,
+                         struct acg_error *err)
+{
+    char code[128], message[600], tries[64] = "";
+    sts_error_parts(resp, code, sizeof code, message, sizeof message);
+    if (code[0] == '\0')
+        snprintf(code, sizeof code, "%ld", resp->status);   /* botocore: the status as the code */
+    if (retries > 0)
+        snprintf(tries, sizeof tries, " (reached max retries: %d)", retries);
+    return acg_error_set(err, ACG_ERR_CONFIG, "An error occurred (%s) when calling the %s operation%s: %s", code,
+                         operation, tries, message);
 }
 
 /* ---- the cache entry: the parsed response as json.dumps writes it ---- */
@@ -203,7 +219,8 @@ static const char *arn_account(const char *arn, char *out, size_t size)
 }
 
 static int cache_document(struct acg_buf *b, bool web_identity, const struct x_result *r,
-                          const struct x_metadata *md, const struct acg_cred_response *resp, int64_t expiration_ms)
+                          const struct x_metadata *md, const struct acg_cred_response *resp, int retries,
+                          int64_t expiration_ms)
 {
     char expiration[64], account[64];
     bool first = true;
@@ -306,7 +323,7 @@ static int cache_document(struct acg_buf *b, bool web_identity, const struct x_r
         acg_buf_free(&value);
     }
     if (rc == ACG_OK)
-        rc = acg_buf_append_str(b, "}, \"RetryAttempts\": 0}}");
+        rc = acg_buf_printf(b, "}, \"RetryAttempts\": %d}}", retries);
     return rc;
 }
 
@@ -325,8 +342,10 @@ struct sts_call {
 static int sts_call(const struct sts_call *call, const struct acg_cred_ctx *ctx, struct acg_credentials *out,
                     struct acg_error *err)
 {
-    struct acg_endpoint ep;
-    char ca_bundle[1024], path[2048], host[512];
+    struct acg_cred_target target;
+    const struct acg_endpoint *ep = &target.ep;
+    char path[2048], host[512];
+    int retries = 0;
     struct acg_buf body, doc;
     struct acg_cred_response resp;
     struct acg_sigv4_result sig;
@@ -336,11 +355,11 @@ static int sts_call(const struct sts_call *call, const struct acg_cred_ctx *ctx,
     acg_buf_init(&doc, 0);
     acg_cred_response_init(&resp);
     acg_sigv4_result_init(&sig);
-    rc = acg_cred_endpoint(call->session, "STS", ctx->region, acg_cred_sts_resolve_endpoint, &ep, ca_bundle, err);
+    rc = acg_cred_endpoint(call->session, "STS", ctx->region, acg_cred_sts_resolve_endpoint, &target, err);
     if (rc != ACG_OK)
         goto done;
-    if (acg_cred_url_parts(ep.url, "/", path, sizeof path, host, sizeof host) != ACG_OK) {
-        rc = acg_error_set(err, ACG_ERR_CONFIG, "the STS endpoint URL \"%s\" is not a URL", ep.url);
+    if (acg_cred_url_parts(ep->url, "/", path, sizeof path, host, sizeof host) != ACG_OK) {
+        rc = acg_error_set(err, ACG_ERR_CONFIG, "the STS endpoint URL \"%s\" is not a URL", ep->url);
         goto done;
     }
     if (acg_buf_printf(&body, "Action=%s&Version=%s%s", call->operation, STS_VERSION, call->form) != ACG_OK) {
@@ -354,8 +373,8 @@ static int sts_call(const struct sts_call *call, const struct acg_cred_ctx *ctx,
         struct acg_header to_sign[2] = { { "Host", host }, { "Content-Type", FORM_TYPE } };
         struct acg_sigv4_params sp = {
             .creds = call->sign_with,
-            .region = ep.signing_region[0] != '\0' ? ep.signing_region : ctx->region,
-            .service = ep.signing_name[0] != '\0' ? ep.signing_name : "sts",
+            .region = ep->signing_region[0] != '\0' ? ep->signing_region : ctx->region,
+            .service = ep->signing_name[0] != '\0' ? ep->signing_name : "sts",
             .now_ms = ctx->now_ms,
             .normalize_path = true,
             .sign_session_token = true,
@@ -373,11 +392,12 @@ static int sts_call(const struct sts_call *call, const struct acg_cred_ctx *ctx,
             headers[n++] = (struct acg_header){ "X-Amz-Security-Token", call->sign_with->session_token };
         headers[n++] = (struct acg_header){ "Authorization", sig.authorization.data };
     }
-    rc = acg_cred_http("POST", ep.url, path, NULL, headers, n, body.data, body.len, ca_bundle, &resp, err);
+    rc = acg_cred_http_retry("POST", &target, path, NULL, headers, n, body.data, body.len, sts_code, &resp, &retries,
+                             err);
     if (rc != ACG_OK)
         goto done;
     if (resp.status < 200 || resp.status >= 300) {
-        rc = service_error(&resp, call->operation, err);
+        rc = service_error(&resp, call->operation, retries, err);
         goto done;
     }
     static const char *const result_path[] = { "*", "*Result", NULL };
@@ -408,7 +428,8 @@ static int sts_call(const struct sts_call *call, const struct acg_cred_ctx *ctx,
                       r.credentials->session_token, expires, call->method, call->where, err);
     if (rc != ACG_OK)
         goto done;
-    if (cache_document(&doc, strcmp(call->operation, "AssumeRoleWithWebIdentity") == 0, &r, &md, &resp, expires) ==
+    if (cache_document(&doc, strcmp(call->operation, "AssumeRoleWithWebIdentity") == 0, &r, &md, &resp, retries,
+                       expires) ==
         ACG_OK) {
         char dir[4096];
         if (acg_cred_cache_dir(dir, sizeof dir) == ACG_OK)

@@ -223,6 +223,30 @@ def _():
     assert json.loads(list(mine.values())[0])["Credentials"]["AccountId"] == ACCOUNT
 
 
+@case("assume-role: a throttled AssumeRole is retried; RetryAttempts in the cache as botocore counts it")
+def _():
+    config = (BASE_PROFILE + f"[profile dev]\nrole_arn = {FINAL}\nsource_profile = base\n"
+              "role_session_name = acg-test\n")
+    homes, expiration = [], in_two_hours()
+    for who in ("acg", "botocore"):
+        STS.reset(fixed=True, expiration=expiration, throttle=1)
+        home = Home(config)
+        if who == "acg":
+            ok(personalize(home, "--profile", "dev"))
+        else:
+            assert botocore_chain(home, "dev")["access_key"] == FINAL_CREDS["AccessKeyId"]
+        assert [r["verdict"] for r in STS.requests()] == ["Throttling", "ok"], STS.requests()
+        homes.append(home.cache_files())
+    assert homes[0] == homes[1], homes
+    assert json.loads(list(homes[0].values())[0])["ResponseMetadata"]["RetryAttempts"] == 1
+    # throttled past the attempts: botocore's line with the retries
+    STS.reset(throttle=10)
+    home = Home(config)
+    message = config_error(personalize(home, "--profile", "dev", AWS_MAX_ATTEMPTS="2"))
+    assert message == botocore_chain(home, "dev", AWS_MAX_ATTEMPTS="2")["error"], message
+    assert "(reached max retries: 1)" in message, message
+
+
 @case("assume-role: a second run reuses the cache; so does a run after botocore wrote it")
 def _():
     STS.reset()

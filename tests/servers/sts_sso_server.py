@@ -28,7 +28,8 @@ true, every response is byte for byte the same for the same request (Date, reque
 expiration fixed), so botocore and the program can be run against it in turn and their
 cache files compared.
 
-Control (JSON): POST /__control {"base": {"AKID": "secret"}, "web_token": "...",
+Control (JSON): POST /__control {"throttle": N (the next N STS calls answer 400 Throttling),
+"base": {"AKID": "secret"}, "web_token": "...",
 "sso_token": "...", "external_ids": {"arn": "id"}, "fixed": true, "expiration": "ISO"},
 GET /__requests (what was received, with the verdict), POST /__reset.
 """
@@ -327,6 +328,12 @@ class Handler(BaseHTTPRequestHandler):
             if not ctype.startswith("application/x-www-form-urlencoded"):
                 raise ApiError(400, "InvalidAction", "Content-Type must be form-encoded")
             action = params.get("Action")
+            with LOCK:
+                throttled = STATE.get("throttle", 0) > 0
+                if throttled:
+                    STATE["throttle"] -= 1
+            if throttled:
+                raise ApiError(400, "Throttling", "Rate exceeded")
             if action == "AssumeRole":
                 key, region = verify("POST", self.path, headers, body)
                 entry.update(signed_by=key, signing_region=region)

@@ -109,15 +109,20 @@ int acg_cred_sso_oidc_resolve_endpoint(const struct acg_endpoint_params *params,
 
 /* ---- shared by the providers (acg_cred_delegate.c) ---- */
 
+/* How the credentials client reaches its service. */
+struct acg_cred_target {
+    struct acg_endpoint ep;
+    char ca_bundle[1024];   /* AWS_CA_BUNDLE or the profile's ca_bundle; "" for the system's */
+    int max_attempts;       /* the client's rule: max_attempts, else 5 in legacy mode, else 3 */
+};
+
 /* One service's endpoint for the credentials client, resolved as botocore resolves it for
  * the client it creates: the rule set with the region, FIPS and dual-stack settings and the
  * configured endpoint URL (AWS_ENDPOINT_URL_STS, ..., the profile's services section) of
- * service_id ("STS", "SSO"); STS takes sts_regional_endpoints. ca_bundle receives
- * AWS_CA_BUNDLE or the profile's ca_bundle ("" for the system's). */
+ * service_id ("STS", "SSO", "SSO OIDC"); STS takes sts_regional_endpoints. */
 ACG_NODISCARD int acg_cred_endpoint(const struct acg_profile *profile, const char *service_id,
                                     const char *region, acg_resolve_endpoint_fn resolve,
-                                    struct acg_endpoint *out, char ca_bundle[1024],
-                                    struct acg_error *err);
+                                    struct acg_cred_target *out, struct acg_error *err);
 
 /* A response from a credentials service. headers holds "name: value\n" lines of the
  * final response, names lower-cased; body is a secure buffer. */
@@ -138,6 +143,20 @@ ACG_NODISCARD int acg_cred_http(const char *method, const char *base_url, const 
                                 size_t header_count, const char *body, size_t body_len,
                                 const char *ca_bundle, struct acg_cred_response *resp,
                                 struct acg_error *err);
+
+/* The error code of an answer (the protocol's rules), into code (size bytes; "" none). */
+typedef void (*acg_cred_code_fn)(const struct acg_cred_response *resp, char *code, size_t size);
+
+/* acg_cred_http, attempted again as the runtime's client retries (standard mode: no
+ * answer, 500, 502, 503, 504, a throttling code; up to target->max_attempts, full-jitter
+ * backoff). resp holds the last answer; *retries the attempts made after the first. The
+ * request must be the same each time (a signed one stays valid for minutes). */
+ACG_NODISCARD int acg_cred_http_retry(const char *method, const struct acg_cred_target *target,
+                                      const char *path, const char *query,
+                                      const struct acg_header *headers, size_t header_count,
+                                      const char *body, size_t body_len, acg_cred_code_fn code_of,
+                                      struct acg_cred_response *resp, int *retries,
+                                      struct acg_error *err);
 
 /* Splits an endpoint URL: the path botocore's _urljoin makes of it and path_suffix (into
  * path, e.g. "/" or "/prefix/federation/credentials"), and the Host header's value
