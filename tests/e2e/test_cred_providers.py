@@ -296,6 +296,38 @@ def _():
     assert sorted(other.cache_files()) == sorted(home.cache_files())
 
 
+@case("assume-role: a source_profile with credential_process, or with SSO, gives the source keys")
+def _():
+    STS.reset()
+    home = Home("")
+    helper = os.path.join(home.path, "helper.py")
+    with open(helper, "w") as f:
+        f.write("import json\nprint(json.dumps({'Version': 1, 'AccessKeyId': %r, 'SecretAccessKey': %r}))\n"
+                % (BASE_KEY, BASE_SECRET))
+    with open(home.config, "w") as f:
+        f.write(f"[profile tool]\ncredential_process = {sys.executable} {helper}\n"
+                f"[profile dev]\nrole_arn = {FINAL}\nsource_profile = tool\n")
+    ok(personalize(home, "--profile", "dev"))
+    assert STS.requests()[-1]["signed_by"] == BASE_KEY, STS.requests()
+    # SSO as the source: GetRoleCredentials first, then AssumeRole signed with its keys
+    STS.reset()
+    home = Home(SSO_SESSION + f"[profile dev]\nrole_arn = {FINAL}\nsource_profile = sso\n")
+    sso_token_file(home, "corp", in_two_hours())
+    ok(personalize(home, "--profile", "dev"))
+    get, assume = STS.requests()
+    assert get["operation"] == "GetRoleCredentials" and assume["operation"] == "AssumeRole", STS.requests()
+    assert assume["signed_by"] == SSO_CREDS["AccessKeyId"] and assume["verdict"] == "ok", assume
+    assert signed_by() == FINAL_CREDS["AccessKeyId"]
+
+
+@case("assume-role: STS is signed for the command's region (--region), as botocore's nested client")
+def _():
+    STS.reset()
+    home = Home(BASE_PROFILE + f"[profile dev]\nrole_arn = {FINAL}\nsource_profile = base\nregion = us-west-2\n")
+    ok(personalize(home, "--profile", "dev", "--region", "eu-central-1"))
+    assert STS.requests()[-1]["signing_region"] == "eu-central-1", STS.requests()
+
+
 @case("assume-role: a source_profile loop is refused with botocore's message, nothing sent")
 def _():
     STS.reset()
