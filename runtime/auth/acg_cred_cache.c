@@ -26,7 +26,7 @@ int acg_cred_sha1_hex(const char *s, char out[41])
     static const char hex[] = "0123456789abcdef";
     if (EVP_Digest(s, strlen(s), md, &len, EVP_sha1(), NULL) != 1 || len != 20)
         return ACG_ERR_NOMEM;
-    for (unsigned i = 0; i < 20; i++) {
+    for (size_t i = 0; i < 20; i++) {
         out[2 * i] = hex[md[i] >> 4];
         out[2 * i + 1] = hex[md[i] & 15];
     }
@@ -229,11 +229,11 @@ int acg_cred_parse_time(const char *s, int64_t *ms)
             o++;
         if (*o != '\0' && (strlen(o) != 2 || digits(o, 2, &om) != 0))
             return ACG_ERR_INVALID_ARG;
-        offset_s = (int64_t)(oh * 3600 + om * 60) * (*t == '-' ? -1 : 1);
+        offset_s = ((int64_t)oh * 3600 + (int64_t)om * 60) * (*t == '-' ? -1 : 1);
     } else {
         return ACG_ERR_INVALID_ARG;
     }
-    int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset_s;
+    int64_t secs = days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + sec - offset_s;
     *ms = secs * 1000 + frac_ms;
     return ACG_OK;
 }

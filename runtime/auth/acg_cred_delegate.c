@@ -14,7 +14,6 @@
 #include "auth/acg_cred_providers.h"
 #include "common/acg_random.h"
 #include "common/acg_text.h"
-#include "http/acg_retry.h"
 
 void acg_cred_wipe(void *p, size_t n)
 {
@@ -94,20 +93,20 @@ int acg_cred_set(struct acg_credentials *out, const char *id, const char *secret
 }
 
 int acg_cred_endpoint(const struct acg_profile *profile, const char *service_id, const char *region,
-                      acg_resolve_endpoint_fn resolve, struct acg_cred_target *target, struct acg_error *err)
+                      struct acg_cred_target *target, struct acg_error *err)
 {
-    struct acg_endpoint *out = &target->ep;
+    struct acg_cred_endpoint_out *out = &target->ep;
     struct acg_settings s;
-    struct acg_endpoint_params params;
+    struct acg_cred_endpoint_in params;
     int rc = acg_settings_resolve(profile, service_id, region != NULL && region[0] != '\0' ? region : NULL, NULL,
                                   -1, -1, &s, err);
     if (rc != ACG_OK)
         return rc;
     memset(&params, 0, sizeof params);
-    params.builtins.region = s.region[0] != '\0' ? s.region : NULL;
-    params.builtins.use_fips = s.use_fips;
-    params.builtins.use_dual_stack = s.use_dual_stack;
-    params.builtins.endpoint = s.endpoint_url[0] != '\0' ? s.endpoint_url : NULL;
+    params.region = s.region[0] != '\0' ? s.region : NULL;
+    params.use_fips = s.use_fips;
+    params.use_dual_stack = s.use_dual_stack;
+    params.endpoint = s.endpoint_url[0] != '\0' ? s.endpoint_url : NULL;
     if (strcmp(service_id, "STS") == 0) {
         /* botocore's args.py: UseGlobalEndpoint is sts_regional_endpoints == "legacy";
          * "regional" is the default. */
@@ -119,10 +118,10 @@ int acg_cred_endpoint(const struct acg_profile *profile, const char *service_id,
                                  "STS regional endpoints option %s is invalid. Valid options are: \"legacy\", "
                                  "\"regional\"",
                                  v);
-        params.builtins.use_global_endpoint = v != NULL && strcmp(v, "legacy") == 0;
+        params.use_global_endpoint = v != NULL && strcmp(v, "legacy") == 0;
     }
     memset(out, 0, sizeof *out);
-    rc = resolve(&params, out, err);
+    rc = acg_cred_resolve_endpoint(service_id, &params, out, err);
     if (rc != ACG_OK)
         return rc;
     acg_copy_str(target->ca_bundle, sizeof target->ca_bundle, s.ca_bundle);
@@ -342,6 +341,31 @@ done:
     return rc;
 }
 
+/* http/acg_retry.h's rules, which this module (below http) cannot include:
+ * botocore's ThrottledRetryableChecker codes, and full jitter capped at 20 s. */
+static bool throttling(const char *code)
+{
+    static const char *const codes[] = {
+        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+        "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
+        "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled", "SlowDown",
+        "PriorRequestNotComplete", "EC2ThrottledException",
+    };
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        if (strcmp(code, codes[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+static int64_t backoff_ms(int attempt, uint32_t random32)
+{
+    int64_t cap_ms = 20000;
+    if (attempt <= 15 && ((int64_t)1000 << (attempt - 1)) < cap_ms)
+        cap_ms = (int64_t)1000 << (attempt - 1);
+    return (int64_t)(((uint64_t)random32 * (uint64_t)cap_ms) >> 32);
+}
+
 int acg_cred_http_retry(const char *method, const struct acg_cred_target *target, const char *path, const char *query,
                         const struct acg_header *headers, size_t header_count, const char *body, size_t body_len,
                         acg_cred_code_fn code_of, struct acg_cred_response *resp, int *retries, struct acg_error *err)
@@ -360,7 +384,7 @@ int acg_cred_http_retry(const char *method, const struct acg_cred_target *target
             code_of(resp, code, sizeof code);
         bool again = rc == ACG_ERR_TRANSPORT ||
                      (rc == ACG_OK && (resp->status == 500 || resp->status == 502 || resp->status == 503 ||
-                                       resp->status == 504 || acg_retry_is_throttling_code(code)));
+                                       resp->status == 504 || throttling(code)));
         if (!again || attempt >= target->max_attempts) {
             if (rc != ACG_OK)
                 acg_error_set(err, one.status, "%s", one.message);
@@ -371,7 +395,7 @@ int acg_cred_http_retry(const char *method, const struct acg_cred_target *target
         uint32_t r = 0;
         if (acg_random_bytes(&r, sizeof r) != ACG_OK)
             r = 0x80000000u;
-        int64_t ms = acg_retry_delay_ms(attempt, r);
+        int64_t ms = backoff_ms(attempt, r);
         struct timespec pause = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
         while (nanosleep(&pause, &pause) != 0 && errno == EINTR) {
         }

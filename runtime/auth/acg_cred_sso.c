@@ -26,7 +26,7 @@
 #include "json/acg_json.h"
 
 /* tokens.py: an sso_session token is refreshed once less than this is left */
-#define SSO_REFRESH_WINDOW_MS (15 * 60 * 1000LL)
+#define SSO_REFRESH_WINDOW_MS ((int64_t)15 * 60 * 1000)
 
 #define UNAUTHORIZED                                                                                           \
     "The SSO session associated with this profile has expired or is otherwise invalid. To refresh this SSO " \
@@ -114,7 +114,7 @@ static int refresh_token(const struct sso *s, const struct acg_cred_ctx *ctx, co
     acg_buf_init(&body, 0);
     acg_buf_init(&doc, 0);
     acg_cred_response_init(&resp);
-    int rc = acg_cred_endpoint(s->session, "SSO OIDC", s->region, acg_cred_sso_oidc_resolve_endpoint, &target, err);
+    int rc = acg_cred_endpoint(s->session, "SSO OIDC", s->region, &target, err);
     if (rc == ACG_OK && acg_cred_url_parts(target.ep.url, "/token", path, sizeof path, host, sizeof host) != ACG_OK)
         rc = acg_error_set(err, ACG_ERR_CONFIG, "the SSO OIDC endpoint URL \"%s\" is not a URL", target.ep.url);
     if (rc == ACG_OK) {
@@ -426,7 +426,7 @@ static int sso_fetch(struct acg_cred_delegate *d, const struct acg_cred_ctx *ctx
     acg_cred_response_init(&resp);
     rc = load_token(s, ctx, &token, err);
     if (rc == ACG_OK)
-        rc = acg_cred_endpoint(s->session, "SSO", s->region, acg_cred_sso_resolve_endpoint, &target, err);
+        rc = acg_cred_endpoint(s->session, "SSO", s->region, &target, err);
     if (rc == ACG_OK &&
         acg_cred_url_parts(target.ep.url, "/federation/credentials", path, sizeof path, host, sizeof host) != ACG_OK)
         rc = acg_error_set(err, ACG_ERR_CONFIG, "the SSO endpoint URL \"%s\" is not a URL", target.ep.url);

@@ -343,7 +343,7 @@ static int sts_call(const struct sts_call *call, const struct acg_cred_ctx *ctx,
                     struct acg_error *err)
 {
     struct acg_cred_target target;
-    const struct acg_endpoint *ep = &target.ep;
+    const struct acg_cred_endpoint_out *ep = &target.ep;
     char path[2048], host[512];
     int retries = 0;
     struct acg_buf body, doc;
@@ -355,7 +355,7 @@ static int sts_call(const struct sts_call *call, const struct acg_cred_ctx *ctx,
     acg_buf_init(&doc, 0);
     acg_cred_response_init(&resp);
     acg_sigv4_result_init(&sig);
-    rc = acg_cred_endpoint(call->session, "STS", ctx->region, acg_cred_sts_resolve_endpoint, &target, err);
+    rc = acg_cred_endpoint(call->session, "STS", ctx->region, &target, err);
     if (rc != ACG_OK)
         goto done;
     if (acg_cred_url_parts(ep->url, "/", path, sizeof path, host, sizeof host) != ACG_OK) {

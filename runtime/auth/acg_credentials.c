@@ -668,7 +668,7 @@ int acg_credentials_get(struct acg_credentials_provider *p, int64_t now_ms, stru
     int rc = ACG_OK;
     pthread_mutex_lock(&p->lock);
     /* botocore refreshes assumed and SSO credentials 15 minutes before they expire */
-    int64_t margin = p->source == SRC_DELEGATE ? ACG_CRED_EXPIRY_WINDOW_MS : REFRESH_MARGIN_MS;
+    int64_t margin = p->source == SRC_DELEGATE ? ACG_CRED_EXPIRY_WINDOW_MS : (int64_t)REFRESH_MARGIN_MS;
     bool fresh = p->have && (p->cached.expiration_ms == 0 || now_ms < p->cached.expiration_ms - margin);
     p->now_ms = now_ms;
     if (!fresh) {

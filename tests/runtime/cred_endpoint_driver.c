@@ -17,12 +17,9 @@ int main(int argc, char **argv)
     if (argc < 3)
         return 2;
     acg_error_init(&err);
-    acg_resolve_endpoint_fn fn = strcmp(argv[1], "STS") == 0   ? acg_cred_sts_resolve_endpoint
-                                 : strcmp(argv[1], "SSO") == 0 ? acg_cred_sso_resolve_endpoint
-                                                               : acg_cred_sso_oidc_resolve_endpoint;
     int rc = acg_profile_load(NULL, &profile, &err);
     if (rc == ACG_OK)
-        rc = acg_cred_endpoint(profile, argv[1], strcmp(argv[2], "-") != 0 ? argv[2] : NULL, fn, &t, &err);
+        rc = acg_cred_endpoint(profile, argv[1], strcmp(argv[2], "-") != 0 ? argv[2] : NULL, &t, &err);
     if (rc != ACG_OK)
         printf("error=%s\n", err.message);
     else
