@@ -151,9 +151,9 @@ static const struct acg_shape ranking_influence_shape = {
 #define T struct personalize_batch_inference_job_config
 static const struct acg_member batch_inference_job_config_members[] = {
     { .name = "itemExplorationConfig", .shape = &hyper_parameters_shape,
-      .offset = offsetof(T, item_exploration_config) },
+      .offset = offsetof(T, item_exploration_config_count) },
     { .name = "rankingInfluence", .shape = &ranking_influence_shape,
-      .offset = offsetof(T, ranking_influence) },
+      .offset = offsetof(T, ranking_influence_count) },
 };
 #undef T
 static const struct acg_shape batch_inference_job_config_shape = {
@@ -352,7 +352,7 @@ static const struct acg_member create_batch_inference_job_request_members[] = {
     { .name = "batchInferenceJobConfig", .shape = &batch_inference_job_config_shape,
       .offset = offsetof(T, batch_inference_job_config) },
     { .name = "tags", .shape = &tags_shape,
-      .offset = offsetof(T, tags) },
+      .offset = offsetof(T, tags_count) },
     { .name = "batchInferenceJobMode", .shape = &batch_inference_job_mode_shape,
       .offset = offsetof(T, batch_inference_job_mode) },
     { .name = "themeGenerationConfig", .shape = &theme_generation_config_shape,
@@ -482,7 +482,7 @@ static const struct acg_shape list_batch_inference_jobs_request_shape = {
 #define T struct personalize_list_batch_inference_jobs_response
 static const struct acg_member list_batch_inference_jobs_response_members[] = {
     { .name = "batchInferenceJobs", .shape = &batch_inference_jobs_shape,
-      .offset = offsetof(T, batch_inference_jobs) },
+      .offset = offsetof(T, batch_inference_jobs_count) },
     { .name = "nextToken", .shape = &next_token_shape,
       .offset = offsetof(T, next_token) },
 };
