@@ -173,7 +173,8 @@ int main(int argc, char **argv)
     snprintf(fn, sizeof fn, "%s_resolve_endpoint", prefix);
     if (rules_path != NULL) {
         if (doc_load(rules_path, &rules, &d) != 0 ||
-            gen_endpoints_emit(rules.root, rules_path, fn, &endpoint_code, &d) != 0)
+            gen_endpoints_emit_client(rules.root, doc_get(m.doc_tree.root, "clientContextParams"),
+                                      rules_path, fn, 0, &endpoint_code, &d) != 0)
             goto done;
     } else if (gen_endpoints_emit_default(m.endpoint_prefix, fn, &endpoint_code, &d) != 0) {
         goto done;

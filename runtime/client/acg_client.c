@@ -84,6 +84,9 @@ struct acg_client {
     char ca_bundle[1024];
     int max_attempts;
     bool inject_host_prefix;
+    struct acg_endpoint_param *client_context;  /* copied from the config, with their text */
+    size_t client_context_count;
+    struct acg_arena *client_context_arena;
     struct acg_http_options http;
     enum acg_validation_mode validation;
     acg_log_fn log;
@@ -387,6 +390,35 @@ static int resolve_max_attempts(const struct acg_client_config *cfg, const struc
     return s->max_attempts > 0 ? s->max_attempts : 3;
 }
 
+/* The config's clientContextParams values, copied into the client's own arena. */
+static int copy_client_context(struct acg_client *c, const struct acg_client_config *cfg)
+{
+    size_t n = cfg->client_context != NULL ? cfg->client_context_count : 0;
+    if (n == 0)
+        return ACG_OK;
+    c->client_context_arena = acg_arena_new();
+    c->client_context = c->client_context_arena
+                            ? acg_arena_calloc(c->client_context_arena, n, sizeof *c->client_context)
+                            : NULL;
+    if (c->client_context == NULL)
+        return ACG_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const struct acg_endpoint_param *p = &cfg->client_context[i];
+        struct acg_endpoint_param *q = &c->client_context[i];
+        *q = (struct acg_endpoint_param){ .type = p->type, .boolean = p->boolean };
+        q->name = acg_arena_strndup(c->client_context_arena, p->name ? p->name : "",
+                                    p->name ? strlen(p->name) : 0);
+        if (p->type == ACG_EP_STRING && p->str != NULL)
+            q->str = acg_arena_strndup(c->client_context_arena, p->str, strlen(p->str));
+        if (q->name == NULL || (p->type == ACG_EP_STRING && p->str != NULL && q->str == NULL))
+            return ACG_ERR_NOMEM;
+        if (p->type != ACG_EP_STRING && p->type != ACG_EP_BOOL)
+            q->type = ACG_EP_UNSET;
+    }
+    c->client_context_count = n;
+    return ACG_OK;
+}
+
 struct acg_client *acg_client_new(const struct acg_service *svc, const struct acg_client_config *cfg,
                                   struct acg_error *err)
 {
@@ -416,6 +448,10 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
     acg_sigv4_result_init(&c->sig);
     acg_retry_quota_init(&c->quota, ACG_RETRY_QUOTA_INITIAL);
 
+    if (copy_client_context(c, cfg) != ACG_OK) {
+        acg_error_set(err, ACG_ERR_NOMEM, "out of memory creating the client");
+        goto fail;
+    }
     if (acg_profile_load(cfg->profile, &c->profile, err) != ACG_OK)
         goto fail;
     if (acg_settings_resolve(c->profile, svc->service_id, cfg->region, cfg->endpoint_url,
@@ -500,6 +536,7 @@ void acg_client_destroy(struct acg_client *c)
     free((void *)c->endpoint);
     acg_credentials_provider_destroy(c->creds);
     acg_profile_free(c->profile);
+    acg_arena_destroy(c->client_context_arena);
     acg_retry_quota_destroy(&c->quota);
     pthread_mutex_destroy(&c->lock);
     pthread_mutex_destroy(&c->endpoint_lock);
@@ -574,6 +611,8 @@ static int resolve_into(struct acg_client *c, const struct acg_send *call,
     params.builtins.endpoint = c->settings.endpoint_url[0] != '\0' ? c->settings.endpoint_url : NULL;
     params.context = call->context;
     params.context_count = call->context_count;
+    params.client_context = c->client_context;
+    params.client_context_count = c->client_context_count;
 
     memset(&endpoint, 0, sizeof endpoint);
     if (svc->resolve_endpoint != NULL) {

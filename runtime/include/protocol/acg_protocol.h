@@ -48,6 +48,14 @@ ACG_NODISCARD int acg_protocol_build(const struct acg_service *svc, const struct
                                      const void *in, const struct acg_build_ctx *ctx,
                                      struct acg_request *req, struct acg_error *err);
 
+/* The operation's hostPrefix with each {Label} replaced by that hostLabel input member, as
+ * botocore's serializers expand it, into out (size bytes, NUL-terminated). A label whose
+ * value is missing, empty or not made of letters, digits, '-' and '.' fails with
+ * ACG_ERR_VALIDATION naming the member; a prefix that does not fit, ACG_ERR_INVALID_ARG.
+ * op->host_prefix must not be NULL. */
+ACG_NODISCARD int acg_request_host_prefix(const struct acg_operation *op, const void *in,
+                                          char *out, size_t size, struct acg_error *err);
+
 /* A response as the protocols read it. */
 struct acg_http_message {
     long status;
