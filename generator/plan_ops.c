@@ -86,7 +86,14 @@ static void plan_member_docs(struct planner *p, const struct operation *op, stru
     for (size_t i = 0; op->input && i < op->input->member_count; i++) {
         const struct member *mb = &op->input->members[i];
         const char *doc = help_text(p, mb->doc ? mb->doc : mb->target ? mb->target->doc : NULL);
-        tv_set_str(tv_push(docs), "doc", text_c_string_wrapped(p->a, doc, 4, 100));
+        const char *lit = text_c_string_wrapped(p->a, doc, 5, 99);
+        /* A literal split over lines is parenthesised: clang's -Wstring-concatenation takes
+         * adjacent literals in an array for a missing comma. */
+        if (strchr(lit, '\n') != NULL)
+            lit = plan_fmt(p, "(%s)", lit);
+        else
+            lit = text_c_string_wrapped(p->a, doc, 4, 100);
+        tv_set_str(tv_push(docs), "doc", lit);
     }
     tv_set_bool(o, "has_member_docs", tv_list_len(docs) > 0);
 }
