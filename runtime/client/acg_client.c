@@ -908,6 +908,8 @@ int acg_client_send(struct acg_client *c, const struct acg_send *call, struct ac
             }
             rc = acg_error_decode(res.status, res.error_type, res.request_id, resp->body.data,
                                   resp->body.len, &last);
+            (void)acg_protocol_error_code(c->svc, res.error_type, resp->body.data,
+                                          resp->body.len, last.aws_type, sizeof last.aws_type);
             const struct acg_shape *modelled = acg_service_find_error(c->svc, last.aws_type);
             kind = acg_retry_classify(res.status, ACG_HTTP_OK, last.aws_type,
                                       modelled != NULL && (modelled->flags & ACG_SHAPE_RETRYABLE),

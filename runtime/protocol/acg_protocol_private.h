@@ -16,6 +16,9 @@ int acg_restjson_build(const struct acg_service *svc, const struct acg_operation
 int acg_restjson_parse(const struct acg_shape *shape, const struct acg_http_message *msg,
                        void *out, struct acg_arena *arena, struct acg_error *err);
 
+bool acg_restjson_error_code(const char *error_type_header, const char *body, size_t len,
+                             char *code, size_t size);
+
 /* HTTP bindings shared by the REST protocols (acg_rest.c): the method, the URI with its
  * labels, the query string and the headers from the input's bound members; and the
  * output's members bound to headers, header maps and the status code. */

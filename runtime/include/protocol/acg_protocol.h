@@ -71,6 +71,14 @@ ACG_NODISCARD int acg_protocol_parse(const struct acg_service *svc, const struct
                                      const struct acg_http_message *msg, void *out,
                                      struct acg_arena *arena, struct acg_error *err);
 
+/* The error code of a non-2xx answer where the protocol reads it otherwise than
+ * acg_error_decode (which follows awsJson: X-Amzn-ErrorType, then the body's "__type", then
+ * "code"). restJson1, as botocore's RestJSONParser: the header, then the body's "code" (or
+ * "Code"), then "__type". When the protocol's code differs, writes it (bare: no "ns#", no
+ * ":suffix") into code (size bytes) and returns true. */
+bool acg_protocol_error_code(const struct acg_service *svc, const char *error_type_header,
+                             const char *body, size_t len, char *code, size_t size);
+
 /* The model's name for a protocol ("json", "rest-json", ...). */
 const char *acg_protocol_name(int protocol);
 
