@@ -304,14 +304,17 @@ int acg_json_decode_shape(struct acg_json_decoder *d, const struct acg_shape *s,
     return decode_struct(d, s, out);
 }
 
-/* cli_input: the AWS CLI's reading of its input (member names, NaN and the infinities). */
+enum { CLI_INPUT = 1, TRUNCATE_INTEGERS = 2 };
+
+/* CLI_INPUT: the AWS CLI's reading of its input (member names, NaN and the infinities). */
 static int decode_body(const char *body, size_t len, const struct acg_shape *s, void *out,
-                       struct acg_arena *arena, struct acg_error *err, bool cli_input)
+                       struct acg_arena *arena, struct acg_error *err, int how)
 {
     struct acg_json_decoder d;
     int rc = acg_json_decoder_begin(&d, body, len, arena, err);
-    d.nonfinite = cli_input;
-    d.by_member_name = cli_input;
+    d.nonfinite = (how & CLI_INPUT) != 0;
+    d.by_member_name = (how & CLI_INPUT) != 0;
+    d.truncate_integers = (how & TRUNCATE_INTEGERS) != 0;
     if (rc == ACG_OK)
         rc = decode_struct(&d, s, out);
     if (rc == ACG_OK)
@@ -323,11 +326,17 @@ static int decode_body(const char *body, size_t len, const struct acg_shape *s, 
 int acg_json_decode_body(const char *body, size_t len, const struct acg_shape *s, void *out,
                          struct acg_arena *arena, struct acg_error *err)
 {
-    return decode_body(body, len, s, out, arena, err, false);
+    return decode_body(body, len, s, out, arena, err, 0);
+}
+
+int acg_json_decode_rest_body(const char *body, size_t len, const struct acg_shape *s, void *out,
+                              struct acg_arena *arena, struct acg_error *err)
+{
+    return decode_body(body, len, s, out, arena, err, TRUNCATE_INTEGERS);
 }
 
 int acg_json_decode_input(const char *body, size_t len, const struct acg_shape *s, void *out,
                           struct acg_arena *arena, struct acg_error *err)
 {
-    return decode_body(body, len, s, out, arena, err, true);
+    return decode_body(body, len, s, out, arena, err, CLI_INPUT);
 }

@@ -112,7 +112,7 @@ int acg_restjson_parse(const struct acg_shape *shape, const struct acg_http_mess
     unsigned char *base = out;
     ACG_TRY(acg_rest_parse_bound(shape, msg, out, arena, err));
     if (payload == NULL)
-        return acg_json_decode_body(msg->body, msg->body_len, shape, out, arena, err);
+        return acg_json_decode_rest_body(msg->body, msg->body_len, shape, out, arena, err);
     unsigned char *p = base + payload->offset;
     switch (payload->shape->type) {
     case ACG_SHAPE_BLOB: {
@@ -151,7 +151,8 @@ int acg_restjson_parse(const struct acg_shape *shape, const struct acg_http_mess
         if (value == NULL)
             return acg_error_set(err, ACG_ERR_NOMEM, "out of memory reading the body");
         memcpy(p, &value, sizeof value);
-        return acg_json_decode_body(msg->body, msg->body_len, payload->shape, value, arena, err);
+        return acg_json_decode_rest_body(msg->body, msg->body_len, payload->shape, value, arena,
+                                         err);
     }
     }
 }

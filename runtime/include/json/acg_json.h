@@ -151,6 +151,8 @@ struct acg_json_decoder {
     bool nonfinite;          /* NaN, Infinity and -Infinity are numbers (Python's json) */
     bool by_member_name;     /* input written for the CLI: keys are model member names, and
                               * members bound to the URI or headers are read too */
+    bool truncate_integers;  /* integers may have a fraction or exponent, cut toward zero
+                              * (botocore reads restJson1 numbers with int()) */
 };
 
 /* The memory a decoder allows itself for a body of len bytes: decoded values may take
@@ -248,6 +250,11 @@ ACG_NODISCARD int acg_json_decode_shape(struct acg_json_decoder *d, const struct
 ACG_NODISCARD int acg_json_decode_input(const char *body, size_t len, const struct acg_shape *s,
                                         void *out, struct acg_arena *arena,
                                         struct acg_error *err);
+/* acg_json_decode_body for restJson1 responses: integer members may hold numbers with a
+ * fraction or exponent, cut toward zero, as botocore's int() reads them. */
+ACG_NODISCARD int acg_json_decode_rest_body(const char *body, size_t len,
+                                            const struct acg_shape *s, void *out,
+                                            struct acg_arena *arena, struct acg_error *err);
 /* A whole body into out (a zeroed struct of shape s), its values in arena. An empty body
  * reads as {}. */
 ACG_NODISCARD int acg_json_decode_body(const char *body, size_t len, const struct acg_shape *s,
