@@ -717,10 +717,14 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
     bool locked = false;
     int rc;
 
+    /* smithy.api#noAuth goes out unsigned; v4-unsigned-body sends and signs UNSIGNED-PAYLOAD
+     * in X-Amz-Content-SHA256 and in place of the body's hash, as botocore does. */
+    bool no_auth = (st->call->op->flags & ACG_OP_NO_AUTH) != 0;
+    bool unsigned_payload = (st->call->op->flags & ACG_OP_UNSIGNED_PAYLOAD) != 0;
     acg_credentials_init(&creds);
     acg_buf_init(&shown, 0);
     int64_t now = client_now_ms(c);
-    rc = acg_credentials_get(c->creds, now, &creds, err);
+    rc = no_auth ? ACG_OK : acg_credentials_get(c->creds, now, &creds, err);
     if (rc != ACG_OK)
         goto done;
 
@@ -735,6 +739,8 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
     headers[n++] = (struct acg_header){ "amz-sdk-request", sdk_request };
     if (st->gzipped)
         headers[n++] = (struct acg_header){ "Content-Encoding", "gzip" };
+    if (unsigned_payload)
+        headers[n++] = (struct acg_header){ "X-Amz-Content-SHA256", "UNSIGNED-PAYLOAD" };
 
     struct acg_sigv4_params p = {
         .creds = &creds,
@@ -752,25 +758,30 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
         .header_count = n,
         .payload = st->payload,
         .payload_len = st->payload_len,
+        .payload_hash = unsigned_payload ? "UNSIGNED-PAYLOAD" : NULL,
     };
     /* The signing key cache, the signature's buffers and the handle are the client's
      * shared state; the lock covers signing and the transfer, never a retry delay. */
     pthread_mutex_lock(&c->lock);
     locked = true;
-    rc = acg_sigv4_sign(&p, &req, &c->sigv4, sig, err);
+    rc = no_auth ? ACG_OK : acg_sigv4_sign(&p, &req, &c->sigv4, sig, err);
     if (rc != ACG_OK)
         goto done;
-    if (acg_client_log_enabled(c, ACG_LOG_DEBUG)) {
+    if (no_auth) {
+        acg_client_log(c, ACG_LOG_DEBUG, "not signed (the operation takes no authentication)");
+    } else if (acg_client_log_enabled(c, ACG_LOG_DEBUG)) {
         /* The canonical request may hold the session token; the helper redacts it. The
          * signature is in neither text, and the Authorization header is never logged. */
         if (acg_sigv4_canonical_request_for_log(sig, &shown) == ACG_OK)
             log_lines(c, "canonical request:", shown.data, shown.len);
         log_lines(c, "string to sign:", sig->string_to_sign.data, sig->string_to_sign.len);
     }
-    headers[n++] = (struct acg_header){ "X-Amz-Date", sig->amz_date };
-    if (creds.session_token[0] != '\0')
-        headers[n++] = (struct acg_header){ "X-Amz-Security-Token", creds.session_token };
-    headers[n++] = (struct acg_header){ "Authorization", sig->authorization.data };
+    if (!no_auth) {
+        headers[n++] = (struct acg_header){ "X-Amz-Date", sig->amz_date };
+        if (creds.session_token[0] != '\0')
+            headers[n++] = (struct acg_header){ "X-Amz-Security-Token", creds.session_token };
+        headers[n++] = (struct acg_header){ "Authorization", sig->authorization.data };
+    }
 
     acg_client_log(c, ACG_LOG_DEBUG, "sending %s %s (attempt %d of %d, %zu bytes%s)", r->method,
                    st->url.data, attempt, c->max_attempts, st->payload_len,
@@ -845,7 +856,7 @@ int acg_client_send(struct acg_client *c, const struct acg_send *call, struct ac
     st.signing_name = st.signing_region = NULL;
     st.gzipped = false;
     st.delivered = false;
-    st.headers = calloc(call->req->header_count + 8, sizeof *st.headers);
+    st.headers = calloc(call->req->header_count + 9, sizeof *st.headers);
     acg_buf_init(&st.url, 0);
     acg_buf_init(&st.path, 0);
     acg_buf_init(&st.query, 0);
