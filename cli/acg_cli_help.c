@@ -227,6 +227,8 @@ void acg_cli_print_operation_help(FILE *f, const struct acg_cli_app *prog,
                     m->option);
     }
     fputs("        [--cli-input-json <value>]\n", f);
+    if (op->streams_output)
+        fputs("        <outfile>\n", f);
     fputs("        [global options]\n\n", f);
 
     fputs("OPTIONS\n", f);
@@ -236,6 +238,12 @@ void acg_cli_print_operation_help(FILE *f, const struct acg_cli_app *prog,
     fprintf(f, "    --%s (%s)\n", in->name, in->type_name);
     wrap(f, 8, in->help);
     fputc('\n', f);
+    if (op->streams_output) {
+        fputs("    outfile (string)\n", f);
+        wrap(f, 8, "Filename where the content will be saved: the response's body is written "
+                   "there as it arrives, and the other members of the output are printed.");
+        fputc('\n', f);
+    }
     wrap(f, 4, "Option values may also be read from a file: --OPTION file://PATH. Required "
                "options may be left out when --cli-input-json gives those members.");
     fputc('\n', f);

@@ -131,14 +131,14 @@ static void plan_errors_ref(struct planner *p, const struct operation *op, const
     tv_set_bool(o, "define_errors", op->error_count > 0);
 }
 
-/* Whether the operation's output is a download: a blob payload marked streaming. */
+/* Whether the operation's output is a download: a blob payload, which botocore streams
+ * whether or not it is marked streaming (acg_operation_streams_output agrees). */
 static bool streams_output(const struct operation *op)
 {
     const struct shape *s = op->output;
     for (size_t i = 0; s != NULL && i < s->member_count; i++) {
         const struct member *m = &s->members[i];
-        if (m->payload && m->target != NULL && m->target->type == SHAPE_BLOB &&
-            (m->streaming || m->target->streaming))
+        if (m->payload && m->target != NULL && m->target->type == SHAPE_BLOB)
             return true;
     }
     return false;

@@ -176,13 +176,14 @@ static int decode_output(const struct acg_service *svc, const struct acg_operati
     return ACG_OK;
 }
 
+/* botocore streams every blob payload of an output, marked streaming or not (Lambda's Invoke,
+ * Bedrock's InvokeModel), and the AWS CLI writes each to an outfile. */
 bool acg_operation_streams_output(const struct acg_operation *op)
 {
     const struct acg_shape *s = op->output;
     for (size_t i = 0; s != NULL && i < s->member_count; i++) {
         const struct acg_member *m = &s->members[i];
-        if ((m->flags & ACG_MEMBER_PAYLOAD) && m->shape->type == ACG_SHAPE_BLOB &&
-            ((m->flags & ACG_MEMBER_STREAMING) || (m->shape->flags & ACG_SHAPE_STREAMING)))
+        if ((m->flags & ACG_MEMBER_PAYLOAD) && m->shape->type == ACG_SHAPE_BLOB)
             return true;
     }
     return false;

@@ -129,7 +129,8 @@ ACG_NODISCARD int acg_call_ex(struct acg_client *c, const struct acg_operation *
                               const void *in, void *out, const struct acg_call_options *options,
                               struct acg_error *err);
 
-/* Whether op's output is a stream (a blob payload marked streaming). */
+/* Whether op's output is a stream: a blob payload, as botocore streams it (marked streaming
+ * or not). */
 bool acg_operation_streams_output(const struct acg_operation *op);
 
 /* The modelled error err holds if it is of shape s, else NULL. */
