@@ -77,17 +77,8 @@ def round_main(folder, secs):
     print(f"sigv4.botocore {rate(sign, secs):.1f}")
 
 
-def e2e_main(url, op, secs):
-    import boto3
-    from botocore.config import Config
-    client = boto3.client("personalize", endpoint_url=url, region_name="us-west-2",
-                          aws_access_key_id="AKIDEXAMPLE",
-                          aws_secret_access_key="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-                          config=Config(retries={"max_attempts": 1}))
-    if op == "describe":
-        call = lambda: client.describe_batch_inference_job(batchInferenceJobArn=ARN)
-    else:
-        call = lambda: client.list_batch_inference_jobs(maxResults=100)
+def measure_calls(call, secs):
+    """Calls per second and latency of call, after one warm-up call."""
     call()
     lat = []
     t0 = time.perf_counter()
@@ -102,6 +93,20 @@ def e2e_main(url, op, secs):
     print(f"calls {len(lat) / (b - t0):.2f}")
     print(f"median_ms {statistics.median(lat) * 1e3:.4f}")
     print(f"p99_ms {lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1e3:.4f}")
+
+
+def e2e_main(url, op, secs):
+    import boto3
+    from botocore.config import Config
+    client = boto3.client("personalize", endpoint_url=url, region_name="us-west-2",
+                          aws_access_key_id="AKIDEXAMPLE",
+                          aws_secret_access_key="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                          config=Config(retries={"max_attempts": 1}))
+    if op == "describe":
+        call = lambda: client.describe_batch_inference_job(batchInferenceJobArn=ARN)
+    else:
+        call = lambda: client.list_batch_inference_jobs(maxResults=100)
+    measure_calls(call, secs)
 
 
 def restjson_main(fixture, secs):
@@ -138,20 +143,7 @@ def restjson_e2e_main(url, secs):
                           aws_secret_access_key="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
                           config=Config(retries={"max_attempts": 1}))
     call = lambda: client.get_function(FunctionName="movie-recs-nightly", Qualifier="$LATEST")
-    call()
-    lat = []
-    t0 = time.perf_counter()
-    while True:
-        a = time.perf_counter()
-        call()
-        b = time.perf_counter()
-        lat.append(b - a)
-        if b - t0 >= secs:
-            break
-    lat.sort()
-    print(f"calls {len(lat) / (b - t0):.2f}")
-    print(f"median_ms {statistics.median(lat) * 1e3:.4f}")
-    print(f"p99_ms {lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1e3:.4f}")
+    measure_calls(call, secs)
 
 
 if __name__ == "__main__":

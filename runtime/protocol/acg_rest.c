@@ -348,11 +348,10 @@ static const char *find_header(const struct acg_http_message *msg, const char *n
     return NULL;
 }
 
-/* Whether text is one JSON value. */
-static bool is_json(const char *text, size_t len)
+bool acg_rest_is_json(const char *text, size_t len, struct acg_error *err)
 {
     struct acg_json_reader r;
-    bool ok = acg_json_reader_parse(&r, text, len, NULL, NULL) == ACG_OK;
+    bool ok = acg_json_reader_parse(&r, text, len, NULL, err) == ACG_OK;
     acg_json_reader_free(&r);
     return ok;
 }
@@ -373,7 +372,7 @@ static int parse_scalar(const struct acg_shape *s, bool jsonvalue, const char *n
             struct acg_buf json;
             acg_buf_init(&json, 0);
             int rc = acg_base64_decode(copy, len, &json);
-            copy = rc == ACG_OK && json.len > 0 && is_json(json.data, json.len)
+            copy = rc == ACG_OK && json.len > 0 && acg_rest_is_json(json.data, json.len, NULL)
                        ? acg_arena_strndup(a, json.data, json.len) : NULL;
             acg_buf_free(&json);
             if (copy == NULL)

@@ -96,15 +96,6 @@ int acg_restjson_build(const struct acg_service *svc, const struct acg_operation
     return ACG_OK;
 }
 
-/* Whether text is one JSON value (a document payload); err says why not. */
-static bool is_json(const char *text, size_t len, struct acg_error *err)
-{
-    struct acg_json_reader r;
-    bool ok = acg_json_reader_parse(&r, text, len, NULL, err) == ACG_OK;
-    acg_json_reader_free(&r);
-    return ok;
-}
-
 int acg_restjson_parse(const struct acg_shape *shape, const struct acg_http_message *msg,
                        void *out, struct acg_arena *arena, struct acg_error *err)
 {
@@ -139,7 +130,7 @@ int acg_restjson_parse(const struct acg_shape *shape, const struct acg_http_mess
                                        : acg_arena_strndup(arena, "{}", 2);
         if (text == NULL)
             return acg_error_set(err, ACG_ERR_NOMEM, "out of memory reading the body");
-        if (msg->body_len > 0 && !is_json(text, msg->body_len, err))
+        if (msg->body_len > 0 && !acg_rest_is_json(text, msg->body_len, err))
             return ACG_ERR_JSON;
         memcpy(p, &text, sizeof text);
         return ACG_OK;
