@@ -272,6 +272,8 @@ static int header_member(struct acg_request *req, const struct acg_member *m, co
 {
     if (m->location == ACG_LOC_HEADERS) {
         const struct acg_shape *s = m->shape;
+        if (s->type != ACG_SHAPE_MAP)
+            return ACG_OK;
         const struct acg_seq *seq = p;
         struct acg_buf name;
         acg_buf_init(&name, 0);
@@ -460,7 +462,8 @@ static int parse_header_map(const struct acg_member *m, const struct acg_http_me
             continue;
         unsigned char *entry = items + n++ * s->item_size;
         const char *key = acg_arena_strndup(a, h->name + plen, strlen(h->name + plen));
-        const char *value = acg_arena_strndup(a, h->value, strlen(h->value));
+        const char *value = acg_arena_strndup(a, h->value ? h->value : "",
+                                              h->value ? strlen(h->value) : 0);
         if (key == NULL || value == NULL)
             return ACG_ERR_NOMEM;
         memcpy(entry + s->members[0].offset, &key, sizeof key);

@@ -212,8 +212,8 @@ static const struct acg_service fake_service = {
 };
 
 static const char *const do_thing_docs[] = {
-    "The name of the thing. Names are unique within an account and a region, and they are "
-    "used in every other operation that refers to the thing.",
+    ("The name of the thing. Names are unique within an account and a region, and they are "
+     "used in every other operation that refers to the thing."),
     "How many.", "How big.", "A ratio.", "Whether it is on.", "When.", "Bytes.",
     "Nested settings.", "A member named like a global.", "A note.", "Anything.",
 };
