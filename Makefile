@@ -12,7 +12,7 @@ PYTHON  ?= python3
 # pkg-config runs on first use, inside a recipe, so it sees what that step installed.
 DEPS_MISSING := $(shell scripts/deps.sh --missing build)
 DEPS         := $(if $(strip $(DEPS_MISSING)),deps)
-PKGS    := yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih
+PKGS    := yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih expat
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
 PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)) -lpthread -lm)$(PKG_LIBS)
 
@@ -24,7 +24,7 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(WERROR) $(WARN) -MMD
 
 # The runtime's modules, each in its own folder, in dependency order: a module includes
 # only the public headers of the modules before it (make lint checks).
-MODULES     := common shape json auth http endpoints protocol client
+MODULES     := common shape json xml cbor jmespath auth http endpoints protocol client
 RUNTIME_SRC := $(foreach m,$(MODULES),$(sort $(wildcard runtime/$(m)/*.c)))
 RUNTIME_OBJ := $(RUNTIME_SRC:%.c=$(BUILD)/%.o)
 RUNTIME_LIB := $(BUILD)/libacg.a
@@ -37,7 +37,9 @@ GEN_OBJ     := $(GEN_SRC:%.c=$(BUILD)/%.o) $(BUILD)/generator/templates_embedded
 GEN_LIB_OBJ := $(filter-out $(BUILD)/generator/main.o,$(GEN_OBJ))
 GEN         := $(BUILD)/bin/acg-gen
 
-# The checked-in Personalize model and the operations generated from it.
+# The bindings manifest: every checked-in service, its model and operations (acg.yaml).
+BINDINGS    := acg.yaml
+# The checked-in Personalize model and the program built from its bindings.
 MODEL_DIR   := models/personalize/2018-05-22
 MODEL       := $(MODEL_DIR)/service-2.yaml
 SERVICE     := personalize
@@ -126,7 +128,7 @@ $(BUILD)/tests/generated/test_tiny_%: $(BUILD)/tests/generated/test_tiny_%.o $(T
 PARTITIONS := runtime/endpoints/acg_partitions.c
 
 regen: $(GEN)
-	$(GEN) --model $(MODEL) --out $(GENERATED)
+	$(GEN) --manifest $(BINDINGS)
 	$(PYTHON) tools/gen_partitions.py > $(PARTITIONS)
 
 # Refreshes the generator's golden files from the tiny all-shapes model.
@@ -135,7 +137,7 @@ golden: $(GEN)
 	$(GEN) --model tests/fixtures/models/tiny/service-2.yaml --out tests/fixtures/golden/tiny
 
 check-generated: $(GEN)
-	$(GEN) --model $(MODEL) --out $(GENERATED) --check
+	$(GEN) --manifest $(BINDINGS) --check
 	@$(PYTHON) tools/gen_partitions.py | cmp -s - $(PARTITIONS) || \
 		{ echo "$(PARTITIONS) would change; run make regen"; exit 1; }
 
@@ -183,6 +185,9 @@ lint:
 
 clean:
 	rm -rf build build-asan build-fuzz build-memcheck build-bench
+
+# Install, uninstall, docs and vendoring's package list.
+include mk/sdk.mk
 
 # Keep intermediate objects so a second make does no work.
 .SECONDARY:

@@ -99,6 +99,36 @@ static int build_members(struct acg_arena *a, const struct acg_cli_command *cmd,
     return ACG_OK;
 }
 
+static const struct acg_cli_operation *view_of(const struct acg_cli_app *app,
+                                              const struct acg_operation *desc)
+{
+    for (size_t i = 0; i < app->operation_count; i++) {
+        if (app->operations[i].desc == desc)
+            return &app->operations[i];
+    }
+    return NULL;
+}
+
+static int build_waiters(struct acg_cli_app *app)
+{
+    const struct acg_service *svc = app->service;
+    struct acg_cli_waiter *ws = acg_arena_calloc(app->arena, svc->waiter_count + 1, sizeof *ws);
+    if (ws == NULL)
+        return ACG_ERR_NOMEM;
+    for (size_t i = 0; i < svc->waiter_count; i++) {
+        ws[i].desc = &svc->waiters[i];
+        ws[i].op = view_of(app, ws[i].desc->operation);
+        ws[i].command = acg_xform_name(app->arena, ws[i].desc->name, '-');
+        if (ws[i].op == NULL)
+            return ACG_ERR_INVALID_ARG;
+        if (ws[i].command == NULL)
+            return ACG_ERR_NOMEM;
+    }
+    app->waiters = ws;
+    app->waiter_count = svc->waiter_count;
+    return ACG_OK;
+}
+
 int acg_cli_app_init(struct acg_cli_app *app, const struct acg_cli_program *prog)
 {
     const struct acg_service *svc = prog->service;
@@ -117,6 +147,10 @@ int acg_cli_app_init(struct acg_cli_app *app, const struct acg_cli_program *prog
             return ACG_ERR_INVALID_ARG;
         ops[i].desc = svc->operations[i];
         ops[i].streams_output = acg_operation_streams_output(ops[i].desc);
+        const struct acg_paginator *pg = ops[i].desc->paginator;
+        ops[i].pageable = pg != NULL && pg->result_key_count > 0 && pg->token_count > 0 &&
+                          ops[i].desc->output != NULL;
+        ops[i].has_limit_key = ops[i].pageable && pg->limit_key != NULL;
         ops[i].name = svc->operations[i]->name;
         ops[i].doc = cmd->doc;
         ops[i].command = acg_xform_name(app->arena, ops[i].name, '-');
@@ -125,7 +159,7 @@ int acg_cli_app_init(struct acg_cli_app *app, const struct acg_cli_program *prog
     }
     app->operations = ops;
     app->operation_count = svc->operation_count;
-    return ACG_OK;
+    return build_waiters(app);
 }
 
 void acg_cli_app_free(struct acg_cli_app *app)
@@ -148,57 +182,82 @@ static void drop_payload(const struct acg_shape *s, void *res)
     }
 }
 
-int acg_cli_run(struct acg_client *client, const struct acg_cli_operation *op,
-                const char *input_json, size_t input_len, const char *outfile,
-                enum acg_json_style style, struct acg_buf *out, struct acg_error *err)
+/* The operation's input struct from input_json, in arena (NULL for an operation without
+ * input). */
+static int decode_input(const struct acg_operation *desc, const char *input_json,
+                        size_t input_len, struct acg_arena *arena, void **in,
+                        struct acg_error *err)
+{
+    *in = NULL;
+    if (desc->input == NULL)
+        return ACG_OK;
+    *in = acg_arena_calloc(arena, 1, desc->input->size);
+    int rc = *in == NULL ? ACG_ERR_NOMEM
+                         : acg_json_decode_input(input_json, input_len, desc->input, *in, arena,
+                                                 err);
+    return acg_op_input_error(err, rc);
+}
+
+int acg_cli_wait(struct acg_client *client, const struct acg_cli_waiter *w,
+                 const char *input_json, size_t input_len, const struct acg_wait_options *o,
+                 struct acg_error *err)
+{
+    struct acg_arena *arena = acg_arena_new();
+    void *in = NULL;
+    int rc = arena != NULL ? decode_input(w->op->desc, input_json, input_len, arena, &in, err)
+                           : ACG_ERR_NOMEM;
+    if (rc == ACG_OK)
+        rc = acg_wait(client, w->desc, in, o, err);
+    acg_arena_destroy(arena);
+    return rc;
+}
+
+/* One call into res; a download into outfile. */
+static int call_once(struct acg_client *client, const struct acg_cli_operation *op, void *in,
+                     void *res, const char *outfile, struct acg_error *err)
 {
     FILE *file = NULL;
     struct acg_body_sink sink = { write_file, NULL };
     struct acg_call_options options = { NULL };
-    const struct acg_operation *desc = op->desc;
-    struct acg_arena *in_arena = acg_arena_new();
-    void *in = NULL, *res = NULL;
-    int rc = in_arena != NULL ? ACG_OK : ACG_ERR_NOMEM;
-    if (rc == ACG_OK && desc->input != NULL) {
-        in = acg_arena_calloc(in_arena, 1, desc->input->size);
-        rc = in == NULL ? ACG_ERR_NOMEM
-                        : acg_json_decode_input(input_json, input_len, desc->input, in, in_arena,
-                                                err);
-        rc = acg_op_input_error(err, rc);
-    }
-    if (rc == ACG_OK && desc->output != NULL) {
-        res = calloc(1, desc->output->size);
-        if (res == NULL)
-            rc = ACG_ERR_NOMEM;
-    }
-    if (rc == ACG_OK && op->streams_output) {
+    if (op->streams_output) {
         file = fopen(outfile, "wb");
         if (file == NULL)
-            rc = acg_error_set(err, ACG_ERR_INVALID_ARG, "cannot open %s for writing: %s",
-                               outfile, strerror(errno));
+            return acg_error_set(err, ACG_ERR_INVALID_ARG, "cannot open %s for writing: %s",
+                                 outfile, strerror(errno));
         sink.ctx = file;
         options.output_sink = &sink;
     }
-    if (rc == ACG_OK)
-        rc = acg_call_ex(client, desc, in, res, &options, err);
+    int rc = acg_call_ex(client, op->desc, in, res, &options, err);
     if (file != NULL && fclose(file) != 0 && rc == ACG_OK)
         rc = acg_error_set(err, ACG_ERR_TRANSPORT, "cannot write %s: %s", outfile,
                            strerror(errno));
     if (rc == ACG_OK && op->streams_output)
-        drop_payload(desc->output, res);
-    if (rc == ACG_OK) {
-        struct acg_json_writer w;
-        acg_json_writer_init(&w, out, style);
-        w.err = err;
-        w.redact_sensitive = style == ACG_JSON_REDACTED;
-        struct acg_json_encode_opts opts = { .member_names = true };
-        rc = acg_json_encode(&w, desc->output != NULL ? desc->output : &acg_shape_document, res,
-                             &opts);
+        drop_payload(op->desc->output, res);
+    return rc;
+}
+
+int acg_cli_run(struct acg_client *client, const struct acg_cli_operation *op,
+                const char *input_json, size_t input_len, const char *outfile,
+                const struct acg_cli_print *print, struct acg_buf *out, struct acg_error *err)
+{
+    const struct acg_operation *desc = op->desc;
+    struct acg_arena *in_arena = acg_arena_new();
+    void *in = NULL, *res = NULL;
+    int rc = in_arena != NULL ? decode_input(desc, input_json, input_len, in_arena, &in, err)
+                              : ACG_ERR_NOMEM;
+    if (rc == ACG_OK && op->pageable && print->paginate) {
+        rc = acg_cli_print_pages(client, desc, in, print, out, err);
+    } else if (rc == ACG_OK) {
+        res = desc->output != NULL ? calloc(1, desc->output->size) : NULL;
+        rc = desc->output != NULL && res == NULL ? ACG_ERR_NOMEM
+                                                 : call_once(client, op, in, res, outfile, err);
+        if (rc == ACG_OK)
+            rc = acg_cli_print_output(desc, res, print, out, err);
     }
     if (res != NULL) {
         struct acg_arena *arena;
         memcpy(&arena, res, sizeof arena);   /* the output's arena_ comes first */
-        acg_arena_destroy(arena);
+        acg_release(arena, res, desc->output->size);
         free(res);
     }
     acg_arena_destroy(in_arena);

@@ -329,11 +329,11 @@ static void fill_shape(struct ctx *c, struct shape *s, const struct doc_node *de
     }
 }
 
-/* The protocols the generator knows, in the order it prefers them when a model offers
- * several (metadata.protocols lists the service's own preference; botocore takes the first
- * it supports, and so do we, from this list). */
+/* The protocols the generator knows, in botocore's order of preference: when a model offers
+ * several (metadata.protocols), botocore takes the first of this list the service offers,
+ * and so do we, so the program speaks what the AWS CLI speaks. */
 static const char *const known_protocols[] = {
-    "smithy-rpc-v2-cbor", "json", "rest-json", "rest-xml", "query", "ec2",
+    "json", "rest-json", "rest-xml", "smithy-rpc-v2-cbor", "query", "ec2",
 };
 
 static bool is_known_protocol(const char *p)
@@ -345,15 +345,23 @@ static bool is_known_protocol(const char *p)
     return false;
 }
 
-/* metadata.protocols in order of preference, else metadata.protocol. */
+static bool offers(const struct doc_node *protos, const char *name)
+{
+    for (size_t i = 0; protos != NULL && protos->kind == DOC_SEQ && i < protos->count; i++) {
+        if (doc_is_scalar(protos->items[i]) && strcmp(protos->items[i]->text, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The first of our list that metadata.protocols offers, else metadata.protocol. */
 static void choose_protocol(struct ctx *c, const struct doc_node *md)
 {
     struct model *m = c->m;
     const struct doc_node *protos = doc_get(md, "protocols");
-    for (size_t i = 0; protos != NULL && protos->kind == DOC_SEQ && i < protos->count; i++) {
-        const struct doc_node *p = protos->items[i];
-        if (doc_is_scalar(p) && is_known_protocol(p->text)) {
-            m->protocol = p->text;
+    for (size_t i = 0; i < sizeof known_protocols / sizeof known_protocols[0]; i++) {
+        if (offers(protos, known_protocols[i])) {
+            m->protocol = known_protocols[i];
             return;
         }
     }
@@ -625,5 +633,7 @@ void model_free(struct model *m)
         return;
     acg_arena_destroy(m->pool);
     doc_free(&m->doc_tree);
+    for (size_t i = 0; i < m->extra_doc_count; i++)
+        doc_free(&m->extra_docs[i]);
     memset(m, 0, sizeof *m);
 }

@@ -111,6 +111,39 @@ struct context_value {
     const char *str;
 };
 
+/* How an operation pages (paginators-1). */
+struct paginator {
+    const char **input_tokens;
+    const char **output_tokens;
+    size_t token_count;
+    const char *limit_key;
+    const char *more_results;
+    const char **result_keys;
+    size_t result_key_count;
+    const char **non_aggregate_keys;
+    size_t non_aggregate_key_count;
+};
+
+/* One acceptor of a waiter (waiters-2). */
+struct acceptor {
+    const char *state;       /* success, failure, retry */
+    const char *matcher;     /* path, pathAll, pathAny, status, error */
+    const char *argument;    /* JMESPath, or NULL */
+    const char *expected;    /* JSON text */
+};
+
+struct operation;
+
+struct waiter {
+    const char *name;
+    const struct operation *operation;
+    int delay_s;
+    int max_attempts;
+    struct acceptor *acceptors;
+    size_t acceptor_count;
+    struct gen_mark mark;
+};
+
 struct operation {
     const char *name;
     struct gen_mark mark;
@@ -138,6 +171,7 @@ struct operation {
     size_t static_context_count;
     struct context_value *path_context;    /* operationContextParams: name + JMESPath in str */
     size_t path_context_count;
+    const struct paginator *paginator;     /* NULL: not paginated */
 };
 
 struct model {
@@ -159,6 +193,10 @@ struct model {
     size_t shape_count;
     struct operation *operations;  /* sorted by name */
     size_t operation_count;
+    struct waiter *waiters;        /* from waiters-2, in file order */
+    size_t waiter_count;
+    struct doc extra_docs[2];      /* the paginators and waiters files, kept for their text */
+    size_t extra_doc_count;
     struct doc doc_tree;           /* owns the strings above */
     void *pool;
 };

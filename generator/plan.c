@@ -306,6 +306,12 @@ static void plan_service(struct planner *p, struct tv *root)
     tv_set_bool(root, "query_compatible", m->query_compatible);
     tv_set_str(root, "service_doc_lit",
                text_c_string_wrapped(a, text_summary(a, text_plain(a, m->doc), 400), 8, 100));
+    const char *v = p->o->validation;
+    bool other = v != NULL && strcmp(v, "enforce") != 0;
+    tv_set_bool(root, "has_validation_default", other);
+    tv_set_str(root, "validation_default", !other ? "ACG_VALIDATE_ENFORCE"
+                                           : strcmp(v, "off") == 0 ? "ACG_VALIDATE_OFF"
+                                                                   : "ACG_VALIDATE_WARN");
 }
 
 int gen_plan(const struct model *m, const struct gen_options *o, const char *endpoint_code,

@@ -61,6 +61,10 @@ const char **plan_extra_field_names(struct planner *p, const struct shape *s);
 /* The index of pattern pat in the pattern table (added on first use). */
 size_t plan_pattern(struct planner *p, const char *pat);
 
+/* The C type of a pointer to a list element of shape t: "const struct x_y *",
+ * "const char *const *", "const int32_t *". */
+const char *plan_element_pointer(struct planner *p, const struct shape *t);
+
 /* The header's enums, forward declarations, structs and map entries. */
 void plan_types(struct planner *p, struct tv *root);
 /* The descriptor tables: shapes, members, limits, operations, errors. */

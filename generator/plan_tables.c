@@ -343,9 +343,12 @@ static void plan_errors(struct planner *p, struct tv *root)
         errs[n++] = ps->s;
         struct tv *e = tv_push(accessors);
         tv_set_str(e, "c", ps->c);
-        tv_set_str(e, "comment", text_comment(p->a, plan_fmt(p, "The %s error decoded, or NULL "
-                                                            "when err holds another error.",
-                                                            ps->s->name), 0, 100));
+        tv_set_str(e, "comment", text_doc_comment(p->a, plan_fmt(p, "The %s error decoded from "
+                                                                "err.\n@param err the error an "
+                                                                "operation filled\n@return the "
+                                                                "error's fields, owned by err, or "
+                                                                "NULL when err holds another "
+                                                                "error", ps->s->name), 0, 100));
     }
     qsort(errs, n, sizeof *errs, by_code);
     for (size_t i = 0; i < n; i++)

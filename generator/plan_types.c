@@ -33,6 +33,12 @@ static struct ctype element_type(struct planner *p, const struct shape *t)
     }
 }
 
+const char *plan_element_pointer(struct planner *p, const struct shape *t)
+{
+    struct ctype c = element_type(p, t);
+    return plan_fmt(p, "const %s %s%s", c.base, c.stars, *c.stars ? "const *" : "*");
+}
+
 static void add_field(struct planner *p, struct tv *fields, const char *comment, struct ctype t,
                       const char *name)
 {
@@ -49,7 +55,7 @@ static void add_field(struct planner *p, struct tv *fields, const char *comment,
 
 static const char *member_doc(struct planner *p, const struct member *mb)
 {
-    const char *doc = text_plain(p->a, mb->doc ? mb->doc : mb->target->doc);
+    const char *doc = text_doc_escape(p->a, text_plain(p->a, mb->doc ? mb->doc : mb->target->doc));
     const struct shape *t = mb->target;
     const char *extra = "";
     if (t->type == SHAPE_DOCUMENT)
@@ -63,7 +69,7 @@ static const char *member_doc(struct planner *p, const struct member *mb)
                          names_upper(p->a, plan_shape_of(p, t)->c));
     if (*doc == '\0' && *extra == ' ')
         extra++;
-    return text_comment(p->a, plan_fmt(p, "%s%s", doc, extra), 4, 100);
+    return text_doc_comment(p->a, plan_fmt(p, "%s%s", doc, extra), 4, 100);
 }
 
 /* The fields one member takes in its structure. */
@@ -150,14 +156,15 @@ static void plan_struct(struct planner *p, const struct pshape *ps, struct tv *s
     const struct shape *s = ps->s;
     struct tv *st = tv_push(structs);
     tv_set_str(st, "type", plan_fmt(p, "struct %s_%s", p->prefix, ps->c));
-    tv_set_str(st, "comment", text_comment(p->a, text_plain(p->a, s->doc), 0, 100));
+    tv_set_str(st, "comment", text_doc_comment(p->a, text_doc_escape(p->a, text_plain(p->a, s->doc)),
+                                               0, 100));
     struct tv *fields = tv_set_list(st, "fields");
     if (plan_is_struct(s)) {
         const char **names = plan_field_names(p, s);
         const char **extras = plan_extra_field_names(p, s);
         /* First, so the runtime finds it in any top-level struct. */
         if (ps->top_level)
-            add_field(p, fields, "    /* Owns every pointer below in a decoded value; NULL in one "
+            add_field(p, fields, "    /** Owns every pointer below in a decoded value; NULL in one "
                       "you built. */\n", (struct ctype){ false, "struct acg_arena", "*" }, "arena_");
         for (size_t k = 0; names && k < s->member_count; k++) {
             if (s->members[k].target)

@@ -23,7 +23,7 @@ if [ "$status" -ne 0 ]; then
     echo "check-setup: make demo on a machine without libinih-dev exited with $status" >&2
     exit 1
 fi
-grep -q '"status": "PENDING"' "$scratch/demo.log" || {
+grep -q '"status": "ACTIVE"' "$scratch/demo.log" || {
     echo "check-setup: make demo did not print the described job" >&2
     exit 1
 }

@@ -15,7 +15,7 @@ result $? "banned functions"
 
 # 2. A module includes only the public headers of modules before it, and private headers
 #    (runtime/internal/) of itself or modules before it.
-ORDER="common shape json jmespath auth http endpoints protocol client"
+ORDER="common shape json xml cbor jmespath auth http endpoints protocol client"
 status=0
 for src in runtime/*/*.c runtime/include/*/*.h runtime/internal/*/*.h; do
     mod=$(echo "$src" | sed -E 's#runtime/(include/|internal/)?([a-z]+)/.*#\2#')
@@ -38,8 +38,10 @@ cppcheck --quiet --enable=warning,portability,performance --std=c11 --error-exit
 result $? "cppcheck"
 
 # 4. clang-tidy (.clang-tidy lists the checks), two files at a time.
-echo "$SOURCES" | tr ' ' '\n' | xargs -P 2 -n 4 clang-tidy --quiet -- -std=c11 \
-    -D_POSIX_C_SOURCE=200809L $INC $(pkg-config --cflags yaml-0.1 libcurl) >"$BUILD/tidy.log" 2>&1
+FLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L $INC $(pkg-config --cflags yaml-0.1 libcurl)"
+# The files go before "--": what follows it is the compiler's command line.
+echo "$SOURCES" | tr ' ' '\n' | FLAGS=$FLAGS xargs -P 2 -n 4 sh -c \
+    'clang-tidy --quiet "$@" -- $FLAGS' clang-tidy >"$BUILD/tidy.log" 2>&1
 status=$?
 grep -E 'warning:|error:' "$BUILD/tidy.log" | grep -v 'warnings generated' | sort -u
 result $status "clang-tidy"

@@ -1,10 +1,11 @@
 #!/bin/sh
 # make test-scale: generate every installed json and rest-json botocore model (awsJson 1.0/1.1
-# and restJson1), compile each generated source with gcc and clang, -std=c11 -Wall -Wextra
-# -Wpedantic -Werror, against the public headers only, then link each model's command-line
-# program (as make cli does) and run its help. SCALE_MODELS=N limits the run to a fixed spread
-# of N models (always including the largest); unset runs them all. Runs $(nproc) models at a
-# time and prints the wall time. Ends with "N passed, M failed" (one per model).
+# and restJson1), compile each generated source (tables, endpoint rules, the program's main)
+# with gcc and clang, -std=c11 -Wall -Wextra -Wpedantic -Werror, then link each model's
+# command-line program (as make cli does) and run its help (tests/scale_one.sh).
+# SCALE_MODELS=N limits the run to a fixed spread of N models (always including the
+# largest); unset runs them all. Runs $(nproc) models at a time and prints the wall time.
+# Ends with "N passed, M failed" (one per model).
 BUILD=${BUILD:-build}
 OUT="$BUILD/scale"
 GEN="$BUILD/bin/acg-gen"
@@ -20,7 +21,8 @@ if [ -n "$SCALE_MODELS" ]; then
     mv "$OUT/pick.txt" "$OUT/models.txt"
 fi
 start=$(date +%s)
-LIBS="$(pkg-config --libs yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih) -lpthread -lm"
+# The libraries every model's program links with, as the Makefile's PKGS.
+LIBS="$(pkg-config --libs yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih expat) -lpthread -lm"
 export BUILD LIBS
 xargs -P "$(nproc)" -n 2 tests/scale_one.sh "$OUT" "$GEN" < "$OUT/models.txt" > "$OUT/results.txt"
 end=$(date +%s)

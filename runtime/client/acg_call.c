@@ -205,10 +205,11 @@ int acg_call_ex(struct acg_client *c, const struct acg_operation *op, const void
     char host_prefix[256];
     int rc;
 
+    /* The output is zeroed before anything can fail, so its _free is always safe. */
+    if (op != NULL && op->output != NULL && out != NULL)
+        memset(out, 0, op->output->size);
     if (c == NULL || op == NULL)
         return acg_error_set(err, ACG_ERR_INVALID_ARG, "acg_call: no client or operation");
-    if (op->output != NULL && out != NULL)
-        memset(out, 0, op->output->size);
     if (op->input != NULL && in == NULL)
         return acg_error_set(err, ACG_ERR_INVALID_ARG, "%s: the input is NULL", op->name);
     if (op->flags & ACG_OP_EVENT_STREAM)

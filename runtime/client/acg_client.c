@@ -423,8 +423,13 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
                                   struct acg_error *err)
 {
     struct acg_client *c = NULL;
-    if (svc == NULL || cfg == NULL || svc->service_id == NULL) {
-        acg_error_set(err, ACG_ERR_INVALID_ARG, "acg_client_new: the service and config are required");
+    struct acg_client_config defaults;
+    if (cfg == NULL) {   /* everything from the environment and the shared files */
+        acg_client_config_init(&defaults);
+        cfg = &defaults;
+    }
+    if (svc == NULL || svc->service_id == NULL) {
+        acg_error_set(err, ACG_ERR_INVALID_ARG, "acg_client_new: the service is required");
         return NULL;
     }
     c = calloc(1, sizeof *c);
@@ -917,10 +922,15 @@ int acg_client_send(struct acg_client *c, const struct acg_send *call, struct ac
                                                                  : ACG_RETRY_NO_RETRY_INCREMENT);
                 goto done;
             }
-            rc = acg_error_decode(res.status, res.error_type, res.request_id, resp->body.data,
-                                  resp->body.len, &last);
-            (void)acg_protocol_error_code(c->svc, res.error_type, resp->body.data,
-                                          resp->body.len, last.aws_type, sizeof last.aws_type);
+            struct acg_http_message msg = { .status = res.status, .body = resp->body.data,
+                                            .body_len = resp->body.len };
+            rc = acg_protocol_parse_error(c->svc, &msg, res.request_id, &last);
+            if (rc == ACG_ERR_UNSUPPORTED) {   /* the JSON protocols */
+                rc = acg_error_decode(res.status, res.error_type, res.request_id, resp->body.data,
+                                      resp->body.len, &last);
+                (void)acg_protocol_error_code(c->svc, res.error_type, resp->body.data,
+                                              resp->body.len, last.aws_type, sizeof last.aws_type);
+            }
             const struct acg_shape *modelled = acg_service_find_error(c->svc, last.aws_type);
             kind = acg_retry_classify(res.status, ACG_HTTP_OK, last.aws_type,
                                       modelled != NULL && (modelled->flags & ACG_SHAPE_RETRYABLE),

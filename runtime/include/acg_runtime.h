@@ -12,6 +12,8 @@
 #define ACG_VERSION "0.2.0"
 
 #include "client/acg_client.h"
+#include "client/acg_pager.h"
+#include "client/acg_waiter.h"
 #include "common/acg_arena.h"
 #include "common/acg_error.h"
 #include "endpoints/acg_endpoint.h"

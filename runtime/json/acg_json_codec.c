@@ -158,6 +158,20 @@ static int decode_struct(struct acg_json_decoder *d, const struct acg_shape *s,
 static int decode_value(struct acg_json_decoder *d, const struct acg_shape *s, void *p,
                         bool *has);
 
+/* Whether the NUL-terminated name is exactly key (key->len bytes), what
+ * acg_name_compare(name, key->name, key->len) == 0 says, for the guess below that is right
+ * for nearly every member of a body. A key read straight from the body holds no NUL (the
+ * scanner refuses control bytes), so one strncmp finds it: it stops at the end of name, and
+ * a name shorter than the key differs from the key's byte there. A key with escapes was
+ * decoded and may hold a NUL: it takes the general comparison. */
+static bool name_is(const struct acg_json_decoder *d, const char *name,
+                    const struct acg_json_key *key)
+{
+    if (key->name != d->js + key->start)
+        return acg_name_compare(name, key->name, key->len) == 0;
+    return strncmp(name, key->name, key->len) == 0 && name[key->len] == '\0';
+}
+
 /* The member named key: the one after the last match first (bodies usually follow the
  * model's order), then a binary search of the wire-name index. */
 static const struct acg_member *find_member(const struct acg_json_decoder *d,
@@ -168,8 +182,7 @@ static const struct acg_member *find_member(const struct acg_json_decoder *d,
         return acg_shape_find_member(s, key->name, key->len);
     if (*next < s->member_count) {
         const struct acg_member *m = &s->members[*next];
-        const char *name = acg_member_wire_name(m);
-        if (strncmp(name, key->name, key->len) == 0 && name[key->len] == '\0') {
+        if (name_is(d, acg_member_wire_name(m), key)) {
             (*next)++;
             return m;
         }

@@ -62,6 +62,12 @@ static uint64_t string_stops(uint64_t v)
 #define FIRST_FLAGGED_BYTE(mask) ((size_t)__builtin_ctzll(mask) / 8)
 #endif
 
+/* Sixteen bytes at a time with SSE2, which every x86-64 has (GCC and Clang builtins). */
+#if defined(__GNUC__) && defined(__SSE2__)
+#include <emmintrin.h>
+#define ACG_SCAN_SSE2 1
+#endif
+
 /* ---- locale-independent strtod ---- */
 
 static locale_t c_locale;
@@ -291,12 +297,14 @@ static int check_escape(const struct acg_json_decoder *d, size_t i, size_t *used
     return acg_error_set(d->err, ACG_ERR_JSON, "bad escape in string at byte offset %zu", i);
 }
 
-/* Reads the string whose opening quote is at pos and moves past its closing quote. */
-static int scan_string(struct acg_json_decoder *d, struct span *s)
+/* The string that starts at d->pos goes on at i past what the fast path below takes in one
+ * run (an escape, a non-ASCII byte, a control byte or the end of the body): the rest of it,
+ * byte by byte where needed. Out of line, so the fast path stays a leaf with few registers
+ * to save. */
+static int scan_string_rest(struct acg_json_decoder *d, struct span *s, size_t i)
 {
     const unsigned char *p = (const unsigned char *)d->js;
     size_t len = d->len;
-    size_t i = d->pos + 1;
     bool escaped = false;
     for (;;) {
         /* Eight ordinary bytes at a time: no quote, backslash, control or non-ASCII byte.
@@ -341,6 +349,56 @@ static int scan_string(struct acg_json_decoder *d, struct span *s)
     s->start = d->pos + 1;
     s->end = i;
     s->escaped = escaped;
+    d->pos = i + 1;
+    return ACG_OK;
+}
+
+/* Reads the string whose opening quote is at pos and moves past its closing quote. Most
+ * strings of a body are plain ASCII up to their closing quote: they are found here, sixteen
+ * bytes at a time where SSE2 is there (every x86-64), else eight; anything else goes on in
+ * scan_string_rest from the byte that stopped the run. */
+static int scan_string(struct acg_json_decoder *d, struct span *s)
+{
+    const unsigned char *p = (const unsigned char *)d->js;
+    size_t len = d->len;
+    size_t i = d->pos + 1;
+#ifdef ACG_SCAN_SSE2
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+    const __m128i space = _mm_set1_epi8(0x20);
+    while (len - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        /* Signed bytes: a non-ASCII byte is negative, so below 0x20 like a control byte. */
+        __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                                                 _mm_cmpeq_epi8(v, backslash)),
+                                    _mm_cmplt_epi8(v, space));
+        unsigned mask = (unsigned)_mm_movemask_epi8(stop);
+        if (mask != 0) {
+            i += (size_t)__builtin_ctz(mask);
+            goto stopped;
+        }
+        i += 16;
+    }
+#endif
+    while (len - i >= 8) {
+        uint64_t stops = string_stops(acg_load8(p + i));
+        if (stops != 0) {
+#ifdef FIRST_FLAGGED_BYTE
+            i += FIRST_FLAGGED_BYTE(stops);
+#endif
+            break;
+        }
+        i += 8;
+    }
+    while (i < len && p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' && p[i] != '\\')
+        i++;
+#ifdef ACG_SCAN_SSE2
+stopped:
+#endif
+    if (i >= len || p[i] != '"')
+        return scan_string_rest(d, s, i);
+    s->start = d->pos + 1;
+    s->end = i;
+    s->escaped = false;
     d->pos = i + 1;
     return ACG_OK;
 }
@@ -1142,6 +1200,49 @@ static int parse_timestamp(struct acg_error *err, const char *text, size_t len, 
     return ACG_OK;
 }
 
+/* Epoch seconds written as a plain decimal ("1705305600.123", "-1.5"), the form awsJson
+ * sends: the seconds and nanoseconds straight from the digits, as acg_time_parse takes them
+ * (fraction digits past the nanosecond cut off, a negative instant with a fraction counted
+ * down from the second below). False for anything else (an exponent, more than 12 integer
+ * digits, a value out of range), which acg_time_parse then reads or reports. */
+static bool epoch_plain(const char *p, size_t len, struct acg_timestamp *out)
+{
+    size_t i = p[0] == '-' ? 1 : 0, first = i;
+    int64_t sec = 0, nanos = 0;
+    for (; i < len && is_digit(p[i]); i++) {
+        if (i - first >= 12)
+            return false;
+        sec = sec * 10 + (p[i] - '0');
+    }
+    if (i == first)
+        return false;
+    int places = 0;
+    if (i < len && p[i] == '.') {
+        for (i++; i < len && is_digit(p[i]); i++) {
+            if (places < 9) {
+                nanos = nanos * 10 + (p[i] - '0');
+                places++;
+            }
+        }
+    }
+    if (i != len)
+        return false;
+    for (; places < 9; places++)
+        nanos *= 10;
+    if (p[0] == '-' && (sec != 0 || nanos != 0)) {
+        sec = -sec;
+        if (nanos != 0) {
+            sec -= 1;
+            nanos = 1000000000 - nanos;
+        }
+    }
+    if (sec < ACG_TIME_MIN_SECONDS || sec > ACG_TIME_MAX_SECONDS)
+        return false;
+    out->seconds = sec;
+    out->nanos = (int32_t)nanos;
+    return true;
+}
+
 /* ---- the decoder's scalar readers ---- */
 
 int acg_json_decode_string(struct acg_json_decoder *d, const char **out)
@@ -1317,6 +1418,12 @@ int acg_json_decode_timestamp(struct acg_json_decoder *d, struct acg_timestamp *
     } else if (c == '-' || is_digit(c)) {
         ACG_TRY(scan_primitive(d, &s));
         ACG_TRY(copy_text(d, s.start, s.end, false, &wire));
+        if (!epoch_plain(wire, s.end - s.start, out))
+            ACG_TRY(parse_timestamp(d->err, wire, s.end - s.start, s.start, out));
+        out->wire = wire;
+        if (has != NULL)
+            *has = true;
+        return ACG_OK;
     } else if (acg_json_decode_null(d)) {
         return ACG_OK;
     } else {

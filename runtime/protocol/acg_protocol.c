@@ -10,6 +10,10 @@ int acg_protocol_build(const struct acg_service *svc, const struct acg_operation
         return acg_awsjson_build(svc, op, in, ctx, req, err);
     case ACG_PROTOCOL_REST_JSON:
         return acg_restjson_build(svc, op, in, ctx, req, err);
+    case ACG_PROTOCOL_RPC_V2_CBOR:
+        return acg_rpcv2cbor_build(svc, op, in, ctx, req, err);
+    case ACG_PROTOCOL_QUERY: case ACG_PROTOCOL_EC2:
+        return acg_query_build(svc, op, in, ctx, req, err);
     default:
         return acg_error_set(err, ACG_ERR_UNSUPPORTED, "the %s protocol of %s is not supported",
                              acg_protocol_name(svc->protocol), svc->service_id);
@@ -25,9 +29,28 @@ int acg_protocol_parse(const struct acg_service *svc, const struct acg_shape *sh
         return acg_awsjson_parse(shape, msg, out, arena, err);
     case ACG_PROTOCOL_REST_JSON:
         return acg_restjson_parse(shape, msg, out, arena, err);
+    case ACG_PROTOCOL_RPC_V2_CBOR:
+        return acg_rpcv2cbor_parse(shape, msg, out, arena, err);
+    case ACG_PROTOCOL_QUERY: case ACG_PROTOCOL_EC2:
+        return acg_query_parse(svc, shape, msg, out, arena, err);
     default:
         return acg_error_set(err, ACG_ERR_UNSUPPORTED, "the %s protocol of %s is not supported",
                              acg_protocol_name(svc->protocol), svc->service_id);
+    }
+}
+
+int acg_protocol_parse_error(const struct acg_service *svc, const struct acg_http_message *msg,
+                             const char *request_id_header, struct acg_error *err)
+{
+    switch (svc->protocol) {
+    case ACG_PROTOCOL_QUERY: case ACG_PROTOCOL_EC2: case ACG_PROTOCOL_REST_XML:
+        return acg_error_xml_decode(msg, request_id_header, err);
+    case ACG_PROTOCOL_RPC_V2_CBOR:
+        /* The protocol has clients ignore X-Amzn-ErrorType: the code is in the body. */
+        return acg_error_cbor_decode(msg->status, NULL, request_id_header, msg->body,
+                                     msg->body_len, err);
+    default:
+        return ACG_ERR_UNSUPPORTED;   /* the JSON protocols: the client's own decoder */
     }
 }
 

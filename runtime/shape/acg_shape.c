@@ -16,12 +16,16 @@ const struct acg_shape acg_shape_timestamp = { .name = "Timestamp", .type = ACG_
 const struct acg_shape acg_shape_blob = { .name = "Blob", .type = ACG_SHAPE_BLOB };
 const struct acg_shape acg_shape_document = { .name = "Document", .type = ACG_SHAPE_DOCUMENT };
 
-/* strcmp order between a NUL-terminated name and the len bytes at key. */
-static int compare_name(const char *name, const char *key, size_t len)
+/* strcmp order between a NUL-terminated name and the len bytes at key (which may hold a
+ * NUL, as a JSON key can): nothing past the end of either is read. */
+int acg_name_compare(const char *name, const char *key, size_t len)
 {
-    int c = strncmp(name, key, len);
+    size_t n = strnlen(name, len);
+    int c = memcmp(name, key, n);
     if (c != 0)
         return c;
+    if (n < len)
+        return -1;
     return name[len] == '\0' ? 0 : 1;
 }
 
@@ -30,7 +34,7 @@ const struct acg_member *acg_shape_find_wire(const struct acg_shape *s, const ch
 {
     if (s->by_wire_name == NULL) {
         for (size_t i = 0; i < s->member_count; i++) {
-            if (compare_name(acg_member_wire_name(&s->members[i]), name, len) == 0)
+            if (acg_name_compare(acg_member_wire_name(&s->members[i]), name, len) == 0)
                 return &s->members[i];
         }
         return NULL;
@@ -39,7 +43,7 @@ const struct acg_member *acg_shape_find_wire(const struct acg_shape *s, const ch
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         const struct acg_member *m = &s->members[s->by_wire_name[mid]];
-        int c = compare_name(acg_member_wire_name(m), name, len);
+        int c = acg_name_compare(acg_member_wire_name(m), name, len);
         if (c == 0)
             return m;
         if (c < 0)
@@ -54,7 +58,7 @@ const struct acg_member *acg_shape_find_member(const struct acg_shape *s, const 
                                                size_t len)
 {
     for (size_t i = 0; i < s->member_count; i++) {
-        if (compare_name(s->members[i].name, name, len) == 0)
+        if (acg_name_compare(s->members[i].name, name, len) == 0)
             return &s->members[i];
     }
     return NULL;
@@ -130,6 +134,22 @@ const struct acg_operation *acg_service_find_operation(const struct acg_service 
         int c = strcmp(svc->operations[mid]->name, name);
         if (c == 0)
             return svc->operations[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+const struct acg_waiter *acg_service_find_waiter(const struct acg_service *svc, const char *name)
+{
+    size_t lo = 0, hi = svc->waiter_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(svc->waiters[mid].name, name);
+        if (c == 0)
+            return &svc->waiters[mid];
         if (c < 0)
             lo = mid + 1;
         else

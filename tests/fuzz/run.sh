@@ -3,13 +3,14 @@
 # and UndefinedBehaviorSanitizer, runs each for N seconds on a copy of its seed corpus
 # (tests/fuzz/corpus/<name>/), and reports executions and crashes per target. A crash's
 # input is kept under $BUILD/crashes/<name>/ for a regression seed. Ends "N passed, M failed".
+# FUZZ_TARGETS="tests/fuzz/fuzz_cbor.c" runs only those targets.
 BUILD=${BUILD:-build-fuzz}
 SECONDS_EACH=${FUZZ_SECONDS:-10}
 CC=clang
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
-PKGS="yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih"
+PKGS="yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih expat"
 GEN=${GEN:-build/bin/acg-gen}
-CFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 $SAN -Iruntime/include -Iruntime/internal -Icli/include -Igenerator -Itools -Igenerated/personalize -I$BUILD/gen/restfixture $(pkg-config --cflags $PKGS)"
+CFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 $SAN -Iruntime/include -Iruntime/internal -Icli/include -Igenerator -Itools -Igenerated/personalize -Itests/fixtures/golden/tiny -I$BUILD/gen/restfixture $(pkg-config --cflags $PKGS)"
 LIBS="$(pkg-config --libs $PKGS) -lpthread -lm"
 mkdir -p "$BUILD/obj" "$BUILD/bin" "$BUILD/crashes" || exit 1
 
@@ -24,10 +25,10 @@ cmp -s "$BUILD/templates_embedded.c.tmp" "$BUILD/templates_embedded.c" ||
     --prefix restfixture || exit 1
 
 # Objects: the runtime, the generator's stages and its templates, the raw request parser,
-# the checked-in Personalize sources and the restJson1 fixture's.
+# the checked-in Personalize sources, the tiny golden fixture's and the restJson1 fixture's.
 objs=""
 for src in runtime/*/*.c cli/*.c generator/*.c "$BUILD/templates_embedded.c" tools/rawreq.c \
-           generated/personalize/*.c "$BUILD"/gen/restfixture/*.c; do
+           generated/personalize/*.c tests/fixtures/golden/tiny/*.c "$BUILD"/gen/restfixture/*.c; do
     case "$src" in generator/main.c|*_main.c) continue ;; esac
     obj="$BUILD/obj/$(echo "$src" | tr '/' '_').o"
     if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ]; then
@@ -38,7 +39,7 @@ done
 
 pass=0
 fail=0
-for target in tests/fuzz/fuzz_*.c; do
+for target in ${FUZZ_TARGETS:-tests/fuzz/fuzz_*.c}; do
     name=$(basename "$target" .c | sed 's/^fuzz_//')
     exe="$BUILD/bin/fuzz_$name"
     if ! $CC $CFLAGS -fsanitize=fuzzer "$target" $objs $LIBS -o "$exe" 2>"$BUILD/$name.build.log"; then

@@ -1,10 +1,10 @@
-/* Decoder tests: the one-pass reader generated deserializers use. A small hand-written
- * deserializer in the generated style exercises members, lists, maps and nesting; the
- * scalar readers keep the token readers' rules (null is absent, wrong types and malformed
- * values fail with an offset); member paths build bottom-up; list items and strings come
- * back intact whatever the chunking; epoch seconds are kept exactly as written (to the
- * nanosecond, with their text); and hostile input never crashes and is judged as the token
- * reader judges it. */
+/* Decoder tests: the one-pass reader under the runtime's table-driven decoder
+ * (acg_json_decode_body). A small hand-written deserializer on the same calls exercises
+ * members, lists, maps and nesting; the scalar readers keep the token readers' rules (null
+ * is absent, wrong types and malformed values fail with an offset); member paths build
+ * bottom-up; list items and strings come back intact whatever the chunking; epoch seconds
+ * are kept exactly as written (to the nanosecond, with their text); and hostile input never
+ * crashes and is judged as the token reader judges it. */
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
@@ -326,7 +326,7 @@ static int read_thing(struct acg_json_decoder *d, struct thing *out)
     return ACG_OK;
 }
 
-/* Decodes js as a thing, the way a generated _from_json does. */
+/* Decodes js as a thing: begin, read the object, end, as acg_json_decode_body does. */
 static int decode_thing(struct decoded *p, const char *js, size_t len, struct thing *out)
 {
     memset(out, 0, sizeof *out);

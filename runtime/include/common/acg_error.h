@@ -33,6 +33,7 @@ enum acg_status {
     ACG_ERR_ENDPOINT = -8,    /* the endpoint rule set ended in an error rule; see message */
     ACG_ERR_UNSUPPORTED = -9, /* the operation needs a feature the runtime lacks */
     ACG_ERR_TOO_LARGE = -10,  /* a body or buffer went over its cap */
+    ACG_ERR_WAITER = -11,     /* a waiter reached a failure state or gave up; see message */
 };
 
 struct acg_shape;

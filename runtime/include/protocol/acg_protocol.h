@@ -79,6 +79,18 @@ ACG_NODISCARD int acg_protocol_parse(const struct acg_service *svc, const struct
 bool acg_protocol_error_code(const struct acg_service *svc, const char *error_type_header,
                              const char *body, size_t len, char *code, size_t size);
 
+/* Reads a non-2xx answer's error body into err for the XML protocols (awsQuery, ec2,
+ * restXml) and rpc-v2-cbor: status ACG_ERR_SERVICE, aws_type from <Code> (ErrorResponse/Error/Code,
+ * Response/Errors/Error/Code or Error/Code; the body's __type for CBOR), message from the <Message> beside it,
+ * request_id from request_id_header (may be NULL), else the body's RequestId (RequestID).
+ * A body that is no XML error gives the status as the code and an excerpt as the message,
+ * as botocore does. Returns ACG_ERR_SERVICE, or ACG_ERR_UNSUPPORTED without touching err
+ * for the protocols whose errors the client decodes itself (awsJson, restJson). An error
+ * already in err is kept, as acg_error_set does. */
+ACG_NODISCARD int acg_protocol_parse_error(const struct acg_service *svc,
+                                           const struct acg_http_message *msg,
+                                           const char *request_id_header, struct acg_error *err);
+
 /* The model's name for a protocol ("json", "rest-json", ...). */
 const char *acg_protocol_name(int protocol);
 

@@ -162,6 +162,9 @@ const struct acg_shape *acg_service_find_error(const struct acg_service *svc, co
 const struct acg_operation *acg_service_find_operation(const struct acg_service *svc,
                                                        const char *name);
 
+/* The waiter named name ("BatchInferenceJobActive"), or NULL. */
+const struct acg_waiter *acg_service_find_waiter(const struct acg_service *svc, const char *name);
+
 #ifdef __cplusplus
 }
 #endif

@@ -196,6 +196,10 @@ static inline const char *acg_member_wire_name(const struct acg_member *m)
     return m->wire_name != NULL ? m->wire_name : m->name;
 }
 
+/* strcmp's order between the NUL-terminated name and the len bytes at key, which may
+ * hold NUL bytes; reads nothing past either. */
+int acg_name_compare(const char *name, const char *key, size_t len);
+
 /* The member of a structure or union whose wire name is the len bytes at name, or NULL. */
 const struct acg_member *acg_shape_find_wire(const struct acg_shape *s, const char *name,
                                              size_t len);
