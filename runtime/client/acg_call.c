@@ -5,8 +5,9 @@
 
 #include "client/acg_client.h"
 #include "client/acg_operation.h"
-#include "json/acg_jmespath.h"
+#include "jmespath/acg_jmespath_strings.h"
 #include "json/acg_json.h"
+#include "json/acg_value_struct.h"
 
 /* Endpoint parameters one operation can bind: its contextParam members, static and path
  * parameters. More than this many is a model we have not seen. */
@@ -54,18 +55,11 @@ static int path_params(const struct acg_operation *op, const void *in, struct ac
                        struct acg_endpoint_param *out, size_t max, size_t *n,
                        struct acg_error *err)
 {
-    struct acg_buf json;
-    struct acg_json_writer w;
-    struct acg_json_encode_opts opts = { .member_names = true };
-    int rc;
-    acg_buf_init(&json, 0);
-    acg_json_writer_init(&w, &json, ACG_JSON_WIRE);
-    w.err = err;
-    rc = acg_json_encode(&w, op->input, in, &opts);
+    struct acg_value *input = NULL;
+    int rc = acg_value_from_struct(arena, op->input, in, NULL, &input, err);
     for (size_t i = 0; rc == ACG_OK && i < op->path_param_count && *n < max; i++) {
         struct acg_jmespath_strings found;
-        rc = acg_jmespath_search_strings(op->path_params[i].path, json.data, json.len, arena,
-                                         &found, err);
+        rc = acg_jmespath_search_strings(op->path_params[i].path, input, arena, &found, err);
         if (rc != ACG_OK || (found.count == 0 && !found.is_list))
             continue;
         out[*n] = (struct acg_endpoint_param){ .name = op->path_params[i].name };
@@ -79,7 +73,6 @@ static int path_params(const struct acg_operation *op, const void *in, struct ac
         }
         (*n)++;
     }
-    acg_buf_free(&json);
     return rc;
 }
 
