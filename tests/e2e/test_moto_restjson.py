@@ -157,9 +157,11 @@ def lambda_scenario(call, files):
         z.writestr("lambda_function.py", "def handler(event, context):\n    return 1\n")
     with open(zipped, "rb") as f:
         code = base64.b64encode(f.read()).decode()
+    # The blob inside --code is base64 text: the program reads blobs raw by default, as the
+    # AWS CLI v1 does, unless told otherwise.
     call("create-function", "--function-name", "fn1", "--runtime", "python3.12", "--role", ROLE,
          "--handler", "lambda_function.handler", "--code", json.dumps({"ZipFile": code}),
-         "--tags", '{"team": "e2e"}',
+         "--tags", '{"team": "e2e"}', "--cli-binary-format", "base64",
          aws=["--function-name", "fn1", "--runtime", "python3.12", "--role", ROLE, "--handler",
               "lambda_function.handler", "--zip-file", "fileb://" + zipped,
               "--tags", '{"team": "e2e"}'])
