@@ -193,7 +193,7 @@ bool jp_equal(const struct acg_value *a, const struct acg_value *b)
     return acg_value_equal_mode(a, b, true, 1);
 }
 
-int jp_order(struct jp_eval *e, const char *fn, const struct acg_value *a,
+int jp_order(struct jp_eval *e, const char *where, const char *op, const struct acg_value *a,
              const struct acg_value *b, int *cmp)
 {
     if (is_number(a) && is_number(b)) {
@@ -208,10 +208,9 @@ int jp_order(struct jp_eval *e, const char *fn, const struct acg_value *a,
         *cmp = c < 0 ? -1 : c > 0;
         return ACG_OK;
     }
-    /* Python raises TypeError ordering a number against a string. */
-    return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_TYPE, fn,
-                   "%s: cannot order a %s against a %s", fn,
-                   is_number(a) ? "number" : "string", is_number(b) ? "number" : "string");
+    return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_TYPE, where,
+                   "'%s' not supported between instances of '%s' and '%s'", op,
+                   jp_py_type_name(a), jp_py_type_name(b));
 }
 
 static int comparator(struct jp_eval *e, const struct jp_node *n, const struct acg_value *cur,
@@ -231,8 +230,10 @@ static int comparator(struct jp_eval *e, const struct jp_node *n, const struct a
         *out = VNULL;
         return ACG_OK;
     }
+    static const char *const ops[] = {[JP_LT] = "<", [JP_LTE] = "<=", [JP_GT] = ">",
+                                      [JP_GTE] = ">="};
     int c;
-    ACG_TRY(jp_order(e, "comparison", a, b, &c));
+    ACG_TRY(jp_order(e, "comparison", ops[n->op], a, b, &c));
     bool r;
     switch (n->op) {
     case JP_LT: r = c == -1; break;
@@ -318,7 +319,7 @@ static int slice(struct jp_eval *e, const struct jp_node *n, const struct acg_va
     int64_t len = (int64_t)cur->u.arr.count;
     int64_t step = n->has[2] ? n->slice[2] : 1;
     if (step == 0)
-        return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_VALUE, "slice", "slice step cannot be 0");
+        return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_VALUE, "slice", "slice step cannot be zero");
     int64_t start = n->has[0] ? clamp_index(n->slice[0], len, step) : step < 0 ? len - 1 : 0;
     int64_t stop = n->has[1] ? clamp_index(n->slice[1], len, step) : step < 0 ? -1 : len;
     size_t mark = e->len;
