@@ -213,12 +213,25 @@ int jp_order(struct jp_eval *e, const char *where, const char *op, const struct 
                    jp_py_type_name(a), jp_py_type_name(b));
 }
 
+/* An expression reference met as a value: in the library an object that is true, equal
+ * to nothing (each evaluation makes a new one) and not ordered; it cannot be a result. */
+static bool is_expref(const struct jp_node *n)
+{
+    return n->type == JP_N_EXPREF;
+}
+
 static int comparator(struct jp_eval *e, const struct jp_node *n, const struct acg_value *cur,
                       const struct acg_value **out)
 {
-    const struct acg_value *a, *b;
-    ACG_TRY(jp_eval(e, n->kids[0], cur, &a));
-    ACG_TRY(jp_eval(e, n->kids[1], cur, &b));
+    const struct acg_value *a = VNULL, *b = VNULL;
+    if (!is_expref(n->kids[0]))
+        ACG_TRY(jp_eval(e, n->kids[0], cur, &a));
+    if (!is_expref(n->kids[1]))
+        ACG_TRY(jp_eval(e, n->kids[1], cur, &b));
+    if (is_expref(n->kids[0]) || is_expref(n->kids[1])) {
+        *out = n->op == JP_EQ ? boolean(false) : n->op == JP_NE ? boolean(true) : VNULL;
+        return ACG_OK;
+    }
     if (n->op == JP_EQ || n->op == JP_NE) {
         bool eq = jp_equal(a, b);
         *out = boolean(n->op == JP_EQ ? eq : !eq);
@@ -262,7 +275,7 @@ static int projection(struct jp_eval *e, const struct jp_node *n, const struct a
     for (size_t i = 0; i < count; i++) {
         const struct acg_value *el = values ? base->u.obj.members[i].value : base->u.arr.items[i];
         const struct acg_value *r;
-        if (n->type == JP_N_FILTER_PROJECTION) {
+        if (n->type == JP_N_FILTER_PROJECTION && !is_expref(n->kids[2])) {
             ACG_TRY(jp_eval(e, n->kids[2], el, &r));
             if (!jp_truthy(r))
                 continue;
@@ -385,8 +398,11 @@ static int function(struct jp_eval *e, const struct jp_node *n, const struct acg
 static int logical(struct jp_eval *e, const struct jp_node *n, const struct acg_value *cur,
                    const struct acg_value **out)
 {
-    ACG_TRY(jp_eval(e, n->kids[0], cur, out));
-    bool t = jp_truthy(*out);
+    bool t = true;
+    if (!is_expref(n->kids[0]) || n->type == JP_N_OR) { /* a || b gives the reference */
+        ACG_TRY(jp_eval(e, n->kids[0], cur, out));
+        t = jp_truthy(*out);
+    }
     if (n->type == JP_N_NOT) {
         *out = boolean(!t);
         return ACG_OK;

@@ -532,46 +532,98 @@ static size_t py_len(const struct acg_value *v)
     return n;
 }
 
-/* The library checks only merge's first argument; later ones go to dict.update, which
- * takes an empty string or array as nothing and reads others as a sequence of key-value
- * pairs, failing on the first element that is not a sequence of two. Pairs that would
- * work (["k", "v"], "ab") are refused too: JSON values rarely are such lists. */
-static int merge_operand(struct jp_eval *e, size_t i, const struct acg_value *v)
+/* The first (k 0) or second character of s as a string value; it points into s. */
+static int nth_char(struct jp_eval *e, const struct acg_value *s, size_t k,
+                    const struct acg_value **out)
+{
+    size_t at = 0, len;
+    (void)jp_decode(s->u.str.ptr, s->u.str.len, &len);
+    if (k == 1) {
+        at = len;
+        (void)jp_decode(s->u.str.ptr + at, s->u.str.len - at, &len);
+    }
+    return jp_make_string(e, s->u.str.ptr + at, len, out);
+}
+
+/* Element i of a sequence dict.update reads as a key-value pair: a string of two
+ * characters, an array of two items or an object of two keys; Python's errors otherwise.
+ * Keys other than strings would make a dict JSON cannot hold: refused. */
+static int update_pair(struct jp_eval *e, const char *where, size_t i, const struct acg_value *el,
+                       struct acg_value_member *m)
+{
+    const struct acg_value *key, *value;
+    if (el->type != ACG_VALUE_STRING && el->type != ACG_VALUE_ARRAY &&
+        el->type != ACG_VALUE_OBJECT)
+        return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_TYPE, where,
+                       "cannot convert dictionary update sequence element #%zu to a sequence", i);
+    if (py_len(el) != 2)
+        return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_VALUE, where,
+                       "dictionary update sequence element #%zu has length %zu; 2 is required", i,
+                       py_len(el));
+    if (el->type == ACG_VALUE_STRING) {
+        ACG_TRY(nth_char(e, el, 0, &key));
+        ACG_TRY(nth_char(e, el, 1, &value));
+    } else if (el->type == ACG_VALUE_OBJECT) { /* iterating a dict gives its keys */
+        const struct acg_value_member *om = el->u.obj.members;
+        ACG_TRY(jp_make_string(e, om[0].key, om[0].key_len, &key));
+        ACG_TRY(jp_make_string(e, om[1].key, om[1].key_len, &value));
+    } else {
+        key = el->u.arr.items[0];
+        value = el->u.arr.items[1];
+    }
+    if (key->type == ACG_VALUE_ARRAY || key->type == ACG_VALUE_OBJECT)
+        return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_TYPE, where, "unhashable type: '%s'",
+                       jp_py_type_name(key));
+    if (key->type != ACG_VALUE_STRING)
+        return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_VALUE, where,
+                       "merge(): a key-value pair with a %s key cannot make a JSON object",
+                       jp_type_name(key));
+    m->key = key->u.str.ptr;
+    m->key_len = key->u.str.len;
+    m->value = (struct acg_value *)value; /* frozen: never written through */
+    return ACG_OK;
+}
+
+/* The members argument i adds (count first with m NULL, then fill m): the library checks
+ * only merge's first argument; later ones go to dict.update, which takes an object's
+ * members, reads a string or array as a sequence of key-value pairs, and fails on
+ * anything else as Python does. */
+static int merge_operand(struct jp_eval *e, size_t i, const struct acg_value *v,
+                         struct acg_value_member *m, size_t *count)
 {
     char where[48];
     snprintf(where, sizeof where, "merge() argument %zu", i + 1);
-    if (v->type == ACG_VALUE_OBJECT || ((v->type == ACG_VALUE_STRING ||
-                                         v->type == ACG_VALUE_ARRAY) && py_len(v) == 0))
+    if (v->type == ACG_VALUE_OBJECT) {
+        if (m != NULL)
+            memcpy(m, v->u.obj.members, v->u.obj.count * sizeof *m);
+        *count = v->u.obj.count;
         return ACG_OK;
+    }
     if (v->type != ACG_VALUE_STRING && v->type != ACG_VALUE_ARRAY)
         return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_TYPE, where,
                        "'%s' object is not iterable", jp_py_type_name(v));
-    if (v->type == ACG_VALUE_STRING) /* each character is a sequence of one */
+    *count = 0;
+    if (v->type == ACG_VALUE_STRING && v->u.str.len > 0) /* each character: a string of one */
         return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_VALUE, where,
                        "dictionary update sequence element #0 has length 1; 2 is required");
-    const struct acg_value *first = v->u.arr.items[0];
-    if (first->type != ACG_VALUE_STRING && first->type != ACG_VALUE_ARRAY &&
-        first->type != ACG_VALUE_OBJECT)
-        return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_TYPE, where,
-                       "cannot convert dictionary update sequence element #0 to a sequence");
-    if (py_len(first) != 2)
-        return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_VALUE, where,
-                       "dictionary update sequence element #0 has length %zu; 2 is required",
-                       py_len(first));
-    return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_VALUE, where,
-                   "merge(): argument %zu is a list of key-value pairs, which is not supported",
-                   i + 1);
+    for (size_t k = 0; v->type == ACG_VALUE_ARRAY && k < v->u.arr.count; k++) {
+        struct acg_value_member pair;
+        ACG_TRY(update_pair(e, where, k, v->u.arr.items[k], &pair));
+        if (m != NULL)
+            m[k] = pair;
+    }
+    *count = v->type == ACG_VALUE_ARRAY ? v->u.arr.count : 0;
+    return ACG_OK;
 }
 
 static int fn_merge(struct jp_eval *e, const struct jp_node *c, struct jp_arg *a, size_t n,
                     const struct acg_value **out)
 {
     (void)c;
-    size_t total = 0;
+    size_t total = 0, count;
     for (size_t i = 0; i < n; i++) {
-        ACG_TRY(merge_operand(e, i, a[i].value));
-        if (a[i].value->type == ACG_VALUE_OBJECT)
-            total += a[i].value->u.obj.count;
+        ACG_TRY(merge_operand(e, i, a[i].value, NULL, &count));
+        total += count;
     }
     struct acg_value *obj = acg_arena_calloc(e->arena, 1, sizeof *obj);
     struct acg_value_member *m = acg_arena_calloc(e->arena, total, sizeof *m);
@@ -579,10 +631,8 @@ static int fn_merge(struct jp_eval *e, const struct jp_node *c, struct jp_arg *a
         return jp_nomem(e->err);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        if (a[i].value->type != ACG_VALUE_OBJECT)
-            continue;
-        memcpy(m + k, a[i].value->u.obj.members, a[i].value->u.obj.count * sizeof *m);
-        k += a[i].value->u.obj.count;
+        ACG_TRY(merge_operand(e, i, a[i].value, m + k, &count));
+        k += count;
     }
     /* dict.update: a later value replaces an earlier one in the earlier one's place */
     if (acg_value_dedup_members(m, &total) != ACG_OK)

@@ -1,26 +1,33 @@
 """Differential test of JMESPath error messages: every error case of the official compliance
 suite, and hand-picked expressions for each exception the Python library (and Python under
 it) raises, through Python's jmespath (str() of the exception, which the AWS CLI prints) and
-the C module (tests/runtime/jmespath_driver.c), compared as text and by kind.
+the C module (tests/runtime/jmespath_driver.c), compared as text and by kind; then seeded
+random broken and ill-typed expressions (test_jmespath_py.py's generator) that make Python
+raise, but for those where an expression reference escapes as a value, whose message holds
+an object's address.
 
 The suite is read from $JMESPATH_SUITE, else ../shared/testdata/jmespath beside the
 repository, else /work/shared/testdata/jmespath. Environment: BUILD (build folder holding
-libacg.a)."""
+libacg.a), JMESPATH_ERRORS_RANDOM (default 1000 random cases), JMESPATH_ERRORS_SEED."""
 import glob
 import json
 import os
+import random
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.dirname(__file__))
 import pybuild  # noqa: E402
+import test_jmespath_py as gen  # noqa: E402
 from test_jmespath_py import py_kind  # noqa: E402
 
 import jmespath  # noqa: E402
 
 BUILD = os.environ.get("BUILD", "build")
 DRIVER = os.path.join(BUILD, "tests", f"jmespath_errors_driver.{os.getpid()}")
+RANDOM = int(os.environ.get("JMESPATH_ERRORS_RANDOM", "1000"))
+SEED = int(os.environ.get("JMESPATH_ERRORS_SEED", "20261203"))
 
 # (expression, data): each must make Python raise.
 DATA = {"a": 1, "foo": [1, "x"], "s": "it's", "n": None, "o": {"k": [1, 2.5, "é\u0085\n"]},
@@ -64,7 +71,12 @@ HAND = [
     "contains('abc', `1`)", "contains('abc', `null`)", "contains('abc', foo)",
     "max_by(users, &age)", "min_by(users, &age)", "'a' < `1`", "`1` >= 'a'", "`1.5` > 'a'",
     "'a' <= `2`", "foo[?@ > `0`]", "`[1]`[::0]", "foo[::0]", "ceil(`1e400`)", "floor(`-1e400`)",
-    "floor(`NaN`)",
+    "floor(`NaN`)", "merge(`{}`, `[[\"a\", 1], \"bc\", 5]`)", "merge(`{}`, `[[[1], 2]]`)",
+    "merge(`{}`, `[{\"x\": 1, \"y\": 2}, [1]]`)", "merge(`{}`, `[\"ab\", {\"k\": {}}]`)",
+    "merge(`{}`, `[[{}, 1]]`)", "merge(`{}`, `[\"\u00e9\u00fc\", \"abc\"]`)",
+    # an expression reference met as a value
+    "!(&a) || length(n)", "sort_by(n, !&a)", "(&a) == `1` || abs(n)", "(&a) != `1` && abs(n)",
+    "(&a) < `1` || abs(n)", "foo[?(&a)] | abs(@)", "(&a) && abs(n)",
 ]
 # Messages longer than acg_error.message holds, with their own data.
 LONG = [
@@ -99,6 +111,25 @@ def suite_cases():
     return cases
 
 
+def random_cases():
+    """Broken and ill-typed expressions over random documents: one in two is mutated."""
+    rng = random.Random(SEED)
+    cases = []
+    while len(cases) < RANDOM:
+        data = gen.rand_doc(rng)
+        text = gen.expr(rng)
+        if text and rng.random() < 0.5:
+            i = rng.randrange(len(text))
+            if rng.random() < 0.5:
+                text = text[:i] + rng.choice("[]{}().,|!*@`'\"?:=<>-0 ~é") + text[i:]
+            else:
+                text = text[:i] + text[i + 1:]
+        want = python_error(text, data)
+        if want is not None and "_Expression object" not in want[1]:
+            cases.append((f"random: {text!r}", text, data))
+    return cases
+
+
 def python_error(expression, data):
     """(kind, str(exception)), or None when Python raises nothing."""
     try:
@@ -116,6 +147,7 @@ def main():
     n_suite = len(cases)
     cases += [(f"hand-picked: {e!r}", e, DATA) for e in HAND]
     cases += [(f"long: {e[:40]!r}...", e, d) for e, d in LONG]
+    cases += random_cases()
     feed = "".join(json.dumps([e, d]) + "\n" for _, e, d in cases)
     wrapper = os.environ.get("VALGRIND", "").split()
     proc = subprocess.run(wrapper + [DRIVER], input=feed, capture_output=True, text=True,
@@ -138,7 +170,7 @@ def main():
         print(f"driver exited {proc.returncode}: {proc.stderr[-2000:]}", file=sys.stderr)
         failed += 1
     print(f"jmespath errors: {n_suite} compliance error cases, {len(HAND)} hand-picked, "
-          f"{len(LONG)} long")
+          f"{len(LONG)} long, {RANDOM} random (seed {SEED})")
     print(f"test_jmespath_errors: {passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 
