@@ -332,7 +332,8 @@ static int slice(struct jp_eval *e, const struct jp_node *n, const struct acg_va
     int64_t len = (int64_t)cur->u.arr.count;
     int64_t step = n->has[2] ? n->slice[2] : 1;
     if (step == 0)
-        return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_VALUE, "slice", "slice step cannot be zero");
+        return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_VALUE, "slice",
+                       "slice step cannot be zero");
     int64_t start = n->has[0] ? clamp_index(n->slice[0], len, step) : step < 0 ? len - 1 : 0;
     int64_t stop = n->has[1] ? clamp_index(n->slice[1], len, step) : step < 0 ? -1 : len;
     size_t mark = e->len;

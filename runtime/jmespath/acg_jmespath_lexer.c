@@ -4,6 +4,7 @@
  * library's working on code points, since every delimiter is ASCII and no byte of a
  * multi-byte UTF-8 sequence is. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,8 +81,9 @@ static int consume_until(struct lexer *lx, char delim, char **out, size_t *out_l
         if (lx->pos < lx->len && lx->s[lx->pos] == '\\')
             buf[n++] = lx->s[lx->pos++];
         if (lx->pos >= lx->len) {
-            char what[] = {delim, ' ', 'd', 'e', 'l', 'i', 'm', 'i', 't', 'e', 'r'};
-            return lex_error(lx, start, "Unclosed ", what, sizeof what);
+            char what[32];
+            snprintf(what, sizeof what, "Unclosed %c delimiter", delim);
+            return lex_error(lx, start, what, "", 0);
         }
         buf[n++] = lx->s[lx->pos++];
     }

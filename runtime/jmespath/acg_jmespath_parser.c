@@ -557,7 +557,8 @@ int jp_parse(const char *expr, size_t len, struct acg_arena *arena, struct jp_no
     ACG_TRY(jp_lex(expr, len, arena, &p.toks, &count, err));
     int rc = expression(&p, 0, root);
     if (rc == ACG_OK && cur_type(&p) != JP_EOF)
-        rc = fail_with_value(&p, cur(&p), jp_column(expr, cur(&p)->start), "Unexpected token: ", "");
+        rc = fail_with_value(&p, cur(&p), jp_column(expr, cur(&p)->start), "Unexpected token: ",
+                             "");
     free(p.toks);
     if (rc != ACG_OK)
         *root = NULL;

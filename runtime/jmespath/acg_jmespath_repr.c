@@ -76,7 +76,7 @@ static bool printable(uint32_t cp)
  * the quote, the backslash, \t \n \r and what str.isprintable() refuses. */
 static int repr_string(struct acg_buf *b, const char *s, size_t n)
 {
-    bool single = memchr(s, '\'', n) != NULL, dbl = memchr(s, '"', n) != NULL;
+    bool single = n > 0 && memchr(s, '\'', n) != NULL, dbl = n > 0 && memchr(s, '"', n) != NULL;
     char quote = single && !dbl ? '"' : '\'';
     ACG_TRY(acg_buf_append_char(b, quote));
     for (size_t i = 0, k; i < n; i += k) {
@@ -88,9 +88,10 @@ static int repr_string(struct acg_buf *b, const char *s, size_t n)
             snprintf(esc, sizeof esc, "\\%c", cp == '\t' ? 't' : cp == '\n' ? 'n' : 'r');
         else if (printable(cp))
             esc[0] = '\0';
+        else if (cp <= 0xFF)
+            snprintf(esc, sizeof esc, "\\x%02x", (unsigned)cp);
         else
-            snprintf(esc, sizeof esc, cp <= 0xFF ? "\\x%02x" : cp <= 0xFFFF ? "\\u%04x" : "\\U%08x",
-                     (unsigned)cp);
+            snprintf(esc, sizeof esc, cp <= 0xFFFF ? "\\u%04x" : "\\U%08x", (unsigned)cp);
         ACG_TRY(esc[0] != '\0' ? acg_buf_append_str(b, esc) : acg_buf_append(b, s + i, k));
     }
     return acg_buf_append_char(b, quote);
