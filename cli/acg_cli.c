@@ -23,6 +23,7 @@
 #include "cli/acg_cli.h"
 #include "acg_cli_private.h"
 #include "acg_runtime.h"
+#include "jmespath/acg_jmespath.h"
 
 /* How many unknown option names an error lists. */
 #define UNKNOWN_MAX 16
@@ -830,7 +831,10 @@ static int print_service_error(const struct cli_state *st, const struct acg_erro
 
 static int report_failure(const struct cli_state *st, int rc, const struct acg_error *err)
 {
-    const char *msg = err->message[0] != '\0' ? err->message : acg_status_name((enum acg_status)rc);
+    /* a --query that fails on the response says so in the jmespath library's words, whole */
+    const char *msg = acg_jmespath_error_message(err);
+    if (msg[0] == '\0')
+        msg = acg_status_name((enum acg_status)rc);
     switch (rc) {
     case ACG_ERR_VALIDATION:
         return print_validation(err);
