@@ -292,6 +292,8 @@ int acg_cred_cache_load(const char *dir, const char *key, int64_t now_ms, int64_
             rc = acg_cred_set(out, id, secret, token, expires, source, where, err);
             *usable = rc == ACG_OK;
         }
+        acg_cred_wipe_str(secret);
+        acg_cred_wipe_str(token);
         acg_json_reader_free(&r);
     }
     acg_error_free(&quiet);

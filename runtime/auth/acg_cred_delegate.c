@@ -22,6 +22,12 @@ void acg_cred_wipe(void *p, size_t n)
         *v++ = 0;
 }
 
+void acg_cred_wipe_str(const char *s)
+{
+    if (s != NULL)
+        acg_cred_wipe((char *)s, strlen(s));   /* arena memory, writable; const only for readers */
+}
+
 void acg_cred_visited_free(struct acg_cred_visited *v)
 {
     if (v == NULL)

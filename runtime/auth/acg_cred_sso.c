@@ -192,8 +192,12 @@ static int refresh_token(const struct sso *s, const struct acg_cred_ctx *ctx, co
                 (void)acg_cred_cache_write(dir, key, doc.data, doc.len);
         }
     }
-    if (parsed)
+    if (parsed) {
+        acg_cred_wipe_str(string_at(&r, member(&r, 0, "accessToken")));
+        acg_cred_wipe_str(string_at(&r, member(&r, 0, "refreshToken")));
+        acg_cred_wipe_str(string_at(&r, member(&r, 0, "idToken")));
         acg_json_reader_free(&r);
+    }
     acg_error_free(&quiet);
     acg_arena_destroy(a);
     acg_buf_free_secure(&body);
@@ -255,8 +259,12 @@ static int load_token(const struct sso *s, const struct acg_cred_ctx *ctx, struc
     }
     if (rc == ACG_OK)
         rc = acg_cred_check_value(token->data, "the SSO access token", "the SSO token cache", err);
-    if (parsed)
+    if (parsed) {
+        acg_cred_wipe_str(t.access);
+        acg_cred_wipe_str(t.refresh);
+        acg_cred_wipe_str(t.client_secret);
         acg_json_reader_free(&r);
+    }
     acg_error_free(&quiet);
     acg_arena_destroy(a);
     acg_buf_free_secure(&text);
@@ -396,6 +404,8 @@ static int read_role_credentials(const struct sso *s, const struct acg_cred_resp
         if (w != ACG_OK)
             acg_buf_reset(doc);   /* no cache entry; the credentials are good */
     }
+    acg_cred_wipe_str(secret);
+    acg_cred_wipe_str(token);
     acg_json_reader_free(&r);
     acg_error_free(&quiet);
     acg_arena_destroy(a);

@@ -350,7 +350,9 @@ static int sts_call(const struct sts_call *call, const struct acg_cred_ctx *ctx,
     struct acg_cred_response resp;
     struct acg_sigv4_result sig;
     struct acg_arena *a = NULL;
+    struct x_result r;
     int rc;
+    memset(&r, 0, sizeof r);
     acg_buf_init(&body, 0);
     acg_buf_init(&doc, 0);
     acg_cred_response_init(&resp);
@@ -402,9 +404,7 @@ static int sts_call(const struct sts_call *call, const struct acg_cred_ctx *ctx,
     }
     static const char *const result_path[] = { "*", "*Result", NULL };
     static const char *const metadata_path[] = { "*", "ResponseMetadata", NULL };
-    struct x_result r;
     struct x_metadata md = { NULL };
-    memset(&r, 0, sizeof r);
     a = acg_arena_new();
     if (a == NULL) {
         rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory reading the STS answer");
@@ -436,6 +436,10 @@ static int sts_call(const struct sts_call *call, const struct acg_cred_ctx *ctx,
             (void)acg_cred_cache_write(dir, call->cache_key, doc.data, doc.len);
     }
 done:
+    if (a != NULL && r.credentials != NULL) {
+        acg_cred_wipe_str(r.credentials->secret_access_key);
+        acg_cred_wipe_str(r.credentials->session_token);
+    }
     acg_arena_destroy(a);
     acg_sigv4_result_free(&sig);
     acg_cred_response_free(&resp);

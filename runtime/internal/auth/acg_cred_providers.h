@@ -193,6 +193,9 @@ ACG_NODISCARD int acg_cred_set(struct acg_credentials *out, const char *id, cons
 
 /* Zeroes n bytes where the compiler cannot drop it. */
 void acg_cred_wipe(void *p, size_t n);
+/* Zeroes a decoded string in place (an arena's copy of a key or token) before its arena is
+ * released; NULL-safe. */
+void acg_cred_wipe_str(const char *s);
 
 /* ---- the AWS CLI's credential cache (acg_cred_cache.c) ---- */
 
