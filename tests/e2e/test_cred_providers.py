@@ -561,7 +561,7 @@ def _():
             "new_access_token": "aoaNEWTOKEN", "new_refresh_token": "refresh-2"}
     soon = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=5)).strftime(
         "%Y-%m-%dT%H:%M:%SZ")
-    homes = []
+    homes, registration = [], in_two_hours()
     for who in ("acg", "botocore"):
         STS.reset(oidc=oidc)
         home = Home(SSO_SESSION)
@@ -571,7 +571,7 @@ def _():
         with open(path, "w") as f:
             json.dump({"startUrl": SSO_START, "region": REGION, "accessToken": SSO_TOKEN, "expiresAt": soon,
                        "clientId": "client-1", "clientSecret": "client-secret-1",
-                       "registrationExpiresAt": in_two_hours(), "refreshToken": "refresh-1"}, f)
+                       "registrationExpiresAt": registration, "refreshToken": "refresh-1"}, f)
         if who == "acg":
             ok(personalize(home, "--profile", "sso", standin=PERSONALIZE_SSO))
         else:
