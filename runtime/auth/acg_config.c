@@ -17,6 +17,7 @@
 #include <ini.h>
 
 #include "auth/acg_config.h"
+#include "common/acg_text.h"
 
 struct entry {
     char *section;   /* NULL for a top-level key; the sub-section name otherwise */
@@ -431,10 +432,17 @@ int acg_settings_resolve(const struct acg_profile *p, const char *service_id, co
                          const char *explicit_endpoint, int explicit_fips, int explicit_dual_stack,
                          struct acg_settings *out, struct acg_error *err)
 {
+    char from[400];
     memset(out, 0, sizeof *out);
-    const char *v = explicit_region ? explicit_region : acg_env("AWS_REGION");
-    if (v == NULL)
-        v = setting(p, "AWS_DEFAULT_REGION", "region");
+    const char *v = explicit_region;
+    snprintf(from, sizeof from, "the caller (--region)");
+    if (v == NULL && (v = acg_env("AWS_REGION")) != NULL)
+        snprintf(from, sizeof from, "the environment (AWS_REGION)");
+    if (v == NULL && (v = acg_env("AWS_DEFAULT_REGION")) != NULL)
+        snprintf(from, sizeof from, "the environment (AWS_DEFAULT_REGION)");
+    if (v == NULL && (v = acg_profile_get(p, "region")) != NULL)
+        snprintf(from, sizeof from, "the config file (profile %s)", acg_profile_name(p));
+    ACG_TRY(acg_check_value(v, ACG_ERR_CONFIG, "the region", from, err));
     snprintf(out->region, sizeof out->region, "%s", v ? v : "");
 
     long n = 3;
@@ -471,21 +479,24 @@ int acg_settings_resolve(const struct acg_profile *p, const char *service_id, co
     }
     service_key[k] = '\0';
     v = explicit_endpoint;
+    snprintf(from, sizeof from, "the caller (--endpoint-url)");
     bool ignore = truthy(setting(p, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "ignore_configured_endpoint_urls"));
     if (v == NULL && !ignore) {
         v = acg_env(env_name);
-        if (v == NULL)
-            v = acg_env("AWS_ENDPOINT_URL");
+        snprintf(from, sizeof from, "the environment (%s)", env_name);
+        if (v == NULL && (v = acg_env("AWS_ENDPOINT_URL")) != NULL)
+            snprintf(from, sizeof from, "the environment (AWS_ENDPOINT_URL)");
         const char *services = acg_profile_get(p, "services");
         if (v == NULL && services != NULL && entries_get(&p->services, NULL, services) == NULL)
             return acg_error_set(err, ACG_ERR_CONFIG,
                                  "The profile is configured to use the services section but the \"%s\" "
                                  "services configuration does not exist.", services);
-        if (v == NULL)
-            v = acg_profile_service_get(p, service_key, "endpoint_url");
-        if (v == NULL)
-            v = acg_profile_get(p, "endpoint_url");
+        if (v == NULL && (v = acg_profile_service_get(p, service_key, "endpoint_url")) != NULL)
+            snprintf(from, sizeof from, "the config file ([services %s] %s)", services, service_key);
+        if (v == NULL && (v = acg_profile_get(p, "endpoint_url")) != NULL)
+            snprintf(from, sizeof from, "the config file (profile %s)", acg_profile_name(p));
     }
+    ACG_TRY(acg_check_value(v, ACG_ERR_CONFIG, "the endpoint URL", from, err));
     if (v != NULL && strlen(v) >= sizeof out->endpoint_url)
         return acg_error_set(err, ACG_ERR_CONFIG, "the endpoint URL is too long");
     snprintf(out->endpoint_url, sizeof out->endpoint_url, "%s", v ? v : "");

@@ -21,6 +21,7 @@
 
 #include "common/acg_arena.h"
 #include "common/acg_buf.h"
+#include "common/acg_text.h"
 #include "auth/acg_credentials.h"
 #include "json/acg_json.h"
 
@@ -47,6 +48,26 @@ static void wipe(void *p, size_t n)
     volatile unsigned char *v = p;
     while (n--)
         *v++ = 0;
+}
+
+/* What the three values are called where they come from, for messages. */
+static const char *const ENV_NAMES[3] = { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                                          "AWS_SESSION_TOKEN" };
+static const char *const FILE_NAMES[3] = { "aws_access_key_id", "aws_secret_access_key",
+                                           "aws_session_token" };
+static const char *const EXPLICIT_NAMES[3] = { "the access key id", "the secret access key",
+                                               "the session token" };
+static const char *const JSON_NAMES[3] = { "AccessKeyId", "SecretAccessKey", "SessionToken" };
+
+/* Refuses keys that would put a control character into a header (the token travels as
+ * X-Amz-Security-Token, the key id inside Authorization) or into the signature. */
+static int check_keys(const char *id, const char *secret, const char *token,
+                      const char *const names[3], const char *where, int status,
+                      struct acg_error *err)
+{
+    ACG_TRY(acg_check_value(id, status, names[0], where, err));
+    ACG_TRY(acg_check_value(secret, status, names[1], where, err));
+    return acg_check_value(token, status, names[2], where, err);
 }
 
 static int set_keys(struct acg_credentials *c, const char *id, const char *secret, const char *token,
@@ -76,6 +97,8 @@ struct acg_credentials_provider *acg_credentials_provider_new(const struct acg_p
     }
     pthread_mutex_init(&p->lock, NULL);
     const char *id = NULL, *secret = NULL, *token = NULL, *source = NULL;
+    const char *const *names = NULL;
+    char where[300] = "the caller (explicit credentials)";
     const char *pid = acg_profile_get(profile, "aws_access_key_id");
     const char *psecret = acg_profile_get(profile, "aws_secret_access_key");
     bool id_in_creds = acg_profile_from_credentials_file(profile, "aws_access_key_id");
@@ -84,6 +107,7 @@ struct acg_credentials_provider *acg_credentials_provider_new(const struct acg_p
     if (explicit_access_key && explicit_secret_key) {
         id = explicit_access_key, secret = explicit_secret_key, token = explicit_session_token;
         source = "explicit";
+        names = EXPLICIT_NAMES;
     } else if (!acg_profile_named_by_caller(profile) && acg_env("AWS_ACCESS_KEY_ID") &&
                acg_env("AWS_SECRET_ACCESS_KEY")) {
         /* botocore drops the environment provider when the profile was named explicitly
@@ -91,6 +115,8 @@ struct acg_credentials_provider *acg_credentials_provider_new(const struct acg_p
         id = acg_env("AWS_ACCESS_KEY_ID"), secret = acg_env("AWS_SECRET_ACCESS_KEY");
         token = acg_env("AWS_SESSION_TOKEN");
         source = "env";
+        names = ENV_NAMES;
+        snprintf(where, sizeof where, "the environment");
     } else if (pid != NULL && (id_in_creds || process == NULL)) {
         /* botocore's profile order: credentials-file keys, then credential_process, then
          * config-file keys. The merged profile lets the credentials file win key by key;
@@ -107,6 +133,13 @@ struct acg_credentials_provider *acg_credentials_provider_new(const struct acg_p
         if (token != NULL && acg_profile_from_credentials_file(profile, "aws_session_token") != id_in_creds)
             token = NULL;   /* a token belongs with keys from its own file */
         source = id_in_creds ? "shared-credentials-file" : "config-file";
+        names = FILE_NAMES;
+        snprintf(where, sizeof where, "the %s (profile %s)",
+                 id_in_creds ? "shared credentials file" : "config file", acg_profile_name(profile));
+    }
+    if (id != NULL && check_keys(id, secret, token, names, where, ACG_ERR_CONFIG, err) != ACG_OK) {
+        acg_credentials_provider_destroy(p);
+        return NULL;
     }
     if (id != NULL) {
         if (set_keys(&p->static_creds, id, secret, token, source) != 0) {
@@ -145,6 +178,9 @@ void acg_credentials_provider_destroy(struct acg_credentials_provider *p)
 static int parse_json_creds(const char *body, size_t len, const char *source, bool want_version,
                             struct acg_credentials *out, struct acg_error *err)
 {
+    const char *where = strcmp(source, "process") == 0     ? "the output of credential_process"
+                        : strcmp(source, "container") == 0 ? "the container credentials endpoint"
+                                                           : "the EC2 instance metadata service";
     struct acg_arena *a = acg_arena_new();
     struct acg_json_reader r;
     const char *id = NULL, *secret = NULL, *token = NULL, *expiration = NULL;
@@ -172,13 +208,17 @@ static int parse_json_creds(const char *body, size_t len, const char *source, bo
     acg_json_reader_free(&r);
     if (rc == ACG_OK && want_version && (!has_version || version != 1)) {
         acg_arena_destroy(a);
-        return acg_error_set(err, ACG_ERR_CONFIG,
+        return acg_error_set(err, ACG_ERR_CREDENTIALS,
                              "Unsupported version for the %s credentials, supported versions: 1", source);
     }
     if (rc != ACG_OK || id == NULL || secret == NULL) {
         acg_arena_destroy(a);
-        return acg_error_set(err, ACG_ERR_CONFIG, "the %s credentials are malformed%s", source,
+        return acg_error_set(err, ACG_ERR_CREDENTIALS, "the %s credentials are malformed%s", source,
                              rc == ACG_OK ? " (AccessKeyId or SecretAccessKey is missing)" : "");
+    }
+    if (check_keys(id, secret, token, JSON_NAMES, where, ACG_ERR_CREDENTIALS, err) != ACG_OK) {
+        acg_arena_destroy(a);
+        return ACG_ERR_CREDENTIALS;
     }
     rc = set_keys(out, id, secret, token, source);
     if (rc == 0 && expiration != NULL &&
@@ -187,7 +227,7 @@ static int parse_json_creds(const char *body, size_t len, const char *source, bo
     acg_arena_destroy(a);
     if (rc != 0) {
         wipe(out, sizeof *out);
-        return acg_error_set(err, ACG_ERR_CONFIG, "the %s credentials are malformed", source);
+        return acg_error_set(err, ACG_ERR_CREDENTIALS, "the %s credentials are malformed", source);
     }
     return ACG_OK;
 }
@@ -271,7 +311,7 @@ static int from_process(const char *command, struct acg_credentials *out, struct
     acg_buf_init(&stdout_buf, 1 << 20);
     acg_buf_init(&stderr_buf, 8192);
     if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) {
-        rc = acg_error_set(err, ACG_ERR_CONFIG, "credential_process could not be started (no pipe)");
+        rc = acg_error_set(err, ACG_ERR_CREDENTIALS, "credential_process could not be started (no pipe)");
         goto done;
     }
     /* Our ends must not leak into processes other threads start meanwhile. */
@@ -291,7 +331,7 @@ static int from_process(const char *command, struct acg_credentials *out, struct
     close(err_pipe[1]);
     out_pipe[1] = err_pipe[1] = -1;
     if (spawned != 0) {
-        rc = acg_error_set(err, ACG_ERR_CONFIG, "credential_process could not be started");
+        rc = acg_error_set(err, ACG_ERR_CREDENTIALS, "credential_process could not be started");
         goto done;
     }
     rc = drain(out_pipe[0], err_pipe[0], &stdout_buf, &stderr_buf);
@@ -305,13 +345,13 @@ static int from_process(const char *command, struct acg_credentials *out, struct
         char summary[200];
         summarise_stderr(stderr_buf.data ? stderr_buf.data : "", stderr_buf.len, summary, sizeof summary);
         if (status != -1 && WIFEXITED(status))
-            rc = acg_error_set(err, ACG_ERR_CONFIG, "credential_process exited with status %d%s%s",
+            rc = acg_error_set(err, ACG_ERR_CREDENTIALS, "credential_process exited with status %d%s%s",
                                WEXITSTATUS(status), summary[0] ? ": " : "", summary);
         else
-            rc = acg_error_set(err, ACG_ERR_CONFIG, "credential_process was killed%s%s",
+            rc = acg_error_set(err, ACG_ERR_CREDENTIALS, "credential_process was killed%s%s",
                                summary[0] ? ": " : "", summary);
     } else if (rc != ACG_OK) {
-        rc = acg_error_set(err, ACG_ERR_CONFIG, "credential_process printed more than 1 MiB");
+        rc = acg_error_set(err, ACG_ERR_CREDENTIALS, "credential_process printed more than 1 MiB");
     } else {
         rc = parse_json_creds(stdout_buf.data ? stdout_buf.data : "", stdout_buf.len, "process", true, out, err);
     }
@@ -347,9 +387,15 @@ static long http_call(const char *method, const char *url, const char *header1, 
     if (h == NULL)
         return NO_ANSWER;
     const char *headers[] = { header1, header2 };
+    /* The last line of defence against header injection: whatever its source, a line with
+     * a control character is never handed to libcurl. */
+    if (acg_has_control(url, strlen(url)))
+        goto done;
     for (size_t i = 0; i < 2; i++) {
         if (headers[i] == NULL)
             continue;
+        if (acg_has_control(headers[i], strlen(headers[i])))
+            goto done;
         next = curl_slist_append(hdrs, headers[i]);
         if (next == NULL)
             goto done;
@@ -439,15 +485,18 @@ static int from_container(struct acg_credentials *out, struct acg_error *err, bo
         n = strlen(tok);
         while (n > 0 && (tok[n - 1] == '\n' || tok[n - 1] == '\r'))
             tok[--n] = '\0';   /* a file written by echo ends in a newline */
-        snprintf(auth, sizeof auth, "Authorization: %s", tok);
+        /* a header-splitting token: botocore refuses CR and LF, we refuse every control */
+        int bad = acg_check_value(tok, ACG_ERR_CONFIG, "the authorization token",
+                                  "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", err);
+        if (bad == ACG_OK)
+            snprintf(auth, sizeof auth, "Authorization: %s", tok);
         wipe(tok, sizeof tok);
+        if (bad != ACG_OK)
+            return bad;
     } else if (token != NULL) {
+        ACG_TRY(acg_check_value(token, ACG_ERR_CONFIG, "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+                                "the environment", err));
         snprintf(auth, sizeof auth, "Authorization: %s", token);
-    }
-    if (strpbrk(auth, "\r\n") != NULL) {
-        /* a header-splitting token, as botocore refuses it */
-        wipe(auth, sizeof auth);
-        return acg_error_set(err, ACG_ERR_CONFIG, "the container authorization token contains a line break");
     }
     struct acg_buf body;
     acg_buf_init(&body, 1 << 20);
@@ -458,8 +507,8 @@ static int from_container(struct acg_credentials *out, struct acg_error *err, bo
     }
     wipe(auth, sizeof auth);
     int rc = status == 200 ? parse_json_creds(body.data ? body.data : "", body.len, "container", false, out, err)
-             : status < 0  ? acg_error_set(err, ACG_ERR_CONFIG, "the container credentials endpoint did not answer")
-                           : acg_error_set(err, ACG_ERR_CONFIG, "the container credentials endpoint answered %ld", status);
+             : status < 0  ? acg_error_set(err, ACG_ERR_CREDENTIALS, "the container credentials endpoint did not answer")
+                           : acg_error_set(err, ACG_ERR_CREDENTIALS, "the container credentials endpoint answered %ld", status);
     acg_buf_free_secure(&body);
     return rc;
 }
@@ -517,6 +566,8 @@ static int from_imds(struct acg_credentials *out, struct acg_error *err)
     int rc = ACG_ERR_CONFIG;
     if (base == NULL)
         base = "http://169.254.169.254";
+    ACG_TRY(acg_check_value(base, ACG_ERR_CONFIG, "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+                            "the environment", err));
     size_t blen = strlen(base);
     while (blen > 0 && base[blen - 1] == '/')
         blen--;
@@ -524,16 +575,22 @@ static int from_imds(struct acg_credentials *out, struct acg_error *err)
     acg_buf_init(&body, 1 << 20);
     snprintf(url, sizeof url, "%.*s/latest/api/token", (int)blen, base);
     long status = imds_call("PUT", url, "X-aws-ec2-metadata-token-ttl-seconds: 21600", &body);
-    if (status == 200 && body.len > 0 && body.len < 1000 && strpbrk(body.data, "\r\n") == NULL)
+    if (status == 200 && body.len > 0 && body.len < 1000) {
+        rc = acg_check_value(body.data, ACG_ERR_CREDENTIALS, "the IMDSv2 session token",
+                             "the EC2 instance metadata service", err);
+        if (rc != ACG_OK)
+            goto done;
+        rc = ACG_ERR_CONFIG;
         snprintf(header, sizeof header, "X-aws-ec2-metadata-token: %s", body.data);
-    else if (status != 403 && status != 404 && status != 405)
+    } else if (status != 403 && status != 404 && status != 405) {
         goto done;
+    }
     snprintf(url, sizeof url, "%.*s/latest/meta-data/iam/security-credentials/", (int)blen, base);
     status = imds_call("GET", url, header[0] ? header : NULL, &body);
     if (status != 200 || body.len == 0 || body.len >= sizeof role)
         goto done;
     snprintf(role, sizeof role, "%.*s", (int)strcspn(body.data, "\r\n"), body.data);
-    if (role[0] == '\0' || strpbrk(role, "/?#% ") != NULL)
+    if (role[0] == '\0' || strpbrk(role, "/?#% ") != NULL || acg_has_control(role, strlen(role)))
         goto done;   /* a role name is a path segment; anything else is not a role */
     snprintf(url, sizeof url, "%.*s/latest/meta-data/iam/security-credentials/%s", (int)blen, base, role);
     status = imds_call("GET", url, header[0] ? header : NULL, &body);
@@ -573,10 +630,14 @@ static int resolve(struct acg_credentials_provider *p, struct acg_credentials *o
             acg_error_set(err, quiet.status, "%s", quiet.message);
         return rc;
     }
-    if (from_imds(out, &quiet) == ACG_OK) {
+    rc = from_imds(out, &quiet);
+    if (rc == ACG_OK) {
         p->source = SRC_IMDS;
         return ACG_OK;
     }
+    /* The service answered with credentials we refuse: say so, not "no credentials". */
+    if (rc == ACG_ERR_CREDENTIALS || quiet.status == ACG_ERR_CREDENTIALS)
+        return acg_error_set(err, ACG_ERR_CREDENTIALS, "%s", quiet.message);
     return acg_error_set(err, ACG_ERR_CONFIG, NO_CREDENTIALS);
 }
 

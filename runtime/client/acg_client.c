@@ -28,6 +28,7 @@
 
 #include "client/acg_client.h"
 #include "common/acg_random.h"
+#include "common/acg_text.h"
 #include "auth/acg_config.h"
 #include "auth/acg_credentials.h"
 #include "auth/acg_crypto.h"
@@ -417,6 +418,9 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
     const char *ca = cfg->ca_bundle != NULL ? cfg->ca_bundle : c->settings.ca_bundle;
     snprintf(c->ca_bundle, sizeof c->ca_bundle, "%s", ca);
     snprintf(c->user_agent, sizeof c->user_agent, "acg/%s (%s)", ACG_VERSION, svc->service_id);
+    if (acg_check_value(c->user_agent, ACG_ERR_CONFIG, "the user agent", "the service descriptor",
+                        err) != ACG_OK)
+        goto fail;
     snprintf(c->content_type, sizeof c->content_type, "application/x-amz-json-%s",
              svc->json_version != NULL ? svc->json_version : "1.0");
     c->http.connect_timeout_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms
@@ -666,7 +670,7 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
                    st->gzipped ? ", gzip" : "");
     rc = acg_http_perform(c->conn, "POST", st->ep->url_text, headers, n, st->payload,
                           st->payload_len, &resp->body, res);
-    if (rc == ACG_ERR_NOMEM)
+    if (rc == ACG_ERR_NOMEM || rc == ACG_ERR_INVALID_ARG)
         acg_error_set(err, rc, "%s", res->detail[0] != '\0' ? res->detail
                                                             : "out of memory sending the request");
 done:

@@ -19,6 +19,7 @@ const char *acg_status_name(enum acg_status status)
     case ACG_ERR_ENDPOINT: return "endpoint error";
     case ACG_ERR_UNSUPPORTED: return "not supported";
     case ACG_ERR_TOO_LARGE: return "too large";
+    case ACG_ERR_CREDENTIALS: return "credentials error";
     }
     return "unknown status";
 }

@@ -27,6 +27,7 @@
 #include <zlib.h>
 
 #include "auth/acg_crypto.h"
+#include "common/acg_text.h"
 #include "http/acg_http.h"
 
 /* Headers libcurl always gets besides the caller's. "Expect:" with no value stops libcurl
@@ -313,8 +314,15 @@ static int build_header_list(struct acg_http_conn *h, const struct acg_header *h
     }
     size_t text_len = 0;
     for (size_t i = 0; i < header_count; i++) {
-        if (headers[i].value != NULL)
-            text_len += strlen(headers[i].name) + 2 + strlen(headers[i].value) + 1;
+        if (headers[i].value == NULL)
+            continue;
+        size_t name_len = strlen(headers[i].name), value_len = strlen(headers[i].value);
+        /* The last line of defence against header injection: every source checks its
+         * values, and a header that still carries a control byte is never sent. */
+        if (acg_has_control(headers[i].name, name_len) ||
+            acg_has_control(headers[i].value, value_len))
+            return ACG_ERR_INVALID_ARG;
+        text_len += name_len + 2 + value_len + 1;
     }
     for (size_t i = 0; i < FIXED_HEADER_COUNT; i++)
         text_len += strlen(fixed_headers[i]) + 1;
@@ -429,7 +437,18 @@ int acg_http_perform(struct acg_http_conn *h, const char *method, const char *ur
     memset(res, 0, sizeof *res);
     res->content_length = -1;
     acg_buf_reset(resp_body);
+    if (acg_has_control(url, strlen(url)) || strchr(url, ' ') != NULL) {
+        res->failure = ACG_HTTP_OTHER;
+        snprintf(res->detail, sizeof res->detail,
+                 "the URL contains a space or a control character; nothing was sent");
+        return ACG_ERR_INVALID_ARG;
+    }
     status = build_header_list(h, headers, header_count, &list);
+    if (status == ACG_ERR_INVALID_ARG) {
+        res->failure = ACG_HTTP_OTHER;
+        snprintf(res->detail, sizeof res->detail,
+                 "a header contains a control character (such as CR or LF); nothing was sent");
+    }
     if (status != ACG_OK)
         goto done;
 

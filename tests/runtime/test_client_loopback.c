@@ -906,6 +906,48 @@ static int test_http_conn_requests_differ(void)
     return 0;
 }
 
+/* The HTTP layer's last line of defence against header injection: a header name or value
+ * with a CR, LF or other control byte, or a URL with one, is refused before anything is
+ * sent (the server sees no connection at all). */
+static int test_http_refuses_control_characters(void)
+{
+    struct acg_http_options o = {
+        .connect_timeout_ms = 2000,
+        .read_timeout_ms = 5000,
+        .total_timeout_ms = 10000,
+        .max_response_bytes = 1 << 20,
+        .user_agent = "acg-test/1",
+    };
+    const struct acg_header split[] = { { "X-Amz-Security-Token", "tok\r\nX-Injected: yes" } };
+    const struct acg_header del[] = { { "X-Ok", "1" }, { "X-Del", "a\x7f" } };
+    const struct acg_header bad_name[] = { { "X-Bad\nName", "v" } };
+    const struct acg_header fine[] = { { "X-Ok", "1" } };
+    struct acg_http_result res;
+    struct acg_buf body;
+    char url[96], bad_url[128];
+    snprintf(url, sizeof url, "%s/a", endpoint);
+    snprintf(bad_url, sizeof bad_url, "%s/a\r\nX-Injected: yes", endpoint);
+    http_srv_reset(&srv);
+    CHECK(http_srv_script(&srv, "[{\"body\": \"r0\"}]") == 0);
+    struct acg_http_conn *h = acg_http_conn_new(&o);
+    CHECK(h != NULL);
+    acg_buf_init(&body, 0);
+    CHECK(acg_http_perform(h, "POST", url, split, 1, "p", 1, &body, &res) == ACG_ERR_INVALID_ARG);
+    CHECK(strstr(res.detail, "control character") != NULL && strstr(res.detail, "tok") == NULL);
+    CHECK(acg_http_perform(h, "POST", url, del, 2, "p", 1, &body, &res) == ACG_ERR_INVALID_ARG);
+    CHECK(acg_http_perform(h, "POST", url, bad_name, 1, "p", 1, &body, &res) == ACG_ERR_INVALID_ARG);
+    CHECK(acg_http_perform(h, "POST", bad_url, fine, 1, "p", 1, &body, &res) == ACG_ERR_INVALID_ARG);
+    int conns = -1, reqs = -1;
+    CHECK(http_srv_count(&srv, &conns, &reqs) == 0);
+    CHECK(conns == 0 && reqs == 0);
+    /* the handle is still good for a clean request */
+    CHECK(acg_http_perform(h, "POST", url, fine, 1, "p", 1, &body, &res) == ACG_OK);
+    CHECK(res.status == 200);
+    acg_buf_free(&body);
+    acg_http_conn_destroy(h);
+    return 0;
+}
+
 /* Calls on one client read their bodies into one buffer lent by the client: a small body
  * arriving after a 100,000-byte one lands in the 128 KiB buffer that one needed. The
  * buffer is let go after 8 bodies in a row use under a quarter of it, a buffer over 16 MiB
@@ -974,6 +1016,7 @@ static const struct test_case tests[] = {
     TEST(test_host_prefix),
     TEST(test_http_conn_requests_differ),
     TEST(test_response_buffer_pool),
+    TEST(test_http_refuses_control_characters),
 };
 
 int main(void)

@@ -371,7 +371,7 @@ def _():
         assert r["access_key"] == "ASIACONTAINER", r
         r = resolve(AWS_CONTAINER_CREDENTIALS_FULL_URI=f"http://127.0.0.1:{server.server_port}/creds",
                     AWS_CONTAINER_AUTHORIZATION_TOKEN="a\r\nX-Evil: 1")
-        assert "line break" in r["creds_error"], r
+        assert "control character" in r["creds_error"], r
     finally:
         server.shutdown()
 

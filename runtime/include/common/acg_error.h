@@ -29,6 +29,8 @@ enum acg_status {
     ACG_ERR_ENDPOINT = -8,    /* the endpoint rule set ended in an error rule; see message */
     ACG_ERR_UNSUPPORTED = -9, /* the operation needs a feature the runtime lacks */
     ACG_ERR_TOO_LARGE = -10,  /* a body or buffer went over its cap */
+    ACG_ERR_CREDENTIALS = -11,/* credentials fetched at run time (credential_process,
+                                 container, instance metadata) failed or were refused */
 };
 
 /* Releases a modelled error value stored in acg_error.detail. */
