@@ -417,6 +417,25 @@ static const char *setting(const struct acg_profile *p, const char *env, const c
     return v ? v : acg_profile_get(p, key);
 }
 
+/* botocore's validate_region_name: a host label, ^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)$.
+ * The region becomes part of the endpoint's host name, so anything else ('.', ':', '#',
+ * '@', '/') could point a signed request, session token and all, at another host. */
+static bool valid_region(const char *v)
+{
+    size_t n = strlen(v);
+    bool all_digits = true;
+    if (n > 63 || (n > 0 && (v[0] == '-' || v[n - 1] == '-')))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = v[i];
+        bool digit = c >= '0' && c <= '9';
+        if (!digit && !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') && c != '-')
+            return false;
+        all_digits = all_digits && digit;
+    }
+    return !all_digits;
+}
+
 static int parse_long(const char *v, long min, long max, long *out)
 {
     char *end = NULL;
@@ -443,7 +462,12 @@ int acg_settings_resolve(const struct acg_profile *p, const char *service_id, co
     if (v == NULL && (v = acg_profile_get(p, "region")) != NULL)
         snprintf(from, sizeof from, "the config file (profile %s)", acg_profile_name(p));
     ACG_TRY(acg_check_value(v, ACG_ERR_CONFIG, "the region", from, err));
-    snprintf(out->region, sizeof out->region, "%s", v ? v : "");
+    if (v != NULL && !valid_region(v))
+        return acg_error_set(err, ACG_ERR_CONFIG,
+                             "Provided region_name '%s' doesn't match a supported format (the "
+                             "region from %s must be letters, digits and hyphens, at most 63)",
+                             v, from);
+    acg_copy_str(out->region, sizeof out->region, v ? v : "");
 
     long n = 3;
     v = setting(p, "AWS_MAX_ATTEMPTS", "max_attempts");

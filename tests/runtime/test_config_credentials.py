@@ -108,6 +108,30 @@ def _():
     assert resolve(region="ca-central-1", AWS_REGION="eu-north-1")["region"] == "ca-central-1"
 
 
+@case("region: valid exactly when botocore's validate_region_name says so; never cut")
+def _():
+    from botocore.exceptions import InvalidRegionError
+    from botocore.utils import validate_region_name
+    reset()
+    candidates = ["us-east-1", "a", "A1", "x" * 63, "x" * 64, "1" * 63, "123", "1a", "a1-",
+                  "-a1", "us_east_1", "us.east.1", "evil.example#", "localhost:33537#",
+                  "us-east-1/", "a@b", "caf\u00e9", "a--b", "us east 1", "9-9"]
+    for region in candidates:
+        try:
+            validate_region_name(region)
+            valid = True
+        except InvalidRegionError:
+            valid = False
+        r = resolve(region=region)
+        if valid:
+            assert r.get("region") == region and "error" not in r, (region, r)
+        else:
+            assert "doesn't match a supported format" in r.get("error", ""), (region, r)
+    write(CONFIG, "[default]\nregion = eu-west-1.evil.example\n")
+    r = resolve()
+    assert "config file (profile default)" in r["error"], r
+
+
 @case("max_attempts, retry_mode: environment over profile; bad values are named")
 def _():
     reset()
@@ -252,11 +276,11 @@ def _():
     script = os.path.join(TMP, "proc-semi.sh")
     write(script, "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIDSEMI\", \"SecretAccessKey\": \"s\"}'\n")
     os.chmod(script, stat.S_IRWXU)
-    write(CONFIG, f"[default]\ncredential_process = {script} ; touch {out}\nregion = us-east-1 ; not a comment\n"
+    write(CONFIG, f"[default]\ncredential_process = {script} ; touch {out}\nca_bundle = /etc/ca ; not a comment\n"
                   "s3 =\n  endpoint_url = http://a ; b\n")
     r = resolve()
     assert r["access_key"] == "AKIDSEMI" and os.path.exists(out), r   # the whole line went to sh -c
-    assert r["region"] == "us-east-1 ; not a comment", r
+    assert r["ca_bundle"] == "/etc/ca ; not a comment", r
     os.makedirs(os.path.join(TMP, "alt"), exist_ok=True)
     write(os.path.join(TMP, "alt", "cfg"), "[default]\nregion = af-south-1\n")
     assert resolve(AWS_CONFIG_FILE="~/alt/cfg")["region"] == "af-south-1"

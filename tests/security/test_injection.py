@@ -164,6 +164,25 @@ def _():
     refused(result, r, 253, "config file (profile default)")
 
 
+@case("region (item 3): AWS_REGION='localhost:PORT#' and --region 'evil.example#' -> 253, "
+      "no connection anywhere")
+def _():
+    with Recorder() as target:
+        env = env_with({"AWS_REGION": f"localhost:{target.port}#", "AWS_MAX_ATTEMPTS": "1",
+                        "AWS_SESSION_TOKEN": "region-test-session-token"})
+        result, _ = timed([program(), LIST, "--cli-connect-timeout", "2", "--cli-read-timeout",
+                           "2"], env=env)
+        assert result.returncode == 253, (result.returncode, result.stderr)
+        assert "doesn't match a supported format" in result.stderr, result.stderr
+        assert "AWS_REGION" in result.stderr, result.stderr
+        assert target.connections == 0, bytes(target.raw[:100])
+        result, _ = timed([program(), LIST, "--region", "evil.example#"], env=client_env())
+        assert result.returncode == 253, (result.returncode, result.stderr)
+        assert "Provided region_name 'evil.example#' doesn't match a supported format" in \
+            result.stderr, result.stderr
+        assert "--region" in result.stderr, result.stderr
+
+
 @case("endpoint URL with CR LF from AWS_ENDPOINT_URL, --endpoint-url, the profile -> 253")
 def _():
     with Recorder() as target:

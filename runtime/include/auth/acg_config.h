@@ -40,7 +40,9 @@ const char *acg_env(const char *name);
 /* Settings the client needs, resolved in AWS's order: explicit value, environment, profile,
  * default. */
 struct acg_settings {
-    char region[64];               /* "" when none is configured */
+    char region[64];               /* "" when none is configured; else a host label as
+                                      botocore validates it (never cut: a longer or
+                                      malformed region is ACG_ERR_CONFIG) */
     int max_attempts;              /* default 3 */
     char retry_mode[16];           /* "standard" (default), "legacy" or "adaptive" */
     char ca_bundle[1024];
