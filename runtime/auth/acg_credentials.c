@@ -6,6 +6,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <spawn.h>
@@ -376,9 +378,10 @@ static size_t collect(char *data, size_t size, size_t n, void *user)
 #define NOT_THERE (-2)      /* nothing listens: no connection could be made in time */
 
 /* One small HTTP exchange with a metadata service; returns the HTTP status, NO_ANSWER or
- * NOT_THERE. timeout_ms bounds the connection and, doubled, the whole exchange. */
-static long http_call(const char *method, const char *url, const char *header1, const char *header2,
-                      long timeout_ms, struct acg_buf *body)
+ * NOT_THERE. The URL is parsed (u) or text (url, when u is NULL). timeout_ms bounds the
+ * connection and, doubled, the whole exchange. */
+static long http_call(const char *method, const char *url, CURLU *u, const char *header1,
+                      const char *header2, long timeout_ms, struct acg_buf *body)
 {
     CURL *h = curl_easy_init();
     struct curl_slist *hdrs = NULL, *next;
@@ -389,7 +392,7 @@ static long http_call(const char *method, const char *url, const char *header1, 
     const char *headers[] = { header1, header2 };
     /* The last line of defence against header injection: whatever its source, a line with
      * a control character is never handed to libcurl. */
-    if (acg_has_control(url, strlen(url)))
+    if (u == NULL && acg_has_control(url, strlen(url)))
         goto done;
     for (size_t i = 0; i < 2; i++) {
         if (headers[i] == NULL)
@@ -401,7 +404,11 @@ static long http_call(const char *method, const char *url, const char *header1, 
             goto done;
         hdrs = next;
     }
-    curl_easy_setopt(h, CURLOPT_URL, url);
+    /* The parse the caller judged is the one libcurl uses: no second reading of the text. */
+    if (u != NULL)
+        curl_easy_setopt(h, CURLOPT_CURLU, u);
+    else
+        curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
@@ -427,53 +434,123 @@ done:
     return status;
 }
 
-/* botocore's rule for AWS_CONTAINER_CREDENTIALS_FULL_URI: any https URL; plain http only to
- * a loopback address or the ECS/EKS agent hosts. The host is cut out of the URL and compared
- * whole, so "http://127.0.0.1.evil.example" or "http://localhost@evil.example" do not pass. */
-static bool allowed_full_uri(const char *uri)
+/* botocore's ContainerMetadataFetcher._ALLOWED_HOSTS, for plain http. */
+static const char *const CONTAINER_HOSTS[] = { "169.254.170.2", "169.254.170.23", "fd00:ec2::23",
+                                               "localhost" };
+#define CONTAINER_HOSTS_TEXT "169.254.170.2, 169.254.170.23, fd00:ec2::23, localhost"
+
+/* The host Python's urlsplit(url).hostname gives, which is what botocore judges: the
+ * netloc after its last '@', without the port, IPv6 brackets removed. */
+static void python_hostname(const char *url, char *out, size_t size)
 {
-    static const char *const hosts[] = { "localhost", "169.254.170.2", "169.254.170.23", "[fd00:ec2::23]",
-                                         "[::1]" };
-    char host[256];
-    if (strncasecmp(uri, "https://", 8) == 0)
-        return true;
-    if (strncasecmp(uri, "http://", 7) != 0)
-        return false;
-    const char *h = uri + 7;
-    size_t n = h[0] == '[' ? strcspn(h, "]") + 1 : strcspn(h, ":/?#@");
-    if (n == 0 || n >= sizeof host || (h[n] != '\0' && strchr(":/?#", h[n]) == NULL))
-        return false;   /* userinfo ('@') or an unterminated IPv6 literal */
-    memcpy(host, h, n);
-    host[n] = '\0';
-    for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++) {
-        if (strcasecmp(host, hosts[i]) == 0)
-            return true;
+    const char *netloc = strstr(url, "//");
+    out[0] = '\0';
+    if (netloc == NULL)
+        return;
+    netloc += 2;
+    size_t n = strcspn(netloc, "/?#");
+    for (size_t i = n; i > 0; i--) {
+        if (netloc[i - 1] == '@') {
+            netloc += i;
+            n -= i;
+            break;
+        }
     }
-    /* 127.0.0.0/8 as a dotted quad */
-    unsigned a, b2, c, d;
-    char tail;
-    return sscanf(host, "%u.%u.%u.%u%c", &a, &b2, &c, &d, &tail) == 4 && a == 127 && b2 < 256 && c < 256 &&
-           d < 256 && strspn(host, "0123456789.") == n;
+    if (n > 0 && netloc[0] == '[') {
+        const char *close = memchr(netloc, ']', n);
+        n = close != NULL ? (size_t)(close - netloc) - 1 : n - 1;
+        netloc++;
+    } else {
+        const char *colon = memchr(netloc, ':', n);
+        if (colon != NULL)
+            n = (size_t)(colon - netloc);
+    }
+    if (n >= size)
+        n = size - 1;
+    memcpy(out, netloc, n);
+    out[n] = '\0';
 }
 
-static int from_container(struct acg_credentials *out, struct acg_error *err, bool *tried)
+/* What Python's ip_address(host).is_loopback says: 127.0.0.0/8 or ::1. */
+static bool is_loopback_literal(const char *host)
 {
-    char url[2048], auth[4200];
-    const char *rel = acg_env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
-    const char *full = acg_env("AWS_CONTAINER_CREDENTIALS_FULL_URI");
-    *tried = rel || full;
-    if (rel)
-        snprintf(url, sizeof url, "http://169.254.170.2%s", rel);
-    else if (full && allowed_full_uri(full))
-        snprintf(url, sizeof url, "%s", full);
-    else if (full)
-        return acg_error_set(err, ACG_ERR_CONFIG,
-                             "AWS_CONTAINER_CREDENTIALS_FULL_URI must name a loopback or container host");
+    unsigned char a[16];
+    if (inet_pton(AF_INET, host, a) == 1)
+        return a[0] == 127;
+    if (inet_pton(AF_INET6, host, a) == 1)
+        return memcmp(a, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16) == 0;
+    return false;
+}
+
+/* Parses the container credentials URL once, with libcurl's URL API, and judges the host
+ * libcurl will connect to by botocore's rule: any https URL; plain http only to a loopback
+ * address or the ECS/EKS agent hosts. "http://127.0.0.1:1@192.0.2.2/" is judged by
+ * 192.0.2.2, as botocore and libcurl both read it. Where libcurl and botocore would read
+ * the host differently ("http://127.1/", which libcurl makes 127.0.0.1), the URL is
+ * refused as botocore refuses it. User information is dropped (urllib3 does not send it
+ * either). On success *out is the parse to hand to libcurl (CURLOPT_CURLU). */
+static int parse_container_url(const char *url, const char *setting, CURLU **out,
+                               struct acg_error *err)
+{
+    char *scheme = NULL, *host = NULL;
+    char expected[256];
+    int rc = ACG_OK;
+    *out = NULL;
+    ACG_TRY(acg_check_value(url, ACG_ERR_CONFIG, setting, "the environment", err));
+    CURLU *u = curl_url();
+    if (u == NULL)
+        return acg_error_set(err, ACG_ERR_NOMEM, "out of memory parsing %s", setting);
+    if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+        rc = acg_error_set(err, ACG_ERR_CONFIG, "%s is not a valid URL", setting);
+        goto done;
+    }
+    char bare[256];
+    size_t hlen = strlen(host);
+    if (hlen >= 2 && host[0] == '[' && host[hlen - 1] == ']')
+        snprintf(bare, sizeof bare, "%.*s", (int)(hlen - 2), host + 1);
     else
-        return ACG_ERR_CONFIG;
-    auth[0] = '\0';
+        snprintf(bare, sizeof bare, "%s", host);
+    python_hostname(url, expected, sizeof expected);
+    bool https = strcmp(scheme, "https") == 0;
+    bool allowed = https || is_loopback_literal(bare);
+    for (size_t i = 0; !allowed && i < sizeof CONTAINER_HOSTS / sizeof CONTAINER_HOSTS[0]; i++)
+        allowed = strcasecmp(bare, CONTAINER_HOSTS[i]) == 0;
+    if (strcmp(scheme, "http") != 0 && !https) {
+        rc = acg_error_set(err, ACG_ERR_CONFIG,
+                           "%s must be an https URL, or http to a loopback address or one of "
+                           "these hosts: " CONTAINER_HOSTS_TEXT, setting);
+    } else if (!allowed || strcasecmp(bare, expected) != 0) {
+        rc = acg_error_set(err, ACG_ERR_CONFIG,
+                           "Unsupported host '%s' in %s. Can only retrieve metadata from a "
+                           "loopback address or one of these hosts: " CONTAINER_HOSTS_TEXT,
+                           allowed ? expected : bare, setting);
+    } else if (curl_url_set(u, CURLUPART_USER, NULL, 0) != CURLUE_OK ||
+               curl_url_set(u, CURLUPART_PASSWORD, NULL, 0) != CURLUE_OK ||
+               curl_url_set(u, CURLUPART_OPTIONS, NULL, 0) != CURLUE_OK ||
+               curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) != CURLUE_OK) {
+        rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory parsing %s", setting);
+    }
+done:
+    curl_free(scheme);
+    curl_free(host);
+    if (rc != ACG_OK)
+        curl_url_cleanup(u);
+    else
+        *out = u;
+    return rc;
+}
+
+/* The Authorization header line for the container endpoint, from
+ * AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (read at every fetch: the agent rotates it) or
+ * AWS_CONTAINER_AUTHORIZATION_TOKEN; "" when neither is set. */
+static int container_auth(char *auth, size_t size, struct acg_error *err)
+{
     const char *token_file = acg_env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
     const char *token = acg_env("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+    int rc = ACG_OK;
+    auth[0] = '\0';
     if (token_file != NULL) {
         FILE *f = fopen(token_file, "r");
         char tok[4096] = "";
@@ -486,29 +563,54 @@ static int from_container(struct acg_credentials *out, struct acg_error *err, bo
         while (n > 0 && (tok[n - 1] == '\n' || tok[n - 1] == '\r'))
             tok[--n] = '\0';   /* a file written by echo ends in a newline */
         /* a header-splitting token: botocore refuses CR and LF, we refuse every control */
-        int bad = acg_check_value(tok, ACG_ERR_CONFIG, "the authorization token",
-                                  "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", err);
-        if (bad == ACG_OK)
-            snprintf(auth, sizeof auth, "Authorization: %s", tok);
+        rc = acg_check_value(tok, ACG_ERR_CONFIG, "the authorization token",
+                             "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", err);
+        if (rc == ACG_OK)
+            snprintf(auth, size, "Authorization: %s", tok);
         wipe(tok, sizeof tok);
-        if (bad != ACG_OK)
-            return bad;
     } else if (token != NULL) {
-        ACG_TRY(acg_check_value(token, ACG_ERR_CONFIG, "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-                                "the environment", err));
-        snprintf(auth, sizeof auth, "Authorization: %s", token);
+        rc = acg_check_value(token, ACG_ERR_CONFIG, "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+                             "the environment", err);
+        if (rc == ACG_OK)
+            snprintf(auth, size, "Authorization: %s", token);
     }
+    return rc;
+}
+
+static int from_container(struct acg_credentials *out, struct acg_error *err, bool *tried)
+{
+    char url[2048], auth[4200];
+    const char *rel = acg_env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+    const char *full = acg_env("AWS_CONTAINER_CREDENTIALS_FULL_URI");
     struct acg_buf body;
-    acg_buf_init(&body, 1 << 20);
+    CURLU *u = NULL;
     long status = -1;
+    int rc;
+    *tried = rel || full;
+    if (!*tried)
+        return ACG_ERR_CONFIG;
+    /* botocore judges the relative form by the same rule: "@evil.example/" after the
+     * agent's address would otherwise move the request (and the token) elsewhere. */
+    if (rel)
+        snprintf(url, sizeof url, "http://169.254.170.2%s", rel);
+    else
+        snprintf(url, sizeof url, "%s", full);
+    ACG_TRY(parse_container_url(url, rel ? "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"
+                                          : "AWS_CONTAINER_CREDENTIALS_FULL_URI", &u, err));
+    acg_buf_init(&body, 1 << 20);
+    rc = container_auth(auth, sizeof auth, err);
+    if (rc != ACG_OK)
+        goto done;
     for (int attempt = 0; attempt < 2 && (status < 0 || status >= 500); attempt++) {
         acg_buf_reset(&body);
-        status = http_call("GET", url, auth[0] ? auth : NULL, NULL, 2000L, &body);
+        status = http_call("GET", NULL, u, auth[0] ? auth : NULL, NULL, 2000L, &body);
     }
+    rc = status == 200 ? parse_json_creds(body.data ? body.data : "", body.len, "container", false, out, err)
+         : status < 0  ? acg_error_set(err, ACG_ERR_CREDENTIALS, "the container credentials endpoint did not answer")
+                       : acg_error_set(err, ACG_ERR_CREDENTIALS, "the container credentials endpoint answered %ld", status);
+done:
     wipe(auth, sizeof auth);
-    int rc = status == 200 ? parse_json_creds(body.data ? body.data : "", body.len, "container", false, out, err)
-             : status < 0  ? acg_error_set(err, ACG_ERR_CREDENTIALS, "the container credentials endpoint did not answer")
-                           : acg_error_set(err, ACG_ERR_CREDENTIALS, "the container credentials endpoint answered %ld", status);
+    curl_url_cleanup(u);
     acg_buf_free_secure(&body);
     return rc;
 }
@@ -546,7 +648,7 @@ static long imds_call(const char *method, const char *url, const char *header, s
     imds_knobs(&timeout_ms, &attempts);
     for (int attempt = 0; attempt < attempts && (status == NO_ANSWER || status >= 500); attempt++) {
         acg_buf_reset(body);
-        status = http_call(method, url, header, NULL, timeout_ms, body);
+        status = http_call(method, url, NULL, header, NULL, timeout_ms, body);
     }
     return status;
 }

@@ -400,6 +400,70 @@ def _():
         server.shutdown()
 
 
+@case("container URL (item 4): judged by the host libcurl connects to, refused where botocore "
+      "refuses, user info never sent")
+def _():
+    import socket
+    from botocore.utils import ContainerMetadataFetcher
+    reset()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]   # closed once the block ends: accepted URLs fail to connect
+    candidates = ["http://127.0.0.1:1@192.0.2.2:33037/creds", "http://localhost:x@host/",
+                  "http://127.0.0.1:1@localhost.evil.example/", "http://127.1:%d/creds",
+                  "http://%%6cocalhost:%d/creds", "http://0x7f.1:%d/", "http://2130706433:%d/",
+                  "http://[::1]:%d/creds", "http://[::ffff:127.0.0.1]:%d/",
+                  "http://user:pw@127.0.0.1:%d/creds", "http://LOCALHOST:%d/creds",
+                  "http://127.0.0.2:%d/", "https://127.0.0.1:%d/", "http://169.254.170.23.evil/",
+                  "http://127.0.0.1#@192.0.2.2/", "http://127.0.0.1\\@192.0.2.2/"]
+    for template in candidates:
+        url = template % port if "%d" in template else template.replace("%%", "%")
+        try:
+            ContainerMetadataFetcher()._validate_allowed_url(url)
+            botocore_accepts = True
+        except ValueError:
+            botocore_accepts = False
+        r = resolve(AWS_CONTAINER_CREDENTIALS_FULL_URI=url)
+        refused = "Unsupported host" in r.get("creds_error", "") or \
+            "is not a valid URL" in r.get("creds_error", "")
+        if botocore_accepts:
+            assert r.get("creds_error") == "the container credentials endpoint did not answer", \
+                (url, r)
+        else:
+            assert refused, (url, r)
+    # User information is dropped: the endpoint sees no Basic credentials, only the token.
+    server = creds_server.start(auth="container-auth-token")
+    try:
+        r = resolve(AWS_CONTAINER_CREDENTIALS_FULL_URI=f"http://u:pw@127.0.0.1:{server.server_port}/creds",
+                    AWS_CONTAINER_AUTHORIZATION_TOKEN="container-auth-token")
+        assert r["access_key"] == "ASIACONTAINER", r
+    finally:
+        server.shutdown()
+
+
+@case("container URL (item 4): http://127.0.0.1:1@192.0.2.2:PORT/ never gets the token to "
+      "192.0.2.2 (a server there, in a private network namespace)")
+def _():
+    reset()
+    probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True)
+    if probe.returncode != 0:
+        raise RuntimeError("unshare -rn is not available here: " + probe.stderr.decode())
+    server = os.path.join(os.path.dirname(__file__), "..", "servers", "creds_server.py")
+    script = ("ip link set lo up && ip addr add 192.0.2.2/32 dev lo && "
+              f"({sys.executable} {server} 192.0.2.2 33037 > {TMP}/srv2.log 2>&1 &) && "
+              f"for i in $(seq 50); do grep -q listening {TMP}/srv2.log && break; sleep 0.1; done && "
+              f"exec {DRIVER} - - Personalize 1 0")
+    env = {"HOME": TMP, "PATH": os.environ["PATH"], "AWS_CONFIG_FILE": CONFIG,
+           "AWS_SHARED_CREDENTIALS_FILE": CREDENTIALS, "AWS_EC2_METADATA_DISABLED": "true",
+           "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:1@192.0.2.2:33037/creds",
+           "AWS_CONTAINER_AUTHORIZATION_TOKEN": "container-auth-token"}
+    out = subprocess.run(["unshare", "-rn", "sh", "-c", script], env=env, capture_output=True,
+                         text=True, timeout=60)
+    r = dict(l.split("=", 1) for l in out.stdout.splitlines() if "=" in l)
+    assert "access_key" not in r, (out.stdout, out.stderr)   # the request never got there
+    assert "Unsupported host '192.0.2.2'" in r.get("creds_error", ""), (out.stdout, out.stderr)
+
+
 @case("container: one retry after a 500; credentials refreshed by the injected clock")
 def _():
     reset()
