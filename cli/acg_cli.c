@@ -23,6 +23,7 @@
 #include "cli/acg_cli.h"
 #include "acg_cli_private.h"
 #include "acg_runtime.h"
+#include "common/acg_text.h"
 
 /* How many unknown option names an error lists. */
 #define UNKNOWN_MAX 16
@@ -118,16 +119,41 @@ struct cli_state {
 
 /* ---- messages ---- */
 
+/* Writes s[0..len) to f with control characters escaped (common/acg_text.h): what this
+ * program prints comes in part from servers, files, the environment and argv, and must not
+ * be able to drive the terminal. */
+static void put_safe(FILE *f, const char *s, size_t len, unsigned flags)
+{
+    struct acg_buf b;
+    if (acg_is_terminal_safe(s, len, flags)) {
+        fwrite(s, 1, len, f);
+        return;
+    }
+    acg_buf_init(&b, 0);
+    if (acg_escape_append(&b, s, len, flags) == ACG_OK)
+        fwrite(b.data, 1, b.len, f);
+    else
+        fputs("(text not shown: out of memory)", f);
+    acg_buf_free(&b);
+}
+
+static void fput_safe(const char *s, FILE *f)
+{
+    put_safe(f, s, strlen(s), ACG_ESCAPE_LINE);
+}
+
 /* An argument error: usage, then "PROG: error: ...", like argparse in the AWS CLI. */
 static int usage_error(const struct cli_state *st, const char *fmt, ...) ACG_PRINTF(2, 3);
 static int usage_error(const struct cli_state *st, const char *fmt, ...)
 {
     va_list ap;
+    char text[2048];
     acg_cli_print_usage(stderr, st->prog);
     fprintf(stderr, "%s: error: ", st->prog->name);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
+    fput_safe(text, stderr);
     fputc('\n', stderr);
     return ACG_EXIT_USAGE;
 }
@@ -339,8 +365,10 @@ static int unknown_options(const struct cli_state *st)
     acg_cli_print_usage(stderr, st->prog);
     fprintf(stderr, "%s: error: Unknown options: ", st->prog->name);
     size_t shown = st->unknown_count < UNKNOWN_MAX ? st->unknown_count : UNKNOWN_MAX;
-    for (size_t i = 0; i < shown; i++)
-        fprintf(stderr, "%s%.*s", i > 0 ? ", " : "", (int)st->unknown_len[i], st->unknown[i]);
+    for (size_t i = 0; i < shown; i++) {
+        fputs(i > 0 ? ", " : "", stderr);
+        put_safe(stderr, st->unknown[i], st->unknown_len[i], ACG_ESCAPE_LINE);
+    }
     if (st->unknown_count > shown)
         fprintf(stderr, "%s(%zu more)", shown > 0 ? ", " : "", st->unknown_count - shown);
     if (st->stray_count > 0)
@@ -427,8 +455,10 @@ static void log_to_stderr(void *ctx, enum acg_log_level level, const char *msg)
     const char *line = msg != NULL ? msg : "";
     for (;;) {
         const char *nl = strchr(line, '\n');
-        int len = nl != NULL ? (int)(nl - line) : (int)strlen(line);
-        fprintf(stderr, "%s %s %.*s\n", when, name, len, line);
+        size_t len = nl != NULL ? (size_t)(nl - line) : strlen(line);
+        fprintf(stderr, "%s %s ", when, name);
+        put_safe(stderr, line, len, ACG_ESCAPE_LINE);   /* server text is logged too */
+        fputc('\n', stderr);
         if (nl == NULL)
             break;
         line = nl + 1;
@@ -475,7 +505,10 @@ static bool is_empty_object(const struct acg_buf *out)
 static int print_output(const struct acg_buf *out)
 {
     if (!is_empty_object(out)) {
-        fwrite(out->data, 1, out->len, stdout);
+        /* The writer escapes C0 controls in strings; DEL, C1 (U+0080-U+009F) and anything
+         * not UTF-8 become JSON escapes here, so the output is the same JSON value and
+         * cannot drive the terminal either. */
+        put_safe(stdout, out->data, out->len, ACG_ESCAPE_JSON);
         if (out->data[out->len - 1] != '\n')
             fputc('\n', stdout);
     }
@@ -587,12 +620,24 @@ static int print_service_error(const struct cli_state *st, const struct acg_erro
             type = "Unknown";
         }
     }
-    fprintf(stderr, "\nAn error occurred (%s) when calling the %s operation", type, st->op->name);
+    fputs("\nAn error occurred (", stderr);
+    fput_safe(type, stderr);
+    fprintf(stderr, ") when calling the %s operation", st->op->name);
     /* botocore's MaxAttemptsReached and RetryAttempts: retries, not attempts. */
     if (err->retries_exhausted)
         fprintf(stderr, " (reached max retries: %d)", err->attempts > 0 ? err->attempts - 1 : 0);
-    fprintf(stderr, ": %s\n", err->message[0] != '\0' ? err->message : "Unknown");
+    fputs(": ", stderr);
+    fput_safe(err->message[0] != '\0' ? err->message : "Unknown", stderr);
+    fputc('\n', stderr);
     return ACG_EXIT_SERVICE;
+}
+
+/* One message on its own line, as the AWS CLI prints an exception. */
+static void print_message(const char *msg)
+{
+    fputc('\n', stderr);
+    fput_safe(msg, stderr);
+    fputc('\n', stderr);
 }
 
 static int report_failure(const struct cli_state *st, int rc, const struct acg_error *err)
@@ -605,7 +650,7 @@ static int report_failure(const struct cli_state *st, int rc, const struct acg_e
         /* Before sending, a decode failure is the input's fault; after, the response's. */
         if (err->attempts == 0 && err->http_status == 0)
             return print_validation(err);
-        fprintf(stderr, "\n%s\n", msg);
+        print_message(msg);
         return ACG_EXIT_OTHER;
     case ACG_ERR_SERVICE:
         return print_service_error(st, err);
@@ -613,14 +658,14 @@ static int report_failure(const struct cli_state *st, int rc, const struct acg_e
     case ACG_ERR_TOO_LARGE:
         /* Before the first attempt these are about the input (a request body over its
          * cap, a value the serializer refuses); afterwards about the response. */
-        fprintf(stderr, "\n%s\n", msg);
+        print_message(msg);
         return err->attempts == 0 && err->http_status == 0 ? ACG_EXIT_USAGE : ACG_EXIT_OTHER;
     case ACG_ERR_CONFIG:
-        fprintf(stderr, "\n%s\n", msg);
+        print_message(msg);
         return ACG_EXIT_CONFIG;
     default:
         /* Endpoint rules, transport, unsupported features, memory: the AWS CLI's 255. */
-        fprintf(stderr, "\n%s\n", msg);
+        print_message(msg);
         return ACG_EXIT_OTHER;
     }
 }

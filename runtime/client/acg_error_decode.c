@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/acg_arena.h"
+#include "common/acg_text.h"
 #include "client/acg_error_decode.h"
 #include "json/acg_json.h"
 
@@ -32,22 +33,14 @@ static void bare_code(const char *raw, size_t len, char *out, size_t out_size)
     }
     while (len > 0 && (raw[len - 1] == ' ' || raw[len - 1] == '\t'))
         len--;
-    if (len >= out_size)
-        len = out_size - 1;
-    memcpy(out, raw, len);
-    out[len] = '\0';
+    acg_escape_copy(out, out_size, raw, len, ACG_ESCAPE_LINE);
 }
 
-/* Copies s into out, with control characters shown as spaces: the message ends up on one
- * log or terminal line. */
+/* Copies s into out as one terminal-safe line (common/acg_text.h): the text is the
+ * server's, and ends up on a terminal or in a log. */
 static void copy_line(const char *s, size_t len, char *out, size_t out_size)
 {
-    size_t o = 0;
-    for (size_t i = 0; i < len && o + 1 < out_size; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        out[o++] = (ch < 0x20 || ch == 0x7f) ? ' ' : (char)ch;
-    }
-    out[o] = '\0';
+    acg_escape_copy(out, out_size, s, len, ACG_ESCAPE_LINE);
 }
 
 static const char *reason_phrase(long status)

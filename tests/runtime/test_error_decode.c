@@ -43,12 +43,13 @@ static const struct row rows[] = {
     /* not JSON: HTML, text, empty, a JSON array, truncated JSON, binary */
     { 502, NULL, NULL, "<html><body><h1>502 Bad Gateway</h1></body></html>", "502", NULL, "Bad Gateway", "" },
     { 503, NULL, NULL, "", "503", NULL, "Service Unavailable (HTTP 503, empty body)", "" },
-    { 403, NULL, NULL, "Forbidden\r\nby proxy", "403", NULL, "Forbidden  by proxy", "" },
+    { 403, NULL, NULL, "Forbidden\r\nby proxy", "403", NULL, "Forbidden\\x0d\\x0aby proxy", "" },
     { 400, NULL, NULL, "[1,2,3]", "400", NULL, "body not JSON", "" },
     { 400, NULL, NULL, "{\"__type\":\"Trunc", "400", NULL, "{\"__type\":\"Trunc", "" },
     { 400, "Header", NULL, "\x01\x02\xff\xfe", "Header", NULL, "HTTP 400", "" },
-    /* control characters in a message never break the log line */
-    { 400, NULL, NULL, "{\"__type\":\"X\",\"message\":\"line1\\nline2\"}", "X", "line1 line2", NULL, "" },
+    /* control characters in a message never break the log line: escaped, as acg_text.h */
+    { 400, NULL, NULL, "{\"__type\":\"X\",\"message\":\"line1\\nline2\"}", "X", "line1\\x0aline2", NULL, "" },
+    { 400, NULL, NULL, "{\"__type\":\"X\\u001b\",\"message\":\"\\u009b2J\"}", "X\\x1b", "\\x9b2J", NULL, "" },
 };
 
 static int test_table(void)

@@ -41,6 +41,9 @@ struct acg_error {
     long http_status;       /* 0 when there was no HTTP response */
     int attempts;           /* attempts made, retries included; 0 before sending */
     bool retries_exhausted; /* the last attempt was retryable but the budget ran out */
+    /* The texts below are terminal-safe: text from a server, a file or the environment is
+     * stored with control characters escaped as "\xNN" and invalid UTF-8 as U+FFFD
+     * (common/acg_text.h), so a caller may print them as they are. */
     char aws_type[128];     /* error code with namespace and ":suffix" removed */
     char request_id[80];    /* x-amzn-RequestId (or the body's requestId) */
     char where[256];        /* member path such as "jobInput.s3DataSource.path" */
