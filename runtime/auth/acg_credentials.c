@@ -3,6 +3,8 @@
  * credential_process, config-file keys, container credentials, EC2 instance metadata
  * (IMDSv2). The first provider that has credentials is kept and asked
  * again when its temporary credentials come within five minutes of expiring. */
+/* glibc declares posix_spawn_file_actions_addclosefrom_np only for _GNU_SOURCE. */
+#define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -15,8 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <signal.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -30,6 +34,10 @@
 extern char **environ;   /* the child of credential_process inherits our environment */
 
 #define REFRESH_MARGIN_MS (5 * 60 * 1000)
+/* credential_process: the default bound on one run, and the most stdout kept (a
+ * credentials document is a few kilobytes; "credential_process = yes" prints for ever). */
+#define PROCESS_DEFAULT_TIMEOUT_MS 60000L
+#define PROCESS_MAX_OUTPUT (1 << 20)
 #define NO_CREDENTIALS \
     "Unable to locate credentials. You can configure credentials by running \"aws configure\"."
 
@@ -43,6 +51,7 @@ struct acg_credentials_provider {
     struct acg_credentials static_creds;  /* explicit, environment or file keys */
     bool have_static;
     char *process;                        /* credential_process command */
+    long process_timeout_ms;
 };
 
 static void wipe(void *p, size_t n)
@@ -98,6 +107,7 @@ struct acg_credentials_provider *acg_credentials_provider_new(const struct acg_p
         return NULL;
     }
     pthread_mutex_init(&p->lock, NULL);
+    p->process_timeout_ms = PROCESS_DEFAULT_TIMEOUT_MS;
     const char *id = NULL, *secret = NULL, *token = NULL, *source = NULL;
     const char *const *names = NULL;
     char where[300] = "the caller (explicit credentials)";
@@ -161,6 +171,13 @@ struct acg_credentials_provider *acg_credentials_provider_new(const struct acg_p
         }
     }
     return p;
+}
+
+void acg_credentials_provider_set_process_timeout(struct acg_credentials_provider *p,
+                                                  long timeout_ms)
+{
+    if (p != NULL)
+        p->process_timeout_ms = timeout_ms > 0 ? timeout_ms : PROCESS_DEFAULT_TIMEOUT_MS;
 }
 
 void acg_credentials_provider_destroy(struct acg_credentials_provider *p)
@@ -262,33 +279,114 @@ static void summarise_stderr(const char *text, size_t len, char *out, size_t siz
     out[o < size ? o : size - 1] = '\0';
 }
 
-/* Reads the child's stdout (capped at 1 MiB) and stderr (first 4 KiB kept, the rest drained)
- * until both close, so a chatty child never blocks on a full pipe. */
-static int drain(int out_fd, int err_fd, struct acg_buf *out, struct acg_buf *errtext)
+/* Splits a credential_process command line into words as botocore does (shlex.split, POSIX
+ * mode): blanks separate words; '...' keeps everything literally; "..." keeps everything
+ * but a backslash before '"' or '\'; outside quotes a backslash keeps the next character.
+ * No other shell syntax exists: '$', ';', '|', '&', '>', '`', '#' are ordinary characters.
+ * On success *argv_out is one allocation (the pointers, then the words) to free(). */
+static int split_command(const char *s, char ***argv_out, struct acg_error *err)
+{
+    size_t len = strlen(s), max_words = len / 2 + 2, n = 0;
+    char **argv = malloc(max_words * sizeof *argv + len + 1);
+    *argv_out = NULL;
+    if (argv == NULL)
+        return acg_error_set(err, ACG_ERR_NOMEM, "out of memory starting credential_process");
+    char *o = (char *)(argv + max_words);
+    char quote = 0;
+    bool in_word = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (quote == '\'') {
+            if (c == '\'')
+                quote = 0;
+            else
+                *o++ = c;
+        } else if (quote == '"') {
+            if (c == '"')
+                quote = 0;
+            else if (c == '\\' && (s[i + 1] == '"' || s[i + 1] == '\\'))
+                *o++ = s[++i];
+            else
+                *o++ = c;
+        } else if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            if (in_word) {
+                *o++ = '\0';
+                in_word = false;
+            }
+        } else {
+            if (!in_word) {
+                argv[n++] = o;
+                in_word = true;
+            }
+            if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '\\') {
+                if (i + 1 == len) {
+                    free(argv);
+                    return acg_error_set(err, ACG_ERR_CONFIG, "credential_process: No escaped character");
+                }
+                *o++ = s[++i];
+            } else {
+                *o++ = c;
+            }
+        }
+    }
+    if (quote != 0) {
+        free(argv);
+        return acg_error_set(err, ACG_ERR_CONFIG, "credential_process: No closing quotation");
+    }
+    if (in_word)
+        *o++ = '\0';
+    if (n == 0) {
+        free(argv);
+        return acg_error_set(err, ACG_ERR_CONFIG, "credential_process is empty");
+    }
+    argv[n] = NULL;
+    *argv_out = argv;
+    return ACG_OK;
+}
+
+static int64_t monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* How a child's run ended, for the message. */
+enum run_end { RUN_DONE, RUN_TIMEOUT, RUN_TOO_MUCH, RUN_FAILED };
+
+/* Reads the child's stdout (capped at PROCESS_MAX_OUTPUT) and stderr (the first 4 KiB kept,
+ * the rest read and dropped) until both close, polling so a chatty child never blocks on a
+ * full pipe, and never past deadline_ms. */
+static enum run_end drain(int out_fd, int err_fd, int64_t deadline_ms, struct acg_buf *out,
+                          struct acg_buf *errtext)
 {
     struct pollfd fds[2] = { { out_fd, POLLIN, 0 }, { err_fd, POLLIN, 0 } };
     char chunk[4096];
-    int open_fds = 2, rc = ACG_OK;
-    while (open_fds > 0) {
-        if (poll(fds, 2, -1) < 0) {
-            if (errno == EINTR)
-                continue;
-            return ACG_ERR_CONFIG;
+    int open_fds = 2;
+    enum run_end end = RUN_DONE;
+    while (open_fds > 0 && end == RUN_DONE) {
+        int64_t left = deadline_ms - monotonic_ms();
+        if (left <= 0) {
+            end = RUN_TIMEOUT;
+            break;
         }
-        for (int i = 0; i < 2; i++) {
+        int ready = poll(fds, 2, left > INT32_MAX ? INT32_MAX : (int)left);
+        if (ready < 0 && errno != EINTR)
+            end = RUN_FAILED;
+        for (int i = 0; ready > 0 && i < 2; i++) {
             if (fds[i].fd < 0 || fds[i].revents == 0)
                 continue;
             ssize_t n = read(fds[i].fd, chunk, sizeof chunk);
-            if (n < 0 && errno == EINTR)
+            if (n < 0 && (errno == EINTR || errno == EAGAIN))
                 continue;
             if (n <= 0) {
                 fds[i].fd = -1;
                 open_fds--;
-                continue;
-            }
-            if (i == 0 && rc == ACG_OK)
-                rc = acg_buf_append(out, chunk, (size_t)n);
-            else if (i == 1 && errtext->len < 4096) {
+            } else if (i == 0 && acg_buf_append(out, chunk, (size_t)n) != ACG_OK) {
+                end = RUN_TOO_MUCH;
+            } else if (i == 1 && errtext->len < 4096) {
                 /* best effort: a failed append only shortens the error summary */
                 int kept = acg_buf_append(errtext, chunk, (size_t)n);
                 (void)kept;
@@ -296,22 +394,56 @@ static int drain(int out_fd, int err_fd, struct acg_buf *out, struct acg_buf *er
         }
     }
     wipe(chunk, sizeof chunk);
-    return rc;
+    return end;
 }
 
-/* Runs credential_process the way the AWS CLI documents it: the configured command line,
- * handed whole to /bin/sh -c (nothing from the environment or the profile name is pasted
- * into it), stdout read as the credentials JSON, stderr kept for the error message. */
-static int from_process(const char *command, struct acg_credentials *out, struct acg_error *err)
+/* Waits for the child until deadline_ms, then kills it (SIGKILL) and reaps it, so no
+ * zombie and no runaway helper is left behind. Returns the wait status, or -1. */
+static int reap(pid_t pid, int64_t deadline_ms, bool kill_now, bool *killed)
+{
+    int status = 0;
+    *killed = false;
+    for (;;) {
+        pid_t r = kill_now ? 0 : waitpid(pid, &status, WNOHANG);
+        if (r == pid)
+            return status;
+        if (r < 0 && errno != EINTR)
+            return -1;
+        if (kill_now || monotonic_ms() >= deadline_ms) {
+            kill(pid, SIGKILL);
+            *killed = true;
+            while (waitpid(pid, &status, 0) < 0) {
+                if (errno != EINTR)
+                    return -1;
+            }
+            return status;
+        }
+        struct timespec pause = { 0, 10 * 1000 * 1000 };
+        nanosleep(&pause, NULL);
+    }
+}
+
+/* Runs credential_process as the AWS CLI runs it: the command line split into words
+ * (split_command), the program found on PATH and started directly, no shell, so nothing
+ * in the profile value is interpreted; the child inherits stdin and the environment, gets
+ * pipes for stdout and stderr and no other descriptor of ours. Unlike botocore (which
+ * waits for ever), the run is bounded: timeout_ms for the whole run and
+ * PROCESS_MAX_OUTPUT bytes of stdout; past either the child is killed and reaped. */
+static int from_process(const char *command, long timeout_ms, struct acg_credentials *out,
+                        struct acg_error *err)
 {
     int out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 };
     posix_spawn_file_actions_t actions;
     struct acg_buf stdout_buf, stderr_buf;
-    char *argv[] = { "sh", "-c", (char *)command, NULL };
+    char **argv = NULL;
     pid_t pid;
-    int status = 0, rc;
-    acg_buf_init(&stdout_buf, 1 << 20);
+    bool killed = false;
+    int rc;
+    acg_buf_init_secure(&stdout_buf, PROCESS_MAX_OUTPUT);
     acg_buf_init(&stderr_buf, 8192);
+    rc = split_command(command, &argv, err);
+    if (rc != ACG_OK)
+        goto done;
     if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) {
         rc = acg_error_set(err, ACG_ERR_CREDENTIALS, "credential_process could not be started (no pipe)");
         goto done;
@@ -323,27 +455,43 @@ static int from_process(const char *command, struct acg_credentials *out, struct
         rc = acg_error_set(err, ACG_ERR_NOMEM, "credential_process could not be started");
         goto done;
     }
-    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-    posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
-    posix_spawn_file_actions_addclose(&actions, err_pipe[0]);
-    int spawned = posix_spawn(&pid, "/bin/sh", &actions, NULL, argv, environ);
+    int actions_rc = posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+    if (actions_rc == 0)
+        actions_rc = posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    /* Every other descriptor (libcurl's sockets, files the caller has open) stays ours. */
+    if (actions_rc == 0)
+        actions_rc = posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+#else
+    if (actions_rc == 0)
+        actions_rc = posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
+    if (actions_rc == 0)
+        actions_rc = posix_spawn_file_actions_addclose(&actions, err_pipe[0]);
+#endif
+    int spawned = actions_rc != 0 ? actions_rc
+                                  : posix_spawnp(&pid, argv[0], &actions, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&actions);
     close(out_pipe[1]);
     close(err_pipe[1]);
     out_pipe[1] = err_pipe[1] = -1;
     if (spawned != 0) {
-        rc = acg_error_set(err, ACG_ERR_CREDENTIALS, "credential_process could not be started");
+        /* the program's name is the user's own configuration, not a secret */
+        rc = acg_error_set(err, ACG_ERR_CREDENTIALS, "credential_process could not be started: %s: %s",
+                           argv[0], strerror(spawned));
         goto done;
     }
-    rc = drain(out_pipe[0], err_pipe[0], &stdout_buf, &stderr_buf);
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) {
-            status = -1;
-            break;
-        }
-    }
-    if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    int64_t deadline = monotonic_ms() + timeout_ms;
+    enum run_end end = drain(out_pipe[0], err_pipe[0], deadline, &stdout_buf, &stderr_buf);
+    int status = reap(pid, deadline, end != RUN_DONE, &killed);
+    if (end == RUN_TIMEOUT || (end == RUN_DONE && killed)) {
+        rc = acg_error_set(err, ACG_ERR_CREDENTIALS,
+                           "credential_process did not finish within %ld ms and was stopped",
+                           timeout_ms);
+    } else if (end == RUN_TOO_MUCH) {
+        rc = acg_error_set(err, ACG_ERR_CREDENTIALS,
+                           "credential_process printed more than %d bytes and was stopped",
+                           PROCESS_MAX_OUTPUT);
+    } else if (end == RUN_FAILED || status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         char summary[200];
         summarise_stderr(stderr_buf.data ? stderr_buf.data : "", stderr_buf.len, summary, sizeof summary);
         if (status != -1 && WIFEXITED(status))
@@ -352,8 +500,6 @@ static int from_process(const char *command, struct acg_credentials *out, struct
         else
             rc = acg_error_set(err, ACG_ERR_CREDENTIALS, "credential_process was killed%s%s",
                                summary[0] ? ": " : "", summary);
-    } else if (rc != ACG_OK) {
-        rc = acg_error_set(err, ACG_ERR_CREDENTIALS, "credential_process printed more than 1 MiB");
     } else {
         rc = parse_json_creds(stdout_buf.data ? stdout_buf.data : "", stdout_buf.len, "process", true, out, err);
     }
@@ -364,6 +510,7 @@ done:
         if (err_pipe[i] >= 0)
             close(err_pipe[i]);
     }
+    free(argv);
     acg_buf_free_secure(&stdout_buf);
     acg_buf_free_secure(&stderr_buf);
     return rc;
@@ -715,7 +862,7 @@ static int resolve(struct acg_credentials_provider *p, struct acg_credentials *o
         *out = p->static_creds;
         return ACG_OK;
     case SRC_PROCESS:
-        return from_process(p->process, out, err);
+        return from_process(p->process, p->process_timeout_ms, out, err);
     case SRC_CONTAINER:
         return from_container(out, err, &tried);
     case SRC_IMDS:

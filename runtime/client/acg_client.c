@@ -409,6 +409,7 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
         acg_error_set(err, ACG_ERR_CONFIG, "could not set up the credentials provider");
         goto fail;
     }
+    acg_credentials_provider_set_process_timeout(c->creds, cfg->credential_process_timeout_ms);
 
     const char *dis = acg_env("AWS_DISABLE_HOST_PREFIX_INJECTION");
     if (dis == NULL && c->profile != NULL)

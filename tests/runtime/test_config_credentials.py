@@ -279,7 +279,8 @@ def _():
     write(CONFIG, f"[default]\ncredential_process = {script} ; touch {out}\nca_bundle = /etc/ca ; not a comment\n"
                   "s3 =\n  endpoint_url = http://a ; b\n")
     r = resolve()
-    assert r["access_key"] == "AKIDSEMI" and os.path.exists(out), r   # the whole line went to sh -c
+    # no shell, as botocore: ';', 'touch' and the path are three more arguments
+    assert r["access_key"] == "AKIDSEMI" and not os.path.exists(out), r
     assert r["ca_bundle"] == "/etc/ca ; not a comment", r
     os.makedirs(os.path.join(TMP, "alt"), exist_ok=True)
     write(os.path.join(TMP, "alt", "cfg"), "[default]\nregion = af-south-1\n")
@@ -326,7 +327,7 @@ def _():
     assert resolve(AWS_PROFILE="x")["creds_error"] == "the process credentials are malformed"
 
 
-@case("credential_process: the command line goes to /bin/sh -c whole; the profile name is not pasted in")
+@case("credential_process: the command line is split into words; the profile name is not pasted in")
 def _():
     reset()
     out = os.path.join(TMP, "argv")
@@ -339,6 +340,82 @@ def _():
     assert r["access_key"] == "AKIDARGS", r
     assert open(out).read() == "--role|my role|x|"
     assert not os.path.exists(os.path.join(TMP, "pwned"))
+
+
+@case("credential_process (item 6): split as botocore's shlex.split splits it, run without a shell")
+def _():
+    import shlex
+    reset()
+    argv_out = os.path.join(TMP, "argv.json")
+    script = os.path.join(TMP, "proc-argv.py")
+    write(script, "#!" + sys.executable + "\nimport json, sys\n"
+                  f"json.dump(sys.argv[1:], open({argv_out!r}, 'w'))\n"
+                  "print(json.dumps({'Version': 1, 'AccessKeyId': 'AKIDSPLIT', 'SecretAccessKey': 's'}))\n")
+    os.chmod(script, stat.S_IRWXU)
+    pwned = os.path.join(TMP, "pwned-split")
+    tails = ["a b", "'b c' d", '"b \\" c" d', "a\\ b", "'b\\' c", '"\\$x" "\\n"', "a#b #c",
+             "''", 'a ""b', "a\tb", 'x"y z"w', "a\\\\b", '"b\\\\c"', "$HOME ~ *",
+             f"; touch {pwned}", f"$(touch {pwned})", f"`touch {pwned}` | cat > {pwned} &",
+             "caf\u00e9 'm\u00fcller'", "--role=arn:aws:iam::1:role/x --duration 900"]
+    import json
+    for tail in tails:
+        command = f"{script} {tail}"
+        write(CONFIG, "[default]\ncredential_process = " + command + "\n")
+        r = resolve()
+        assert r.get("access_key") == "AKIDSPLIT", (command, r)
+        with open(argv_out) as f:
+            assert json.load(f) == shlex.split(command)[1:], (command, shlex.split(command))
+        assert not os.path.exists(pwned), command
+    for bad, why in ((f"{script} 'open", "No closing quotation"), (f'{script} "open', "No closing quotation"),
+                     (f"{script} trailing\\", "No escaped character")):
+        write(CONFIG, "[default]\ncredential_process = " + bad + "\n")
+        assert why in resolve().get("creds_error", ""), bad
+
+
+@case("credential_process (item 6): a helper that never ends is killed at its timeout, one that "
+      "prints for ever at 1 MiB; both are reaped")
+def _():
+    import time
+    reset()
+    pid_file = os.path.join(TMP, "sleeper.pid")
+    script = os.path.join(TMP, "proc-sleep.sh")
+    write(script, f"#!/bin/sh\necho $$ > {pid_file}\nexec sleep 30\n")
+    os.chmod(script, stat.S_IRWXU)
+    write(CONFIG, f"[default]\ncredential_process = {script}\n")
+    start = time.monotonic()
+    r = resolve(PROCESS_TIMEOUT_MS="1000")
+    elapsed = time.monotonic() - start
+    assert r["creds_error"] == "credential_process did not finish within 1000 ms and was stopped", r
+    assert elapsed < (30 if os.environ.get("VALGRIND") else 10), elapsed
+    pid = int(open(pid_file).read())
+    assert not os.path.exists(f"/proc/{pid}"), "the helper is still running (or a zombie)"
+    write(CONFIG, "[default]\ncredential_process = yes\n")   # prints "y" for ever
+    start = time.monotonic()
+    r = resolve()
+    assert r["creds_error"] == "credential_process printed more than 1048576 bytes and was stopped", r
+    assert time.monotonic() - start < (60 if os.environ.get("VALGRIND") else 10)
+
+
+@case("credential_process (item 6): the helper gets stdin, stdout and stderr only, none of the "
+      "caller's other descriptors")
+def _():
+    reset()
+    leak = os.path.join(TMP, "leak")
+    script = os.path.join(TMP, "proc-fds.sh")
+    write(script, "#!/bin/sh\n"
+                  f"if [ -e /proc/$$/fd/$CHECK_FD ]; then echo leaked > {leak}; fi\n"
+                  "echo '{\"Version\": 1, \"AccessKeyId\": \"AKIDFDS\", \"SecretAccessKey\": \"s\"}'\n")
+    os.chmod(script, stat.S_IRWXU)
+    write(CONFIG, f"[default]\ncredential_process = {script}\n")
+    with open(os.path.join(TMP, "held-open"), "w") as held:
+        fd = held.fileno()
+        base = {"HOME": TMP, "PATH": os.environ["PATH"], "AWS_CONFIG_FILE": CONFIG,
+                "AWS_SHARED_CREDENTIALS_FILE": CREDENTIALS, "AWS_EC2_METADATA_DISABLED": "true",
+                "CHECK_FD": str(fd)}
+        out = subprocess.run([DRIVER, "-", "-", "Personalize", "1", "0"], env=base, pass_fds=(fd,),
+                             capture_output=True, text=True, timeout=60)
+    assert "access_key=AKIDFDS" in out.stdout, out.stdout
+    assert not os.path.exists(leak), "descriptor %d reached credential_process" % fd
 
 
 @case("a refresh that fails inside the margin keeps the credentials until they expire")

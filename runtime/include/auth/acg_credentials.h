@@ -26,6 +26,14 @@ struct acg_credentials_provider *acg_credentials_provider_new(const struct acg_p
                                                               struct acg_error *err);
 void acg_credentials_provider_destroy(struct acg_credentials_provider *p);
 
+/* credential_process runs as the AWS CLI runs it (the command line split into words as
+ * Python's shlex.split splits it, the program started directly, no shell) but, unlike the
+ * AWS CLI, bounded: one run may take timeout_ms (<= 0: the default, 60000) and print at
+ * most 1 MiB on stdout; past either the helper is killed and the fetch fails with
+ * ACG_ERR_CREDENTIALS. NULL-safe. */
+void acg_credentials_provider_set_process_timeout(struct acg_credentials_provider *p,
+                                                  long timeout_ms);
+
 /* Copies current credentials into out, resolving or refreshing first when needed.
  * now_ms is the clock: credentials with an expiration are fetched again once now_ms is
  * within five minutes of it; if that refresh fails before they expire, the old ones are

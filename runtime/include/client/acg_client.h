@@ -93,6 +93,9 @@ struct acg_client_config {
     /* Added after the first contract: the cap on one attempt, however slowly the server
      * trickles bytes (read_timeout_ms alone never fires then). 0: 900000 (15 minutes). */
     long total_timeout_ms;
+    /* The longest one run of credential_process may take before it is killed (the AWS CLI
+     * has no limit; a helper that hangs would hang every call). 0: 60000 (one minute). */
+    long credential_process_timeout_ms;
 };
 
 /* Zeroes *cfg, then sets use_fips and use_dual_stack to -1. */
