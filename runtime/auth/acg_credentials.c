@@ -699,22 +699,25 @@ static int container_auth(char *auth, size_t size, struct acg_error *err)
     int rc = ACG_OK;
     auth[0] = '\0';
     if (token_file != NULL) {
-        FILE *f = fopen(token_file, "r");
-        char tok[4096] = "";
-        if (f == NULL)
-            return acg_error_set(err, ACG_ERR_CONFIG, "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
-        size_t n = fread(tok, 1, sizeof tok - 1, f);
-        fclose(f);
-        tok[n] = '\0';
-        n = strlen(tok);
-        while (n > 0 && (tok[n - 1] == '\n' || tok[n - 1] == '\r'))
-            tok[--n] = '\0';   /* a file written by echo ends in a newline */
-        /* a header-splitting token: botocore refuses CR and LF, we refuse every control */
-        rc = acg_check_value(tok, ACG_ERR_CONFIG, "the authorization token",
-                             "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", err);
+        /* the same reader as the config files: a FIFO or device is refused, not waited on */
+        struct acg_buf tok;
+        bool missing = false;
+        acg_buf_init_secure(&tok, 0);
+        rc = acg_config_read_file(token_file, 4000, &tok, &missing, err);
+        if (rc == ACG_OK && missing)
+            rc = acg_error_set(err, ACG_ERR_CONFIG, "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+        size_t n = tok.len;
+        while (n > 0 && (tok.data[n - 1] == '\n' || tok.data[n - 1] == '\r'))
+            tok.data[--n] = '\0';   /* a file written by echo ends in a newline */
+        /* a header-splitting token: botocore refuses CR and LF, we refuse every control
+         * (a NUL in the file included: the token would end there) */
+        if (rc == ACG_OK && acg_has_control(tok.data != NULL ? tok.data : "", n))
+            rc = acg_error_set(err, ACG_ERR_CONFIG, "the authorization token from "
+                               "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE contains a control "
+                               "character (such as CR or LF); it was not used and nothing was sent");
         if (rc == ACG_OK)
-            snprintf(auth, size, "Authorization: %s", tok);
-        wipe(tok, sizeof tok);
+            snprintf(auth, size, "Authorization: %s", tok.data != NULL ? tok.data : "");
+        acg_buf_free(&tok);
     } else if (token != NULL) {
         rc = acg_check_value(token, ACG_ERR_CONFIG, "AWS_CONTAINER_AUTHORIZATION_TOKEN",
                              "the environment", err);

@@ -418,6 +418,55 @@ def _():
     assert not os.path.exists(leak), "descriptor %d reached credential_process" % fd
 
 
+@case("config files (item 6): a FIFO, a device, a symlink to a FIFO, a directory are refused at "
+      "once; the null device reads as empty")
+def _():
+    import time
+    reset()
+    fifo = os.path.join(TMP, "config.fifo")
+    if not os.path.exists(fifo):
+        os.mkfifo(fifo)
+    link = os.path.join(TMP, "config.link")
+    if not os.path.lexists(link):
+        os.symlink(fifo, link)
+    for var in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+        for path in (fifo, link, "/dev/zero", TMP):
+            start = time.monotonic()
+            r = resolve(**{var: path})
+            assert r.get("error") == f"{path} is not a regular file (a FIFO, socket, device or " \
+                "directory); it was not read", (var, path, r)
+            assert time.monotonic() - start < 20, (var, path)
+    r = resolve(AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null")
+    assert r["profile"] == "default" and "error" not in r, r
+    token_file = os.path.join(TMP, "token.fifo")
+    if not os.path.exists(token_file):
+        os.mkfifo(token_file)
+    r = resolve(AWS_CONTAINER_CREDENTIALS_FULL_URI="http://127.0.0.1:9/creds",
+                AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=token_file)
+    assert "is not a regular file" in r.get("creds_error", ""), r
+
+
+@case("config parsing (item 6) is linear: 200,000 keys in well under a second, the last one wins")
+def _():
+    import time
+    reset()
+    n = 200_000
+    with open(CONFIG, "w") as f:
+        f.write("[default]\n")
+        f.write("".join(f"key{i} = value {i}\n" for i in range(n)))
+        f.write("[profile other]\n")
+        f.write("".join(f"key{i} = other\n" for i in range(n // 4)))
+        f.write("[default]\nregion = eu-west-3\nkey7 = again\n")
+    start = time.monotonic()
+    r = resolve()
+    elapsed = time.monotonic() - start
+    assert r["region"] == "eu-west-3" and "error" not in r, r
+    # The driver process also starts and prints; the parse itself is a fraction of this.
+    # (ASan builds run some 3x slower, valgrind some 30x; quadratic parsing took minutes.)
+    limit = 120 if os.environ.get("VALGRIND") else 5 if "sanitize" in os.environ.get("CFLAGS", "") else 1.0
+    assert elapsed < limit, f"{n} keys took {elapsed:.2f} s"
+
+
 @case("a refresh that fails inside the margin keeps the credentials until they expire")
 def _():
     reset()
