@@ -2,12 +2,20 @@
  * timeouts that bound every attempt and a cap on the response size.
  *
  * Timeouts. libcurl's CURLOPT_TIMEOUT_MS bounds the whole transfer, which is not what a
- * read timeout means to AWS SDK users ("no byte for N ms"), and CURLOPT_LOW_SPEED_* has
- * one-second granularity and measures an average. So the progress callback tracks when a
- * byte last moved and aborts after read_timeout_ms of silence, and CURLOPT_TIMEOUT_MS is
- * set to total_timeout_ms as the overall cap against a server that trickles one byte at a
- * time forever. libcurl calls the progress callback at least once a second while idle, so
- * a read timeout fires within about a second of its due time.
+ * read timeout means to AWS SDK users: the AWS CLI's --cli-read-timeout is a socket
+ * timeout, "no byte for N seconds". So the progress callback tracks when a byte last moved
+ * and aborts after read_timeout_ms of silence, exactly that rule. A socket timeout alone
+ * never fires against a server that trickles (one byte every 0.9 s holds a 5 s timeout
+ * open for ever, in the AWS CLI too), so the callback adds a floor on the rate: once the
+ * request is under way, any read_timeout_ms window in which fewer than LOW_SPEED_BYTES_PER_S
+ * bytes a second moved (either way) ends the attempt as a read timeout too. The floor is
+ * low on purpose: a real answer's first packet (status line and headers) alone clears it,
+ * so it only stops servers that dribble, and a timeout keeps its meaning of a window the
+ * size of the read timeout. libcurl's CURLOPT_LOW_SPEED_* was not enough: whole seconds,
+ * and an average over libcurl's own five-second window, so a trickle was caught only after
+ * twice the read timeout. CURLOPT_TIMEOUT_MS stays as the overall cap (total_timeout_ms).
+ * libcurl calls the progress callback at least once a second while idle, so a read timeout
+ * fires within about a second of its due time.
  *
  * Cost per request. Everything that is the same for every request (timeouts, TLS, the
  * callbacks, the allowed protocols, which libcurl parses) is set once in
@@ -38,6 +46,17 @@ static const char *const fixed_headers[] = { "Expect:", "Accept:" };
 
 #define RECEIVE_BUFFER_BYTES (256L * 1024)
 
+/* The rate floor within each read-timeout window (see the top of the file). */
+#define LOW_SPEED_BYTES_PER_S 16
+/* Bytes moved so far, sampled at most every eighth of the read timeout, so the ring always
+ * reaches a window back. */
+#define RATE_SAMPLES 16
+
+struct rate_sample {
+    int64_t at_ms;
+    curl_off_t total;   /* downloaded + uploaded */
+};
+
 struct acg_http_conn {
     CURL *easy;
     char errbuf[CURL_ERROR_SIZE];
@@ -60,6 +79,9 @@ struct acg_http_conn {
     curl_off_t last_dl, last_ul;
     bool under_way;            /* the request has started: connected, or sent a byte */
     bool read_timed_out;
+    bool trickled;             /* ... because of the rate floor, not silence */
+    struct rate_sample samples[RATE_SAMPLES];
+    size_t n_samples;          /* samples taken in this transfer; the ring holds the last */
 };
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
@@ -157,6 +179,33 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
+/* Records how far the transfer has come and says whether the last read_timeout_ms moved
+ * fewer bytes than the floor allows. Called only once the request is under way. */
+static bool below_rate_floor(struct acg_http_conn *h, int64_t now, curl_off_t total)
+{
+    const struct rate_sample *last =
+        h->n_samples > 0 ? &h->samples[(h->n_samples - 1) % RATE_SAMPLES] : NULL;
+    if (last == NULL || now - last->at_ms >= h->read_timeout_ms / 8) {
+        h->samples[h->n_samples % RATE_SAMPLES] = (struct rate_sample){ now, total };
+        h->n_samples++;
+    }
+    /* The newest sample at least one window old: what moved since then is this window's. */
+    const struct rate_sample *base = NULL;
+    size_t kept = h->n_samples < RATE_SAMPLES ? h->n_samples : RATE_SAMPLES;
+    for (size_t k = 0; k < kept; k++) {
+        const struct rate_sample *s = &h->samples[(h->n_samples - 1 - k) % RATE_SAMPLES];
+        if (now - s->at_ms >= h->read_timeout_ms) {
+            base = s;
+            break;
+        }
+    }
+    curl_off_t floor = (curl_off_t)LOW_SPEED_BYTES_PER_S * h->read_timeout_ms / 1000;
+    if (base == NULL || total - base->total >= (floor > 0 ? floor : 1))
+        return false;
+    h->read_timed_out = h->trickled = true;
+    return true;
+}
+
 static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
                        curl_off_t ulnow)
 {
@@ -164,17 +213,18 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
     (void)dltotal;
     (void)ultotal;
     int64_t now = monotonic_ms();
-    if (dlnow != h->last_dl || ulnow != h->last_ul) {
+    bool moved = dlnow != h->last_dl || ulnow != h->last_ul;
+    if (moved) {
         h->last_dl = dlnow;
         h->last_ul = ulnow;
         h->last_progress_ms = now;
-        return 0;
     }
     /* The connect phase has its own timeout; count silence once connected. A connection
      * kept alive from an earlier call reports no connect time (libcurl made no connect),
-     * so the request having started on it (pretransfer) counts as connected too. Neither
-     * time goes back to zero within a transfer, so they are asked for only until then. */
-    if (!h->under_way) {
+     * so the request having started on it (pretransfer) counts as connected too; so does a
+     * byte moving. Neither time goes back to zero within a transfer, so they are asked for
+     * only until then. */
+    if (!h->under_way && !moved) {
         curl_off_t connect_us = 0, pretransfer_us = 0;
         curl_easy_getinfo(h->easy, CURLINFO_CONNECT_TIME_T, &connect_us);
         curl_easy_getinfo(h->easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us);
@@ -182,13 +232,13 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
             h->last_progress_ms = now;
             return 0;
         }
-        h->under_way = true;
     }
+    h->under_way = true;
     if (now - h->last_progress_ms >= h->read_timeout_ms) {
         h->read_timed_out = true;
         return 1;
     }
-    return 0;
+    return below_rate_floor(h, now, dlnow + ulnow) ? 1 : 0;
 }
 
 /* Gives libcurl the settings every request of this handle shares. A failed setopt means
@@ -459,6 +509,8 @@ int acg_http_perform(struct acg_http_conn *h, const char *method, const char *ur
     h->last_dl = h->last_ul = 0;
     h->under_way = false;
     h->read_timed_out = false;
+    h->trickled = false;
+    h->n_samples = 0;
     h->errbuf[0] = '\0';
 
     CURLcode rc = set_request_options(h, method, url, body, body_len);
@@ -489,8 +541,13 @@ int acg_http_perform(struct acg_http_conn *h, const char *method, const char *ur
         status = ACG_ERR_NOMEM;
     } else if (h->read_timed_out) {
         res->failure = ACG_HTTP_READ_TIMEOUT;
-        snprintf(res->detail, sizeof res->detail,
-                 "read timeout: no data from the server for %ld ms", h->read_timeout_ms);
+        if (h->trickled)
+            snprintf(res->detail, sizeof res->detail,
+                     "read timeout: the server sent under %d bytes a second for %ld ms",
+                     LOW_SPEED_BYTES_PER_S, h->read_timeout_ms);
+        else
+            snprintf(res->detail, sizeof res->detail,
+                     "read timeout: no data from the server for %ld ms", h->read_timeout_ms);
         status = ACG_ERR_TRANSPORT;
     } else {
         res->failure = failure_of(rc);

@@ -464,11 +464,13 @@ static int test_trickle_total_cap(void)
     struct acg_error err;
     struct acg_response resp;
     base_config(&cfg);
-    cfg.read_timeout_ms = 1000;      /* never fires: a byte comes every 100 ms */
+    /* neither read-timeout rule fires: a byte every 50 ms is no silence, and 20 bytes a
+     * second is above the rate floor (16) */
+    cfg.read_timeout_ms = 1000;
     cfg.total_timeout_ms = 1200;
     cfg.max_attempts = 1;
     http_srv_reset(&srv);
-    CHECK(http_srv_script(&srv, "[{\"trickle_ms\": 100, \"body\": \"{\\\"a\\\": \\\"0123456789012345678901234567890123456789\\\"}\"}]") == 0);
+    CHECK(http_srv_script(&srv, "[{\"trickle_ms\": 50, \"body\": \"{\\\"a\\\": \\\"0123456789012345678901234567890123456789\\\"}\"}]") == 0);
     struct acg_client *c = acg_client_new(&svc, &cfg, &err);
     CHECK(c != NULL);
     double t0 = now_s();
@@ -478,6 +480,36 @@ static int test_trickle_total_cap(void)
         fprintf(stderr, "rc %d %s dt %.2f body %s\n", rc, err.message, dt, resp.body.data);
     CHECK(rc == ACG_ERR_TRANSPORT);
     CHECK(dt >= 1.1 && dt < 2.5);
+    acg_response_free(&resp);
+    acg_client_destroy(c);
+    return 0;
+}
+
+/* The rate floor: a byte every 100 ms is never a second of silence, but 10 bytes a second
+ * is under 16, so the attempt ends as a read timeout after about one read timeout, long
+ * before the total cap. */
+static int test_trickle_rate_floor(void)
+{
+    int rc;
+    struct acg_client_config cfg;
+    struct acg_error err;
+    struct acg_response resp;
+    base_config(&cfg);
+    cfg.read_timeout_ms = 1000;
+    cfg.total_timeout_ms = 30000;
+    cfg.max_attempts = 1;
+    http_srv_reset(&srv);
+    CHECK(http_srv_script(&srv, "[{\"trickle_ms\": 100, \"body\": \"{\\\"a\\\": \\\"0123456789012345678901234567890123456789\\\"}\"}]") == 0);
+    struct acg_client *c = acg_client_new(&svc, &cfg, &err);
+    CHECK(c != NULL);
+    double t0 = now_s();
+    rc = call(c, &op_describe, "{}", &resp, &err);
+    double dt = now_s() - t0;
+    if (rc != ACG_ERR_TRANSPORT)
+        fprintf(stderr, "rc %d %s dt %.2f\n", rc, err.message, dt);
+    CHECK(rc == ACG_ERR_TRANSPORT);
+    CHECK(strstr(err.message, "under 16 bytes a second") != NULL);
+    CHECK(dt >= 0.9 && dt < 2.5);
     acg_response_free(&resp);
     acg_client_destroy(c);
     return 0;
@@ -1003,6 +1035,7 @@ static const struct test_case tests[] = {
     TEST(test_connect_timeout),
     TEST(test_read_timeout),
     TEST(test_trickle_total_cap),
+    TEST(test_trickle_rate_floor),
     TEST(test_close_mid_body),
     TEST(test_too_large),
     TEST(test_compression),
