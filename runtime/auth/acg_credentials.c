@@ -922,6 +922,13 @@ int acg_credentials_get(struct acg_credentials_provider *p, int64_t now_ms, stru
         struct acg_error refresh_err;
         acg_error_init(&refresh_err);
         rc = resolve(p, &next, &refresh_err);
+        if (rc == ACG_OK && next.expiration_ms != 0 && now_ms >= next.expiration_ms) {
+            /* A source that hands out expired credentials (a stale cache behind
+             * credential_process, a wrong clock): botocore's words, and never used. */
+            rc = acg_error_set(&refresh_err, ACG_ERR_CREDENTIALS,
+                               "Credentials were refreshed, but the refreshed credentials are "
+                               "still expired.");
+        }
         if (rc == ACG_OK) {
             p->cached = next;
             p->have = true;

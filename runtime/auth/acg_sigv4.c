@@ -808,6 +808,11 @@ static int check_params(const struct acg_sigv4_params *p, size_t *secret_len, si
     }
     ACG_TRY(check_scope_part(p->region, "region", err));
     ACG_TRY(check_scope_part(p->service, "service", err));
+    /* The last line of defence: expired credentials are refreshed or refused by the
+     * provider; whatever hands them here, they never sign. */
+    if (p->creds->expiration_ms != 0 && p->now_ms >= p->creds->expiration_ms)
+        return acg_error_set(err, ACG_ERR_INVALID_ARG,
+                             "the credentials expired before the signing time; they are not used");
     return ACG_OK;
 }
 

@@ -467,6 +467,34 @@ def _():
     assert elapsed < limit, f"{n} keys took {elapsed:.2f} s"
 
 
+@case("expired credentials (item 7): a helper that hands out expired ones is refused as botocore "
+      "refuses it; a refresh that brings expired ones keeps the old until they expire")
+def _():
+    reset()
+    script = os.path.join(TMP, "proc-expired.sh")
+    # the driver's clock starts at 1700000000 s = 2023-11-14T22:13:20Z
+    write(script, "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIDOLD\", "
+                  "\"SecretAccessKey\": \"s\", \"SessionToken\": \"t\", "
+                  "\"Expiration\": \"2023-11-14T22:13:20Z\"}'\n")
+    os.chmod(script, stat.S_IRWXU)
+    write(CONFIG, f"[default]\ncredential_process = {script}\n")
+    r = resolve()
+    assert r["creds_error"] == ("Credentials were refreshed, but the refreshed credentials are "
+                                "still expired."), r
+    assert "access_key" not in r, r
+    # first run: valid for 10 minutes; later runs: already expired at 22:13:20
+    marker = os.path.join(TMP, "ran-once")
+    write(script, "#!/bin/sh\nif [ -e %s ]; then exp=2023-11-14T22:13:20Z; else exp=2023-11-14T22:23:20Z; "
+                  "touch %s; fi\n"
+                  "echo '{\"Version\": 1, \"AccessKeyId\": \"AKIDOK\", \"SecretAccessKey\": \"s\", "
+                  "\"Expiration\": \"'$exp'\"}'\n" % (marker, marker))
+    # gets at +0, +7 min (in the margin: the refresh brings expired ones, the old are kept),
+    # +14 min (the old have expired too: refused)
+    r = resolve(gets=3, step=420000)
+    assert r["access_key"] == ["AKIDOK", "AKIDOK"], r
+    assert r["creds_error"].startswith("Credentials were refreshed, but"), r
+
+
 @case("a refresh that fails inside the margin keeps the credentials until they expire")
 def _():
     reset()

@@ -37,7 +37,9 @@ void acg_credentials_provider_set_process_timeout(struct acg_credentials_provide
 /* Copies current credentials into out, resolving or refreshing first when needed.
  * now_ms is the clock: credentials with an expiration are fetched again once now_ms is
  * within five minutes of it; if that refresh fails before they expire, the old ones are
- * returned. Thread-safe: one mutex per provider, so concurrent callers share one fetch.
+ * returned. Credentials already expired when fetched are refused (ACG_ERR_CREDENTIALS,
+ * "Credentials were refreshed, but the refreshed credentials are still expired.", as
+ * botocore says), so expired credentials are never returned. Thread-safe: one mutex per provider, so concurrent callers share one fetch.
  * ACG_ERR_CONFIG "Unable to locate credentials. ..." when no provider has any; error
  * messages never hold a secret. */
 ACG_NODISCARD int acg_credentials_get(struct acg_credentials_provider *p, int64_t now_ms,

@@ -116,7 +116,8 @@ void acg_sigv4_result_wipe(struct acg_sigv4_result *r);
 /* Signs req. cache may be NULL. out must have been through acg_sigv4_result_init; it may be
  * reused for another signature (a retry) without freeing in between. On failure out holds
  * empty buffers and no signature, err says which input was wrong, and the status is
- * ACG_ERR_INVALID_ARG (bad parameters or request), ACG_ERR_NOMEM or ACG_ERR_TOO_LARGE. */
+ * ACG_ERR_INVALID_ARG (bad parameters or request, or credentials whose expiration_ms is
+ * not after now_ms: expired credentials never sign), ACG_ERR_NOMEM or ACG_ERR_TOO_LARGE. */
 ACG_NODISCARD int acg_sigv4_sign(const struct acg_sigv4_params *p, const struct acg_sigv4_request *req,
                                  struct acg_sigv4_cache *cache, struct acg_sigv4_result *out,
                                  struct acg_error *err);
