@@ -113,6 +113,7 @@ struct cli_state {
     size_t unknown_count;
     size_t stray_count;                  /* positional arguments nobody asked for */
     char *input_owned;                   /* --cli-input-json file contents */
+    bool stdout_closed;                  /* the program started without descriptor 1 */
     const char *input;
     size_t input_len;
 };
@@ -502,21 +503,31 @@ static bool is_empty_object(const struct acg_buf *out)
     return i == out->len;
 }
 
-static int print_output(const struct acg_buf *out)
+/* Flushes stdout; a failure (EPIPE, ENOSPC, EBADF) is reported and is 255. */
+static int finish_stdout(bool closed)
 {
-    if (!is_empty_object(out)) {
-        /* The writer escapes C0 controls in strings; DEL, C1 (U+0080-U+009F) and anything
-         * not UTF-8 become JSON escapes here, so the output is the same JSON value and
-         * cannot drive the terminal either. */
-        put_safe(stdout, out->data, out->len, ACG_ESCAPE_JSON);
-        if (out->data[out->len - 1] != '\n')
-            fputc('\n', stdout);
+    if (closed) {
+        fputs("\nCould not write the output: standard output is closed\n", stderr);
+        return ACG_EXIT_OTHER;
     }
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "\nCould not write the output: %s\n", strerror(errno));
         return ACG_EXIT_OTHER;
     }
     return ACG_EXIT_OK;
+}
+
+static int print_output(const struct acg_buf *out, bool stdout_closed)
+{
+    if (is_empty_object(out))
+        return finish_stdout(false);   /* nothing to print, nothing lost */
+    /* The writer escapes C0 controls in strings; DEL, C1 (U+0080-U+009F) and anything not
+     * UTF-8 become JSON escapes here, so the output is the same JSON value and cannot
+     * drive the terminal either. */
+    put_safe(stdout, out->data, out->len, ACG_ESCAPE_JSON);
+    if (out->data[out->len - 1] != '\n')
+        fputc('\n', stdout);
+    return finish_stdout(stdout_closed);
 }
 
 /* Length of msg without the reader's closing " (at byte offset N)" or " at byte offset N":
@@ -766,7 +777,7 @@ static int run_operation(struct cli_state *st)
         status = report_failure(st, rc, &err);
         goto done;
     }
-    status = print_output(&out);
+    status = print_output(&out, st->stdout_closed);
 done:
     if (client != NULL)
         acg_client_destroy(client);
@@ -804,6 +815,7 @@ int acg_cli_main(const struct acg_cli_program *prog, int argc, char **argv)
     struct cli_state st;
     memset(&st, 0, sizeof st);
     st.prog = prog;
+    st.stdout_closed = (acg_cli_prepare_process() & 2u) != 0;
     if (prog == NULL || prog->name == NULL)
         return ACG_EXIT_OTHER;
 
@@ -812,6 +824,7 @@ int acg_cli_main(const struct acg_cli_program *prog, int argc, char **argv)
         goto done;
     if (st.global[ACG_CLI_G_VERSION] != NULL) {
         printf("%s/%s acg-cli/%s\n", prog->name, ACG_VERSION, ACG_VERSION);
+        status = finish_stdout(st.stdout_closed);
         goto done;
     }
     if (st.want_help || st.global[ACG_CLI_G_HELP] != NULL) {
@@ -820,8 +833,7 @@ int acg_cli_main(const struct acg_cli_program *prog, int argc, char **argv)
             acg_cli_print_operation_help(stdout, prog, st.op);
         else
             acg_cli_print_program_help(stdout, prog);
-        if (fflush(stdout) != 0)
-            status = ACG_EXIT_OTHER;
+        status = finish_stdout(st.stdout_closed);
         goto done;
     }
     if (st.op == NULL) {

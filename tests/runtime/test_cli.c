@@ -10,12 +10,17 @@
  * Credentials and region come from the environment (set in main), and the shared config
  * files point nowhere, so the real client constructor succeeds offline. No network: the
  * fake service's endpoint resolver returns a fixed URL and nothing is invoked. */
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "cli/acg_cli.h"
 #include "harness.h"
@@ -648,7 +653,23 @@ static int test_sensitive_output_style(void)
     return 0;
 }
 
+/* What acg_cli_main does to the process first: no core dumps while it holds credentials,
+ * SIGPIPE ignored (EPIPE is reported instead), standard descriptors present. */
+static int test_prepare_process(void)
+{
+    struct rlimit rl;
+    struct sigaction sa;
+    CHECK(acg_cli_prepare_process() == 0);   /* 0, 1 and 2 are all open here */
+    CHECK(getrlimit(RLIMIT_CORE, &rl) == 0 && rl.rlim_cur == 0 && rl.rlim_max == 0);
+#ifdef __linux__
+    CHECK(prctl(PR_GET_DUMPABLE, 0UL, 0UL, 0UL, 0UL) == 0);
+#endif
+    CHECK(sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN);
+    return 0;
+}
+
 static const struct test_case tests[] = {
+    TEST(test_prepare_process),
     TEST(test_sensitive_output_style),
     TEST(test_input_json_file),
     TEST(test_member_files),
