@@ -226,24 +226,24 @@ static int parse_json_creds(const char *body, size_t len, const char *source, bo
     }
     acg_json_reader_free(&r);
     if (rc == ACG_OK && want_version && (!has_version || version != 1)) {
-        acg_arena_destroy(a);
+        acg_arena_destroy_secure(a);   /* the keys and token were decoded into it */
         return acg_error_set(err, ACG_ERR_CREDENTIALS,
                              "Unsupported version for the %s credentials, supported versions: 1", source);
     }
     if (rc != ACG_OK || id == NULL || secret == NULL) {
-        acg_arena_destroy(a);
+        acg_arena_destroy_secure(a);
         return acg_error_set(err, ACG_ERR_CREDENTIALS, "the %s credentials are malformed%s", source,
                              rc == ACG_OK ? " (AccessKeyId or SecretAccessKey is missing)" : "");
     }
     if (check_keys(id, secret, token, JSON_NAMES, where, ACG_ERR_CREDENTIALS, err) != ACG_OK) {
-        acg_arena_destroy(a);
+        acg_arena_destroy_secure(a);
         return ACG_ERR_CREDENTIALS;
     }
     rc = set_keys(out, id, secret, token, source);
     if (rc == 0 && expiration != NULL &&
         acg_time_parse(expiration, strlen(expiration), &out->expiration_ms) != ACG_OK)
         rc = -1;
-    acg_arena_destroy(a);
+    acg_arena_destroy_secure(a);
     if (rc != 0) {
         wipe(out, sizeof *out);
         return acg_error_set(err, ACG_ERR_CREDENTIALS, "the %s credentials are malformed", source);
@@ -440,7 +440,7 @@ static int from_process(const char *command, long timeout_ms, struct acg_credent
     bool killed = false;
     int rc;
     acg_buf_init_secure(&stdout_buf, PROCESS_MAX_OUTPUT);
-    acg_buf_init(&stderr_buf, 8192);
+    acg_buf_init_secure(&stderr_buf, 8192);   /* a failing helper may echo a secret */
     rc = split_command(command, &argv, err);
     if (rc != ACG_OK)
         goto done;
@@ -531,7 +531,10 @@ static long http_call(const char *method, const char *url, CURLU *u, const char 
                       const char *header2, long timeout_ms, struct acg_buf *body)
 {
     CURL *h = curl_easy_init();
-    struct curl_slist *hdrs = NULL, *next;
+    /* The list nodes are ours and point at the caller's lines, which the caller zeroes:
+     * curl_slist_append would keep a copy of the token that nobody wipes. */
+    struct curl_slist nodes[2], *hdrs = NULL;
+    size_t n_nodes = 0;
     long status = NO_ANSWER;
     double connect_s = 0;
     if (h == NULL)
@@ -539,18 +542,20 @@ static long http_call(const char *method, const char *url, CURLU *u, const char 
     const char *headers[] = { header1, header2 };
     /* The last line of defence against header injection: whatever its source, a line with
      * a control character is never handed to libcurl. */
-    if (u == NULL && acg_has_control(url, strlen(url)))
+    if (u == NULL && (!acg_text_is_header_safe(url, strlen(url)) || strpbrk(url, " \t") != NULL))
         goto done;
     for (size_t i = 0; i < 2; i++) {
         if (headers[i] == NULL)
             continue;
-        if (acg_has_control(headers[i], strlen(headers[i])))
+        if (!acg_text_is_header_safe(headers[i], strlen(headers[i])))
             goto done;
-        next = curl_slist_append(hdrs, headers[i]);
-        if (next == NULL)
-            goto done;
-        hdrs = next;
+        nodes[n_nodes].data = (char *)(uintptr_t)headers[i];   /* libcurl only reads it */
+        nodes[n_nodes].next = NULL;
+        if (n_nodes > 0)
+            nodes[n_nodes - 1].next = &nodes[n_nodes];
+        n_nodes++;
     }
+    hdrs = n_nodes > 0 ? &nodes[0] : NULL;
     /* The parse the caller judged is the one libcurl uses: no second reading of the text. */
     if (u != NULL)
         curl_easy_setopt(h, CURLOPT_CURLU, u);
@@ -576,7 +581,6 @@ static long http_call(const char *method, const char *url, CURLU *u, const char 
         status = NOT_THERE;
     }
 done:
-    curl_slist_free_all(hdrs);
     curl_easy_cleanup(h);
     return status;
 }
@@ -747,7 +751,7 @@ static int from_container(struct acg_credentials *out, struct acg_error *err, bo
         snprintf(url, sizeof url, "%s", full);
     ACG_TRY(parse_container_url(url, rel ? "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"
                                           : "AWS_CONTAINER_CREDENTIALS_FULL_URI", &u, err));
-    acg_buf_init(&body, 1 << 20);
+    acg_buf_init_secure(&body, 1 << 20);
     rc = container_auth(auth, sizeof auth, err);
     if (rc != ACG_OK)
         goto done;
@@ -824,7 +828,7 @@ static int from_imds(struct acg_credentials *out, struct acg_error *err)
     while (blen > 0 && base[blen - 1] == '/')
         blen--;
     header[0] = '\0';
-    acg_buf_init(&body, 1 << 20);
+    acg_buf_init_secure(&body, 1 << 20);   /* the IMDSv2 token, then the credentials */
     snprintf(url, sizeof url, "%.*s/latest/api/token", (int)blen, base);
     long status = imds_call("PUT", url, "X-aws-ec2-metadata-token-ttl-seconds: 21600", &body);
     if (status == 200 && body.len > 0 && body.len < 1000) {

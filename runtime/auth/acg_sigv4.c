@@ -749,9 +749,10 @@ static int check_request(const struct acg_sigv4_params *p, const struct acg_sigv
 void acg_sigv4_result_init(struct acg_sigv4_result *r)
 {
     memset(r, 0, sizeof *r);
-    acg_buf_init(&r->canonical_request, 0);
+    /* the canonical request may hold the session token, the header the signature */
+    acg_buf_init_secure(&r->canonical_request, 0);
     acg_buf_init(&r->string_to_sign, 0);
-    acg_buf_init(&r->authorization, 0);
+    acg_buf_init_secure(&r->authorization, 0);
 }
 
 /* The canonical request may hold the session token and the authorization the signature:

@@ -14,6 +14,16 @@ bool acg_has_control(const char *s, size_t len)
     return false;
 }
 
+bool acg_text_is_header_safe(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\t') || c == 0x7f)
+            return false;
+    }
+    return true;
+}
+
 int acg_check_value(const char *value, int status, const char *setting, const char *source,
                     struct acg_error *err)
 {

@@ -297,7 +297,7 @@ struct acg_http_conn *acg_http_conn_new(const struct acg_http_options *o)
     if (h == NULL)
         return NULL;
     acg_buf_init(&h->url, 0);
-    acg_buf_init(&h->header_text, 0);
+    acg_buf_init_secure(&h->header_text, 0);   /* the token and the signature pass here */
     h->max_body = o->max_response_bytes;
     h->read_timeout_ms = o->read_timeout_ms;
     if (o->user_agent != NULL && o->user_agent[0] != '\0') {
@@ -370,7 +370,7 @@ static int build_header_list(struct acg_http_conn *h, const struct acg_header *h
         /* The last line of defence against header injection: every source checks its
          * values, and a header that still carries a control byte is never sent. */
         if (acg_has_control(headers[i].name, name_len) ||
-            acg_has_control(headers[i].value, value_len))
+            !acg_text_is_header_safe(headers[i].value, value_len))
             return ACG_ERR_INVALID_ARG;
         text_len += name_len + 2 + value_len + 1;
     }
@@ -487,7 +487,8 @@ int acg_http_perform(struct acg_http_conn *h, const char *method, const char *ur
     memset(res, 0, sizeof *res);
     res->content_length = -1;
     acg_buf_reset(resp_body);
-    if (acg_has_control(url, strlen(url)) || strchr(url, ' ') != NULL) {
+    if (!acg_text_is_header_safe(url, strlen(url)) || strchr(url, ' ') != NULL ||
+        strchr(url, '\t') != NULL) {
         res->failure = ACG_HTTP_OTHER;
         snprintf(res->detail, sizeof res->detail,
                  "the URL contains a space or a control character; nothing was sent");

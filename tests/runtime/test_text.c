@@ -21,6 +21,20 @@ static int test_has_control(void)
     return 0;
 }
 
+/* The HTTP layers' test: TAB may appear in a field value (RFC 9110), nothing else may. */
+static int test_header_safe(void)
+{
+    CHECK(acg_text_is_header_safe(L("AWS4-HMAC-SHA256 Credential=AKID/2015")));
+    CHECK(acg_text_is_header_safe(L("a\tb")));
+    CHECK(acg_text_is_header_safe(L("caf\xc3\xa9")));
+    CHECK(!acg_text_is_header_safe(L("tok\r\nX-Injected: yes")));
+    CHECK(!acg_text_is_header_safe(L("a\nb")));
+    CHECK(!acg_text_is_header_safe(L("a\0b")));
+    CHECK(!acg_text_is_header_safe(L("a\x7f")));
+    CHECK(!acg_text_is_header_safe(L("a\x1b[2J")));
+    return 0;
+}
+
 /* The message names the setting and the source, never the value. */
 static int test_check_value(void)
 {
@@ -96,6 +110,7 @@ static int test_escape_copy_cuts_whole_units(void)
 
 static const struct test_case tests[] = {
     TEST(test_has_control),
+    TEST(test_header_safe),
     TEST(test_check_value),
     TEST(test_escape_line),
     TEST(test_escape_multiline_and_json),

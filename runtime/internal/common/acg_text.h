@@ -4,7 +4,11 @@
  * Into a request: a CR or LF in a header value ends the header and starts another (header
  * injection); other control bytes are refused by servers or mean a broken value. Every value
  * that reaches a request line or a header goes through acg_check_value() where it enters
- * the runtime, and the HTTP layer checks every header again before sending.
+ * the runtime, and the HTTP layer checks every header again before sending
+ * (acg_text_is_header_safe).
+ *
+ * Internal to the runtime and the command-line layer; what the runtime stores in struct
+ * acg_error is already escaped (see acg_error.h).
  *
  * Onto a terminal: ESC and C1 sequences (U+0080-U+009F, e.g. U+009B, a CSI) move the cursor,
  * retitle the window or rewrite what was printed before. acg_escape_*() show each control
@@ -19,8 +23,14 @@
 #include "common/acg_buf.h"
 #include "common/acg_error.h"
 
-/* True when s[0..len) holds a C0 control (0x00-0x1F: NUL, TAB, CR, LF, ESC, ...) or DEL. */
+/* True when s[0..len) holds a C0 control (0x00-0x1F: NUL, TAB, CR, LF, ESC, ...) or DEL:
+ * the test for values from configuration and credentials, where even a TAB is wrong. */
 bool acg_has_control(const char *s, size_t len);
+
+/* Whether s[0..len) may go into an HTTP header value or request line as it is: no CR, LF,
+ * NUL or other control character but TAB (RFC 9110 allows it in a field value), no DEL.
+ * The HTTP layers' last line of defence against header injection. */
+bool acg_text_is_header_safe(const char *s, size_t len);
 
 /* Refuses a value that holds a control byte (NULL passes): records status in err with a
  * message naming the setting and where it came from, never the value, e.g.
