@@ -431,12 +431,39 @@ static int append_normalized_path(struct acg_buf *b, const char *path)
     return ACG_OK;
 }
 
+/* Whether c may stand in a request target's path as it is (RFC 3986 pchar, '/' and '%'):
+ * what an HTTP client sends without encoding (urllib3 under botocore, libcurl). */
+static bool path_char_as_sent(unsigned char c)
+{
+    return is_unreserved(c) || c == '/' || c == '%' || c == ':' || c == '@' ||
+           strchr("!$&'()*+,;=", c) != NULL;
+}
+
+/* Without normalisation (S3) the path is signed as it goes on the wire: bytes a client
+ * cannot send raw (a space, '"', '<', non-ASCII bytes, ...) percent-encoded once, as the
+ * client encodes them ("/example space/" signs as "/example%20space/", AWS's get-space
+ * case), and everything else, existing %XX escapes included, as written. */
+static int append_path_as_sent(struct acg_buf *b, const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const char *c = path; *c != '\0'; c++) {
+        unsigned char ch = (unsigned char)*c;
+        if (path_char_as_sent(ch)) {
+            ACG_TRY(append_char(b, *c));
+        } else {
+            char esc[3] = { '%', hex[ch >> 4], hex[ch & 0x0f] };
+            ACG_TRY(append(b, esc, sizeof esc));
+        }
+    }
+    return ACG_OK;
+}
+
 static int append_canonical_uri(struct acg_buf *b, const char *path, bool normalize)
 {
     if (path == NULL || path[0] == '\0')
         return append_char(b, '/');
     if (!normalize)
-        return append_str(b, path);   /* S3: signed exactly as sent */
+        return append_path_as_sent(b, path);
     return append_normalized_path(b, path);
 }
 

@@ -8,8 +8,11 @@
  *   - path: with normalize_path, empty and "." segments are dropped, ".." removes the
  *     segment before it, a trailing '/' is kept, and every byte outside the unreserved set
  *     (A-Z a-z 0-9 - . _ ~) and '/' is percent-encoded once more (so "%20" signs as "%2520",
- *     as AWS requires for every service but S3). Without normalize_path the path is signed
- *     exactly as given (S3). An empty path signs as "/".
+ *     as AWS requires for every service but S3). Without normalize_path (S3) the path is
+ *     signed as it goes on the wire: bytes an HTTP client cannot send raw (a space, '"',
+ *     '<', '>', '\\', '^', '`', '{', '|', '}', non-ASCII bytes) percent-encoded once, the
+ *     rest (RFC 3986 path characters and existing %XX escapes) as given, so
+ *     "/example space/" signs as "/example%20space/". An empty path signs as "/".
  *   - query: split on '&' (empty pieces ignored), each piece split on its first '=', both
  *     halves percent-decoded (only valid %XX escapes; '+' stays a literal plus) and
  *     re-encoded with the unreserved set, sorted by key then value, "key=" when empty.
