@@ -637,8 +637,10 @@ static int print_service_error(const struct cli_state *st, const struct acg_erro
     /* botocore's MaxAttemptsReached and RetryAttempts: retries, not attempts. */
     if (err->retries_exhausted)
         fprintf(stderr, " (reached max retries: %d)", err->attempts > 0 ? err->attempts - 1 : 0);
+    /* botocore always sets a message, "" when the service sent none: the AWS CLI then
+     * prints nothing after the colon (and its space), never "Unknown". */
     fputs(": ", stderr);
-    fput_safe(err->message[0] != '\0' ? err->message : "Unknown", stderr);
+    fput_safe(err->message, stderr);
     fputc('\n', stderr);
     return ACG_EXIT_SERVICE;
 }

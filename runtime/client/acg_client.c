@@ -795,7 +795,8 @@ int acg_client_invoke(struct acg_client *c, const struct acg_call *call, struct 
                                                                  : ACG_RETRY_NO_RETRY_INCREMENT);
                 goto done;
             }
-            rc = acg_error_decode(res.status, res.error_type, res.request_id, resp->body.data,
+            struct acg_error_headers eh = { res.error_type, res.query_error, res.request_id };
+            rc = acg_error_decode(ACG_ERROR_AWS_JSON, res.status, &eh, resp->body.data,
                                   resp->body.len, &last);
             kind = acg_retry_classify(res.status, ACG_HTTP_OK, last.aws_type, c->svc->errors,
                                       c->svc->error_count);

@@ -144,6 +144,7 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
     if (n >= 5 && strncmp(line, "HTTP/", 5) == 0) {
         res->request_id[0] = '\0';
         res->error_type[0] = '\0';
+        res->query_error[0] = '\0';
         res->content_length = -1;
         return n;
     }
@@ -158,6 +159,8 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
         header_value(v, vlen, res->request_id, sizeof res->request_id);
     } else if (name_is(line, name_len, "x-amzn-errortype")) {
         header_value(v, vlen, res->error_type, sizeof res->error_type);
+    } else if (name_is(line, name_len, "x-amzn-query-error")) {
+        header_value(v, vlen, res->query_error, sizeof res->query_error);
     } else if (name_is(line, name_len, "content-length")) {
         char num[32];
         header_value(v, vlen, num, sizeof num);

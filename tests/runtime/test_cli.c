@@ -451,7 +451,7 @@ static const struct row rows[] = {
      {.rc = ACG_ERR_SERVICE, .aws_type = "ThrottlingException", .message = "Rate exceeded",
       .attempts = 1, .http_status = 400, .exhausted = true}},
     {"service error without code", ARGS("list-things"), 254, "{}", NULL,
-     "An error occurred (503) when calling the ListThings operation: Unknown", NULL,
+     "An error occurred (503) when calling the ListThings operation: \n", NULL,
      {.rc = ACG_ERR_SERVICE, .attempts = 3, .http_status = 503}},
     {"configuration error", ARGS("list-things"), 253, "{}", NULL,
      "\nUnable to locate credentials.", NULL,

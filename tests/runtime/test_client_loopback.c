@@ -207,7 +207,8 @@ static int test_throttled_then_ok(void)
     http_srv_reset(&srv);
     CHECK(http_srv_script(&srv,
         "[{\"status\": 400, \"body\": \"{\\\"__type\\\": \\\"ThrottlingException\\\", \\\"message\\\": \\\"slow down\\\"}\"},"
-        " {\"status\": 400, \"headers\": {\"X-Amzn-ErrorType\": \"TooManyRequestsException:http://internal\"}, \"body\": \"{}\"},"
+        " {\"status\": 400, \"headers\": {\"X-Amzn-ErrorType\": \"TooManyRequestsException:http://internal\"},"
+        " \"body\": \"{\\\"__type\\\": \\\"aws#TooManyRequestsException\\\"}\"},"
         " {\"body\": \"{\\\"ok\\\": 1}\"}]") == 0);
     struct acg_client *c = acg_client_new(&svc, &cfg, &err);
     CHECK(c != NULL);
@@ -334,8 +335,7 @@ static int test_html_error_page(void)
     CHECK(err.retries_exhausted);
     CHECK(err.http_status == 502);
     CHECK_STR(err.aws_type, "502");
-    CHECK(has(err.message, "Bad Gateway"));
-    CHECK(has(err.message, "<html>"));
+    CHECK_STR(err.message, "Bad Gateway");   /* botocore's generic 5xx: the reason phrase */
     acg_response_free(&resp);
     acg_error_free(&err);
     acg_client_destroy(c);

@@ -45,6 +45,7 @@ struct acg_http_result {
     long status;                /* 0 when there was no response */
     char request_id[80];        /* x-amzn-RequestId (or x-amz-request-id) */
     char error_type[128];       /* X-Amzn-ErrorType, as sent */
+    char query_error[128];      /* x-amzn-query-error ("Code;Sender"), as sent */
     long long content_length;   /* -1 when absent */
     enum acg_http_failure failure;
     char detail[256];           /* libcurl's words for a failure */
