@@ -258,6 +258,10 @@ static CURLcode set_fixed_options(struct acg_http_conn *h, const struct acg_http
     SET(CURLOPT_NOSIGNAL, 1L);   /* threads: no SIGALRM for DNS timeouts */
     SET(CURLOPT_FOLLOWLOCATION, 0L);
     SET(CURLOPT_PROTOCOLS_STR, "http,https");
+    /* The path goes out as the caller built it: botocore sends an --endpoint-url path such
+     * as "/./a/../b" as written (and signs it normalised), while libcurl would squash the
+     * dot segments and send "/b". */
+    SET(CURLOPT_PATH_AS_IS, 1L);
     SET(CURLOPT_ERRORBUFFER, h->errbuf);
     SET(CURLOPT_WRITEFUNCTION, on_body);
     SET(CURLOPT_WRITEDATA, h);

@@ -77,5 +77,13 @@ for label, status, headers, body in ANSWERS:
         assert ours.returncode == 254, (ours.returncode, ours.stderr)
     case(f"error like the AWS CLI: {label}")(check)
 
+for path in ("/custom", "/custom/", "/a/b//c", "/./a/../b", "/a%20b", "/custom?x=1", "?x=1"):
+    def check_path(path=path):
+        aws, ours, paths = both(200, {}, json.dumps({"batchInferenceJob": {}}).encode(), path)
+        assert aws.returncode == 0 and ours.returncode == 0, (aws.stderr, ours.stderr)
+        assert paths[1] == paths[0], paths
+    case(f"--endpoint-url http://host{path}: the request path botocore uses")(check_path)
+
+
 if __name__ == "__main__":
     run_cases("tests/e2e/test_awscli_errors.py")
