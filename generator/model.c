@@ -279,6 +279,8 @@ static void load_metadata(struct ctx *c, const struct doc_node *root)
     m->signing_name = doc_get_str(md, "signingName");
     m->target_prefix = doc_get_str(md, "targetPrefix");
     m->uid = doc_get_str(md, "uid");
+    /* botocore's ServiceModel.is_query_compatible: the key's presence, whatever it holds */
+    m->aws_query_compatible = doc_get(md, "awsQueryCompatible") != NULL;
     m->doc = doc_get_str(root, "documentation");
     /* Newer models list protocols in order of preference; take json when it is offered. */
     const struct doc_node *protos = doc_get(md, "protocols");

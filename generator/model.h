@@ -114,6 +114,7 @@ struct model {
     const char *target_prefix;
     const char *uid;
     const char *doc;
+    bool aws_query_compatible;     /* metadata.awsQueryCompatible is present (SQS) */
     struct shape **shapes;         /* sorted by name */
     size_t shape_count;
     struct operation *operations;  /* sorted by name */

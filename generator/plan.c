@@ -1080,6 +1080,7 @@ int gen_plan(const struct model *m, const struct gen_options *o, const char *end
     tv_set_str(root, "target_prefix", text_c_string(a, m->target_prefix ? m->target_prefix : ""));
     tv_set_str(root, "json_version", text_c_string(a, m->json_version));
     tv_set_str(root, "api_version", text_c_string(a, m->api_version ? m->api_version : ""));
+    tv_set_bool(root, "aws_query_compatible", m->aws_query_compatible);
     tv_set_str(root, "service_comment", text_comment(a, text_plain(a, m->doc), 0, 100));
     tv_set_str(root, "service_doc_lit", text_c_string(a, text_summary(a, text_plain(a, m->doc), 400)));
     tv_set_str(root, "endpoint_code", endpoint_code ? endpoint_code : "");

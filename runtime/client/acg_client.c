@@ -629,6 +629,8 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
     headers[n++] = (struct acg_header){ "amz-sdk-request", sdk_request };
     if (st->gzipped)
         headers[n++] = (struct acg_header){ "Content-Encoding", "gzip" };
+    if (c->svc->aws_query_compatible)
+        headers[n++] = (struct acg_header){ "x-amzn-query-mode", "true" };
 
     struct acg_sigv4_params p = {
         .creds = &creds,

@@ -28,6 +28,10 @@ struct acg_service {
     acg_resolve_endpoint_fn resolve_endpoint;
     const struct acg_error_info *errors;
     size_t error_count;
+    /* metadata.awsQueryCompatible (SQS on awsJson 1.0): every request carries the signed
+     * header "x-amzn-query-mode: true", as botocore sends it, so the service answers
+     * errors with x-amzn-query-error (the old awsQuery code, which errors then show). */
+    bool aws_query_compatible;
 };
 
 struct acg_operation {
