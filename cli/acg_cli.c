@@ -130,7 +130,7 @@ static void put_safe(FILE *f, const char *s, size_t len, unsigned flags)
         fwrite(s, 1, len, f);
         return;
     }
-    acg_buf_init(&b, 0);
+    acg_buf_init_secure(&b, 0);   /* the output may hold sensitive members (--show-sensitive) */
     if (acg_escape_append(&b, s, len, flags) == ACG_OK)
         fwrite(b.data, 1, b.len, f);
     else
