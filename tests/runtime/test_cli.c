@@ -58,7 +58,7 @@ static int fake_resolve(const struct acg_endpoint_params *params, struct acg_end
 }
 
 static const struct acg_service fake_service = {
-    "Thing", "thing", "thing", "ThingService", "1.1", "2024-01-01", fake_resolve, NULL, 0,
+    "Thing", "thing", "thing", "ThingService", "1.1", "2024-01-01", fake_resolve, NULL, 0, false,
 };
 
 static int fake_run(struct acg_client *client, const char *json, size_t len,
