@@ -290,8 +290,8 @@ static int on_line(void *user, const char *section, const char *key, const char 
     struct parse_state *s = user;
     value = unpark(s, value);
     bool continuation = strcmp(section, s->last_section) == 0 && strcmp(key, s->last_key) == 0;
-    snprintf(s->last_section, sizeof s->last_section, "%s", section);
-    snprintf(s->last_key, sizeof s->last_key, "%s", key);
+    acg_copy_str(s->last_section, sizeof s->last_section, section);
+    acg_copy_str(s->last_key, sizeof s->last_key, key);
     int rc = 0;
     if (section_is_profile(section, s->p->name, s->credentials_file)) {
         s->found = true;
