@@ -448,7 +448,6 @@ def _():
 
 @case("config parsing (item 6) is linear: 200,000 keys in well under a second, the last one wins")
 def _():
-    import time
     reset()
     n = 200_000
     with open(CONFIG, "w") as f:
