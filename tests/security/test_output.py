@@ -27,9 +27,22 @@ BIG = json.dumps(JOBS).encode()   # some 300 kB of output, several pipe buffers
 WORK = tempfile.mkdtemp(prefix="acg-output-")
 
 
-def start(r, stdout, preexec=None, stderr=subprocess.PIPE, args=()):
-    argv = [program(), LIST, "--endpoint-url", r.endpoint, *args] if not args else \
-        [program(), *args]
+def native_program():
+    """The program itself. Under `make valgrind` program() is a script that runs it under
+    memcheck, and valgrind cannot start at all when descriptor 2 is closed."""
+    path = program()
+    with open(path, "rb") as f:
+        head = f.read(2)
+    if head != b"#!":
+        return path
+    with open(path) as f:
+        words = f.read().split()
+    return words[words.index('"$@"') - 1]
+
+
+def start(r, stdout, preexec=None, stderr=subprocess.PIPE, args=(), binary=None):
+    binary = binary or program()
+    argv = [binary, LIST, "--endpoint-url", r.endpoint, *args] if not args else [binary, *args]
     return subprocess.Popen(argv, env=client_env(), stdin=subprocess.DEVNULL, stdout=stdout,
                             stderr=stderr, preexec_fn=preexec)
 
@@ -104,7 +117,7 @@ def _():
         def close_0_2():
             os.close(0)
             os.close(2)
-        p = start(r, out, preexec=close_0_2, stderr=None)
+        p = start(r, out, preexec=close_0_2, stderr=None, binary=native_program())
         status = p.wait(timeout=60)
         raw = bytes(r.raw)
     assert status == 0, status
