@@ -12,7 +12,7 @@ PYTHON  ?= python3
 # pkg-config runs on first use, inside a recipe, so it sees what that step installed.
 DEPS_MISSING := $(shell scripts/deps.sh --missing build)
 DEPS         := $(if $(strip $(DEPS_MISSING)),deps)
-PKGS    := yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih
+PKGS    := yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih expat
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
 PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)) -lpthread -lm)$(PKG_LIBS)
 
@@ -24,7 +24,7 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(WERROR) $(WARN) -MMD
 
 # The runtime's modules, each in its own folder, in dependency order: a module includes
 # only the public headers of the modules before it (make lint checks).
-MODULES     := common json auth http endpoints client
+MODULES     := common shape json xml cbor jmespath auth http endpoints protocol client
 RUNTIME_SRC := $(foreach m,$(MODULES),$(sort $(wildcard runtime/$(m)/*.c)))
 RUNTIME_OBJ := $(RUNTIME_SRC:%.c=$(BUILD)/%.o)
 RUNTIME_LIB := $(BUILD)/libacg.a
@@ -32,11 +32,14 @@ CLI_SRC     := $(sort $(wildcard cli/*.c))
 CLI_LIB     := $(BUILD)/libacg_cli.a
 
 GEN_SRC     := $(sort $(wildcard generator/*.c))
-GEN_OBJ     := $(GEN_SRC:%.c=$(BUILD)/%.o)
+TEMPLATES   := $(sort $(wildcard templates/*.tmpl))
+GEN_OBJ     := $(GEN_SRC:%.c=$(BUILD)/%.o) $(BUILD)/generator/templates_embedded.o
 GEN_LIB_OBJ := $(filter-out $(BUILD)/generator/main.o,$(GEN_OBJ))
 GEN         := $(BUILD)/bin/acg-gen
 
-# The checked-in Personalize model and the operations generated from it.
+# The bindings manifest: every checked-in service, its model and operations (acg.yaml).
+BINDINGS    := acg.yaml
+# The checked-in Personalize model and the program built from its bindings.
 MODEL_DIR   := models/personalize/2018-05-22
 MODEL       := $(MODEL_DIR)/service-2.yaml
 SERVICE     := personalize
@@ -55,7 +58,7 @@ TEST_BINS := $(TEST_RUNTIME_SRC:%.c=$(BUILD)/%) $(TEST_GENERATOR_SRC:%.c=$(BUILD
              $(TEST_GENERATED_SRC:%.c=$(BUILD)/%) $(TEST_CLI_SRC:%.c=$(BUILD)/%)
 
 .PHONY: all deps regen golden check-generated test test-scale demo cli bench fuzz asan \
-        valgrind clean lint
+        valgrind clean lint check-setup
 
 all: $(GEN) $(BUILD)/bin/sigv4 $(CLI_BIN)
 
@@ -74,6 +77,16 @@ $(CLI_LIB): $(CLI_SRC:%.c=$(BUILD)/%.o)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
+# acg-gen carries its templates, so it runs from any folder (--templates DIR overrides).
+$(BUILD)/bin/embed: tools/embed.c | $(DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $< -o $@
+$(BUILD)/generator/templates_embedded.c: $(TEMPLATES) $(BUILD)/bin/embed
+	@mkdir -p $(@D)
+	$(BUILD)/bin/embed gen_embedded_templates $(TEMPLATES) > $@.tmp && mv $@.tmp $@
+$(BUILD)/generator/templates_embedded.o: $(BUILD)/generator/templates_embedded.c
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c $< -o $@
+
 $(GEN): $(GEN_OBJ) $(RUNTIME_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
@@ -87,7 +100,8 @@ $(CLI_BIN): $(GEN_C:%.c=$(BUILD)/%.o) $(CLI_LIB) $(RUNTIME_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
 
-$(BUILD)/generated/%.o: ALL_CFLAGS += -Igenerated/$(SERVICE)
+# Generated code sees only the public headers, as it does when vendored.
+$(BUILD)/generated/%.o: INCLUDES := -Iruntime/include -Icli/include -Igenerated/$(SERVICE)
 
 # Tests: each test_*.c is one binary; runtime tests link the runtime, generator tests the
 # generator's stages, generated tests the generated service and the runtime.
@@ -114,7 +128,7 @@ $(BUILD)/tests/generated/test_tiny_%: $(BUILD)/tests/generated/test_tiny_%.o $(T
 PARTITIONS := runtime/endpoints/acg_partitions.c
 
 regen: $(GEN)
-	$(GEN) --model $(MODEL) --out $(GENERATED)
+	$(GEN) --manifest $(BINDINGS)
 	$(PYTHON) tools/gen_partitions.py > $(PARTITIONS)
 
 # Refreshes the generator's golden files from the tiny all-shapes model.
@@ -123,7 +137,7 @@ golden: $(GEN)
 	$(GEN) --model tests/fixtures/models/tiny/service-2.yaml --out tests/fixtures/golden/tiny
 
 check-generated: $(GEN)
-	$(GEN) --model $(MODEL) --out $(GENERATED) --check
+	$(GEN) --manifest $(BINDINGS) --check
 	@$(PYTHON) tools/gen_partitions.py | cmp -s - $(PARTITIONS) || \
 		{ echo "$(PARTITIONS) would change; run make regen"; exit 1; }
 
@@ -144,6 +158,10 @@ test-scale: $(GEN) $(RUNTIME_LIB) $(CLI_LIB)
 demo: all
 	@BUILD=$(BUILD) scripts/demo.sh
 
+# A fresh machine: removes a build package, then `make demo` in a scratch clone.
+check-setup:
+	@scripts/check_setup.sh
+
 asan:
 	@scripts/deps.sh build test
 	$(MAKE) BUILD=build-asan CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined" test
@@ -161,11 +179,15 @@ bench:
 	@bench/run.sh
 
 lint:
-	@! grep -nE '\b(sprintf|strcpy|strcat|strtok|atoi|gmtime|localtime)\(' \
-		$(RUNTIME_SRC) $(CLI_SRC) generator/*.c tools/*.c
+	@scripts/deps.sh build lint
+	@mkdir -p $(BUILD)
+	@BUILD=$(BUILD) scripts/lint.sh
 
 clean:
 	rm -rf build build-asan build-fuzz build-memcheck build-bench
+
+# Install, uninstall, docs and vendoring's package list.
+include mk/sdk.mk
 
 # Keep intermediate objects so a second make does no work.
 .SECONDARY:

@@ -31,18 +31,18 @@ static int get_int(const cJSON *obj, const char *name, bool *has, int32_t *out)
     return 0;
 }
 
-/* Timestamps arrive as epoch seconds with a fraction; the structs hold milliseconds. */
-static int get_time(const cJSON *obj, const char *name, bool *has, int64_t *out)
+/* Timestamps arrive as epoch seconds with a fraction: read through the double cJSON holds,
+ * as botocore does (acg_time_from_double: to the microsecond). */
+static int get_time(const cJSON *obj, const char *name, bool *has, struct acg_timestamp *out)
 {
     const cJSON *x = cJSON_GetObjectItemCaseSensitive(obj, name);
     *has = false;
     if (!x || cJSON_IsNull(x))
         return 0;
-    if (!cJSON_IsNumber(x))
+    if (!cJSON_IsNumber(x) || acg_time_from_double(x->valuedouble, out) != ACG_OK)
         return -1;
+    out->wire = NULL;
     *has = true;
-    double ms = x->valuedouble * 1000.0;
-    *out = (int64_t)(ms < 0 ? ms - 0.5 : ms + 0.5);
     return 0;
 }
 

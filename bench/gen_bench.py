@@ -16,7 +16,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
 import json_models  # noqa: E402
 
-PKGS = "yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih".split()
+PKGS = "yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih expat".split()
 
 
 def gen(gen_bin, model, out, *extra):

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Turns the benchmark's "key value" lines into the table: median, min-max over the rounds,
-ratios of medians, the issue's targets and whether each is met. Prints it and writes
+ratios of medians, the targets of issues 6 and 11 and whether each is met. Prints it and writes
 RESULTS.md.   usage: report.py RESULTS COMMANDS OUT.md"""
 import os
 import statistics
@@ -68,7 +68,7 @@ def main():
         rows.append((row, what, unit, fmt(m), rng, "", "", ""))
         return m
 
-    def ratio(row, what, num, den, target=None, ok=None, label=None):
+    def ratio(row, what, num, den, target=None, ok=None, label=None, pct=False):
         if num is None or den is None or den == 0:
             text = "not available: a side is missing"
             rows.append((row, what, "", "", "", text, target or "", "MISSED (not measured)" if target else ""))
@@ -76,12 +76,13 @@ def main():
                 verdicts.append((label or what, None))
             return
         x = num / den
+        shown = f"{x * 100:.1f}%" if pct else (f"{x:.3f}×" if x < 0.1 else f"{x:.2f}×")
         verdict = ""
         if target:
             met = ok(x)
             verdict = "met" if met else "**MISSED**"
-            verdicts.append((f"{label or what} {target}: {x:.2f}×", met))
-        rows.append((row, what, "", "", "", f"{x:.2f}×", target or "", verdict))
+            verdicts.append((f"{label or what} {target}: {shown}", met))
+        rows.append((row, what, "", "", "", shown, target or "", verdict))
 
     # Row 1 and 2
     for fx, label in FIXTURES:
@@ -89,7 +90,7 @@ def main():
         c = measure("1 decode", f"{label}: cJSON (openapi-generator style)", f"decode.cjson.{fx}", "MB/s")
         b = measure("1 decode", f"{label}: botocore parser", f"decode.botocore.{fx}", "MB/s")
         j = measure("1 decode", f"{label}: jsmn tokenising alone (strict, parent links)", f"decode.jsmn.{fx}", "MB/s")
-        ratio("1 decode", f"{label}: generated / cJSON", g, c, "≥ 2×", lambda x: x >= 2,
+        ratio("1 decode", f"{label}: generated / cJSON", g, c, "≥ 3.5×", lambda x: x >= 3.5,
               f"decode {fx} vs cJSON")
         ratio("1 decode", f"{label}: generated / botocore", g, b, "≥ 30×", lambda x: x >= 30,
               f"decode {fx} vs botocore")
@@ -97,7 +98,8 @@ def main():
     for fx, label in FIXTURES:
         g = measure("2 serialize", f"{label}: generated", f"serialize.gen.{fx}", "MB/s")
         b = measure("2 serialize", f"{label}: botocore serializer", f"serialize.botocore.{fx}", "MB/s")
-        ratio("2 serialize", f"{label}: generated / botocore", g, b)
+        ratio("2 serialize", f"{label}: generated / botocore", g, b, "≥ 10×", lambda x: x >= 10,
+              f"serialize {fx} vs botocore")
     # Row 3
     g = measure("3 SigV4", "runtime, signing key cached (as the client signs)", "sigv4.gen.cached", "signs/s")
     n = measure("3 SigV4", "runtime, key derived every time", "sigv4.gen.nocache", "signs/s")
@@ -132,7 +134,7 @@ def main():
     gr = measure("5 one-shot", "generated program: peak RSS", "oneshot.gen.rss_kb", "KiB")
     measure("5 one-shot", "bare curl POST: peak RSS", "oneshot.curl.rss_kb", "KiB")
     ar = measure("5 one-shot", "AWS CLI: peak RSS", "oneshot.aws.rss_kb", "KiB")
-    ratio("5 one-shot", "wall: generated / curl", gw, cw, "≤ 1.5×", lambda x: x <= 1.5, "one-shot wall vs curl")
+    ratio("5 one-shot", "wall: generated / curl", gw, cw, "≤ 1.1×", lambda x: x <= 1.1, "one-shot wall vs curl")
     ratio("5 one-shot", "wall: AWS CLI / generated", aw, gw, "≥ 40×", lambda x: x >= 40, "one-shot speed-up over the AWS CLI")
     ratio("5 one-shot", "peak RSS: generated / AWS CLI", gr, ar, "≤ 0.25×", lambda x: x <= 0.25, "one-shot peak RSS vs AWS CLI")
     # Row 6
@@ -168,10 +170,65 @@ def main():
         rows.append(("7 memory", "peak RSS / body size (whole process, body included)", "", "", "", f"{x:.2f}×", "≤ 3×", "met" if ok else "**MISSED**"))
         verdicts.append((f"peak RSS decoding 10 MB ≤ 3× body: {x:.2f}× (whole process)", ok))
         rows.append(("7 memory", "decode's own growth / body size (peak minus before)", "", "", "", f"{(peak - before) / size_kb:.2f}×", "", ""))
+    # Row 8: issue 11's gates, the current generator against the pre-redesign one in this run.
+    old = f"pre-redesign ({r.text.get('config.old_commit', 'a3a4d28')})"
+    ops = int(r.median("redesign.personalize_ops") or 0)
+    for svc, name in [("personalize", f"whole Personalize model ({ops} operations)"),
+                      ("sagemaker", "whole SageMaker model")]:
+        o = measure("8 redesign", f"generated lines, {name}: {old}", f"redesign.lines.old.{svc}", "lines")
+        n = measure("8 redesign", f"generated lines, {name}: current", f"redesign.lines.new.{svc}", "lines")
+        ratio("8 redesign", f"generated lines, {name}: current / pre-redesign", n, o, "≤ 35%",
+              lambda x: x <= 0.35, f"generated lines, {svc}, current vs pre-redesign", pct=True)
+    o = measure("8 redesign", f"compile (cc -O2, file by file as the Makefile does), whole Personalize output: {old}",
+                "redesign.compile.old", "s")
+    n = measure("8 redesign", "compile (cc -O2, file by file as the Makefile does), whole Personalize output: current",
+                "redesign.compile.new", "s")
+    ratio("8 redesign", "compile, whole Personalize output: current / pre-redesign", n, o, "≤ 1/3",
+          lambda x: x <= 1 / 3, "compile whole Personalize, current vs pre-redesign")
+    o = measure("8 redesign", f"  the same, CPU time (user + system): {old}", "redesign.compile_cpu.old", "s")
+    n = measure("8 redesign", "  the same, CPU time (user + system): current", "redesign.compile_cpu.new", "s")
+    ratio("8 redesign", "  compile CPU time: current / pre-redesign", n, o)
+    o = measure("8 redesign", f"program size, stripped, whole Personalize model: {old}", "redesign.size.old_kb", "KiB")
+    n = measure("8 redesign", "program size, stripped, whole Personalize model: current", "redesign.size.new_kb", "KiB")
+    ratio("8 redesign", "program size, whole Personalize: current / pre-redesign", n, o, "< 1×",
+          lambda x: x < 1, "stripped program size, whole Personalize, current vs pre-redesign")
+    o = measure("8 redesign", f"  the same linked with -Wl,-z,pack-relative-relocs: {old}", "redesign.size_relr.old_kb", "KiB")
+    n = measure("8 redesign", "  the same linked with -Wl,-z,pack-relative-relocs: current", "redesign.size_relr.new_kb", "KiB")
+    ratio("8 redesign", "  program size with packed relocations: current / pre-redesign", n, o)
+    o = measure("8 redesign", f"  generated objects alone, text + data: {old}", "redesign.objsize.old_kb", "KiB")
+    n = measure("8 redesign", "  generated objects alone, text + data: current", "redesign.objsize.new_kb", "KiB")
+    ratio("8 redesign", "  generated objects alone: current / pre-redesign", n, o)
+    sample = int(r.median("redesign.scale.sample") or 0)
+    models = "every json-protocol model" if not sample else f"a fixed spread of {sample} json-protocol models (SCALE_MODELS={sample}, sagemaker included)"
+    counted = {}
+    for who, label in [("old", f"{old}: compile with gcc and clang"),
+                       ("new", "current: compile with gcc and clang, link the program")]:
+        p = r.median(f"redesign.scale.{who}.passed")
+        f = r.median(f"redesign.scale.{who}.failed")
+        counted[who] = (p, f)
+        extra = f" ({int(p)} of {int(p + f)} passed)" if p is not None and f is not None else ""
+        counted[who + "_s"] = measure("8 redesign", f"make test-scale over {models}, {label}{extra}",
+                                      f"redesign.scale.{who}_s", "s")
+    p, f = counted["new"]
+    if p is not None and f is not None:
+        ok = f == 0
+        rows.append(("8 redesign", "make test-scale, current: every model generates, compiles warning-free (gcc, clang) and links",
+                     "", "", "", f"{int(p)} of {int(p + f)}", "all", "met" if ok else "**MISSED**"))
+        verdicts.append((f"make test-scale, current: {int(p)} of {int(p + f)} models pass", ok))
+        ratio("8 redesign", "make test-scale wall time: current / pre-redesign", counted["new_s"], counted["old_s"],
+              "< 1×", lambda x: x < 1, "make test-scale time, current vs pre-redesign")
+        o = measure("8 redesign", f"  make test-scale CPU time (user + system): {old}", "redesign.scale_cpu.old_s", "s")
+        n = measure("8 redesign", "  make test-scale CPU time (user + system): current", "redesign.scale_cpu.new_s", "s")
+        ratio("8 redesign", "  make test-scale CPU time: current / pre-redesign", n, o)
+    else:
+        why = r.why_missing("redesign.scale.new.passed")
+        for what in ("make test-scale, current: every model passes", "make test-scale wall time: current / pre-redesign"):
+            rows.append(("8 redesign", what, "", "", "", "", "all" if "every" in what else "< 1×", f"not measured: {why}"))
+            verdicts.append((f"{what}: {why}", "skipped" if r.median("config.quick") else None))
 
     t = r.text
     lines = []
-    lines.append("# Benchmark results (issue 6)")
+    lines.append("# Benchmark results (issues 6 and 11)")
     lines.append("")
     lines.append(f"Machine: {int(r.median('machine.nproc') or 0)} CPUs (nproc), CPU model `{t.get('machine.cpu', '?')}`, "
                  f"{t.get('machine.kernel', '?')}. Run {t.get('machine.date', '?')} at commit {t.get('machine.commit', '?')}"
@@ -194,7 +251,8 @@ def main():
     lines.append("## Targets")
     lines.append("")
     for text, met in verdicts:
-        lines.append(f"- {'met' if met else ('MISSED' if met is False else 'MISSED (not measured)')}: {text}")
+        state = {True: "met", False: "MISSED", None: "MISSED (not measured)", "skipped": "not measured"}[met]
+        lines.append(f"- {state}: {text}")
     lines.append("")
     notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "notes.md")
     if os.path.exists(notes):

@@ -1,17 +1,21 @@
 #!/bin/sh
 # make bench: builds optimised binaries into build-bench/, starts nginx on loopback, runs every
-# comparison of issue 6 with the contenders taking turns (A B A B ...), prints the table and
-# writes it to bench/RESULTS.md. BENCH_QUICK=1: tiny counts, only to prove it works.
+# comparison of issue 6 with the contenders taking turns (A B A B ...), then issue 11's gates
+# against the pre-redesign generator (commit a3a4d28, extracted and built under build-bench/),
+# prints the table and writes it to bench/RESULTS.md. BENCH_QUICK=1: tiny counts, only to
+# prove it works; the scale pass of row 8 (minutes) runs only without it.
 set -eu
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 B=$ROOT/build-bench/bench
 PYTHON=${PYTHON:-python3}
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
-    ROUNDS=1 SECS=0.02 E2E_SECS=0.1 ONESHOT_ROUNDS=1 GEN_ROUNDS=1 ALLOC_CALLS=20
+    ROUNDS=1 SECS=0.02 E2E_SECS=0.1 ONESHOT_ROUNDS=1 GEN_ROUNDS=1 ALLOC_CALLS=20 REDESIGN_ROUNDS=1
 else
-    ROUNDS=7 SECS=0.3 E2E_SECS=1 ONESHOT_ROUNDS=10 GEN_ROUNDS=3 ALLOC_CALLS=1000
+    ROUNDS=7 SECS=0.3 E2E_SECS=1 ONESHOT_ROUNDS=10 GEN_ROUNDS=3 ALLOC_CALLS=1000 REDESIGN_ROUNDS=3
 fi
+# The last commit before issue 11's redesign: row 8 measures its generator beside this one.
+OLD_COMMIT=a3a4d28
 rm -rf "$B"
 mkdir -p "$B/fx"
 RESULTS=$B/results.txt
@@ -42,9 +46,9 @@ step() {
 }
 
 log "bench: building optimised binaries (-O2) into build-bench/"
-make -s -j2 BUILD=build-bench CFLAGS=-O2 build-bench/libacg.a build-bench/bin/acg-gen \
-    build-bench/bin/personalize >&2
-PKG_LIBS="$(pkg-config --cflags --libs libcurl libcrypto yaml-0.1 libpcre2-8 zlib inih) -lpthread -lm"
+make -s -j2 BUILD=build-bench CFLAGS=-O2 build-bench/libacg.a build-bench/libacg_cli.a \
+    build-bench/bin/acg-gen build-bench/bin/personalize >&2
+PKG_LIBS="$(pkg-config --cflags --libs libcurl libcrypto yaml-0.1 libpcre2-8 zlib inih expat) -lpthread -lm"
 GENERATED_C=$(ls generated/personalize/*.c | grep -v '_main\.c$')
 CCLINE="cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Iruntime/include -Iruntime/internal -Icli/include -Igenerated/personalize"
 # shellcheck disable=SC2086
@@ -145,6 +149,34 @@ step "" "rss.cjson" "$B/bench_decode" rss "$B/fx/list10m.json" cjson
 
 stop_nginx
 
+# Row 8: issue 11's gates. The pre-redesign tree comes from git (git archive, nothing in the
+# working tree or the index changes) and builds with its own Makefile into OLD/build.
+OLD=$B/old
+log "bench: row 8 (the redesign against $OLD_COMMIT)"
+printf '%s\n' "git archive $OLD_COMMIT | tar -x -C $OLD && make -C $OLD BUILD=build CFLAGS=-O2 build/bin/acg-gen build/libacg.a" >>"$COMMANDS"
+OLD_OK=0
+if git cat-file -e "$OLD_COMMIT^{commit}" 2>/dev/null; then
+    mkdir -p "$OLD"
+    if git archive "$OLD_COMMIT" | tar -x -C "$OLD" &&
+        make -C "$OLD" -s -j2 BUILD=build CFLAGS=-O2 build/bin/acg-gen build/libacg.a >&2; then
+        OLD_OK=1
+    else
+        echo "na.redesign. building $OLD_COMMIT failed" >>"$RESULTS"
+    fi
+else
+    echo "na.redesign. commit $OLD_COMMIT is not in this clone's history" >>"$RESULTS"
+fi
+if [ "$OLD_OK" = 1 ]; then
+    step "" "redesign.lines redesign.compile redesign.size redesign.objsize" \
+        $PYTHON bench/redesign.py code "$OLD" "$B/redesign" "$REDESIGN_ROUNDS"
+    if [ "${BENCH_QUICK:-0}" = 1 ]; then
+        echo "na.redesign.scale full run only (not with BENCH_QUICK=1)" >>"$RESULTS"
+    else
+        log "bench: row 8, make test-scale's pass of both trees (minutes)"
+        step "" "redesign.scale" $PYTHON bench/redesign.py scale "$OLD"
+    fi
+fi
+
 # Machine and versions, then the table.
 {
     echo "machine.nproc $(nproc)"
@@ -164,5 +196,7 @@ stop_nginx
     echo "config.secs $SECS"
     echo "config.e2e_secs $E2E_SECS"
     echo "config.oneshot_rounds $ONESHOT_ROUNDS"
+    echo "config.redesign_rounds $REDESIGN_ROUNDS"
+    echo "config.old_commit $OLD_COMMIT"
 } >>"$RESULTS"
 $PYTHON bench/report.py "$RESULTS" "$COMMANDS" bench/RESULTS.md

@@ -54,7 +54,14 @@ const struct acg_cli_global acg_cli_globals[ACG_CLI_G_COUNT] = {
         "else \"default\")."},
     [ACG_CLI_G_OUTPUT] = {
         "output", "string", true, false,
-        "The output format. Only json is supported."},
+        "The formatting style for command output: json, text, table, yaml or yaml-stream. "
+        "Without it: AWS_DEFAULT_OUTPUT, then the profile's output setting, then json."},
+    [ACG_CLI_G_QUERY] = {
+        "query", "string", true, false,
+        "A JMESPath query to use in filtering the response data."},
+    [ACG_CLI_G_COLOR] = {
+        "color", "string", true, false,
+        "Turn on/off color output (on, off, auto) of table output."},
     [ACG_CLI_G_DEBUG] = {
         "debug", "boolean", false, false,
         "Logs what the program does to standard error: configuration, endpoint, the canonical "
@@ -63,11 +70,15 @@ const struct acg_cli_global acg_cli_globals[ACG_CLI_G_COUNT] = {
         "no-verify-ssl", "boolean", false, false,
         "Does not verify the server's TLS certificate. Only for testing: anyone on the path "
         "can then read and change the traffic."},
+    [ACG_CLI_G_REDACT_SENSITIVE] = {
+        "redact-sensitive", "boolean", false, false,
+        "Prints members the model marks sensitive (passwords, keys, secrets) as "
+        "\"*** sensitive ***\" instead of their values, so that output pasted into a log or "
+        "a ticket keeps them secret. The profile setting cli_redact_sensitive = true does the "
+        "same. Without either, output shows them as the AWS CLI does; debug logs never do."},
     [ACG_CLI_G_SHOW_SENSITIVE] = {
         "show-sensitive", "boolean", false, false,
-        "Prints the values of members the model marks sensitive (passwords, keys, tags). "
-        "Without it they are printed as \"*** sensitive ***\" so that output pasted into "
-        "a log or a ticket keeps them secret."},
+        "Prints sensitive members' values even when cli_redact_sensitive is set."},
     [ACG_CLI_G_CONNECT_TIMEOUT] = {
         "cli-connect-timeout", "integer", true, false,
         "The longest time to wait for a connection, in seconds. 0 waits without a limit. The "
@@ -78,8 +89,31 @@ const struct acg_cli_global acg_cli_globals[ACG_CLI_G_COUNT] = {
         "limit. The default is 60 seconds."},
     [ACG_CLI_G_NO_PAGINATE] = {
         "no-paginate", "boolean", false, false,
-        "Accepted for compatibility with the AWS CLI and ignored: this program makes exactly "
-        "one call per command and never follows pagination tokens by itself."},
+        "Disable automatic pagination: one call, one page of results."},
+    [ACG_CLI_G_STARTING_TOKEN] = {
+        "starting-token", "string", true, true,
+        "A token to specify where to start paginating. This is the NextToken from a "
+        "previously truncated response.", ACG_CLI_PAGED_ONLY},
+    [ACG_CLI_G_PAGE_SIZE] = {
+        "page-size", "integer", true, true,
+        "The size of each page to get in the AWS service call. This does not affect the "
+        "number of items returned in the command's output. Setting a smaller page size "
+        "results in more calls to the AWS service, retrieving fewer items in each call.",
+        ACG_CLI_PAGED_ONLY},
+    [ACG_CLI_G_MAX_ITEMS] = {
+        "max-items", "integer", true, true,
+        "The total number of items to return in the command's output. If the total number "
+        "of items available is more than the value specified, a NextToken is provided in the "
+        "command's output. To resume pagination, provide the NextToken value in the "
+        "starting-token argument of a subsequent command.", ACG_CLI_PAGED_ONLY},
+    [ACG_CLI_G_WAITER_DELAY] = {
+        "waiter-delay", "integer", true, true,
+        "Seconds between polls instead of the waiter's own delay (botocore's WaiterConfig "
+        "Delay).", ACG_CLI_WAIT_ONLY},
+    [ACG_CLI_G_WAITER_MAX_ATTEMPTS] = {
+        "waiter-max-attempts", "integer", true, true,
+        "Polls before giving up instead of the waiter's own count (botocore's WaiterConfig "
+        "MaxAttempts).", ACG_CLI_WAIT_ONLY},
     [ACG_CLI_G_NO_CLI_PAGER] = {
         "no-cli-pager", "boolean", false, false,
         "Accepted for compatibility with the AWS CLI and ignored: output is never paged."},
@@ -102,7 +136,7 @@ int acg_cli_find_global(const char *name, size_t name_len)
 }
 
 struct cli_state {
-    const struct acg_cli_program *prog;
+    const struct acg_cli_app *prog;
     const struct acg_cli_operation *op;
     bool command_seen;
     bool want_help;
@@ -112,6 +146,9 @@ struct cli_state {
     size_t unknown_len[UNKNOWN_MAX];
     size_t unknown_count;
     size_t stray_count;                  /* positional arguments nobody asked for */
+    const char *outfile;                 /* where a download goes (streaming output) */
+    bool waiting;                        /* the command is `wait` */
+    const struct acg_cli_waiter *waiter; /* its subcommand */
     char *input_owned;                   /* --cli-input-json file contents */
     bool stdout_closed;                  /* the program started without descriptor 1 */
     const char *input;
@@ -161,7 +198,7 @@ static int usage_error(const struct cli_state *st, const char *fmt, ...)
 
 /* ---- argument parsing ---- */
 
-static const struct acg_cli_operation *find_operation(const struct acg_cli_program *prog,
+static const struct acg_cli_operation *find_operation(const struct acg_cli_app *prog,
                                                       const char *command)
 {
     for (size_t i = 0; i < prog->operation_count; i++) {
@@ -292,6 +329,48 @@ static int invalid_choice(const struct cli_state *st)
     return ACG_EXIT_USAGE;
 }
 
+/* Whether the command takes global option id: --starting-token, --max-items and (with a
+ * limit key) --page-size exist for paginated operations only, as the AWS CLI adds them;
+ * the waiter options for wait commands only. */
+static bool offered(const struct cli_state *st, int id)
+{
+    const struct acg_cli_operation *op = st->op;
+    switch (acg_cli_globals[id].scope) {
+    case ACG_CLI_PAGED_ONLY:
+        return st->waiter == NULL && op != NULL && op->pageable &&
+               (id != ACG_CLI_G_PAGE_SIZE || op->has_limit_key);
+    case ACG_CLI_WAIT_ONLY:
+        return st->waiter != NULL;
+    default:
+        return true;
+    }
+}
+
+/* `PROG wait NAME`: NAME picks the waiter, whose operation's options follow; `wait help`
+ * asks for the list. */
+static int take_waiter(struct cli_state *st, const char *arg)
+{
+    if (strcmp(arg, "help") == 0) {
+        st->want_help = true;
+        return ACG_EXIT_OK;
+    }
+    for (size_t i = 0; i < st->prog->waiter_count; i++) {
+        if (strcmp(st->prog->waiters[i].command, arg) == 0)
+            st->waiter = &st->prog->waiters[i];
+    }
+    if (st->waiter == NULL) {
+        acg_cli_print_usage(stderr, st->prog);
+        fprintf(stderr, "%s: error: argument subcommand: Invalid choice, valid choices are:\n\n",
+                st->prog->name);
+        for (size_t i = 0; i < st->prog->waiter_count; i++)
+            fprintf(stderr, "%s\n", st->prog->waiters[i].command);
+        return ACG_EXIT_USAGE;
+    }
+    st->op = st->waiter->op;
+    st->values = calloc(st->op->member_count + 1, sizeof *st->values);
+    return st->values != NULL ? ACG_EXIT_OK : acg_cli_out_of_memory();
+}
+
 /* One pass over argv. Global options may come anywhere (the AWS CLI parses them first);
  * member options only after the command that defines them. Stops at the first error. */
 static int parse_args(struct cli_state *st, int argc, char **argv)
@@ -306,6 +385,10 @@ static int parse_args(struct cli_state *st, int argc, char **argv)
             }
             if (!st->command_seen) {
                 st->command_seen = true;
+                if (strcmp(arg, "wait") == 0 && st->prog->waiter_count > 0) {
+                    st->waiting = true;
+                    continue;
+                }
                 st->op = find_operation(st->prog, arg);
                 if (st->op == NULL)
                     return invalid_choice(st);
@@ -314,8 +397,19 @@ static int parse_args(struct cli_state *st, int argc, char **argv)
                     return acg_cli_out_of_memory();
                 continue;
             }
+            if (st->waiting && st->waiter == NULL && !st->want_help) {
+                int rc = take_waiter(st, arg);
+                if (rc != ACG_EXIT_OK)
+                    return rc;
+                continue;
+            }
             if (st->op != NULL && !st->want_help && strcmp(arg, "help") == 0) {
                 st->want_help = true;
+                continue;
+            }
+            /* The AWS CLI's positional outfile, for operations that download. */
+            if (st->op != NULL && st->op->streams_output && st->outfile == NULL) {
+                st->outfile = arg;
                 continue;
             }
             /* `PROG help OP` reads naturally too; show the operation's help. */
@@ -339,6 +433,8 @@ static int parse_args(struct cli_state *st, int argc, char **argv)
         /* Global options win over a member option of the same name, as in the AWS CLI,
          * whose global parser runs first; help points such members to --cli-input-json. */
         int g = acg_cli_find_global(name, name_len);
+        if (g >= 0 && !offered(st, g))
+            g = -1;
         if (g >= 0) {
             rc = parse_global_option(st, g, inline_value, argc, argv, &i);
             if (rc != ACG_EXIT_OK)
@@ -409,16 +505,68 @@ static bool has_scheme(const char *url, const char *scheme)
     return acg_cli_ascii_ieq(head, scheme);
 }
 
+/* argparse's choice error, laid out as awscli/argparser.py does: two per line, each padded
+ * to 40 columns. */
+static int choice_error(const struct cli_state *st, const char *option,
+                        const char *const *choices, size_t n)
+{
+    acg_cli_print_usage(stderr, st->prog);
+    fprintf(stderr, "%s: error: argument --%s: Invalid choice, valid choices are:\n\n",
+            st->prog->name, option);
+    for (size_t i = 0; i < n; i += 2) {
+        if (i + 1 < n)
+            fprintf(stderr, "%-40s | %-40s\n", choices[i], choices[i + 1]);
+        else
+            fprintf(stderr, "%-40s\n", choices[i]);
+    }
+    return ACG_EXIT_USAGE;
+}
+
+static bool one_of(const char *value, const char *const *choices, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(value, choices[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* --page-size and --max-items: a positive integer (argparse's int(), then a count). */
+static int count_option(const struct cli_state *st, int id, int64_t *out)
+{
+    const char *s = st->global[id];
+    *out = 0;
+    if (s == NULL)
+        return ACG_EXIT_OK;
+    if (!acg_cli_parse_int64(s, strlen(s), out))
+        return usage_error(st, "argument --%s: invalid int value: '%s'", acg_cli_globals[id].name,
+                           s);
+    if (*out < 1)
+        return usage_error(st, "argument --%s: expected a positive integer",
+                           acg_cli_globals[id].name);
+    return ACG_EXIT_OK;
+}
+
 static int check_globals(const struct cli_state *st)
 {
+    static const char *const formats[] = { "json", "text", "table", "yaml", "yaml-stream" };
+    static const char *const colors[] = { "on", "off", "auto" };
     const char *output = st->global[ACG_CLI_G_OUTPUT];
-    if (output != NULL && strcmp(output, "json") != 0) {
-        if (strcmp(output, "text") == 0 || strcmp(output, "table") == 0 ||
-            strcmp(output, "yaml") == 0 || strcmp(output, "yaml-stream") == 0)
-            return usage_error(st, "argument --output: \"%s\" is not supported by this program; "
-                               "only json is", output);
-        return usage_error(st, "argument --output: Invalid choice, valid choices are: json");
-    }
+    if (output != NULL && !one_of(output, formats, 5))
+        return choice_error(st, "output", formats, 5);
+    const char *color = st->global[ACG_CLI_G_COLOR];
+    if (color != NULL && !one_of(color, colors, 3))
+        return choice_error(st, "color", colors, 3);
+    int64_t count;
+    int status = count_option(st, ACG_CLI_G_PAGE_SIZE, &count);
+    if (status == ACG_EXIT_OK)
+        status = count_option(st, ACG_CLI_G_MAX_ITEMS, &count);
+    if (status == ACG_EXIT_OK)
+        status = count_option(st, ACG_CLI_G_WAITER_DELAY, &count);
+    if (status == ACG_EXIT_OK)
+        status = count_option(st, ACG_CLI_G_WAITER_MAX_ATTEMPTS, &count);
+    if (status != ACG_EXIT_OK)
+        return status;
     /* The AWS CLI insists on a scheme, and so does libcurl's idea of a base URL. */
     const char *url = st->global[ACG_CLI_G_ENDPOINT_URL];
     if (url != NULL && !has_scheme(url, "http://") && !has_scheme(url, "https://")) {
@@ -481,28 +629,6 @@ static void debug_log(const struct acg_client_config *cfg, const char *fmt, ...)
 
 /* ---- outcome ---- */
 
-/* True when out holds no members: the AWS CLI prints nothing for an empty response. */
-static bool is_empty_object(const struct acg_buf *out)
-{
-    size_t i = 0;
-    const char *s = out->data;
-    if (out->len == 0 || s == NULL)
-        return true;
-    while (i < out->len && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t'))
-        i++;
-    if (i == out->len || s[i] != '{')
-        return false;
-    i++;
-    while (i < out->len && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t'))
-        i++;
-    if (i == out->len || s[i] != '}')
-        return false;
-    i++;
-    while (i < out->len && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t'))
-        i++;
-    return i == out->len;
-}
-
 /* Flushes stdout; a failure (EPIPE, ENOSPC, EBADF) is reported and is 255. */
 static int finish_stdout(bool closed)
 {
@@ -517,16 +643,21 @@ static int finish_stdout(bool closed)
     return ACG_EXIT_OK;
 }
 
-static int print_output(const struct acg_buf *out, bool stdout_closed)
+/* Writes what the formatter produced (nothing for an operation without output). The text
+ * and table formatters got server text already escaped (acg_cli_result.c), so their widths
+ * hold; this pass is the last guard for every format. JSON gets JSON escapes (DEL, C1 and
+ * bytes that are not UTF-8 become \u00XX / \ufffd: the same value, still valid JSON);
+ * colour codes of --color on are the table's own, so that output is written as it is. */
+static int print_output(const struct acg_buf *out, const struct acg_output_options *o,
+                        bool stdout_closed)
 {
-    if (is_empty_object(out))
+    if (out->len == 0)
         return finish_stdout(false);   /* nothing to print, nothing lost */
-    /* The writer escapes C0 controls in strings; DEL, C1 (U+0080-U+009F) and anything not
-     * UTF-8 become JSON escapes here, so the output is the same JSON value and cannot
-     * drive the terminal either. */
-    put_safe(stdout, out->data, out->len, ACG_ESCAPE_JSON);
-    if (out->data[out->len - 1] != '\n')
-        fputc('\n', stdout);
+    if (o->format == ACG_OUTPUT_TABLE && o->color == ACG_COLOR_ON)
+        fwrite(out->data, 1, out->len, stdout);
+    else
+        put_safe(stdout, out->data, out->len,
+                 o->format == ACG_OUTPUT_JSON ? ACG_ESCAPE_JSON : ACG_ESCAPE_KEEP_NEWLINES);
     return finish_stdout(stdout_closed);
 }
 
@@ -685,6 +816,26 @@ static int report_failure(const struct cli_state *st, int rc, const struct acg_e
 
 /* ---- main ---- */
 
+/* `PROG wait NAME`: nothing printed on success; the waiter's failure is 255. */
+static int run_waiter(const struct cli_state *st, struct acg_client *client,
+                      const struct acg_buf *input, struct acg_error *err)
+{
+    struct acg_wait_options o = { 0 };
+    int64_t n = 0;
+    const char *delay = st->global[ACG_CLI_G_WAITER_DELAY];
+    const char *attempts = st->global[ACG_CLI_G_WAITER_MAX_ATTEMPTS];
+    if (delay != NULL && acg_cli_parse_int64(delay, strlen(delay), &n))
+        o.delay_s = (int)n;
+    if (attempts != NULL && acg_cli_parse_int64(attempts, strlen(attempts), &n))
+        o.max_attempts = (int)n;
+    int rc = acg_cli_wait(client, st->waiter, input->data, input->len, &o, err);
+    if (rc == ACG_OK)
+        return ACG_EXIT_OK;
+    if (err->status == ACG_OK)
+        acg_error_set(err, rc, "%s failed", st->waiter->desc->name);
+    return report_failure(st, rc, err);
+}
+
 static int run_operation(struct cli_state *st)
 {
     struct acg_client_config cfg;
@@ -742,6 +893,10 @@ static int run_operation(struct cli_state *st)
             goto done;
         }
     }
+    if (st->op->streams_output && st->outfile == NULL) {
+        status = usage_error(st, "the following arguments are required: outfile");
+        goto done;
+    }
     for (size_t i = 0; i < st->op->member_count; i++) {
         status = acg_cli_load_member_file(&st->op->members[i], &st->values[i]);
         if (status != ACG_EXIT_OK)
@@ -770,16 +925,25 @@ static int run_operation(struct cli_state *st)
         status = report_failure(st, err.status, &err);
         goto done;
     }
-    enum acg_json_style style =
-        st->global[ACG_CLI_G_SHOW_SENSITIVE] != NULL ? ACG_JSON_DISPLAY : ACG_JSON_REDACTED;
-    int rc = st->op->run(client, input.data, input.len, style, &out, &err);
-    if (rc != ACG_OK) {
-        if (err.status == ACG_OK)
-            acg_error_set(&err, rc, "%s failed", st->op->name);
-        status = report_failure(st, rc, &err);
+    if (st->waiter != NULL) {
+        status = run_waiter(st, client, &input, &err);
         goto done;
     }
-    status = print_output(&out, st->stdout_closed);
+    struct acg_cli_print print;
+    status = acg_cli_print_settings(st->prog->service, st->op, st->global, st->values, &print);
+    if (status == ACG_EXIT_OK) {
+        int rc = acg_cli_run(client, st->op, input.data, input.len, st->outfile, &print, &out,
+                             &err);
+        /* Text output of several pages shows the pages before a failure, as the AWS CLI's
+         * does, so the output goes first either way. */
+        status = print_output(&out, &print.output, st->stdout_closed);
+        if (rc != ACG_OK) {
+            if (err.status == ACG_OK)
+                acg_error_set(&err, rc, "%s failed", st->op->name);
+            status = report_failure(st, rc, &err);
+        }
+    }
+    acg_cli_print_settings_free(&print);
 done:
     if (client != NULL)
         acg_client_destroy(client);
@@ -812,14 +976,21 @@ static void free_state(struct cli_state *st)
     free_secret(st->input_owned, st->input_len);
 }
 
-int acg_cli_main(const struct acg_cli_program *prog, int argc, char **argv)
+int acg_cli_main(const struct acg_cli_program *program, int argc, char **argv)
 {
     struct cli_state st;
+    struct acg_cli_app app;
     memset(&st, 0, sizeof st);
-    st.prog = prog;
-    st.stdout_closed = (acg_cli_prepare_process() & 2u) != 0;
-    if (prog == NULL || prog->name == NULL)
+    if (program == NULL || program->name == NULL || program->service == NULL)
         return ACG_EXIT_OTHER;
+    if (acg_cli_app_init(&app, program) != ACG_OK) {
+        acg_cli_app_free(&app);
+        fprintf(stderr, "%s: the program's tables are inconsistent or memory ran out\n",
+                program->name);
+        return ACG_EXIT_OTHER;
+    }
+    const struct acg_cli_app *prog = &app;
+    st.prog = prog;
 
     int status = parse_args(&st, argc, argv);
     if (status != ACG_EXIT_OK)
@@ -831,7 +1002,11 @@ int acg_cli_main(const struct acg_cli_program *prog, int argc, char **argv)
     }
     if (st.want_help || st.global[ACG_CLI_G_HELP] != NULL) {
         /* Help ignores the other arguments, as `aws ... help` does. */
-        if (st.op != NULL)
+        if (st.waiter != NULL)
+            acg_cli_print_waiter_help(stdout, prog, st.waiter);
+        else if (st.waiting)
+            acg_cli_print_wait_help(stdout, prog);
+        else if (st.op != NULL)
             acg_cli_print_operation_help(stdout, prog, st.op);
         else
             acg_cli_print_program_help(stdout, prog);
@@ -839,7 +1014,8 @@ int acg_cli_main(const struct acg_cli_program *prog, int argc, char **argv)
         goto done;
     }
     if (st.op == NULL) {
-        status = usage_error(&st, "the following arguments are required: operation");
+        status = usage_error(&st, st.waiting ? "too few arguments"
+                                             : "the following arguments are required: operation");
         goto done;
     }
     if (st.unknown_count > 0 || st.stray_count > 0) {
@@ -850,5 +1026,6 @@ int acg_cli_main(const struct acg_cli_program *prog, int argc, char **argv)
 done:
     fflush(stderr);
     free_state(&st);
+    acg_cli_app_free(&app);
     return status;
 }

@@ -88,7 +88,7 @@ static size_t first_sentence(const char *doc)
     return n;
 }
 
-void acg_cli_print_usage(FILE *f, const struct acg_cli_program *prog)
+void acg_cli_print_usage(FILE *f, const struct acg_cli_app *prog)
 {
     const char *name = prog->name;
     fprintf(f,
@@ -114,7 +114,7 @@ static void print_global_options(FILE *f)
     }
 }
 
-void acg_cli_print_program_help(FILE *f, const struct acg_cli_program *prog)
+void acg_cli_print_program_help(FILE *f, const struct acg_cli_app *prog)
 {
     fprintf(f, "%s\n\n", prog->name);
     if (prog->doc != NULL && prog->doc[0] != '\0') {
@@ -202,19 +202,21 @@ static void print_member(FILE *f, const struct acg_cli_member *m)
     fputc('\n', f);
 }
 
-void acg_cli_print_operation_help(FILE *f, const struct acg_cli_program *prog,
-                                  const struct acg_cli_operation *op)
+/* An operation's page, or a waiter's (command "wait NAME", its own description). */
+static void print_command_help(FILE *f, const struct acg_cli_app *prog,
+                               const struct acg_cli_operation *op, const char *command,
+                               const char *description)
 {
-    fprintf(f, "NAME\n    %s\n\n", op->command);
+    fprintf(f, "NAME\n    %s\n\n", command);
     fputs("DESCRIPTION\n", f);
-    if (op->doc != NULL && op->doc[0] != '\0')
-        wrap(f, 4, op->doc);
+    if (description != NULL && description[0] != '\0')
+        wrap(f, 4, description);
     else
         fprintf(f, "    Calls the %s operation.\n", op->name);
     fputc('\n', f);
 
     fputs("SYNOPSIS\n", f);
-    fprintf(f, "    %s %s\n", prog->name, op->command);
+    fprintf(f, "    %s %s\n", prog->name, command);
     for (size_t i = 0; i < op->member_count; i++) {
         const struct acg_cli_member *m = &op->members[i];
         if (acg_cli_find_global(m->option, strlen(m->option)) >= 0)
@@ -241,4 +243,68 @@ void acg_cli_print_operation_help(FILE *f, const struct acg_cli_program *prog,
     fputc('\n', f);
 
     print_global_options(f);
+}
+
+void acg_cli_print_operation_help(FILE *f, const struct acg_cli_app *prog,
+                                  const struct acg_cli_operation *op)
+{
+    print_command_help(f, prog, op, op->command, op->doc);
+}
+
+/* awscli's WaiterStateDocBuilder: the waiter's success acceptor, its operation, its pace. */
+static void waiter_description(const struct acg_cli_waiter *w, char *out, size_t size)
+{
+    const struct acg_waiter *d = w->desc;
+    size_t n = (size_t)snprintf(out, size, "Wait until ");
+    for (size_t i = 0; i < d->acceptor_count && n < size; i++) {
+        const struct acg_acceptor *a = &d->acceptors[i];
+        static const char *const after[] = {
+            [ACG_WAIT_PATH] = "", [ACG_WAIT_PATH_ALL] = " for all elements",
+            [ACG_WAIT_PATH_ANY] = " for any element",
+            [ACG_WAIT_STATUS] = " response is received", [ACG_WAIT_ERROR] = " is thrown",
+        };
+        char want[256];
+        size_t len = strlen(a->expected);
+        bool quoted = len >= 2 && a->expected[0] == '"';
+        if (a->state != ACG_WAIT_SUCCESS || a->matcher > ACG_WAIT_ERROR)
+            continue;
+        /* Python's str() of the expected value: a string without its quotes. */
+        snprintf(want, sizeof want, "%.*s", (int)(quoted ? len - 2 : len),
+                 quoted ? a->expected + 1 : a->expected);
+        if (strcmp(want, "true") == 0 || strcmp(want, "false") == 0)
+            want[0] = (char)(want[0] - 'a' + 'A');
+        if (a->argument != NULL && a->matcher <= ACG_WAIT_PATH_ANY)
+            n += (size_t)snprintf(out + n, size - n, "JMESPath query %s returns ", a->argument);
+        if (n < size)
+            n += (size_t)snprintf(out + n, size - n, "%s%s ", want, after[a->matcher]);
+        break;
+    }
+    if (n < size)
+        snprintf(out + n, size - n, "when polling with ``%s``. It will poll every %d seconds "
+                 "until a successful state has been reached. This will exit with a return code "
+                 "of 255 after %d failed checks.", w->op->command, d->delay_s, d->max_attempts);
+}
+
+void acg_cli_print_wait_help(FILE *f, const struct acg_cli_app *prog)
+{
+    fprintf(f, "NAME\n    wait\n\nDESCRIPTION\n");
+    wrap(f, 4, "Wait until a particular condition is satisfied. Each subcommand polls an API "
+               "until the listed requirement is met.");
+    fprintf(f, "\nSYNOPSIS\n    %s wait <subcommand> [parameters]\n\nAVAILABLE COMMANDS\n",
+            prog->name);
+    for (size_t i = 0; i < prog->waiter_count; i++) {
+        char text[1024];
+        fprintf(f, "    o %s\n", prog->waiters[i].command);
+        waiter_description(&prog->waiters[i], text, sizeof text);
+        wrap(f, 8, text);
+    }
+}
+
+void acg_cli_print_waiter_help(FILE *f, const struct acg_cli_app *prog,
+                               const struct acg_cli_waiter *w)
+{
+    char text[1024], command[256];
+    waiter_description(w, text, sizeof text);
+    snprintf(command, sizeof command, "wait %s", w->command);
+    print_command_help(f, prog, w->op, command, text);
 }

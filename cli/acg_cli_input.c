@@ -296,12 +296,14 @@ static int append_member_json(const struct acg_cli_member *m, const struct acg_c
         break;
     }
     case ACG_CLI_TIMESTAMP: {
-        int64_t ms = 0;
-        if (acg_time_parse(v->text, v->len, &ms) != ACG_OK)
+        /* Checked here for the option's message; passed on as written, so nothing of its
+         * precision is lost before the request is built. */
+        struct acg_timestamp t = { 0, 0, NULL };
+        if (acg_time_parse(v->text, v->len, &t) != ACG_OK)
             return acg_cli_param_error(m->option, "expected a timestamp: epoch seconds "
                                        "(1700000000) or ISO 8601 (2023-11-14T22:13:20Z), "
                                        "years 0001 to 9999");
-        rc = acg_json_write_timestamp(&w, ms, ACG_TS_EPOCH_SECONDS);
+        rc = acg_json_write_string(&w, v->text);
         break;
     }
     case ACG_CLI_BLOB: {
@@ -331,7 +333,7 @@ static int append_member_json(const struct acg_cli_member *m, const struct acg_c
             return acg_cli_param_error(m->option, "expected JSON text, got an empty value");
         struct acg_json_reader r;
         memset(&r, 0, sizeof r);
-        rc = acg_json_reader_parse(&r, v->text, v->len, NULL, &err);
+        rc = acg_json_reader_parse_input(&r, v->text, v->len, NULL, &err);
         acg_json_reader_free(&r);
         if (rc == ACG_ERR_NOMEM)
             return acg_cli_out_of_memory();
@@ -339,7 +341,9 @@ static int append_member_json(const struct acg_cli_member *m, const struct acg_c
             return acg_cli_param_error(m->option, "Invalid JSON: %s (shorthand syntax is not "
                                        "supported; give JSON text)", err.message);
         acg_error_init(&err);
-        rc = acg_json_write_document(&w, v->text);
+        /* Checked above (NaN and the infinities allowed, as the AWS CLI reads them), so the
+         * text goes in as it is; the input decoder reads the same extension. */
+        rc = acg_buf_append(out, v->text, v->len);
         break;
     }
     }
@@ -402,7 +406,7 @@ int acg_cli_build_input(const struct acg_cli_operation *op, const struct acg_cli
                                          "expected a JSON object, got an empty value");
             goto done;
         }
-        int rc = acg_json_reader_parse(&r, input, input_len, NULL, &perr);
+        int rc = acg_json_reader_parse_input(&r, input, input_len, NULL, &perr);
         if (rc == ACG_ERR_NOMEM) {
             status = acg_cli_out_of_memory();
             goto done;

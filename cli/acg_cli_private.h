@@ -8,9 +8,104 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "common/acg_buf.h"
 #include "cli/acg_cli.h"
+#include "cli/acg_output.h"
+#include "client/acg_pager.h"
+#include "client/acg_waiter.h"
+#include "jmespath/acg_jmespath.h"
+#include "json/acg_value_struct.h"
+#include "common/acg_arena.h"
+#include "common/acg_buf.h"
 #include "common/acg_error.h"
+#include "json/acg_json.h"
+
+/* How a member's option value becomes JSON. */
+enum acg_cli_kind {
+    ACG_CLI_STRING,    /* also enums: the text as a JSON string */
+    ACG_CLI_BOOLEAN,   /* true / false */
+    ACG_CLI_INTEGER,   /* integer and long: a decimal integer */
+    ACG_CLI_FLOAT,     /* float and double: a number, NaN, Infinity or -Infinity */
+    ACG_CLI_TIMESTAMP, /* epoch seconds or ISO 8601 */
+    ACG_CLI_BLOB,      /* base64 text, as AWS CLI v2 takes it */
+    ACG_CLI_JSON,      /* structures, unions, lists, maps, documents: JSON text */
+};
+
+struct acg_cli_member {
+    const char *option;        /* "batch-inference-job-arn" (without the dashes) */
+    const char *json_name;     /* "batchInferenceJobArn" */
+    enum acg_cli_kind kind;
+    bool required;
+    const char *type_name;     /* for help: "string", "integer", "structure", ... */
+    const char *constraints;   /* for help: "length 1-256, pattern ..." or "" */
+    const char *doc;           /* plain text from the model, or "" */
+};
+
+struct acg_cli_operation {
+    const char *command;       /* "describe-batch-inference-job" */
+    const char *name;          /* "DescribeBatchInferenceJob" */
+    const char *doc;
+    const struct acg_cli_member *members;
+    size_t member_count;
+    const struct acg_operation *desc;
+    bool streams_output;       /* takes an outfile for the downloaded body, as the AWS CLI */
+    bool pageable;             /* has a paginator with result keys: follows tokens */
+    bool has_limit_key;        /* the paginator names a page-size member (--page-size) */
+};
+
+/* A waiter as `PROG wait COMMAND` runs it: the options are its operation's. */
+struct acg_cli_waiter {
+    const char *command;                  /* "batch-inference-job-active" */
+    const struct acg_waiter *desc;
+    const struct acg_cli_operation *op;   /* the operation it polls */
+};
+
+/* The program as the command line sees it, built from the tables when it starts. */
+struct acg_cli_app {
+    const char *name;
+    const char *doc;
+    const struct acg_service *service;
+    const struct acg_cli_operation *operations;
+    size_t operation_count;
+    const struct acg_cli_waiter *waiters;    /* in the service's order (by name) */
+    size_t waiter_count;
+    struct acg_arena *arena;   /* owns the views and their names */
+};
+
+/* Builds the commands and options of prog from its tables (xform_name names, member kinds,
+ * constraints, documentation). ACG_OK or ACG_ERR_NOMEM / ACG_ERR_INVALID_ARG (commands out
+ * of step with the tables). */
+int acg_cli_app_init(struct acg_cli_app *app, const struct acg_cli_program *prog);
+void acg_cli_app_free(struct acg_cli_app *app);
+/* How a result is printed: --output, --color, --query, cli_timestamp_format, redaction, and
+ * pagination (--no-paginate, --starting-token, --page-size, --max-items). */
+struct acg_cli_print {
+    struct acg_output_options output;
+    const struct acg_jmespath *query;          /* NULL: the whole result */
+    struct acg_value_struct_options values;
+    bool paginate;                             /* follow tokens (paginated operations) */
+    struct acg_pager_options paging;
+};
+
+/* Runs op's view with input_json and writes what the AWS CLI prints for the result to out
+ * (for text output of several pages, the pages before a failure too). A streaming
+ * download goes to outfile (required then). */
+int acg_cli_run(struct acg_client *client, const struct acg_cli_operation *op,
+                const char *input_json, size_t input_len, const char *outfile,
+                const struct acg_cli_print *print, struct acg_buf *out, struct acg_error *err);
+/* Runs waiter w with input_json until it succeeds or fails (client/acg_waiter.h). */
+int acg_cli_wait(struct acg_client *client, const struct acg_cli_waiter *w,
+                 const char *input_json, size_t input_len, const struct acg_wait_options *o,
+                 struct acg_error *err);
+/* Every page of op (which must be pageable) from in, merged or page by page as
+ * print->output.format asks, into out. */
+int acg_cli_print_pages(struct acg_client *client, const struct acg_operation *op, const void *in,
+                        const struct acg_cli_print *print, struct acg_buf *out,
+                        struct acg_error *err);
+/* One output struct of op, printed into out. */
+int acg_cli_print_output(const struct acg_operation *op, const void *output,
+                         const struct acg_cli_print *print, struct acg_buf *out,
+                         struct acg_error *err);
+
 
 /* The options every operation accepts, in the order help lists them. */
 enum acg_cli_global_id {
@@ -19,16 +114,31 @@ enum acg_cli_global_id {
     ACG_CLI_G_REGION,
     ACG_CLI_G_PROFILE,
     ACG_CLI_G_OUTPUT,
+    ACG_CLI_G_QUERY,
+    ACG_CLI_G_COLOR,
     ACG_CLI_G_DEBUG,
     ACG_CLI_G_NO_VERIFY_SSL,
+    ACG_CLI_G_REDACT_SENSITIVE,
     ACG_CLI_G_SHOW_SENSITIVE,
     ACG_CLI_G_CONNECT_TIMEOUT,
     ACG_CLI_G_READ_TIMEOUT,
     ACG_CLI_G_NO_PAGINATE,
+    ACG_CLI_G_STARTING_TOKEN,
+    ACG_CLI_G_PAGE_SIZE,
+    ACG_CLI_G_MAX_ITEMS,
+    ACG_CLI_G_WAITER_DELAY,
+    ACG_CLI_G_WAITER_MAX_ATTEMPTS,
     ACG_CLI_G_NO_CLI_PAGER,
     ACG_CLI_G_VERSION,
     ACG_CLI_G_HELP,
     ACG_CLI_G_COUNT
+};
+
+/* Options that only some commands take. */
+enum acg_cli_scope {
+    ACG_CLI_EVERY_COMMAND = 0,
+    ACG_CLI_PAGED_ONLY,       /* paginated operations (awscli/customizations/paginate.py) */
+    ACG_CLI_WAIT_ONLY,        /* `wait` commands */
 };
 
 struct acg_cli_global {
@@ -37,6 +147,7 @@ struct acg_cli_global {
     bool takes_value;         /* false: a flag */
     bool operation_option;    /* listed with the operation's options, not the global ones */
     const char *help;
+    enum acg_cli_scope scope; /* which commands take it */
 };
 
 /* Indexed by enum acg_cli_global_id. */
@@ -54,6 +165,15 @@ struct acg_cli_value {
     bool from_fileb;     /* text holds raw bytes (a blob read with fileb://) */
     char *owned;         /* file contents, released at the end */
 };
+
+/* Settles print from the global options (values: one per member of op, to see whether a
+ * pagination token was given by hand), AWS_DEFAULT_OUTPUT and the profile (output,
+ * cli_timestamp_format, cli_redact_sensitive). Returns an exit status, the error printed;
+ * release print with acg_cli_print_settings_free either way. */
+int acg_cli_print_settings(const struct acg_service *svc, const struct acg_cli_operation *op,
+                           const char *const *global,
+                           const struct acg_cli_value *values, struct acg_cli_print *print);
+void acg_cli_print_settings_free(struct acg_cli_print *print);
 
 /* Prints "\nError parsing parameter '--OPTION': ..." (the AWS CLI's ParamError wording) and
  * returns ACG_EXIT_USAGE. */
@@ -79,14 +199,19 @@ int acg_cli_build_input(const struct acg_cli_operation *op, const struct acg_cli
                         const char *input, size_t input_len, struct acg_buf *json);
 
 /* "usage: ..." with the ways to get help, as the AWS CLI prints before an argument error. */
-void acg_cli_print_usage(FILE *f, const struct acg_cli_program *prog);
+void acg_cli_print_usage(FILE *f, const struct acg_cli_app *prog);
 /* `PROG help`: the service description, every command with its first sentence, the global
  * options. */
-void acg_cli_print_program_help(FILE *f, const struct acg_cli_program *prog);
+void acg_cli_print_program_help(FILE *f, const struct acg_cli_app *prog);
 /* `PROG OP help`: the description, synopsis, each option with its type, constraints and
  * documentation, then the global options. */
-void acg_cli_print_operation_help(FILE *f, const struct acg_cli_program *prog,
+void acg_cli_print_operation_help(FILE *f, const struct acg_cli_app *prog,
                                   const struct acg_cli_operation *op);
+/* `PROG wait help`: the waiters with what each waits for. */
+void acg_cli_print_wait_help(FILE *f, const struct acg_cli_app *prog);
+/* `PROG wait NAME help`: the waiter's description and its operation's options. */
+void acg_cli_print_waiter_help(FILE *f, const struct acg_cli_app *prog,
+                               const struct acg_cli_waiter *w);
 /* The global option id for --name (name_len bytes, no dashes), or -1. */
 int acg_cli_find_global(const char *name, size_t name_len);
 

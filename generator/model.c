@@ -138,6 +138,41 @@ static const char *scalar_or_null(const struct doc_node *n)
     return doc_is_scalar(n) ? n->text : NULL;
 }
 
+static const struct {
+    const char *name;
+    enum member_location loc;
+} locations[] = {
+    { "uri", LOC_URI },         { "querystring", LOC_QUERY }, { "header", LOC_HEADER },
+    { "headers", LOC_HEADERS }, { "statusCode", LOC_STATUS_CODE },
+};
+
+/* Traits that decide how a member travels: HTTP bindings and XML names. */
+static void fill_member_traits(struct ctx *c, struct shape *s, struct member *mb,
+                               const struct doc_node *mdef)
+{
+    const struct doc_node *loc = doc_get(mdef, "location");
+    mb->location_name = doc_get_str(mdef, "locationName");
+    if (doc_get_str(mdef, "queryName") != NULL)
+        mb->location_name = doc_get_str(mdef, "queryName");
+    mb->jsonvalue = doc_is_true(doc_get(mdef, "jsonvalue"));
+    mb->xml_attribute = doc_is_true(doc_get(mdef, "xmlAttribute"));
+    mb->flattened = doc_is_true(doc_get(mdef, "flattened"));
+    mb->streaming = doc_is_true(doc_get(mdef, "streaming"));
+    mb->event_payload = doc_is_true(doc_get(mdef, "eventpayload"));
+    mb->xml_ns_uri = doc_get_str(doc_get(mdef, "xmlNamespace"), "uri");
+    mb->xml_ns_prefix = doc_get_str(doc_get(mdef, "xmlNamespace"), "prefix");
+    if (loc == NULL)
+        return;
+    for (size_t i = 0; i < sizeof locations / sizeof locations[0]; i++) {
+        if (doc_is_scalar(loc) && strcmp(loc->text, locations[i].name) == 0) {
+            mb->location = locations[i].loc;
+            return;
+        }
+    }
+    err(c, loc, "shapes.%s.members.%s.location: unknown location \"%s\"", s->name, mb->name,
+        doc_is_scalar(loc) ? loc->text : "?");
+}
+
 static void fill_members(struct ctx *c, struct shape *s, const struct doc_node *def)
 {
     const struct doc_node *members = doc_get(def, "members");
@@ -162,6 +197,7 @@ static void fill_members(struct ctx *c, struct shape *s, const struct doc_node *
         mb->host_label = doc_is_true(doc_get(mdef, "hostLabel"));
         mb->deprecated = doc_is_true(doc_get(mdef, "deprecated"));
         mb->context_param = doc_get_str(doc_get(mdef, "contextParam"), "name");
+        fill_member_traits(c, s, mb, mdef);
     }
     const struct doc_node *req = doc_get(def, "required");
     if (req == NULL)
@@ -202,7 +238,23 @@ static struct member *single_ref(struct ctx *c, struct shape *s, const struct do
     mb->mark = ref->mark;
     mb->target = resolve_ref(c, ref, where);
     mb->doc = doc_get_str(ref, "documentation");
+    fill_member_traits(c, s, mb, ref);
     return mb;
+}
+
+/* The payload trait names the member that is the whole body. */
+static void mark_payload(struct ctx *c, struct shape *s, const struct doc_node *def)
+{
+    if (s->payload == NULL)
+        return;
+    for (size_t i = 0; i < s->member_count; i++) {
+        if (strcmp(s->members[i].name, s->payload) == 0) {
+            s->members[i].payload = true;
+            return;
+        }
+    }
+    err(c, doc_get(def, "payload"), "shapes.%s.payload: \"%s\" is not a member", s->name,
+        s->payload);
 }
 
 static void fill_shape(struct ctx *c, struct shape *s, const struct doc_node *def)
@@ -212,7 +264,21 @@ static void fill_shape(struct ctx *c, struct shape *s, const struct doc_node *de
     s->deprecated = doc_is_true(doc_get(def, "deprecated"));
     s->exception = doc_is_true(doc_get(def, "exception"));
     s->event_stream = doc_is_true(doc_get(def, "eventstream"));
-    s->error_code = doc_get_str(doc_get(def, "error"), "code");
+    const struct doc_node *error = doc_get(def, "error");
+    s->error_code = doc_get_str(error, "code");
+    s->fault = doc_is_true(doc_get(def, "fault")) ||
+               (error != NULL && doc_get(error, "senderFault") != NULL &&
+                !doc_is_true(doc_get(error, "senderFault")));
+    const char *status = doc_get_str(error, "httpStatusCode");
+    if (status != NULL)
+        s->http_status = (int)strtol(status, NULL, 10);
+    s->payload = scalar_or_null(doc_get(def, "payload"));
+    s->streaming = doc_is_true(doc_get(def, "streaming"));
+    s->requires_length = doc_is_true(doc_get(def, "requiresLength"));
+    s->flattened = doc_is_true(doc_get(def, "flattened"));
+    s->sparse = doc_is_true(doc_get(def, "sparse"));
+    s->xml_ns_uri = doc_get_str(doc_get(def, "xmlNamespace"), "uri");
+    s->location_name = scalar_or_null(doc_get(def, "locationName"));
     const struct doc_node *retry = doc_get(def, "retryable");
     if (retry != NULL) {
         s->retryable = true;
@@ -246,6 +312,7 @@ static void fill_shape(struct ctx *c, struct shape *s, const struct doc_node *de
     case SHAPE_STRUCTURE:
     case SHAPE_UNION:
         fill_members(c, s, def);
+        mark_payload(c, s, def);
         break;
     case SHAPE_LIST:
         s->item = single_ref(c, s, def, "member");
@@ -260,6 +327,48 @@ static void fill_shape(struct ctx *c, struct shape *s, const struct doc_node *de
     default:
         break;
     }
+}
+
+/* The protocols the generator knows, in botocore's order of preference: when a model offers
+ * several (metadata.protocols), botocore takes the first of this list the service offers,
+ * and so do we, so the program speaks what the AWS CLI speaks. */
+static const char *const known_protocols[] = {
+    "json", "rest-json", "rest-xml", "smithy-rpc-v2-cbor", "query", "ec2",
+};
+
+static bool is_known_protocol(const char *p)
+{
+    for (size_t i = 0; i < sizeof known_protocols / sizeof known_protocols[0]; i++) {
+        if (strcmp(known_protocols[i], p) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool offers(const struct doc_node *protos, const char *name)
+{
+    for (size_t i = 0; protos != NULL && protos->kind == DOC_SEQ && i < protos->count; i++) {
+        if (doc_is_scalar(protos->items[i]) && strcmp(protos->items[i]->text, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The first of our list that metadata.protocols offers, else metadata.protocol. */
+static void choose_protocol(struct ctx *c, const struct doc_node *md)
+{
+    struct model *m = c->m;
+    const struct doc_node *protos = doc_get(md, "protocols");
+    for (size_t i = 0; i < sizeof known_protocols / sizeof known_protocols[0]; i++) {
+        if (offers(protos, known_protocols[i])) {
+            m->protocol = known_protocols[i];
+            return;
+        }
+    }
+    if (m->protocol == NULL || !is_known_protocol(m->protocol))
+        err(c, md, "metadata.protocol: \"%s\" is not a protocol this generator knows (json, "
+            "rest-json, rest-xml, query, ec2, smithy-rpc-v2-cbor)",
+            m->protocol ? m->protocol : "(missing)");
 }
 
 static void load_metadata(struct ctx *c, const struct doc_node *root)
@@ -279,20 +388,10 @@ static void load_metadata(struct ctx *c, const struct doc_node *root)
     m->signing_name = doc_get_str(md, "signingName");
     m->target_prefix = doc_get_str(md, "targetPrefix");
     m->uid = doc_get_str(md, "uid");
-    /* botocore's ServiceModel.is_query_compatible: the key's presence, whatever it holds */
-    m->aws_query_compatible = doc_get(md, "awsQueryCompatible") != NULL;
+    m->xml_namespace = doc_get_str(md, "xmlNamespace");
+    m->query_compatible = doc_get(md, "awsQueryCompatible") != NULL;
     m->doc = doc_get_str(root, "documentation");
-    /* Newer models list protocols in order of preference; take json when it is offered. */
-    const struct doc_node *protos = doc_get(md, "protocols");
-    if (protos != NULL && protos->kind == DOC_SEQ) {
-        for (size_t i = 0; i < protos->count; i++) {
-            if (doc_is_scalar(protos->items[i]) && strcmp(protos->items[i]->text, "json") == 0)
-                m->protocol = "json";
-        }
-    }
-    if (m->protocol == NULL || strcmp(m->protocol, "json") != 0)
-        err(c, md, "metadata.protocol: \"%s\" is not supported; this generator handles the json "
-            "protocol (awsJson 1.0 and 1.1)", m->protocol ? m->protocol : "(missing)");
+    choose_protocol(c, md);
     if (m->json_version == NULL)
         m->json_version = "1.0";
     else if (strcmp(m->json_version, "1.0") != 0 && strcmp(m->json_version, "1.1") != 0)
@@ -300,10 +399,13 @@ static void load_metadata(struct ctx *c, const struct doc_node *root)
             m->json_version);
     if (m->signing_name == NULL)
         m->signing_name = m->endpoint_prefix;
+    /* awsJson and rpc-v2-cbor name their operations by the target prefix. */
+    bool needs_target = m->protocol != NULL && (strcmp(m->protocol, "json") == 0 ||
+                                                strcmp(m->protocol, "smithy-rpc-v2-cbor") == 0);
     const char *required[][2] = { { "apiVersion", m->api_version },
                                   { "endpointPrefix", m->endpoint_prefix },
                                   { "serviceId", m->service_id },
-                                  { "targetPrefix", m->target_prefix } };
+                                  { "targetPrefix", needs_target ? m->target_prefix : "" } };
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
         if (required[i][1] == NULL)
             err(c, md, "metadata.%s is missing", required[i][0]);
@@ -334,6 +436,52 @@ static void load_context(struct ctx *c, const struct doc_node *n, bool paths,
     }
 }
 
+static bool seq_has(const struct doc_node *seq, const char *value)
+{
+    for (size_t i = 0; seq != NULL && seq->kind == DOC_SEQ && i < seq->count; i++) {
+        if (doc_is_scalar(seq->items[i]) && strcmp(seq->items[i]->text, value) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The HTTP binding, auth and checksum traits of an operation. */
+static void load_http(struct ctx *c, struct operation *op, const struct doc_node *def)
+{
+    const struct doc_node *http = doc_get(def, "http");
+    const char *authtype = doc_get_str(def, "authtype");
+    const struct doc_node *sum = doc_get(def, "httpChecksum");
+    op->http_method = doc_get_str(http, "method");
+    op->request_uri = doc_get_str(http, "requestUri");
+    if (op->http_method == NULL)
+        op->http_method = "POST";
+    if (op->request_uri == NULL)
+        op->request_uri = "/";
+    if (op->request_uri[0] != '/')
+        err(c, doc_get(http, "requestUri"), "operations.%s.http.requestUri: \"%s\" does not start "
+            "with '/'", op->name, op->request_uri);
+    const char *code = doc_get_str(http, "responseCode");
+    if (code != NULL)
+        op->response_code = (int)strtol(code, NULL, 10);
+    op->idempotent = doc_is_true(doc_get(def, "idempotent"));
+    op->no_auth = seq_has(doc_get(def, "auth"), "smithy.api#noAuth") ||
+                  (authtype != NULL && strcmp(authtype, "none") == 0);
+    op->unsigned_payload = doc_is_true(doc_get(def, "unsignedPayload")) ||
+                           (authtype != NULL && strcmp(authtype, "v4-unsigned-body") == 0);
+    op->checksum_required = doc_is_true(doc_get(def, "httpChecksumRequired")) ||
+                            doc_is_true(doc_get(sum, "requestChecksumRequired"));
+    op->checksum_algorithm_member = doc_get_str(sum, "requestAlgorithmMember");
+    op->checksum_mode_member = doc_get_str(sum, "requestValidationModeMember");
+    const struct doc_node *algs = doc_get(sum, "responseAlgorithms");
+    if (algs != NULL && algs->kind == DOC_SEQ && algs->count > 0) {
+        op->response_algorithms = acg_arena_calloc(c->a, algs->count, sizeof *op->response_algorithms);
+        for (size_t i = 0; op->response_algorithms && i < algs->count; i++) {
+            if (doc_is_scalar(algs->items[i]))
+                op->response_algorithms[op->response_algorithm_count++] = algs->items[i]->text;
+        }
+    }
+}
+
 static void load_operation(struct ctx *c, struct operation *op, const char *name,
                            const struct doc_node *def)
 {
@@ -359,6 +507,7 @@ static void load_operation(struct ctx *c, struct operation *op, const char *name
         }
     }
     op->host_prefix = doc_get_str(doc_get(def, "endpoint"), "hostPrefix");
+    load_http(c, op, def);
     const struct doc_node *enc = doc_get(doc_get(def, "requestcompression"), "encodings");
     for (size_t i = 0; enc && enc->kind == DOC_SEQ && i < enc->count; i++) {
         if (doc_is_scalar(enc->items[i]) && strcmp(enc->items[i]->text, "gzip") == 0)
@@ -484,5 +633,7 @@ void model_free(struct model *m)
         return;
     acg_arena_destroy(m->pool);
     doc_free(&m->doc_tree);
+    for (size_t i = 0; i < m->extra_doc_count; i++)
+        doc_free(&m->extra_docs[i]);
     memset(m, 0, sizeof *m);
 }

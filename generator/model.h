@@ -35,14 +35,34 @@ struct bound {
     double d;
 };
 
+/* Where a member travels in an HTTP message (the member's "location"). */
+enum member_location {
+    LOC_BODY,
+    LOC_URI,
+    LOC_QUERY,
+    LOC_HEADER,
+    LOC_HEADERS,
+    LOC_STATUS_CODE,
+};
+
 struct member {
-    const char *name;          /* model name, also the JSON key */
+    const char *name;          /* model name */
     struct shape *target;
     const char *doc;           /* may be NULL */
+    const char *location_name; /* locationName (queryName for ec2), or NULL */
+    enum member_location location;
     bool required;
     bool idempotency_token;
     bool host_label;
     bool deprecated;
+    bool jsonvalue;
+    bool xml_attribute;
+    bool flattened;
+    bool streaming;
+    bool event_payload;
+    bool payload;              /* its structure's payload: the whole HTTP body */
+    const char *xml_ns_uri;    /* xmlNamespace, or NULL */
+    const char *xml_ns_prefix;
     const char *context_param; /* endpoint context parameter name, or NULL */
     struct gen_mark mark;
 };
@@ -73,7 +93,15 @@ struct shape {
     bool retryable;
     bool throttling;
     bool event_stream;             /* eventstream: true */
-    int visiting;                  /* scratch for graph walks */
+    bool fault;                    /* error.senderFault false or fault: true */
+    int http_status;               /* error.httpStatusCode, 0 when unset */
+    const char *payload;           /* structures: the member that is the HTTP body */
+    bool streaming;
+    bool requires_length;
+    bool flattened;
+    bool sparse;
+    const char *xml_ns_uri;        /* xmlNamespace, or NULL */
+    const char *location_name;     /* the shape's own locationName (rare), or NULL */
 };
 
 struct context_value {
@@ -81,6 +109,39 @@ struct context_value {
     bool is_bool;
     bool boolean;
     const char *str;
+};
+
+/* How an operation pages (paginators-1). */
+struct paginator {
+    const char **input_tokens;
+    const char **output_tokens;
+    size_t token_count;
+    const char *limit_key;
+    const char *more_results;
+    const char **result_keys;
+    size_t result_key_count;
+    const char **non_aggregate_keys;
+    size_t non_aggregate_key_count;
+};
+
+/* One acceptor of a waiter (waiters-2). */
+struct acceptor {
+    const char *state;       /* success, failure, retry */
+    const char *matcher;     /* path, pathAll, pathAny, status, error */
+    const char *argument;    /* JMESPath, or NULL */
+    const char *expected;    /* JSON text */
+};
+
+struct operation;
+
+struct waiter {
+    const char *name;
+    const struct operation *operation;
+    int delay_s;
+    int max_attempts;
+    struct acceptor *acceptors;
+    size_t acceptor_count;
+    struct gen_mark mark;
 };
 
 struct operation {
@@ -92,6 +153,17 @@ struct operation {
     struct shape **errors;
     size_t error_count;
     const char *host_prefix;       /* endpoint.hostPrefix or NULL */
+    const char *http_method;       /* http.method, "POST" when the model has none */
+    const char *request_uri;       /* http.requestUri, "/" when the model has none */
+    int response_code;             /* http.responseCode, 0 when unset */
+    bool no_auth;                  /* auth: [smithy.api#noAuth] or authtype: none */
+    bool unsigned_payload;         /* authtype: v4-unsigned-body or unsignedPayload */
+    bool idempotent;
+    bool checksum_required;        /* httpChecksumRequired or requestChecksumRequired */
+    const char *checksum_algorithm_member;   /* httpChecksum.requestAlgorithmMember */
+    const char *checksum_mode_member;        /* httpChecksum.requestValidationModeMember */
+    const char **response_algorithms;
+    size_t response_algorithm_count;
     bool request_compression;      /* requestcompression lists gzip */
     bool event_stream;             /* input or output holds an event stream */
     bool deprecated;
@@ -99,6 +171,7 @@ struct operation {
     size_t static_context_count;
     struct context_value *path_context;    /* operationContextParams: name + JMESPath in str */
     size_t path_context_count;
+    const struct paginator *paginator;     /* NULL: not paginated */
 };
 
 struct model {
@@ -113,12 +186,17 @@ struct model {
     const char *signing_name;
     const char *target_prefix;
     const char *uid;
+    const char *xml_namespace;     /* metadata.xmlNamespace, or NULL */
+    bool query_compatible;         /* metadata.awsQueryCompatible */
     const char *doc;
-    bool aws_query_compatible;     /* metadata.awsQueryCompatible is present (SQS) */
     struct shape **shapes;         /* sorted by name */
     size_t shape_count;
     struct operation *operations;  /* sorted by name */
     size_t operation_count;
+    struct waiter *waiters;        /* from waiters-2, in file order */
+    size_t waiter_count;
+    struct doc extra_docs[2];      /* the paginators and waiters files, kept for their text */
+    size_t extra_doc_count;
     struct doc doc_tree;           /* owns the strings above */
     void *pool;
 };

@@ -11,7 +11,7 @@
 #include "model.h"
 #include "render.h"
 
-#define GEN_VERSION "0.1.0"
+#define GEN_VERSION "0.2.0"
 
 struct gen_options {
     const char *model_path;
@@ -22,6 +22,7 @@ struct gen_options {
     const char **operations;       /* NULL-terminated; NULL or empty: all */
     const char *ruleset_path;      /* endpoint-rule-set-1.(json|yaml)[.gz]; NULL: beside the model */
     bool check;
+    const char *validation;        /* the client's default: "warn" or "off"; NULL: enforce */
 };
 
 /* Builds the template context for every output file of one service. Returns 0, or -1 with

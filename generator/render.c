@@ -117,6 +117,12 @@ struct tv *tv_set_list(struct tv *map, const char *key)
     return v;
 }
 
+void tv_mark_last(struct tv *list, const char *key)
+{
+    for (size_t i = 0; list != NULL && i < list->count; i++)
+        tv_set_bool(list->items[i], key, i + 1 == list->count);
+}
+
 struct tv *tv_push(struct tv *list)
 {
     if (list == NULL || !grow(list, sizeof *list->items))
@@ -191,11 +197,20 @@ struct template_set {
     struct template *list;
 };
 
+/* The templates built into acg-gen (templates_embedded.c, made from templates/). */
+struct embedded_file {
+    const char *name;
+    const char *data;
+};
+extern const struct embedded_file gen_embedded_templates[];
+
 struct template_set *templates_open(const char *dir)
 {
     struct template_set *ts = calloc(1, sizeof *ts);
     if (ts == NULL)
         return NULL;
+    if (dir == NULL)
+        return ts;
     ts->dir = strdup(dir);
     if (ts->dir == NULL) {
         free(ts);
@@ -374,6 +389,15 @@ static char *read_file(const char *path)
     return acg_buf_take(&b, NULL);
 }
 
+static char *embedded(const char *name)
+{
+    for (const struct embedded_file *f = gen_embedded_templates; f->name != NULL; f++) {
+        if (strcmp(f->name, name) == 0)
+            return strdup(f->data);
+    }
+    return NULL;
+}
+
 static struct template *get_template(struct template_set *ts, const char *name, size_t name_len,
                                      struct diag *d)
 {
@@ -385,12 +409,13 @@ static struct template *get_template(struct template_set *ts, const char *name, 
     if (t == NULL)
         return NULL;
     t->name = strndup(name, name_len);
-    size_t plen = strlen(ts->dir) + name_len + 2;
+    const char *dir = ts->dir != NULL ? ts->dir : "(built in)";
+    size_t plen = strlen(dir) + name_len + 2;
     t->path = malloc(plen);
     if (t->name == NULL || t->path == NULL)
         goto fail;
-    snprintf(t->path, plen, "%s/%.*s", ts->dir, (int)name_len, name);
-    t->text = read_file(t->path);
+    snprintf(t->path, plen, "%s/%.*s", dir, (int)name_len, name);
+    t->text = ts->dir != NULL ? read_file(t->path) : embedded(t->name);
     if (t->text == NULL) {
         diag_error(d, t->path, (struct gen_mark){ 0, 0 }, "cannot read the template");
         goto fail;

@@ -26,6 +26,9 @@ struct tv *tv_set_list(struct tv *map, const char *key);
 /* Appends a new map to a list and returns it. */
 struct tv *tv_push(struct tv *list);
 size_t tv_list_len(const struct tv *list);
+/* Sets the boolean key on every map of list: true on the last, false on the others, so a
+ * template can put separators between items ({{^last}} | {{/last}}). */
+void tv_mark_last(struct tv *list, const char *key);
 /* Sets a copy of a printf-formatted string. */
 void tv_set_fmt(struct tv *map, const char *key, const char *fmt, ...) GEN_PRINTF(3, 4);
 /* true when an allocation failed anywhere in the tree built from this arena's maps. */
@@ -33,7 +36,8 @@ bool tv_failed(const struct tv *map);
 
 struct template_set;
 
-/* Templates are read from dir on first use and kept. */
+/* Templates are read from dir on first use and kept; dir NULL means the ones built into
+ * acg-gen from templates/. */
 struct template_set *templates_open(const char *dir);
 void templates_close(struct template_set *ts);
 

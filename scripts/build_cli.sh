@@ -9,7 +9,7 @@ dir="$BUILD/cli/$name"
 rm -rf "$dir"
 "$BUILD/bin/acg-gen" --model "$MODEL" --out "$dir"
 mkdir -p "$(dirname "$CLI")"
-PKGS="yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih"
+PKGS="yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih expat"
 ${CC:-cc} -std=c11 ${CFLAGS:--O2} ${LDFLAGS:-} -Iruntime/include -Iruntime/internal -Icli/include -I"$dir" "$dir"/*.c "$BUILD/libacg_cli.a" "$BUILD/libacg.a" \
     $(pkg-config --cflags --libs $PKGS) -lpthread -lm -o "$CLI"
 echo "built $CLI from $MODEL"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # make demo: fully offline. Starts the Personalize stand-in on a free loopback port, creates
-# a batch inference job and describes it with the generated program, prints the JSON, and
-# stops the stand-in. (make has regenerated and built everything before this runs.)
+# a batch inference job with the generated program, waits for it to become ACTIVE (the
+# batch-inference-job-active waiter), describes and lists it, and stops the stand-in. (make has regenerated and built everything before this runs.)
 set -eu
 BUILD=${BUILD:-build}
 PYTHON=${PYTHON:-python3}
@@ -60,9 +60,20 @@ arn=$(printf '%s' "$created" |
       "$PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["batchInferenceJobArn"])')
 
 echo
+echo "\$ $BIN wait batch-inference-job-active --batch-inference-job-arn $arn --waiter-delay 1 ..."
+"$BIN" wait batch-inference-job-active --batch-inference-job-arn "$arn" --waiter-delay 1 \
+    --endpoint-url "$ENDPOINT" --region "$REGION"
+echo "(the job is ACTIVE)"
+
+echo
 echo "\$ $BIN describe-batch-inference-job --batch-inference-job-arn $arn --endpoint-url $ENDPOINT --region $REGION"
 "$BIN" describe-batch-inference-job --batch-inference-job-arn "$arn" \
     --endpoint-url "$ENDPOINT" --region "$REGION"
+
+echo
+echo "\$ $BIN list-batch-inference-jobs --output table --endpoint-url $ENDPOINT --region $REGION"
+"$BIN" list-batch-inference-jobs --output table --endpoint-url "$ENDPOINT" --region "$REGION" \
+    --query 'batchInferenceJobs[].{Name: jobName, Status: status}'
 
 kill "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true

@@ -13,8 +13,8 @@ pkgs=""
 for group in "$@"; do
     case $group in
     build) pkgs="$pkgs libyaml-dev libcurl4-openssl-dev libssl-dev libpcre2-dev zlib1g-dev
-                libinih-dev pkg-config gcc make" ;;
-    test)  pkgs="$pkgs clang valgrind curl libclang-rt-14-dev g++" ;;
+                libinih-dev libexpat1-dev pkg-config gcc make" ;;
+    test)  pkgs="$pkgs clang valgrind curl libclang-rt-14-dev g++ python3-ruamel.yaml cmake man-db doxygen" ;;
     bench) pkgs="$pkgs libjsmn-dev libcjson-dev nginx-light curl" ;;
     lint)  pkgs="$pkgs clang-tidy cppcheck" ;;
     docs)  pkgs="$pkgs doxygen" ;;

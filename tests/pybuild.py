@@ -4,7 +4,7 @@ import os
 import shlex
 import subprocess
 
-PKGS = ["yaml-0.1", "libcurl", "libcrypto", "libpcre2-8", "zlib", "inih"]
+PKGS = ["yaml-0.1", "libcurl", "libcrypto", "libpcre2-8", "zlib", "inih", "expat"]
 
 
 def pkg_flags():

@@ -1,7 +1,11 @@
 #!/bin/sh
-# One model of the scale test: generate, then compile every source with gcc and clang.
+# One model of the scale test: generate, compile every source (the tables, the endpoint
+# rules and the program's main against cli/include) with gcc and clang, then link the
+# command-line program from gcc's objects, libacg_cli.a and libacg.a, so every descriptor
+# the tables name resolves.
 # Usage: scale_one.sh OUT GEN SERVICE MODEL; prints "ok SERVICE" or "FAIL SERVICE: reason".
 OUT=$1 GEN=$2 svc=$3 model=$4
+BUILD=${BUILD:-build}
 dir="$OUT/$svc"
 flags="-std=c11 -O0 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes"
 if ! "$GEN" --model "$model" --out "$dir" > "$OUT/$svc.gen.log" 2>&1; then
@@ -9,11 +13,25 @@ if ! "$GEN" --model "$model" --out "$dir" > "$OUT/$svc.gen.log" 2>&1; then
     exit 0
 fi
 for cc in gcc clang; do
+    mkdir -p "$dir/$cc"
     for src in "$dir"/*.c; do
-        if ! $cc $flags -Iruntime/include -Iruntime/internal -Icli/include -I"$dir" -c "$src" -o /dev/null > "$OUT/$svc.$cc.log" 2>&1; then
+        obj="$dir/$cc/$(basename "$src" .c).o"
+        if ! $cc $flags -Iruntime/include -Iruntime/internal -Icli/include -I"$dir" -c "$src" -o "$obj" > "$OUT/$svc.$cc.log" 2>&1; then
             echo "FAIL $svc: $cc: $(grep -m1 error "$OUT/$svc.$cc.log")"
             exit 0
         fi
     done
 done
+if [ ! -f "$BUILD/libacg.a" ] || [ ! -f "$BUILD/libacg_cli.a" ]; then
+    echo "FAIL $svc: link: $BUILD/libacg.a or $BUILD/libacg_cli.a is missing"
+    exit 0
+fi
+libs=$(pkg-config --libs yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih)
+# shellcheck disable=SC2086
+if ! gcc "$dir"/gcc/*.o "$BUILD/libacg_cli.a" "$BUILD/libacg.a" $libs -lpthread -lm \
+        -o "$dir/$svc" > "$OUT/$svc.link.log" 2>&1; then
+    echo "FAIL $svc: link: $(grep -m1 -E 'undefined|error' "$OUT/$svc.link.log")"
+    exit 0
+fi
+rm -rf "$dir/gcc" "$dir/clang" "$dir/$svc"
 echo "ok $svc"

@@ -1,5 +1,5 @@
-"""Writes models/personalize/2018-05-22/service-2.yaml: the batch inference operations of
-the installed AWS Personalize model and every shape they reach, copied key for key, with the
+"""Writes models/personalize/2018-05-22/service-2.yaml: the batch inference operations and
+ListSolutions of the installed AWS Personalize model and every shape they reach, copied key for key, with the
 documentation replaced by this project's own shorter text (DOCS below).
 
     python3 tools/extract_model.py > models/personalize/2018-05-22/service-2.yaml
@@ -14,7 +14,8 @@ import yaml
 
 SOURCE = os.path.join(os.path.dirname(botocore.__file__), "data", "personalize", "2018-05-22",
                       "service-2.json.gz")
-OPERATIONS = ["CreateBatchInferenceJob", "DescribeBatchInferenceJob", "ListBatchInferenceJobs"]
+OPERATIONS = ["CreateBatchInferenceJob", "DescribeBatchInferenceJob", "ListBatchInferenceJobs",
+              "ListSolutions"]
 
 # Our own words for every documented item: "Shape" or "Shape.member" (operations by name).
 DOCS = {
@@ -103,6 +104,21 @@ DOCS = {
     "ListBatchInferenceJobsResponse.batchInferenceJobs": "The jobs on this page.",
     "ListBatchInferenceJobsResponse.nextToken": "The token for the next page; absent on the "
         "last page.",
+    "ListSolutions": "Lists solutions, newest first, optionally only those of one dataset "
+        "group. Pages through results with nextToken.",
+    "ListSolutionsRequest.datasetGroupArn": "List only solutions of this dataset group.",
+    "ListSolutionsRequest.nextToken": "The token from the previous page.",
+    "ListSolutionsRequest.maxResults": "At most this many solutions per page.",
+    "ListSolutionsResponse.solutions": "The solutions on this page.",
+    "ListSolutionsResponse.nextToken": "The token for the next page; absent on the last page.",
+    "SolutionSummary": "The main facts of a solution, as listed.",
+    "SolutionSummary.name": "The solution's name.",
+    "SolutionSummary.solutionArn": "The solution's ARN.",
+    "SolutionSummary.status": "The solution's state: CREATE PENDING, CREATE IN_PROGRESS, ACTIVE, "
+        "CREATE FAILED, or DELETE PENDING, DELETE IN_PROGRESS.",
+    "SolutionSummary.creationDateTime": "When the solution was created.",
+    "SolutionSummary.lastUpdatedDateTime": "When the solution last changed.",
+    "SolutionSummary.recipeArn": "The ARN of the recipe the solution uses.",
     "ResourceAlreadyExistsException": "A resource with that name already exists.",
     "ResourceInUseException": "The resource is busy with another operation.",
     "ResourceNotFoundException": "No resource matches the given name or ARN.",
@@ -169,7 +185,7 @@ def main():
         "shapes": shapes,
         "documentation": DOCS[""],
     }
-    sys.stdout.write("# Amazon Personalize, batch inference operations: a subset of AWS's published\n"
+    sys.stdout.write("# Amazon Personalize, batch inference operations and ListSolutions: a subset of AWS's published\n"
                      "# model (botocore %s), with documentation in this project's words.\n"
                      "# Regenerate: python3 tools/extract_model.py > THIS FILE\n" % botocore.__version__)
     yaml.safe_dump(out, sys.stdout, sort_keys=False, allow_unicode=True, width=100,

@@ -240,9 +240,13 @@ static int parse_json_creds(const char *body, size_t len, const char *source, bo
         return ACG_ERR_CREDENTIALS;
     }
     rc = set_keys(out, id, secret, token, source);
-    if (rc == 0 && expiration != NULL &&
-        acg_time_parse(expiration, strlen(expiration), &out->expiration_ms) != ACG_OK)
-        rc = -1;
+    struct acg_timestamp expires = { 0, 0, NULL };
+    if (rc == 0 && expiration != NULL) {
+        if (acg_time_parse(expiration, strlen(expiration), &expires) != ACG_OK)
+            rc = -1;
+        else
+            out->expiration_ms = acg_time_to_ms(&expires);
+    }
     acg_arena_destroy_secure(a);
     if (rc != 0) {
         wipe(out, sizeof *out);

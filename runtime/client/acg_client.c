@@ -33,6 +33,7 @@
 #include "auth/acg_credentials.h"
 #include "auth/acg_crypto.h"
 #include "http/acg_http.h"
+#include "client/acg_error_decode.h"
 #include "client/acg_operation.h"
 #include "http/acg_retry.h"
 #include "acg_runtime.h"
@@ -81,7 +82,6 @@ struct acg_client {
     struct acg_credentials_provider *creds;
     char service_id_lower[64];
     char user_agent[192];
-    char content_type[48];       /* application/x-amz-json-1.x */
     char ca_bundle[1024];
     int max_attempts;
     bool inject_host_prefix;
@@ -175,6 +175,7 @@ void acg_response_init(struct acg_response *r)
 {
     memset(r, 0, sizeof *r);
     acg_buf_init(&r->body, 0);
+    acg_buf_init(&r->header_text, 0);
 }
 
 void acg_response_free(struct acg_response *r)
@@ -187,8 +188,39 @@ void acg_response_free(struct acg_response *r)
         r->pool_ = NULL;
     }
     acg_buf_free(&r->body);
+    acg_buf_free(&r->header_text);
+    free(r->headers);
+    r->headers = NULL;
+    r->header_count = 0;
     r->http_status = 0;
     r->request_id[0] = '\0';
+}
+
+/* Keeps the response's headers ("name\0value\0" pairs) with the response. */
+static int keep_headers(struct acg_response *resp, const char *text, size_t len)
+{
+    size_t n = 0;
+    acg_buf_reset(&resp->header_text);
+    free(resp->headers);
+    resp->headers = NULL;
+    resp->header_count = 0;
+    if (len == 0)
+        return ACG_OK;
+    ACG_TRY(acg_buf_append(&resp->header_text, text, len));
+    for (size_t i = 0; i < len; i++)
+        n += text[i] == '\0';
+    resp->headers = calloc(n / 2 + 1, sizeof *resp->headers);
+    if (resp->headers == NULL)
+        return ACG_ERR_NOMEM;
+    for (const char *p = resp->header_text.data, *end = p + len; p < end;) {
+        const char *name = p;
+        p += strlen(p) + 1;
+        if (p >= end)
+            break;
+        resp->headers[resp->header_count++] = (struct acg_header){ name, p };
+        p += strlen(p) + 1;
+    }
+    return ACG_OK;
 }
 
 void acg_client_config_init(struct acg_client_config *cfg)
@@ -324,6 +356,11 @@ static void log_lines(const struct acg_client *c, const char *title, const char 
     }
 }
 
+const struct acg_service *acg_client_service(const struct acg_client *c)
+{
+    return c->svc;
+}
+
 enum acg_validation_mode acg_client_validation_mode(const struct acg_client *c)
 {
     return c != NULL ? c->validation : ACG_VALIDATE_ENFORCE;
@@ -355,8 +392,13 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
                                   struct acg_error *err)
 {
     struct acg_client *c = NULL;
-    if (svc == NULL || cfg == NULL || svc->service_id == NULL) {
-        acg_error_set(err, ACG_ERR_INVALID_ARG, "acg_client_new: the service and config are required");
+    struct acg_client_config defaults;
+    if (cfg == NULL) {   /* everything from the environment and the shared files */
+        acg_client_config_init(&defaults);
+        cfg = &defaults;
+    }
+    if (svc == NULL || svc->service_id == NULL) {
+        acg_error_set(err, ACG_ERR_INVALID_ARG, "acg_client_new: the service is required");
         return NULL;
     }
     c = calloc(1, sizeof *c);
@@ -422,8 +464,6 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
     if (acg_check_value(c->user_agent, ACG_ERR_CONFIG, "the user agent", "the service descriptor",
                         err) != ACG_OK)
         goto fail;
-    snprintf(c->content_type, sizeof c->content_type, "application/x-amz-json-%s",
-             svc->json_version != NULL ? svc->json_version : "1.0");
     c->http.connect_timeout_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms
                                                              : DEFAULT_TIMEOUT_MS;
     c->http.read_timeout_ms = cfg->read_timeout_ms > 0 ? cfg->read_timeout_ms : DEFAULT_TIMEOUT_MS;
@@ -482,20 +522,56 @@ void acg_client_destroy(struct acg_client *c)
 /* What the attempts of one call share. */
 struct call_state {
     struct acg_client *c;
-    const struct acg_call *call;
+    const struct acg_send *call;
     const struct resolved_endpoint *ep;   /* the client's, or own */
     struct resolved_endpoint own;         /* for calls whose endpoint depends on the call */
-    char target[256];
+    struct acg_buf url;                   /* the endpoint joined with the request's path */
+    struct acg_buf path;                  /* the path and query as signed */
+    struct acg_buf query;
     char invocation_id[37];
     const char *signing_name;
     const char *signing_region;
-    const char *payload;     /* the body as sent: call->body or its gzip */
+    const char *payload;     /* the body as sent: the request's or its gzip */
     size_t payload_len;
     bool gzipped;
+    bool delivered;              /* bytes of the body went to the caller's sink */
+    struct acg_header *headers;  /* room for the request's headers and the client's */
 };
 
+/* botocore's _urljoin: the request's path after the endpoint's own ("/" adds nothing), the
+ * endpoint's query first, then the request's. Fills st->url and the path and query that
+ * are signed. */
+static int join_url(struct call_state *st, struct acg_error *err)
+{
+    const struct acg_url *u = &st->ep->url;
+    const struct acg_request *r = st->call->req;
+    const char *rpath = r->path.len > 0 ? r->path.data : "/";
+    int rc = acg_buf_append_str(&st->path, u->path);
+    if (rc == ACG_OK && strcmp(rpath, "/") != 0) {
+        if (st->path.len > 0 && st->path.data[st->path.len - 1] == '/')
+            st->path.data[--st->path.len] = '\0';
+        rc = acg_buf_append_str(&st->path, rpath);
+    }
+    if (rc == ACG_OK && st->path.len == 0)
+        rc = acg_buf_append_char(&st->path, '/');
+    if (rc == ACG_OK && u->query[0] != '\0')
+        rc = acg_buf_append_str(&st->query, u->query);
+    if (rc == ACG_OK && r->query.len > 0) {
+        if (st->query.len > 0)
+            rc = acg_buf_append_char(&st->query, '&');
+        if (rc == ACG_OK)
+            rc = acg_buf_append(&st->query, r->query.data, r->query.len);
+    }
+    if (rc == ACG_OK)
+        rc = acg_buf_printf(&st->url, "%s://%s%s%s%s", u->scheme, u->authority, st->path.data,
+                            st->query.len > 0 ? "?" : "", st->query.len > 0 ? st->query.data : "");
+    if (rc != ACG_OK)
+        return acg_error_set(err, rc, "out of memory building the request URL");
+    return ACG_OK;
+}
+
 /* Runs the rules for this call's parameters into out. */
-static int resolve_into(struct acg_client *c, const struct acg_call *call,
+static int resolve_into(struct acg_client *c, const struct acg_send *call,
                         struct resolved_endpoint *out, struct acg_error *err)
 {
     const struct acg_service *svc = c->svc;
@@ -620,17 +696,16 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
         goto done;
 
     format_sdk_request(sdk_request, attempt, c->max_attempts);
-    struct acg_header headers[12];
+    const struct acg_request *r = st->call->req;
+    struct acg_header *headers = st->headers;
     size_t n = 0;
     headers[n++] = (struct acg_header){ "Host", url->authority };
-    headers[n++] = (struct acg_header){ "Content-Type", c->content_type };
-    headers[n++] = (struct acg_header){ "X-Amz-Target", st->target };
+    for (size_t i = 0; i < r->header_count; i++)
+        headers[n++] = r->headers[i];
     headers[n++] = (struct acg_header){ "amz-sdk-invocation-id", st->invocation_id };
     headers[n++] = (struct acg_header){ "amz-sdk-request", sdk_request };
     if (st->gzipped)
         headers[n++] = (struct acg_header){ "Content-Encoding", "gzip" };
-    if (c->svc->aws_query_compatible)
-        headers[n++] = (struct acg_header){ "x-amzn-query-mode", "true" };
 
     struct acg_sigv4_params p = {
         .creds = &creds,
@@ -641,9 +716,9 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
         .sign_session_token = true,
     };
     struct acg_sigv4_request req = {
-        .method = "POST",
-        .path = url->path,
-        .query = url->query[0] != '\0' ? url->query : NULL,
+        .method = r->method,
+        .path = st->path.data,
+        .query = st->query.len > 0 ? st->query.data : NULL,
         .headers = headers,
         .header_count = n,
         .payload = st->payload,
@@ -668,11 +743,14 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
         headers[n++] = (struct acg_header){ "X-Amz-Security-Token", creds.session_token };
     headers[n++] = (struct acg_header){ "Authorization", sig->authorization.data };
 
-    acg_client_log(c, ACG_LOG_DEBUG, "sending POST %s (attempt %d of %d, %zu bytes%s)",
-                   st->ep->url_text, attempt, c->max_attempts, st->payload_len,
+    acg_client_log(c, ACG_LOG_DEBUG, "sending %s %s (attempt %d of %d, %zu bytes%s)", r->method,
+                   st->url.data, attempt, c->max_attempts, st->payload_len,
                    st->gzipped ? ", gzip" : "");
-    rc = acg_http_perform(c->conn, "POST", st->ep->url_text, headers, n, st->payload,
+    acg_http_set_sink(c->conn, st->call->sink);
+    rc = acg_http_perform(c->conn, r->method, st->url.data, headers, n, st->payload,
                           st->payload_len, &resp->body, res);
+    st->delivered = st->delivered || acg_http_sink_used(c->conn);
+    acg_http_set_sink(c->conn, NULL);
     if (rc == ACG_ERR_NOMEM || rc == ACG_ERR_INVALID_ARG)
         acg_error_set(err, rc, "%s", res->detail[0] != '\0' ? res->detail
                                                             : "out of memory sending the request");
@@ -696,18 +774,6 @@ static const char *kind_name(enum acg_retry_kind k)
     }
 }
 
-/* "TargetPrefix.Operation" into out (size bytes), truncating as snprintf would. */
-static void join_target(char *out, size_t size, const char *prefix, const char *name)
-{
-    size_t n = acg_copy_str(out, size, prefix);
-    if (n + 1 < size) {
-        out[n++] = '.';
-        acg_copy_str(out + n, size - n, name);
-    } else {
-        out[n] = '\0';
-    }
-}
-
 /* Moves the final attempt's error into the caller's record, keeping an error the caller
  * already had (first error wins). */
 static void report(struct acg_error *err, struct acg_error *last, int attempts, bool exhausted)
@@ -725,8 +791,21 @@ static void report(struct acg_error *err, struct acg_error *last, int attempts, 
     err->retries_exhausted = exhausted;
 }
 
-int acg_client_invoke(struct acg_client *c, const struct acg_call *call, struct acg_response *resp,
-                      struct acg_error *err)
+/* A JSON protocol's error answer by botocore's rules for that protocol; x-amzn-query-error
+ * counts only for awsQueryCompatible services, as in botocore. */
+static int decode_json_error(const struct acg_service *svc, const struct acg_http_result *res,
+                             const struct acg_buf *body, struct acg_error *last)
+{
+    bool query_compatible = (svc->flags & ACG_SERVICE_QUERY_COMPATIBLE) != 0;
+    struct acg_error_headers eh = { res->error_type, query_compatible ? res->query_error : NULL,
+                                    res->request_id };
+    enum acg_error_protocol p = svc->protocol == ACG_PROTOCOL_REST_JSON ? ACG_ERROR_REST_JSON
+                                                                        : ACG_ERROR_AWS_JSON;
+    return acg_error_decode(p, res->status, &eh, body->data, body->len, last);
+}
+
+int acg_client_send(struct acg_client *c, const struct acg_send *call, struct acg_response *resp,
+                    struct acg_error *err)
 {
     struct call_state st;
     struct acg_buf gz;
@@ -736,9 +815,9 @@ int acg_client_invoke(struct acg_client *c, const struct acg_call *call, struct 
     int last_cost = 0;       /* tokens the latest retry took; 0 = no retry yet */
     bool exhausted = false;
 
-    if (c == NULL || call == NULL || call->op == NULL || resp == NULL)
-        return acg_error_set(err, ACG_ERR_INVALID_ARG, "acg_client_invoke: missing argument");
-    if (call->op->event_stream)
+    if (c == NULL || call == NULL || call->op == NULL || call->req == NULL || resp == NULL)
+        return acg_error_set(err, ACG_ERR_INVALID_ARG, "acg_client_send: missing argument");
+    if (call->op->flags & ACG_OP_EVENT_STREAM)
         return acg_error_set(err, ACG_ERR_UNSUPPORTED,
                              "operation %s uses event streams, which this runtime does not support",
                              call->op->name);
@@ -749,20 +828,31 @@ int acg_client_invoke(struct acg_client *c, const struct acg_call *call, struct 
     st.ep = NULL;
     st.signing_name = st.signing_region = NULL;
     st.gzipped = false;
+    st.delivered = false;
+    st.headers = calloc(call->req->header_count + 8, sizeof *st.headers);
+    acg_buf_init(&st.url, 0);
+    acg_buf_init(&st.path, 0);
+    acg_buf_init(&st.query, 0);
     acg_buf_init(&gz, 0);
     acg_error_init(&last);
+    if (st.headers == NULL) {
+        rc = acg_error_set(&last, ACG_ERR_NOMEM, "out of memory sending the request");
+        goto done;
+    }
     rc = resolve_endpoint(&st, &last);
+    if (rc == ACG_OK)
+        rc = join_url(&st, &last);
     if (rc != ACG_OK)
         goto done;
-    join_target(st.target, sizeof st.target, c->svc->target_prefix, call->op->name);
     acg_uuid4(c, st.invocation_id);
 
     if (resp->body.data == NULL && resp->pool_ == NULL)
         body_pool_lend(c->bodies, resp);
 
-    st.payload = call->body != NULL ? call->body : "";
-    st.payload_len = call->body != NULL ? call->body_len : 0;
-    if (call->op->request_compression && !c->settings.disable_request_compression &&
+    st.payload = call->req->body.data != NULL ? call->req->body.data : "";
+    st.payload_len = call->req->body.len;
+    if ((call->op->flags & ACG_OP_REQUEST_COMPRESSION) &&
+        !c->settings.disable_request_compression &&
         (long long)st.payload_len >= (long long)c->settings.request_min_compression_size_bytes) {
         rc = acg_http_gzip(st.payload, st.payload_len, &gz);
         if (rc != ACG_OK) {
@@ -786,6 +876,9 @@ int acg_client_invoke(struct acg_client *c, const struct acg_call *call, struct 
         resp->http_status = 0;
         resp->request_id[0] = '\0';
         rc = attempt_once(&st, attempt, resp, &res, &last);
+        if (rc == ACG_OK && call->want_headers &&
+            keep_headers(resp, res.headers, res.headers_len) != ACG_OK)
+            rc = acg_error_set(&last, ACG_ERR_NOMEM, "out of memory reading the response");
         if (rc == ACG_OK) {
             resp->http_status = res.status;
             acg_copy_str(resp->request_id, sizeof resp->request_id, res.request_id);
@@ -797,21 +890,26 @@ int acg_client_invoke(struct acg_client *c, const struct acg_call *call, struct 
                                                                  : ACG_RETRY_NO_RETRY_INCREMENT);
                 goto done;
             }
-            struct acg_error_headers eh = { res.error_type, res.query_error, res.request_id };
-            rc = acg_error_decode(ACG_ERROR_AWS_JSON, res.status, &eh, resp->body.data,
-                                  resp->body.len, &last);
-            kind = acg_retry_classify(res.status, ACG_HTTP_OK, last.aws_type, c->svc->errors,
-                                      c->svc->error_count);
+            struct acg_http_message msg = { .status = res.status, .body = resp->body.data,
+                                            .body_len = resp->body.len };
+            rc = acg_protocol_parse_error(c->svc, &msg, res.request_id, &last);
+            if (rc == ACG_ERR_UNSUPPORTED)   /* the JSON protocols */
+                rc = decode_json_error(c->svc, &res, &resp->body, &last);
+            const struct acg_shape *modelled = acg_service_find_error(c->svc, last.aws_type);
+            kind = acg_retry_classify(res.status, ACG_HTTP_OK, last.aws_type,
+                                      modelled != NULL && (modelled->flags & ACG_SHAPE_RETRYABLE),
+                                      modelled != NULL && (modelled->flags & ACG_SHAPE_THROTTLING));
             acg_client_log(c, ACG_LOG_DEBUG, "error: %s: %s", last.aws_type, last.message);
         } else if (rc == ACG_ERR_TRANSPORT || rc == ACG_ERR_TOO_LARGE) {
-            acg_error_set(&last, rc, "%s: %s", st.ep->url_text, res.detail);
-            kind = acg_retry_classify(0, res.failure, NULL, NULL, 0);
+            acg_error_set(&last, rc, "%s: %s", st.url.data, res.detail);
+            kind = acg_retry_classify(0, res.failure, NULL, false, false);
             acg_client_log(c, ACG_LOG_DEBUG, "transport error: %s", res.detail);
         } else {
             goto done;   /* credentials, signing, memory: retrying would not help */
         }
 
-        if (kind == ACG_RETRY_NONE)
+        /* Bytes already handed to the caller's sink cannot be taken back. */
+        if (kind == ACG_RETRY_NONE || st.delivered)
             goto done;
         if (attempt >= c->max_attempts) {
             exhausted = true;
@@ -834,6 +932,10 @@ int acg_client_invoke(struct acg_client *c, const struct acg_call *call, struct 
     }
 done:
     acg_buf_free(&gz);
+    acg_buf_free(&st.url);
+    acg_buf_free(&st.path);
+    acg_buf_free(&st.query);
+    free(st.headers);
     if (rc != ACG_OK)
         report(err, &last, attempt, exhausted);
     else if (err != NULL)

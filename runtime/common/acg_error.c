@@ -20,6 +20,7 @@ const char *acg_status_name(enum acg_status status)
     case ACG_ERR_ENDPOINT: return "endpoint error";
     case ACG_ERR_UNSUPPORTED: return "not supported";
     case ACG_ERR_TOO_LARGE: return "too large";
+    case ACG_ERR_WAITER: return "waiter failed";
     case ACG_ERR_CREDENTIALS: return "credentials error";
     }
     return "unknown status";
@@ -38,6 +39,7 @@ void acg_error_free(struct acg_error *err)
         err->detail_free(err->detail);
     err->detail = NULL;
     err->detail_free = NULL;
+    err->detail_shape = NULL;
 }
 
 ACG_PRINTF(4, 0)

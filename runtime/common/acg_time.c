@@ -3,9 +3,8 @@
  * No gmtime/timegm/localtime: they depend on the C library's time_t range and, for the
  * local variants, on process-wide state. Howard Hinnant's days-from-civil algorithms
  * (http://howardhinnant.github.io/date_algorithms.html) are exact for the proleptic
- * Gregorian calendar, need no tables and are trivially thread-safe. Timestamps are int64
- * milliseconds since the epoch; everything accepted or written lies in years 0001-9999,
- * the range of Python's datetime that botocore uses. */
+ * Gregorian calendar, need no tables and are trivially thread-safe. An instant is whole
+ * seconds since the epoch and nanoseconds into the second. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -16,7 +15,7 @@
 #include "common/acg_time.h"
 #include "acg_text_private.h"
 
-#define MS_PER_DAY INT64_C(86400000)
+#define SECONDS_PER_DAY INT64_C(86400)
 
 static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 {
@@ -52,30 +51,27 @@ static unsigned days_in_month(int64_t y, unsigned m)
     return m == 2 && is_leap(y) ? 29 : days[m - 1];
 }
 
-/* Splits epoch_ms into calendar fields. Floor division keeps times before 1970 right:
- * -1 ms is 1969-12-31T23:59:59.999. */
+/* An instant's calendar fields. Floor division keeps times before 1970 right: -1 s is
+ * 1969-12-31T23:59:59. */
 struct civil {
     int64_t year;
-    unsigned month, day, hour, minute, second, ms, weekday; /* weekday 0 = Sunday */
+    unsigned month, day, hour, minute, second, weekday; /* weekday 0 = Sunday */
 };
 
-static void split(int64_t epoch_ms, struct civil *c)
+static void split(int64_t seconds, struct civil *c)
 {
-    int64_t days = epoch_ms / MS_PER_DAY;
-    int64_t rem = epoch_ms % MS_PER_DAY;
+    int64_t days = seconds / SECONDS_PER_DAY;
+    int64_t rem = seconds % SECONDS_PER_DAY;
     if (rem < 0) {
-        rem += MS_PER_DAY;
+        rem += SECONDS_PER_DAY;
         days--;
     }
     civil_from_days(days, &c->year, &c->month, &c->day);
-    c->ms = (unsigned)(rem % 1000);
-    rem /= 1000;
     c->second = (unsigned)(rem % 60);
     c->minute = (unsigned)(rem / 60 % 60);
     c->hour = (unsigned)(rem / 3600);
     /* 1970-01-01 was a Thursday (4). */
-    int64_t wd = (days % 7 + 7 + 4) % 7;
-    c->weekday = (unsigned)wd;
+    c->weekday = (unsigned)((days % 7 + 7 + 4) % 7);
 }
 
 static char *put2(char *p, unsigned v)
@@ -108,56 +104,56 @@ static char *put_date_time(char *p, const struct civil *c)
     return put2(p, c->second);
 }
 
-static char *put_ms(char *p, unsigned ms)
+/* ".ffffff" for a non-zero microsecond count; nothing for zero. */
+static char *put_micros(char *p, int32_t nanos)
 {
+    unsigned us = (unsigned)(nanos / 1000);
+    if (us == 0)
+        return p;
     *p++ = '.';
-    *p++ = (char)('0' + ms / 100);
-    return put2(p, ms % 100);
-}
-
-void acg_time_format_iso8601(int64_t epoch_ms, char out[32])
-{
-    struct civil c;
-    split(epoch_ms, &c);
-    char *p = put_date_time(out, &c);
-    if (c.ms != 0)
-        p = put_ms(p, c.ms);
-    *p++ = 'Z';
-    *p = '\0';
-}
-
-void acg_time_format_iso8601_ms(int64_t epoch_ms, char out[32])
-{
-    struct civil c;
-    split(epoch_ms, &c);
-    char *p = put_ms(put_date_time(out, &c), c.ms);
-    *p++ = 'Z';
-    *p = '\0';
-}
-
-void acg_time_format_display(int64_t epoch_ms, char out[40])
-{
-    struct civil c;
-    split(epoch_ms, &c);
-    char *p = put_date_time(out, &c);
-    if (c.ms != 0) {
-        p = put_ms(p, c.ms);
-        memcpy(p, "000", 3);
-        p += 3;
-    }
-    memcpy(p, "+00:00", 7);
+    for (unsigned div = 100000; div > 0; div /= 10)
+        *p++ = (char)('0' + us / div % 10);
+    return p;
 }
 
 static const char weekdays[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-void acg_time_format_http_date(int64_t epoch_ms, char out[40])
+size_t acg_time_format(const struct acg_timestamp *t, enum acg_time_style style,
+                       char out[ACG_TIME_TEXT_MAX])
 {
     struct civil c;
-    split(epoch_ms, &c);
-    snprintf(out, 40, "%s, %02u %s %04lld %02u:%02u:%02u GMT", weekdays[c.weekday], c.day,
-             months[c.month - 1], (long long)c.year % 1000000000, c.hour, c.minute, c.second);
+    char *p = out;
+    split(t->seconds, &c);
+    switch (style) {
+    case ACG_TIME_EPOCH: {
+        int n = snprintf(out, ACG_TIME_TEXT_MAX, "%lld", (long long)t->seconds);
+        return n > 0 ? (size_t)n : 0;
+    }
+    case ACG_TIME_HTTP_DATE: {
+        int n = snprintf(out, ACG_TIME_TEXT_MAX, "%s, %02u %s %04lld %02u:%02u:%02u GMT",
+                         weekdays[c.weekday], c.day, months[c.month - 1],
+                         (long long)c.year % 1000000000, c.hour, c.minute, c.second);
+        return n > 0 ? (size_t)n : 0;
+    }
+    case ACG_TIME_ISO8601:
+        p = put_micros(put_date_time(p, &c), t->nanos);
+        *p++ = 'Z';
+        break;
+    case ACG_TIME_ISOFORMAT:
+        p = put_micros(put_date_time(p, &c), t->nanos);
+        memcpy(p, "+00:00", 6);
+        p += 6;
+        break;
+    }
+    *p = '\0';
+    return (size_t)(p - out);
+}
+
+int64_t acg_time_to_ms(const struct acg_timestamp *t)
+{
+    return t->seconds * 1000 + t->nanos / 1000000;
 }
 
 /* Python's _PyTime_RoundHalfEven. */
@@ -171,14 +167,11 @@ static double round_half_even(double x)
 
 /* Mirrors CPython's _PyTime_DoubleToDenominator with ROUND_HALF_EVEN, which
  * datetime.fromtimestamp uses: split off the fraction, round it to microseconds, carry.
- * 1700000000.123 is 1700000000.12299990654 as a double; rounding to the microsecond first
- * gives .123000 as botocore does, where truncating to milliseconds would give .122. */
-int acg_time_from_epoch_seconds(double seconds, int64_t *epoch_ms)
+ * 1700000000.123 is 1700000000.12299990654 as a double; rounding gives .123000. */
+int acg_time_from_double(double seconds, struct acg_timestamp *t)
 {
-    if (!isfinite(seconds))
-        return ACG_ERR_INVALID_ARG;
-    /* Reject early so the int64 conversions below cannot overflow. */
-    if (seconds < -62135596801.0 || seconds > 253402300800.0)
+    if (!isfinite(seconds) || seconds < (double)ACG_TIME_MIN_SECONDS - 1.0 ||
+        seconds > (double)ACG_TIME_MAX_SECONDS + 1.0)
         return ACG_ERR_INVALID_ARG;
     double intpart;
     double frac = modf(seconds, &intpart);
@@ -190,10 +183,11 @@ int acg_time_from_epoch_seconds(double seconds, int64_t *epoch_ms)
         us += 1e6;
         intpart -= 1.0;
     }
-    int64_t ms = (int64_t)intpart * 1000 + (int64_t)us / 1000;
-    if (ms < ACG_TIME_MIN_MS || ms > ACG_TIME_MAX_MS)
+    int64_t sec = (int64_t)intpart;
+    if (sec < ACG_TIME_MIN_SECONDS || sec > ACG_TIME_MAX_SECONDS)
         return ACG_ERR_INVALID_ARG;
-    *epoch_ms = ms;
+    t->seconds = sec;
+    t->nanos = (int32_t)us * 1000;
     return ACG_OK;
 }
 
@@ -250,18 +244,19 @@ static void skip_spaces(struct cursor *c)
         c->pos++;
 }
 
-static int to_epoch_ms(int64_t year, unsigned month, unsigned day, unsigned hour, unsigned minute,
-                       unsigned second, unsigned ms, int64_t offset_min, int64_t *out)
+static int to_instant(int64_t year, unsigned month, unsigned day, unsigned hour,
+                      unsigned minute, unsigned second, int32_t nanos, int64_t offset_min,
+                      struct acg_timestamp *out)
 {
     if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 ||
         day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 59)
         return ACG_ERR_INVALID_ARG;
-    int64_t days = days_from_civil(year, month, day);
-    int64_t v = days * MS_PER_DAY + (int64_t)hour * 3600000 + (int64_t)minute * 60000 +
-                (int64_t)second * 1000 + ms - offset_min * 60000;
-    if (v < ACG_TIME_MIN_MS || v > ACG_TIME_MAX_MS)
+    int64_t v = days_from_civil(year, month, day) * SECONDS_PER_DAY + (int64_t)hour * 3600 +
+                (int64_t)minute * 60 + (int64_t)second - offset_min * 60;
+    if (v < ACG_TIME_MIN_SECONDS || v > ACG_TIME_MAX_SECONDS)
         return ACG_ERR_INVALID_ARG;
-    *out = v;
+    out->seconds = v;
+    out->nanos = nanos;
     return ACG_OK;
 }
 
@@ -298,33 +293,33 @@ static bool parse_offset(struct cursor *c, int64_t *offset_min)
     return true;
 }
 
-/* Fraction of a second: any number of digits, kept to the millisecond by truncation, as
- * dateutil keeps six digits and whole milliseconds are what remains of those. */
-static bool parse_fraction(struct cursor *c, unsigned *ms)
+/* Fraction of a second: any number of digits, kept to the nanosecond. */
+static bool parse_fraction(struct cursor *c, int32_t *nanos)
 {
-    unsigned v = 0;
+    int32_t v = 0;
     int n = 0;
     while (is_digit(peek(c))) {
-        if (n < 3)
-            v = v * 10 + (unsigned)(peek(c) - '0');
+        if (n < 9)
+            v = v * 10 + (peek(c) - '0');
         n++;
         c->pos++;
     }
     if (n == 0)
         return false;
-    for (; n < 3; n++)
+    for (; n < 9; n++)
         v *= 10;
-    *ms = v;
+    *nanos = v;
     return true;
 }
 
 /* ISO 8601 as AWS services and users write it: extended ("2023-11-14T22:13:20.123+01:00")
  * or basic ("20231114T221320Z") form, 'T', 't' or a space between date and time, seconds
  * and fraction optional, a date alone meaning midnight UTC. */
-static int parse_iso8601(const char *s, size_t len, int64_t *out)
+static int parse_iso8601(const char *s, size_t len, struct acg_timestamp *out)
 {
     struct cursor c = {s, len, 0};
-    unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, ms = 0;
+    unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+    int32_t nanos = 0;
     int64_t off = 0;
     bool extended;
 
@@ -350,7 +345,7 @@ static int parse_iso8601(const char *s, size_t len, int64_t *out)
             if (!digits(&c, 2, &sec))
                 return ACG_ERR_INVALID_ARG;
             if (accept(&c, '.') || accept(&c, ',')) {
-                if (!parse_fraction(&c, &ms))
+                if (!parse_fraction(&c, &nanos))
                     return ACG_ERR_INVALID_ARG;
             }
         }
@@ -359,12 +354,12 @@ static int parse_iso8601(const char *s, size_t len, int64_t *out)
     }
     if (!at_end(&c))
         return ACG_ERR_INVALID_ARG;
-    return to_epoch_ms(y, mo, d, h, mi, sec, ms, off, out);
+    return to_instant(y, mo, d, h, mi, sec, nanos, off, out);
 }
 
 /* RFC 7231 IMF-fixdate, "Tue, 14 Nov 2023 22:13:20 GMT", with the weekday optional and a
  * numeric offset allowed in place of GMT (RFC 2822). The weekday is not cross-checked. */
-static int parse_http_date(const char *s, size_t len, int64_t *out)
+static int parse_http_date(const char *s, size_t len, struct acg_timestamp *out)
 {
     struct cursor c = {s, len, 0};
     unsigned d = 0, y = 0, h = 0, mi = 0, sec = 0, mo = 0;
@@ -402,47 +397,89 @@ static int parse_http_date(const char *s, size_t len, int64_t *out)
     skip_spaces(&c);
     if (at_end(&c) || !parse_offset(&c, &off) || !at_end(&c))
         return ACG_ERR_INVALID_ARG;
-    return to_epoch_ms(y, mo, d, h, mi, sec, 0, off, out);
+    return to_instant(y, mo, d, h, mi, sec, 0, off, out);
 }
 
 /* Epoch seconds as text, as Python's float() reads it (botocore tries that first):
- * optional sign, digits with an optional fraction, optional exponent. */
-static bool is_number_text(const char *s, size_t len)
+ * optional sign, digits with an optional fraction, optional exponent. The value is taken
+ * exactly from the digits (no double in between); digits past the nanosecond are cut off.
+ * Returns 1 parsed, 0 not a number, or an error status for a number out of range. */
+static int parse_epoch(const char *s, size_t len, struct acg_timestamp *out)
 {
-    size_t i = 0, int_digits = 0, frac_digits = 0;
-    if (i < len && (s[i] == '+' || s[i] == '-'))
-        i++;
-    while (i < len && is_digit((unsigned char)s[i])) {
-        i++;
-        int_digits++;
-    }
-    if (i < len && s[i] == '.') {
-        i++;
-        while (i < len && is_digit((unsigned char)s[i])) {
-            i++;
-            frac_digits++;
+    char digits_buf[64];
+    size_t nd = 0, int_digits = 0, i = 0;
+    bool negative = false, seen = false;
+    long exp = 0;
+    if (s[i] == '+' || s[i] == '-')
+        negative = s[i++] == '-';
+    for (bool frac = false; i < len; i++) {
+        if (s[i] == '.' && !frac) {
+            frac = true;
+            continue;
         }
+        if (!is_digit((unsigned char)s[i]))
+            break;
+        seen = true;
+        if (nd == 0 && s[i] == '0') {   /* leading zeros carry no digit */
+            if (frac)
+                exp--;
+            continue;
+        }
+        if (nd < sizeof digits_buf)
+            digits_buf[nd++] = s[i];
+        else if (!frac)
+            exp++;                      /* a digit too many to keep: only its place counts */
+        if (!frac)
+            int_digits++;
     }
-    if (int_digits + frac_digits == 0)
-        return false;
+    if (!seen)
+        return 0;
     if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        if (i < len && (s[i] == '+' || s[i] == '-'))
-            i++;
-        size_t exp_digits = 0;
-        while (i < len && is_digit((unsigned char)s[i])) {
-            i++;
-            exp_digits++;
-        }
-        if (exp_digits == 0)
-            return false;
+        char *end = NULL;
+        char tail[32];
+        size_t n = len - i - 1;
+        if (n == 0 || n >= sizeof tail)
+            return n == 0 ? 0 : ACG_ERR_INVALID_ARG;
+        memcpy(tail, s + i + 1, n);
+        tail[n] = '\0';
+        long e = strtol(tail, &end, 10);
+        if (*end != '\0' || tail[0] == ' ')
+            return 0;
+        if (e > 64 || e < -64)
+            return nd == 0 || e < 0 ? (out->seconds = 0, out->nanos = 0, 1) : ACG_ERR_INVALID_ARG;
+        exp += e;
+        i = len;
     }
-    return i == len;
+    if (i != len)
+        return 0;
+    /* The value is 0.D x 10^point, D the kept digits. */
+    long point = (long)int_digits + exp;
+    if (nd == 0)
+        point = 0;
+    if (point > 12)
+        return ACG_ERR_INVALID_ARG;
+    int64_t sec = 0, nanos = 0;
+    for (long k = 0; k < point; k++)
+        sec = sec * 10 + (k < (long)nd ? digits_buf[k] - '0' : 0);
+    for (long k = point; k < point + 9; k++)
+        nanos = nanos * 10 + (k >= 0 && k < (long)nd ? digits_buf[k] - '0' : 0);
+    if (negative && (sec != 0 || nanos != 0)) {
+        sec = -sec;
+        if (nanos != 0) {
+            sec -= 1;
+            nanos = 1000000000 - nanos;
+        }
+    }
+    if (sec < ACG_TIME_MIN_SECONDS || sec > ACG_TIME_MAX_SECONDS)
+        return ACG_ERR_INVALID_ARG;
+    out->seconds = sec;
+    out->nanos = (int32_t)nanos;
+    return 1;
 }
 
-int acg_time_parse(const char *s, size_t len, int64_t *epoch_ms)
+int acg_time_parse(const char *s, size_t len, struct acg_timestamp *t)
 {
-    if (s == NULL || epoch_ms == NULL)
+    if (s == NULL || t == NULL)
         return ACG_ERR_INVALID_ARG;
     /* Python's float() and dateutil both ignore surrounding whitespace. */
     while (len > 0 && (s[0] == ' ' || s[0] == '\t' || s[0] == '\n' || s[0] == '\r')) {
@@ -454,25 +491,15 @@ int acg_time_parse(const char *s, size_t len, int64_t *epoch_ms)
         len--;
     if (len == 0)
         return ACG_ERR_INVALID_ARG;
-    if (is_number_text(s, len)) {
-        /* strtod wants a terminated copy; long digit strings are legal, if odd. */
-        char small[64];
-        char *buf = len < sizeof small ? small : malloc(len + 1);
-        if (buf == NULL)
-            return ACG_ERR_NOMEM;
-        memcpy(buf, s, len);
-        buf[len] = '\0';
-        char *end = NULL;
-        double v = acg_strtod_c(buf, &end);
-        bool complete = end == buf + len;
-        if (buf != small)
-            free(buf);
-        if (!complete)
-            return ACG_ERR_INVALID_ARG;
-        return acg_time_from_epoch_seconds(v, epoch_ms);
-    }
-    if (len >= 8 && is_digit((unsigned char)s[0]) && is_digit((unsigned char)s[1]) &&
+    struct acg_timestamp v = { 0, 0, t->wire };
+    int rc = parse_epoch(s, len, &v);
+    if (rc == 0 && len >= 8 && is_digit((unsigned char)s[0]) && is_digit((unsigned char)s[1]) &&
         is_digit((unsigned char)s[2]) && is_digit((unsigned char)s[3]))
-        return parse_iso8601(s, len, epoch_ms);
-    return parse_http_date(s, len, epoch_ms);
+        rc = parse_iso8601(s, len, &v) == ACG_OK ? 1 : ACG_ERR_INVALID_ARG;
+    else if (rc == 0)
+        rc = parse_http_date(s, len, &v) == ACG_OK ? 1 : ACG_ERR_INVALID_ARG;
+    if (rc != 1)
+        return ACG_ERR_INVALID_ARG;
+    *t = v;
+    return ACG_OK;
 }

@@ -71,7 +71,12 @@ struct acg_http_conn {
     struct acg_buf header_text;
     struct curl_slist *header_nodes;
     size_t header_node_cap;
+    /* The response's headers: "name\0value\0" pairs, each value trimmed. */
+    struct acg_buf response_headers;
     /* Per-transfer state the callbacks share. */
+    const struct acg_body_sink *sink;   /* where a 2xx body goes, or NULL: into body */
+    bool sink_used;                     /* bytes went to the sink */
+    bool sink_failed;
     struct acg_buf *body;
     struct acg_http_result *res;
     bool too_large;
@@ -103,6 +108,19 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 {
     struct acg_http_conn *h = ud;
     size_t n = size * nmemb;
+    if (h->sink != NULL) {
+        /* A success body streams to the caller; an error body is kept to be decoded. */
+        long status = 0;
+        curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &status);
+        if (status >= 200 && status < 300) {
+            h->sink_used = true;
+            if (h->sink->write(h->sink->ctx, data, n) != 0) {
+                h->sink_failed = true;
+                return 0;
+            }
+            return n;
+        }
+    }
     if (h->body->len + n > h->max_body) {
         h->too_large = true;
         return 0;   /* CURLE_WRITE_ERROR ends the transfer now, not after 4 GiB */
@@ -128,6 +146,23 @@ static void header_value(const char *v, size_t len, char *out, size_t out_size)
     out[len] = '\0';
 }
 
+/* Appends "name\0value\0" with the value trimmed. */
+static int keep_header(struct acg_buf *b, const char *name, size_t name_len, const char *v,
+                       size_t len)
+{
+    while (len > 0 && (*v == ' ' || *v == '\t')) {
+        v++;
+        len--;
+    }
+    while (len > 0 && (v[len - 1] == '\r' || v[len - 1] == '\n' || v[len - 1] == ' ' ||
+                       v[len - 1] == '\t'))
+        len--;
+    ACG_TRY(acg_buf_append(b, name, name_len));
+    ACG_TRY(acg_buf_append_char(b, '\0'));
+    ACG_TRY(acg_buf_append(b, v, len));
+    return acg_buf_append_char(b, '\0');
+}
+
 static bool name_is(const char *line, size_t name_len, const char *name)
 {
     return strlen(name) == name_len && strncasecmp(line, name, name_len) == 0;
@@ -146,6 +181,7 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
         res->error_type[0] = '\0';
         res->query_error[0] = '\0';
         res->content_length = -1;
+        acg_buf_reset(&h->response_headers);
         return n;
     }
     const char *colon = memchr(line, ':', n);
@@ -154,6 +190,8 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
     size_t name_len = (size_t)(colon - line);
     const char *v = colon + 1;
     size_t vlen = n - name_len - 1;
+    if (keep_header(&h->response_headers, line, name_len, v, vlen) != ACG_OK)
+        return 0;
     if (name_is(line, name_len, "x-amzn-requestid") ||
         (res->request_id[0] == '\0' && name_is(line, name_len, "x-amz-request-id"))) {
         header_value(v, vlen, res->request_id, sizeof res->request_id);
@@ -175,7 +213,7 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
             }
             /* Size the body buffer once instead of doubling it (and copying) as the body
              * arrives. A failure here ends the transfer as out of memory. */
-            if (acg_buf_reserve(h->body, (size_t)cl) != ACG_OK)
+            if (h->sink == NULL && acg_buf_reserve(h->body, (size_t)cl) != ACG_OK)
                 return 0;
         }
     }
@@ -305,6 +343,7 @@ struct acg_http_conn *acg_http_conn_new(const struct acg_http_options *o)
         return NULL;
     acg_buf_init(&h->url, 0);
     acg_buf_init_secure(&h->header_text, 0);   /* the token and the signature pass here */
+    acg_buf_init(&h->response_headers, 64 << 10);   /* a header block larger than this is refused */
     h->max_body = o->max_response_bytes;
     h->read_timeout_ms = o->read_timeout_ms;
     if (o->user_agent != NULL && o->user_agent[0] != '\0') {
@@ -332,6 +371,7 @@ void acg_http_conn_destroy(struct acg_http_conn *h)
         return;
     curl_easy_cleanup(h->easy);
     acg_buf_free(&h->url);
+    acg_buf_free(&h->response_headers);
     acg_buf_free_secure(&h->header_text);
     free(h->header_nodes);
     free(h->user_agent_line);
@@ -484,6 +524,16 @@ static enum acg_http_failure failure_of(CURLcode rc)
     }
 }
 
+void acg_http_set_sink(struct acg_http_conn *h, const struct acg_body_sink *sink)
+{
+    h->sink = sink;
+}
+
+bool acg_http_sink_used(const struct acg_http_conn *h)
+{
+    return h->sink_used;
+}
+
 int acg_http_perform(struct acg_http_conn *h, const char *method, const char *url,
                      const struct acg_header *headers, size_t header_count, const void *body,
                      size_t body_len, struct acg_buf *resp_body, struct acg_http_result *res)
@@ -494,6 +544,7 @@ int acg_http_perform(struct acg_http_conn *h, const char *method, const char *ur
     memset(res, 0, sizeof *res);
     res->content_length = -1;
     acg_buf_reset(resp_body);
+    acg_buf_reset(&h->response_headers);
     if (!acg_text_is_header_safe(url, strlen(url)) || strchr(url, ' ') != NULL ||
         strchr(url, '\t') != NULL) {
         res->failure = ACG_HTTP_OTHER;
@@ -513,6 +564,7 @@ int acg_http_perform(struct acg_http_conn *h, const char *method, const char *ur
     h->body = resp_body;
     h->res = res;
     h->too_large = false;
+    h->sink_used = h->sink_failed = false;
     h->last_progress_ms = monotonic_ms();
     h->last_dl = h->last_ul = 0;
     h->under_way = false;
@@ -533,6 +585,8 @@ int acg_http_perform(struct acg_http_conn *h, const char *method, const char *ur
 
     if (rc == CURLE_OK) {
         curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &res->status);
+        res->headers = h->response_headers.data;
+        res->headers_len = h->response_headers.len;
         status = ACG_OK;
         goto done;
     }
@@ -543,6 +597,10 @@ int acg_http_perform(struct acg_http_conn *h, const char *method, const char *ur
         snprintf(res->detail, sizeof res->detail,
                  "the response body is larger than the %zu-byte limit", h->max_body);
         status = ACG_ERR_TOO_LARGE;
+    } else if (h->sink_failed) {
+        res->failure = ACG_HTTP_OTHER;
+        snprintf(res->detail, sizeof res->detail, "could not write the response body out");
+        status = ACG_ERR_TRANSPORT;
     } else if (rc == CURLE_OUT_OF_MEMORY || rc == CURLE_WRITE_ERROR) {
         res->failure = ACG_HTTP_OTHER;
         snprintf(res->detail, sizeof res->detail, "out of memory reading the response");

@@ -84,8 +84,7 @@ bool acg_retry_is_throttling_code(const char *code)
 }
 
 enum acg_retry_kind acg_retry_classify(long http_status, enum acg_http_failure failure,
-                                       const char *code, const struct acg_error_info *errors,
-                                       size_t error_count)
+                                       const char *code, bool retryable, bool throttling)
 {
     if (http_status == 0) {
         switch (failure) {
@@ -106,11 +105,10 @@ enum acg_retry_kind acg_retry_classify(long http_status, enum acg_http_failure f
             return ACG_RETRY_THROTTLING;
         if (in_list(code, transient_codes, sizeof transient_codes / sizeof transient_codes[0]))
             return ACG_RETRY_TRANSIENT;
-        for (size_t i = 0; errors != NULL && i < error_count; i++) {
-            if (errors[i].code != NULL && strcmp(errors[i].code, code) == 0 &&
-                (errors[i].retryable || errors[i].throttling))
-                return errors[i].throttling ? ACG_RETRY_THROTTLING : ACG_RETRY_TRANSIENT;
-        }
+        if (throttling)
+            return ACG_RETRY_THROTTLING;
+        if (retryable)
+            return ACG_RETRY_TRANSIENT;
     }
     if (http_status == 500 || http_status == 502 || http_status == 503 || http_status == 504)
         return ACG_RETRY_TRANSIENT;

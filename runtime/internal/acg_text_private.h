@@ -7,11 +7,6 @@
 #include <stdint.h>
 #include <string.h>
 
-/* The timestamps the runtime accepts: 0001-01-01T00:00:00.000Z .. 9999-12-31T23:59:59.999Z,
- * the range of Python's datetime, so botocore and this runtime agree on what is valid. */
-#define ACG_TIME_MIN_MS INT64_C(-62135596800000)
-#define ACG_TIME_MAX_MS INT64_C(253402300799999)
-
 /* Eight bytes from p in memory order, at any alignment (memcpy keeps the load
  * well-defined), for scanning text a word at a time. A byte is ASCII when its high bit is
  * clear, so a word is all ASCII when (word & ACG_HIGH_BITS) == 0. */
@@ -37,19 +32,6 @@ size_t acg_base64_decoded_max(size_t len);
  * On failure returns ACG_ERR_INVALID_ARG and sets *bad to the offset of the offending
  * character (len when the input is cut short). */
 int acg_base64_decode_to(const char *s, size_t len, uint8_t *out, size_t *out_len, size_t *bad);
-
-/* Converts epoch seconds to milliseconds the way botocore's parser does (Python's
- * datetime.fromtimestamp: round half-even to the microsecond, then keep whole ms).
- * ACG_ERR_INVALID_ARG when not finite or outside years 0001-9999. */
-int acg_time_from_epoch_seconds(double seconds, int64_t *epoch_ms);
-/* "2023-11-14T22:13:20.000Z": always three fraction digits, as botocore writes ISO 8601
- * with millisecond precision (the Smithy standard). */
-void acg_time_format_iso8601_ms(int64_t epoch_ms, char out[32]);
-/* "2023-11-14T22:13:20.123000+00:00", or without the fraction when ms is 0 (Python's
- * datetime.isoformat(), which the AWS CLI prints). */
-void acg_time_format_display(int64_t epoch_ms, char out[40]);
-/* "Tue, 14 Nov 2023 22:13:20 GMT" (seconds precision, as botocore writes RFC 822). */
-void acg_time_format_http_date(int64_t epoch_ms, char out[40]);
 
 /* strtod that reads '.' as the decimal point whatever the process locale is. The text
  * must be NUL-terminated; *end as for strtod. */

@@ -62,6 +62,12 @@ static uint64_t string_stops(uint64_t v)
 #define FIRST_FLAGGED_BYTE(mask) ((size_t)__builtin_ctzll(mask) / 8)
 #endif
 
+/* Sixteen bytes at a time with SSE2, which every x86-64 has (GCC and Clang builtins). */
+#if defined(__GNUC__) && defined(__SSE2__)
+#include <emmintrin.h>
+#define ACG_SCAN_SSE2 1
+#endif
+
 /* ---- locale-independent strtod ---- */
 
 static locale_t c_locale;
@@ -110,6 +116,12 @@ static bool starts_value(int c)
     case '{': case '[': case '"': case '-': case 't': case 'f': case 'n': return true;
     default: return is_digit(c);
     }
+}
+
+/* With the non-finite extension on, NaN and Infinity start values too. */
+static bool starts_value_in(const struct acg_json_decoder *d, int c)
+{
+    return starts_value(c) || (d->nonfinite && (c == 'N' || c == 'I'));
 }
 
 /* Bytes that may continue a number or literal: anything printable but the delimiters. The
@@ -285,12 +297,14 @@ static int check_escape(const struct acg_json_decoder *d, size_t i, size_t *used
     return acg_error_set(d->err, ACG_ERR_JSON, "bad escape in string at byte offset %zu", i);
 }
 
-/* Reads the string whose opening quote is at pos and moves past its closing quote. */
-static int scan_string(struct acg_json_decoder *d, struct span *s)
+/* The string that starts at d->pos goes on at i past what the fast path below takes in one
+ * run (an escape, a non-ASCII byte, a control byte or the end of the body): the rest of it,
+ * byte by byte where needed. Out of line, so the fast path stays a leaf with few registers
+ * to save. */
+static int scan_string_rest(struct acg_json_decoder *d, struct span *s, size_t i)
 {
     const unsigned char *p = (const unsigned char *)d->js;
     size_t len = d->len;
-    size_t i = d->pos + 1;
     bool escaped = false;
     for (;;) {
         /* Eight ordinary bytes at a time: no quote, backslash, control or non-ASCII byte.
@@ -335,6 +349,56 @@ static int scan_string(struct acg_json_decoder *d, struct span *s)
     s->start = d->pos + 1;
     s->end = i;
     s->escaped = escaped;
+    d->pos = i + 1;
+    return ACG_OK;
+}
+
+/* Reads the string whose opening quote is at pos and moves past its closing quote. Most
+ * strings of a body are plain ASCII up to their closing quote: they are found here, sixteen
+ * bytes at a time where SSE2 is there (every x86-64), else eight; anything else goes on in
+ * scan_string_rest from the byte that stopped the run. */
+static int scan_string(struct acg_json_decoder *d, struct span *s)
+{
+    const unsigned char *p = (const unsigned char *)d->js;
+    size_t len = d->len;
+    size_t i = d->pos + 1;
+#ifdef ACG_SCAN_SSE2
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+    const __m128i space = _mm_set1_epi8(0x20);
+    while (len - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        /* Signed bytes: a non-ASCII byte is negative, so below 0x20 like a control byte. */
+        __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                                                 _mm_cmpeq_epi8(v, backslash)),
+                                    _mm_cmplt_epi8(v, space));
+        unsigned mask = (unsigned)_mm_movemask_epi8(stop);
+        if (mask != 0) {
+            i += (size_t)__builtin_ctz(mask);
+            goto stopped;
+        }
+        i += 16;
+    }
+#endif
+    while (len - i >= 8) {
+        uint64_t stops = string_stops(acg_load8(p + i));
+        if (stops != 0) {
+#ifdef FIRST_FLAGGED_BYTE
+            i += FIRST_FLAGGED_BYTE(stops);
+#endif
+            break;
+        }
+        i += 8;
+    }
+    while (i < len && p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' && p[i] != '\\')
+        i++;
+#ifdef ACG_SCAN_SSE2
+stopped:
+#endif
+    if (i >= len || p[i] != '"')
+        return scan_string_rest(d, s, i);
+    s->start = d->pos + 1;
+    s->end = i;
+    s->escaped = false;
     d->pos = i + 1;
     return ACG_OK;
 }
@@ -385,12 +449,33 @@ static bool match_primitive(const char *p, size_t i, size_t len, size_t *end)
     return true;
 }
 
+/* Python's json module reads NaN, Infinity and -Infinity as numbers; so does the decoder
+ * when its caller asks (input written for the AWS CLI). */
+static bool match_nonfinite(const char *p, size_t i, size_t len, size_t *end)
+{
+    static const char *const words[] = { "NaN", "Infinity", "-Infinity" };
+    for (size_t k = 0; k < 3; k++) {
+        size_t n = strlen(words[k]);
+        if (len - i >= n && memcmp(p + i, words[k], n) == 0) {
+            *end = i + n;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Reads the number or literal that starts at pos (its first byte starts a value). */
 static int scan_primitive(struct acg_json_decoder *d, struct span *s)
 {
     size_t end;
     s->start = d->pos;
     s->escaped = false;
+    if (d->nonfinite && match_nonfinite(d->js, d->pos, d->len, &end) &&
+        (end == d->len || !in_primitive((unsigned char)d->js[end]))) {
+        s->end = end;
+        d->pos = end;
+        return ACG_OK;
+    }
     if (!match_primitive(d->js, d->pos, d->len, &end) ||
         (end < d->len && in_primitive((unsigned char)d->js[end]))) {
         /* Show all of what was meant as one token: "1.5.2", "truex", "1:2". */
@@ -522,7 +607,7 @@ static void close_container(struct acg_json_decoder *d, bool *more)
 static int bad_separator(const struct acg_json_decoder *d, const char *missing)
 {
     int c = peek(d);
-    if (c >= 0 && starts_value(c))
+    if (c >= 0 && starts_value_in(d, c))
         return acg_error_set(d->err, ACG_ERR_JSON, "%s at byte offset %zu", missing, d->pos);
     return unexpected(d, d->pos);
 }
@@ -739,7 +824,7 @@ static int scan_value(struct acg_json_decoder *d, struct tokens *t, int parent)
     } else if (c == '"') {
         ACG_TRY(scan_string(d, &s));
         return record(d, t, ACG_JSON_STRING, s.start, s.end, parent, &tok);
-    } else if (c >= 0 && starts_value(c)) {
+    } else if (c >= 0 && starts_value_in(d, c)) {
         ACG_TRY(scan_primitive(d, &s));
         return record(d, t, ACG_JSON_PRIMITIVE, s.start, s.end, parent, &tok);
     } else {
@@ -759,7 +844,7 @@ static int wrong_value(struct acg_json_decoder *d, const char *want)
 {
     size_t at = d->pos;
     int c = peek(d);
-    if (c < 0 || !starts_value(c))
+    if (c < 0 || !starts_value_in(d, c))
         return unexpected(d, at);
     ACG_TRY(scan_value(d, NULL, -1));
     return acg_error_set(d->err, ACG_ERR_JSON, "expected %s, got %s (at byte offset %zu)", want,
@@ -787,7 +872,7 @@ static int check_end(struct acg_json_decoder *d)
     int c = peek(d);
     if (c < 0)
         return ACG_OK;
-    if (starts_value(c))
+    if (starts_value_in(d, c))
         return acg_error_set(d->err, ACG_ERR_JSON,
                              "more than one top-level value at byte offset %zu", d->pos);
     return unexpected(d, d->pos);
@@ -804,6 +889,24 @@ static void start_decoder(struct acg_json_decoder *d, const char *js, size_t len
     d->arena = arena;
     d->err = err;
     d->max_depth = max_depth;
+    d->max_memory = len > (SIZE_MAX - ACG_JSON_MEMORY_FLOOR) / ACG_JSON_MEMORY_FACTOR
+                        ? SIZE_MAX
+                        : ACG_JSON_MEMORY_FLOOR + len * ACG_JSON_MEMORY_FACTOR;
+}
+
+/* Whether n more bytes keep the decoder within its memory budget. */
+static bool within_budget(const struct acg_json_decoder *d, size_t n)
+{
+    size_t used = (d->arena != NULL ? acg_arena_used(d->arena) : 0) + d->stack_cap;
+    return d->max_memory == 0 || (n <= d->max_memory && used <= d->max_memory - n);
+}
+
+static void *over_budget(const struct acg_json_decoder *d)
+{
+    acg_error_set(d->err, ACG_ERR_TOO_LARGE, "the decoded response would take more than %zu "
+                  "bytes of memory, %d times its %zu bytes of JSON", d->max_memory,
+                  ACG_JSON_MEMORY_FACTOR, d->len);
+    return NULL;
 }
 
 int acg_json_decoder_begin(struct acg_json_decoder *d, const char *js, size_t len,
@@ -854,6 +957,10 @@ bool acg_json_decode_null(struct acg_json_decoder *d)
 
 void *acg_json_decode_alloc(struct acg_json_decoder *d, size_t count, size_t size)
 {
+    if (size != 0 && count > SIZE_MAX / size)
+        return over_budget(d);
+    if (!within_budget(d, count * size))
+        return over_budget(d);
     void *p = acg_arena_calloc(d->arena, count, size);
     if (p == NULL)
         acg_error_set(d->err, ACG_ERR_NOMEM, "out of memory allocating %zu x %zu bytes", count,
@@ -928,6 +1035,10 @@ int acg_json_list_add(struct acg_json_decoder *d, struct acg_json_list *list, co
             if (cap > SIZE_MAX / 2)
                 return fail_nomem(d);
             cap *= 2;
+        }
+        if (!within_budget(d, cap - d->stack_cap)) {
+            over_budget(d);
+            return ACG_ERR_TOO_LARGE;
         }
         unsigned char *stack = realloc(d->stack, cap);
         if (stack == NULL)
@@ -1019,6 +1130,11 @@ static int to_double(struct acg_error *err, const char *js, const struct span *s
 {
     if (double_exact(js + s->start, s->end - s->start, out))
         return ACG_OK;
+    if (js[s->start] == 'N' || js[s->start] == 'I' || (js[s->start] == '-' && js[s->start + 1] == 'I')) {
+        /* Only the non-finite extension lets these through the scanner. */
+        *out = js[s->start] == 'N' ? NAN : js[s->start] == '-' ? -INFINITY : INFINITY;
+        return ACG_OK;
+    }
     char small[64];
     char *buf = small;
     size_t len = s->end - s->start;
@@ -1073,60 +1189,58 @@ static int check_float(struct acg_error *err, double v, size_t offset)
     return ACG_OK;
 }
 
-/* Epoch seconds written as digits[.digits], below 2^33 s (the year 2242) and with at most six
- * fraction digits, in milliseconds without going through a double. In that range the double
- * nearest to the text is within 2^-21 s (under half a microsecond) of it, so rounding to the
- * microsecond as botocore does (acg_time_from_epoch_seconds) gives back exactly the digits
- * written, and the milliseconds are the first three fraction digits. Returns false for
- * anything else, which takes the general path. */
-static bool epoch_ms_exact(const char *s, size_t len, int64_t *ms)
+/* A timestamp's text, number or string, parsed exactly (acg_time_parse). */
+static int parse_timestamp(struct acg_error *err, const char *text, size_t len, size_t offset,
+                           struct acg_timestamp *out)
 {
-    size_t i = 0;
-    int64_t seconds = 0;
-    while (i < len && i < 10 && is_digit(s[i])) {
-        seconds = seconds * 10 + (s[i] - '0');
-        i++;
-    }
-    if (i == 0 || seconds >= (INT64_C(1) << 33))
-        return false;
-    int64_t millis = 0;
-    if (i < len) {
-        if (s[i] != '.')
-            return false;
-        size_t first = ++i;
-        while (i < len && is_digit(s[i]))
-            i++;
-        if (i != len || i - first > 6)
-            return false;
-        for (size_t k = first; k < first + 3; k++)
-            millis = millis * 10 + (k < len ? s[k] - '0' : 0);
-    }
-    *ms = seconds * 1000 + millis;
-    return true;
-}
-
-static int number_timestamp(struct acg_error *err, const char *js, const struct span *s,
-                            int64_t *ms)
-{
-    double v;
-    if (epoch_ms_exact(js + s->start, s->end - s->start, ms))
-        return ACG_OK;
-    ACG_TRY(to_double(err, js, s, &v));
-    if (acg_time_from_epoch_seconds(v, ms) != ACG_OK)
+    if (acg_time_parse(text, len, out) != ACG_OK)
         return acg_error_set(err, ACG_ERR_JSON,
-                             "timestamp out of range (years 1-9999) at byte offset %zu", s->start);
-    return ACG_OK;
-}
-
-/* text: len decoded bytes of the string at offset. */
-static int text_timestamp(struct acg_error *err, const char *text, size_t len, size_t offset,
-                          int64_t *ms)
-{
-    if (acg_time_parse(text, len, ms) != ACG_OK)
-        return acg_error_set(err, ACG_ERR_JSON,
-                             "expected a timestamp, got '%.*s' (at byte offset %zu)",
+                             "expected a timestamp (years 1-9999), got '%.*s' (at byte offset %zu)",
                              len > 40 ? 40 : (int)len, text, offset);
     return ACG_OK;
+}
+
+/* Epoch seconds written as a plain decimal ("1705305600.123", "-1.5"), the form awsJson
+ * sends: the seconds and nanoseconds straight from the digits, as acg_time_parse takes them
+ * (fraction digits past the nanosecond cut off, a negative instant with a fraction counted
+ * down from the second below). False for anything else (an exponent, more than 12 integer
+ * digits, a value out of range), which acg_time_parse then reads or reports. */
+static bool epoch_plain(const char *p, size_t len, struct acg_timestamp *out)
+{
+    size_t i = p[0] == '-' ? 1 : 0, first = i;
+    int64_t sec = 0, nanos = 0;
+    for (; i < len && is_digit(p[i]); i++) {
+        if (i - first >= 12)
+            return false;
+        sec = sec * 10 + (p[i] - '0');
+    }
+    if (i == first)
+        return false;
+    int places = 0;
+    if (i < len && p[i] == '.') {
+        for (i++; i < len && is_digit(p[i]); i++) {
+            if (places < 9) {
+                nanos = nanos * 10 + (p[i] - '0');
+                places++;
+            }
+        }
+    }
+    if (i != len)
+        return false;
+    for (; places < 9; places++)
+        nanos *= 10;
+    if (p[0] == '-' && (sec != 0 || nanos != 0)) {
+        sec = -sec;
+        if (nanos != 0) {
+            sec -= 1;
+            nanos = 1000000000 - nanos;
+        }
+    }
+    if (sec < ACG_TIME_MIN_SECONDS || sec > ACG_TIME_MAX_SECONDS)
+        return false;
+    out->seconds = sec;
+    out->nanos = (int32_t)nanos;
+    return true;
 }
 
 /* ---- the decoder's scalar readers ---- */
@@ -1180,7 +1294,7 @@ static int read_number(struct acg_json_decoder *d, struct span *s, bool *absent,
     *absent = false;
     skip_ws(d);
     int c = peek(d);
-    if (c == '-' || is_digit(c))
+    if (c == '-' || is_digit(c) || (d->nonfinite && (c == 'N' || c == 'I')))
         return scan_primitive(d, s);
     if (acg_json_decode_null(d)) {
         *absent = true;
@@ -1266,33 +1380,31 @@ int acg_json_decode_float(struct acg_json_decoder *d, float *out, bool *has)
     return ACG_OK;
 }
 
-int acg_json_decode_timestamp(struct acg_json_decoder *d, int64_t *out_ms, bool *has)
+int acg_json_decode_timestamp(struct acg_json_decoder *d, struct acg_timestamp *out, bool *has)
 {
     struct span s;
-    int64_t ms;
+    char *wire;
     skip_ws(d);
     int c = peek(d);
     if (c == '"') {
         ACG_TRY(scan_string(d, &s));
-        const char *text = d->js + s.start;
-        size_t len = s.end - s.start;
-        if (s.escaped) {
-            /* Escapes in a timestamp are legal JSON, if unlikely; decode them first. */
-            char *p;
-            ACG_TRY(copy_text(d, s.start, s.end, true, &p));
-            text = p;
-            len = strlen(p);
-        }
-        ACG_TRY(text_timestamp(d->err, text, len, s.start, &ms));
+        ACG_TRY(copy_text(d, s.start, s.end, s.escaped, &wire));
     } else if (c == '-' || is_digit(c)) {
         ACG_TRY(scan_primitive(d, &s));
-        ACG_TRY(number_timestamp(d->err, d->js, &s, &ms));
+        ACG_TRY(copy_text(d, s.start, s.end, false, &wire));
+        if (!epoch_plain(wire, s.end - s.start, out))
+            ACG_TRY(parse_timestamp(d->err, wire, s.end - s.start, s.start, out));
+        out->wire = wire;
+        if (has != NULL)
+            *has = true;
+        return ACG_OK;
     } else if (acg_json_decode_null(d)) {
         return ACG_OK;
     } else {
         return wrong_value(d, "a timestamp");
     }
-    *out_ms = ms;
+    ACG_TRY(parse_timestamp(d->err, wire, strlen(wire), s.start, out));
+    out->wire = wire;
     if (has != NULL)
         *has = true;
     return ACG_OK;
@@ -1380,8 +1492,9 @@ int acg_json_reader_parse(struct acg_json_reader *r, const char *js, size_t len,
     return acg_json_reader_parse_depth(r, js, len, arena, err, ACG_JSON_MAX_DEPTH);
 }
 
-int acg_json_reader_parse_depth(struct acg_json_reader *r, const char *js, size_t len,
-                                struct acg_arena *arena, struct acg_error *err, int max_depth)
+static int reader_parse(struct acg_json_reader *r, const char *js, size_t len,
+                        struct acg_arena *arena, struct acg_error *err, int max_depth,
+                        bool nonfinite)
 {
     struct acg_json_decoder d;
     struct tokens t = {NULL, NULL, 0, 0};
@@ -1409,6 +1522,7 @@ int acg_json_reader_parse_depth(struct acg_json_reader *r, const char *js, size_
         return acg_error_set(err, ACG_ERR_TOO_LARGE, "JSON body of %zu bytes is too large", len);
 
     start_decoder(&d, js, len, NULL, err, max_depth);
+    d.nonfinite = nonfinite;
     skip_ws(&d);
     if (d.pos == d.len) {
         rc = acg_error_set(err, ACG_ERR_JSON, "no JSON value (byte offset %zu)", d.pos);
@@ -1427,6 +1541,18 @@ int acg_json_reader_parse_depth(struct acg_json_reader *r, const char *js, size_
     r->next = t.next;
     r->ntoks = t.count;
     return ACG_OK;
+}
+
+int acg_json_reader_parse_depth(struct acg_json_reader *r, const char *js, size_t len,
+                                struct acg_arena *arena, struct acg_error *err, int max_depth)
+{
+    return reader_parse(r, js, len, arena, err, max_depth, false);
+}
+
+int acg_json_reader_parse_input(struct acg_json_reader *r, const char *js, size_t len,
+                                struct acg_arena *arena, struct acg_error *err)
+{
+    return reader_parse(r, js, len, arena, err, ACG_JSON_MAX_DEPTH, true);
 }
 
 void acg_json_reader_free(struct acg_json_reader *r)
@@ -1731,7 +1857,8 @@ int acg_json_read_blob(struct acg_json_reader *r, int tok, struct acg_blob *out)
     return ACG_OK;
 }
 
-int acg_json_read_timestamp(struct acg_json_reader *r, int tok, int64_t *out_ms, bool *has)
+int acg_json_read_timestamp(struct acg_json_reader *r, int tok, struct acg_timestamp *out,
+                            bool *has)
 {
     if (!tok_ok(r, tok))
         return bad_token(r, tok);
@@ -1739,23 +1866,20 @@ int acg_json_read_timestamp(struct acg_json_reader *r, int tok, int64_t *out_ms,
         return ACG_OK;
     const struct acg_json_token *t = &r->toks[tok];
     struct span s = tok_span(r, tok);
-    int64_t ms;
+    const char *text = r->js + t->start;
+    size_t len = (size_t)(t->end - t->start);
     if (t->type == ACG_JSON_STRING) {
-        const char *text = r->js + t->start;
-        size_t len = (size_t)(t->end - t->start);
         /* Escapes in a timestamp are legal JSON, if unlikely; decode them first. */
         if (memchr(text, '\\', len) != NULL && r->arena != NULL) {
             char *decoded;
             ACG_TRY(token_text(r, tok, &decoded, &len));
             text = decoded;
         }
-        ACG_TRY(text_timestamp(r->err, text, len, s.start, &ms));
-    } else {
-        if (!is_number_token(r, tok))
-            return wrong_type(r, tok, "a timestamp");
-        ACG_TRY(number_timestamp(r->err, r->js, &s, &ms));
+    } else if (!is_number_token(r, tok)) {
+        return wrong_type(r, tok, "a timestamp");
     }
-    *out_ms = ms;
+    ACG_TRY(parse_timestamp(r->err, text, len, s.start, out));
+    out->wire = NULL;
     if (has != NULL)
         *has = true;
     return ACG_OK;

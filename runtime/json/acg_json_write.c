@@ -195,6 +195,12 @@ int acg_json_write_string(struct acg_json_writer *w, const char *s)
     return put_string(w, s, strlen(s));
 }
 
+int acg_json_write_null(struct acg_json_writer *w)
+{
+    ACG_TRY(before_value(w));
+    return put(w, "null", 4);
+}
+
 int acg_json_write_bool(struct acg_json_writer *w, bool v)
 {
     ACG_TRY(before_value(w));
@@ -294,51 +300,34 @@ int acg_json_write_blob(struct acg_json_writer *w, const struct acg_blob *v)
     return acg_buf_append_char(w->out, '"');
 }
 
-/* Floor division, so times before 1970 split into a second and a positive fraction the
- * way Python's datetime does. */
-static void split_ms(int64_t epoch_ms, int64_t *sec, int64_t *ms)
-{
-    *sec = epoch_ms / 1000;
-    *ms = epoch_ms % 1000;
-    if (*ms < 0) {
-        *ms += 1000;
-        *sec -= 1;
-    }
-}
 
-int acg_json_write_timestamp(struct acg_json_writer *w, int64_t epoch_ms,
-                             enum acg_timestamp_format format)
+int acg_json_write_timestamp(struct acg_json_writer *w, const struct acg_timestamp *t,
+                             int format)
 {
-    char buf[48];
+    char buf[ACG_TIME_TEXT_MAX];
     if (pretty(w)) {
         /* The AWS CLI prints parsed timestamps with datetime.isoformat(), in the local
          * zone of the machine. We always print UTC with an explicit +00:00: the same
          * instant and format, but independent of the environment and thread-safe. */
-        acg_time_format_display(epoch_ms, buf);
+        acg_time_format(t, ACG_TIME_ISOFORMAT, buf);
         return acg_json_write_string(w, buf);
     }
     switch (format) {
+    case ACG_TS_DEFAULT:
     case ACG_TS_EPOCH_SECONDS: {
-        /* botocore with millisecond precision sends seconds + (ms // 1) / 1000.0 as a
-         * Python float; whole seconds are written as integers, the same JSON value. */
-        int64_t sec, ms;
-        split_ms(epoch_ms, &sec, &ms);
-        if (ms == 0)
-            return acg_json_write_int64(w, sec);
-        double v = (double)sec + (double)ms / 1000.0;
-        int n = format_double(v, buf, sizeof buf);
+        size_t n = acg_time_format(t, ACG_TIME_EPOCH, buf);
         ACG_TRY(before_value(w));
-        return put(w, buf, (size_t)n);
+        return put(w, buf, n);
     }
     case ACG_TS_ISO8601:
-        acg_time_format_iso8601_ms(epoch_ms, buf);
+        acg_time_format(t, ACG_TIME_ISO8601, buf);
         return acg_json_write_string(w, buf);
     case ACG_TS_HTTP_DATE:
-        acg_time_format_http_date(epoch_ms, buf);
+        acg_time_format(t, ACG_TIME_HTTP_DATE, buf);
         return acg_json_write_string(w, buf);
     }
     return acg_error_set(w->err, ACG_ERR_INVALID_ARG, "JSON writer: unknown timestamp format %d",
-                         (int)format);
+                         format);
 }
 
 int acg_json_write_redacted(struct acg_json_writer *w)

@@ -85,8 +85,9 @@ def _():
         "batchInferenceJobMode": "BATCH_INFERENCE", "status": "ACTIVE"}, job
     # ISO 8601 strings (DESIGN.md), milliseconds exact. The fake clock gave the create the
     # first reading and each state change the next, 1.001 s apart.
+    # As the AWS CLI v1 prints them (cli_timestamp_format wire): the JSON numbers received.
     for value in timestamps.values():
-        assert isinstance(value, str), timestamps
+        assert isinstance(value, float), timestamps
     assert round(instant(timestamps["creationDateTime"]), 3) == CLOCK, timestamps
     assert round(instant(timestamps["lastUpdatedDateTime"]), 3) == round(CLOCK + 2.002, 3), \
         timestamps

@@ -90,7 +90,7 @@ def _():
     described = ok_json(cli("describe-schema", "--schema-arn", arn))
     same_within_a_millisecond(as_instants("DescribeSchema", described),
                               as_instants("DescribeSchema", moto.describe_schema(schemaArn=arn)))
-    assert isinstance(described["schema"]["creationDateTime"], str), described
+    assert isinstance(described["schema"]["creationDateTime"], float), described
 
     listed = ok_json(cli("list-schemas"))
     same_within_a_millisecond(as_instants("ListSchemas", listed),

@@ -37,8 +37,8 @@ def _():
     result = run(["make", "--no-print-directory", "cli", f"BUILD={os.environ.get('BUILD', 'build')}",
                   f"MODEL={SQS_MODEL}", f"CLI={CLI}"], cwd=ROOT, env=dict(os.environ), timeout=900)
     assert result.returncode == 0, (result.stdout[-3000:], result.stderr[-3000:])
-    with open(os.path.join(BUILD, "cli", "sqs", "sqs_operations.c")) as f:
-        assert ".aws_query_compatible = true," in f.read()
+    with open(os.path.join(BUILD, "cli", "sqs", "sqs_tables.c")) as f:
+        assert ".flags = ACG_SERVICE_QUERY_COMPATIBLE," in f.read()
 
 
 @case("every request carries x-amzn-query-mode: true, signed, as botocore sends it")

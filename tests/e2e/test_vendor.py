@@ -18,7 +18,7 @@ from pyharness import case, run as run_cases  # noqa: E402
 
 FALLBACK_CC = ("cc -std=c11 -O2 -Iruntime/include -Iruntime/internal -Icli/include -Ipersonalize "
                "runtime/*/*.c cli/*.c personalize/*.c "
-               "$(pkg-config --cflags --libs yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih) "
+               "$(pkg-config --cflags --libs yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih expat) "
                "-lpthread -lm -o personalize")
 STANDIN = StandIn()
 STATE = {}
@@ -57,11 +57,12 @@ def _():
     line = readme_cc_line() or FALLBACK_CC
     print(f"cc line: {line}  (from {'README.md' if readme_cc_line() else 'the fallback'})")
     folder = STATE["folder"]
-    shutil.copytree(generated, os.path.join(folder, "personalize"))
     shutil.copytree(os.path.join(ROOT, "runtime"), os.path.join(folder, "runtime"))
     shutil.copytree(os.path.join(ROOT, "cli"), os.path.join(folder, "cli"))
-    if "generated/personalize" in line:  # a README that keeps the repository's layout
+    if "generated/personalize" in line:  # the layout acg-gen --vendor writes
         shutil.copytree(generated, os.path.join(folder, "generated", "personalize"))
+    else:
+        shutil.copytree(generated, os.path.join(folder, "personalize"))
     # Nothing from the repository or the build folder may leak in through the environment.
     env = {k: v for k, v in os.environ.items()
            if k not in ("CPATH", "C_INCLUDE_PATH", "LIBRARY_PATH", "CFLAGS", "LDFLAGS")}

@@ -1,6 +1,7 @@
 """Writes tests/fuzz/corpus/deserialize/: real bodies for fuzz_deserialize.c, each prefixed
-by the byte that picks its shape (the order of the generated shape table: the Personalize
-header's top-level shapes, sorted). Responses come from the stand-in's own operations, so
+by the byte that picks its shape (the order fuzz_deserialize.c collects them in: the top-level
+shapes of personalize_service's tables, its operations' inputs and outputs and its errors,
+sorted by shape name; SHAPES below lists them in that order). Responses come from the stand-in's own operations, so
 they are what the tests' server sends; requests are what the program sends for them.
 
     python3 tests/fuzz/seed_deserialize.py      # rewrites the corpus

@@ -1,10 +1,12 @@
 """Differential tests against botocore for every shape of the full installed Personalize model.
 
 For seeded random instances of every operation's input, botocore's JSON serializer writes the
-request body; the generated code decodes that body and writes it again, and the two bodies
-must be the same JSON value. For every operation's output, a random wire body is parsed by
-botocore's JSON parser and by the generated deserializer, and the values must agree
-(timestamps compared as instants to the millisecond, blobs as bytes).
+request body; the runtime's generic decoder reads that body into the generated struct through
+the service's tables and its encoder writes it again, and the two bodies must be the same
+JSON value (timestamps included: botocore writes unixTimestamp as whole seconds). For every
+operation's output, a random wire body is parsed by botocore's JSON parser and by the
+runtime's decoder (printed in display style), and the values must agree (timestamps compared
+as instants to the microsecond, blobs as bytes).
 
 DIFF_ROUNDS sets the random instances per shape (default 40: a few thousand in all)."""
 import base64
@@ -31,61 +33,72 @@ ROUNDS = int(os.environ.get("DIFF_ROUNDS", "40"))
 MODEL = os.path.join(os.path.dirname(botocore.__file__), "data", "personalize", "2018-05-22",
                      "service-2.json.gz")
 WORK = os.path.join(BUILD, "diff")
-KEYWORDS = {"default", "signed", "auto", "int", "char", "long", "short", "float", "double",
-            "void", "struct", "union", "enum", "const", "static", "register", "return", "if",
-            "else", "for", "while", "do", "switch", "case", "break", "continue", "goto",
-            "sizeof", "typedef", "extern", "volatile", "inline", "restrict", "bool", "true",
-            "false", "unsigned"}
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 
-def c_name(shape_name):
-    name = botocore.xform_name(shape_name).lower()
-    return name + "_" if name in KEYWORDS else name
-
-
-def build_driver(service):
-    """Generates the model, writes a driver with one round-trip function per top-level
-    shape, and compiles it. Returns the driver's path."""
+def build_driver():
+    """Generates the model and compiles the driver against its tables. The driver is the
+    same for any service: it finds a shape by name among the operations' inputs and outputs
+    and the service's errors, and runs the runtime's generic decoder and encoder on it."""
     out = os.path.join(WORK, "personalize")
     subprocess.run([os.path.join(BUILD, "bin", "acg-gen"), "--model", MODEL, "--out", out],
                    check=True)
-    shapes = set()
-    for op in service.operation_names:
-        om = service.operation_model(op)
-        for s in (om.input_shape, om.output_shape):
-            if s is not None:
-                shapes.add(s.name)
-    lines = ['#include <stdio.h>', '#include <stdlib.h>', '#include <string.h>',
-             '#include "personalize.h"', '']
-    for s in sorted(shapes):
-        c = c_name(s)
-        lines += [
-            f"static int rt_{c}(const char *json, size_t len, enum acg_json_style style,",
-            "                 struct acg_buf *out, struct acg_error *err)",
-            "{",
-            f"    struct personalize_{c} v;",
-            f"    int rc = personalize_{c}_from_json(json, len, &v, err);",
-            "    if (rc == ACG_OK)",
-            f"        rc = personalize_{c}_to_json(&v, style, out, err);",
-            f"    personalize_{c}_free(&v);",
-            "    return rc;",
-            "}", ""]
-    lines.append("static const struct { const char *name; int (*fn)(const char *, size_t, "
-                 "enum acg_json_style, struct acg_buf *, struct acg_error *); } table[] = {")
-    lines += [f'    {{ "{s}", rt_{c_name(s)} }},' for s in sorted(shapes)]
-    lines += ["};", "", DRIVER_MAIN]
     src = os.path.join(WORK, "driver.c")
     with open(src, "w") as f:
-        f.write("\n".join(lines))
+        f.write(DRIVER)
     exe = os.path.join(WORK, "driver")
     srcs = [os.path.join(out, f) for f in sorted(os.listdir(out))
             if f.endswith(".c") and not f.endswith("_main.c")]
-    subprocess.run(pybuild.cc("-Iruntime/include", "-Iruntime/internal", "-Icli/include", "-I" + out, src, *srcs,
-                              os.path.join(BUILD, "libacg.a"), "-o", exe), check=True)
+    subprocess.run(pybuild.cc("-Iruntime/include", "-Iruntime/internal", "-Icli/include",
+                              "-I" + out, src, *srcs, os.path.join(BUILD, "libacg.a"), "-o", exe),
+                   check=True)
     return exe
 
 
-DRIVER_MAIN = r'''
+DRIVER = r"""#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json/acg_json.h"
+#include "personalize.h"
+
+/* The top-level shape called name: an operation's input or output, or a modelled error. */
+static const struct acg_shape *find_shape(const struct acg_service *svc, const char *name)
+{
+    for (size_t i = 0; i < svc->operation_count; i++) {
+        const struct acg_operation *op = svc->operations[i];
+        if (op->input != NULL && strcmp(op->input->name, name) == 0)
+            return op->input;
+        if (op->output != NULL && strcmp(op->output->name, name) == 0)
+            return op->output;
+    }
+    for (size_t i = 0; i < svc->error_count; i++) {
+        if (strcmp(svc->errors[i]->name, name) == 0)
+            return svc->errors[i];
+    }
+    return NULL;
+}
+
+/* Decodes json into a zeroed struct of shape s, then writes it again in style. */
+static int round_trip(const struct acg_shape *s, const char *json, size_t len,
+                      enum acg_json_style style, struct acg_buf *out, struct acg_error *err)
+{
+    struct acg_arena *arena = acg_arena_new();
+    void *v = calloc(1, s->size);
+    int rc = arena != NULL && v != NULL ? ACG_OK : ACG_ERR_NOMEM;
+    if (rc == ACG_OK)
+        rc = acg_json_decode_body(json, len, s, v, arena, err);
+    if (rc == ACG_OK) {
+        struct acg_json_writer w;
+        acg_json_writer_init(&w, out, style);
+        w.err = err;
+        rc = acg_json_encode(&w, s, v, NULL);
+    }
+    acg_arena_destroy(arena);
+    free(v);
+    return rc;
+}
+
 /* Records on stdin: "<wire|display> <Shape> <len>\n<len bytes>"; answers on stdout:
  * "<status> <len>\n<len bytes>" (the re-written JSON, or the error message). */
 int main(void)
@@ -102,11 +115,13 @@ int main(void)
         int rc = ACG_ERR_INVALID_ARG;
         acg_buf_init(&out, 0);
         acg_error_init(&err);
-        for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
-            if (strcmp(table[i].name, name) == 0)
-                rc = table[i].fn(buf, len, strcmp(style, "wire") == 0 ? ACG_JSON_WIRE : ACG_JSON_DISPLAY,
-                                 &out, &err);
-        }
+        const struct acg_shape *s = find_shape(&personalize_service, name);
+        if (s != NULL)
+            rc = round_trip(s, buf, len,
+                            strcmp(style, "wire") == 0 ? ACG_JSON_WIRE : ACG_JSON_DISPLAY,
+                            &out, &err);
+        else
+            acg_error_set(&err, rc, "no shape %s", name);
         if (rc == ACG_OK) {
             printf("0 %zu\n", out.len);
             fwrite(out.data, 1, out.len, stdout);
@@ -121,19 +136,29 @@ int main(void)
     }
     return 0;
 }
-'''
+"""
 
 
 class Driver:
+    """The driver process; one that dies on a record (a crash is a finding) is restarted,
+    and that record answers status -99."""
+
     def __init__(self, exe):
+        self.exe = exe
         self.p = subprocess.Popen([exe], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
     def call(self, style, shape, body):
-        self.p.stdin.write(f"{style} {shape} {len(body)}\n".encode() + body)
-        self.p.stdin.flush()
-        status, n = self.p.stdout.readline().split()
-        data = self.p.stdout.read(int(n))
-        return int(status), data
+        try:
+            self.p.stdin.write(f"{style} {shape} {len(body)}\n".encode() + body)
+            self.p.stdin.flush()
+            status, n = self.p.stdout.readline().split()
+            data = self.p.stdout.read(int(n))
+            return int(status), data
+        except (ValueError, BrokenPipeError):
+            self.p.kill()
+            rc = self.p.wait(timeout=10)
+            self.p = subprocess.Popen([self.exe], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            return -99, f"driver died (exit {rc})".encode()
 
     def close(self):
         self.p.stdin.close()
@@ -190,9 +215,9 @@ def rand_value(shape, rng, depth):
     if t == "boolean":
         return rng.random() < 0.5
     if t == "timestamp":
-        ms = rng.choice([0, 1, 999, rng.randint(0, 4102444800000), rng.randint(-2208988800000, 0)])
-        return datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc) + \
-            datetime.timedelta(milliseconds=ms)
+        us = rng.choice([0, 1, 999999, 1000, rng.randint(0, 4102444800000) * 1000,
+                         rng.randint(0, 4102444800000000), rng.randint(-2208988800000000, 0)])
+        return EPOCH + datetime.timedelta(microseconds=us)
     if t == "blob":
         return bytes(rng.randint(0, 255) for _ in range(rng.randint(0, 20)))
     raise AssertionError(f"unhandled type {t}")
@@ -212,8 +237,9 @@ def wire(shape, v):
     if t == "map":
         return {k: wire(shape.value, x) for k, x in v.items()}
     if t == "timestamp":
-        ms = round((v - datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc))
-                   / datetime.timedelta(milliseconds=1))
+        # Whole milliseconds: more digits than a double keeps would make botocore's reading
+        # (through a float) differ from the exact one by design.
+        ms = round((v - EPOCH) / datetime.timedelta(milliseconds=1))
         return ms / 1000 if ms % 1000 else ms // 1000
     if t == "blob":
         return base64.b64encode(v).decode()
@@ -223,7 +249,7 @@ def wire(shape, v):
 
 
 def norm(shape, v):
-    """A comparable form: timestamps as epoch ms, blobs as bytes, special floats as text."""
+    """A comparable form: timestamps as epoch µs, blobs as bytes, special floats as text."""
     t = shape.type_name
     if v is None:
         return None
@@ -239,9 +265,8 @@ def norm(shape, v):
         if isinstance(v, str):
             v = datetime.datetime.fromisoformat(v.replace("Z", "+00:00"))
         if isinstance(v, datetime.datetime):
-            return round((v - datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc))
-                         / datetime.timedelta(milliseconds=1))
-        return round(v * 1000)
+            return (v - EPOCH) // datetime.timedelta(microseconds=1)
+        return round(v * 1000000)
     if t == "blob":
         return v if isinstance(v, bytes) else base64.b64decode(v)
     if t in ("float", "double"):
@@ -270,7 +295,7 @@ def main():
             print(f"FAIL {what}:", *detail, file=sys.stderr)
 
     try:
-        d = Driver(build_driver(service))
+        d = Driver(build_driver())
     except Exception as e:  # the build is itself a test
         print(f"FAIL build: {e}", file=sys.stderr)
         print("generated/botocore-diff: 0 passed, 1 failed")

@@ -1,11 +1,51 @@
-/* Generated code for the tiny all-shapes model (tests/fixtures/golden/tiny): values survive
- * decode -> encode -> decode exactly, and the validators report every violation by path. */
+/* The tiny all-shapes model's tables (tests/fixtures/golden/tiny) driving the runtime's
+ * generic walkers: values survive acg_json_decode_body -> acg_json_encode -> decode exactly,
+ * and acg_validate_shape reports every violation by path. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "harness.h"
+#include "json/acg_json.h"
 #include "tiny.h"
+
+static const struct acg_shape *put_thing_input(void)
+{
+    return acg_service_find_operation(&tiny_service, "PutThing")->input;
+}
+
+static const struct acg_shape *put_thing_output(void)
+{
+    return acg_service_find_operation(&tiny_service, "PutThing")->output;
+}
+
+/* Decodes json as PutThingResponse into v (which then owns its arena, released with
+ * tiny_put_thing_response_free). On failure v is left zeroed. */
+static int decode(const char *json, struct tiny_put_thing_response *v, struct acg_error *err)
+{
+    const struct acg_shape *s = put_thing_output();
+    struct acg_arena *arena = acg_arena_new();
+    memset(v, 0, sizeof *v);
+    if (arena == NULL)
+        return ACG_ERR_NOMEM;
+    int rc = acg_json_decode_body(json, strlen(json), s, v, arena, err);
+    if (rc != ACG_OK) {
+        acg_release(arena, v, sizeof *v);
+        return rc;
+    }
+    v->arena_ = arena;
+    return ACG_OK;
+}
+
+/* Writes value, a struct of shape s, in style into b. */
+static int encode(const struct acg_shape *s, const void *value, enum acg_json_style style,
+                  struct acg_buf *b, struct acg_error *err)
+{
+    struct acg_json_writer w;
+    acg_json_writer_init(&w, b, style);
+    w.err = err;
+    return acg_json_encode(&w, s, value, NULL);
+}
 
 /* Decodes json as PutThingResponse, encodes it (wire style) into out. */
 static int roundtrip(const char *json, char *out, size_t size)
@@ -15,13 +55,36 @@ static int roundtrip(const char *json, char *out, size_t size)
     struct acg_error err;
     acg_error_init(&err);
     acg_buf_init(&b, 0);
-    int rc = tiny_put_thing_response_from_json(json, strlen(json), &v, &err);
+    int rc = decode(json, &v, &err);
     if (rc == ACG_OK)
-        rc = tiny_put_thing_response_to_json(&v, ACG_JSON_WIRE, &b, &err);
+        rc = encode(put_thing_output(), &v, ACG_JSON_WIRE, &b, &err);
     snprintf(out, size, "%s", rc == ACG_OK ? b.data : err.message);
     acg_buf_free(&b);
     tiny_put_thing_response_free(&v);
     return rc;
+}
+
+static int test_tables_reachable_from_the_service(void)
+{
+    const struct acg_operation *op = acg_service_find_operation(&tiny_service, "PutThing");
+    CHECK(op != NULL && op->input != NULL && op->output != NULL);
+    CHECK_STR(op->input->name, "PutThingRequest");
+    CHECK_STR(op->output->name, "PutThingResponse");
+    CHECK(op->input->size == sizeof(struct tiny_put_thing_request));
+    CHECK(op->output->size == sizeof(struct tiny_put_thing_response));
+    CHECK(op->error_count == 2);
+    op = acg_service_find_operation(&tiny_service, "Ping");
+    CHECK(op != NULL && op->input == NULL && op->output != NULL);
+    op = acg_service_find_operation(&tiny_service, "Forget");
+    CHECK(op != NULL && op->input != NULL && op->output == NULL);
+    CHECK(acg_service_find_operation(&tiny_service, "Nope") == NULL);
+    /* Errors by code (error.code when the model gives one). */
+    const struct acg_shape *nf = acg_service_find_error(&tiny_service, "ThingNotFound");
+    CHECK(nf != NULL && strcmp(nf->name, "NotFound") == 0 && nf->http_status == 404);
+    CHECK(acg_service_find_error(&tiny_service, "NotFound") == NULL);
+    const struct acg_shape *busy = acg_service_find_error(&tiny_service, "Busy");
+    CHECK(busy != NULL && (busy->flags & ACG_SHAPE_THROTTLING));
+    return 0;
 }
 
 static int test_map_and_list_order_kept(void)
@@ -45,28 +108,50 @@ static int test_integer_limits_exact(void)
     struct acg_error err;
     acg_error_init(&err);
     const char *bad = "{\"thing\":{\"children\":[{},{\"count\":2147483648}]}}";
-    CHECK(tiny_put_thing_response_from_json(bad, strlen(bad), &v, &err) == ACG_ERR_JSON);
+    CHECK(decode(bad, &v, &err) == ACG_ERR_JSON);
     CHECK_STR(err.where, "thing.children[1].count");
+    /* A failed decode leaves the value zeroed and _free safe. */
+    CHECK(v.arena_ == NULL && v.thing == NULL);
+    tiny_put_thing_response_free(&v);
     return 0;
 }
 
-static int test_timestamps_keep_milliseconds(void)
+/* Decoding keeps timestamps exactly (to the nanosecond, with the text they came as);
+ * encoding writes them as botocore's JSONSerializer does at its default precision:
+ * unixTimestamp as whole seconds, iso8601 with microseconds only when there are some,
+ * rfc822 to the second. Checked with botocore 1.43: JSONParser().parse of the body below,
+ * then JSONSerializer().serialize_to_request of its "thing" as PutThing's input, writes
+ * {"created":1700000000,"isoTime":"2023-11-14T22:13:20.500000Z",
+ *  "httpTime":"Tue, 14 Nov 2023 22:13:20 GMT","parent":{"created":-2}}. */
+static int test_timestamps_exact_and_botocore_precision(void)
 {
     const char *json = "{\"thing\":{\"created\":1700000000.123,\"isoTime\":\"2023-11-14T23:13:20.5+01:00\","
                        "\"httpTime\":\"Tue, 14 Nov 2023 22:13:20 GMT\",\"parent\":{\"created\":-1.5}}}";
     struct tiny_put_thing_response v;
     struct acg_error err;
     acg_error_init(&err);
-    CHECK(tiny_put_thing_response_from_json(json, strlen(json), &v, &err) == ACG_OK);
-    CHECK(v.thing->has_created && v.thing->created == 1700000000123LL);
-    CHECK(v.thing->has_iso_time && v.thing->iso_time == 1700000000500LL);
-    CHECK(v.thing->http_time == 1700000000000LL);
-    CHECK(v.thing->parent->created == -1500);
+    CHECK(decode(json, &v, &err) == ACG_OK);
+    CHECK(v.thing->has_created && v.thing->created.seconds == 1700000000LL &&
+          v.thing->created.nanos == 123000000);
+    CHECK_STR(v.thing->created.wire, "1700000000.123");
+    CHECK(v.thing->has_iso_time && v.thing->iso_time.seconds == 1700000000LL &&
+          v.thing->iso_time.nanos == 500000000);
+    CHECK_STR(v.thing->iso_time.wire, "2023-11-14T23:13:20.5+01:00");
+    CHECK(v.thing->http_time.seconds == 1700000000LL && v.thing->http_time.nanos == 0);
+    CHECK(v.thing->parent->created.seconds == -2 && v.thing->parent->created.nanos == 500000000);
     tiny_put_thing_response_free(&v);
+    CHECK(v.thing == NULL && v.arena_ == NULL);
     char out[512];
     CHECK(roundtrip(json, out, sizeof out) == ACG_OK);
-    CHECK_STR(out, "{\"thing\":{\"created\":1700000000.123,\"isoTime\":\"2023-11-14T22:13:20.500Z\","
-                   "\"httpTime\":\"Tue, 14 Nov 2023 22:13:20 GMT\",\"parent\":{\"created\":-1.5}}}");
+    CHECK_STR(out, "{\"thing\":{\"created\":1700000000,\"isoTime\":\"2023-11-14T22:13:20.500000Z\","
+                   "\"httpTime\":\"Tue, 14 Nov 2023 22:13:20 GMT\",\"parent\":{\"created\":-2}}}");
+    /* Nanoseconds decode exactly; the wire keeps what botocore keeps (microseconds). */
+    json = "{\"thing\":{\"isoTime\":\"2023-11-14T22:13:20.123456789Z\",\"created\":1.000000001}}";
+    CHECK(decode(json, &v, &err) == ACG_OK);
+    CHECK(v.thing->iso_time.nanos == 123456789 && v.thing->created.nanos == 1);
+    tiny_put_thing_response_free(&v);
+    CHECK(roundtrip(json, out, sizeof out) == ACG_OK);
+    CHECK_STR(out, "{\"thing\":{\"created\":1,\"isoTime\":\"2023-11-14T22:13:20.123456Z\"}}");
     return 0;
 }
 
@@ -76,7 +161,7 @@ static int test_empty_versus_absent(void)
     struct acg_error err;
     const char *json = "{\"thing\":{\"name\":\"\",\"data\":\"\",\"tags\":{},\"children\":[]}}";
     acg_error_init(&err);
-    CHECK(tiny_put_thing_response_from_json(json, strlen(json), &v, &err) == ACG_OK);
+    CHECK(decode(json, &v, &err) == ACG_OK);
     CHECK(v.thing->name != NULL && v.thing->name[0] == '\0');
     CHECK(v.thing->data.data != NULL && v.thing->data.len == 0);
     CHECK(v.thing->tags != NULL && v.thing->tags_count == 0);
@@ -88,6 +173,9 @@ static int test_empty_versus_absent(void)
     CHECK_STR(out, json);
     CHECK(roundtrip("{\"thing\":{\"name\":null,\"count\":null}}", out, sizeof out) == ACG_OK);
     CHECK_STR(out, "{\"thing\":{}}");
+    /* An empty body reads as {}. */
+    CHECK(roundtrip("", out, sizeof out) == ACG_OK);
+    CHECK_STR(out, "{}");
     return 0;
 }
 
@@ -121,15 +209,15 @@ static int test_redacted_in_logs_only(void)
     struct tiny_thing thing;
     struct acg_buf b;
     tiny_put_thing_request_init(&req);
-    tiny_thing_init(&thing);
+    memset(&thing, 0, sizeof thing);
     req.name = "n";
     req.thing = &thing;
     thing.secret = "hunter2";
     acg_buf_init(&b, 0);
-    CHECK(tiny_put_thing_request_to_json(&req, ACG_JSON_REDACTED, &b, NULL) == ACG_OK);
+    CHECK(encode(put_thing_input(), &req, ACG_JSON_REDACTED, &b, NULL) == ACG_OK);
     CHECK(strstr(b.data, "hunter2") == NULL && strstr(b.data, "sensitive") != NULL);
     acg_buf_reset(&b);
-    CHECK(tiny_put_thing_request_to_json(&req, ACG_JSON_WIRE, &b, NULL) == ACG_OK);
+    CHECK(encode(put_thing_input(), &req, ACG_JSON_WIRE, &b, NULL) == ACG_OK);
     CHECK(strstr(b.data, "\"secret\":\"hunter2\"") != NULL);
     acg_buf_free(&b);
     return 0;
@@ -143,7 +231,7 @@ static const char *violations(const struct tiny_put_thing_request *req)
     struct acg_error err;
     acg_validator_init(&v);
     acg_error_init(&err);
-    tiny_put_thing_request_validate(req, &v);
+    acg_validate_shape(&v, put_thing_input(), req);
     int rc = acg_validator_result(&v, &err);
     snprintf(text, sizeof text, "%s", rc == ACG_OK ? "ok" : err.message);
     return text;
@@ -167,7 +255,7 @@ static int test_validation_table(void)
     req.name = "\xff";                                              /* invalid UTF-8 */
     CHECK(strstr(violations(&req), "UTF-8") != NULL);
     req.name = "ok";
-    tiny_thing_init(&thing);
+    memset(&thing, 0, sizeof thing);
     req.thing = &thing;
     thing.has_count = true;
     thing.count = 101;                                              /* range 0..100 */
@@ -189,7 +277,7 @@ static int test_validation_table(void)
     thing.tags_count = 6;                                           /* max 5 entries */
     CHECK(strstr(violations(&req), "thing.tags") != NULL);
     thing.tags_count = 2;
-    tiny_choice_init(&choice);
+    memset(&choice, 0, sizeof choice);
     thing.choice = &choice;
     choice.text = "x";
     choice.has_number = true;                                       /* two union members */
@@ -207,10 +295,11 @@ static int test_validation_table(void)
 int main(void)
 {
     static const struct test_case tests[] = {
-        TEST(test_map_and_list_order_kept), TEST(test_integer_limits_exact),
-        TEST(test_timestamps_keep_milliseconds), TEST(test_empty_versus_absent),
-        TEST(test_text_blobs_and_floats), TEST(test_union_document_and_recursion),
-        TEST(test_redacted_in_logs_only), TEST(test_validation_table),
+        TEST(test_tables_reachable_from_the_service), TEST(test_map_and_list_order_kept),
+        TEST(test_integer_limits_exact), TEST(test_timestamps_exact_and_botocore_precision),
+        TEST(test_empty_versus_absent), TEST(test_text_blobs_and_floats),
+        TEST(test_union_document_and_recursion), TEST(test_redacted_in_logs_only),
+        TEST(test_validation_table),
     };
     return RUN_TESTS("generated/tiny-values", tests);
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "client/acg_client.h"
+#include "protocol/acg_protocol.h"
 #include "http/acg_http.h"
 #include "common/acg_random.h"
 #include "http/acg_retry.h"
@@ -42,11 +43,19 @@ static int test_resolver(const struct acg_endpoint_params *p, struct acg_endpoin
     return ACG_OK;
 }
 
-static const struct acg_error_info test_errors[] = {
-    { "LimitExceededException", false, false },
-    { "BusyException", true, false },
-    { "SlowPokeException", true, true },
+/* The modelled errors, sorted by code as generated tables are. */
+static const struct acg_shape busy = {
+    .name = "BusyException", .type = ACG_SHAPE_STRUCTURE,
+    .flags = ACG_SHAPE_EXCEPTION | ACG_SHAPE_RETRYABLE,
 };
+static const struct acg_shape limit_exceeded = {
+    .name = "LimitExceededException", .type = ACG_SHAPE_STRUCTURE, .flags = ACG_SHAPE_EXCEPTION,
+};
+static const struct acg_shape slow_poke = {
+    .name = "SlowPokeException", .type = ACG_SHAPE_STRUCTURE,
+    .flags = ACG_SHAPE_EXCEPTION | ACG_SHAPE_RETRYABLE | ACG_SHAPE_THROTTLING,
+};
+static const struct acg_shape *const test_errors[] = { &busy, &limit_exceeded, &slow_poke };
 
 static const struct acg_service svc = {
     .service_id = "Personalize",
@@ -55,14 +64,23 @@ static const struct acg_service svc = {
     .target_prefix = "AmazonPersonalize",
     .json_version = "1.1",
     .api_version = "2018-05-22",
+    .protocol = ACG_PROTOCOL_JSON,
     .resolve_endpoint = test_resolver,
     .errors = test_errors,
     .error_count = sizeof test_errors / sizeof test_errors[0],
 };
 
-static const struct acg_operation op_describe = { "DescribeBatchInferenceJob", false, false };
-static const struct acg_operation op_compressed = { "PutEvents", true, false };
-static const struct acg_operation op_stream = { "SubscribeToShard", false, true };
+static const struct acg_operation op_describe = {
+    .name = "DescribeBatchInferenceJob", .http_method = "POST", .request_uri = "/",
+};
+static const struct acg_operation op_compressed = {
+    .name = "PutEvents", .http_method = "POST", .request_uri = "/",
+    .flags = ACG_OP_REQUEST_COMPRESSION,
+};
+static const struct acg_operation op_stream = {
+    .name = "SubscribeToShard", .http_method = "POST", .request_uri = "/",
+    .flags = ACG_OP_EVENT_STREAM,
+};
 
 /* ---- hooks: delays are recorded, never slept ---- */
 
@@ -123,13 +141,30 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Sends body as op's request, built by hand the way the awsJson protocol builds it. */
 static int call(struct acg_client *c, const struct acg_operation *op, const char *body,
                 struct acg_response *resp, struct acg_error *err)
 {
-    struct acg_call cl = { op, body, strlen(body), NULL, NULL, 0 };
+    struct acg_request req;
+    char target[128];
+    acg_request_init(&req);
     acg_response_init(resp);
     acg_error_init(err);
-    return acg_client_invoke(c, &cl, resp, err);
+    snprintf(target, sizeof target, "%s.%s", svc.target_prefix, op->name);
+    req.method = "POST";
+    int rc = acg_buf_append_char(&req.path, '/');
+    if (rc == ACG_OK)
+        rc = acg_buf_append(&req.body, body, strlen(body));
+    if (rc == ACG_OK)
+        rc = acg_request_add_header(&req, "Content-Type", "application/x-amz-json-1.1", err);
+    if (rc == ACG_OK)
+        rc = acg_request_add_header(&req, "X-Amz-Target", target, err);
+    if (rc == ACG_OK) {
+        struct acg_send send = { .op = op, .req = &req };
+        rc = acg_client_send(c, &send, resp, err);
+    }
+    acg_request_free(&req);
+    return rc;
 }
 
 static bool has(const char *hay, const char *needle)

@@ -224,7 +224,8 @@ def _():
     assert len(SRV.requests()) == 1
 
 
-@case("sensitive output members print redacted; --show-sensitive prints them (tiny model)")
+@case("sensitive output members print as the AWS CLI prints them; --redact-sensitive hides them "
+      "(tiny model)")
 def _():
     tiny = os.path.join(BUILD, "e2e", "tiny")
     model = os.path.abspath("tests/fixtures/models/tiny/service-2.yaml")
@@ -235,7 +236,7 @@ def _():
     secret = "tiny-SECRET-value-5e2"
     body = json.dumps({"thing": {"name": "a", "secret": secret, "count": 3}})
     outputs = []
-    for extra in ([], ["--show-sensitive"]):
+    for extra in (["--redact-sensitive"], []):
         SRV.reset()
         SRV.script([{"body": body}])
         p = subprocess.run([tiny, "put-thing", "--name", "a", "--endpoint-url", SRV.url] + extra,

@@ -391,7 +391,8 @@ static int test_null_means_absent(void)
     const char *s = "untouched";
     bool b = true, has = false;
     int32_t i32 = 7;
-    int64_t i64 = 8, ts = 9;
+    int64_t i64 = 8;
+    struct acg_timestamp ts = {9, 9, NULL};
     float f = 1.5f;
     double d = 2.5;
     struct acg_blob blob = {NULL, 0};
@@ -403,7 +404,8 @@ static int test_null_means_absent(void)
     CHECK(acg_json_read_int64(&p.r, 1, &i64, &has) == ACG_OK && i64 == 8 && !has);
     CHECK(acg_json_read_float(&p.r, 1, &f, &has) == ACG_OK && f == 1.5f && !has);
     CHECK(acg_json_read_double(&p.r, 1, &d, &has) == ACG_OK && d == 2.5 && !has);
-    CHECK(acg_json_read_timestamp(&p.r, 1, &ts, &has) == ACG_OK && ts == 9 && !has);
+    CHECK(acg_json_read_timestamp(&p.r, 1, &ts, &has) == ACG_OK && ts.seconds == 9 &&
+          ts.nanos == 9 && !has);
     CHECK(acg_json_read_blob(&p.r, 1, &blob) == ACG_OK && blob.data == NULL);
     CHECK(acg_json_read_document(&p.r, 1, &doc) == ACG_OK && doc == NULL);
     CHECK(p.err.status == ACG_OK);
@@ -542,45 +544,52 @@ static int test_read_bools(void)
 
 /* ---- timestamps ---- */
 
-/* Expected values from botocore.utils.parse_timestamp (Python 3.11, botocore installed
- * here), converted to milliseconds with floor division. */
+/* Timestamps are kept exactly as sent, to the nanosecond (seconds, nanos). The last two
+ * columns are what botocore.utils.parse_timestamp (Python 3.11, botocore installed here)
+ * reads, as seconds and microseconds: for numbers it goes through a double and
+ * datetime.fromtimestamp, which acg_time_from_double mirrors; for strings it truncates the
+ * fraction to the microsecond, which is our exact value truncated. */
 static const struct {
     const char *json;
-    int64_t ms;
+    int64_t seconds;
+    int32_t nanos;
+    int64_t boto_seconds;
+    int32_t boto_micros;
 } timestamps[] = {
-    {"1700000000.123", INT64_C(1700000000123)},
-    {"1700000000", INT64_C(1700000000000)},
-    {"0.0005", 0},
-    {"0.0015", 1},
-    {"0.9999995", 1000},
-    {"0.9994999", 999},
-    {"-1.5", -1500},
-    {"-0.0001", -1},
-    {"-5e-07", 0},
-    {"1.0000005", 1000},
-    {"253402300799.999", INT64_C(253402300799998)},
-    {"-62135596800", INT64_C(-62135596800000)},
-    {"1000000000.1235", INT64_C(1000000000123)},
-    {"1234567890.987654321", INT64_C(1234567890987)},
-    {"0.001", 1},
-    {"0.1234995", 123},
-    {"0.1235", 123},
-    {"\"2023-11-14T22:13:20.123Z\"", INT64_C(1700000000123)},
-    {"\"2023-11-14T23:13:20.1239+01:00\"", INT64_C(1700000000123)},
-    {"\"2023-11-14T22:13:20Z\"", INT64_C(1700000000000)},
-    {"\"Tue, 14 Nov 2023 22:13:20 GMT\"", INT64_C(1700000000000)},
-    {"\"1700000000.5\"", INT64_C(1700000000500)},
-    {"\"20231114T221320Z\"", INT64_C(1700000000000)},
-    {"\"2023-11-14\"", INT64_C(1699920000000)},
-    {"\"2023-11-14T17:13:20-05:00\"", INT64_C(1700000000000)},
-    {"\"9999-12-31T23:59:59.999999Z\"", INT64_C(253402300799999)},
-    {"\"0001-01-01T00:00:00Z\"", INT64_C(-62135596800000)},
-    {"\"2024-02-29T12:00:00Z\"", INT64_C(1709208000000)},
-    {"\"2023-11-14T22:13:20.123456789Z\"", INT64_C(1700000000123)},
-    {"\"2023-11-14 22:13:20Z\"", INT64_C(1700000000000)},
-    {"\"2023-11-14T22:13:20+0530\"", INT64_C(1699980200000)},
-    {"\"2023-11-14T22:13Z\"", INT64_C(1699999980000)},
-    {"\"2023-11-14T22:13:20\\u002e123Z\"", INT64_C(1700000000123)}, /* escaped '.' */
+    {"1700000000.123", 1700000000, 123000000, 1700000000, 123000},
+    {"1700000000", 1700000000, 0, 1700000000, 0},
+    {"0.0005", 0, 500000, 0, 500},
+    {"0.0015", 0, 1500000, 0, 1500},
+    {"0.9999995", 0, 999999500, 1, 0},
+    {"0.9994999", 0, 999499900, 0, 999500},
+    {"-1.5", -2, 500000000, -2, 500000},
+    {"-0.0001", -1, 999900000, -1, 999900},
+    {"-5e-07", -1, 999999500, 0, 0},
+    {"1.0000005", 1, 500, 1, 1},
+    {"253402300799.999", INT64_C(253402300799), 999000000, INT64_C(253402300799), 998993},
+    {"-62135596800", INT64_C(-62135596800), 0, INT64_C(-62135596800), 0},
+    {"1000000000.1235", 1000000000, 123500000, 1000000000, 123500},
+    {"1234567890.987654321", 1234567890, 987654321, 1234567890, 987654},
+    {"0.001", 0, 1000000, 0, 1000},
+    {"0.1234995", 0, 123499500, 0, 123500},
+    {"0.1235", 0, 123500000, 0, 123500},
+    {"\"2023-11-14T22:13:20.123Z\"", 1700000000, 123000000, 1700000000, 123000},
+    {"\"2023-11-14T23:13:20.1239+01:00\"", 1700000000, 123900000, 1700000000, 123900},
+    {"\"2023-11-14T22:13:20Z\"", 1700000000, 0, 1700000000, 0},
+    {"\"Tue, 14 Nov 2023 22:13:20 GMT\"", 1700000000, 0, 1700000000, 0},
+    {"\"1700000000.5\"", 1700000000, 500000000, 1700000000, 500000},
+    {"\"20231114T221320Z\"", 1700000000, 0, 1700000000, 0},
+    {"\"2023-11-14\"", 1699920000, 0, 1699920000, 0},
+    {"\"2023-11-14T17:13:20-05:00\"", 1700000000, 0, 1700000000, 0},
+    {"\"9999-12-31T23:59:59.999999Z\"", INT64_C(253402300799), 999999000,
+     INT64_C(253402300799), 999999},
+    {"\"0001-01-01T00:00:00Z\"", INT64_C(-62135596800), 0, INT64_C(-62135596800), 0},
+    {"\"2024-02-29T12:00:00Z\"", 1709208000, 0, 1709208000, 0},
+    {"\"2023-11-14T22:13:20.123456789Z\"", 1700000000, 123456789, 1700000000, 123456},
+    {"\"2023-11-14 22:13:20Z\"", 1700000000, 0, 1700000000, 0},
+    {"\"2023-11-14T22:13:20+0530\"", 1699980200, 0, 1699980200, 0},
+    {"\"2023-11-14T22:13Z\"", 1699999980, 0, 1699999980, 0},
+    {"\"2023-11-14T22:13:20\\u002e123Z\"", 1700000000, 123000000, 1700000000, 123000},
 };
 
 static int test_read_timestamps(void)
@@ -590,12 +599,28 @@ static int test_read_timestamps(void)
         snprintf(js, sizeof js, "{\"t\":%s}", timestamps[i].json);
         struct parsed p;
         parse(&p, js);
-        int64_t ms = 0;
+        struct acg_timestamp ts = {0, 0, "stale"};
         bool has = false;
-        int rc = p.rc == ACG_OK ? acg_json_read_timestamp(&p.r, 2, &ms, &has) : p.rc;
-        if (rc != ACG_OK || ms != timestamps[i].ms || !has) {
-            fprintf(stderr, "timestamp %s: rc %d got %lld want %lld (%s)\n", timestamps[i].json,
-                    rc, (long long)ms, (long long)timestamps[i].ms, p.err.message);
+        int rc = p.rc == ACG_OK ? acg_json_read_timestamp(&p.r, 2, &ts, &has) : p.rc;
+        if (rc != ACG_OK || ts.seconds != timestamps[i].seconds ||
+            ts.nanos != timestamps[i].nanos || !has || ts.wire != NULL) {
+            fprintf(stderr, "timestamp %s: rc %d got %lld.%09d want %lld.%09d (%s)\n",
+                    timestamps[i].json, rc, (long long)ts.seconds, (int)ts.nanos,
+                    (long long)timestamps[i].seconds, (int)timestamps[i].nanos, p.err.message);
+            done(&p);
+            return __LINE__;
+        }
+        /* botocore's reading: a number through a double, a string truncated to the µs. */
+        struct acg_timestamp boto = ts;
+        if (timestamps[i].json[0] != '"')
+            CHECK(acg_time_from_double(strtod(timestamps[i].json, NULL), &boto) == ACG_OK);
+        else
+            boto.nanos = boto.nanos / 1000 * 1000;
+        if (boto.seconds != timestamps[i].boto_seconds ||
+            boto.nanos != timestamps[i].boto_micros * 1000) {
+            fprintf(stderr, "timestamp %s: botocore reads %lld.%06d, we %lld.%09d\n",
+                    timestamps[i].json, (long long)timestamps[i].boto_seconds,
+                    (int)timestamps[i].boto_micros, (long long)boto.seconds, (int)boto.nanos);
             done(&p);
             return __LINE__;
         }
@@ -612,11 +637,12 @@ static int test_read_timestamps(void)
         snprintf(js, sizeof js, "{\"t\":%s}", bad[i]);
         struct parsed p;
         parse(&p, js);
-        int64_t ms = 77;
+        struct acg_timestamp ts = {77, 7, NULL};
         bool has = false;
-        int rc = acg_json_read_timestamp(&p.r, 2, &ms, &has);
-        if (p.rc != ACG_OK || rc != ACG_ERR_JSON || has || ms != 77) {
-            fprintf(stderr, "timestamp %s accepted (rc %d ms %lld)\n", bad[i], rc, (long long)ms);
+        int rc = acg_json_read_timestamp(&p.r, 2, &ts, &has);
+        if (p.rc != ACG_OK || rc != ACG_ERR_JSON || has || ts.seconds != 77 || ts.nanos != 7) {
+            fprintf(stderr, "timestamp %s accepted (rc %d seconds %lld)\n", bad[i], rc,
+                    (long long)ts.seconds);
             done(&p);
             return __LINE__;
         }
@@ -878,6 +904,7 @@ static void read_everything(struct acg_json_reader *r)
         bool b, has;
         int32_t i32;
         int64_t i64;
+        struct acg_timestamp ts;
         float f;
         double d;
         struct acg_blob blob;
@@ -894,7 +921,7 @@ static void read_everything(struct acg_json_reader *r)
         rcs |= acg_json_read_float(r, i, &f, &has);
         rcs |= acg_json_read_double(r, i, &d, &has);
         rcs |= acg_json_read_blob(r, i, &blob);
-        rcs |= acg_json_read_timestamp(r, i, &i64, &has);
+        rcs |= acg_json_read_timestamp(r, i, &ts, &has);
         rcs |= acg_json_read_document(r, i, &s);
         rcs |= acg_json_array_begin(r, i, &n);
         (void)rcs; /* any status will do; only crashes matter */
@@ -1112,9 +1139,9 @@ static int test_large_body(void)
                 const char *s = NULL;
                 CHECK(acg_json_read_string(&p.r, key + 1, &s) == ACG_OK);
             } else if (acg_json_key_is(&p.r, key, "creationDateTime")) {
-                int64_t ms;
+                struct acg_timestamp ts;
                 bool has;
-                CHECK(acg_json_read_timestamp(&p.r, key + 1, &ms, &has) == ACG_OK);
+                CHECK(acg_json_read_timestamp(&p.r, key + 1, &ts, &has) == ACG_OK);
             }
         }
         el = acg_json_skip(&p.r, el);

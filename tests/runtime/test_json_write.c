@@ -1,6 +1,6 @@
 /* Writer tests: escaping, numbers, timestamps, blobs, documents, styles and limits. Expected
- * texts for doubles and timestamps come from Python (json.dumps, botocore's serializer with
- * millisecond precision, datetime.isoformat), so bodies are the JSON values botocore writes. */
+ * texts for doubles and timestamps come from Python (json.dumps, botocore's serializer at its
+ * default precision, datetime.isoformat), so bodies are the JSON values botocore writes. */
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
@@ -248,67 +248,91 @@ static int test_bools(void)
 
 /* ---- timestamps ---- */
 
-/* From botocore's JSONSerializer(timestamp_precision='millisecond'), json.dumps, and
- * datetime.isoformat() for the display column. Whole seconds are written as integers
- * (botocore writes 1700000000.0, the same JSON value). */
+/* From botocore's JSONSerializer() at its default precision (unixTimestamp: whole seconds,
+ * int(calendar.timegm(...)); iso8601: "%Y-%m-%dT%H:%M:%SZ", or ".%f" before the Z when
+ * there are microseconds; rfc822), json.dumps, and datetime.isoformat() for the display
+ * column. Python's datetime holds microseconds: nanoseconds below them are dropped. glibc's
+ * strftime writes year 1 as "1-01-01"; ISO 8601 wants the four digits we write. */
 static const struct {
-    int64_t ms;
+    int64_t seconds;
+    int32_t nanos;
     const char *epoch;
     const char *iso;
     const char *http;
     const char *display;
 } timestamps[] = {
-    {INT64_C(1700000000123), "1700000000.123", "\"2023-11-14T22:13:20.123Z\"",
+    {1700000000, 123000000, "1700000000", "\"2023-11-14T22:13:20.123000Z\"",
      "\"Tue, 14 Nov 2023 22:13:20 GMT\"", "\"2023-11-14T22:13:20.123000+00:00\""},
-    {INT64_C(1700000000000), "1700000000", "\"2023-11-14T22:13:20.000Z\"",
+    {1700000000, 0, "1700000000", "\"2023-11-14T22:13:20Z\"",
      "\"Tue, 14 Nov 2023 22:13:20 GMT\"", "\"2023-11-14T22:13:20+00:00\""},
-    {-1500, "-1.5", "\"1969-12-31T23:59:58.500Z\"", "\"Wed, 31 Dec 1969 23:59:58 GMT\"",
-     "\"1969-12-31T23:59:58.500000+00:00\""},
-    {-1, "-0.0010000000000000009", "\"1969-12-31T23:59:59.999Z\"",
+    {-2, 500000000, "-2", "\"1969-12-31T23:59:58.500000Z\"",
+     "\"Wed, 31 Dec 1969 23:59:58 GMT\"", "\"1969-12-31T23:59:58.500000+00:00\""},
+    {-1, 999000000, "-1", "\"1969-12-31T23:59:59.999000Z\"",
      "\"Wed, 31 Dec 1969 23:59:59 GMT\"", "\"1969-12-31T23:59:59.999000+00:00\""},
-    {0, "0", "\"1970-01-01T00:00:00.000Z\"", "\"Thu, 01 Jan 1970 00:00:00 GMT\"",
-     "\"1970-01-01T00:00:00+00:00\""},
-    {1, "0.001", "\"1970-01-01T00:00:00.001Z\"", "\"Thu, 01 Jan 1970 00:00:00 GMT\"",
-     "\"1970-01-01T00:00:00.001000+00:00\""},
-    {999, "0.999", "\"1970-01-01T00:00:00.999Z\"", "\"Thu, 01 Jan 1970 00:00:00 GMT\"",
-     "\"1970-01-01T00:00:00.999000+00:00\""},
-    {INT64_C(1700000000100), "1700000000.1", "\"2023-11-14T22:13:20.100Z\"",
+    {0, 0, "0", "\"1970-01-01T00:00:00Z\"",
+     "\"Thu, 01 Jan 1970 00:00:00 GMT\"", "\"1970-01-01T00:00:00+00:00\""},
+    {0, 1000000, "0", "\"1970-01-01T00:00:00.001000Z\"",
+     "\"Thu, 01 Jan 1970 00:00:00 GMT\"", "\"1970-01-01T00:00:00.001000+00:00\""},
+    {0, 999000000, "0", "\"1970-01-01T00:00:00.999000Z\"",
+     "\"Thu, 01 Jan 1970 00:00:00 GMT\"", "\"1970-01-01T00:00:00.999000+00:00\""},
+    {1700000000, 100000000, "1700000000", "\"2023-11-14T22:13:20.100000Z\"",
      "\"Tue, 14 Nov 2023 22:13:20 GMT\"", "\"2023-11-14T22:13:20.100000+00:00\""},
-    {INT64_C(123456789012345), "123456789012.345", "\"5882-03-11T00:30:12.345Z\"",
+    {INT64_C(123456789012), 345000000, "123456789012", "\"5882-03-11T00:30:12.345000Z\"",
      "\"Sat, 11 Mar 5882 00:30:12 GMT\"", "\"5882-03-11T00:30:12.345000+00:00\""},
-    {INT64_C(253402300799999), "253402300799.999", "\"9999-12-31T23:59:59.999Z\"",
+    {INT64_C(253402300799), 999000000, "253402300799", "\"9999-12-31T23:59:59.999000Z\"",
      "\"Fri, 31 Dec 9999 23:59:59 GMT\"", "\"9999-12-31T23:59:59.999000+00:00\""},
-    {INT64_C(-62135596800000), "-62135596800", "\"0001-01-01T00:00:00.000Z\"",
+    {INT64_C(-62135596800), 0, "-62135596800", "\"0001-01-01T00:00:00Z\"",
      "\"Mon, 01 Jan 0001 00:00:00 GMT\"", "\"0001-01-01T00:00:00+00:00\""},
-    {INT64_C(951782400000), "951782400", "\"2000-02-29T00:00:00.000Z\"",
+    {951782400, 0, "951782400", "\"2000-02-29T00:00:00Z\"",
      "\"Tue, 29 Feb 2000 00:00:00 GMT\"", "\"2000-02-29T00:00:00+00:00\""},
+    {1700000000, 123456789, "1700000000", "\"2023-11-14T22:13:20.123456Z\"",
+     "\"Tue, 14 Nov 2023 22:13:20 GMT\"", "\"2023-11-14T22:13:20.123456+00:00\""},
+    {1700000000, 999, "1700000000", "\"2023-11-14T22:13:20Z\"",
+     "\"Tue, 14 Nov 2023 22:13:20 GMT\"", "\"2023-11-14T22:13:20+00:00\""},
+    {-1, 999999999, "-1", "\"1969-12-31T23:59:59.999999Z\"",
+     "\"Wed, 31 Dec 1969 23:59:59 GMT\"", "\"1969-12-31T23:59:59.999999+00:00\""},
+    {INT64_C(253402300799), 999999999, "253402300799", "\"9999-12-31T23:59:59.999999Z\"",
+     "\"Fri, 31 Dec 9999 23:59:59 GMT\"", "\"9999-12-31T23:59:59.999999+00:00\""},
 };
 
 static int test_timestamps(void)
 {
     for (size_t i = 0; i < sizeof timestamps / sizeof timestamps[0]; i++) {
+        /* wire is what a decoded value arrived as; writing never uses it. */
+        struct acg_timestamp t = {timestamps[i].seconds, timestamps[i].nanos, "1.5"};
         struct out o;
         start(&o, ACG_JSON_WIRE);
-        CHECK(acg_json_write_timestamp(&o.w, timestamps[i].ms, ACG_TS_EPOCH_SECONDS) == ACG_OK);
+        CHECK(acg_json_write_timestamp(&o.w, &t, ACG_TS_EPOCH_SECONDS) == ACG_OK);
+        CHECK_STR(text(&o), timestamps[i].epoch);
+        finish(&o);
+        /* No format in the model: the awsJson default, epoch seconds. */
+        start(&o, ACG_JSON_WIRE);
+        CHECK(acg_json_write_timestamp(&o.w, &t, ACG_TS_DEFAULT) == ACG_OK);
         CHECK_STR(text(&o), timestamps[i].epoch);
         finish(&o);
         start(&o, ACG_JSON_WIRE);
-        CHECK(acg_json_write_timestamp(&o.w, timestamps[i].ms, ACG_TS_ISO8601) == ACG_OK);
+        CHECK(acg_json_write_timestamp(&o.w, &t, ACG_TS_ISO8601) == ACG_OK);
         CHECK_STR(text(&o), timestamps[i].iso);
         finish(&o);
         start(&o, ACG_JSON_WIRE);
-        CHECK(acg_json_write_timestamp(&o.w, timestamps[i].ms, ACG_TS_HTTP_DATE) == ACG_OK);
+        CHECK(acg_json_write_timestamp(&o.w, &t, ACG_TS_HTTP_DATE) == ACG_OK);
         CHECK_STR(text(&o), timestamps[i].http);
         finish(&o);
         /* Display and log print ISO 8601 whatever the wire format is. */
-        for (int f = ACG_TS_EPOCH_SECONDS; f <= ACG_TS_HTTP_DATE; f++) {
+        for (int f = ACG_TS_DEFAULT; f <= ACG_TS_HTTP_DATE; f++) {
             start(&o, f == ACG_TS_ISO8601 ? ACG_JSON_REDACTED : ACG_JSON_DISPLAY);
-            CHECK(acg_json_write_timestamp(&o.w, timestamps[i].ms, (enum acg_timestamp_format)f) ==
-                  ACG_OK);
+            CHECK(acg_json_write_timestamp(&o.w, &t, f) == ACG_OK);
             CHECK_STR(text(&o), timestamps[i].display);
             finish(&o);
         }
     }
+    /* An unknown format is refused with a message. */
+    struct acg_timestamp t = {0, 0, NULL};
+    struct out o;
+    start(&o, ACG_JSON_WIRE);
+    CHECK(acg_json_write_timestamp(&o.w, &t, 99) == ACG_ERR_INVALID_ARG);
+    CHECK(strstr(o.err.message, "unknown timestamp format 99") != NULL);
+    finish(&o);
     return 0;
 }
 
@@ -565,7 +589,10 @@ static int test_round_trip_through_reader(void)
     CHECK(acg_json_key(&o.w, "d") == ACG_OK);
     CHECK(acg_json_write_double(&o.w, 0.1 + 0.2) == ACG_OK);
     CHECK(acg_json_key(&o.w, "t") == ACG_OK);
-    CHECK(acg_json_write_timestamp(&o.w, INT64_C(1700000000123), ACG_TS_EPOCH_SECONDS) == ACG_OK);
+    struct acg_timestamp t = {INT64_C(1700000000), 123456000, NULL};
+    CHECK(acg_json_write_timestamp(&o.w, &t, ACG_TS_ISO8601) == ACG_OK);
+    CHECK(acg_json_key(&o.w, "e") == ACG_OK);
+    CHECK(acg_json_write_timestamp(&o.w, &t, ACG_TS_EPOCH_SECONDS) == ACG_OK);
     CHECK(acg_json_end_object(&o.w) == ACG_OK);
 
     struct acg_arena *a = acg_arena_new();
@@ -574,12 +601,16 @@ static int test_round_trip_through_reader(void)
     CHECK(acg_json_reader_parse(&r, o.buf.data, o.buf.len, a, NULL) == ACG_OK);
     const char *back = NULL;
     double d = 0;
-    int64_t ms = 0;
+    struct acg_timestamp back_t = {0, 0, NULL};
     bool has = false;
     CHECK(acg_json_read_string(&r, 2, &back) == ACG_OK);
     CHECK_STR(back, s);
     CHECK(acg_json_read_double(&r, 4, &d, &has) == ACG_OK && d == 0.1 + 0.2);
-    CHECK(acg_json_read_timestamp(&r, 6, &ms, &has) == ACG_OK && ms == INT64_C(1700000000123));
+    /* ISO 8601 keeps the microseconds; unixTimestamp is whole seconds, as botocore sends. */
+    CHECK(acg_json_read_timestamp(&r, 6, &back_t, &has) == ACG_OK);
+    CHECK(back_t.seconds == INT64_C(1700000000) && back_t.nanos == 123456000);
+    CHECK(acg_json_read_timestamp(&r, 8, &back_t, &has) == ACG_OK);
+    CHECK(back_t.seconds == INT64_C(1700000000) && back_t.nanos == 0);
     acg_json_reader_free(&r);
     acg_arena_destroy(a);
     finish(&o);

@@ -4,24 +4,49 @@
 #include <stdint.h>
 
 #include "http/acg_retry.h"
+#include "shape/acg_service.h"
 #include "harness.h"
 
-static const struct acg_error_info model_errors[] = {
-    { "ResourceInUseException", true, false },
-    { "SlowItDownException", true, true },
-    { "ResourceNotFoundException", false, false },
+/* A service's modelled errors, sorted by code as generated tables are; the client looks the
+ * code up (acg_service_find_error) and hands the shape's traits to acg_retry_classify. */
+static const struct acg_shape resource_in_use = {
+    .name = "ResourceInUseException", .type = ACG_SHAPE_STRUCTURE,
+    .flags = ACG_SHAPE_EXCEPTION | ACG_SHAPE_RETRYABLE,
 };
-#define NERR (sizeof model_errors / sizeof model_errors[0])
+static const struct acg_shape slow_down = {
+    .name = "SlowItDown", .type = ACG_SHAPE_STRUCTURE, .error_code = "SlowItDownException",
+    .flags = ACG_SHAPE_EXCEPTION | ACG_SHAPE_RETRYABLE | ACG_SHAPE_THROTTLING,
+};
+static const struct acg_shape not_found = {
+    .name = "ResourceNotFoundException", .type = ACG_SHAPE_STRUCTURE,
+    .flags = ACG_SHAPE_EXCEPTION,
+};
+static const struct acg_shape *const model_errors[] = {&resource_in_use, &not_found, &slow_down};
+static const struct acg_service model = {
+    .service_id = "Test", .errors = model_errors,
+    .error_count = sizeof model_errors / sizeof model_errors[0],
+};
+
+/* What the client does with an error response: the modelled exception's traits, if any. */
+static enum acg_retry_kind classify_modelled(long status, const char *code,
+                                             const struct acg_service *svc)
+{
+    const struct acg_shape *m = svc != NULL && code != NULL ? acg_service_find_error(svc, code)
+                                                            : NULL;
+    return acg_retry_classify(status, ACG_HTTP_OK, code,
+                              m != NULL && (m->flags & ACG_SHAPE_RETRYABLE),
+                              m != NULL && (m->flags & ACG_SHAPE_THROTTLING));
+}
 
 static int test_transport_failures(void)
 {
-    CHECK(acg_retry_classify(0, ACG_HTTP_CONNECT, NULL, NULL, 0) == ACG_RETRY_TRANSIENT);
-    CHECK(acg_retry_classify(0, ACG_HTTP_IO, NULL, NULL, 0) == ACG_RETRY_TRANSIENT);
-    CHECK(acg_retry_classify(0, ACG_HTTP_CONNECT_TIMEOUT, NULL, NULL, 0) == ACG_RETRY_TIMEOUT);
-    CHECK(acg_retry_classify(0, ACG_HTTP_READ_TIMEOUT, NULL, NULL, 0) == ACG_RETRY_TIMEOUT);
-    CHECK(acg_retry_classify(0, ACG_HTTP_TLS, NULL, NULL, 0) == ACG_RETRY_NONE);
-    CHECK(acg_retry_classify(0, ACG_HTTP_TOO_LARGE, NULL, NULL, 0) == ACG_RETRY_NONE);
-    CHECK(acg_retry_classify(0, ACG_HTTP_OTHER, NULL, NULL, 0) == ACG_RETRY_NONE);
+    CHECK(acg_retry_classify(0, ACG_HTTP_CONNECT, NULL, false, false) == ACG_RETRY_TRANSIENT);
+    CHECK(acg_retry_classify(0, ACG_HTTP_IO, NULL, false, false) == ACG_RETRY_TRANSIENT);
+    CHECK(acg_retry_classify(0, ACG_HTTP_CONNECT_TIMEOUT, NULL, false, false) == ACG_RETRY_TIMEOUT);
+    CHECK(acg_retry_classify(0, ACG_HTTP_READ_TIMEOUT, NULL, false, false) == ACG_RETRY_TIMEOUT);
+    CHECK(acg_retry_classify(0, ACG_HTTP_TLS, NULL, false, false) == ACG_RETRY_NONE);
+    CHECK(acg_retry_classify(0, ACG_HTTP_TOO_LARGE, NULL, false, false) == ACG_RETRY_NONE);
+    CHECK(acg_retry_classify(0, ACG_HTTP_OTHER, NULL, false, false) == ACG_RETRY_NONE);
     return 0;
 }
 
@@ -30,11 +55,11 @@ static int test_status_codes(void)
     static const long yes[] = { 500, 502, 503, 504 };
     static const long no[] = { 400, 401, 403, 404, 409, 413, 429, 501, 505, 599 };
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
-        CHECK(acg_retry_classify(yes[i], ACG_HTTP_OK, "", NULL, 0) == ACG_RETRY_TRANSIENT);
+        CHECK(acg_retry_classify(yes[i], ACG_HTTP_OK, "", false, false) == ACG_RETRY_TRANSIENT);
     for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
-        CHECK(acg_retry_classify(no[i], ACG_HTTP_OK, "SomethingElse", NULL, 0) == ACG_RETRY_NONE);
+        CHECK(acg_retry_classify(no[i], ACG_HTTP_OK, "SomethingElse", false, false) == ACG_RETRY_NONE);
     /* a non-retryable code does not stop a 503 from being retried */
-    CHECK(acg_retry_classify(503, ACG_HTTP_OK, "ValidationException", NULL, 0) == ACG_RETRY_TRANSIENT);
+    CHECK(acg_retry_classify(503, ACG_HTTP_OK, "ValidationException", false, false) == ACG_RETRY_TRANSIENT);
     return 0;
 }
 
@@ -49,7 +74,7 @@ static int test_throttling_codes(void)
     };
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
         CHECK(acg_retry_is_throttling_code(codes[i]));
-        CHECK(acg_retry_classify(400, ACG_HTTP_OK, codes[i], NULL, 0) == ACG_RETRY_THROTTLING);
+        CHECK(acg_retry_classify(400, ACG_HTTP_OK, codes[i], false, false) == ACG_RETRY_THROTTLING);
     }
     /* exact, case-sensitive matches only, as botocore compares */
     CHECK(!acg_retry_is_throttling_code("throttlingexception"));
@@ -61,22 +86,27 @@ static int test_throttling_codes(void)
 
 static int test_transient_codes(void)
 {
-    CHECK(acg_retry_classify(400, ACG_HTTP_OK, "RequestTimeout", NULL, 0) == ACG_RETRY_TRANSIENT);
-    CHECK(acg_retry_classify(408, ACG_HTTP_OK, "RequestTimeoutException", NULL, 0) == ACG_RETRY_TRANSIENT);
-    CHECK(acg_retry_classify(400, ACG_HTTP_OK, "ValidationException", NULL, 0) == ACG_RETRY_NONE);
-    CHECK(acg_retry_classify(400, ACG_HTTP_OK, NULL, NULL, 0) == ACG_RETRY_NONE);
+    CHECK(acg_retry_classify(400, ACG_HTTP_OK, "RequestTimeout", false, false) == ACG_RETRY_TRANSIENT);
+    CHECK(acg_retry_classify(408, ACG_HTTP_OK, "RequestTimeoutException", false, false) == ACG_RETRY_TRANSIENT);
+    CHECK(acg_retry_classify(400, ACG_HTTP_OK, "ValidationException", false, false) == ACG_RETRY_NONE);
+    CHECK(acg_retry_classify(400, ACG_HTTP_OK, NULL, false, false) == ACG_RETRY_NONE);
     return 0;
 }
 
 static int test_modelled_retryable(void)
 {
-    CHECK(acg_retry_classify(409, ACG_HTTP_OK, "ResourceInUseException", model_errors, NERR) ==
-          ACG_RETRY_TRANSIENT);
-    CHECK(acg_retry_classify(400, ACG_HTTP_OK, "SlowItDownException", model_errors, NERR) ==
-          ACG_RETRY_THROTTLING);
-    CHECK(acg_retry_classify(404, ACG_HTTP_OK, "ResourceNotFoundException", model_errors, NERR) ==
-          ACG_RETRY_NONE);
-    CHECK(acg_retry_classify(409, ACG_HTTP_OK, "ResourceInUseException", NULL, 0) == ACG_RETRY_NONE);
+    CHECK(classify_modelled(409, "ResourceInUseException", &model) == ACG_RETRY_TRANSIENT);
+    CHECK(classify_modelled(400, "SlowItDownException", &model) == ACG_RETRY_THROTTLING);
+    CHECK(classify_modelled(404, "ResourceNotFoundException", &model) == ACG_RETRY_NONE);
+    CHECK(classify_modelled(409, "ResourceInUseException", NULL) == ACG_RETRY_NONE);
+    /* Found by error code, not by shape name. */
+    CHECK(acg_service_find_error(&model, "SlowItDown") == NULL);
+    CHECK(classify_modelled(400, "SlowItDown", &model) == ACG_RETRY_NONE);
+    CHECK(classify_modelled(409, "NotModelled", &model) == ACG_RETRY_NONE);
+    /* The traits alone decide, as the lookup hands them over. */
+    CHECK(acg_retry_classify(409, ACG_HTTP_OK, "X", true, false) == ACG_RETRY_TRANSIENT);
+    CHECK(acg_retry_classify(400, ACG_HTTP_OK, "X", true, true) == ACG_RETRY_THROTTLING);
+    CHECK(acg_retry_classify(400, ACG_HTTP_OK, "X", false, true) == ACG_RETRY_THROTTLING);
     return 0;
 }
 

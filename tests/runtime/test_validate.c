@@ -12,8 +12,14 @@
 #include <zlib.h>
 
 #include "json/acg_json.h"
-#include "client/acg_validate.h"
+#include "shape/acg_validate.h"
 #include "harness.h"
+
+/* The tiny all-shapes model's generated tables (tests/fixtures/golden/tiny), compiled into
+ * this test so acg_validate_shape walks real descriptors: its structures, unions, lists,
+ * maps, recursion and every kind of constraint. */
+#include "tiny_endpoints.c"
+#include "tiny_tables.c"
 
 /* ---- paths and messages ---- */
 
@@ -502,6 +508,212 @@ static int test_every_botocore_pattern_compiles(void)
     return 0;
 }
 
+/* ---- acg_validate_shape on generated tables ---- */
+
+struct found {
+    size_t count;
+    char text[2048];   /* "path: message" lines */
+};
+
+static void validate_tiny(const void *req, struct found *f)
+{
+    struct acg_validator v;
+    const struct acg_operation *op = acg_service_find_operation(&tiny_service, "PutThing");
+    acg_validator_init(&v);
+    acg_validate_shape(&v, op->input, req);
+    f->count = v.count + v.dropped;
+    size_t n = 0;
+    f->text[0] = '\0';
+    for (size_t i = 0; i < v.count && n < sizeof f->text; i++) {
+        int k = snprintf(f->text + n, sizeof f->text - n, "%s: %s\n", v.items[i].path,
+                         v.items[i].message);
+        if (k < 0)
+            break;
+        n += (size_t)k;
+    }
+}
+
+#define CHECK_ONLY(f, want)                                                      \
+    do {                                                                         \
+        if ((f).count != 1 || strcmp((f).text, want "\n") != 0) {                \
+            fprintf(stderr, "%zu violation(s):\n%s", (f).count, (f).text);       \
+            return __LINE__;                                                     \
+        }                                                                        \
+    } while (0)
+
+static int test_shape_walk_on_tiny_tables(void)
+{
+    struct tiny_put_thing_request req;
+    struct tiny_thing thing, kids[11], deep[70];
+    struct tiny_choice choice;
+    struct found f;
+    tiny_put_thing_request_init(&req);
+
+    /* Required, pattern, length and UTF-8 of a top-level member. */
+    validate_tiny(&req, &f);
+    CHECK_ONLY(f, "name: is required");
+    req.name = "ok-name";
+    validate_tiny(&req, &f);
+    CHECK(f.count == 0);
+    req.name = "Bad Name";
+    validate_tiny(&req, &f);
+    CHECK_ONLY(f, "name: does not match the pattern ^[a-z][a-z0-9-]*$");
+    req.name = "abcdefghijklmnopq";
+    validate_tiny(&req, &f);
+    CHECK_ONLY(f, "name: length 17 is more than the maximum 16");
+    req.name = "\xff";
+    validate_tiny(&req, &f);
+    CHECK_ONLY(f, "name: is not valid UTF-8");
+    req.name = "\xc3\xa9";      /* one code point, but not the pattern */
+    validate_tiny(&req, &f);
+    CHECK_ONLY(f, "name: does not match the pattern ^[a-z][a-z0-9-]*$");
+    req.name = "ok";
+    req.token = "";             /* Token: min 1 */
+    validate_tiny(&req, &f);
+    CHECK_ONLY(f, "token: length 0 is less than the minimum 1");
+    req.token = NULL;
+
+    /* Nested structure: ranges of integers and doubles, blob length; no check on enums,
+     * unconstrained longs and floats (as botocore). */
+    memset(&thing, 0, sizeof thing);
+    req.thing = &thing;
+    thing.kind = "not-a-listed-kind";
+    thing.has_big = true;
+    thing.big = INT64_MIN;
+    thing.has_ratio = true;
+    thing.ratio = -1e30f;
+    validate_tiny(&req, &f);
+    CHECK(f.count == 0);
+    thing.has_count = true;
+    thing.count = 101;
+    validate_tiny(&req, &f);
+    CHECK_ONLY(f, "thing.count: value 101 is more than the maximum 100");
+    thing.count = -1;
+    validate_tiny(&req, &f);
+    CHECK_ONLY(f, "thing.count: value -1 is less than the minimum 0");
+    thing.count = 0;
+    thing.has_score = true;
+    thing.score = 1.5000000000000002;
+    validate_tiny(&req, &f);
+    CHECK_ONLY(f, "thing.score: value 1.5000000000000002 is more than the maximum 1.5");
+    thing.score = -1.5;
+    static uint8_t bytes[1025];
+    thing.data.data = bytes;
+    thing.data.len = 1025;
+    validate_tiny(&req, &f);
+    CHECK_ONLY(f, "thing.data: length 1025 is more than the maximum 1024");
+    thing.data.len = 1024;
+    validate_tiny(&req, &f);
+    CHECK(f.count == 0);
+
+    /* Lists: item count, then each element by index. */
+    memset(kids, 0, sizeof kids);
+    thing.children = kids;
+    thing.children_count = 11;
+    validate_tiny(&req, &f);
+    CHECK_ONLY(f, "thing.children: has 11 items, more than the maximum 10");
+    thing.children_count = 2;
+    kids[1].name = "abcdefghijklmnopq";
+    validate_tiny(&req, &f);
+    CHECK_ONLY(f, "thing.children[1].name: length 17 is more than the maximum 16");
+    kids[1].name = "";          /* too short, and the pattern wants a letter: both reported */
+    validate_tiny(&req, &f);
+    CHECK(f.count == 2);
+    CHECK_STR(f.text, "thing.children[1].name: length 0 is less than the minimum 1\n"
+                      "thing.children[1].name: does not match the pattern ^[a-z][a-z0-9-]*$\n");
+    kids[1].name = NULL;
+    kids[1].has_count = true;
+    kids[1].count = 1000;
+    validate_tiny(&req, &f);
+    CHECK_ONLY(f, "thing.children[1].count: value 1000 is more than the maximum 100");
+    kids[1].has_count = false;
+
+    /* Maps: entry count, keys against their shape, values by key. */
+    struct tiny_tags_entry tags[6] = { { "a", "1" }, { "b", "2" }, { "c", "3" }, { "d", "4" },
+                                       { "e", "5" }, { "f", "6" } };
+    thing.tags = tags;
+    thing.tags_count = 6;
+    validate_tiny(&req, &f);
+    CHECK_ONLY(f, "thing.tags: has 6 items, more than the maximum 5");
+    thing.tags_count = 2;
+    tags[1].value = "0123456789abcdef0123456789abcdefX";   /* TagValue: max 32 */
+    validate_tiny(&req, &f);
+    CHECK_ONLY(f, "thing.tags[b]: length 33 is more than the maximum 32");
+    tags[1].value = "2";
+    tags[0].key = "Bad";                                   /* keys are Names */
+    validate_tiny(&req, &f);
+    CHECK_ONLY(f, "thing.tags[Bad]: does not match the pattern ^[a-z][a-z0-9-]*$");
+    tags[0].key = "a";
+
+    /* Lists of lists and maps of lists. */
+    double row0[2] = { 0.5, 9.0 };
+    struct tiny_row rows[1] = { { 2, row0 } };
+    thing.matrix = rows;
+    thing.matrix_count = 1;
+    validate_tiny(&req, &f);
+    CHECK_ONLY(f, "thing.matrix[0][1]: value 9 is more than the maximum 1.5");
+    row0[1] = 1.0;
+    struct tiny_thing grouped[1];
+    memset(grouped, 0, sizeof grouped);
+    grouped[0].name = "NO";
+    struct tiny_groups_entry groups[1] = { { "g", { 1, grouped } } };
+    thing.groups = groups;
+    thing.groups_count = 1;
+    validate_tiny(&req, &f);
+    CHECK_ONLY(f, "thing.groups[g][0].name: does not match the pattern ^[a-z][a-z0-9-]*$");
+    grouped[0].name = "yes";
+
+    /* Unions: exactly one member. */
+    memset(&choice, 0, sizeof choice);
+    thing.choice = &choice;
+    validate_tiny(&req, &f);
+    CHECK_ONLY(f, "thing.choice: must have exactly one member set, has 0");
+    choice.text = "x";
+    choice.has_number = true;
+    validate_tiny(&req, &f);
+    CHECK_ONLY(f, "thing.choice: must have exactly one member set, has 2");
+    choice.has_number = false;
+    validate_tiny(&req, &f);
+    CHECK(f.count == 0);
+
+    /* Recursion: the walk stops at ACG_VALIDATE_MAX_DEPTH instead of running away. */
+    memset(deep, 0, sizeof deep);
+    for (int i = 0; i < 69; i++)
+        deep[i].parent = &deep[i + 1];
+    thing.parent = &deep[0];
+    validate_tiny(&req, &f);
+    CHECK(f.count == 1 && strstr(f.text, "is nested more than 64 levels deep") != NULL);
+    CHECK(strncmp(f.text, "thing.parent.parent.parent.", 27) == 0);
+    thing.parent = NULL;
+
+    /* Everything at once: every violation reported, in member order. */
+    req.name = NULL;
+    thing.count = 500;
+    kids[0].name = "abcdefghijklmnopq";
+    validate_tiny(&req, &f);
+    CHECK(f.count == 3);
+    CHECK_STR(f.text, "name: is required\nthing.count: value 500 is more than the maximum 100\n"
+                      "thing.children[0].name: length 17 is more than the maximum 16\n");
+    struct acg_validator v;
+    struct acg_error err;
+    acg_validator_init(&v);
+    acg_error_init(&err);
+    acg_validate_shape(&v, acg_service_find_operation(&tiny_service, "PutThing")->input, &req);
+    CHECK(acg_validator_result(&v, &err) == ACG_ERR_VALIDATION);
+    CHECK_STR(err.where, "name");
+
+    /* A NULL value has nothing to check; an input with nothing required passes empty. */
+    acg_validator_init(&v);
+    acg_validate_shape(&v, acg_service_find_operation(&tiny_service, "PutThing")->input, NULL);
+    CHECK(v.count == 0);
+    struct tiny_forget_request forget;
+    tiny_forget_request_init(&forget);
+    acg_validate_shape(&v, acg_service_find_operation(&tiny_service, "Forget")->input, &forget);
+    CHECK(v.count == 0);
+    acg_pattern_release(&pattern_0);
+    return 0;
+}
+
 static const struct test_case tests[] = {
     TEST(test_paths),
     TEST(test_messages),
@@ -513,6 +725,7 @@ static const struct test_case tests[] = {
     TEST(test_uncompilable_pattern_not_enforced),
     TEST(test_threads_share_patterns),
     TEST(test_every_botocore_pattern_compiles),
+    TEST(test_shape_walk_on_tiny_tables),
 };
 
 int main(void)

@@ -49,6 +49,10 @@
 #include "common/acg_buf.h"
 #include "common/acg_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct acg_header {
     const char *name;
     const char *value;
@@ -149,5 +153,9 @@ void acg_sha256_hex(const void *data, size_t len, char out[65]);
  * Both return ACG_OK or ACG_ERR_INVALID_ARG. */
 ACG_NODISCARD int acg_sigv4_format_time(int64_t now_ms, char out[17]);
 ACG_NODISCARD int acg_sigv4_parse_time(const char *amz_date, int64_t *now_ms);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -1,9 +1,11 @@
-/* A service client: configuration, credentials, endpoint, one HTTP connection, retries.
+/* A service client: configuration, credentials, endpoint, one HTTP connection, retries,
+ * and acg_call(), which runs any operation from its descriptor.
  *
- * Generated code describes its service with struct acg_service and each operation with
- * struct acg_operation, serializes a request body, and calls acg_client_invoke(), which
- * resolves the endpoint, signs with SigV4, sends over libcurl, retries in AWS's standard
- * mode and decodes service errors. */
+ * Generated code describes its service and operations with the tables of
+ * shape/acg_service.h; each generated operation function hands its descriptor, input and
+ * output to acg_call(), which validates the input, has the service's protocol build the
+ * request, resolves the endpoint, signs with SigV4, sends over libcurl, retries in AWS's
+ * standard mode, decodes the output or the modelled error. */
 #ifndef ACG_CLIENT_H
 #define ACG_CLIENT_H
 
@@ -12,43 +14,16 @@
 #include <stdint.h>
 
 #include "common/acg_buf.h"
-#include "endpoints/acg_endpoint.h"
-#include "http/acg_retry.h"
 #include "common/acg_error.h"
 #include "common/acg_log.h"
-#include "client/acg_validate.h"
+#include "endpoints/acg_endpoint.h"
+#include "protocol/acg_protocol.h"
+#include "shape/acg_service.h"
+#include "shape/acg_validate.h"
 
-struct acg_service {
-    const char *service_id;     /* "Personalize"; also names AWS_ENDPOINT_URL_<ID> */
-    const char *signing_name;   /* "personalize" */
-    const char *endpoint_prefix;
-    const char *target_prefix;  /* "AmazonPersonalize" for X-Amz-Target */
-    const char *json_version;   /* "1.1" -> application/x-amz-json-1.1 */
-    const char *api_version;
-    acg_resolve_endpoint_fn resolve_endpoint;
-    const struct acg_error_info *errors;
-    size_t error_count;
-    /* metadata.awsQueryCompatible (SQS on awsJson 1.0): every request carries the signed
-     * header "x-amzn-query-mode: true", as botocore sends it, so the service answers
-     * errors with x-amzn-query-error (the old awsQuery code, which errors then show). */
-    bool aws_query_compatible;
-};
-
-struct acg_operation {
-    const char *name;            /* "DescribeBatchInferenceJob" */
-    bool request_compression;    /* model: requestcompression with gzip */
-    bool event_stream;           /* not supported: invoking fails with ACG_ERR_UNSUPPORTED */
-};
-
-/* One call's request, ready to send. */
-struct acg_call {
-    const struct acg_operation *op;
-    const char *body;            /* serialized JSON */
-    size_t body_len;
-    const char *host_prefix;     /* the operation's hostPrefix with labels filled, or NULL */
-    const struct acg_endpoint_param *context;  /* endpoint context parameters */
-    size_t context_count;
-};
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct acg_body_pool;
 
@@ -56,6 +31,9 @@ struct acg_response {
     long http_status;
     struct acg_buf body;
     char request_id[80];
+    struct acg_buf header_text;   /* the headers as "name\0value\0" pairs */
+    struct acg_header *headers;   /* pointing into header_text */
+    size_t header_count;
     /* The client pool body was lent from, if any; acg_response_free() gives it back. */
     struct acg_body_pool *pool_;
 };
@@ -126,16 +104,62 @@ enum acg_validation_mode acg_client_validation_mode(const struct acg_client *c);
 void acg_client_log(const struct acg_client *c, enum acg_log_level level, const char *fmt, ...)
     ACG_PRINTF(3, 4);
 
-/* Sends one call with retries. On 2xx returns ACG_OK with resp filled. On a service error
- * returns ACG_ERR_SERVICE with err's http_status, aws_type, message and request_id set and
- * resp->body holding the error body, so the caller can decode a modelled exception.
- * resp must be initialised; the caller frees it in every case. When resp->body has no
- * allocation yet, the body is read into a buffer lent from the client's pool (see
+/* Runs operation op: validates in (a struct of op->input, or NULL when the operation takes
+ * none) by the client's validation mode, builds and sends the request with retries, and
+ * decodes a 2xx answer into out (a struct of op->output, or NULL), which is zeroed first
+ * and owns what it points to afterwards (release it with its generated _free). A modelled
+ * error is decoded into err->detail (read it with acg_error_detail). Nothing is sent when
+ * validation fails. */
+ACG_NODISCARD int acg_call(struct acg_client *c, const struct acg_operation *op, const void *in,
+                           void *out, struct acg_error *err);
+
+/* What a call may do differently. */
+struct acg_call_options {
+    /* An operation whose output's payload is a streaming blob (a download) writes the body
+     * here as it arrives, instead of keeping it in the output struct; the call is then not
+     * retried once a byte has been written. NULL: kept in memory. */
+    const struct acg_body_sink *output_sink;
+};
+
+/* acg_call with options (NULL: the defaults). */
+ACG_NODISCARD int acg_call_ex(struct acg_client *c, const struct acg_operation *op,
+                              const void *in, void *out, const struct acg_call_options *options,
+                              struct acg_error *err);
+
+/* Whether op's output is a stream (a blob payload marked streaming). */
+bool acg_operation_streams_output(const struct acg_operation *op);
+
+/* The modelled error err holds if it is of shape s, else NULL. */
+const void *acg_error_detail(const struct acg_error *err, const struct acg_shape *s);
+
+/* One request, built, on its way out: what acg_call hands the client's transport. */
+struct acg_send {
+    const struct acg_operation *op;
+    const struct acg_request *req;
+    const char *host_prefix;                   /* the operation's, labels filled, or NULL */
+    const struct acg_endpoint_param *context;  /* endpoint context parameters */
+    size_t context_count;
+    bool want_headers;                         /* keep the response's headers in resp */
+    const struct acg_body_sink *sink;          /* a 2xx body goes here as it arrives */
+};
+
+/* Sends one request with retries. On 2xx returns ACG_OK with resp filled. On a service
+ * error returns ACG_ERR_SERVICE with err's http_status, aws_type, message and request_id
+ * set and resp->body holding the error body, so the caller can decode a modelled
+ * exception. resp must be initialised; the caller frees it in every case. When resp->body
+ * has no allocation yet, the body is read into a buffer lent from the client's pool (see
  * acg_response_free). */
-ACG_NODISCARD int acg_client_invoke(struct acg_client *c, const struct acg_call *call,
-                                    struct acg_response *resp, struct acg_error *err);
+ACG_NODISCARD int acg_client_send(struct acg_client *c, const struct acg_send *s,
+                                  struct acg_response *resp, struct acg_error *err);
+
+/* The service a client was made for. */
+const struct acg_service *acg_client_service(const struct acg_client *c);
 
 /* A fresh UUID v4 for idempotency tokens, written into out (37 bytes). */
 void acg_uuid4(struct acg_client *c, char out[37]);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -8,6 +8,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct acg_arena;
 
 /* Returns NULL when out of memory. */
@@ -24,5 +28,9 @@ void *acg_arena_calloc(struct acg_arena *a, size_t count, size_t size);
 char *acg_arena_strndup(struct acg_arena *a, const char *s, size_t len);
 /* Bytes handed out so far, for tests and benchmarks. */
 size_t acg_arena_used(const struct acg_arena *a);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

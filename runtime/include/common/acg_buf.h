@@ -8,6 +8,10 @@
 
 #include "common/acg_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct acg_buf {
     char *data;     /* NULL until the first append; data[len] is '\0' afterwards */
     size_t len;
@@ -41,8 +45,18 @@ char *acg_buf_take(struct acg_buf *b, size_t *len);
  * snprintf(dst, size, "%s", src) would, without printf's cost. Returns the length copied. */
 size_t acg_copy_str(char *dst, size_t size, const char *src);
 
+/* Where a body goes as it arrives: write returns 0, or non-zero to stop the transfer. */
+struct acg_body_sink {
+    int (*write)(void *ctx, const void *data, size_t len);
+    void *ctx;
+};
+
 /* Zeroes n bytes in a way the optimiser keeps, for keys and other secrets. p may be NULL
  * when n is 0. */
 void acg_secure_zero(void *p, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

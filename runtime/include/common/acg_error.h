@@ -9,6 +9,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #if defined(__GNUC__) || defined(__clang__)
 #define ACG_NODISCARD __attribute__((warn_unused_result))
 #define ACG_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -29,9 +33,12 @@ enum acg_status {
     ACG_ERR_ENDPOINT = -8,    /* the endpoint rule set ended in an error rule; see message */
     ACG_ERR_UNSUPPORTED = -9, /* the operation needs a feature the runtime lacks */
     ACG_ERR_TOO_LARGE = -10,  /* a body or buffer went over its cap */
-    ACG_ERR_CREDENTIALS = -11,/* credentials fetched at run time (credential_process,
+    ACG_ERR_WAITER = -11,     /* a waiter reached a failure state or gave up; see message */
+    ACG_ERR_CREDENTIALS = -12,/* credentials fetched at run time (credential_process,
                                  container, instance metadata) failed or were refused */
 };
+
+struct acg_shape;
 
 /* Releases a modelled error value stored in acg_error.detail. */
 typedef void (*acg_detail_free_fn)(void *detail);
@@ -52,6 +59,7 @@ struct acg_error {
      * released by acg_error_free(). Read it through the service's typed accessors. */
     void *detail;
     acg_detail_free_fn detail_free;
+    const struct acg_shape *detail_shape;  /* the exception's descriptor */
 };
 
 const char *acg_status_name(enum acg_status status);
@@ -77,5 +85,9 @@ int acg_error_set_at(struct acg_error *err, int status, const char *where, const
         if (acg_try_rc_ != ACG_OK)    \
             return acg_try_rc_;       \
     } while (0)
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

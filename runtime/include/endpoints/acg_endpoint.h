@@ -11,6 +11,10 @@
 
 #include "common/acg_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Values the SDK supplies for parameters the rule set marks builtIn. NULL/false = unset. */
 struct acg_endpoint_builtins {
     const char *region;              /* AWS::Region */
@@ -51,5 +55,9 @@ struct acg_endpoint {
  * (for example "Invalid Configuration: FIPS and custom endpoint are not supported"). */
 typedef int (*acg_resolve_endpoint_fn)(const struct acg_endpoint_params *params,
                                        struct acg_endpoint *out, struct acg_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

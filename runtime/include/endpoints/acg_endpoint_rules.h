@@ -16,6 +16,10 @@
 #include "common/acg_error.h"
 #include "common/acg_pattern.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum acg_ev_type { ACG_EV_NONE = 0, ACG_EV_STRING, ACG_EV_BOOL, ACG_EV_RECORD, ACG_EV_ARRAY };
 
 struct acg_ev_field;
@@ -101,5 +105,9 @@ extern const size_t acg_partition_count;
  * the first partition (aws). Patterns compile on first use (acg_pattern); the table is
  * read-only otherwise. */
 const struct acg_partition *acg_partition_for(const char *region);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -30,20 +30,11 @@
 #include "common/acg_error.h"
 #include "common/acg_time.h"
 #include "common/acg_utf8.h"
+#include "shape/acg_shape.h"
 
-/* Bytes of a blob member. data is NULL when the member is absent; an empty but present blob
- * has a non-NULL data and len 0. */
-struct acg_blob {
-    const uint8_t *data;
-    size_t len;
-};
-
-/* How a timestamp travels in a body (the model's timestampFormat). */
-enum acg_timestamp_format {
-    ACG_TS_EPOCH_SECONDS, /* 1700000000.123; the awsJson default */
-    ACG_TS_ISO8601,       /* "2023-11-14T22:13:20.123Z" */
-    ACG_TS_HTTP_DATE,     /* "Tue, 14 Nov 2023 22:13:20 GMT" */
-};
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* ---- writer ---- */
 
@@ -83,22 +74,39 @@ ACG_NODISCARD int acg_json_key(struct acg_json_writer *w, const char *key);
 /* RFC 8259 escaping: \" \\ \b \f \n \r \t, other control characters as \u00xx; '/'
  * and valid non-ASCII UTF-8 are written as they are; invalid UTF-8 is refused. */
 ACG_NODISCARD int acg_json_write_string(struct acg_json_writer *w, const char *s);
+ACG_NODISCARD int acg_json_write_null(struct acg_json_writer *w);
 ACG_NODISCARD int acg_json_write_bool(struct acg_json_writer *w, bool v);
 ACG_NODISCARD int acg_json_write_int32(struct acg_json_writer *w, int32_t v);
 ACG_NODISCARD int acg_json_write_int64(struct acg_json_writer *w, int64_t v);
 ACG_NODISCARD int acg_json_write_float(struct acg_json_writer *w, float v);
 ACG_NODISCARD int acg_json_write_double(struct acg_json_writer *w, double v);
 ACG_NODISCARD int acg_json_write_blob(struct acg_json_writer *w, const struct acg_blob *v);
-/* epoch_ms: milliseconds since 1970-01-01T00:00:00Z. WIRE writes the model's format the
- * way botocore does with millisecond precision: epoch seconds as a number (1700000000 or
- * 1700000000.123), ISO 8601 as "2023-11-14T22:13:20.123Z", HTTP-date to the second.
- * DISPLAY and LOG always write "2023-11-14T22:13:20.123000+00:00". */
-ACG_NODISCARD int acg_json_write_timestamp(struct acg_json_writer *w, int64_t epoch_ms,
-                                           enum acg_timestamp_format format);
+/* WIRE writes format (enum acg_ts_format; ACG_TS_DEFAULT is epoch seconds) the way
+ * botocore does: epoch seconds as a whole number (1700000000), ISO 8601 as
+ * "2023-11-14T22:13:20Z" (".123456" before the Z when there are microseconds), HTTP-date to
+ * the second. DISPLAY and REDACTED write "2023-11-14T22:13:20.123000+00:00". */
+ACG_NODISCARD int acg_json_write_timestamp(struct acg_json_writer *w,
+                                           const struct acg_timestamp *t, int format);
 /* json: one JSON value as text (a document member); checked, then copied re-indented. */
 ACG_NODISCARD int acg_json_write_document(struct acg_json_writer *w, const char *json);
 /* Writes the redaction marker in place of a sensitive value. */
 ACG_NODISCARD int acg_json_write_redacted(struct acg_json_writer *w);
+
+/* ---- descriptor-driven encoding (acg_json_codec.c) ---- */
+
+struct acg_json_encode_opts {
+    bool body_only;          /* leave out members bound to the URI, query string or headers */
+    bool member_names;       /* keys are model member names (printing), not wire names */
+    /* Fills an absent idempotency token with a fresh UUID (NULL: the member stays out). */
+    void (*token)(void *ctx, char out[37]);
+    void *token_ctx;
+};
+
+/* Writes value, a struct of shape s, as botocore's JSON serializer would: members by wire
+ * name, absent members left out, timestamps in their format, blobs as base64, NaN and the
+ * infinities as strings. A NULL value writes {}. o may be NULL. */
+ACG_NODISCARD int acg_json_encode(struct acg_json_writer *w, const struct acg_shape *s,
+                                  const void *value, const struct acg_json_encode_opts *o);
 
 /* ---- decoder: one pass, front to back (generated deserializers) ---- */
 
@@ -137,7 +145,17 @@ struct acg_json_decoder {
     size_t stack_cap;
     char *key_buf;           /* owned: the last member name that held escapes, decoded */
     size_t key_cap;
+    size_t max_memory;       /* arena plus list stack; past it ACG_ERR_TOO_LARGE (0: none) */
+    bool nonfinite;          /* NaN, Infinity and -Infinity are numbers (Python's json) */
+    bool by_member_name;     /* input written for the CLI: keys are model member names, and
+                              * members bound to the URI or headers are read too */
 };
+
+/* The memory a decoder allows itself for a body of len bytes: decoded values may take
+ * more room than their text ({} is two bytes, the struct it fills may be a hundred), but
+ * only within this small multiple, so a hostile body cannot make it take gigabytes. */
+#define ACG_JSON_MEMORY_FACTOR 8
+#define ACG_JSON_MEMORY_FLOOR ((size_t)1 << 20)
 
 /* Starts decoding js, which must hold one JSON object (an empty body counts as {}, which
  * AWS sends for operations without output). js need not be NUL-terminated; nothing past
@@ -197,8 +215,9 @@ ACG_NODISCARD int acg_json_decode_int64(struct acg_json_decoder *d, int64_t *out
 ACG_NODISCARD int acg_json_decode_float(struct acg_json_decoder *d, float *out, bool *has);
 ACG_NODISCARD int acg_json_decode_double(struct acg_json_decoder *d, double *out, bool *has);
 ACG_NODISCARD int acg_json_decode_blob(struct acg_json_decoder *d, struct acg_blob *out);
-ACG_NODISCARD int acg_json_decode_timestamp(struct acg_json_decoder *d, int64_t *out_ms,
-                                            bool *has);
+/* Keeps the value exactly as sent (to the nanosecond), and its text in out->wire. */
+ACG_NODISCARD int acg_json_decode_timestamp(struct acg_json_decoder *d,
+                                            struct acg_timestamp *out, bool *has);
 ACG_NODISCARD int acg_json_decode_document(struct acg_json_decoder *d, const char **out);
 /* A NUL-terminated arena copy of the member name key (a map's key). */
 ACG_NODISCARD int acg_json_decode_key(struct acg_json_decoder *d, const struct acg_json_key *key,
@@ -215,6 +234,22 @@ void acg_json_list_begin(struct acg_json_decoder *d, struct acg_json_list *list)
 ACG_NODISCARD int acg_json_list_add(struct acg_json_decoder *d, struct acg_json_list *list,
                                     const void *item, size_t size);
 void *acg_json_list_finish(struct acg_json_decoder *d, struct acg_json_list *list, size_t size);
+
+/* Reads the next value, an object or null, into out, a zeroed struct of shape s: members
+ * by wire name, unknown ones skipped, null meaning absent. */
+ACG_NODISCARD int acg_json_decode_shape(struct acg_json_decoder *d, const struct acg_shape *s,
+                                        void *out);
+/* Input written for the AWS CLI: like acg_json_decode_body, but keys are the model's member
+ * names (whatever the wire calls them, wherever the member travels) and, as Python's json
+ * module does, the bare words NaN, Infinity and -Infinity are read as numbers. */
+ACG_NODISCARD int acg_json_decode_input(const char *body, size_t len, const struct acg_shape *s,
+                                        void *out, struct acg_arena *arena,
+                                        struct acg_error *err);
+/* A whole body into out (a zeroed struct of shape s), its values in arena. An empty body
+ * reads as {}. */
+ACG_NODISCARD int acg_json_decode_body(const char *body, size_t len, const struct acg_shape *s,
+                                       void *out, struct acg_arena *arena,
+                                       struct acg_error *err);
 
 /* Prefix err->where with the member name key (".name") or "[index]" as generated decoders
  * return, like acg_json_fail_member and acg_json_fail_index below. */
@@ -259,6 +294,11 @@ ACG_NODISCARD int acg_json_reader_parse(struct acg_json_reader *r, const char *j
 ACG_NODISCARD int acg_json_reader_parse_depth(struct acg_json_reader *r, const char *js,
                                               size_t len, struct acg_arena *arena,
                                               struct acg_error *err, int max_depth);
+/* The same for input written for the AWS CLI: NaN, Infinity and -Infinity are numbers, as
+ * Python's json module reads them. */
+ACG_NODISCARD int acg_json_reader_parse_input(struct acg_json_reader *r, const char *js,
+                                              size_t len, struct acg_arena *arena,
+                                              struct acg_error *err);
 void acg_json_reader_free(struct acg_json_reader *r);
 
 bool acg_json_is_null(const struct acg_json_reader *r, int tok);
@@ -301,8 +341,8 @@ ACG_NODISCARD int acg_json_read_double(struct acg_json_reader *r, int tok, doubl
 ACG_NODISCARD int acg_json_read_blob(struct acg_json_reader *r, int tok, struct acg_blob *out);
 /* Accepts epoch seconds (number, fractions kept to the millisecond) and ISO 8601 or HTTP-date
  * strings, whatever the model's format says, as AWS SDKs do. */
-ACG_NODISCARD int acg_json_read_timestamp(struct acg_json_reader *r, int tok, int64_t *out_ms,
-                                          bool *has);
+ACG_NODISCARD int acg_json_read_timestamp(struct acg_json_reader *r, int tok,
+                                          struct acg_timestamp *out, bool *has);
 /* Copies the value's JSON text (any type, as received, quotes included for a string) into
  * the arena. */
 ACG_NODISCARD int acg_json_read_document(struct acg_json_reader *r, int tok, const char **out);
@@ -310,5 +350,8 @@ ACG_NODISCARD int acg_json_read_document(struct acg_json_reader *r, int tok, con
  * pointer, so an empty list stays distinguishable from an absent one). */
 void *acg_json_alloc(struct acg_json_reader *r, size_t count, size_t size);
 
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -23,6 +23,10 @@
 #include "common/acg_buf.h"
 #include "common/acg_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* True when s[0..len) holds a C0 control (0x00-0x1F: NUL, TAB, CR, LF, ESC, ...) or DEL:
  * the test for values from configuration and credentials, where even a TAB is wrong. */
 bool acg_has_control(const char *s, size_t len);
@@ -57,5 +61,9 @@ size_t acg_escape_copy(char *out, size_t size, const char *s, size_t len, unsign
 
 /* True when s[0..len) would come out of acg_escape_*() unchanged. */
 bool acg_is_terminal_safe(const char *s, size_t len, unsigned flags);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

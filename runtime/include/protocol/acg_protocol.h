@@ -1,0 +1,85 @@
+/* The wire protocols: an operation's input turned into an HTTP request, and an HTTP
+ * response turned into its output, each driven by the descriptor tables. The client signs,
+ * sends and retries what these build; it never looks inside a body. */
+#ifndef ACG_PROTOCOL_H
+#define ACG_PROTOCOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "auth/acg_sigv4.h"
+#include "common/acg_arena.h"
+#include "common/acg_buf.h"
+#include "common/acg_error.h"
+#include "shape/acg_service.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A request as the protocol builds it, before the client adds the endpoint, its own
+ * headers and the signature. */
+struct acg_request {
+    const char *method;          /* "POST" */
+    struct acg_buf path;         /* from '/', percent-encoded; appended to the endpoint's */
+    struct acg_buf query;        /* "a=1&b=2" percent-encoded, without '?' */
+    struct acg_header *headers;  /* names and values live in arena */
+    size_t header_count;
+    size_t header_cap;
+    struct acg_buf body;
+    struct acg_arena *arena;     /* owns the header text */
+};
+
+void acg_request_init(struct acg_request *r);
+/* Releases everything the request holds; NULL-safe and idempotent. */
+void acg_request_free(struct acg_request *r);
+/* Adds a header, copying name and value (values with control characters are refused). */
+ACG_NODISCARD int acg_request_add_header(struct acg_request *r, const char *name,
+                                         const char *value, struct acg_error *err);
+
+/* What the client hands over for the build: a source of UUIDs for idempotency tokens. */
+struct acg_build_ctx {
+    void (*token)(void *ctx, char out[37]);
+    void *token_ctx;
+};
+
+/* Builds op's request from in (a struct of op->input, or NULL) by svc's protocol. */
+ACG_NODISCARD int acg_protocol_build(const struct acg_service *svc, const struct acg_operation *op,
+                                     const void *in, const struct acg_build_ctx *ctx,
+                                     struct acg_request *req, struct acg_error *err);
+
+/* A response as the protocols read it. */
+struct acg_http_message {
+    long status;
+    const char *body;
+    size_t body_len;
+    const struct acg_header *headers;   /* the response's, as received */
+    size_t header_count;
+};
+
+/* Reads msg into out, a zeroed struct of shape (the operation's output, or the modelled
+ * error the response carries), its values in arena. */
+ACG_NODISCARD int acg_protocol_parse(const struct acg_service *svc, const struct acg_shape *shape,
+                                     const struct acg_http_message *msg, void *out,
+                                     struct acg_arena *arena, struct acg_error *err);
+
+/* Reads a non-2xx answer's error body into err for the XML protocols (awsQuery, ec2,
+ * restXml) and rpc-v2-cbor: status ACG_ERR_SERVICE, aws_type from <Code> (ErrorResponse/Error/Code,
+ * Response/Errors/Error/Code or Error/Code; the body's __type for CBOR), message from the <Message> beside it,
+ * request_id from request_id_header (may be NULL), else the body's RequestId (RequestID).
+ * A body that is no XML error gives the status as the code and an excerpt as the message,
+ * as botocore does. Returns ACG_ERR_SERVICE, or ACG_ERR_UNSUPPORTED without touching err
+ * for the protocols whose errors the client decodes itself (awsJson, restJson). An error
+ * already in err is kept, as acg_error_set does. */
+ACG_NODISCARD int acg_protocol_parse_error(const struct acg_service *svc,
+                                           const struct acg_http_message *msg,
+                                           const char *request_id_header, struct acg_error *err);
+
+/* The model's name for a protocol ("json", "rest-json", ...). */
+const char *acg_protocol_name(int protocol);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,68 @@
+/* Chooses the protocol a service speaks. */
+#include "acg_protocol_private.h"
+
+int acg_protocol_build(const struct acg_service *svc, const struct acg_operation *op,
+                       const void *in, const struct acg_build_ctx *ctx, struct acg_request *req,
+                       struct acg_error *err)
+{
+    switch (svc->protocol) {
+    case ACG_PROTOCOL_JSON:
+        return acg_awsjson_build(svc, op, in, ctx, req, err);
+    case ACG_PROTOCOL_REST_JSON:
+        return acg_restjson_build(svc, op, in, ctx, req, err);
+    case ACG_PROTOCOL_RPC_V2_CBOR:
+        return acg_rpcv2cbor_build(svc, op, in, ctx, req, err);
+    case ACG_PROTOCOL_QUERY: case ACG_PROTOCOL_EC2:
+        return acg_query_build(svc, op, in, ctx, req, err);
+    default:
+        return acg_error_set(err, ACG_ERR_UNSUPPORTED, "the %s protocol of %s is not supported",
+                             acg_protocol_name(svc->protocol), svc->service_id);
+    }
+}
+
+int acg_protocol_parse(const struct acg_service *svc, const struct acg_shape *shape,
+                       const struct acg_http_message *msg, void *out, struct acg_arena *arena,
+                       struct acg_error *err)
+{
+    switch (svc->protocol) {
+    case ACG_PROTOCOL_JSON:
+        return acg_awsjson_parse(shape, msg, out, arena, err);
+    case ACG_PROTOCOL_REST_JSON:
+        return acg_restjson_parse(shape, msg, out, arena, err);
+    case ACG_PROTOCOL_RPC_V2_CBOR:
+        return acg_rpcv2cbor_parse(shape, msg, out, arena, err);
+    case ACG_PROTOCOL_QUERY: case ACG_PROTOCOL_EC2:
+        return acg_query_parse(svc, shape, msg, out, arena, err);
+    default:
+        return acg_error_set(err, ACG_ERR_UNSUPPORTED, "the %s protocol of %s is not supported",
+                             acg_protocol_name(svc->protocol), svc->service_id);
+    }
+}
+
+int acg_protocol_parse_error(const struct acg_service *svc, const struct acg_http_message *msg,
+                             const char *request_id_header, struct acg_error *err)
+{
+    switch (svc->protocol) {
+    case ACG_PROTOCOL_QUERY: case ACG_PROTOCOL_EC2: case ACG_PROTOCOL_REST_XML:
+        return acg_error_xml_decode(msg, request_id_header, err);
+    case ACG_PROTOCOL_RPC_V2_CBOR:
+        /* The protocol has clients ignore X-Amzn-ErrorType: the code is in the body. */
+        return acg_error_cbor_decode(msg->status, NULL, request_id_header, msg->body,
+                                     msg->body_len, err);
+    default:
+        return ACG_ERR_UNSUPPORTED;   /* the JSON protocols: the client's own decoder */
+    }
+}
+
+const char *acg_protocol_name(int protocol)
+{
+    switch (protocol) {
+    case ACG_PROTOCOL_JSON: return "json";
+    case ACG_PROTOCOL_REST_JSON: return "rest-json";
+    case ACG_PROTOCOL_REST_XML: return "rest-xml";
+    case ACG_PROTOCOL_QUERY: return "query";
+    case ACG_PROTOCOL_EC2: return "ec2";
+    case ACG_PROTOCOL_RPC_V2_CBOR: return "smithy-rpc-v2-cbor";
+    default: return "unknown";
+    }
+}

@@ -1,0 +1,49 @@
+/* One entry pair per protocol, behind acg_protocol_build and acg_protocol_parse. */
+#ifndef ACG_PROTOCOL_PRIVATE_H
+#define ACG_PROTOCOL_PRIVATE_H
+
+#include "protocol/acg_protocol.h"
+
+int acg_awsjson_build(const struct acg_service *svc, const struct acg_operation *op,
+                      const void *in, const struct acg_build_ctx *ctx, struct acg_request *req,
+                      struct acg_error *err);
+int acg_awsjson_parse(const struct acg_shape *shape, const struct acg_http_message *msg,
+                      void *out, struct acg_arena *arena, struct acg_error *err);
+int acg_rpcv2cbor_build(const struct acg_service *svc, const struct acg_operation *op,
+                        const void *in, const struct acg_build_ctx *ctx, struct acg_request *req,
+                        struct acg_error *err);
+int acg_rpcv2cbor_parse(const struct acg_shape *shape, const struct acg_http_message *msg,
+                        void *out, struct acg_arena *arena, struct acg_error *err);
+/* smithy-rpc-v2-cbor's error decoding (acg_error_cbor.c): see acg_protocol_parse_error;
+ * query_error_header is x-amzn-query-error ("Code;Sender"), or NULL. */
+int acg_error_cbor_decode(long http_status, const char *query_error_header,
+                          const char *request_id_header, const char *body, size_t body_len,
+                          struct acg_error *err);
+
+int acg_restjson_build(const struct acg_service *svc, const struct acg_operation *op,
+                       const void *in, const struct acg_build_ctx *ctx, struct acg_request *req,
+                       struct acg_error *err);
+int acg_restjson_parse(const struct acg_shape *shape, const struct acg_http_message *msg,
+                       void *out, struct acg_arena *arena, struct acg_error *err);
+
+/* HTTP bindings shared by the REST protocols (acg_rest.c): the method, the URI with its
+ * labels, the query string and the headers from the input's bound members; and the
+ * output's members bound to headers, header maps and the status code. */
+int acg_rest_bind(const struct acg_operation *op, const void *in, const struct acg_build_ctx *ctx,
+                  struct acg_request *req, struct acg_error *err);
+int acg_rest_parse_bound(const struct acg_shape *shape, const struct acg_http_message *msg,
+                         void *out, struct acg_arena *arena, struct acg_error *err);
+/* The member of shape that is the whole body (the payload trait), or NULL. */
+const struct acg_member *acg_rest_payload(const struct acg_shape *shape);
+
+int acg_query_build(const struct acg_service *svc, const struct acg_operation *op,
+                    const void *in, const struct acg_build_ctx *ctx, struct acg_request *req,
+                    struct acg_error *err);
+int acg_query_parse(const struct acg_service *svc, const struct acg_shape *shape,
+                    const struct acg_http_message *msg, void *out, struct acg_arena *arena,
+                    struct acg_error *err);
+/* The XML protocols' error bodies (acg_protocol_parse_error). */
+int acg_error_xml_decode(const struct acg_http_message *msg, const char *request_id_header,
+                         struct acg_error *err);
+
+#endif

@@ -1,0 +1,141 @@
+/* restJson1: HTTP bindings from the model (acg_rest.c) and a JSON body, as botocore's
+ * RestJSONSerializer and RestJSONParser do it. */
+#include <string.h>
+#include <strings.h>
+
+#include "acg_protocol_private.h"
+#include "json/acg_json.h"
+
+static int write_json(struct acg_request *req, const struct acg_shape *s, const void *value,
+                      bool body_only, const struct acg_build_ctx *ctx, struct acg_error *err)
+{
+    struct acg_json_writer w;
+    struct acg_json_encode_opts opts = { .body_only = body_only,
+                                         .token = ctx ? ctx->token : NULL,
+                                         .token_ctx = ctx ? ctx->token_ctx : NULL };
+    acg_json_writer_init(&w, &req->body, ACG_JSON_WIRE);
+    w.err = err;
+    return acg_json_encode(&w, s, value, &opts);
+}
+
+static bool has_body_member(const struct acg_shape *s)
+{
+    for (size_t i = 0; s != NULL && i < s->member_count; i++) {
+        if (s->members[i].location == ACG_LOC_BODY)
+            return true;
+    }
+    return false;
+}
+
+static bool any_body_value(const struct acg_shape *s, const void *in)
+{
+    for (size_t i = 0; s != NULL && in != NULL && i < s->member_count; i++) {
+        const struct acg_member *m = &s->members[i];
+        if (m->location == ACG_LOC_BODY &&
+            (acg_member_present(m, in) || (m->flags & ACG_MEMBER_IDEMPOTENCY_TOKEN)))
+            return true;
+    }
+    return false;
+}
+
+/* A blob or string payload is the body itself, sent as it is with no Content-Type. */
+static int raw_payload(struct acg_request *req, const struct acg_member *m, const void *in)
+{
+    const unsigned char *p = (const unsigned char *)in + m->offset;
+    if (m->shape->type == ACG_SHAPE_BLOB) {
+        const struct acg_blob *b = (const void *)p;
+        return b->data != NULL ? acg_buf_append(&req->body, b->data, b->len) : ACG_OK;
+    }
+    const char *s;
+    memcpy(&s, p, sizeof s);
+    return s != NULL ? acg_buf_append_str(&req->body, s) : ACG_OK;
+}
+
+static bool has_header(const struct acg_request *req, const char *name)
+{
+    for (size_t i = 0; i < req->header_count; i++) {
+        if (strcasecmp(req->headers[i].name, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+int acg_restjson_build(const struct acg_service *svc, const struct acg_operation *op,
+                       const void *in, const struct acg_build_ctx *ctx, struct acg_request *req,
+                       struct acg_error *err)
+{
+    const struct acg_shape *s = op->input;
+    const struct acg_member *payload = acg_rest_payload(s);
+    bool raw = payload != NULL && (payload->shape->type == ACG_SHAPE_BLOB ||
+                                   payload->shape->type == ACG_SHAPE_STRING);
+    int rc;
+    (void)svc;
+    ACG_TRY(acg_rest_bind(op, in, ctx, req, err));
+    if (s == NULL || in == NULL)
+        return ACG_OK;
+    if (raw) {
+        rc = raw_payload(req, payload, in);
+    } else if (payload != NULL) {
+        const void *value;
+        memcpy(&value, (const unsigned char *)in + payload->offset, sizeof value);
+        if (payload->shape->type == ACG_SHAPE_DOCUMENT)
+            value = (const unsigned char *)in + payload->offset;
+        rc = value != NULL ? write_json(req, payload->shape, value, false, NULL, err)
+                           : acg_buf_append_str(&req->body, "{}");
+    } else if (any_body_value(s, in)) {
+        rc = write_json(req, s, in, true, ctx, err);
+    } else {
+        /* botocore sends {} when the input has body members, none of them set. */
+        rc = has_body_member(s) ? acg_buf_append_str(&req->body, "{}") : ACG_OK;
+    }
+    if (rc != ACG_OK)
+        return acg_error_set(err, rc, "cannot write the %s input as JSON", op->name);
+    if (!raw && req->body.len > 0 && !has_header(req, "Content-Type"))
+        ACG_TRY(acg_request_add_header(req, "Content-Type", "application/json", err));
+    return ACG_OK;
+}
+
+int acg_restjson_parse(const struct acg_shape *shape, const struct acg_http_message *msg,
+                       void *out, struct acg_arena *arena, struct acg_error *err)
+{
+    const struct acg_member *payload = acg_rest_payload(shape);
+    unsigned char *base = out;
+    ACG_TRY(acg_rest_parse_bound(shape, msg, out, arena, err));
+    if (payload == NULL)
+        return acg_json_decode_body(msg->body, msg->body_len, shape, out, arena, err);
+    unsigned char *p = base + payload->offset;
+    switch (payload->shape->type) {
+    case ACG_SHAPE_BLOB: {
+        struct acg_blob *b = (void *)p;
+        uint8_t *data = acg_arena_calloc(arena, msg->body_len + 1, 1);
+        if (data == NULL)
+            return acg_error_set(err, ACG_ERR_NOMEM, "out of memory reading the body");
+        if (msg->body_len > 0)
+            memcpy(data, msg->body, msg->body_len);
+        b->data = data;
+        b->len = msg->body_len;
+        return ACG_OK;
+    }
+    case ACG_SHAPE_STRING: {
+        char *text = acg_arena_strndup(arena, msg->body ? msg->body : "", msg->body_len);
+        if (text == NULL)
+            return acg_error_set(err, ACG_ERR_NOMEM, "out of memory reading the body");
+        memcpy(p, &text, sizeof text);
+        return ACG_OK;
+    }
+    case ACG_SHAPE_DOCUMENT: {
+        char *text = msg->body_len > 0 ? acg_arena_strndup(arena, msg->body, msg->body_len) : NULL;
+        memcpy(p, &text, sizeof text);
+        return ACG_OK;
+    }
+    default: {
+        if (msg->body_len == 0)
+            return ACG_OK;
+        void *value = acg_arena_calloc(arena, 1, payload->shape->size);
+        if (value == NULL)
+            return acg_error_set(err, ACG_ERR_NOMEM, "out of memory reading the body");
+        memcpy(p, &value, sizeof value);
+        return acg_json_decode_body(msg->body, msg->body_len, payload->shape, value, arena, err);
+    }
+    }
+}
