@@ -180,6 +180,16 @@ static void fput_safe(const char *s, FILE *f)
     put_safe(f, s, strlen(s), ACG_ESCAPE_LINE);
 }
 
+void acg_cli_errorf(const char *fmt, ...)
+{
+    char text[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    put_safe(stderr, text, strlen(text), ACG_ESCAPE_KEEP_NEWLINES);
+}
+
 /* An argument error: usage, then "PROG: error: ...", like argparse in the AWS CLI. */
 static int usage_error(const struct cli_state *st, const char *fmt, ...) ACG_PRINTF(2, 3);
 static int usage_error(const struct cli_state *st, const char *fmt, ...)
@@ -981,6 +991,7 @@ int acg_cli_main(const struct acg_cli_program *program, int argc, char **argv)
     struct cli_state st;
     struct acg_cli_app app;
     memset(&st, 0, sizeof st);
+    st.stdout_closed = (acg_cli_prepare_process() & 2u) != 0;
     if (program == NULL || program->name == NULL || program->service == NULL)
         return ACG_EXIT_OTHER;
     if (acg_cli_app_init(&app, program) != ACG_OK) {

@@ -29,12 +29,12 @@
 /* A value that cannot be turned into input, worded like the AWS CLI's ParamError. */
 int acg_cli_param_error(const char *option, const char *fmt, ...)
 {
+    char text[2048];
     va_list ap;
-    fprintf(stderr, "\nError parsing parameter '--%s': ", option);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    acg_cli_errorf("\nError parsing parameter '--%s': %s\n", option, text);
     return ACG_EXIT_USAGE;
 }
 
@@ -378,7 +378,7 @@ static int check_input_keys(const struct acg_cli_operation *op, const struct acg
         }
         const struct acg_json_token *t = &r->toks[key];
         int len = t->end - t->start;
-        fprintf(stderr, "Unknown parameter in input: \"%.*s%s\", must be one of: ",
+        acg_cli_errorf("Unknown parameter in input: \"%.*s%s\", must be one of: ",
                 len > 64 ? 64 : len, r->js + t->start, len > 64 ? "..." : "");
         for (size_t i = 0; i < op->member_count; i++)
             fprintf(stderr, "%s%s", i > 0 ? ", " : "", op->members[i].json_name);

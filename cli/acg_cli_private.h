@@ -175,6 +175,9 @@ int acg_cli_print_settings(const struct acg_service *svc, const struct acg_cli_o
                            const struct acg_cli_value *values, struct acg_cli_print *print);
 void acg_cli_print_settings_free(struct acg_cli_print *print);
 
+/* Prints a message to stderr with the text it quotes (from argv, files, the environment)
+ * escaped for the terminal (common/acg_text.h); the message's own newlines pass. */
+void acg_cli_errorf(const char *fmt, ...) ACG_PRINTF(1, 2);
 /* Prints "\nError parsing parameter '--OPTION': ..." (the AWS CLI's ParamError wording) and
  * returns ACG_EXIT_USAGE. */
 int acg_cli_param_error(const char *option, const char *fmt, ...) ACG_PRINTF(2, 3);

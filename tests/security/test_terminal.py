@@ -88,6 +88,42 @@ def _():
     assert json.loads(text)["batchInferenceJobs"][0]["jobName"] == job["jobName"], text
 
 
+HOSTILE_SHOWN = "x\\x1b]0;pwned\\x07\\x1b[2J\\x9b31m\\x7f\\x0dfake\\x85"
+TABLE_COLOURS = re.compile(r"\x1b\[(0|1|2|33|34)m")   # acg_output_table.c's own codes
+
+
+def hostile_jobs():
+    job = {"jobName": HOSTILE, "batchInferenceJobArn": "arn:\x1b[2J", "status": "ACTIVE"}
+    return json.dumps({"batchInferenceJobs": [job]}).encode()
+
+
+@case("--output text, table and yaml: server text escaped, pages and all")
+def _():
+    for fmt in ("text", "table", "yaml", "yaml-stream"):
+        status, out, err = serve(200, hostile_jobs(), args=["--output", fmt])
+        assert status == 0, (fmt, status, err)
+        text = assert_terminal_safe(out, f"stdout --output {fmt}")
+        if fmt in ("text", "table"):
+            assert HOSTILE_SHOWN in text, (fmt, text)
+
+
+@case("--output table --color on: the table's colours stay, the server's codes are escaped")
+def _():
+    status, out, err = serve(200, hostile_jobs(), args=["--output", "table", "--color", "on"])
+    assert status == 0, (status, err)
+    assert b"\x1b[1m" in out, out
+    text = assert_terminal_safe(TABLE_COLOURS.sub("", out.decode()).encode(), "table colours")
+    assert HOSTILE_SHOWN in text and "arn:\\x1b[2J" in text, text
+
+
+@case("an output format from the environment is escaped in its error")
+def _():
+    status, out, err = serve(200, b"{}", env={"AWS_DEFAULT_OUTPUT": "bogus\x1b[2J"})
+    assert status == 255, (status, err)
+    text = assert_terminal_safe(err, "stderr")
+    assert "Unknown output type: bogus\\x1b[2J" in text, text
+
+
 @case("a config file value echoed in an error (retry_mode) is escaped")
 def _():
     config = os.path.join(WORK, "config")
