@@ -153,8 +153,9 @@ static struct acg_value *escaped_object(struct acg_arena *a, const struct acg_va
     struct acg_value *copy = acg_value_new_object(a);
     for (size_t i = 0; copy != NULL && i < v->u.obj.count; i++) {
         const struct acg_value_member *m = &v->u.obj.members[i];
-        const struct acg_value *x = i < first ? m->value
-                                    : i == first ? value : escaped(a, m->value, depth + 1, b);
+        const struct acg_value *x = i < first    ? m->value
+                                    : i == first ? value
+                                                 : escaped(a, m->value, depth + 1, b);
         if (x == NULL || escape_into(b, m->key, m->key_len) != ACG_OK ||
             acg_value_object_add(a, copy, b->data, b->len, (struct acg_value *)x) != ACG_OK)
             return NULL;
@@ -169,8 +170,9 @@ static struct acg_value *escaped_array(struct acg_arena *a, const struct acg_val
 {
     struct acg_value *copy = acg_value_new_array(a);
     for (size_t i = 0; copy != NULL && i < v->u.arr.count; i++) {
-        const struct acg_value *x = i < first ? v->u.arr.items[i]
-                                    : i == first ? item : escaped(a, v->u.arr.items[i], depth + 1, b);
+        const struct acg_value *x = i < first    ? v->u.arr.items[i]
+                                    : i == first ? item
+                                                 : escaped(a, v->u.arr.items[i], depth + 1, b);
         if (x == NULL || acg_value_array_push(a, copy, (struct acg_value *)x) != ACG_OK)
             return NULL;
     }
