@@ -38,9 +38,22 @@ const struct acg_cli_global acg_cli_globals[ACG_CLI_G_COUNT] = {
         "cli-input-json", "string", true, true,
         "Reads the operation's input from a JSON object, given as text or as file://PATH. "
         "The object uses the model's member names (as in the API reference), with blobs as "
-        "base64 text and timestamps as epoch seconds or ISO 8601 text. Options given on the "
+        "their text (base64 text with --cli-binary-format base64) and timestamps as epoch "
+        "seconds or ISO 8601 text. Options given on the "
         "command line override the object's top-level members; a top-level member the "
         "operation does not have is an error."},
+    [ACG_CLI_G_GENERATE_CLI_SKELETON] = {
+        "generate-cli-skeleton", "string", true, true,
+        "Prints a JSON skeleton to standard output without sending an API request. With no "
+        "value or the value input, prints a sample input JSON that --cli-input-json takes. "
+        "With the value output, checks the command's input and prints a sample output JSON "
+        "for the command."},
+    [ACG_CLI_G_CLI_BINARY_FORMAT] = {
+        "cli-binary-format", "string", true, false,
+        "How blob values are given: raw-in-base64-out (the default, as in AWS CLI v1: the "
+        "value's bytes, which the program base64-encodes) or base64 (the value is base64 "
+        "text, as AWS CLI v2 takes it). The profile's cli_binary_format setting applies "
+        "when this option is not given. fileb://PATH always gives the file's raw bytes."},
     [ACG_CLI_G_ENDPOINT_URL] = {
         "endpoint-url", "string", true, false,
         "Sends requests to this URL instead of the one the endpoint rules resolve."},
@@ -149,10 +162,7 @@ struct cli_state {
     const char *outfile;                 /* where a download goes (streaming output) */
     bool waiting;                        /* the command is `wait` */
     const struct acg_cli_waiter *waiter; /* its subcommand */
-    char *input_owned;                   /* --cli-input-json file contents */
     bool stdout_closed;                  /* the program started without descriptor 1 */
-    const char *input;
-    size_t input_len;
 };
 
 /* ---- messages ---- */
@@ -180,14 +190,36 @@ static void fput_safe(const char *s, FILE *f)
     put_safe(f, s, strlen(s), ACG_ESCAPE_LINE);
 }
 
+void acg_cli_write_safe(FILE *f, const char *s, size_t len)
+{
+    put_safe(f, s, len, ACG_ESCAPE_KEEP_NEWLINES);
+}
+
+void acg_cli_verrorf(const char *fmt, va_list ap)
+{
+    char small[512];
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n >= 0 && (size_t)n < sizeof small) {
+        put_safe(stderr, small, (size_t)n, ACG_ESCAPE_KEEP_NEWLINES);
+    } else if (n >= 0) {
+        char *big = malloc((size_t)n + 1);   /* a long message (a file's text) whole */
+        if (big != NULL && vsnprintf(big, (size_t)n + 1, fmt, again) == n)
+            put_safe(stderr, big, (size_t)n, ACG_ESCAPE_KEEP_NEWLINES);
+        else
+            put_safe(stderr, small, sizeof small - 1, ACG_ESCAPE_KEEP_NEWLINES);
+        free(big);
+    }
+    va_end(again);
+}
+
 void acg_cli_errorf(const char *fmt, ...)
 {
-    char text[2048];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    acg_cli_verrorf(fmt, ap);
     va_end(ap);
-    put_safe(stderr, text, strlen(text), ACG_ESCAPE_KEEP_NEWLINES);
 }
 
 /* An argument error: usage, then "PROG: error: ...", like argparse in the AWS CLI. */
@@ -263,6 +295,95 @@ static int take_value(struct cli_state *st, const char *option, const char *inli
     return ACG_EXIT_OK;
 }
 
+/* Whether argparse would read w as an option, ending a list option's words: it starts with
+ * '-' and is neither "-" alone, a negative number, nor text with a space. */
+static bool looks_like_option(const char *w)
+{
+    if (w[0] != '-' || w[1] == '\0' || strchr(w, ' ') != NULL)
+        return false;
+    const char *p = w + 1;
+    size_t whole = strspn(p, "0123456789");
+    if (p[whole] == '\0')
+        return false;
+    if (p[whole] == '.' && p[whole + 1] != '\0' &&
+        p[whole + 1 + strspn(p + whole + 1, "0123456789")] == '\0')
+        return false;
+    return true;
+}
+
+/* A list option takes every following word up to the next option (nargs='*'), or the one
+ * value after '='. */
+static void take_list(struct acg_cli_value *v, const char *inline_value, int argc, char **argv,
+                      int *i)
+{
+    v->is_list = true;
+    if (inline_value != NULL) {
+        v->text = inline_value;
+        v->words = &v->text;
+        v->word_count = 1;
+        return;
+    }
+    v->text = NULL;
+    v->words = (const char *const *)argv + *i + 1;
+    while (*i + 1 < argc && !looks_like_option(argv[*i + 1])) {
+        v->word_count++;
+        *i += 1;
+    }
+}
+
+/* Matching characters of a and b by difflib's recursive longest-block rule. */
+static size_t matching_chars(const char *a, size_t na, const char *b, size_t nb)
+{
+    size_t best = 0, ba = 0, bb = 0;
+    for (size_t i = 0; i < na; i++) {
+        for (size_t j = 0; j < nb; j++) {
+            size_t k = 0;
+            while (i + k < na && j + k < nb && a[i + k] == b[j + k])
+                k++;
+            if (k > best) {
+                best = k;
+                ba = i;
+                bb = j;
+            }
+        }
+    }
+    if (best == 0)
+        return 0;
+    return best + matching_chars(a, ba, b, bb) +
+           matching_chars(a + ba + best, na - ba - best, b + bb + best, nb - bb - best);
+}
+
+/* --generate-cli-skeleton [input|output]: the value is optional (nargs='?'). A value it does
+ * not know gets the AWS CLI's list of choices and, for a near miss (difflib's ratio of at
+ * least 0.8), its suggestion. */
+static int take_skeleton(struct cli_state *st, const char *inline_value, int argc, char **argv,
+                         int *i)
+{
+    static const char *const choices[] = {"input", "output"};
+    const char *value = inline_value;
+    if (value == NULL && *i + 1 < argc && !looks_like_option(argv[*i + 1]))
+        value = argv[++*i];
+    if (value == NULL)
+        value = "input";
+    if (strcmp(value, "input") == 0 || strcmp(value, "output") == 0) {
+        st->global[ACG_CLI_G_GENERATE_CLI_SKELETON] = value;
+        return ACG_EXIT_OK;
+    }
+    char near[64] = "";
+    for (size_t c = 0; c < 2; c++) {
+        size_t n = strlen(value), m = strlen(choices[c]);
+        if (n < 64 && 5 * 2 * matching_chars(value, n, choices[c], m) >= 4 * (n + m) &&
+            near[0] == '\0')
+            snprintf(near, sizeof near, "%s", choices[c]);
+    }
+    if (near[0] == '\0')
+        return usage_error(st, "argument --generate-cli-skeleton: Invalid choice, valid choices "
+                           "are:\n\n%-40s | %-40s", choices[0], choices[1]);
+    return usage_error(st, "argument --generate-cli-skeleton: Invalid choice, valid choices "
+                       "are:\n\n%-40s | %-40s\n\n\nInvalid choice: '%s', maybe you meant:\n\n"
+                       "  * %s", choices[0], choices[1], value, near);
+}
+
 static int parse_member_option(struct cli_state *st, const struct acg_cli_member *m,
                                bool negated, const char *inline_value, int argc, char **argv,
                                int *i)
@@ -294,6 +415,10 @@ static int parse_member_option(struct cli_state *st, const struct acg_cli_member
         }
         v->text = inline_value;
         v->len = strlen(inline_value);
+        return ACG_EXIT_OK;
+    }
+    if (m->desc->shape->type == ACG_SHAPE_LIST) {
+        take_list(v, inline_value, argc, argv, i);
         return ACG_EXIT_OK;
     }
     const char *value = NULL;
@@ -443,6 +568,12 @@ static int parse_args(struct cli_state *st, int argc, char **argv)
         /* Global options win over a member option of the same name, as in the AWS CLI,
          * whose global parser runs first; help points such members to --cli-input-json. */
         int g = acg_cli_find_global(name, name_len);
+        if (g == ACG_CLI_G_GENERATE_CLI_SKELETON && st->global[g] == NULL) {
+            rc = take_skeleton(st, inline_value, argc, argv, &i);
+            if (rc != ACG_EXIT_OK)
+                return rc;
+            continue;
+        }
         if (g >= 0 && !offered(st, g))
             g = -1;
         if (g >= 0) {
@@ -871,19 +1002,15 @@ static int run_operation(struct cli_state *st)
     if (status != ACG_EXIT_OK)
         goto done;
 
-    const char *input_arg = st->global[ACG_CLI_G_CLI_INPUT_JSON];
-    if (input_arg != NULL) {
-        if (strncmp(input_arg, "file://", 7) == 0) {
-            status = acg_cli_read_paramfile("cli-input-json", input_arg, input_arg + 7,
-                                            &st->input_owned, &st->input_len);
-            if (status != ACG_EXIT_OK)
-                goto done;
-            st->input = st->input_owned;
-        } else {
-            st->input = input_arg;
-            st->input_len = strlen(input_arg);
-        }
-    } else {
+    const char *skeleton = st->global[ACG_CLI_G_GENERATE_CLI_SKELETON];
+    if (skeleton != NULL && st->op->streams_output) {
+        /* The AWS CLI offers no skeleton for commands that write a file. */
+        note_unknown(st, "--generate-cli-skeleton", strlen("--generate-cli-skeleton"));
+        status = unknown_options(st);
+        goto done;
+    }
+    bool skeleton_input = skeleton != NULL && strcmp(skeleton, "input") == 0;
+    if (st->global[ACG_CLI_G_CLI_INPUT_JSON] == NULL && !skeleton_input) {
         /* Without --cli-input-json, required members must come as options; argparse in the
          * AWS CLI says so before anything else happens. */
         char missing[1024] = "";
@@ -907,14 +1034,20 @@ static int run_operation(struct cli_state *st)
         status = usage_error(st, "the following arguments are required: outfile");
         goto done;
     }
-    for (size_t i = 0; i < st->op->member_count; i++) {
-        status = acg_cli_load_member_file(&st->op->members[i], &st->values[i]);
-        if (status != ACG_EXIT_OK)
-            goto done;
-    }
-    status = acg_cli_build_input(st->op, st->values, st->input, st->input_len, &input);
+    struct acg_cli_input_opts opts;
+    status = acg_cli_input_opts_init(&opts, st->prog, st->global[ACG_CLI_G_CLI_BINARY_FORMAT],
+                                     st->global[ACG_CLI_G_PROFILE]);
+    if (status == ACG_EXIT_OK)
+        status = acg_cli_build_input(st->op, st->values, st->global[ACG_CLI_G_CLI_INPUT_JSON],
+                                     &opts, &input);
     if (status != ACG_EXIT_OK)
         goto done;
+    if (skeleton != NULL) {
+        int rc = skeleton_input ? ACG_OK : acg_cli_check_input(st->op, input.data, input.len, &err);
+        status = rc == ACG_OK ? acg_cli_print_skeleton(stdout, st->op, !skeleton_input)
+                              : report_failure(st, rc, &err);
+        goto done;
+    }
 
     cfg.region = st->global[ACG_CLI_G_REGION];
     cfg.profile = st->global[ACG_CLI_G_PROFILE];
@@ -964,26 +1097,9 @@ done:
     return status;
 }
 
-/* Zeroes then frees file contents, which may be secrets. The volatile stores keep the
- * compiler from dropping the wipe as a dead store before free(). */
-static void free_secret(char *p, size_t len)
-{
-    if (p == NULL)
-        return;
-    volatile char *v = p;
-    for (size_t i = 0; i < len; i++)
-        v[i] = 0;
-    free(p);
-}
-
 static void free_state(struct cli_state *st)
 {
-    if (st->values != NULL && st->op != NULL) {
-        for (size_t i = 0; i < st->op->member_count; i++)
-            free_secret(st->values[i].owned, st->values[i].len);
-    }
     free(st->values);
-    free_secret(st->input_owned, st->input_len);
 }
 
 int acg_cli_main(const struct acg_cli_program *program, int argc, char **argv)

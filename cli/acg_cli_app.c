@@ -84,6 +84,7 @@ static int build_members(struct acg_arena *a, const struct acg_cli_command *cmd,
         members[i].option = acg_xform_name(a, m->name, '-');
         if (members[i].option == NULL)
             return ACG_ERR_NOMEM;
+        members[i].desc = m;
         members[i].json_name = m->name;
         members[i].kind = kind_of(m->shape);
         members[i].required = (m->flags & ACG_MEMBER_REQUIRED) != 0;

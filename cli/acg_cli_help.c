@@ -5,10 +5,12 @@
  * from the model as plain text; a newline in it is kept as a line break, and words longer
  * than a line (regular expressions, ARNs) are printed whole rather than split. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/acg_cli.h"
 #include "acg_cli_private.h"
+#include "acg_shorthand.h"
 
 #define WIDTH 80
 
@@ -159,11 +161,233 @@ static const char *kind_hint(enum acg_cli_kind kind)
     case ACG_CLI_TIMESTAMP:
         return "Epoch seconds (1700000000) or ISO 8601 (2023-11-14T22:13:20Z).";
     case ACG_CLI_BLOB:
-        return "Base64 text, as in AWS CLI v2; fileb://PATH sends a file's raw bytes.";
+        return "The value's bytes, which are sent base64-encoded (AWS CLI v1's way); with "
+               "--cli-binary-format base64, base64 text. fileb://PATH sends a file's raw bytes.";
     case ACG_CLI_JSON:
-        return "JSON text (the AWS CLI's shorthand syntax is not supported).";
+        return "";
     }
     return "";
+}
+
+/* ---- the AWS CLI's "Shorthand Syntax" examples (argprocess.ParamShorthandDocGen) ---- */
+
+/* Deeper than this the AWS CLI gives up on an example (its TooComplexError). */
+#define SHORTHAND_MAX_STACK 3
+
+struct docgen {
+    struct acg_buf *b;
+    const char *stack[16];
+    size_t depth;
+    bool too_complex;
+};
+
+static const char *scalar_name(const struct acg_shape *s)
+{
+    static const char *const names[] = {
+        [ACG_SHAPE_STRING] = "string",       [ACG_SHAPE_BOOLEAN] = "boolean",
+        [ACG_SHAPE_INTEGER] = "integer",     [ACG_SHAPE_LONG] = "long",
+        [ACG_SHAPE_FLOAT] = "float",         [ACG_SHAPE_DOUBLE] = "double",
+        [ACG_SHAPE_TIMESTAMP] = "timestamp", [ACG_SHAPE_BLOB] = "blob",
+        [ACG_SHAPE_DOCUMENT] = "structure",
+    };
+    return s->type < sizeof names / sizeof names[0] && names[s->type] ? names[s->type] : "string";
+}
+
+static bool is_composite(const struct acg_shape *s)
+{
+    return s->type == ACG_SHAPE_STRUCTURE || s->type == ACG_SHAPE_UNION ||
+           s->type == ACG_SHAPE_LIST || s->type == ACG_SHAPE_MAP;
+}
+
+static bool document_only(const struct acg_shape *s)
+{
+    while (s != NULL && (s->type == ACG_SHAPE_LIST || s->type == ACG_SHAPE_MAP))
+        s = s->type == ACG_SHAPE_LIST ? s->item : s->members[1].shape;
+    return s != NULL && s->type == ACG_SHAPE_DOCUMENT;
+}
+
+/* Output that did not fit (the buffer's cap, or memory) drops the example. */
+static void keep(struct docgen *g, int rc)
+{
+    if (rc != ACG_OK && g != NULL)
+        g->too_complex = true;
+}
+
+static void push(struct docgen *g, const char *name)
+{
+    if (g->depth < sizeof g->stack / sizeof g->stack[0])
+        g->stack[g->depth] = name;
+    g->depth++;
+}
+
+static bool on_stack(const struct docgen *g, const char *name)
+{
+    for (size_t i = 0; i < g->depth && i < sizeof g->stack / sizeof g->stack[0]; i++) {
+        if (strcmp(g->stack[i], name) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void docs(struct docgen *g, const struct acg_shape *s);
+
+static void structure_docs(struct docgen *g, const struct acg_shape *s)
+{
+    bool nested = g->depth > 0, first = true;
+    if (nested)
+        keep(g, acg_buf_append_char(g->b, '{'));
+    for (size_t i = 0; i < s->member_count && !g->too_complex; i++) {
+        const struct acg_member *m = &s->members[i];
+        if (document_only(m->shape))
+            continue;
+        keep(g, acg_buf_append_str(g->b, first ? "" : ","));
+        first = false;
+        /* The AWS CLI writes the recursion note without the member's name. */
+        if (on_stack(g, m->shape->name)) {
+            keep(g, acg_buf_append_str(g->b, "( ... recursive ... )"));
+            continue;
+        }
+        keep(g, acg_buf_printf(g->b, "%s=", m->name));
+        push(g, m->shape->name);
+        docs(g, m->shape);
+        g->depth--;
+    }
+    if (nested)
+        keep(g, acg_buf_append_char(g->b, '}'));
+}
+
+/* The example of an element or value shape s, written apart and taken off the buffer: a
+ * heap string, or NULL when memory ran out. */
+static char *element_docs(struct docgen *g, const struct acg_shape *s)
+{
+    size_t start = g->b->len;
+    push(g, s->name);
+    docs(g, s);
+    g->depth--;
+    size_t len = g->b->len - start;
+    char *out = malloc(len + 1);
+    if (out == NULL) {
+        g->too_complex = true;
+        return NULL;
+    }
+    if (len > 0)
+        memcpy(out, g->b->data + start, len);
+    out[len] = '\0';
+    g->b->len = start;
+    return out;
+}
+
+static void list_docs(struct docgen *g, const struct acg_shape *s)
+{
+    char *elem = element_docs(g, s->item);
+    bool brackets = is_composite(s->item) || g->depth > 1;
+    if (elem != NULL)
+        keep(g, acg_buf_printf(g->b, brackets ? "[%s,%s]" : "%s,%s", elem, elem));
+    free(elem);
+}
+
+static void map_docs(struct docgen *g, const struct acg_shape *s)
+{
+    const struct acg_shape *key = s->members[0].shape;
+    char *v = element_docs(g, s->members[1].shape);
+    if (v == NULL)
+        return;
+    bool nested = g->depth > 0;
+    keep(g, acg_buf_printf(g->b, nested ? "{KeyName1=%s,KeyName2=%s}" : "KeyName1=%s,KeyName2=%s",
+                         v, v));
+    free(v);
+    if (!nested && key->enum_count > 0) {
+        keep(g, acg_buf_append_str(g->b, "\n\nWhere valid key names are:\n"));
+        for (size_t i = 0; i < key->enum_count; i++)
+            keep(g, acg_buf_printf(g->b, "  %s\n", key->enum_values[i]));
+    }
+}
+
+static void docs(struct docgen *g, const struct acg_shape *s)
+{
+    if (g->depth > SHORTHAND_MAX_STACK) {
+        g->too_complex = true;
+        return;
+    }
+    if (s->type == ACG_SHAPE_STRUCTURE || s->type == ACG_SHAPE_UNION)
+        structure_docs(g, s);
+    else if (s->type == ACG_SHAPE_LIST)
+        list_docs(g, s);
+    else if (s->type == ACG_SHAPE_MAP)
+        map_docs(g, s);
+    else
+        keep(g, acg_buf_append_str(g->b, scalar_name(s)));
+}
+
+/* Prints one line of an example broken after commas so it fits the page. */
+static void print_example_line(FILE *f, const char *line, size_t len)
+{
+    const size_t room = WIDTH - 12;
+    while (len > room) {
+        size_t cut = room;
+        while (cut > 0 && line[cut - 1] != ',')
+            cut--;
+        /* A piece longer than a line is printed whole, up to its comma. */
+        for (cut = cut > 0 ? cut : room; cut < len && line[cut - 1] != ','; cut++)
+            ;
+        if (cut >= len)
+            break;
+        fprintf(f, "            %.*s\n", (int)cut, line);
+        line += cut;
+        len -= cut;
+    }
+    fprintf(f, "            %.*s\n", (int)len, line);
+}
+
+static void print_block(FILE *f, const char *title, const char *text)
+{
+    fprintf(f, "        %s:\n\n", title);
+    while (*text != '\0') {
+        size_t n = strcspn(text, "\n");
+        if (n > 0)
+            print_example_line(f, text, n);
+        else
+            fputc('\n', f);
+        text += n;
+        if (*text == '\n')
+            text++;
+    }
+    fputc('\n', f);
+}
+
+/* "Shorthand Syntax:" for options that take it, "Syntax:" for lists of plain values. */
+static void print_syntax(FILE *f, const struct acg_cli_member *m)
+{
+    const struct acg_shape *s = m->desc->shape;
+    struct acg_buf b;
+    acg_buf_init(&b, 64 * 1024);
+    if (s->type == ACG_SHAPE_LIST && !is_composite(s->item) &&
+        s->item->type != ACG_SHAPE_DOCUMENT) {
+        const char *t = s->item->type == ACG_SHAPE_STRING ? "\"string\""
+                        : s->item->type == ACG_SHAPE_BOOLEAN ? "true|false" : scalar_name(s->item);
+        keep(NULL, acg_buf_printf(&b, "%s %s ...", t, t));
+        for (size_t i = 0; i < s->item->enum_count; i++)
+            keep(NULL, acg_buf_printf(&b, "%s    %s",
+                                      i == 0 ? "\n\nWhere valid values are:\n" : "\n",
+                                      s->item->enum_values[i]));
+        print_block(f, "Syntax", b.data != NULL ? b.data : "");
+        acg_buf_free(&b);
+        return;
+    }
+    bool value_only = s->type == ACG_SHAPE_STRUCTURE && s->member_count == 1 &&
+                      strcmp(s->members[0].name, "Value") == 0 &&
+                      s->members[0].shape->type == ACG_SHAPE_STRING;
+    if (acg_shorthand_supported(s) && !value_only) {
+        struct docgen g;
+        memset(&g, 0, sizeof g);
+        g.b = &b;
+        docs(&g, s->type == ACG_SHAPE_LIST ? s->item : s);
+        if (s->type == ACG_SHAPE_LIST)
+            keep(NULL, acg_buf_append_str(&b, " ..."));
+        if (!g.too_complex && b.data != NULL)
+            print_block(f, "Shorthand Syntax", b.data);
+    }
+    acg_buf_free(&b);
 }
 
 static void print_member(FILE *f, const struct acg_cli_member *m)
@@ -200,6 +424,8 @@ static void print_member(FILE *f, const struct acg_cli_member *m)
     if (m->doc != NULL && m->doc[0] != '\0')
         wrap(f, 8, m->doc);
     fputc('\n', f);
+    if (!shadowed && m->kind == ACG_CLI_JSON)
+        print_syntax(f, m);
 }
 
 /* An operation's page, or a waiter's (command "wait NAME", its own description). */
@@ -229,17 +455,30 @@ static void print_command_help(FILE *f, const struct acg_cli_app *prog,
                     m->option);
     }
     fputs("        [--cli-input-json <value>]\n", f);
+    if (!op->streams_output)
+        fputs("        [--generate-cli-skeleton <value>]\n", f);
     fputs("        [global options]\n\n", f);
 
     fputs("OPTIONS\n", f);
     for (size_t i = 0; i < op->member_count; i++)
         print_member(f, &op->members[i]);
-    const struct acg_cli_global *in = &acg_cli_globals[ACG_CLI_G_CLI_INPUT_JSON];
-    fprintf(f, "    --%s (%s)\n", in->name, in->type_name);
-    wrap(f, 8, in->help);
-    fputc('\n', f);
-    wrap(f, 4, "Option values may also be read from a file: --OPTION file://PATH. Required "
-               "options may be left out when --cli-input-json gives those members.");
+    for (int id = ACG_CLI_G_CLI_INPUT_JSON; id <= ACG_CLI_G_GENERATE_CLI_SKELETON; id++) {
+        const struct acg_cli_global *in = &acg_cli_globals[id];
+        if (id == ACG_CLI_G_GENERATE_CLI_SKELETON && op->streams_output)
+            continue;
+        fprintf(f, "    --%s (%s)\n", in->name, in->type_name);
+        wrap(f, 8, in->help);
+        fputc('\n', f);
+    }
+    wrap(f, 4, "Structures, maps and lists of them take the AWS CLI's shorthand syntax "
+               "(Name=value,Other={Key=value},List=[a,b]) or JSON text; a list option takes "
+               "several values, one argv word each. Any value may be read from a file, "
+               "--OPTION file://PATH (text) or fileb://PATH (bytes), or fetched from an "
+               "http:// or https:// URL, as AWS CLI v1 does (the profile setting "
+               "cli_follow_urlparam = false turns that off); inside shorthand, key@=file://PATH "
+               "reads one value from a file. Required options may be left out when "
+               "--cli-input-json gives those members. --generate-cli-skeleton [input|output] "
+               "prints a JSON skeleton of the input (for --cli-input-json) or the output.");
     fputc('\n', f);
 
     print_global_options(f);

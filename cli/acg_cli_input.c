@@ -1,5 +1,6 @@
-/* The command-line layer's input side: option values to JSON, file:// and fileb://
- * parameters, and the merge of member options over --cli-input-json.
+/* The command-line layer's input side: option values to JSON (scalars here, structures and
+ * lists in acg_cli_complex.c, files in acg_cli_paramfile.c), --cli-binary-format, and the
+ * merge of member options over --cli-input-json.
  *
  * Each value is checked here against its kind (integers within int64, timestamps the
  * runtime can read, base64 for blobs, JSON for structures), so a typo is a usage error
@@ -13,28 +14,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/acg_cli.h"
 #include "acg_cli_private.h"
 #include "json/acg_json.h"
+#include "acg_shorthand.h"
 #include "acg_text_private.h"
-
-/* Files named by file:// and fileb:// are read whole; past this they are refused rather than
- * exhausting memory. The AWS CLI has no limit, but a request body this large would be refused
- * by every JSON API anyway. */
-#define PARAMFILE_MAX_BYTES ((size_t)64 * 1024 * 1024)
+#include "auth/acg_config.h"
+#include "common/acg_base64.h"
+#include "common/acg_utf8.h"
 
 /* ---- messages and small helpers ---- */
 
 /* A value that cannot be turned into input, worded like the AWS CLI's ParamError. */
 int acg_cli_param_error(const char *option, const char *fmt, ...)
 {
-    char text[2048];
     va_list ap;
+    acg_cli_errorf("\nError parsing parameter '--%s': ", option);
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    acg_cli_verrorf(fmt, ap);
     va_end(ap);
-    acg_cli_errorf("\nError parsing parameter '--%s': %s\n", option, text);
+    fputc('\n', stderr);
     return ACG_EXIT_USAGE;
 }
 
@@ -53,91 +54,6 @@ bool acg_cli_ascii_ieq(const char *a, const char *b)
             return false;
     }
     return *a == *b;
-}
-
-/* ---- file:// and fileb:// ---- */
-
-/* Reads a whole file for a parameter. Returns ACG_EXIT_OK, or prints the AWS CLI's
- * "Unable to load paramfile" error naming the option and the path. */
-int acg_cli_read_paramfile(const char *option, const char *url, const char *path, char **out,
-                           size_t *out_len)
-{
-    char *expanded = NULL;
-    /* The AWS CLI expands "~" like a shell would. */
-    if (path[0] == '~' && (path[1] == '/' || path[1] == '\0')) {
-        const char *home = getenv("HOME");
-        if (home != NULL && home[0] != '\0') {
-            size_t n = strlen(home) + strlen(path);
-            expanded = malloc(n);
-            if (expanded == NULL)
-                return acg_cli_out_of_memory();
-            snprintf(expanded, n, "%s%s", home, path + 1);
-            path = expanded;
-        }
-    }
-    int status = ACG_EXIT_OK;
-    struct acg_buf b;
-    acg_buf_init(&b, PARAMFILE_MAX_BYTES);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        status = acg_cli_param_error(option, "Unable to load paramfile %s: %s", url,
-                                     strerror(errno));
-        goto done;
-    }
-    for (;;) {
-        char chunk[65536];
-        size_t n = fread(chunk, 1, sizeof chunk, f);
-        if (n > 0) {
-            int rc = acg_buf_append(&b, chunk, n);
-            if (rc == ACG_ERR_TOO_LARGE) {
-                status = acg_cli_param_error(option, "Unable to load paramfile %s: the file is "
-                                             "larger than %zu MiB", url,
-                                             PARAMFILE_MAX_BYTES >> 20);
-                goto done;
-            }
-            if (rc != ACG_OK) {
-                status = acg_cli_out_of_memory();
-                goto done;
-            }
-        }
-        if (n < sizeof chunk)
-            break;
-    }
-    if (ferror(f)) {
-        status = acg_cli_param_error(option, "Unable to load paramfile %s: %s", url,
-                                     strerror(errno));
-        goto done;
-    }
-    /* An empty file still gives an allocated, NUL-terminated (empty) string. */
-    if (b.data == NULL && acg_buf_append(&b, "", 0) != ACG_OK) {
-        status = acg_cli_out_of_memory();
-        goto done;
-    }
-    *out = acg_buf_take(&b, out_len);
-done:
-    if (f != NULL)
-        fclose(f);
-    acg_buf_free(&b);
-    free(expanded);
-    return status;
-}
-
-/* Replaces a member value of the form file://PATH (fileb://PATH for blobs) by the file's
- * contents, as the AWS CLI does for every parameter. */
-int acg_cli_load_member_file(const struct acg_cli_member *m, struct acg_cli_value *v)
-{
-    if (v->text == NULL)
-        return ACG_EXIT_OK;
-    bool binary = m->kind == ACG_CLI_BLOB && strncmp(v->text, "fileb://", 8) == 0;
-    if (!binary && strncmp(v->text, "file://", 7) != 0)
-        return ACG_EXIT_OK;
-    const char *path = v->text + (binary ? 8 : 7);
-    int rc = acg_cli_read_paramfile(m->option, v->text, path, &v->owned, &v->len);
-    if (rc != ACG_EXIT_OK)
-        return rc;
-    v->text = v->owned;
-    v->from_fileb = binary;
-    return ACG_EXIT_OK;
 }
 
 /* ---- values to JSON ---- */
@@ -231,6 +147,19 @@ static bool is_blank(const char *s, size_t len)
     return true;
 }
 
+/* The AWS CLI reads numbers with Python's int() and float(), which allow whitespace around
+ * them (a value read from a file ends with a newline). Returns the end; *start the start. */
+static size_t trim_space(const char *s, size_t len, size_t *start)
+{
+    size_t i = 0;
+    while (i < len && acg_py_isspace((unsigned char)s[i]) && (unsigned char)s[i] < 0x80)
+        i++;
+    while (len > i && acg_py_isspace((unsigned char)s[len - 1]) && (unsigned char)s[len - 1] < 0x80)
+        len--;
+    *start = i;
+    return len;
+}
+
 /* Maps a writer or parser status to an exit: only running out of memory is ours. */
 static int write_failed(const char *option, int rc, const struct acg_error *err)
 {
@@ -242,9 +171,72 @@ static int write_failed(const char *option, int rc, const struct acg_error *err)
                                err->message[0] != '\0' ? err->message : "invalid value");
 }
 
+/* argprocess.unpack_scalar_cli_arg for a streaming blob: the value is a path to a file. */
+static int read_stream_file(const struct acg_cli_member *m, const char *path,
+                            struct acg_cli_loaded *out)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return acg_cli_param_error(m->option, "Blob values must be a path to a file.");
+    struct acg_buf url;
+    bool matched = false;
+    acg_buf_init(&url, 0);
+    int status = acg_buf_printf(&url, "fileb://%s", path) == ACG_OK
+                     ? acg_cli_paramfile(m->option, url.data, false, out, &matched)
+                     : acg_cli_out_of_memory();
+    acg_buf_free(&url);
+    return status;
+}
+
+/* A blob option. Raw (the AWS CLI v1's way, our default): the text's bytes, base64-encoded
+ * here. base64: the text must be base64 already. fileb://: the bytes, encoded here. A
+ * streaming member takes a path to a file, as the AWS CLI does. */
+static int append_blob(const struct acg_cli_member *m, const struct acg_cli_raw *v,
+                       const struct acg_cli_input_opts *opts, struct acg_buf *out)
+{
+    struct acg_cli_loaded file = { NULL, 0, true };
+    struct acg_buf b64;
+    int status = ACG_EXIT_OK;
+    acg_buf_init(&b64, 0);
+    const char *data = v->text;
+    size_t len = v->len;
+    bool encode = v->binary || opts->raw_blobs;
+    if ((m->desc->flags & ACG_MEMBER_STREAMING) != 0 && !v->binary) {
+        status = read_stream_file(m, v->text, &file);
+        data = file.data;
+        len = file.len;
+        encode = true;
+    }
+    if (status == ACG_EXIT_OK && !encode) {
+        /* Checked here so a typo is a usage error, not a request the service rejects. */
+        int rc = acg_base64_decode(v->text, v->len, &b64);
+        acg_buf_reset(&b64);
+        if (rc == ACG_ERR_NOMEM)
+            status = acg_cli_out_of_memory();
+        else if (rc != ACG_OK)
+            status = acg_cli_param_error(m->option, "expected base64 text (the standard "
+                                         "alphabet, padded with '='), as --cli-binary-format "
+                                         "base64 asks; use fileb://PATH for a file's raw bytes");
+    }
+    if (status == ACG_EXIT_OK && encode &&
+        acg_base64_encode((const uint8_t *)data, len, &b64) != ACG_OK)
+        status = acg_cli_out_of_memory();
+    if (status == ACG_EXIT_OK) {
+        struct acg_json_writer w;
+        acg_json_writer_init(&w, out, ACG_JSON_WIRE);
+        const char *text = encode ? (b64.data != NULL ? b64.data : "") : v->text;
+        if (acg_json_write_string(&w, text) != ACG_OK)
+            status = acg_cli_out_of_memory();
+    }
+    acg_buf_free_secure(&b64);
+    acg_cli_loaded_free(&file);
+    return status;
+}
+
 /* Appends one member's value as JSON. A fresh writer per value writes exactly one value and
  * no separator, so values can be spliced between the raw members of --cli-input-json. */
-static int append_member_json(const struct acg_cli_member *m, const struct acg_cli_value *v,
+static int append_member_json(const struct acg_cli_member *m, int flag,
+                              const struct acg_cli_raw *v, const struct acg_cli_input_opts *opts,
                               struct acg_buf *out)
 {
     struct acg_json_writer w;
@@ -254,15 +246,15 @@ static int append_member_json(const struct acg_cli_member *m, const struct acg_c
     w.err = &err;
     int rc = ACG_OK;
 
-    if (m->kind == ACG_CLI_BOOLEAN && v->flag >= 0) {
-        rc = acg_json_write_bool(&w, v->flag == 1);
+    if (m->kind == ACG_CLI_BOOLEAN && flag >= 0) {
+        rc = acg_json_write_bool(&w, flag == 1);
         return rc == ACG_OK ? ACG_EXIT_OK : write_failed(m->option, rc, &err);
     }
     /* Everything but raw fileb:// bytes is text, and text must be UTF-8: the AWS CLI reads
      * argv and files as text, and a JSON body cannot carry anything else. */
-    if (!v->from_fileb && acg_utf8_length(v->text, v->len) < 0)
+    if (!v->binary && acg_utf8_length(v->text, v->len) < 0)
         return acg_cli_param_error(m->option, "the value is not valid UTF-8");
-    if (memchr(v->text, '\0', v->len) != NULL && m->kind != ACG_CLI_STRING && !v->from_fileb)
+    if (memchr(v->text, '\0', v->len) != NULL && m->kind != ACG_CLI_STRING && !v->binary)
         return acg_cli_param_error(m->option, "the value contains a NUL byte");
 
     switch (m->kind) {
@@ -282,7 +274,8 @@ static int append_member_json(const struct acg_cli_member *m, const struct acg_c
         break;
     case ACG_CLI_INTEGER: {
         int64_t n = 0;
-        if (!acg_cli_parse_int64(v->text, v->len, &n))
+        size_t start = 0, end = trim_space(v->text, v->len, &start);
+        if (!acg_cli_parse_int64(v->text + start, end - start, &n))
             return acg_cli_param_error(m->option, "expected a decimal integer between %" PRId64
                                        " and %" PRId64, INT64_MIN, INT64_MAX);
         rc = acg_json_write_int64(&w, n);
@@ -290,7 +283,8 @@ static int append_member_json(const struct acg_cli_member *m, const struct acg_c
     }
     case ACG_CLI_FLOAT: {
         double d = 0;
-        if (!parse_double(v->text, v->len, &d))
+        size_t start = 0, end = trim_space(v->text, v->len, &start);
+        if (!parse_double(v->text + start, end - start, &d))
             return acg_cli_param_error(m->option, "expected a number, NaN, Infinity or -Infinity");
         rc = acg_json_write_double(&w, d);
         break;
@@ -306,46 +300,10 @@ static int append_member_json(const struct acg_cli_member *m, const struct acg_c
         rc = acg_json_write_string(&w, v->text);
         break;
     }
-    case ACG_CLI_BLOB: {
-        if (v->from_fileb) {
-            struct acg_blob blob = {(const uint8_t *)v->text, v->len};
-            rc = acg_json_write_blob(&w, &blob);
-            break;
-        }
-        /* AWS CLI v2 takes blobs as base64 text; check it here so a typo is a usage error,
-         * not a request the service rejects. The text itself is what goes into the JSON. */
-        struct acg_buf scratch;
-        acg_buf_init(&scratch, 0);
-        rc = acg_base64_decode(v->text, v->len, &scratch);
-        acg_buf_free_secure(&scratch);
-        if (rc == ACG_ERR_NOMEM)
-            return acg_cli_out_of_memory();
-        if (rc != ACG_OK)
-            return acg_cli_param_error(m->option, "expected base64 text (the standard alphabet, "
-                                       "padded with '='); use fileb://PATH for a file's raw "
-                                       "bytes");
-        rc = acg_json_write_string(&w, v->text);
-        break;
-    }
-    case ACG_CLI_JSON: {
-        /* Parse first for a precise message; the writer then copies the checked value. */
-        if (is_blank(v->text, v->len))
-            return acg_cli_param_error(m->option, "expected JSON text, got an empty value");
-        struct acg_json_reader r;
-        memset(&r, 0, sizeof r);
-        rc = acg_json_reader_parse_input(&r, v->text, v->len, NULL, &err);
-        acg_json_reader_free(&r);
-        if (rc == ACG_ERR_NOMEM)
-            return acg_cli_out_of_memory();
-        if (rc != ACG_OK)
-            return acg_cli_param_error(m->option, "Invalid JSON: %s (shorthand syntax is not "
-                                       "supported; give JSON text)", err.message);
-        acg_error_init(&err);
-        /* Checked above (NaN and the infinities allowed, as the AWS CLI reads them), so the
-         * text goes in as it is; the input decoder reads the same extension. */
-        rc = acg_buf_append(out, v->text, v->len);
-        break;
-    }
+    case ACG_CLI_BLOB:
+        return append_blob(m, v, opts, out);
+    case ACG_CLI_JSON:
+        return acg_cli_param_error(m->option, "not a scalar member");
     }
     return rc == ACG_OK ? ACG_EXIT_OK : write_failed(m->option, rc, &err);
 }
@@ -387,48 +345,129 @@ static int check_input_keys(const struct acg_cli_operation *op, const struct acg
     return header ? ACG_EXIT_USAGE : ACG_EXIT_OK;
 }
 
-/* Builds the input object: member options first, then the members of --cli-input-json
- * that no option overrides (the AWS CLI's order and precedence). Members of the input file
- * are copied as written, so numbers keep every digit and nothing is re-encoded. */
+/* One member option: its file or URL read (the AWS CLI's load-cli-arg step), then its value
+ * as JSON (process-cli-arg) appended to out. */
+static int member_json(const struct acg_cli_operation *op, const struct acg_cli_member *m,
+                       const struct acg_cli_value *v, const struct acg_cli_input_opts *opts,
+                       struct acg_buf *out)
+{
+    struct acg_cli_raw raw = { v->text, v->len, false, v->is_list, v->words, v->word_count };
+    struct acg_cli_loaded file = { NULL, 0, false };
+    bool matched = false;
+    int status = ACG_EXIT_OK;
+    const char *word = v->is_list ? (v->word_count == 1 ? v->words[0] : NULL) : v->text;
+    if (m->kind == ACG_CLI_BOOLEAN && v->flag >= 0)
+        word = NULL;
+    if (word != NULL && !acg_cli_paramfile_disabled(opts->service, op->command, m->option))
+        status = acg_cli_paramfile(m->option, word, opts->follow_urls, &file, &matched);
+    if (status == ACG_EXIT_OK && matched) {
+        struct acg_cli_raw loaded = { file.data, file.len, file.binary, false, NULL, 0 };
+        raw = loaded;
+    }
+    if (status == ACG_EXIT_OK)
+        status = m->kind == ACG_CLI_JSON ? acg_cli_complex_json(op, m, &raw, opts, out)
+                                         : append_member_json(m, v->flag, &raw, opts, out);
+    acg_cli_loaded_free(&file);
+    return status;
+}
+
+/* "Error parsing parameter 'cli-input-json': ..." (the AWS CLI names this one without
+ * dashes). */
+static int input_json_error(const char *prefix, const char *detail, const char *text, size_t len)
+{
+    acg_cli_errorf("\nError parsing parameter 'cli-input-json': %s%s", prefix, detail);
+    if (text != NULL) {
+        fputs("\nJSON received: ", stderr);
+        acg_cli_write_safe(stderr, text, len);   /* a file's contents */
+    }
+    fputc('\n', stderr);
+    return ACG_EXIT_USAGE;
+}
+
+/* Reads --cli-input-json (text, file:// or fileb://) and checks it is a JSON object. */
+static int read_input_json(const char *arg, struct acg_cli_loaded *file,
+                           struct acg_json_reader *r)
+{
+    bool matched = false;
+    struct acg_error perr;
+    acg_error_init(&perr);
+    int status = acg_cli_paramfile("cli-input-json", arg, false, file, &matched);
+    if (status != ACG_EXIT_OK)
+        return status;
+    const char *text = matched ? file->data : arg;
+    size_t len = matched ? file->len : strlen(arg);
+    if (is_blank(text, len))
+        return input_json_error("Invalid JSON: ", "expected a JSON object, got an empty value",
+                                text, len);
+    struct acg_buf py;
+    acg_buf_init(&py, 0);
+    int rc = acg_utf8_length(text, len) < 0 ? ACG_OK : acg_py_json_error(text, len, &py);
+    if (rc == ACG_ERR_JSON)
+        status = input_json_error("Invalid JSON: ", py.data, text, len);
+    acg_buf_free(&py);
+    if (rc == ACG_ERR_JSON)
+        return status;
+    if (rc == ACG_OK)
+        rc = acg_json_reader_parse_input(r, text, len, NULL, &perr);
+    if (rc == ACG_ERR_NOMEM)
+        return acg_cli_out_of_memory();
+    if (rc != ACG_OK)
+        return input_json_error("Invalid JSON: ", perr.message, text, len);
+    if (r->ntoks < 1 || r->toks[0].type != ACG_JSON_OBJECT)
+        return input_json_error("", "expected a JSON object ({...}) holding the operation's "
+                                "input members", NULL, 0);
+    return ACG_EXIT_OK;
+}
+
+static const struct acg_cli_member *member_by_key(const struct acg_cli_operation *op,
+                                                  const struct acg_json_reader *r, int key)
+{
+    for (size_t i = 0; i < op->member_count; i++) {
+        if (acg_json_key_is(r, key, op->members[i].json_name))
+            return &op->members[i];
+    }
+    return NULL;
+}
+
+/* Appends the members of --cli-input-json that no option set, as written (blobs encoded
+ * when they are raw), after the options' members. */
+static int merge_input_json(const struct acg_cli_operation *op, const struct acg_cli_value *values,
+                            const struct acg_json_reader *r, bool raw_blobs, bool first,
+                            struct acg_buf *json)
+{
+    for (int key = acg_json_object_next(r, 0, 0); key != 0; key = acg_json_object_next(r, 0, key)) {
+        const struct acg_cli_member *m = member_by_key(op, r, key);
+        if (m == NULL || values[m - op->members].set)
+            continue;
+        const struct acg_json_token *t = &r->toks[key + 1];
+        size_t start = (size_t)t->start - (t->type == ACG_JSON_STRING ? 1 : 0);
+        size_t end = (size_t)t->end + (t->type == ACG_JSON_STRING ? 1 : 0);
+        if ((!first && acg_buf_append_char(json, ',') != ACG_OK) ||
+            append_raw_token(r, key, json) != ACG_OK || acg_buf_append_char(json, ':') != ACG_OK ||
+            acg_cli_json_blobs(m->desc->shape, r->js + start, end - start, raw_blobs, json) !=
+                ACG_OK)
+            return acg_cli_out_of_memory();
+        first = false;
+    }
+    return ACG_EXIT_OK;
+}
+
+/* Builds the input object in the AWS CLI's order: each member option read and converted
+ * (the first error stops), then --cli-input-json read, then its members that no option
+ * overrides merged in. Members of the input file are copied as written, so numbers keep
+ * every digit. */
 int acg_cli_build_input(const struct acg_cli_operation *op, const struct acg_cli_value *values,
-                        const char *input, size_t input_len, struct acg_buf *json)
+                        const char *cli_input_json, const struct acg_cli_input_opts *opts,
+                        struct acg_buf *json)
 {
     struct acg_json_reader r;
-    struct acg_error perr;
-    bool have_input = input != NULL;
+    struct acg_cli_loaded file = { NULL, 0, false };
     int status = ACG_EXIT_OK;
-    memset(&r, 0, sizeof r);
-    acg_error_init(&perr);
-
-    if (have_input) {
-        if (is_blank(input, input_len)) {
-            status = acg_cli_param_error("cli-input-json",
-                                         "expected a JSON object, got an empty value");
-            goto done;
-        }
-        int rc = acg_json_reader_parse_input(&r, input, input_len, NULL, &perr);
-        if (rc == ACG_ERR_NOMEM) {
-            status = acg_cli_out_of_memory();
-            goto done;
-        }
-        if (rc != ACG_OK) {
-            status = acg_cli_param_error("cli-input-json", "Invalid JSON: %s", perr.message);
-            goto done;
-        }
-        if (r.ntoks < 1 || r.toks[0].type != ACG_JSON_OBJECT) {
-            status = acg_cli_param_error("cli-input-json", "expected a JSON object ({...}) "
-                                         "holding the operation's input members");
-            goto done;
-        }
-        status = check_input_keys(op, &r);
-        if (status != ACG_EXIT_OK)
-            goto done;
-    }
-
     bool first = true;
+    memset(&r, 0, sizeof r);
     if (acg_buf_append_char(json, '{') != ACG_OK)
-        goto nomem;
-    for (size_t i = 0; i < op->member_count; i++) {
+        return acg_cli_out_of_memory();
+    for (size_t i = 0; status == ACG_EXIT_OK && i < op->member_count; i++) {
         const struct acg_cli_member *m = &op->members[i];
         if (!values[i].set)
             continue;
@@ -437,34 +476,61 @@ int acg_cli_build_input(const struct acg_cli_operation *op, const struct acg_cli
         if ((!first && acg_buf_append_char(json, ',') != ACG_OK) ||
             acg_json_write_string(&w, m->json_name) != ACG_OK ||
             acg_buf_append_char(json, ':') != ACG_OK)
-            goto nomem;
+            status = acg_cli_out_of_memory();
         first = false;
-        status = append_member_json(m, &values[i], json);
-        if (status != ACG_EXIT_OK)
-            goto done;
+        if (status == ACG_EXIT_OK)
+            status = member_json(op, m, &values[i], opts, json);
     }
-    if (have_input) {
-        for (int key = acg_json_object_next(&r, 0, 0); key != 0;
-             key = acg_json_object_next(&r, 0, key)) {
-            bool overridden = false;
-            for (size_t i = 0; i < op->member_count && !overridden; i++)
-                overridden = values[i].set && acg_json_key_is(&r, key, op->members[i].json_name);
-            if (overridden)
-                continue;
-            if ((!first && acg_buf_append_char(json, ',') != ACG_OK) ||
-                append_raw_token(&r, key, json) != ACG_OK ||
-                acg_buf_append_char(json, ':') != ACG_OK ||
-                append_raw_token(&r, key + 1, json) != ACG_OK)
-                goto nomem;
-            first = false;
+    if (status == ACG_EXIT_OK && cli_input_json != NULL) {
+        status = read_input_json(cli_input_json, &file, &r);
+        if (status == ACG_EXIT_OK)
+            status = check_input_keys(op, &r);
+        if (status == ACG_EXIT_OK)
+            status = merge_input_json(op, values, &r, opts->raw_blobs, first, json);
+    }
+    if (status == ACG_EXIT_OK && acg_buf_append_char(json, '}') != ACG_OK)
+        status = acg_cli_out_of_memory();
+    acg_json_reader_free(&r);
+    acg_cli_loaded_free(&file);
+    return status;
+}
+
+/* ---- --cli-binary-format and the profile's settings ---- */
+
+/* 1 for raw-in-base64-out, 0 for base64, -1 for anything else. */
+static int raw_format(const char *format)
+{
+    if (strcmp(format, "raw-in-base64-out") == 0)
+        return 1;
+    return strcmp(format, "base64") == 0 ? 0 : -1;
+}
+
+int acg_cli_input_opts_init(struct acg_cli_input_opts *opts, const struct acg_cli_app *prog,
+                            const char *binary_format, const char *profile)
+{
+    struct acg_profile *p = NULL;
+    struct acg_error err;
+    int raw = binary_format != NULL ? raw_format(binary_format) : 1;
+    const char *where = "--cli-binary-format";
+    acg_error_init(&err);
+    opts->follow_urls = true;
+    opts->service = prog->service->endpoint_prefix != NULL ? prog->service->endpoint_prefix : "";
+    /* A profile that cannot be read leaves the defaults; creating the client reports it. */
+    if (acg_profile_load(profile, &p, &err) == ACG_OK && p != NULL) {
+        const char *follow = acg_profile_get(p, "cli_follow_urlparam");
+        const char *format = acg_profile_get(p, "cli_binary_format");
+        opts->follow_urls = follow == NULL || strcmp(follow, "true") == 0;
+        if (binary_format == NULL && format != NULL) {
+            raw = raw_format(format);
+            where = "the profile's cli_binary_format";
         }
     }
-    if (acg_buf_append_char(json, '}') != ACG_OK)
-        goto nomem;
-    goto done;
-nomem:
-    status = acg_cli_out_of_memory();
-done:
-    acg_json_reader_free(&r);
-    return status;
+    acg_profile_free(p);
+    acg_error_free(&err);
+    opts->raw_blobs = raw != 0;
+    if (raw < 0) {
+        acg_cli_errorf("\n%s: %s must be base64 or raw-in-base64-out\n", prog->name, where);
+        return ACG_EXIT_USAGE;
+    }
+    return ACG_EXIT_OK;
 }

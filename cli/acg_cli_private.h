@@ -3,6 +3,7 @@
 #ifndef ACG_CLI_PRIVATE_H
 #define ACG_CLI_PRIVATE_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -32,6 +33,7 @@ enum acg_cli_kind {
 
 struct acg_cli_member {
     const char *option;        /* "batch-inference-job-arn" (without the dashes) */
+    const struct acg_member *desc;  /* the input member it sets */
     const char *json_name;     /* "batchInferenceJobArn" */
     enum acg_cli_kind kind;
     bool required;
@@ -110,6 +112,8 @@ int acg_cli_print_output(const struct acg_operation *op, const void *output,
 /* The options every operation accepts, in the order help lists them. */
 enum acg_cli_global_id {
     ACG_CLI_G_CLI_INPUT_JSON,
+    ACG_CLI_G_GENERATE_CLI_SKELETON,
+    ACG_CLI_G_CLI_BINARY_FORMAT,
     ACG_CLI_G_ENDPOINT_URL,
     ACG_CLI_G_REGION,
     ACG_CLI_G_PROFILE,
@@ -160,10 +164,33 @@ extern const struct acg_cli_global acg_cli_globals[ACG_CLI_G_COUNT];
 struct acg_cli_value {
     bool set;
     int flag;            /* BOOLEAN given bare: 1 for --flag, 0 for --no-flag; -1 otherwise */
-    const char *text;    /* the value: argv text or the contents of file:// / fileb:// */
+    const char *text;    /* the value: argv text (lists: NULL, see words) */
     size_t len;
-    bool from_fileb;     /* text holds raw bytes (a blob read with fileb://) */
-    char *owned;         /* file contents, released at the end */
+    /* List members take every following word up to the next option, as the AWS CLI's
+     * nargs='*': words[0..word_count) point into argv. */
+    bool is_list;
+    const char *const *words;
+    size_t word_count;
+};
+
+/* How values become input (acg_cli_input.c). */
+struct acg_cli_input_opts {
+    /* Blob values are raw text or bytes to be base64-encoded on the wire (the AWS CLI v1's
+     * behaviour, "raw-in-base64-out", our default); false: they are base64 text already
+     * ("base64", AWS CLI v2's default). --cli-binary-format or the profile's
+     * cli_binary_format choose. */
+    bool raw_blobs;
+    /* http:// and https:// values are fetched (the profile's cli_follow_urlparam, true
+     * unless it says "false"). */
+    bool follow_urls;
+    const char *service;       /* the endpoint prefix, for the paramfile exceptions */
+};
+
+/* A value read from a file or URL: NUL-terminated heap bytes. */
+struct acg_cli_loaded {
+    char *data;
+    size_t len;
+    bool binary;               /* fileb://: bytes, not text */
 };
 
 /* Settles print from the global options (values: one per member of op, to see whether a
@@ -178,6 +205,9 @@ void acg_cli_print_settings_free(struct acg_cli_print *print);
 /* Prints a message to stderr with the text it quotes (from argv, files, the environment)
  * escaped for the terminal (common/acg_text.h); the message's own newlines pass. */
 void acg_cli_errorf(const char *fmt, ...) ACG_PRINTF(1, 2);
+void acg_cli_verrorf(const char *fmt, va_list ap) ACG_PRINTF(1, 0);
+/* Writes s[0..len) to f escaped the same way, however long it is. */
+void acg_cli_write_safe(FILE *f, const char *s, size_t len);
 /* Prints "\nError parsing parameter '--OPTION': ..." (the AWS CLI's ParamError wording) and
  * returns ACG_EXIT_USAGE. */
 int acg_cli_param_error(const char *option, const char *fmt, ...) ACG_PRINTF(2, 3);
@@ -188,18 +218,56 @@ bool acg_cli_ascii_ieq(const char *a, const char *b);
 /* A decimal integer within int64: optional sign and digits, nothing else. */
 bool acg_cli_parse_int64(const char *s, size_t len, int64_t *out);
 
-/* Reads the file at path (url is how the user wrote it, for messages) into *out, a
- * NUL-terminated heap copy of *out_len bytes. Returns an exit status: ACG_EXIT_OK, or the
- * error already printed. */
-int acg_cli_read_paramfile(const char *option, const char *url, const char *path, char **out,
-                           size_t *out_len);
-/* Replaces a value written file://PATH (fileb://PATH for blobs) by the file's contents. */
-int acg_cli_load_member_file(const struct acg_cli_member *m, struct acg_cli_value *v);
-/* Builds the operation's input object into json: the member options that were set (values
- * has one entry per member), then the top-level members of input (the --cli-input-json
- * text, or NULL) that no option overrides. Returns an exit status; errors are printed. */
+/* A member's value once files are read: one text (an argv word or a file's contents), or
+ * the argv words of a list option. */
+struct acg_cli_raw {
+    const char *text;
+    size_t len;
+    bool binary;               /* text holds fileb:// bytes */
+    bool is_list;
+    const char *const *words;
+    size_t word_count;
+};
+/* Appends the JSON for a structure, union, list, map or document option: shorthand, JSON
+ * text or list words, the AWS CLI's way. Returns an exit status; errors are printed. */
+int acg_cli_complex_json(const struct acg_cli_operation *op, const struct acg_cli_member *m,
+                         const struct acg_cli_raw *raw, const struct acg_cli_input_opts *opts,
+                         struct acg_buf *out);
+/* Appends JSON text js of shape s, with its blob strings base64-encoded when raw (and s has
+ * any); otherwise as it is. An acg_status. */
+int acg_cli_json_blobs(const struct acg_shape *s, const char *js, size_t len, bool raw,
+                       struct acg_buf *out);
+
+/* The AWS CLI's parameter files: when value starts with file:// or fileb:// (or, with
+ * remote, http:// or https://), sets *matched and reads it into *out (free it with
+ * acg_cli_loaded_free). Returns an exit status; errors are printed as ParamErrors of --option
+ * (option without the dashes). */
+int acg_cli_paramfile(const char *option, const char *value, bool remote,
+                      struct acg_cli_loaded *out, bool *matched);
+void acg_cli_loaded_free(struct acg_cli_loaded *l);
+/* Whether the AWS CLI passes option of command as it is written even when it looks like a
+ * URL (SQS queue URLs and the like). service is the endpoint prefix. */
+bool acg_cli_paramfile_disabled(const char *service, const char *command, const char *option);
+/* Builds the operation's input object into json, the AWS CLI's way and in its order: each
+ * member option that was set (values has one entry per member) read from its file or URL,
+ * as shorthand or JSON, converted by the model; then the members of cli_input_json (the
+ * --cli-input-json argument: JSON text, file:// or fileb://; or NULL) that no option
+ * overrides. Returns an exit status; errors are printed. */
 int acg_cli_build_input(const struct acg_cli_operation *op, const struct acg_cli_value *values,
-                        const char *input, size_t input_len, struct acg_buf *json);
+                        const char *cli_input_json, const struct acg_cli_input_opts *opts,
+                        struct acg_buf *json);
+/* Reads --cli-binary-format (given, or NULL) and the profile's cli_binary_format and
+ * cli_follow_urlparam into opts. Returns an exit status; a bad format is a usage error. */
+int acg_cli_input_opts_init(struct acg_cli_input_opts *opts, const struct acg_cli_app *prog,
+                            const char *binary_format, const char *profile);
+
+/* --generate-cli-skeleton: the input (what --cli-input-json takes) or output skeleton of
+ * op, as the AWS CLI prints it. Returns an exit status. */
+int acg_cli_print_skeleton(FILE *f, const struct acg_cli_operation *op, bool output);
+/* Decodes and validates the input JSON of op without sending it (for --generate-cli-skeleton
+ * output). An acg_status, with err set. */
+int acg_cli_check_input(const struct acg_cli_operation *op, const char *json, size_t len,
+                        struct acg_error *err);
 
 /* "usage: ..." with the ways to get help, as the AWS CLI prints before an argument error. */
 void acg_cli_print_usage(FILE *f, const struct acg_cli_app *prog);

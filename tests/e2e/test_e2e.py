@@ -257,7 +257,7 @@ def _():
     assert "--batch-inference-job-arn" in result.stdout, result.stdout
 
 
-@case("scripts/demo.sh (make demo) prints the described job and exits 0")
+@case("scripts/demo.sh (make demo) waits for the job, prints it ACTIVE, lists it, exits 0")
 def _():
     program()  # the demo uses it; say so plainly when it is missing
     result = run(["sh", os.path.join(ROOT, "scripts", "demo.sh")], cwd=ROOT,
@@ -267,8 +267,10 @@ def _():
     after = result.stdout[result.stdout.index("describe-batch-inference-job"):]
     described = json.JSONDecoder().raw_decode(after[after.index("{"):])[0]
     job = described["batchInferenceJob"]
-    assert job["status"] == "PENDING" and job["batchInferenceJobArn"].startswith(
+    # The waiter returned only once the job was ACTIVE.
+    assert job["status"] == "ACTIVE" and job["batchInferenceJobArn"].startswith(
         "arn:aws:personalize:"), job
+    assert "|  demo-job |  ACTIVE  |" in result.stdout, result.stdout
 
 
 @case("the stand-in printed nothing on stderr (no internal errors)")

@@ -138,7 +138,8 @@ def _():
 
 @case("program: wrong JSON type in --cli-input-json (array for the input) -> 252")
 def _():
-    rejected(cli(LIST, "--cli-input-json", "[1]"), r"--cli-input-json", r"object")
+    # The AWS CLI names this parameter without dashes in its JSON errors.
+    rejected(cli(LIST, "--cli-input-json", "[1]"), r"'cli-input-json'", r"object")
 
 
 @case("program: invalid UTF-8 in an option value -> 252 naming --next-token")
@@ -149,13 +150,13 @@ def _():
 @case("program: invalid UTF-8 inside --cli-input-json -> 252 naming it and the byte offset")
 def _():
     rejected(cli(LIST, "--cli-input-json", b'{"nextToken": "a\xffb"}'),
-             r"--cli-input-json", r"UTF-8", r"offset \d+")
+             r"'cli-input-json'", r"UTF-8", r"offset \d+")
 
 
 @case("program: unpaired surrogate escape in --cli-input-json -> 252")
 def _():
     rejected(cli(LIST, "--cli-input-json", '{"nextToken": "\\ud800"}'),
-             r"--cli-input-json", r"surrogate")
+             r"'cli-input-json'", r"surrogate")
 
 
 @case("program: embedded NUL (\\u0000 in --cli-input-json) -> 252 naming nextToken")

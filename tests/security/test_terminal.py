@@ -124,6 +124,17 @@ def _():
     assert "Unknown output type: bogus\\x1b[2J" in text, text
 
 
+@case("--cli-input-json from a file that is not JSON: the echoed text is escaped")
+def _():
+    path = os.path.join(WORK, "input.json")
+    with open(path, "w") as f:
+        f.write("{oops \x1b]0;pwned\x07")
+    status, out, err = run([program(), LIST, "--cli-input-json", "file://" + path], client_env())
+    assert status == 252, (status, err)
+    text = assert_terminal_safe(err, "stderr")
+    assert "JSON received: {oops \\x1b]0;pwned\\x07" in text, text
+
+
 @case("a config file value echoed in an error (retry_mode) is escaped")
 def _():
     config = os.path.join(WORK, "config")
