@@ -840,14 +840,12 @@ static void report(struct acg_error *err, struct acg_error *last, int attempts, 
     err->retries_exhausted = exhausted;
 }
 
-/* A JSON protocol's error answer by botocore's rules for that protocol; x-amzn-query-error
- * counts only for awsQueryCompatible services, as in botocore. */
+/* A JSON protocol's error answer by botocore's rules for that protocol. botocore reads
+ * x-amzn-query-error whenever it is present, whatever the model says, and so do we. */
 static int decode_json_error(const struct acg_service *svc, const struct acg_http_result *res,
                              const struct acg_buf *body, struct acg_error *last)
 {
-    bool query_compatible = (svc->flags & ACG_SERVICE_QUERY_COMPATIBLE) != 0;
-    struct acg_error_headers eh = { res->error_type, query_compatible ? res->query_error : NULL,
-                                    res->request_id };
+    struct acg_error_headers eh = { res->error_type, res->query_error, res->request_id };
     enum acg_error_protocol p = svc->protocol == ACG_PROTOCOL_REST_JSON ? ACG_ERROR_REST_JSON
                                                                         : ACG_ERROR_AWS_JSON;
     return acg_error_decode(p, res->status, &eh, body->data, body->len, last);
