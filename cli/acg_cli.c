@@ -227,13 +227,11 @@ static int usage_error(const struct cli_state *st, const char *fmt, ...) ACG_PRI
 static int usage_error(const struct cli_state *st, const char *fmt, ...)
 {
     va_list ap;
-    char text[2048];
     acg_cli_print_usage(stderr, st->prog);
     fprintf(stderr, "%s: error: ", st->prog->name);
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    acg_cli_verrorf(fmt, ap);   /* quotes argv; the message's own lines stay lines */
     va_end(ap);
-    fput_safe(text, stderr);
     fputc('\n', stderr);
     return ACG_EXIT_USAGE;
 }
