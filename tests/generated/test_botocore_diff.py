@@ -16,6 +16,7 @@ import json
 import math
 import os
 import random
+import shutil
 import struct
 import subprocess
 import sys
@@ -41,6 +42,7 @@ def build_driver():
     same for any service: it finds a shape by name among the operations' inputs and outputs
     and the service's errors, and runs the runtime's generic decoder and encoder on it."""
     out = os.path.join(WORK, "personalize")
+    shutil.rmtree(out, ignore_errors=True)  # files of an older generator would be compiled too
     subprocess.run([os.path.join(BUILD, "bin", "acg-gen"), "--model", MODEL, "--out", out],
                    check=True)
     src = os.path.join(WORK, "driver.c")
