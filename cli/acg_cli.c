@@ -24,6 +24,7 @@
 #include "acg_cli_private.h"
 #include "acg_runtime.h"
 #include "common/acg_text.h"
+#include "jmespath/acg_jmespath.h"
 
 /* How many unknown option names an error lists. */
 #define UNKNOWN_MAX 16
@@ -41,68 +42,73 @@ const struct acg_cli_global acg_cli_globals[ACG_CLI_G_COUNT] = {
         "their text (base64 text with --cli-binary-format base64) and timestamps as epoch "
         "seconds or ISO 8601 text. Options given on the "
         "command line override the object's top-level members; a top-level member the "
-        "operation does not have is an error."},
+        "operation does not have is an error.", ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_GENERATE_CLI_SKELETON] = {
         "generate-cli-skeleton", "string", true, true,
         "Prints a JSON skeleton to standard output without sending an API request. With no "
         "value or the value input, prints a sample input JSON that --cli-input-json takes. "
         "With the value output, checks the command's input and prints a sample output JSON "
-        "for the command."},
+        "for the command.", ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_CLI_BINARY_FORMAT] = {
         "cli-binary-format", "string", true, false,
         "How blob values are given: raw-in-base64-out (the default, as in AWS CLI v1: the "
         "value's bytes, which the program base64-encodes) or base64 (the value is base64 "
         "text, as AWS CLI v2 takes it). The profile's cli_binary_format setting applies "
-        "when this option is not given. fileb://PATH always gives the file's raw bytes."},
+        "when this option is not given. fileb://PATH always gives the file's raw bytes.",
+        ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_ENDPOINT_URL] = {
         "endpoint-url", "string", true, false,
-        "Sends requests to this URL instead of the one the endpoint rules resolve."},
+        "Sends requests to this URL instead of the one the endpoint rules resolve.",
+        ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_REGION] = {
         "region", "string", true, false,
         "The region to use. Without it: AWS_REGION, then AWS_DEFAULT_REGION, then the "
-        "profile's region setting."},
+        "profile's region setting.", ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_PROFILE] = {
         "profile", "string", true, false,
         "Uses this profile from the shared credentials and config files (else AWS_PROFILE, "
-        "else \"default\")."},
+        "else \"default\").", ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_OUTPUT] = {
         "output", "string", true, false,
         "The formatting style for command output: json, text, table, yaml or yaml-stream. "
-        "Without it: AWS_DEFAULT_OUTPUT, then the profile's output setting, then json."},
+        "Without it: AWS_DEFAULT_OUTPUT, then the profile's output setting, then json.",
+        ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_QUERY] = {
         "query", "string", true, false,
-        "A JMESPath query to use in filtering the response data."},
+        "A JMESPath query to use in filtering the response data.", ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_COLOR] = {
         "color", "string", true, false,
-        "Turn on/off color output (on, off, auto) of table output."},
+        "Turn on/off color output (on, off, auto) of table output.", ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_DEBUG] = {
         "debug", "boolean", false, false,
         "Logs what the program does to standard error: configuration, endpoint, the canonical "
-        "request and string to sign, retries. Secrets are never logged."},
+        "request and string to sign, retries. Secrets are never logged.", ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_NO_VERIFY_SSL] = {
         "no-verify-ssl", "boolean", false, false,
         "Does not verify the server's TLS certificate. Only for testing: anyone on the path "
-        "can then read and change the traffic."},
+        "can then read and change the traffic.", ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_REDACT_SENSITIVE] = {
         "redact-sensitive", "boolean", false, false,
         "Prints members the model marks sensitive (passwords, keys, secrets) as "
         "\"*** sensitive ***\" instead of their values, so that output pasted into a log or "
         "a ticket keeps them secret. The profile setting cli_redact_sensitive = true does the "
-        "same. Without either, output shows them as the AWS CLI does; debug logs never do."},
+        "same. Without either, output shows them as the AWS CLI does; debug logs never do.",
+        ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_SHOW_SENSITIVE] = {
         "show-sensitive", "boolean", false, false,
-        "Prints sensitive members' values even when cli_redact_sensitive is set."},
+        "Prints sensitive members' values even when cli_redact_sensitive is set.",
+        ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_CONNECT_TIMEOUT] = {
         "cli-connect-timeout", "integer", true, false,
         "The longest time to wait for a connection, in seconds. 0 waits without a limit. The "
-        "default is 60 seconds."},
+        "default is 60 seconds.", ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_READ_TIMEOUT] = {
         "cli-read-timeout", "integer", true, false,
         "The longest time to wait for the server's answer, in seconds. 0 waits without a "
-        "limit. The default is 60 seconds."},
+        "limit. The default is 60 seconds.", ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_NO_PAGINATE] = {
         "no-paginate", "boolean", false, false,
-        "Disable automatic pagination: one call, one page of results."},
+        "Disable automatic pagination: one call, one page of results.", ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_STARTING_TOKEN] = {
         "starting-token", "string", true, true,
         "A token to specify where to start paginating. This is the NextToken from a "
@@ -129,13 +135,14 @@ const struct acg_cli_global acg_cli_globals[ACG_CLI_G_COUNT] = {
         "MaxAttempts).", ACG_CLI_WAIT_ONLY},
     [ACG_CLI_G_NO_CLI_PAGER] = {
         "no-cli-pager", "boolean", false, false,
-        "Accepted for compatibility with the AWS CLI and ignored: output is never paged."},
+        "Accepted for compatibility with the AWS CLI and ignored: output is never paged.",
+        ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_VERSION] = {
         "version", "boolean", false, false,
-        "Prints the program's version and exits."},
+        "Prints the program's version and exits.", ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_HELP] = {
         "help", "boolean", false, false,
-        "Prints help, like the help command."},
+        "Prints help, like the help command.", ACG_CLI_EVERY_COMMAND},
 };
 
 int acg_cli_find_global(const char *name, size_t name_len)
@@ -925,7 +932,10 @@ static void print_message(const char *msg)
 
 static int report_failure(const struct cli_state *st, int rc, const struct acg_error *err)
 {
-    const char *msg = err->message[0] != '\0' ? err->message : acg_status_name((enum acg_status)rc);
+    /* a --query that fails on the response says so in the jmespath library's words, whole */
+    const char *msg = acg_jmespath_error_message(err);
+    if (msg[0] == '\0')
+        msg = acg_status_name((enum acg_status)rc);
     switch (rc) {
     case ACG_ERR_VALIDATION:
         return print_validation(err);

@@ -58,8 +58,8 @@ static int compile_query(const char *text, struct acg_cli_print *print)
         return ACG_EXIT_OK;
     acg_error_init(&err);
     if (acg_jmespath_compile(text, SIZE_MAX, &q, &err) != ACG_OK) {
-        acg_cli_errorf("\nBad value for --query %s: Invalid jmespath expression: %s\n", text,
-                       err.message);
+        /* globalargs._resolve_query: the exception's text after the expression */
+        acg_cli_errorf("\nBad value for --query %s: %s\n", text, acg_jmespath_error_message(&err));
         acg_error_free(&err);
         return ACG_EXIT_OTHER;
     }

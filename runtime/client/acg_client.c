@@ -85,6 +85,9 @@ struct acg_client {
     char ca_bundle[1024];
     int max_attempts;
     bool inject_host_prefix;
+    struct acg_endpoint_param *client_context;  /* copied from the config, with their text */
+    size_t client_context_count;
+    struct acg_arena *client_context_arena;
     struct acg_http_options http;
     enum acg_validation_mode validation;
     acg_log_fn log;
@@ -436,6 +439,35 @@ static int resolve_max_attempts(const struct acg_client_config *cfg, const struc
     return s->max_attempts > 0 ? s->max_attempts : 3;
 }
 
+/* The config's clientContextParams values, copied into the client's own arena. */
+static int copy_client_context(struct acg_client *c, const struct acg_client_config *cfg)
+{
+    size_t n = cfg->client_context != NULL ? cfg->client_context_count : 0;
+    if (n == 0)
+        return ACG_OK;
+    c->client_context_arena = acg_arena_new();
+    c->client_context = c->client_context_arena
+                            ? acg_arena_calloc(c->client_context_arena, n, sizeof *c->client_context)
+                            : NULL;
+    if (c->client_context == NULL)
+        return ACG_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const struct acg_endpoint_param *p = &cfg->client_context[i];
+        struct acg_endpoint_param *q = &c->client_context[i];
+        *q = (struct acg_endpoint_param){ .type = p->type, .boolean = p->boolean };
+        q->name = acg_arena_strndup(c->client_context_arena, p->name ? p->name : "",
+                                    p->name ? strlen(p->name) : 0);
+        if (p->type == ACG_EP_STRING && p->str != NULL)
+            q->str = acg_arena_strndup(c->client_context_arena, p->str, strlen(p->str));
+        if (q->name == NULL || (p->type == ACG_EP_STRING && p->str != NULL && q->str == NULL))
+            return ACG_ERR_NOMEM;
+        if (p->type != ACG_EP_STRING && p->type != ACG_EP_BOOL)
+            q->type = ACG_EP_UNSET;
+    }
+    c->client_context_count = n;
+    return ACG_OK;
+}
+
 struct acg_client *acg_client_new(const struct acg_service *svc, const struct acg_client_config *cfg,
                                   struct acg_error *err)
 {
@@ -471,6 +503,10 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
     acg_sigv4_result_init(&c->sig);
     acg_retry_quota_init(&c->quota, ACG_RETRY_QUOTA_INITIAL);
 
+    if (copy_client_context(c, cfg) != ACG_OK) {
+        acg_error_set(err, ACG_ERR_NOMEM, "out of memory creating the client");
+        goto fail;
+    }
     if (acg_profile_load(cfg->profile, &c->profile, err) != ACG_OK)
         goto fail;
     if (acg_settings_resolve(c->profile, svc->service_id, cfg->region, cfg->endpoint_url,
@@ -559,6 +595,7 @@ void acg_client_destroy(struct acg_client *c)
     free((void *)c->endpoint);
     acg_credentials_provider_destroy(c->creds);
     acg_profile_free(c->profile);
+    acg_arena_destroy(c->client_context_arena);
     acg_retry_quota_destroy(&c->quota);
     pthread_mutex_destroy(&c->lock);
     pthread_mutex_destroy(&c->endpoint_lock);
@@ -633,6 +670,8 @@ static int resolve_into(struct acg_client *c, const struct acg_send *call,
     params.builtins.endpoint = c->settings.endpoint_url[0] != '\0' ? c->settings.endpoint_url : NULL;
     params.context = call->context;
     params.context_count = call->context_count;
+    params.client_context = c->client_context;
+    params.client_context_count = c->client_context_count;
 
     memset(&endpoint, 0, sizeof endpoint);
     if (svc->resolve_endpoint != NULL) {
@@ -737,10 +776,14 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
     bool locked = false;
     int rc;
 
+    /* smithy.api#noAuth goes out unsigned; v4-unsigned-body sends and signs UNSIGNED-PAYLOAD
+     * in X-Amz-Content-SHA256 and in place of the body's hash, as botocore does. */
+    bool no_auth = (st->call->op->flags & ACG_OP_NO_AUTH) != 0;
+    bool unsigned_payload = (st->call->op->flags & ACG_OP_UNSIGNED_PAYLOAD) != 0;
     acg_credentials_init(&creds);
     acg_buf_init(&shown, 0);
     int64_t now = client_now_ms(c);
-    rc = acg_credentials_get(c->creds, now, &creds, err);
+    rc = no_auth ? ACG_OK : acg_credentials_get(c->creds, now, &creds, err);
     if (rc != ACG_OK)
         goto done;
 
@@ -755,6 +798,8 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
     headers[n++] = (struct acg_header){ "amz-sdk-request", sdk_request };
     if (st->gzipped)
         headers[n++] = (struct acg_header){ "Content-Encoding", "gzip" };
+    if (unsigned_payload)
+        headers[n++] = (struct acg_header){ "X-Amz-Content-SHA256", "UNSIGNED-PAYLOAD" };
 
     struct acg_sigv4_params p = {
         .creds = &creds,
@@ -772,25 +817,30 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
         .header_count = n,
         .payload = st->payload,
         .payload_len = st->payload_len,
+        .payload_hash = unsigned_payload ? "UNSIGNED-PAYLOAD" : NULL,
     };
     /* The signing key cache, the signature's buffers and the handle are the client's
      * shared state; the lock covers signing and the transfer, never a retry delay. */
     pthread_mutex_lock(&c->lock);
     locked = true;
-    rc = acg_sigv4_sign(&p, &req, &c->sigv4, sig, err);
+    rc = no_auth ? ACG_OK : acg_sigv4_sign(&p, &req, &c->sigv4, sig, err);
     if (rc != ACG_OK)
         goto done;
-    if (acg_client_log_enabled(c, ACG_LOG_DEBUG)) {
+    if (no_auth) {
+        acg_client_log(c, ACG_LOG_DEBUG, "not signed (the operation takes no authentication)");
+    } else if (acg_client_log_enabled(c, ACG_LOG_DEBUG)) {
         /* The canonical request may hold the session token; the helper redacts it. The
          * signature is in neither text, and the Authorization header is never logged. */
         if (acg_sigv4_canonical_request_for_log(sig, &shown) == ACG_OK)
             log_lines(c, "canonical request:", shown.data, shown.len);
         log_lines(c, "string to sign:", sig->string_to_sign.data, sig->string_to_sign.len);
     }
-    headers[n++] = (struct acg_header){ "X-Amz-Date", sig->amz_date };
-    if (creds.session_token[0] != '\0')
-        headers[n++] = (struct acg_header){ "X-Amz-Security-Token", creds.session_token };
-    headers[n++] = (struct acg_header){ "Authorization", sig->authorization.data };
+    if (!no_auth) {
+        headers[n++] = (struct acg_header){ "X-Amz-Date", sig->amz_date };
+        if (creds.session_token[0] != '\0')
+            headers[n++] = (struct acg_header){ "X-Amz-Security-Token", creds.session_token };
+        headers[n++] = (struct acg_header){ "Authorization", sig->authorization.data };
+    }
 
     acg_client_log(c, ACG_LOG_DEBUG, "sending %s %s (attempt %d of %d, %zu bytes%s)", r->method,
                    st->url.data, attempt, c->max_attempts, st->payload_len,
@@ -876,7 +926,7 @@ int acg_client_send(struct acg_client *c, const struct acg_send *call, struct ac
     st.signing_name = st.signing_region = NULL;
     st.gzipped = false;
     st.delivered = false;
-    st.headers = calloc(call->req->header_count + 8, sizeof *st.headers);
+    st.headers = calloc(call->req->header_count + 9, sizeof *st.headers);
     acg_buf_init(&st.url, 0);
     acg_buf_init(&st.path, 0);
     acg_buf_init(&st.query, 0);
@@ -940,8 +990,15 @@ int acg_client_send(struct acg_client *c, const struct acg_send *call, struct ac
             struct acg_http_message msg = { .status = res.status, .body = resp->body.data,
                                             .body_len = resp->body.len };
             rc = acg_protocol_parse_error(c->svc, &msg, res.request_id, &last);
-            if (rc == ACG_ERR_UNSUPPORTED)   /* the JSON protocols */
+            if (rc == ACG_ERR_UNSUPPORTED) {   /* the JSON protocols */
                 rc = decode_json_error(c->svc, &res, &resp->body, &last);
+                /* restJson1's code by the protocol's own rule, unless x-amzn-query-error
+                 * named it (botocore lets that header win) */
+                if (res.query_error[0] == '\0')
+                    (void)acg_protocol_error_code(c->svc, res.error_type, resp->body.data,
+                                                  resp->body.len, last.aws_type,
+                                                  sizeof last.aws_type);
+            }
             const struct acg_shape *modelled = acg_service_find_error(c->svc, last.aws_type);
             kind = acg_retry_classify(res.status, ACG_HTTP_OK, last.aws_type,
                                       modelled != NULL && (modelled->flags & ACG_SHAPE_RETRYABLE),

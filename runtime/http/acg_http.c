@@ -40,8 +40,10 @@
 
 /* Headers libcurl always gets besides the caller's. "Expect:" with no value stops libcurl
  * from sending Expect: 100-continue for large bodies, which costs a round trip (or a 1 s
- * wait) and which AWS does not need; "Accept:" drops libcurl's default Accept header. */
-static const char *const fixed_headers[] = { "Expect:", "Accept:" };
+ * wait) and which AWS does not need; "Accept:" drops libcurl's default Accept header;
+ * "Content-Type:" its form type for a POST body without one (a restJson1 blob payload is
+ * sent with none, as botocore sends it; a caller's Content-Type still goes out). */
+static const char *const fixed_headers[] = { "Expect:", "Accept:", "Content-Type:" };
 #define FIXED_HEADER_COUNT (sizeof fixed_headers / sizeof fixed_headers[0])
 
 #define RECEIVE_BUFFER_BYTES (256L * 1024)

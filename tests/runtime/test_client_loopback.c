@@ -77,6 +77,14 @@ static const struct acg_operation op_compressed = {
     .name = "PutEvents", .http_method = "POST", .request_uri = "/",
     .flags = ACG_OP_REQUEST_COMPRESSION,
 };
+static const struct acg_operation op_no_auth = {
+    .name = "GetRoleCredentials", .http_method = "POST", .request_uri = "/",
+    .flags = ACG_OP_NO_AUTH,
+};
+static const struct acg_operation op_unsigned_body = {
+    .name = "PutSnapshotBlock", .http_method = "POST", .request_uri = "/",
+    .flags = ACG_OP_UNSIGNED_PAYLOAD,
+};
 static const struct acg_operation op_stream = {
     .name = "SubscribeToShard", .http_method = "POST", .request_uri = "/",
     .flags = ACG_OP_EVENT_STREAM,
@@ -204,6 +212,53 @@ static int test_request_shape(void)
     CHECK(has(r, "\"body\": \"{\\\"batchInferenceJobArn\\\":\\\"arn:x\\\"}\""));
     CHECK(has(r, "SignedHeaders=amz-sdk-invocation-id;amz-sdk-request;content-type;host;"
                  "x-amz-date;x-amz-target"));
+    acg_response_free(&resp);
+    acg_error_free(&err);
+    acg_client_destroy(c);
+    return 0;
+}
+
+/* smithy.api#noAuth: no signature, no date, no token, and no credentials needed. */
+static int test_no_auth(void)
+{
+    struct acg_client_config cfg;
+    struct acg_error err;
+    struct acg_response resp;
+    base_config(&cfg);
+    cfg.session_token = TOKEN;
+    http_srv_reset(&srv);
+    CHECK(http_srv_script(&srv, "[{\"body\": \"{}\"}]") == 0);
+    struct acg_client *c = acg_client_new(&svc, &cfg, &err);
+    CHECK(c != NULL);
+    CHECK(call(c, &op_no_auth, "{}", &resp, &err) == ACG_OK);
+    const char *r = http_srv_req(&srv, 0);
+    CHECK(!has(r, "\"authorization\""));
+    CHECK(!has(r, "\"x-amz-date\""));
+    CHECK(!has(r, "\"x-amz-security-token\""));
+    CHECK(has(r, "\"x-amz-target\": \"AmazonPersonalize.GetRoleCredentials\""));
+    acg_response_free(&resp);
+    acg_error_free(&err);
+    acg_client_destroy(c);
+    return 0;
+}
+
+/* v4-unsigned-body: X-Amz-Content-SHA256: UNSIGNED-PAYLOAD, signed, and standing for the
+ * body's hash in the canonical request (botocore recomputes the signature that way). */
+static int test_unsigned_payload(void)
+{
+    struct acg_client_config cfg;
+    struct acg_error err;
+    struct acg_response resp;
+    base_config(&cfg);
+    http_srv_reset(&srv);
+    CHECK(http_srv_script(&srv, "[{\"body\": \"{}\"}]") == 0);
+    struct acg_client *c = acg_client_new(&svc, &cfg, &err);
+    CHECK(c != NULL);
+    CHECK(call(c, &op_unsigned_body, "{\"block\": \"data\"}", &resp, &err) == ACG_OK);
+    const char *r = http_srv_req(&srv, 0);
+    CHECK(has(r, "\"x-amz-content-sha256\": \"UNSIGNED-PAYLOAD\""));
+    CHECK(has(r, "x-amz-content-sha256;x-amz-date"));
+    CHECK(has(r, "\"sig_ok\": true"));
     acg_response_free(&resp);
     acg_error_free(&err);
     acg_client_destroy(c);
@@ -1060,6 +1115,8 @@ static int test_response_buffer_pool(void)
 
 static const struct test_case tests[] = {
     TEST(test_request_shape),
+    TEST(test_no_auth),
+    TEST(test_unsigned_payload),
     TEST(test_keep_alive),
     TEST(test_throttled_then_ok),
     TEST(test_500_exhausts_retries),
