@@ -28,6 +28,7 @@
 
 #include "client/acg_client.h"
 #include "common/acg_random.h"
+#include "common/acg_text.h"
 #include "auth/acg_config.h"
 #include "auth/acg_credentials.h"
 #include "auth/acg_crypto.h"
@@ -105,10 +106,12 @@ struct acg_client {
      * nothing but the settings, so it is resolved once (on the first such call to succeed). */
     pthread_mutex_t endpoint_lock;
     const struct resolved_endpoint *endpoint;   /* NULL until resolved; then never changes */
-    /* Random bytes for invocation ids, fetched from the kernel a pool at a time. */
+    /* Random bytes for invocation ids, fetched from the kernel a pool at a time, and the
+     * retry jitter's generator (seeded from the kernel); both under random_lock. */
     pthread_mutex_t random_lock;
     unsigned char random_pool[256];
     size_t random_used;                    /* bytes of the pool already handed out */
+    uint64_t jitter_state;                 /* xorshift64*, never 0 */
     struct acg_retry_quota quota;
     struct acg_body_pool *bodies;
 };
@@ -257,43 +260,89 @@ static void client_sleep_ms(const struct acg_client *c, int64_t ms)
     }
 }
 
-static uint32_t client_random(const struct acg_client *c)
+/* splitmix64's finaliser: spreads a weak seed over all 64 bits. */
+static uint64_t mix64(uint64_t x)
+{
+    x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return x ^ (x >> 31);
+}
+
+/* A seed from the kernel; without one (no getrandom, no /dev/urandom) the clock and an
+ * address, which is enough for jitter and for ids that only need to differ. */
+static uint64_t random_seed(const void *salt)
+{
+    uint64_t seed = 0;
+    if (acg_random_bytes(&seed, sizeof seed) != ACG_OK) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        seed = mix64((uint64_t)ts.tv_sec * UINT64_C(1000000000) + (uint64_t)ts.tv_nsec) ^
+               mix64((uint64_t)(uintptr_t)salt);
+    }
+    return seed != 0 ? seed : UINT64_C(0x9e3779b97f4a7c15);
+}
+
+/* xorshift64* (Vigna): fast, and good enough for jitter; not for secrets. */
+static uint64_t xorshift_next(uint64_t *state)
+{
+    uint64_t x = *state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *state = x;
+    return x * UINT64_C(0x2545f4914f6cdd1d);
+}
+
+static void xorshift_fill(uint64_t *state, unsigned char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i += 8) {
+        uint64_t v = xorshift_next(state);
+        memcpy(b + i, &v, n - i < 8 ? n - i : 8);
+    }
+}
+
+/* Retry jitter: the test hook, else the client's generator (no system call per retry). */
+static uint32_t client_random(struct acg_client *c)
 {
     if (c->random != NULL)
         return c->random(c->hook_ctx);
-    uint32_t v = 0;
-    if (acg_random_bytes(&v, sizeof v) != ACG_OK)
-        v = (uint32_t)rand();   /* no kernel source at all: jitter only, never identity */
+    pthread_mutex_lock(&c->random_lock);
+    uint32_t v = (uint32_t)(xorshift_next(&c->jitter_state) >> 32);
+    pthread_mutex_unlock(&c->random_lock);
     return v;
+}
+
+/* Sixteen bytes from c's hook. */
+static void hook_bytes(struct acg_client *c, unsigned char b[16])
+{
+    for (size_t i = 0; i < 16; i += 4) {
+        uint32_t v = c->random(c->hook_ctx);
+        b[i] = (unsigned char)(v >> 24);
+        b[i + 1] = (unsigned char)(v >> 16);
+        b[i + 2] = (unsigned char)(v >> 8);
+        b[i + 3] = (unsigned char)v;
+    }
 }
 
 void acg_uuid4(struct acg_client *c, char out[37])
 {
     unsigned char b[16];
     if (c != NULL && c->random != NULL) {
-        for (size_t i = 0; i < 16; i += 4) {
-            uint32_t v = c->random(c->hook_ctx);
-            b[i] = (unsigned char)(v >> 24);
-            b[i + 1] = (unsigned char)(v >> 16);
-            b[i + 2] = (unsigned char)(v >> 8);
-            b[i + 3] = (unsigned char)v;
-        }
+        hook_bytes(c, b);
     } else if (c != NULL) {
         /* One getrandom() per sixteen ids instead of one per call. */
         pthread_mutex_lock(&c->random_lock);
         if (c->random_used + sizeof b > sizeof c->random_pool) {
-            if (acg_random_bytes(c->random_pool, sizeof c->random_pool) != ACG_OK) {
-                for (size_t i = 0; i < sizeof c->random_pool; i++)
-                    c->random_pool[i] = (unsigned char)rand();
-            }
+            if (acg_random_bytes(c->random_pool, sizeof c->random_pool) != ACG_OK)
+                xorshift_fill(&c->jitter_state, c->random_pool, sizeof c->random_pool);
             c->random_used = 0;
         }
         memcpy(b, c->random_pool + c->random_used, sizeof b);
         c->random_used += sizeof b;
         pthread_mutex_unlock(&c->random_lock);
     } else if (acg_random_bytes(b, sizeof b) != ACG_OK) {
-        for (size_t i = 0; i < 16; i++)
-            b[i] = (unsigned char)rand();
+        uint64_t state = random_seed(b);
+        xorshift_fill(&state, b, sizeof b);
     }
     acg_uuid4_format(b, out);
 }
@@ -450,6 +499,7 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
     pthread_mutex_init(&c->endpoint_lock, NULL);
     pthread_mutex_init(&c->random_lock, NULL);
     c->random_used = sizeof c->random_pool;   /* empty: the first id fills it */
+    c->jitter_state = random_seed(c);
     acg_sigv4_result_init(&c->sig);
     acg_retry_quota_init(&c->quota, ACG_RETRY_QUOTA_INITIAL);
 
@@ -487,6 +537,7 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
         goto fail;
     }
     acg_credentials_provider_set_region(c->creds, c->settings.region);
+    acg_credentials_provider_set_process_timeout(c->creds, cfg->credential_process_timeout_ms);
 
     const char *dis = acg_env("AWS_DISABLE_HOST_PREFIX_INJECTION");
     if (dis == NULL && c->profile != NULL)
@@ -496,6 +547,9 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
     const char *ca = cfg->ca_bundle != NULL ? cfg->ca_bundle : c->settings.ca_bundle;
     snprintf(c->ca_bundle, sizeof c->ca_bundle, "%s", ca);
     snprintf(c->user_agent, sizeof c->user_agent, "acg/%s (%s)", ACG_VERSION, svc->service_id);
+    if (acg_check_value(c->user_agent, ACG_ERR_CONFIG, "the user agent", "the service descriptor",
+                        err) != ACG_OK)
+        goto fail;
     c->http.connect_timeout_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms
                                                              : DEFAULT_TIMEOUT_MS;
     c->http.read_timeout_ms = cfg->read_timeout_ms > 0 ? cfg->read_timeout_ms : DEFAULT_TIMEOUT_MS;
@@ -797,7 +851,7 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
                           st->payload_len, &resp->body, res);
     st->delivered = st->delivered || acg_http_sink_used(c->conn);
     acg_http_set_sink(c->conn, NULL);
-    if (rc == ACG_ERR_NOMEM)
+    if (rc == ACG_ERR_NOMEM || rc == ACG_ERR_INVALID_ARG)
         acg_error_set(err, rc, "%s", res->detail[0] != '\0' ? res->detail
                                                             : "out of memory sending the request");
 done:
@@ -835,6 +889,17 @@ static void report(struct acg_error *err, struct acg_error *last, int attempts, 
     }
     err->attempts = attempts;
     err->retries_exhausted = exhausted;
+}
+
+/* A JSON protocol's error answer by botocore's rules for that protocol. botocore reads
+ * x-amzn-query-error whenever it is present, whatever the model says, and so do we. */
+static int decode_json_error(const struct acg_service *svc, const struct acg_http_result *res,
+                             const struct acg_buf *body, struct acg_error *last)
+{
+    struct acg_error_headers eh = { res->error_type, res->query_error, res->request_id };
+    enum acg_error_protocol p = svc->protocol == ACG_PROTOCOL_REST_JSON ? ACG_ERROR_REST_JSON
+                                                                        : ACG_ERROR_AWS_JSON;
+    return acg_error_decode(p, res->status, &eh, body->data, body->len, last);
 }
 
 int acg_client_send(struct acg_client *c, const struct acg_send *call, struct acg_response *resp,
@@ -927,10 +992,13 @@ int acg_client_send(struct acg_client *c, const struct acg_send *call, struct ac
                                             .body_len = resp->body.len };
             rc = acg_protocol_parse_error(c->svc, &msg, res.request_id, &last);
             if (rc == ACG_ERR_UNSUPPORTED) {   /* the JSON protocols */
-                rc = acg_error_decode(res.status, res.error_type, res.request_id, resp->body.data,
-                                      resp->body.len, &last);
-                (void)acg_protocol_error_code(c->svc, res.error_type, resp->body.data,
-                                              resp->body.len, last.aws_type, sizeof last.aws_type);
+                rc = decode_json_error(c->svc, &res, &resp->body, &last);
+                /* restJson1's code by the protocol's own rule, unless x-amzn-query-error
+                 * named it (botocore lets that header win) */
+                if (res.query_error[0] == '\0')
+                    (void)acg_protocol_error_code(c->svc, res.error_type, resp->body.data,
+                                                  resp->body.len, last.aws_type,
+                                                  sizeof last.aws_type);
             }
             const struct acg_shape *modelled = acg_service_find_error(c->svc, last.aws_type);
             kind = acg_retry_classify(res.status, ACG_HTTP_OK, last.aws_type,

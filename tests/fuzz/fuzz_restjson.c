@@ -115,7 +115,8 @@ static void response(const uint8_t *data, size_t size)
     }
     struct acg_error err;
     acg_error_init(&err);
-    (void)acg_error_decode(msg.status, type, NULL, msg.body, msg.body_len, &err);
+    struct acg_error_headers eh = { type, NULL, NULL };
+    (void)acg_error_decode(ACG_ERROR_REST_JSON, msg.status, &eh, msg.body, msg.body_len, &err);
     (void)acg_protocol_error_code(svc, type, msg.body, msg.body_len, err.aws_type,
                                   sizeof err.aws_type);
     acg_error_free(&err);

@@ -227,9 +227,12 @@ static int cmd_parse(struct acg_json_reader *r, struct acg_arena *a, struct acg_
     if (s->flags & ACG_SHAPE_EXCEPTION) {
         struct acg_error e;
         acg_error_init(&e);
-        (void)acg_error_decode(msg.status, header(headers, header_count, "x-amzn-errortype"),
-                               header(headers, header_count, "x-amzn-requestid"), msg.body,
-                               msg.body_len, &e);
+        struct acg_error_headers eh = {
+            header(headers, header_count, "x-amzn-errortype"),
+            header(headers, header_count, "x-amzn-query-error"),
+            header(headers, header_count, "x-amzn-requestid"),
+        };
+        (void)acg_error_decode(ACG_ERROR_REST_JSON, msg.status, &eh, msg.body, msg.body_len, &e);
         (void)acg_protocol_error_code(&svc_service,
                                       header(headers, header_count, "x-amzn-errortype"), msg.body,
                                       msg.body_len, e.aws_type, sizeof e.aws_type);

@@ -81,6 +81,9 @@ struct acg_client_config {
      * acg_client_new copies them. Entries the model does not declare are ignored. */
     const struct acg_endpoint_param *client_context;
     size_t client_context_count;
+    /* The longest one run of credential_process may take before it is killed (the AWS CLI
+     * has no limit; a helper that hangs would hang every call). 0: 60000 (one minute). */
+    long credential_process_timeout_ms;
 };
 
 /* Zeroes *cfg, then sets use_fips and use_dual_stack to -1. */
