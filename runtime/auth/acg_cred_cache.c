@@ -264,7 +264,7 @@ int acg_cred_cache_load(const char *dir, const char *key, int64_t now_ms, int64_
     struct acg_buf text;
     bool found = false;
     *usable = false;
-    acg_buf_init(&text, CACHE_MAX_BYTES);
+    acg_buf_init_secure(&text, CACHE_MAX_BYTES);
     int rc = acg_cred_cache_read(dir, key, &text, &found, err);
     if (rc != ACG_OK || !found || text.len == 0) {
         acg_buf_free_secure(&text);
@@ -297,7 +297,7 @@ int acg_cred_cache_load(const char *dir, const char *key, int64_t now_ms, int64_
         acg_json_reader_free(&r);
     }
     acg_error_free(&quiet);
-    acg_arena_destroy(a);
+    acg_arena_destroy_secure(a);
     acg_buf_free_secure(&text);
     return rc;
 }

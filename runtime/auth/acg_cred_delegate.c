@@ -64,14 +64,7 @@ void acg_cred_delegate_destroy(struct acg_cred_delegate *d)
 
 int acg_cred_check_value(const char *value, const char *what, const char *where, struct acg_error *err)
 {
-    for (const unsigned char *c = (const unsigned char *)value; c != NULL && *c != '\0'; c++) {
-        if (*c < 0x20 || *c == 0x7f)
-            return acg_error_set(err, ACG_ERR_CONFIG,
-                                 "%s from %s contains a control character (such as CR or LF); it was "
-                                 "not used and nothing was sent",
-                                 what, where);
-    }
-    return ACG_OK;
+    return acg_check_value(value, ACG_ERR_CREDENTIALS, what, where, err);
 }
 
 int acg_cred_set(struct acg_credentials *out, const char *id, const char *secret, const char *token,
@@ -79,7 +72,7 @@ int acg_cred_set(struct acg_credentials *out, const char *id, const char *secret
 {
     acg_credentials_init(out);
     if (id == NULL || secret == NULL || id[0] == '\0' || secret[0] == '\0')
-        return acg_error_set(err, ACG_ERR_CONFIG, "%s returned no AccessKeyId or SecretAccessKey", where);
+        return acg_error_set(err, ACG_ERR_CREDENTIALS, "%s returned no AccessKeyId or SecretAccessKey", where);
     int rc = acg_cred_check_value(id, "AccessKeyId", where, err);
     if (rc == ACG_OK)
         rc = acg_cred_check_value(secret, "SecretAccessKey", where, err);
@@ -89,7 +82,7 @@ int acg_cred_set(struct acg_credentials *out, const char *id, const char *secret
         return rc;
     if (strlen(id) >= sizeof out->access_key_id || strlen(secret) >= sizeof out->secret_access_key ||
         (token != NULL && strlen(token) >= sizeof out->session_token))
-        return acg_error_set(err, ACG_ERR_CONFIG, "the credentials from %s are too long", where);
+        return acg_error_set(err, ACG_ERR_CREDENTIALS, "the credentials from %s are too long", where);
     acg_copy_str(out->access_key_id, sizeof out->access_key_id, id);
     acg_copy_str(out->secret_access_key, sizeof out->secret_access_key, secret);
     acg_copy_str(out->session_token, sizeof out->session_token, token != NULL ? token : "");
@@ -215,7 +208,7 @@ void acg_cred_response_init(struct acg_cred_response *r)
 {
     r->status = 0;
     acg_buf_init(&r->headers, 1 << 16);
-    acg_buf_init(&r->body, 1 << 20);
+    acg_buf_init_secure(&r->body, 1 << 20);
 }
 
 void acg_cred_response_free(struct acg_cred_response *r)
@@ -270,7 +263,7 @@ int acg_cred_http(const char *method, const char *base_url, const char *path, co
     CURL *h = NULL;
     int rc = ACG_OK;
     acg_buf_init(&url, 0);
-    acg_buf_init(&line, 0);
+    acg_buf_init_secure(&line, 0);   /* a header line may be a token */
     /* the base URL up to its path; the path we were given replaces it */
     const char *scheme_end = strstr(base_url, "://");
     size_t base_len = scheme_end == NULL ? strlen(base_url)
@@ -287,7 +280,7 @@ int acg_cred_http(const char *method, const char *base_url, const char *path, co
             goto done;
         }
         if (!acg_text_is_header_safe(line.data, line.len)) {
-            rc = acg_error_set(err, ACG_ERR_CONFIG, "the %s header holds a control character; nothing was sent",
+            rc = acg_error_set(err, ACG_ERR_CREDENTIALS, "the %s header holds a control character; nothing was sent",
                                headers[i].name);
             goto done;
         }

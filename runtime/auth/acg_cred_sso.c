@@ -111,8 +111,8 @@ static int refresh_token(const struct sso *s, const struct acg_cred_ctx *ctx, co
     int retries = 0;
     struct acg_buf body, doc;
     struct acg_cred_response resp;
-    acg_buf_init(&body, 0);
-    acg_buf_init(&doc, 0);
+    acg_buf_init_secure(&body, 0);
+    acg_buf_init_secure(&doc, 0);
     acg_cred_response_init(&resp);
     int rc = acg_cred_endpoint(s->session, "SSO OIDC", s->region, &target, err);
     if (rc == ACG_OK && acg_cred_url_parts(target.ep.url, "/token", path, sizeof path, host, sizeof host) != ACG_OK)
@@ -155,7 +155,7 @@ static int refresh_token(const struct sso *s, const struct acg_cred_ctx *ctx, co
         bool has = false;
         if (rc == ACG_OK && (token == NULL || tok < 0 || r.toks[tok].type != ACG_JSON_PRIMITIVE ||
                              acg_json_read_int64(&r, tok, &expires_in, &has) != ACG_OK || !has))
-            rc = acg_error_set(err, ACG_ERR_CONFIG, "the CreateToken answer of SSO OIDC has no accessToken and expiresIn");
+            rc = acg_error_set(err, ACG_ERR_CREDENTIALS, "the CreateToken answer of SSO OIDC has no accessToken and expiresIn");
         if (rc == ACG_OK)
             rc = acg_cred_check_value(token, "the refreshed SSO access token", "SSO OIDC CreateToken", err);
         char when[64];
@@ -199,7 +199,7 @@ static int refresh_token(const struct sso *s, const struct acg_cred_ctx *ctx, co
         acg_json_reader_free(&r);
     }
     acg_error_free(&quiet);
-    acg_arena_destroy(a);
+    acg_arena_destroy_secure(a);
     acg_buf_free_secure(&body);
     acg_buf_free_secure(&doc);
     acg_cred_response_free(&resp);
@@ -220,10 +220,10 @@ static int load_token(const struct sso *s, const struct acg_cred_ctx *ctx, struc
     snprintf(dir, sizeof dir, "%s/.aws/sso/cache", home != NULL ? home : "");
     if (acg_cred_sha1_hex(name, key) != ACG_OK)
         return acg_error_set(err, ACG_ERR_NOMEM, "out of memory loading the SSO token");
-    acg_buf_init(&text, 1 << 20);
+    acg_buf_init_secure(&text, 1 << 20);
     int rc = acg_cred_cache_read(dir, key, &text, &found, err);
     if (rc == ACG_OK && !found)
-        rc = acg_error_set(err, ACG_ERR_CONFIG, "Error loading SSO Token: Token for %s does not exist", name);
+        rc = acg_error_set(err, ACG_ERR_CREDENTIALS, "Error loading SSO Token: Token for %s does not exist", name);
     struct acg_arena *a = rc == ACG_OK ? acg_arena_new() : NULL;
     struct acg_json_reader r;
     struct acg_error quiet;
@@ -244,7 +244,7 @@ static int load_token(const struct sso *s, const struct acg_cred_ctx *ctx, struc
     int64_t expires = 0;
     if (rc == ACG_OK &&
         (t.access == NULL || t.expires_at == NULL || acg_cred_parse_time(t.expires_at, &expires) != ACG_OK))
-        rc = acg_error_set(err, ACG_ERR_CONFIG, "Error loading SSO Token: Token for %s is invalid", s->start_url);
+        rc = acg_error_set(err, ACG_ERR_CREDENTIALS, "Error loading SSO Token: Token for %s is invalid", s->start_url);
     if (rc == ACG_OK && acg_buf_append_str(token, t.access) != ACG_OK)
         rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory loading the SSO token");
     if (rc == ACG_OK && s->session_name != NULL && expires - ctx->now_ms < SSO_REFRESH_WINDOW_MS) {
@@ -253,9 +253,9 @@ static int load_token(const struct sso *s, const struct acg_cred_ctx *ctx, struc
     }
     if (rc == ACG_OK && expires - ctx->now_ms <= 0) {
         if (s->session_name != NULL)   /* SSOTokenProvider, after its refresh could not be made */
-            rc = acg_error_set(err, ACG_ERR_CONFIG, "Error when retrieving token from sso: Token has expired and refresh failed");
+            rc = acg_error_set(err, ACG_ERR_CREDENTIALS, "Error when retrieving token from sso: Token has expired and refresh failed");
         else
-            rc = acg_error_set(err, ACG_ERR_CONFIG, UNAUTHORIZED);
+            rc = acg_error_set(err, ACG_ERR_CREDENTIALS, UNAUTHORIZED);
     }
     if (rc == ACG_OK)
         rc = acg_cred_check_value(token->data, "the SSO access token", "the SSO token cache", err);
@@ -266,7 +266,7 @@ static int load_token(const struct sso *s, const struct acg_cred_ctx *ctx, struc
         acg_json_reader_free(&r);
     }
     acg_error_free(&quiet);
-    acg_arena_destroy(a);
+    acg_arena_destroy_secure(a);
     acg_buf_free_secure(&text);
     return rc;
 }
@@ -318,7 +318,7 @@ static void json_error_parts(const struct acg_cred_response *resp, char *code, s
         acg_json_reader_free(&r);
     }
     acg_error_free(&quiet);
-    acg_arena_destroy(a);
+    acg_arena_destroy_secure(a);
 }
 
 static void json_code(const struct acg_cred_response *resp, char *code, size_t size)
@@ -333,10 +333,10 @@ static int service_error(const struct acg_cred_response *resp, int retries, stru
     if (retries > 0)
         snprintf(tries, sizeof tries, " (reached max retries: %d)", retries);
     if (strcmp(code, "UnauthorizedException") == 0)
-        return acg_error_set(err, ACG_ERR_CONFIG, UNAUTHORIZED);
+        return acg_error_set(err, ACG_ERR_CREDENTIALS, UNAUTHORIZED);
     if (code[0] == '\0')
         snprintf(code, sizeof code, "%ld", resp->status);
-    return acg_error_set(err, ACG_ERR_CONFIG, "An error occurred (%s) when calling the GetRoleCredentials operation%s: %s",
+    return acg_error_set(err, ACG_ERR_CREDENTIALS, "An error occurred (%s) when calling the GetRoleCredentials operation%s: %s",
                          code, tries, message[0] != '\0' ? message : "Unknown");
 }
 
@@ -362,8 +362,8 @@ static int read_role_credentials(const struct sso *s, const struct acg_cred_resp
         return acg_error_set(err, ACG_ERR_NOMEM, "out of memory reading the SSO answer");
     if (acg_json_reader_parse(&r, resp->body.data != NULL ? resp->body.data : "", resp->body.len, a, &quiet) != ACG_OK) {
         acg_error_free(&quiet);
-        acg_arena_destroy(a);
-        return acg_error_set(err, ACG_ERR_CONFIG, "the GetRoleCredentials answer of SSO is not JSON");
+        acg_arena_destroy_secure(a);
+        return acg_error_set(err, ACG_ERR_CREDENTIALS, "the GetRoleCredentials answer of SSO is not JSON");
     }
     int rc_obj = member(&r, 0, "roleCredentials");
     const char *id = string_at(&r, member(&r, rc_obj, "accessKeyId"));
@@ -375,7 +375,7 @@ static int read_role_credentials(const struct sso *s, const struct acg_cred_resp
     if (exp_tok < 0 || r.toks[exp_tok].type != ACG_JSON_PRIMITIVE ||
         acg_json_read_int64(&r, exp_tok, &expiration, &has) != ACG_OK || !has || id == NULL || secret == NULL ||
         token == NULL) {
-        rc = acg_error_set(err, ACG_ERR_CONFIG, "the GetRoleCredentials answer of SSO has no roleCredentials");
+        rc = acg_error_set(err, ACG_ERR_CREDENTIALS, "the GetRoleCredentials answer of SSO has no roleCredentials");
     }
     char when[64];
     if (rc == ACG_OK) {
@@ -408,7 +408,7 @@ static int read_role_credentials(const struct sso *s, const struct acg_cred_resp
     acg_cred_wipe_str(token);
     acg_json_reader_free(&r);
     acg_error_free(&quiet);
-    acg_arena_destroy(a);
+    acg_arena_destroy_secure(a);
     return rc;
 }
 
@@ -430,9 +430,9 @@ static int sso_fetch(struct acg_cred_delegate *d, const struct acg_cred_ctx *ctx
     struct acg_buf token, query, doc;
     struct acg_cred_response resp;
     struct acg_cred_target target;
-    acg_buf_init(&token, 0);
+    acg_buf_init_secure(&token, 0);
     acg_buf_init(&query, 0);
-    acg_buf_init(&doc, 0);
+    acg_buf_init_secure(&doc, 0);
     acg_cred_response_init(&resp);
     rc = load_token(s, ctx, &token, err);
     if (rc == ACG_OK)

@@ -141,7 +141,7 @@ static void sts_error_parts(const struct acg_cred_response *resp, char *code, si
     if (message != NULL)
         safe_copy(message, message_size, e.message != NULL ? e.message : "Unknown");
     acg_error_free(&quiet);
-    acg_arena_destroy(a);
+    acg_arena_destroy_secure(a);
 }
 
 static void sts_code(const struct acg_cred_response *resp, char *code, size_t size)
@@ -159,7 +159,7 @@ static int service_error(const struct acg_cred_response *resp, const char *opera
         snprintf(code, sizeof code, "%ld", resp->status);   /* botocore: the status as the code */
     if (retries > 0)
         snprintf(tries, sizeof tries, " (reached max retries: %d)", retries);
-    return acg_error_set(err, ACG_ERR_CONFIG, "An error occurred (%s) when calling the %s operation%s: %s", code,
+    return acg_error_set(err, ACG_ERR_CREDENTIALS, "An error occurred (%s) when calling the %s operation%s: %s", code,
                          operation, tries, message);
 }
 
@@ -353,8 +353,8 @@ static int sts_call(const struct sts_call *call, const struct acg_cred_ctx *ctx,
     struct x_result r;
     int rc;
     memset(&r, 0, sizeof r);
-    acg_buf_init(&body, 0);
-    acg_buf_init(&doc, 0);
+    acg_buf_init_secure(&body, 0);
+    acg_buf_init_secure(&doc, 0);
     acg_cred_response_init(&resp);
     acg_sigv4_result_init(&sig);
     rc = acg_cred_endpoint(call->session, "STS", ctx->region, &target, err);
@@ -410,17 +410,20 @@ static int sts_call(const struct sts_call *call, const struct acg_cred_ctx *ctx,
         rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory reading the STS answer");
         goto done;
     }
-    rc = acg_xml_decode(resp.body.data, resp.body.len, &result_shape, result_path, &r, a, err);
+    struct acg_error decode_err;
+    acg_error_init(&decode_err);
+    rc = acg_xml_decode(resp.body.data, resp.body.len, &result_shape, result_path, &r, a, &decode_err);
     if (rc == ACG_OK)
-        rc = acg_xml_decode(resp.body.data, resp.body.len, &metadata_shape, metadata_path, &md, a, err);
+        rc = acg_xml_decode(resp.body.data, resp.body.len, &metadata_shape, metadata_path, &md, a, &decode_err);
+    acg_error_free(&decode_err);
     if (rc != ACG_OK) {
-        rc = acg_error_set(err, ACG_ERR_CONFIG, "the %s answer of STS is not what botocore reads", call->operation);
+        rc = acg_error_set(err, ACG_ERR_CREDENTIALS, "the %s answer of STS is not what botocore reads", call->operation);
         goto done;
     }
     int64_t expires = 0;
     if (r.credentials == NULL || r.credentials->expiration == NULL ||
         acg_cred_parse_time(r.credentials->expiration, &expires) != ACG_OK) {
-        rc = acg_error_set(err, ACG_ERR_CONFIG, "the %s answer of STS has no credentials with an expiration",
+        rc = acg_error_set(err, ACG_ERR_CREDENTIALS, "the %s answer of STS has no credentials with an expiration",
                            call->operation);
         goto done;
     }
@@ -440,7 +443,7 @@ done:
         acg_cred_wipe_str(r.credentials->secret_access_key);
         acg_cred_wipe_str(r.credentials->session_token);
     }
-    acg_arena_destroy(a);
+    acg_arena_destroy_secure(a);
     acg_sigv4_result_free(&sig);
     acg_cred_response_free(&resp);
     acg_buf_free_secure(&body);   /* the web identity token */
@@ -553,11 +556,12 @@ static int source_credentials(struct assume_role *ar, const struct acg_cred_ctx 
     if (ar->source_role != NULL)
         return ar->source_role->fetch(ar->source_role, ctx, out, err);
     acg_credentials_provider_set_region(ar->source, ctx->region);
+    acg_credentials_provider_set_process_timeout(ar->source, ctx->process_timeout_ms);
     struct acg_error inner;
     acg_error_init(&inner);
     int rc = acg_credentials_get(ar->source, ctx->now_ms, out, &inner);
     if (rc != ACG_OK && ar->credential_source != NULL && strcmp(ar->credential_source, "Environment") != 0)
-        acg_error_set(err, ACG_ERR_CONFIG,
+        acg_error_set(err, ACG_ERR_CREDENTIALS,
                       "Error when retrieving credentials from %s: No credentials found in credential_source "
                       "referenced in profile %s",
                       ar->credential_source, ar->profile_name);
@@ -581,7 +585,7 @@ static int assume_role_fetch(struct acg_cred_delegate *d, const struct acg_cred_
             return rc;
     }
     if (ar->mfa_serial != NULL)
-        return acg_error_set(err, ACG_ERR_CONFIG,
+        return acg_error_set(err, ACG_ERR_CREDENTIALS,
                              "The profile \"%s\" assumes role %s with MFA (mfa_serial %s): the code cannot be "
                              "asked for here, as there is no terminal prompt in the SDK. Run an AWS CLI command "
                              "with --profile %s to enter the code; the credentials it caches in ~/.aws/cli/cache "
@@ -734,7 +738,7 @@ int acg_cred_assume_role_new(const struct acg_profile *profile, struct acg_cred_
         if (strcmp(credential_source, "Environment") == 0) {
             const char *id = getenv("AWS_ACCESS_KEY_ID"), *secret = getenv("AWS_SECRET_ACCESS_KEY");
             if ((id == NULL || id[0] == '\0') && (secret == NULL || secret[0] == '\0'))
-                rc = acg_error_set(err, ACG_ERR_CONFIG,
+                rc = acg_error_set(err, ACG_ERR_CREDENTIALS,
                                    "Error when retrieving credentials from Environment: No credentials found in "
                                    "credential_source referenced in profile %s",
                                    name);
@@ -807,13 +811,13 @@ static int read_token(const char *path, struct acg_buf *out, struct acg_error *e
         struct acg_buf r;
         acg_buf_init(&r, 0);
         int rc = acg_cred_py_repr(&r, path);
-        acg_error_set(err, ACG_ERR_CONFIG, "[Errno %d] %s: %s", e, strerror(e), rc == ACG_OK ? r.data : path);
+        acg_error_set(err, ACG_ERR_CREDENTIALS, "[Errno %d] %s: %s", e, strerror(e), rc == ACG_OK ? r.data : path);
         acg_buf_free(&r);
-        return ACG_ERR_CONFIG;
+        return ACG_ERR_CREDENTIALS;
     }
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        return acg_error_set(err, ACG_ERR_CONFIG, "the web identity token file %s is not a regular file", path);
+        return acg_error_set(err, ACG_ERR_CREDENTIALS, "the web identity token file %s is not a regular file", path);
     }
     int rc = ACG_OK;
     bool cr = false;
@@ -833,7 +837,7 @@ static int read_token(const char *path, struct acg_buf *out, struct acg_error *e
             rc = acg_buf_append_char(out, c == '\r' ? '\n' : c);
         }
         if (rc != ACG_OK || out->len > (1 << 20)) {
-            rc = acg_error_set(err, ACG_ERR_CONFIG, "the web identity token file %s is too large", path);
+            rc = acg_error_set(err, ACG_ERR_CREDENTIALS, "the web identity token file %s is too large", path);
             break;
         }
     }
@@ -858,8 +862,8 @@ static int web_identity_fetch(struct acg_cred_delegate *d, const struct acg_cred
             return rc;
     }
     struct acg_buf token, form;
-    acg_buf_init(&token, 0);
-    acg_buf_init(&form, 0);
+    acg_buf_init_secure(&token, 0);
+    acg_buf_init_secure(&form, 0);
     rc = read_token(w->token_file, &token, err);
     if (rc == ACG_OK) {
         if (w->session_name == NULL && w->generated_name[0] == '\0')

@@ -935,7 +935,7 @@ static int resolve(struct acg_credentials_provider *p, struct acg_credentials *o
     case SRC_IMDS:
         return from_imds(out, err);
     case SRC_DELEGATE: {
-        struct acg_cred_ctx ctx = { p->now_ms, p->region };
+        struct acg_cred_ctx ctx = { p->now_ms, p->region, p->process_timeout_ms };
         return p->delegate->fetch(p->delegate, &ctx, out, err);
     }
     case SRC_NONE:

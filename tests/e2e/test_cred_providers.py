@@ -166,10 +166,20 @@ def signed_by(standin=None):
     return last["auth"]["access_key"]
 
 
-def config_error(result):
-    assert result.returncode == 253, (result.returncode, result.stdout, result.stderr)
+def error_text(result, status):
+    assert result.returncode == status, (result.returncode, result.stdout, result.stderr)
     assert result.stdout == ""
     return result.stderr.strip()
+
+
+def config_error(result):
+    """A configuration botocore refuses before any call: exit 253."""
+    return error_text(result, 253)
+
+
+def fetch_error(result):
+    """Credentials that could not be fetched (ACG_ERR_CREDENTIALS): exit 255, as the AWS CLI."""
+    return error_text(result, 255)
 
 
 def in_two_hours():
@@ -242,7 +252,7 @@ def _():
     # throttled past the attempts: botocore's line with the retries
     STS.reset(throttle=10)
     home = Home(config)
-    message = config_error(personalize(home, "--profile", "dev", AWS_MAX_ATTEMPTS="2"))
+    message = fetch_error(personalize(home, "--profile", "dev", AWS_MAX_ATTEMPTS="2"))
     assert message == botocore_chain(home, "dev", AWS_MAX_ATTEMPTS="2")["error"], message
     assert "(reached max retries: 1)" in message, message
 
@@ -360,7 +370,7 @@ def _():
     ok(personalize(home, "--profile", "dev", AWS_ACCESS_KEY_ID=ENV_KEY, AWS_SECRET_ACCESS_KEY=ENV_SECRET))
     assert STS.requests()[-1]["signed_by"] == ENV_KEY
     none = Home(f"[profile dev]\nrole_arn = {FINAL}\ncredential_source = Environment\n")
-    assert config_error(personalize(none, "--profile", "dev")) == botocore_chain(none, "dev")["error"]
+    assert fetch_error(personalize(none, "--profile", "dev")) == botocore_chain(none, "dev")["error"]
     server = creds_server.start(auth=None)
     try:
         server.expiration = in_two_hours()
@@ -404,7 +414,7 @@ def _():
     STS.reset()
     STS.call("/__control", {"external_ids": {FINAL: "right"}})
     home = Home(BASE_PROFILE + f"[profile dev]\nrole_arn = {FINAL}\nsource_profile = base\nexternal_id = wrong\n")
-    message = config_error(personalize(home, "--profile", "dev"))
+    message = fetch_error(personalize(home, "--profile", "dev"))
     expected = botocore_chain(home, "dev")
     assert message == expected["error"], (message, expected)
     assert message.startswith("An error occurred (AccessDenied) when calling the AssumeRole operation: "), message
@@ -423,7 +433,7 @@ def _():
     STS.reset()
     mfa = f"arn:aws:iam::{ACCOUNT}:mfa/alice"
     home = Home(BASE_PROFILE + f"[profile dev]\nrole_arn = {FINAL}\nsource_profile = base\nmfa_serial = {mfa}\n")
-    message = config_error(personalize(home, "--profile", "dev"))
+    message = fetch_error(personalize(home, "--profile", "dev"))
     assert "mfa_serial" in message and mfa in message and "~/.aws/cli/cache" in message, message
     assert STS.requests() == []
     # what the AWS CLI caches after the prompt: same key (SerialNumber in it), used as it is
@@ -472,7 +482,7 @@ def _():
     assert config_error(personalize(home, "--profile", "norole")) == botocore_chain(home, "norole")["error"]
     STS.reset(web_token="another-token")
     fresh = home.clone()
-    message = config_error(personalize(fresh, "--profile", "pod"))
+    message = fetch_error(personalize(fresh, "--profile", "pod"))
     assert message == botocore_chain(fresh, "pod")["error"], message
     assert message.startswith("An error occurred (InvalidIdentityToken) when calling the "
                               "AssumeRoleWithWebIdentity operation"), message
@@ -527,14 +537,14 @@ def _():
     for profile, name in (("legacy", SSO_START), ("sso", "corp")):
         stale = Home(SSO_LEGACY + SSO_SESSION)
         sso_token_file(stale, name, past)
-        message = config_error(personalize(stale, "--profile", profile, standin=PERSONALIZE_SSO))
+        message = fetch_error(personalize(stale, "--profile", profile, standin=PERSONALIZE_SSO))
         assert message == botocore_chain(stale, profile)["error"], (profile, message)
         empty = Home(SSO_LEGACY + SSO_SESSION)
-        message = config_error(personalize(empty, "--profile", profile, standin=PERSONALIZE_SSO))
+        message = fetch_error(personalize(empty, "--profile", profile, standin=PERSONALIZE_SSO))
         assert message == botocore_chain(empty, profile)["error"], (profile, message)
     stale = Home(SSO_LEGACY)
     sso_token_file(stale, SSO_START, past)
-    assert "aws sso login" in config_error(personalize(stale, "--profile", "legacy", standin=PERSONALIZE_SSO))
+    assert "aws sso login" in fetch_error(personalize(stale, "--profile", "legacy", standin=PERSONALIZE_SSO))
     assert STS.requests() == []
 
 
@@ -547,7 +557,7 @@ def _():
                 f"sso_role_name = x\n"
                 f"[profile old]\nsso_account_id = {ACCOUNT}\nsso_role_name = x\n")
     sso_token_file(home, "corp", in_two_hours())
-    message = config_error(personalize(home, "--profile", "sso", standin=PERSONALIZE_SSO))
+    message = fetch_error(personalize(home, "--profile", "sso", standin=PERSONALIZE_SSO))
     assert message == botocore_chain(home, "sso")["error"], message
     assert "aws sso login" in message, message
     for profile in ("half", "ghost", "clash", "old"):
@@ -601,7 +611,7 @@ def _():
         json.dump({"startUrl": SSO_START, "region": REGION, "accessToken": SSO_TOKEN, "expiresAt": past,
                    "clientId": "client-1", "clientSecret": "client-secret-1",
                    "registrationExpiresAt": in_two_hours(), "refreshToken": "refresh-1"}, f)
-    message = config_error(personalize(home, "--profile", "sso", standin=PERSONALIZE_SSO))
+    message = fetch_error(personalize(home, "--profile", "sso", standin=PERSONALIZE_SSO))
     assert message == botocore_chain(home, "sso")["error"], message
     assert [r["operation"] for r in STS.requests()] == ["CreateToken", "CreateToken"], STS.requests()
 
@@ -615,7 +625,7 @@ def _():
     with open(os.path.join(folder, hashlib.sha1(b"corp").hexdigest() + ".json"), "w") as f:
         json.dump({"accessToken": SSO_TOKEN + "\r\nX-Evil: 1", "expiresAt": in_two_hours()}, f)
     result = personalize(home, "--profile", "sso", standin=PERSONALIZE_SSO)
-    assert config_error(result) and "control character" in result.stderr, result.stderr
+    assert fetch_error(result) and "control character" in result.stderr, result.stderr
     assert SSO_TOKEN not in result.stderr
     assert STS.requests() == []
 

@@ -124,7 +124,7 @@ static int test_cache_write_then_load(void)
                       "\"SessionToken\": \"t\\r\\nX: y\", \"Expiration\": \"2099-01-01T00:00:00Z\"}}";
     CHECK(acg_cred_cache_write(dir, "bad", bad, strlen(bad)));
     CHECK(acg_cred_cache_load(dir, "bad", 0, ACG_CRED_EXPIRY_WINDOW_MS, "assume-role", "the cache", &c, &usable,
-                              &err) == ACG_ERR_CONFIG && !usable);
+                              &err) == ACG_ERR_CREDENTIALS && !usable);
     CHECK(strstr(err.message, "control character") != NULL && strstr(err.message, "X: y") == NULL);
     acg_error_free(&err);
     char path[256];

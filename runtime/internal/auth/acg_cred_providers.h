@@ -39,6 +39,7 @@ extern "C" {
 struct acg_cred_ctx {
     int64_t now_ms;        /* the client's clock */
     const char *region;    /* the client's region ("" or NULL: none configured) */
+    long process_timeout_ms;   /* the client's bound on a source profile's credential_process */
 };
 
 /* One provider chosen for a profile. fetch fills out (with expiration_ms) or fails. */
