@@ -4,7 +4,8 @@ credentials; tests/security/free_scan.c, preloaded, searches every block the pro
 (and every block a realloc leaves behind) for the session token. The paths covered are the
 ones that involve no libcurl (whose own buffers keep what it sent until they are reused:
 runtime/README.md): the shared credentials file (a token longer than inih's line, so the
-old parking path is covered too) and credential_process.
+old parking path is covered too), credential_process, and an assumed role's credentials
+read back from the AWS CLI's cache (~/.aws/cli/cache).
 
 AddressSanitizer replaces malloc and free itself, so in a `make asan` build this suite checks
 nothing and says so (valgrind runs do not wrap this driver: it is run directly).
@@ -95,6 +96,30 @@ def _():
                    f"\"SecretAccessKey\": \"s\", \"SessionToken\": \"{TOKEN}\"}}'\n", stat.S_IRWXU)
     config = write("config", f"[default]\ncredential_process = {script}\n")
     clean(driver(config=config))
+
+
+@case("assume-role from the AWS CLI's cache: no freed block keeps the session token")
+def _():
+    if SANITIZED:
+        print("skipped under a sanitizer: it owns malloc and free")
+        return
+    import hashlib
+    import json
+    role = "arn:aws:iam::123456789012:role/Mem"
+    config = write("config", f"[default]\nrole_arn = {role}\nsource_profile = base\n"
+                   "[profile base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n")
+    cache = os.path.join(WORK, ".aws", "cli", "cache")
+    os.makedirs(cache, exist_ok=True)
+    key = hashlib.sha1(json.dumps({"RoleArn": role}, sort_keys=True).encode()).hexdigest()
+    entry = os.path.join(cache, key + ".json")
+    with open(entry, "w") as f:
+        json.dump({"Credentials": {"AccessKeyId": "ASIAMEM", "SecretAccessKey": "s", "SessionToken": TOKEN,
+                                   "Expiration": "2099-01-01T00:00:00UTC"}}, f)
+    try:
+        clean(driver(config=config))
+    finally:
+        os.remove(entry)
+        os.removedirs(cache)
 
 
 if __name__ == "__main__":
