@@ -531,14 +531,18 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
         acg_error_set(err, ACG_ERR_CONFIG, "max_attempts must be at least 1");
         goto fail;
     }
-    c->creds = acg_credentials_provider_new(c->profile, cfg->access_key_id, cfg->secret_access_key,
-                                            cfg->session_token, err);
-    if (c->creds == NULL) {
-        acg_error_set(err, ACG_ERR_CONFIG, "could not set up the credentials provider");
-        goto fail;
+    /* botocore loads no credentials for an unsigned client: a profile whose providers would
+     * fail (an assume-role loop, an expired SSO token) does not stop --no-sign-request */
+    if (!cfg->no_sign_request) {
+        c->creds = acg_credentials_provider_new(c->profile, cfg->access_key_id, cfg->secret_access_key,
+                                                cfg->session_token, err);
+        if (c->creds == NULL) {
+            acg_error_set(err, ACG_ERR_CONFIG, "could not set up the credentials provider");
+            goto fail;
+        }
+        acg_credentials_provider_set_region(c->creds, c->settings.region);
+        acg_credentials_provider_set_process_timeout(c->creds, cfg->credential_process_timeout_ms);
     }
-    acg_credentials_provider_set_region(c->creds, c->settings.region);
-    acg_credentials_provider_set_process_timeout(c->creds, cfg->credential_process_timeout_ms);
 
     const char *dis = acg_env("AWS_DISABLE_HOST_PREFIX_INJECTION");
     if (dis == NULL && c->profile != NULL)

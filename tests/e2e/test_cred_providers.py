@@ -352,6 +352,17 @@ def _():
     assert STS.requests() == []
 
 
+@case("--no-sign-request loads no credentials, as botocore's UNSIGNED client: no loop error, no STS call")
+def _():
+    STS.reset()
+    home = Home(f"[profile a]\nrole_arn = {FINAL}\nsource_profile = b\n"
+                f"[profile b]\nrole_arn = {MIDDLE}\nsource_profile = a\n")
+    result = personalize(home, "--profile", "a", "--no-sign-request")
+    assert "Infinite loop" not in result.stderr, result.stderr
+    assert result.returncode == 254 and "MissingAuthenticationToken" in result.stderr, result.stderr
+    assert STS.requests() == []
+
+
 @case("assume-role: a profile may source its own keys (botocore's self-reference rule)")
 def _():
     STS.reset()
