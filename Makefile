@@ -168,7 +168,7 @@ asan:
 
 valgrind: all $(TEST_BINS)
 	@scripts/deps.sh test
-	@BUILD=$(BUILD) VALGRIND=1 PYTHON=$(PYTHON) tests/run.sh
+	@BUILD=$(BUILD) VALGRIND=1 PYTHON=$(PYTHON) SUITES="$(SUITES)" tests/run.sh
 
 fuzz: $(GEN)
 	@scripts/deps.sh build test
