@@ -1,26 +1,21 @@
-/* The service client: settings, credentials, endpoint, one reusable connection, SigV4 on
- * every attempt, standard-mode retries and error decoding.
+/* The service client: settings, credentials, endpoint, a pool of reusable connections,
+ * SigV4 on every attempt, standard-mode retries and error decoding.
  *
- * Threads. A client may be shared by any number of threads once acg_client_new() has
- * returned. It owns one libcurl easy handle (so one keep-alive connection) and one SigV4
- * key cache, both behind the client's mutex: each attempt takes the mutex to sign and send
- * and gives it back before any retry delay, so concurrent calls are serialised attempt by
- * attempt on the single connection rather than opening several. Everything else the
- * client holds is read-only after creation, except the retry quota (a token bucket shared
- * by all calls, under its own lock, as in botocore), the pool of response buffers (under
- * its own lock), the endpoint resolved on the first call (set once under its own lock,
- * read-only from then on), the pool of random bytes for invocation ids (under its own
- * lock) and the credentials provider (safe to call from several threads by its
- * contract). The log callback and the test hooks may be called from several threads at
- * once. acg_client_destroy() must not race with a call. libcurl's global initialisation
- * runs once per process (pthread_once) when the first client is created. Callers wanting
- * parallel requests create one client per thread. A client made before fork() is not used
- * in the child (its connection and its random pool would be shared with the parent).
+ * Threads (the contract is in acg_client.h). No lock is held across a transfer: each
+ * attempt takes an easy handle from the client's pool (acg_handle_pool.c), which carries
+ * its own connection, SigV4 key cache and signature buffers, signs and sends with it, and
+ * gives it back before any retry delay. What calls share is read-only after creation or
+ * guarded by a short lock of its own: the retry quota (a token bucket, as in botocore), the
+ * response buffer pool, the random bytes for invocation ids, and the credentials provider
+ * (whose lock covers copying and swapping, never the fetch). The endpoint of calls without
+ * context parameters is resolved once and published with an atomic pointer, so later
+ * calls read it without a lock.
  */
 #include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +26,7 @@
 #include "auth/acg_config.h"
 #include "auth/acg_credentials.h"
 #include "auth/acg_crypto.h"
+#include "http/acg_handle_pool.h"
 #include "http/acg_http.h"
 #include "client/acg_error_decode.h"
 #include "client/acg_operation.h"
@@ -51,6 +47,9 @@
 #define POOL_MAX_BYTES ((size_t)16 << 20)
 #define POOL_SMALL_BYTES ((size_t)64 << 10)
 #define POOL_IDLE_CALLS 8
+/* Easy handles (so connections) one client keeps at most unless configured: beyond this
+ * many concurrent attempts, an attempt waits for a handle to come back. */
+#define DEFAULT_MAX_CONNECTIONS 32
 
 /* Response bodies. Each call's body is read into a buffer lent from the client, which
  * comes back when the caller frees the response, so a client making call after call fills
@@ -94,14 +93,12 @@ struct acg_client {
     uint32_t (*random)(void *ctx);
     void *hook_ctx;
 
-    pthread_mutex_t lock;                  /* guards http, sigv4 and sig */
-    struct acg_http_conn *conn;
-    struct acg_sigv4_cache sigv4;
-    struct acg_sigv4_result sig;           /* each attempt's, wiped after sending */
+    struct acg_handle_pool *handles;       /* one per attempt in flight */
     /* The endpoint of calls without context parameters or a host prefix: it depends on
-     * nothing but the settings, so it is resolved once (on the first such call to succeed). */
+     * nothing but the settings, so it is resolved once (on the first such call to succeed,
+     * under endpoint_lock) and read without a lock from then on. */
     pthread_mutex_t endpoint_lock;
-    const struct resolved_endpoint *endpoint;   /* NULL until resolved; then never changes */
+    const struct resolved_endpoint *_Atomic endpoint;   /* NULL until resolved */
     /* Random bytes for invocation ids, fetched from the kernel a pool at a time. */
     pthread_mutex_t random_lock;
     unsigned char random_pool[256];
@@ -414,11 +411,9 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
     c->sleep_ms = cfg->sleep_ms;
     c->random = cfg->random;
     c->hook_ctx = cfg->hook_ctx;
-    pthread_mutex_init(&c->lock, NULL);
     pthread_mutex_init(&c->endpoint_lock, NULL);
     pthread_mutex_init(&c->random_lock, NULL);
     c->random_used = sizeof c->random_pool;   /* empty: the first id fills it */
-    acg_sigv4_result_init(&c->sig);
     acg_retry_quota_init(&c->quota, ACG_RETRY_QUOTA_INITIAL);
 
     if (acg_profile_load(cfg->profile, &c->profile, err) != ACG_OK)
@@ -471,10 +466,12 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
     c->http.max_response_bytes = cfg->max_response_bytes > 0 ? cfg->max_response_bytes
                                                              : DEFAULT_MAX_RESPONSE_BYTES;
     c->http.user_agent = c->user_agent;
-    /* One handle for the client's lifetime: its connection cache is what keeps the TCP
-     * (and TLS) connection open from one call to the next. */
-    c->conn = acg_http_conn_new(&c->http);
-    if (c->conn == NULL) {
+    /* Handles live as long as the client: their connection caches are what keep TCP (and
+     * TLS) connections open from one call to the next. */
+    c->handles = acg_handle_pool_new(&c->http, cfg->max_connections > 0
+                                                   ? (size_t)cfg->max_connections
+                                                   : DEFAULT_MAX_CONNECTIONS);
+    if (c->handles == NULL) {
         acg_error_set(err, ACG_ERR_NOMEM, "could not initialise libcurl");
         goto fail;
     }
@@ -498,15 +495,12 @@ void acg_client_destroy(struct acg_client *c)
 {
     if (c == NULL)
         return;
-    acg_http_conn_destroy(c->conn);
+    acg_handle_pool_destroy(c->handles);
     body_pool_release(c->bodies);
-    acg_sigv4_cache_clear(&c->sigv4);
-    acg_sigv4_result_free(&c->sig);
-    free((void *)c->endpoint);
+    free((void *)atomic_load(&c->endpoint));
     acg_credentials_provider_destroy(c->creds);
     acg_profile_free(c->profile);
     acg_retry_quota_destroy(&c->quota);
-    pthread_mutex_destroy(&c->lock);
     pthread_mutex_destroy(&c->endpoint_lock);
     pthread_mutex_destroy(&c->random_lock);
     free(c);
@@ -609,23 +603,29 @@ static int resolve_endpoint(struct call_state *st, struct acg_error *err)
     bool shared = st->call->context_count == 0 &&
                   (st->call->host_prefix == NULL || !c->inject_host_prefix);
 
-    if (shared) {
+    /* Acquire pairs with the release below: a reader that sees the pointer sees the
+     * endpoint written before it was published. */
+    if (shared)
+        st->ep = atomic_load_explicit(&c->endpoint, memory_order_acquire);
+    if (shared && st->ep == NULL) {
         pthread_mutex_lock(&c->endpoint_lock);
         int rc = ACG_OK;
-        if (c->endpoint == NULL) {
+        st->ep = atomic_load_explicit(&c->endpoint, memory_order_relaxed);
+        if (st->ep == NULL) {
             struct resolved_endpoint *ep = malloc(sizeof *ep);
             if (ep == NULL)
                 rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory resolving the endpoint");
             else if ((rc = resolve_into(c, st->call, ep, err)) != ACG_OK)
                 free(ep);   /* not kept: the next call tries again and fails the same way */
-            else
-                c->endpoint = ep;
+            else {
+                atomic_store_explicit(&c->endpoint, ep, memory_order_release);
+                st->ep = ep;
+            }
         }
-        st->ep = c->endpoint;
         pthread_mutex_unlock(&c->endpoint_lock);
         if (rc != ACG_OK)
             return rc;
-    } else {
+    } else if (!shared) {
         ACG_TRY(resolve_into(c, st->call, &st->own, err));
         st->ep = &st->own;
     }
@@ -670,17 +670,19 @@ static void format_sdk_request(char out[48], int attempt, int max)
     *p = '\0';
 }
 
-/* Signs and sends one attempt. On ACG_OK an HTTP response arrived (res->status says which). */
+/* Signs and sends one attempt. On ACG_OK an HTTP response arrived (res->status says
+ * which) and, when the call wants them, its headers are in resp: res->headers points into
+ * the handle, which goes back to the pool before this returns. */
 static int attempt_once(struct call_state *st, int attempt, struct acg_response *resp,
                         struct acg_http_result *res, struct acg_error *err)
 {
     struct acg_client *c = st->c;
     const struct acg_url *url = &st->ep->url;
     struct acg_credentials creds;
-    struct acg_sigv4_result *sig = &c->sig;
+    struct acg_pooled_conn *h = NULL;
+    struct acg_sigv4_result *sig = NULL;
     struct acg_buf shown;
     char sdk_request[48];
-    bool locked = false;
     int rc;
 
     acg_credentials_init(&creds);
@@ -719,11 +721,15 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
         .payload = st->payload,
         .payload_len = st->payload_len,
     };
-    /* The signing key cache, the signature's buffers and the handle are the client's
-     * shared state; the lock covers signing and the transfer, never a retry delay. */
-    pthread_mutex_lock(&c->lock);
-    locked = true;
-    rc = acg_sigv4_sign(&p, &req, &c->sigv4, sig, err);
+    /* The handle brings its own signing key cache and signature buffers: this attempt uses
+     * them alone until it gives the handle back, never across a retry delay. */
+    h = acg_handle_pool_take(c->handles);
+    if (h == NULL) {
+        rc = acg_error_set(err, ACG_ERR_NOMEM, "could not set up a libcurl handle");
+        goto done;
+    }
+    sig = &h->sig;
+    rc = acg_sigv4_sign(&p, &req, &h->sigv4, sig, err);
     if (rc != ACG_OK)
         goto done;
     if (acg_client_log_enabled(c, ACG_LOG_DEBUG)) {
@@ -741,18 +747,23 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
     acg_client_log(c, ACG_LOG_DEBUG, "sending %s %s (attempt %d of %d, %zu bytes%s)", r->method,
                    st->url.data, attempt, c->max_attempts, st->payload_len,
                    st->gzipped ? ", gzip" : "");
-    acg_http_set_sink(c->conn, st->call->sink);
-    rc = acg_http_perform(c->conn, r->method, st->url.data, headers, n, st->payload,
+    acg_http_set_sink(h->conn, st->call->sink);
+    rc = acg_http_perform(h->conn, r->method, st->url.data, headers, n, st->payload,
                           st->payload_len, &resp->body, res);
-    st->delivered = st->delivered || acg_http_sink_used(c->conn);
-    acg_http_set_sink(c->conn, NULL);
+    st->delivered = st->delivered || acg_http_sink_used(h->conn);
+    acg_http_set_sink(h->conn, NULL);
     if (rc == ACG_ERR_NOMEM)
         acg_error_set(err, rc, "%s", res->detail[0] != '\0' ? res->detail
                                                             : "out of memory sending the request");
+    if (rc == ACG_OK && st->call->want_headers &&
+        keep_headers(resp, res->headers, res->headers_len) != ACG_OK)
+        rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory reading the response");
+    res->headers = NULL;   /* the handle's, about to be lent to another attempt */
+    res->headers_len = 0;
 done:
-    if (locked) {
+    if (h != NULL) {
         acg_sigv4_result_wipe(sig);   /* buffers kept for the next attempt */
-        pthread_mutex_unlock(&c->lock);
+        acg_handle_pool_give_back(c->handles, h);
     }
     acg_buf_free_secure(&shown);
     acg_credentials_wipe(&creds);
@@ -858,9 +869,6 @@ int acg_client_send(struct acg_client *c, const struct acg_send *call, struct ac
         resp->http_status = 0;
         resp->request_id[0] = '\0';
         rc = attempt_once(&st, attempt, resp, &res, &last);
-        if (rc == ACG_OK && call->want_headers &&
-            keep_headers(resp, res.headers, res.headers_len) != ACG_OK)
-            rc = acg_error_set(&last, ACG_ERR_NOMEM, "out of memory reading the response");
         if (rc == ACG_OK) {
             resp->http_status = res.status;
             acg_copy_str(resp->request_id, sizeof resp->request_id, res.request_id);

@@ -1,4 +1,5 @@
-/* HTTP over libcurl: one easy handle per client, reused so keep-alive works, with
+/* HTTP over libcurl: easy handles reused so keep-alive works (a client keeps a pool of
+ * them, acg_handle_pool.c), with
  * timeouts that bound every attempt and a cap on the response size.
  *
  * Timeouts. libcurl's CURLOPT_TIMEOUT_MS bounds the whole transfer, which is not what a
@@ -72,6 +73,12 @@ static CURLcode global_rc = CURLE_FAILED_INIT;
 static void global_init(void)
 {
     global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+bool acg_http_global_init(void)
+{
+    pthread_once(&global_once, global_init);
+    return global_rc == CURLE_OK;
 }
 
 static int64_t monotonic_ms(void)
@@ -277,8 +284,7 @@ static CURLcode set_fixed_options(struct acg_http_conn *h, const struct acg_http
 
 struct acg_http_conn *acg_http_conn_new(const struct acg_http_options *o)
 {
-    pthread_once(&global_once, global_init);
-    if (global_rc != CURLE_OK)
+    if (!acg_http_global_init())
         return NULL;
     struct acg_http_conn *h = calloc(1, sizeof *h);
     if (h == NULL)
@@ -305,6 +311,11 @@ struct acg_http_conn *acg_http_conn_new(const struct acg_http_options *o)
         return NULL;
     }
     return h;
+}
+
+bool acg_http_conn_join(struct acg_http_conn *h, void *share)
+{
+    return curl_easy_setopt(h->easy, CURLOPT_SHARE, (CURLSH *)share) == CURLE_OK;
 }
 
 void acg_http_conn_destroy(struct acg_http_conn *h)

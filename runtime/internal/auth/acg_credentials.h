@@ -33,7 +33,10 @@ void acg_credentials_provider_destroy(struct acg_credentials_provider *p);
 /* Copies current credentials into out, resolving or refreshing first when needed.
  * now_ms is the clock: credentials with an expiration are fetched again once now_ms is
  * within five minutes of it; if that refresh fails before they expire, the old ones are
- * returned. Thread-safe: one mutex per provider, so concurrent callers share one fetch.
+ * returned. Thread-safe and lock-light: the provider's mutex is held only to copy or swap
+ * the cached credentials, never during a fetch. One caller fetches; meanwhile the others
+ * return the cached credentials if they have not expired, or else wait for that fetch and
+ * share its outcome (its error included).
  * ACG_ERR_CONFIG "Unable to locate credentials. ..." when no provider has any; error
  * messages never hold a secret. */
 ACG_NODISCARD int acg_credentials_get(struct acg_credentials_provider *p, int64_t now_ms,

@@ -57,7 +57,8 @@ struct acg_http_result {
 };
 
 /* One reusable easy handle: keeps its connection open between requests (keep-alive). Not
- * thread-safe: acg_client serialises its calls on its one connection. The settings that
+ * thread-safe: one thread at a time (acg_client lends each attempt one from its pool,
+ * acg_handle_pool.h). The settings that
  * never change are given to libcurl once, when the handle is made, and the handle keeps
  * the header lines' storage between requests, so a request allocates nothing of its own. */
 struct acg_http_conn;
@@ -67,6 +68,12 @@ struct acg_http_conn;
  * curl_global_init runs once per process (pthread_once), the first time any connection is
  * created. */
 struct acg_http_conn *acg_http_conn_new(const struct acg_http_options *o);
+/* Runs curl_global_init once per process (pthread_once); false when it failed. For code
+ * that needs libcurl before its first connection (a share handle). */
+bool acg_http_global_init(void);
+/* Makes h use share (a CURLSH with its lock callbacks set) for what it shares; false when
+ * libcurl refuses. The share must outlive the handle. */
+bool acg_http_conn_join(struct acg_http_conn *h, void *share);
 void acg_http_conn_destroy(struct acg_http_conn *h);
 
 /* Sends method url with headers ("Name: value" pairs; NULL values are skipped) and body,
