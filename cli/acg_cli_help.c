@@ -103,17 +103,14 @@ void acg_cli_print_usage(FILE *f, const struct acg_cli_app *prog)
             name, name, name);
 }
 
+static void print_option(FILE *f, int id);
+
 static void print_global_options(FILE *f)
 {
     fputs("GLOBAL OPTIONS\n", f);
-    for (int i = 0; i < ACG_CLI_G_COUNT; i++) {
-        const struct acg_cli_global *g = &acg_cli_globals[i];
-        if (g->operation_option)
-            continue;
-        fprintf(f, "    --%s (%s)\n", g->name, g->type_name);
-        wrap(f, 8, g->help);
-        fputc('\n', f);
-    }
+    for (int i = 0; i < ACG_CLI_G_COUNT; i++)
+        if (!acg_cli_globals[i].operation_option)
+            print_option(f, i);
 }
 
 void acg_cli_print_program_help(FILE *f, const struct acg_cli_app *prog)
@@ -428,11 +425,67 @@ static void print_member(FILE *f, const struct acg_cli_member *m)
         print_syntax(f, m);
 }
 
+static void print_option(FILE *f, int id)
+{
+    fprintf(f, "    --%s (%s)\n", acg_cli_globals[id].name, acg_cli_globals[id].type_name);
+    wrap(f, 8, acg_cli_globals[id].help);
+    fputc('\n', f);
+}
+
+/* Whether an option of the paging or waiting kind belongs on this command's page: the
+ * paging ones on a paginated operation's (--page-size only with a limit key), the waiter
+ * ones on a waiter's. */
+static bool offered_here(const struct acg_cli_operation *op, bool waiting, int id)
+{
+    switch (acg_cli_globals[id].scope) {
+    case ACG_CLI_PAGED_ONLY:
+        return !waiting && op->pageable && (id != ACG_CLI_G_PAGE_SIZE || op->has_limit_key);
+    case ACG_CLI_WAIT_ONLY:
+        return waiting;
+    default:
+        return false;
+    }
+}
+
+/* A member the paginator drives (an input token or the limit key). */
+static bool is_paging_member(const struct acg_cli_operation *op, const struct acg_cli_member *m)
+{
+    const struct acg_paginator *p = op->desc->paginator;
+    const char *name = m->json_name;
+    if (p == NULL)
+        return false;
+    for (size_t i = 0; i < p->token_count; i++)
+        if (strcmp(p->input_tokens[i], name) == 0)
+            return true;
+    return p->limit_key != NULL && strcmp(p->limit_key, name) == 0;
+}
+
+/* The AWS CLI's paragraph on a paginated operation's page. */
+static void paging_note(FILE *f, const struct acg_cli_operation *op, const char *command)
+{
+    const struct acg_paginator *p = op->desc->paginator;
+    char text[1024];
+    size_t n = (size_t)snprintf(text, sizeof text,
+                                "%s is a paginated operation. Multiple API calls may be "
+                                "issued in order to retrieve the entire data set of results. "
+                                "You can disable pagination by providing the --no-paginate "
+                                "argument.", command);
+    for (size_t i = 0; i < p->result_key_count && n < sizeof text; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "%s%s",
+                              i == 0 ? " When using --output text and the --query argument on "
+                                       "a paginated response, the --query argument must "
+                                       "extract data from the results of the following query "
+                                       "expressions: " : ", ", p->result_keys[i]);
+    wrap(f, 4, text);
+    fputc('\n', f);
+}
+
 /* An operation's page, or a waiter's (command "wait NAME", its own description). */
 static void print_command_help(FILE *f, const struct acg_cli_app *prog,
                                const struct acg_cli_operation *op, const char *command,
-                               const char *description)
+                               const char *description, bool waiting)
 {
+    bool paged = !waiting && op->pageable;
     fprintf(f, "NAME\n    %s\n\n", command);
     fputs("DESCRIPTION\n", f);
     if (description != NULL && description[0] != '\0')
@@ -440,6 +493,8 @@ static void print_command_help(FILE *f, const struct acg_cli_app *prog,
     else
         fprintf(f, "    Calls the %s operation.\n", op->name);
     fputc('\n', f);
+    if (paged)
+        paging_note(f, op, command);
 
     fputs("SYNOPSIS\n", f);
     fprintf(f, "    %s %s\n", prog->name, command);
@@ -447,6 +502,8 @@ static void print_command_help(FILE *f, const struct acg_cli_app *prog,
         const struct acg_cli_member *m = &op->members[i];
         if (acg_cli_find_global(m->option, strlen(m->option)) >= 0)
             continue; /* reachable through --cli-input-json only; OPTIONS says so */
+        if (paged && is_paging_member(op, m))
+            continue; /* the AWS CLI hides them behind its own paging options */
         if (m->kind == ACG_CLI_BOOLEAN)
             fprintf(f, m->required ? "        --%s | --no-%s\n" : "        [--%s | --no-%s]\n",
                     m->option, m->option);
@@ -455,21 +512,24 @@ static void print_command_help(FILE *f, const struct acg_cli_app *prog,
                     m->option);
     }
     fputs("        [--cli-input-json <value>]\n", f);
+    for (int id = 0; id < ACG_CLI_G_COUNT; id++)
+        if (offered_here(op, waiting, id))
+            fprintf(f, "        [--%s <value>]\n", acg_cli_globals[id].name);
     if (!op->streams_output)
         fputs("        [--generate-cli-skeleton <value>]\n", f);
     fputs("        [global options]\n\n", f);
 
     fputs("OPTIONS\n", f);
     for (size_t i = 0; i < op->member_count; i++)
-        print_member(f, &op->members[i]);
-    for (int id = ACG_CLI_G_CLI_INPUT_JSON; id <= ACG_CLI_G_GENERATE_CLI_SKELETON; id++) {
-        const struct acg_cli_global *in = &acg_cli_globals[id];
-        if (id == ACG_CLI_G_GENERATE_CLI_SKELETON && op->streams_output)
-            continue;
-        fprintf(f, "    --%s (%s)\n", in->name, in->type_name);
-        wrap(f, 8, in->help);
-        fputc('\n', f);
-    }
+        if (!paged || !is_paging_member(op, &op->members[i]))
+            print_member(f, &op->members[i]);
+    /* In the synopsis's order. */
+    print_option(f, ACG_CLI_G_CLI_INPUT_JSON);
+    for (int id = 0; id < ACG_CLI_G_COUNT; id++)
+        if (offered_here(op, waiting, id))
+            print_option(f, id);
+    if (!op->streams_output)
+        print_option(f, ACG_CLI_G_GENERATE_CLI_SKELETON);
     wrap(f, 4, "Structures, maps and lists of them take the AWS CLI's shorthand syntax "
                "(Name=value,Other={Key=value},List=[a,b]) or JSON text; a list option takes "
                "several values, one argv word each. Any value may be read from a file, "
@@ -487,7 +547,7 @@ static void print_command_help(FILE *f, const struct acg_cli_app *prog,
 void acg_cli_print_operation_help(FILE *f, const struct acg_cli_app *prog,
                                   const struct acg_cli_operation *op)
 {
-    print_command_help(f, prog, op, op->command, op->doc);
+    print_command_help(f, prog, op, op->command, op->doc, false);
 }
 
 /* awscli's WaiterStateDocBuilder: the waiter's success acceptor, its operation, its pace. */
@@ -545,5 +605,5 @@ void acg_cli_print_waiter_help(FILE *f, const struct acg_cli_app *prog,
     char text[1024], command[256];
     waiter_description(w, text, sizeof text);
     snprintf(command, sizeof command, "wait %s", w->command);
-    print_command_help(f, prog, w->op, command, text);
+    print_command_help(f, prog, w->op, command, text, true);
 }

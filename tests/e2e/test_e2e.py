@@ -257,6 +257,24 @@ def _():
     assert "--batch-inference-job-arn" in result.stdout, result.stdout
 
 
+@case("help of a paginated operation: the AWS CLI's paging note and options, tokens hidden")
+def _():
+    result = run([program(), "list-batch-inference-jobs", "help"])
+    assert result.returncode == 0, (result.returncode, result.stderr)
+    text = " ".join(result.stdout.split())
+    assert ("list-batch-inference-jobs is a paginated operation. Multiple API calls may be "
+            "issued") in text, result.stdout
+    assert "following query expressions: batchInferenceJobs" in text, result.stdout
+    for option in ("--starting-token", "--page-size", "--max-items"):
+        assert f"[{option} <value>]" in result.stdout and f"{option} (" in result.stdout, option
+    for hidden in ("--next-token", "--max-results"):
+        assert hidden not in result.stdout, hidden
+    waiter = run([program(), "wait", "batch-inference-job-active", "help"])
+    assert waiter.returncode == 0, (waiter.returncode, waiter.stderr)
+    assert "--waiter-delay (integer)" in waiter.stdout, waiter.stdout
+    assert "--max-items" not in waiter.stdout, waiter.stdout
+
+
 @case("scripts/demo.sh (make demo) waits for the job, prints it ACTIVE, lists it, exits 0")
 def _():
     program()  # the demo uses it; say so plainly when it is missing
