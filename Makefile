@@ -166,14 +166,15 @@ asan:
 	@scripts/deps.sh build test
 	$(MAKE) BUILD=build-asan CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined" test
 
-# The thread stress test (tests/generated/test_threads.c) under ThreadSanitizer: any report
-# fails it. TSan's runtime cannot map its shadow memory under the kernel's widest address
+# The thread stress test (tests/generated/test_threads.c) and the asynchronous calls' test
+# under ThreadSanitizer: any report fails them. TSan's runtime cannot map its shadow memory under the kernel's widest address
 # randomisation, so the test runs with randomisation off (setarch -R).
 TSAN_OPTIONS ?= halt_on_error=1 exitcode=66 second_deadlock_stack=1
+TSAN_TESTS := build-tsan/tests/generated/test_threads build-tsan/tests/generated/test_async
 tsan:
 	@scripts/deps.sh build test
-	$(MAKE) BUILD=build-tsan CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=thread" LDFLAGS="-fsanitize=thread" build-tsan/tests/generated/test_threads
-	TSAN_OPTIONS="$(TSAN_OPTIONS)" setarch "$$(uname -m)" -R build-tsan/tests/generated/test_threads
+	$(MAKE) BUILD=build-tsan CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=thread" LDFLAGS="-fsanitize=thread" $(TSAN_TESTS)
+	for t in $(TSAN_TESTS); do TSAN_OPTIONS="$(TSAN_OPTIONS)" setarch "$$(uname -m)" -R $$t || exit 1; done
 
 valgrind: all $(TEST_BINS)
 	@scripts/deps.sh test

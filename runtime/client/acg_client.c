@@ -10,6 +10,11 @@
  * (whose lock covers copying and swapping, never the fetch). The endpoint of calls without
  * context parameters is resolved once and published with an atomic pointer, so later
  * calls read it without a lock.
+ *
+ * One send is a set-up (call_begin), attempts (attempt_begin, the transfer, attempt_end),
+ * a verdict on each (attempt_final, retry_after) and a report (call_end). acg_client_send
+ * runs them in a loop with curl_easy_perform and a sleep; acg_send.h hands the same steps
+ * to the asynchronous calls, which run the transfers on a multi handle instead.
  */
 #include <curl/curl.h>
 #include <errno.h>
@@ -31,6 +36,7 @@
 #include "client/acg_error_decode.h"
 #include "client/acg_operation.h"
 #include "http/acg_retry.h"
+#include "client/acg_send.h"
 #include "acg_runtime.h"
 #include "auth/acg_sigv4.h"
 
@@ -525,6 +531,14 @@ struct call_state {
     bool gzipped;
     bool delivered;              /* bytes of the body went to the caller's sink */
     struct acg_header *headers;  /* room for the request's headers and the client's */
+    struct acg_response *resp;
+    struct acg_buf gz;           /* the compressed body, when it is */
+    struct acg_error last;       /* the latest attempt's error */
+    struct acg_http_result res;  /* the latest attempt's answer */
+    struct acg_pooled_conn *h;   /* the handle of the attempt in flight, or NULL */
+    int attempt;
+    int last_cost;               /* tokens the latest retry took; 0 = no retry yet */
+    bool exhausted;              /* the last attempt was retryable, the budget spent */
 };
 
 /* botocore's _urljoin: the request's path after the endpoint's own ("/" adds nothing), the
@@ -670,13 +684,24 @@ static void format_sdk_request(char out[48], int attempt, int max)
     *p = '\0';
 }
 
-/* Signs and sends one attempt. On ACG_OK an HTTP response arrived (res->status says
- * which) and, when the call wants them, its headers are in resp: res->headers points into
- * the handle, which goes back to the pool before this returns. */
-static int attempt_once(struct call_state *st, int attempt, struct acg_response *resp,
-                        struct acg_http_result *res, struct acg_error *err)
+/* What a failure before any byte was sent says, in the attempt's error. */
+static void note_local_failure(int rc, const struct acg_http_result *res, struct acg_error *err)
+{
+    if (rc == ACG_ERR_NOMEM)
+        acg_error_set(err, rc, "%s", res->detail[0] != '\0' ? res->detail
+                                                            : "out of memory sending the request");
+}
+
+/* Signs the next attempt and sets its transfer up on a handle from pool (st->h). On ACG_OK
+ * the transfer is ready to run; on failure the attempt is over and nothing is held. The
+ * credentials and the signature are wiped before this returns: the handle has copied the
+ * header lines. */
+static int attempt_begin(struct call_state *st, struct acg_handle_pool *pool)
 {
     struct acg_client *c = st->c;
+    struct acg_http_result *res = &st->res;
+    struct acg_error *err = &st->last;
+    int attempt = st->attempt;
     const struct acg_url *url = &st->ep->url;
     struct acg_credentials creds;
     struct acg_pooled_conn *h = NULL;
@@ -723,7 +748,7 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
     };
     /* The handle brings its own signing key cache and signature buffers: this attempt uses
      * them alone until it gives the handle back, never across a retry delay. */
-    h = acg_handle_pool_take(c->handles);
+    h = acg_handle_pool_take(pool);
     if (h == NULL) {
         rc = acg_error_set(err, ACG_ERR_NOMEM, "could not set up a libcurl handle");
         goto done;
@@ -748,26 +773,54 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
                    st->url.data, attempt, c->max_attempts, st->payload_len,
                    st->gzipped ? ", gzip" : "");
     acg_http_set_sink(h->conn, st->call->sink);
-    rc = acg_http_perform(h->conn, r->method, st->url.data, headers, n, st->payload,
-                          st->payload_len, &resp->body, res);
-    st->delivered = st->delivered || acg_http_sink_used(h->conn);
-    acg_http_set_sink(h->conn, NULL);
-    if (rc == ACG_ERR_NOMEM)
-        acg_error_set(err, rc, "%s", res->detail[0] != '\0' ? res->detail
-                                                            : "out of memory sending the request");
-    if (rc == ACG_OK && st->call->want_headers &&
-        keep_headers(resp, res->headers, res->headers_len) != ACG_OK)
-        rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory reading the response");
-    res->headers = NULL;   /* the handle's, about to be lent to another attempt */
-    res->headers_len = 0;
+    rc = acg_http_begin(h->conn, r->method, st->url.data, headers, n, st->payload,
+                        st->payload_len, &st->resp->body, res);
+    if (rc != ACG_OK)
+        acg_http_set_sink(h->conn, NULL);
+    note_local_failure(rc, res, err);
 done:
-    if (h != NULL) {
+    if (h != NULL)
         acg_sigv4_result_wipe(sig);   /* buffers kept for the next attempt */
-        acg_handle_pool_give_back(c->handles, h);
+    if (h != NULL && rc != ACG_OK) {
+        acg_handle_pool_give_back(pool, h);
+        h = NULL;
     }
+    st->h = h;
     acg_buf_free_secure(&shown);
     acg_credentials_wipe(&creds);
     return rc;
+}
+
+/* The other half: the transfer ran and ended with curl_code. On ACG_OK an HTTP response
+ * arrived (st->res.status says which) and, when the call wants them, its headers are in the
+ * response (st->res.headers pointed into the handle, which goes back to pool here). */
+static int attempt_end(struct call_state *st, struct acg_handle_pool *pool, int curl_code)
+{
+    struct acg_pooled_conn *h = st->h;
+    struct acg_http_result *res = &st->res;
+    int rc = acg_http_finish(h->conn, curl_code);
+    st->delivered = st->delivered || acg_http_sink_used(h->conn);
+    acg_http_set_sink(h->conn, NULL);
+    note_local_failure(rc, res, &st->last);
+    if (rc == ACG_OK && st->call->want_headers &&
+        keep_headers(st->resp, res->headers, res->headers_len) != ACG_OK)
+        rc = acg_error_set(&st->last, ACG_ERR_NOMEM, "out of memory reading the response");
+    res->headers = NULL;
+    res->headers_len = 0;
+    acg_handle_pool_give_back(pool, h);
+    st->h = NULL;
+    return rc;
+}
+
+/* Starts the next attempt: its counters and error start afresh. */
+static void attempt_reset(struct call_state *st)
+{
+    st->attempt++;
+    acg_error_free(&st->last);
+    acg_error_init(&st->last);
+    memset(&st->res, 0, sizeof st->res);
+    st->resp->http_status = 0;
+    st->resp->request_id[0] = '\0';
 }
 
 static const char *kind_name(enum acg_retry_kind k)
@@ -797,140 +850,222 @@ static void report(struct acg_error *err, struct acg_error *last, int attempts, 
     err->retries_exhausted = exhausted;
 }
 
-int acg_client_send(struct acg_client *c, const struct acg_send *call, struct acg_response *resp,
-                    struct acg_error *err)
+/* Sets a call up: endpoint, URL, invocation id, body buffer, compression. Whatever the
+ * outcome, call_end() releases st afterwards; a failure is in st->last. */
+static int call_begin(struct call_state *st, struct acg_client *c, const struct acg_send *call,
+                      struct acg_response *resp)
 {
-    struct call_state st;
-    struct acg_buf gz;
-    struct acg_error last;
-    int rc;
-    int attempt = 0;
-    int last_cost = 0;       /* tokens the latest retry took; 0 = no retry yet */
-    bool exhausted = false;
+    /* Field by field: st->own (3.8 KB) is written only when the call resolves its own. */
+    st->c = c;
+    st->call = call;
+    st->resp = resp;
+    st->ep = NULL;
+    st->signing_name = st->signing_region = NULL;
+    st->gzipped = false;
+    st->delivered = false;
+    st->h = NULL;
+    st->attempt = 0;
+    st->last_cost = 0;
+    st->exhausted = false;
+    st->headers = calloc(call->req->header_count + 8, sizeof *st->headers);
+    acg_buf_init(&st->url, 0);
+    acg_buf_init(&st->path, 0);
+    acg_buf_init(&st->query, 0);
+    acg_buf_init(&st->gz, 0);
+    acg_error_init(&st->last);
+    if (st->headers == NULL)
+        return acg_error_set(&st->last, ACG_ERR_NOMEM, "out of memory sending the request");
+    ACG_TRY(resolve_endpoint(st, &st->last));
+    ACG_TRY(join_url(st, &st->last));
+    acg_uuid4(c, st->invocation_id);
 
+    if (resp->body.data == NULL && resp->pool_ == NULL)
+        body_pool_lend(c->bodies, resp);
+
+    st->payload = call->req->body.data != NULL ? call->req->body.data : "";
+    st->payload_len = call->req->body.len;
+    if ((call->op->flags & ACG_OP_REQUEST_COMPRESSION) &&
+        !c->settings.disable_request_compression &&
+        (long long)st->payload_len >= (long long)c->settings.request_min_compression_size_bytes) {
+        int rc = acg_http_gzip(st->payload, st->payload_len, &st->gz);
+        if (rc != ACG_OK)
+            return acg_error_set(&st->last, rc, "could not compress the request body");
+        acg_client_log(c, ACG_LOG_DEBUG, "request compressed with gzip: %zu -> %zu bytes",
+                       st->payload_len, st->gz.len);
+        st->payload = st->gz.data;
+        st->payload_len = st->gz.len;
+        st->gzipped = true;
+    }
+    return ACG_OK;
+}
+
+/* Reads an attempt that ended with *rc. True when the call is over (*rc is its status:
+ * ACG_OK for a 2xx, else the error, in st->last); false for a retryable failure of kind. */
+static bool attempt_final(struct call_state *st, int *rc, enum acg_retry_kind *kind)
+{
+    struct acg_client *c = st->c;
+    struct acg_response *resp = st->resp;
+    struct acg_http_result *res = &st->res;
+    struct acg_error *last = &st->last;
+    if (*rc == ACG_OK) {
+        resp->http_status = res->status;
+        acg_copy_str(resp->request_id, sizeof resp->request_id, res->request_id);
+        acg_client_log(c, ACG_LOG_DEBUG, "status: %ld", res->status);
+        if (res->request_id[0] != '\0')
+            acg_client_log(c, ACG_LOG_DEBUG, "request id: %s", res->request_id);
+        if (res->status >= 200 && res->status < 300) {
+            acg_retry_quota_release(&c->quota, st->last_cost > 0 ? st->last_cost
+                                                                 : ACG_RETRY_NO_RETRY_INCREMENT);
+            return true;
+        }
+        struct acg_http_message msg = { .status = res->status, .body = resp->body.data,
+                                        .body_len = resp->body.len };
+        *rc = acg_protocol_parse_error(c->svc, &msg, res->request_id, last);
+        if (*rc == ACG_ERR_UNSUPPORTED)   /* the JSON protocols */
+            *rc = acg_error_decode(res->status, res->error_type, res->request_id,
+                                   resp->body.data, resp->body.len, last);
+        const struct acg_shape *modelled = acg_service_find_error(c->svc, last->aws_type);
+        *kind = acg_retry_classify(res->status, ACG_HTTP_OK, last->aws_type,
+                                   modelled != NULL && (modelled->flags & ACG_SHAPE_RETRYABLE),
+                                   modelled != NULL && (modelled->flags & ACG_SHAPE_THROTTLING));
+        acg_client_log(c, ACG_LOG_DEBUG, "error: %s: %s", last->aws_type, last->message);
+    } else if (*rc == ACG_ERR_TRANSPORT || *rc == ACG_ERR_TOO_LARGE) {
+        acg_error_set(last, *rc, "%s: %s", st->url.data, res->detail);
+        *kind = acg_retry_classify(0, res->failure, NULL, false, false);
+        acg_client_log(c, ACG_LOG_DEBUG, "transport error: %s", res->detail);
+    } else {
+        return true;   /* credentials, signing, memory: retrying would not help */
+    }
+    /* Bytes already handed to the caller's sink cannot be taken back. */
+    return *kind == ACG_RETRY_NONE || st->delivered;
+}
+
+/* After a retryable failure: whether the budget allows another attempt and, if so, the
+ * delay before it. */
+static bool retry_after(struct call_state *st, enum acg_retry_kind kind, int64_t *delay_ms)
+{
+    struct acg_client *c = st->c;
+    if (st->attempt >= c->max_attempts) {
+        st->exhausted = true;
+        acg_client_log(c, ACG_LOG_DEBUG, "not retrying: max attempts (%d) reached",
+                       c->max_attempts);
+        return false;
+    }
+    int cost = acg_retry_cost(kind);
+    if (!acg_retry_quota_acquire(&c->quota, cost)) {
+        acg_client_log(c, ACG_LOG_DEBUG,
+                       "not retrying: the retry quota is exhausted (%d tokens left, %d needed)",
+                       acg_retry_quota_available(&c->quota), cost);
+        return false;
+    }
+    st->last_cost = cost;
+    *delay_ms = acg_retry_delay_ms(st->attempt, client_random(c));
+    acg_client_log(c, ACG_LOG_DEBUG, "retrying in %lld ms (attempt %d of %d; %s)",
+                   (long long)*delay_ms, st->attempt + 1, c->max_attempts, kind_name(kind));
+    return true;
+}
+
+/* Releases what call_begin() set up and reports the call's outcome rc to err. */
+static int call_end(struct call_state *st, int rc, struct acg_error *err)
+{
+    acg_buf_free(&st->gz);
+    acg_buf_free(&st->url);
+    acg_buf_free(&st->path);
+    acg_buf_free(&st->query);
+    free(st->headers);
+    if (rc != ACG_OK)
+        report(err, &st->last, st->attempt, st->exhausted);
+    else if (err != NULL)
+        err->attempts = st->attempt;
+    acg_error_free(&st->last);
+    return rc;
+}
+
+static int check_send(const struct acg_client *c, const struct acg_send *call,
+                      const struct acg_response *resp, struct acg_error *err)
+{
     if (c == NULL || call == NULL || call->op == NULL || call->req == NULL || resp == NULL)
         return acg_error_set(err, ACG_ERR_INVALID_ARG, "acg_client_send: missing argument");
     if (call->op->flags & ACG_OP_EVENT_STREAM)
         return acg_error_set(err, ACG_ERR_UNSUPPORTED,
                              "operation %s uses event streams, which this runtime does not support",
                              call->op->name);
+    return ACG_OK;
+}
 
-    /* Field by field: st.own (3.8 KB) is written only when the call resolves its own. */
-    st.c = c;
-    st.call = call;
-    st.ep = NULL;
-    st.signing_name = st.signing_region = NULL;
-    st.gzipped = false;
-    st.delivered = false;
-    st.headers = calloc(call->req->header_count + 8, sizeof *st.headers);
-    acg_buf_init(&st.url, 0);
-    acg_buf_init(&st.path, 0);
-    acg_buf_init(&st.query, 0);
-    acg_buf_init(&gz, 0);
-    acg_error_init(&last);
-    if (st.headers == NULL) {
-        rc = acg_error_set(&last, ACG_ERR_NOMEM, "out of memory sending the request");
-        goto done;
+int acg_client_send(struct acg_client *c, const struct acg_send *call, struct acg_response *resp,
+                    struct acg_error *err)
+{
+    struct call_state st;
+    ACG_TRY(check_send(c, call, resp, err));
+    int rc = call_begin(&st, c, call, resp);
+    for (bool again = rc == ACG_OK; again;) {
+        enum acg_retry_kind kind = ACG_RETRY_NONE;
+        int64_t delay = 0;
+        attempt_reset(&st);
+        rc = attempt_begin(&st, c->handles);
+        if (rc == ACG_OK)
+            rc = attempt_end(&st, c->handles, curl_easy_perform(acg_http_easy(st.h->conn)));
+        again = !attempt_final(&st, &rc, &kind) && retry_after(&st, kind, &delay);
+        if (again)
+            client_sleep_ms(c, delay);
     }
-    rc = resolve_endpoint(&st, &last);
-    if (rc == ACG_OK)
-        rc = join_url(&st, &last);
-    if (rc != ACG_OK)
-        goto done;
-    acg_uuid4(c, st.invocation_id);
+    return call_end(&st, rc, err);
+}
 
-    if (resp->body.data == NULL && resp->pool_ == NULL)
-        body_pool_lend(c->bodies, resp);
+/* ---- the same, in steps (acg_send.h) ---- */
 
-    st.payload = call->req->body.data != NULL ? call->req->body.data : "";
-    st.payload_len = call->req->body.len;
-    if ((call->op->flags & ACG_OP_REQUEST_COMPRESSION) &&
-        !c->settings.disable_request_compression &&
-        (long long)st.payload_len >= (long long)c->settings.request_min_compression_size_bytes) {
-        rc = acg_http_gzip(st.payload, st.payload_len, &gz);
-        if (rc != ACG_OK) {
-            acg_error_set(&last, rc, "could not compress the request body");
-            goto done;
-        }
-        acg_client_log(c, ACG_LOG_DEBUG, "request compressed with gzip: %zu -> %zu bytes",
-                       st.payload_len, gz.len);
-        st.payload = gz.data;
-        st.payload_len = gz.len;
-        st.gzipped = true;
+struct acg_send_state {
+    struct call_state st;
+};
+
+struct acg_send_state *acg_send_open(struct acg_client *c, const struct acg_send *call,
+                                     struct acg_response *resp, int *rc, struct acg_error *err)
+{
+    if ((*rc = check_send(c, call, resp, err)) != ACG_OK)
+        return NULL;
+    struct acg_send_state *s = malloc(sizeof *s);
+    if (s == NULL) {
+        *rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory sending the request");
+        return NULL;
     }
+    *rc = call_begin(&s->st, c, call, resp);
+    return s;
+}
 
-    for (;;) {
-        struct acg_http_result res;
-        enum acg_retry_kind kind;
-        attempt++;
-        acg_error_free(&last);
-        acg_error_init(&last);
-        memset(&res, 0, sizeof res);
-        resp->http_status = 0;
-        resp->request_id[0] = '\0';
-        rc = attempt_once(&st, attempt, resp, &res, &last);
-        if (rc == ACG_OK) {
-            resp->http_status = res.status;
-            acg_copy_str(resp->request_id, sizeof resp->request_id, res.request_id);
-            acg_client_log(c, ACG_LOG_DEBUG, "status: %ld", res.status);
-            if (res.request_id[0] != '\0')
-                acg_client_log(c, ACG_LOG_DEBUG, "request id: %s", res.request_id);
-            if (res.status >= 200 && res.status < 300) {
-                acg_retry_quota_release(&c->quota, last_cost > 0 ? last_cost
-                                                                 : ACG_RETRY_NO_RETRY_INCREMENT);
-                goto done;
-            }
-            struct acg_http_message msg = { .status = res.status, .body = resp->body.data,
-                                            .body_len = resp->body.len };
-            rc = acg_protocol_parse_error(c->svc, &msg, res.request_id, &last);
-            if (rc == ACG_ERR_UNSUPPORTED)   /* the JSON protocols */
-                rc = acg_error_decode(res.status, res.error_type, res.request_id, resp->body.data,
-                                      resp->body.len, &last);
-            const struct acg_shape *modelled = acg_service_find_error(c->svc, last.aws_type);
-            kind = acg_retry_classify(res.status, ACG_HTTP_OK, last.aws_type,
-                                      modelled != NULL && (modelled->flags & ACG_SHAPE_RETRYABLE),
-                                      modelled != NULL && (modelled->flags & ACG_SHAPE_THROTTLING));
-            acg_client_log(c, ACG_LOG_DEBUG, "error: %s: %s", last.aws_type, last.message);
-        } else if (rc == ACG_ERR_TRANSPORT || rc == ACG_ERR_TOO_LARGE) {
-            acg_error_set(&last, rc, "%s: %s", st.url.data, res.detail);
-            kind = acg_retry_classify(0, res.failure, NULL, false, false);
-            acg_client_log(c, ACG_LOG_DEBUG, "transport error: %s", res.detail);
-        } else {
-            goto done;   /* credentials, signing, memory: retrying would not help */
-        }
-
-        /* Bytes already handed to the caller's sink cannot be taken back. */
-        if (kind == ACG_RETRY_NONE || st.delivered)
-            goto done;
-        if (attempt >= c->max_attempts) {
-            exhausted = true;
-            acg_client_log(c, ACG_LOG_DEBUG, "not retrying: max attempts (%d) reached",
-                           c->max_attempts);
-            goto done;
-        }
-        int cost = acg_retry_cost(kind);
-        if (!acg_retry_quota_acquire(&c->quota, cost)) {
-            acg_client_log(c, ACG_LOG_DEBUG,
-                           "not retrying: the retry quota is exhausted (%d tokens left, %d needed)",
-                           acg_retry_quota_available(&c->quota), cost);
-            goto done;
-        }
-        last_cost = cost;
-        int64_t delay = acg_retry_delay_ms(attempt, client_random(c));
-        acg_client_log(c, ACG_LOG_DEBUG, "retrying in %lld ms (attempt %d of %d; %s)",
-                       (long long)delay, attempt + 1, c->max_attempts, kind_name(kind));
-        client_sleep_ms(c, delay);
-    }
-done:
-    acg_buf_free(&gz);
-    acg_buf_free(&st.url);
-    acg_buf_free(&st.path);
-    acg_buf_free(&st.query);
-    free(st.headers);
-    if (rc != ACG_OK)
-        report(err, &last, attempt, exhausted);
-    else if (err != NULL)
-        err->attempts = attempt;
-    acg_error_free(&last);
+int acg_send_attempt(struct acg_send_state *s, struct acg_handle_pool *pool, void **easy)
+{
+    attempt_reset(&s->st);
+    int rc = attempt_begin(&s->st, pool);
+    *easy = rc == ACG_OK ? acg_http_easy(s->st.h->conn) : NULL;
     return rc;
+}
+
+int acg_send_attempt_done(struct acg_send_state *s, struct acg_handle_pool *pool, int curl_code)
+{
+    return attempt_end(&s->st, pool, curl_code);
+}
+
+void acg_send_abandon(struct acg_send_state *s, struct acg_handle_pool *pool)
+{
+    if (s->st.h != NULL)
+        (void)attempt_end(&s->st, pool, CURLE_ABORTED_BY_CALLBACK);
+}
+
+bool acg_send_next(struct acg_send_state *s, int *rc, int64_t *delay_ms)
+{
+    enum acg_retry_kind kind = ACG_RETRY_NONE;
+    return !attempt_final(&s->st, rc, &kind) && retry_after(&s->st, kind, delay_ms);
+}
+
+int acg_send_close(struct acg_send_state *s, int rc, struct acg_error *err)
+{
+    rc = call_end(&s->st, rc, err);
+    free(s);
+    return rc;
+}
+
+struct acg_handle_pool *acg_client_handle_pool_new(struct acg_client *c)
+{
+    return acg_handle_pool_new(&c->http, SIZE_MAX);
 }

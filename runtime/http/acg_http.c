@@ -480,9 +480,36 @@ bool acg_http_sink_used(const struct acg_http_conn *h)
     return h->sink_used;
 }
 
+/* Forgets the transfer's pointers and zeroes the header lines: they hold the Authorization
+ * signature and any session token. */
+static int end_transfer(struct acg_http_conn *h, int status)
+{
+    h->body = NULL;
+    h->res = NULL;
+    acg_secure_zero(h->header_text.data, h->header_text.len);
+    acg_buf_reset(&h->header_text);
+    return status;
+}
+
 int acg_http_perform(struct acg_http_conn *h, const char *method, const char *url,
                      const struct acg_header *headers, size_t header_count, const void *body,
                      size_t body_len, struct acg_buf *resp_body, struct acg_http_result *res)
+{
+    int status = acg_http_begin(h, method, url, headers, header_count, body, body_len,
+                                resp_body, res);
+    if (status != ACG_OK)
+        return status;
+    return acg_http_finish(h, curl_easy_perform(h->easy));
+}
+
+void *acg_http_easy(struct acg_http_conn *h)
+{
+    return h->easy;
+}
+
+int acg_http_begin(struct acg_http_conn *h, const char *method, const char *url,
+                   const struct acg_header *headers, size_t header_count, const void *body,
+                   size_t body_len, struct acg_buf *resp_body, struct acg_http_result *res)
 {
     struct curl_slist *list = NULL;
     int status;
@@ -493,7 +520,7 @@ int acg_http_perform(struct acg_http_conn *h, const char *method, const char *ur
     acg_buf_reset(&h->response_headers);
     status = build_header_list(h, headers, header_count, &list);
     if (status != ACG_OK)
-        goto done;
+        return end_transfer(h, status);
 
     h->body = resp_body;
     h->res = res;
@@ -508,8 +535,14 @@ int acg_http_perform(struct acg_http_conn *h, const char *method, const char *ur
     CURLcode rc = set_request_options(h, method, url, body, body_len);
     if (rc == CURLE_OK)
         rc = curl_easy_setopt(h->easy, CURLOPT_HTTPHEADER, list);
-    if (rc == CURLE_OK)
-        rc = curl_easy_perform(h->easy);
+    return rc == CURLE_OK ? ACG_OK : acg_http_finish(h, rc);
+}
+
+int acg_http_finish(struct acg_http_conn *h, int curl_code)
+{
+    CURLcode rc = (CURLcode)curl_code;
+    struct acg_http_result *res = h->res;
+    int status;
     /* The handle must not keep pointers to the caller's body or to header lines that are
      * about to be zeroed. */
     curl_easy_setopt(h->easy, CURLOPT_HTTPHEADER, NULL);
@@ -519,8 +552,7 @@ int acg_http_perform(struct acg_http_conn *h, const char *method, const char *ur
         curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &res->status);
         res->headers = h->response_headers.data;
         res->headers_len = h->response_headers.len;
-        status = ACG_OK;
-        goto done;
+        return end_transfer(h, ACG_OK);
     }
     res->status = 0;
     const char *what = h->errbuf[0] != '\0' ? h->errbuf : curl_easy_strerror(rc);
@@ -554,13 +586,7 @@ int acg_http_perform(struct acg_http_conn *h, const char *method, const char *ur
         snprintf(res->detail, sizeof res->detail, "%s", what);
         status = ACG_ERR_TRANSPORT;
     }
-done:
-    h->body = NULL;
-    h->res = NULL;
-    /* The lines hold the Authorization signature and any session token. */
-    acg_secure_zero(h->header_text.data, h->header_text.len);
-    acg_buf_reset(&h->header_text);
-    return status;
+    return end_transfer(h, status);
 }
 
 int acg_http_gzip(const void *data, size_t len, struct acg_buf *out)

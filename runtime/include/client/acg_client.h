@@ -98,7 +98,8 @@ void acg_client_config_init(struct acg_client_config *cfg);
  *
  * May not be shared, one per call in flight: the struct acg_error, the input and output
  * structs (and the arena the output's values live in), struct acg_response, a pager or a
- * waiter. A response freed after acg_client_destroy() is still safe.
+ * waiter, and an asynchronous loop (client/acg_async.h), which belongs to one thread at a
+ * time. A response freed after acg_client_destroy() is still safe.
  *
  * The caller's callbacks (log, now_ms, sleep_ms, random) are called from every calling
  * thread, possibly at once. acg_client_destroy() must not race with a call, and a client

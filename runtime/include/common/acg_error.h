@@ -34,6 +34,8 @@ enum acg_status {
     ACG_ERR_UNSUPPORTED = -9, /* the operation needs a feature the runtime lacks */
     ACG_ERR_TOO_LARGE = -10,  /* a body or buffer went over its cap */
     ACG_ERR_WAITER = -11,     /* a waiter reached a failure state or gave up; see message */
+    /* -12 is taken on another branch. */
+    ACG_ERR_CANCELLED = -13,  /* an asynchronous call was cancelled (acg_async_cancel) */
 };
 
 struct acg_shape;

@@ -88,6 +88,18 @@ ACG_NODISCARD int acg_http_perform(struct acg_http_conn *h, const char *method, 
                                    const void *body, size_t body_len, struct acg_buf *resp_body,
                                    struct acg_http_result *res);
 
+/* acg_http_perform in two halves, for a caller that runs the transfer itself (a libcurl
+ * multi handle): acg_http_begin sets the request up (same arguments; anything but ACG_OK
+ * means it failed, res says why, and the transfer is over), then the caller runs the easy
+ * handle acg_http_easy returns (a CURL *) to its end and hands its CURLcode to
+ * acg_http_finish, which returns what acg_http_perform would have. */
+ACG_NODISCARD int acg_http_begin(struct acg_http_conn *h, const char *method, const char *url,
+                                 const struct acg_header *headers, size_t header_count,
+                                 const void *body, size_t body_len, struct acg_buf *resp_body,
+                                 struct acg_http_result *res);
+void *acg_http_easy(struct acg_http_conn *h);
+ACG_NODISCARD int acg_http_finish(struct acg_http_conn *h, int curl_code);
+
 /* Sends the body of every 2xx response to sink as it arrives instead of keeping it (NULL:
  * keep it, the default); error bodies are still kept, to be decoded. The sink stays in
  * place until changed. After a request, acg_http_sink_used says whether any bytes went to
