@@ -1,11 +1,14 @@
-/* Many threads on ONE client, against tests/servers/stress_server.py on loopback: every
+/* Many threads on ONE client, with an asynchronous loop on it too, against tests/servers/stress_server.py on loopback: every
  * request's SigV4 signature is checked there (botocore, with the key that signed it), the
  * credentials come from a container endpoint that hands out a new key on every fetch and
  * expires them quickly, and some calls are answered with 500, 503 or throttling first, so
  * calls retry. Every response's content is checked against the call that asked, and the
- * server's counters against the calls' attempts. `make tsan` runs this under
+ * server's counters against the calls' attempts. The last test adds an asynchronous loop
+ * (client/acg_async.h) with 16 calls in flight on the main thread while the threads run.
+ * `make tsan` runs this under
  * ThreadSanitizer; STRESS_THREADS and STRESS_CALLS change the load (default 8 x 40). */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,12 +17,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "client/acg_async.h"
 #include "harness.h"
 #include "personalize.h"
 
 #define TOKEN "stress-container-token"
 #define MAX_THREADS 64
 #define MAX_CONNECTIONS 4
+#define ASYNC_SLOTS 16     /* calls in flight at once on the asynchronous loop */
 
 static pid_t server_pid;
 static FILE *server_in, *server_out;
@@ -101,6 +106,19 @@ static void short_sleep(void *ctx, int64_t ms)
     nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
 }
 
+/* Randomness for jitter and invocation ids, from any thread: varied low bits (so ids differ
+ * and the server's faults spread) under a small top byte (so backoff delays, which the
+ * asynchronous loop waits for in full, stay a few milliseconds). */
+static uint32_t small_random(void *ctx)
+{
+    static atomic_uint_fast64_t counter;
+    (void)ctx;
+    uint64_t x = atomic_fetch_add(&counter, 1) * UINT64_C(0x9e3779b97f4a7c15);
+    x ^= x >> 31;
+    x *= UINT64_C(0xbf58476d1ce4e5b9);
+    return (uint32_t)(x ^ (x >> 29)) & 0x00ffffffu;
+}
+
 static int client_setup(void)
 {
     struct acg_client_config cfg;
@@ -111,6 +129,7 @@ static int client_setup(void)
     cfg.endpoint_url = endpoint;
     cfg.max_attempts = 5;
     cfg.sleep_ms = short_sleep;
+    cfg.random = small_random;
     cfg.max_connections = MAX_CONNECTIONS;   /* under the threads: attempts wait for handles */
     client = personalize_client_new(&cfg, &err);
     if (client == NULL)
@@ -181,9 +200,94 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-/* n_threads x n_calls on the one client; checks every answer and the server's counts. */
-static int run_load(long lifetime_ms, long *fetches_out)
+/* ---- the asynchronous load: ASYNC_SLOTS calls in flight, each callback starting the next ---- */
+
+struct async_load;
+
+struct async_slot {
+    struct async_load *load;
+    char name[64], arn[160];
+    struct personalize_describe_batch_inference_job_response out;
+    struct acg_error err;
+};
+
+struct async_load {
+    struct acg_async *loop;
+    const struct acg_operation *op;
+    int total, started, ok;
+    long attempts;
+    int failed_line;
+    char problem[640];
+    struct async_slot slots[ASYNC_SLOTS];
+};
+
+static void async_done(void *ctx, int status);
+
+static void async_start(struct async_slot *s)
 {
+    struct async_load *l = s->load;
+    snprintf(s->name, sizeof s->name, "async-call%d", l->started++);
+    snprintf(s->arn, sizeof s->arn,
+             "arn:aws:personalize:us-west-2:123456789012:batch-inference-job/%s", s->name);
+    struct personalize_describe_batch_inference_job_request in = { .batch_inference_job_arn = s->arn };
+    acg_error_init(&s->err);
+    if (acg_async_call(l->loop, l->op, &in, &s->out, &s->err, async_done, s, NULL) != ACG_OK) {
+        snprintf(l->problem, sizeof l->problem, "%s: not started: %s", s->name, s->err.message);
+        l->failed_line = __LINE__;
+        acg_error_free(&s->err);
+    }
+}
+
+static void async_done(void *ctx, int status)
+{
+    struct async_slot *s = ctx;
+    struct async_load *l = s->load;
+    l->attempts += s->err.attempts;
+    if (status != ACG_OK) {
+        snprintf(l->problem, sizeof l->problem, "%s: status %d: %s", s->name, status,
+                 s->err.message);
+        l->failed_line = __LINE__;
+    } else {
+        int line = check_job(s->out.batch_inference_job, s->name, s->arn, l->problem,
+                             sizeof l->problem);
+        if (line != 0)
+            l->failed_line = line;
+        else
+            l->ok++;
+    }
+    personalize_describe_batch_inference_job_response_free(&s->out);
+    acg_error_free(&s->err);
+    if (l->started < l->total && l->failed_line == 0)
+        async_start(s);   /* a callback may start calls on its loop */
+}
+
+/* total calls through one loop on this thread. */
+static int run_async(struct async_load *l, int total)
+{
+    memset(l, 0, sizeof *l);
+    l->total = total;
+    l->op = acg_service_find_operation(&personalize_service, "DescribeBatchInferenceJob");
+    CHECK(l->op != NULL);
+    l->loop = acg_async_new(client, NULL);
+    CHECK(l->loop != NULL);
+    for (int i = 0; i < ASYNC_SLOTS && l->started < total; i++) {
+        l->slots[i].load = l;
+        async_start(&l->slots[i]);
+    }
+    size_t left = acg_async_run(l->loop, 120000);
+    acg_async_destroy(l->loop);
+    if (l->failed_line != 0)
+        fprintf(stderr, "async: %s (line %d)\n", l->problem, l->failed_line);
+    CHECK(left == 0);
+    CHECK(l->ok == total);
+    return 0;
+}
+
+/* n_threads x n_calls on the one client, and async_calls through an asynchronous loop on
+ * this thread meanwhile; checks every answer and the server's counts. */
+static int run_load(long lifetime_ms, int async_calls, long *fetches_out)
+{
+    static struct async_load async;
     pthread_t th[MAX_THREADS];
     struct worker w[MAX_THREADS];
     char cmd[64];
@@ -191,7 +295,9 @@ static int run_load(long lifetime_ms, long *fetches_out)
     const char *stats = server_cmd("stats");
     long requests0 = stat_of(stats, "requests"), ok0 = stat_of(stats, "ok");
     long fetches0 = stat_of(stats, "fetches"), keys0 = stat_of(stats, "keys_used");
+    long conns0 = stat_of(stats, "connections");
     struct timespec t0, t1;
+    int async_line = 0;
     snprintf(cmd, sizeof cmd, "lifetime %ld", lifetime_ms);
     CHECK(server_cmd(cmd) != NULL);
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -200,9 +306,14 @@ static int run_load(long lifetime_ms, long *fetches_out)
         w[t].index = t;
         CHECK(pthread_create(&th[t], NULL, worker_main, &w[t]) == 0);
     }
+    if (async_calls > 0)
+        async_line = run_async(&async, async_calls);
     for (int t = 0; t < n_threads; t++)
         CHECK(pthread_join(th[t], NULL) == 0);
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    CHECK(async_line == 0);
+    if (async_calls > 0)
+        attempts += async.attempts;
     for (int t = 0; t < n_threads; t++) {
         if (w[t].failed_line != 0)
             fprintf(stderr, "thread %d: %s (line %d)\n", t, w[t].problem, w[t].failed_line);
@@ -211,16 +322,20 @@ static int run_load(long lifetime_ms, long *fetches_out)
     }
     stats = server_cmd("stats");
     CHECK(stats != NULL);
-    fprintf(stderr, "%d x %d calls, credentials for %ld ms, %.2f s: %s", n_threads, n_calls,
-            lifetime_ms, (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9, stats);
+    fprintf(stderr, "%d x %d calls + %d async, credentials for %ld ms, %.2f s: %s", n_threads,
+            n_calls, async_calls, lifetime_ms,
+            (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9, stats);
     CHECK(stat_of(stats, "rejected") == 0);     /* every signature checked out */
     CHECK(stat_of(stats, "bad_input") == 0);
-    CHECK(stat_of(stats, "ok") - ok0 == (long)n_threads * n_calls);
+    CHECK(stat_of(stats, "ok") - ok0 == (long)n_threads * n_calls + async_calls);
     CHECK(stat_of(stats, "requests") - requests0 == attempts);   /* each retry was one request */
-    CHECK(attempts > (long)n_threads * n_calls);                  /* and there were retries */
+    CHECK(attempts > (long)n_threads * n_calls + async_calls);    /* and there were retries */
     CHECK(stat_of(stats, "keys_used") - keys0 >= 2);   /* keys changed during the calls */
-    /* Kept alive: however many calls, no more connections than handles, ever. */
-    CHECK(stat_of(stats, "connections") >= 1 && stat_of(stats, "connections") <= MAX_CONNECTIONS);
+    /* Kept alive: however many calls, no more connections than handles (the client's, and
+     * the loop's own). */
+    CHECK(stat_of(stats, "connections") >= 1);
+    CHECK(stat_of(stats, "connections") - conns0 <= (async_calls > 0 ? ASYNC_SLOTS : 0) +
+                                                   (conns0 > 0 ? 0 : MAX_CONNECTIONS));
     *fetches_out = stat_of(stats, "fetches") - fetches0;
     return 0;
 }
@@ -230,19 +345,32 @@ static int run_load(long lifetime_ms, long *fetches_out)
 static int test_advisory_refresh_under_load(void)
 {
     long fetches = 0;
-    int line = run_load(300000 + 50, &fetches);
+    int line = run_load(300000 + 50, 0, &fetches);
     if (line != 0)
         return line;
     CHECK(fetches >= 2);
     return 0;
 }
 
-/* Credentials that expire 300 ms after their fetch: always inside the margin, so calls keep
- * refreshing, and calls that find them expired wait for the fetch under way. */
+/* Credentials that expire a second after their fetch: always inside the margin, so calls
+ * keep refreshing, and calls that find them expired wait for the fetch under way. (Much
+ * shorter, and under valgrind they would expire on their way to the client.) */
 static int test_expiring_credentials_under_load(void)
 {
     long fetches = 0;
-    int line = run_load(300, &fetches);
+    int line = run_load(1000, 0, &fetches);
+    if (line != 0)
+        return line;
+    CHECK(fetches >= 2);
+    return 0;
+}
+
+/* The threads again, and on this thread an asynchronous loop keeping 16 calls in flight:
+ * the same client, keys, retry quota and faults, credentials expiring under both. */
+static int test_async_and_threads_under_load(void)
+{
+    long fetches = 0;
+    int line = run_load(1000, n_threads * n_calls / 2, &fetches);
     if (line != 0)
         return line;
     CHECK(fetches >= 2);
@@ -252,6 +380,7 @@ static int test_expiring_credentials_under_load(void)
 static const struct test_case tests[] = {
     TEST(test_advisory_refresh_under_load),
     TEST(test_expiring_credentials_under_load),
+    TEST(test_async_and_threads_under_load),
 };
 
 static int env_int(const char *name, int dflt, int max)
