@@ -180,9 +180,9 @@ valgrind: all $(TEST_BINS)
 	@scripts/deps.sh test
 	@BUILD=$(BUILD) VALGRIND=1 PYTHON=$(PYTHON) tests/run.sh
 
-fuzz:
+fuzz: $(GEN)
 	@scripts/deps.sh build test
-	@BUILD=build-fuzz FUZZ_SECONDS=$(or $(FUZZ_SECONDS),10) tests/fuzz/run.sh
+	@BUILD=build-fuzz GEN=$(GEN) FUZZ_SECONDS=$(or $(FUZZ_SECONDS),10) tests/fuzz/run.sh
 
 bench:
 	@scripts/deps.sh build test bench

@@ -75,6 +75,40 @@ def listing(count, odd, token):
     return out
 
 
+def get_function():
+    """A Lambda GetFunction answer (restJson1) as AWS sends it: the configuration, the code
+    location, tags, reserved concurrency (~2 KB)."""
+    fn = "movie-recs-nightly"
+    cfg = {
+        "FunctionName": fn,
+        "FunctionArn": f"arn:aws:lambda:us-west-2:{ACCOUNT}:function:{fn}",
+        "Runtime": "python3.12", "Role": f"arn:aws:iam::{ACCOUNT}:role/service-role/recs-role",
+        "Handler": "app.handler", "CodeSize": 5242880, "Description": "Nightly batch recommendations",
+        "Timeout": 900, "MemorySize": 3008, "LastModified": "2024-01-15T08:00:00.000+0000",
+        "CodeSha256": "k+EDzeIEH2Jkb8WK9tBGjEw4cCO695MBwuug001VGIE=", "Version": "$LATEST",
+        "VpcConfig": {"SubnetIds": ["subnet-0a1b2c3d", "subnet-4e5f6a7b"],
+                      "SecurityGroupIds": ["sg-0123456789abcdef0"], "VpcId": "vpc-0a1b2c3d"},
+        "Environment": {"Variables": {"TABLE": "recs", "STAGE": "prod", "LOG_LEVEL": "info",
+                                      "MODEL_ARN": arn("solution", "movie-recs/3f2a9c1e")}},
+        "TracingConfig": {"Mode": "Active"},
+        "RevisionId": "4e3a4f0c-8d23-4c55-9c2b-1d2e3f4a5b6c",
+        "Layers": [{"Arn": f"arn:aws:lambda:us-west-2:{ACCOUNT}:layer:numpy:7", "CodeSize": 20971520}],
+        "State": "Active", "LastUpdateStatus": "Successful", "PackageType": "Zip",
+        "Architectures": ["arm64"], "EphemeralStorage": {"Size": 2048},
+        "SnapStart": {"ApplyOn": "None", "OptimizationStatus": "Off"},
+        "RuntimeVersionConfig": {"RuntimeVersionArn": "arn:aws:lambda:us-west-2::runtime:0123456789abcdef"},
+        "LoggingConfig": {"LogFormat": "JSON", "ApplicationLogLevel": "INFO",
+                          "SystemLogLevel": "WARN", "LogGroup": f"/aws/lambda/{fn}"},
+    }
+    return {"Configuration": cfg,
+            "Code": {"RepositoryType": "S3",
+                     "Location": "https://awslambda-us-west-2-tasks.s3.us-west-2.amazonaws.com/"
+                                 "snapshots/123456789012/movie-recs-nightly-0a1b2c3d?versionId="
+                                 "abc&X-Amz-Security-Token=IQoJb3JpZ2luX2VjEJr%2F%2F%2F%2F"},
+            "Tags": {"team": "recs", "cost-centre": "42", "env": "prod"},
+            "Concurrency": {"ReservedConcurrentExecutions": 10}}
+
+
 def dump(obj):
     # As AWS sends it: compact, non-ASCII as UTF-8 bytes (json escapes control characters).
     return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
@@ -90,6 +124,7 @@ def main():
     req = {"describe.req": dump({"batchInferenceJobArn": describe()["batchInferenceJob"]["batchInferenceJobArn"]}),
            "list.req": dump({"maxResults": 100})}
     bodies.update(req)
+    bodies["getfunction.json"] = dump(get_function())
     for name, data in bodies.items():
         with open(f"{out}/{name}", "wb") as f:
             f.write(data)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Writes an nginx config into DIR serving the fixed bodies in DIR/fx on three loopback ports
-# (describe, list100, list10m) for POST with keep-alive; run nginx -c DIR/nginx.conf.
-# usage: nginx.sh DIR PORT_DESCRIBE PORT_LIST100 PORT_LIST10M
+# (describe, list100, list10m) for POST with keep-alive, and a fourth (Lambda GetFunction,
+# restJson1) for GET; run nginx -c DIR/nginx.conf.
+# usage: nginx.sh DIR PORT_DESCRIBE PORT_LIST100 PORT_LIST10M PORT_GETFUNCTION
 set -e
 dir=$1
 server() {
@@ -41,6 +42,7 @@ http {
 $(server "$2" describe.json)
 $(server "$3" list100.json)
 $(server "$4" list10m.json)
+$(server "$5" getfunction.json)
 }
 CONF
 mkdir -p "$dir/nginx-tmp"

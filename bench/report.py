@@ -226,6 +226,24 @@ def main():
             rows.append(("8 redesign", what, "", "", "", "", "all" if "every" in what else "< 1×", f"not measured: {why}"))
             verdicts.append((f"{what}: {why}", "skipped" if r.median("config.quick") else None))
 
+    # Row 8: one restJson1 operation, Lambda GetFunction
+    label = "Lambda GetFunction (restJson1)"
+    g = measure("8 restJson1", f"{label}: request building, generated", "restjson.build.gen", "builds/s")
+    b = measure("8 restJson1", f"{label}: request building, botocore (serializer, prepare_request_dict)",
+                "restjson.build.botocore", "builds/s")
+    ratio("8 restJson1", f"{label}: request building, generated / botocore", g, b)
+    g = measure("8 restJson1", f"{label}: response decoding (headers, 2 KB body), generated",
+                "restjson.decode.gen", "decodes/s")
+    b = measure("8 restJson1", f"{label}: response decoding, botocore parser", "restjson.decode.botocore",
+                "decodes/s")
+    ratio("8 restJson1", f"{label}: response decoding, generated / botocore", g, b)
+    vals = {}
+    for who, name in [("gen", "generated call API"), ("floor", "libcurl floor"), ("boto3", "boto3")]:
+        vals[who] = measure("8 restJson1", f"{label}: {name}", f"restjson.e2e.{who}.calls", "calls/s")
+        measure("8 restJson1", f"{label}: {name} latency median", f"restjson.e2e.{who}.median_ms", "ms")
+    ratio("8 restJson1", f"{label}: calls, generated / libcurl floor", vals["gen"], vals["floor"])
+    ratio("8 restJson1", f"{label}: calls, generated / boto3", vals["gen"], vals["boto3"])
+
     t = r.text
     lines = []
     lines.append("# Benchmark results (issues 6 and 11)")

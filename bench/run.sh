@@ -56,6 +56,14 @@ $CCLINE bench/bench_decode.c bench/cjson_decode.c $GENERATED_C build-bench/libac
     $PKG_LIBS -o "$B/bench_decode"
 # shellcheck disable=SC2086
 $CCLINE bench/bench_e2e.c $GENERATED_C build-bench/libacg.a $PKG_LIBS -o "$B/bench_e2e"
+# Row 8: Lambda GetFunction (restJson1), from acg-gen output for the installed Lambda model.
+LAMBDA_MODEL=$($PYTHON -c 'import botocore.loaders as l, os; d = os.path.join(os.path.dirname(l.__file__), "data", "lambda"); print(os.path.join(d, sorted(os.listdir(d))[-1], "service-2.json.gz"))')
+build-bench/bin/acg-gen --model "$LAMBDA_MODEL" --out "$B/lambda" --prefix lambda
+# shellcheck disable=SC2086
+$CCLINE -I"$B/lambda" bench/bench_restjson.c "$B/lambda/lambda_tables.c" "$B/lambda/lambda_endpoints.c" \
+    build-bench/libacg.a $PKG_LIBS -o "$B/bench_restjson"
+printf '%s\n' "build-bench/bin/acg-gen --model $LAMBDA_MODEL --out $B/lambda --prefix lambda" \
+    "$CCLINE -I$B/lambda bench/bench_restjson.c $B/lambda/lambda_tables.c $B/lambda/lambda_endpoints.c build-bench/libacg.a ..." >>"$COMMANDS"
 cc -O2 -shared -fPIC bench/malloc_count.c -o "$B/malloc_count.so"
 printf '%s\n' "$CCLINE bench/bench_decode.c bench/cjson_decode.c generated/personalize/*.c (not _main.c) build-bench/libacg.a -lcjson ..." \
     "$CCLINE bench/bench_e2e.c generated/personalize/*.c (not _main.c) build-bench/libacg.a ..." >>"$COMMANDS"
@@ -81,14 +89,15 @@ stop_nginx() {
 trap stop_nginx EXIT
 trap 'stop_nginx; exit 130' INT TERM
 set -- $($PYTHON -c 'import socket
-s=[socket.socket() for _ in range(3)]
+s=[socket.socket() for _ in range(4)]
 [x.bind(("127.0.0.1",0)) for x in s]
 print(*[x.getsockname()[1] for x in s])')
-P_DESCRIBE=$1 P_LIST100=$2 P_LIST10M=$3
+P_DESCRIBE=$1 P_LIST100=$2 P_LIST10M=$3 P_GETFUNCTION=$4
 URL_describe=http://127.0.0.1:$P_DESCRIBE URL_list100=http://127.0.0.1:$P_LIST100 URL_list10m=http://127.0.0.1:$P_LIST10M
+URL_getfunction=http://127.0.0.1:$P_GETFUNCTION
 HAVE_NGINX=0
 if [ -x "$NGINX" ]; then
-    sh bench/nginx.sh "$B" "$P_DESCRIBE" "$P_LIST100" "$P_LIST10M"
+    sh bench/nginx.sh "$B" "$P_DESCRIBE" "$P_LIST100" "$P_LIST10M" "$P_GETFUNCTION"
     "$NGINX" -p "$B" -c "$B/nginx.conf" -e "$B/nginx-error.log" &
     NGINX_PID=$!
     printf '%s\n' "$NGINX -p $B -c $B/nginx.conf (config: bench/nginx.sh)" >>"$COMMANDS"
@@ -99,7 +108,7 @@ if [ -x "$NGINX" ]; then
 fi
 if [ "$HAVE_NGINX" = 0 ]; then
     log "bench: nginx did not start; rows 4 and 5 are not available"
-    for k in e2e oneshot allocs.call; do echo "na.$k. nginx did not start (see $B/nginx-error.log)" >>"$RESULTS"; done
+    for k in e2e oneshot allocs.call restjson.e2e; do echo "na.$k. nginx did not start (see $B/nginx-error.log)" >>"$RESULTS"; done
 fi
 
 # Rows 1-3: C (generated, cJSON, jsmn in one process) and botocore take turns, ROUNDS times.
@@ -108,6 +117,20 @@ for _ in $(seq "$ROUNDS"); do
     step "" "decode.gen decode.cjson decode.jsmn serialize.gen sigv4.gen" "$B/bench_decode" round "$B/fx" "$SECS"
     step "" "decode.botocore serialize.botocore sigv4.botocore" $PYTHON bench/py_bench.py round "$B/fx" "$SECS"
 done
+
+# Row 8: restJson1 (Lambda GetFunction) building and decoding, C and botocore in turns.
+log "bench: row 8 (restJson1: Lambda GetFunction), $ROUNDS rounds"
+for _ in $(seq "$ROUNDS"); do
+    step "" "restjson.build.gen restjson.decode.gen restjson.decode_mb.gen" "$B/bench_restjson" round "$B/fx/getfunction.json" "$SECS"
+    step "" "restjson.build.botocore restjson.decode.botocore restjson.decode_mb.botocore" $PYTHON bench/py_bench.py restjson "$B/fx/getfunction.json" "$SECS"
+done
+if [ "$HAVE_NGINX" = 1 ]; then
+    for _ in $(seq "$ROUNDS"); do
+        step "restjson.e2e.gen." "restjson.e2e.gen." "$B/bench_restjson" gen "$URL_getfunction" "$E2E_SECS"
+        step "restjson.e2e.floor." "restjson.e2e.floor." "$B/bench_restjson" floor "$URL_getfunction" "$E2E_SECS"
+        step "restjson.e2e.boto3." "restjson.e2e.boto3." $PYTHON bench/py_bench.py restjson-e2e "$URL_getfunction" "$E2E_SECS"
+    done
+fi
 
 # Row 4: per fixture, generated / floor / boto3 take turns, ROUNDS times.
 if [ "$HAVE_NGINX" = 1 ]; then

@@ -23,6 +23,8 @@
 #include "cli/acg_cli.h"
 #include "acg_cli_private.h"
 #include "acg_runtime.h"
+#include "common/acg_text.h"
+#include "jmespath/acg_jmespath.h"
 
 /* How many unknown option names an error lists. */
 #define UNKNOWN_MAX 16
@@ -40,68 +42,73 @@ const struct acg_cli_global acg_cli_globals[ACG_CLI_G_COUNT] = {
         "their text (base64 text with --cli-binary-format base64) and timestamps as epoch "
         "seconds or ISO 8601 text. Options given on the "
         "command line override the object's top-level members; a top-level member the "
-        "operation does not have is an error."},
+        "operation does not have is an error.", ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_GENERATE_CLI_SKELETON] = {
         "generate-cli-skeleton", "string", true, true,
         "Prints a JSON skeleton to standard output without sending an API request. With no "
         "value or the value input, prints a sample input JSON that --cli-input-json takes. "
         "With the value output, checks the command's input and prints a sample output JSON "
-        "for the command."},
+        "for the command.", ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_CLI_BINARY_FORMAT] = {
         "cli-binary-format", "string", true, false,
         "How blob values are given: raw-in-base64-out (the default, as in AWS CLI v1: the "
         "value's bytes, which the program base64-encodes) or base64 (the value is base64 "
         "text, as AWS CLI v2 takes it). The profile's cli_binary_format setting applies "
-        "when this option is not given. fileb://PATH always gives the file's raw bytes."},
+        "when this option is not given. fileb://PATH always gives the file's raw bytes.",
+        ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_ENDPOINT_URL] = {
         "endpoint-url", "string", true, false,
-        "Sends requests to this URL instead of the one the endpoint rules resolve."},
+        "Sends requests to this URL instead of the one the endpoint rules resolve.",
+        ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_REGION] = {
         "region", "string", true, false,
         "The region to use. Without it: AWS_REGION, then AWS_DEFAULT_REGION, then the "
-        "profile's region setting."},
+        "profile's region setting.", ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_PROFILE] = {
         "profile", "string", true, false,
         "Uses this profile from the shared credentials and config files (else AWS_PROFILE, "
-        "else \"default\")."},
+        "else \"default\").", ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_OUTPUT] = {
         "output", "string", true, false,
         "The formatting style for command output: json, text, table, yaml or yaml-stream. "
-        "Without it: AWS_DEFAULT_OUTPUT, then the profile's output setting, then json."},
+        "Without it: AWS_DEFAULT_OUTPUT, then the profile's output setting, then json.",
+        ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_QUERY] = {
         "query", "string", true, false,
-        "A JMESPath query to use in filtering the response data."},
+        "A JMESPath query to use in filtering the response data.", ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_COLOR] = {
         "color", "string", true, false,
-        "Turn on/off color output (on, off, auto) of table output."},
+        "Turn on/off color output (on, off, auto) of table output.", ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_DEBUG] = {
         "debug", "boolean", false, false,
         "Logs what the program does to standard error: configuration, endpoint, the canonical "
-        "request and string to sign, retries. Secrets are never logged."},
+        "request and string to sign, retries. Secrets are never logged.", ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_NO_VERIFY_SSL] = {
         "no-verify-ssl", "boolean", false, false,
         "Does not verify the server's TLS certificate. Only for testing: anyone on the path "
-        "can then read and change the traffic."},
+        "can then read and change the traffic.", ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_REDACT_SENSITIVE] = {
         "redact-sensitive", "boolean", false, false,
         "Prints members the model marks sensitive (passwords, keys, secrets) as "
         "\"*** sensitive ***\" instead of their values, so that output pasted into a log or "
         "a ticket keeps them secret. The profile setting cli_redact_sensitive = true does the "
-        "same. Without either, output shows them as the AWS CLI does; debug logs never do."},
+        "same. Without either, output shows them as the AWS CLI does; debug logs never do.",
+        ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_SHOW_SENSITIVE] = {
         "show-sensitive", "boolean", false, false,
-        "Prints sensitive members' values even when cli_redact_sensitive is set."},
+        "Prints sensitive members' values even when cli_redact_sensitive is set.",
+        ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_CONNECT_TIMEOUT] = {
         "cli-connect-timeout", "integer", true, false,
         "The longest time to wait for a connection, in seconds. 0 waits without a limit. The "
-        "default is 60 seconds."},
+        "default is 60 seconds.", ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_READ_TIMEOUT] = {
         "cli-read-timeout", "integer", true, false,
         "The longest time to wait for the server's answer, in seconds. 0 waits without a "
-        "limit. The default is 60 seconds."},
+        "limit. The default is 60 seconds.", ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_NO_PAGINATE] = {
         "no-paginate", "boolean", false, false,
-        "Disable automatic pagination: one call, one page of results."},
+        "Disable automatic pagination: one call, one page of results.", ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_STARTING_TOKEN] = {
         "starting-token", "string", true, true,
         "A token to specify where to start paginating. This is the NextToken from a "
@@ -128,13 +135,14 @@ const struct acg_cli_global acg_cli_globals[ACG_CLI_G_COUNT] = {
         "MaxAttempts).", ACG_CLI_WAIT_ONLY},
     [ACG_CLI_G_NO_CLI_PAGER] = {
         "no-cli-pager", "boolean", false, false,
-        "Accepted for compatibility with the AWS CLI and ignored: output is never paged."},
+        "Accepted for compatibility with the AWS CLI and ignored: output is never paged.",
+        ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_VERSION] = {
         "version", "boolean", false, false,
-        "Prints the program's version and exits."},
+        "Prints the program's version and exits.", ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_HELP] = {
         "help", "boolean", false, false,
-        "Prints help, like the help command."},
+        "Prints help, like the help command.", ACG_CLI_EVERY_COMMAND},
 };
 
 int acg_cli_find_global(const char *name, size_t name_len)
@@ -161,9 +169,65 @@ struct cli_state {
     const char *outfile;                 /* where a download goes (streaming output) */
     bool waiting;                        /* the command is `wait` */
     const struct acg_cli_waiter *waiter; /* its subcommand */
+    bool stdout_closed;                  /* the program started without descriptor 1 */
 };
 
 /* ---- messages ---- */
+
+/* Writes s[0..len) to f with control characters escaped (common/acg_text.h): what this
+ * program prints comes in part from servers, files, the environment and argv, and must not
+ * be able to drive the terminal. */
+static void put_safe(FILE *f, const char *s, size_t len, unsigned flags)
+{
+    struct acg_buf b;
+    if (acg_is_terminal_safe(s, len, flags)) {
+        fwrite(s, 1, len, f);
+        return;
+    }
+    acg_buf_init_secure(&b, 0);   /* the output may hold sensitive members (--show-sensitive) */
+    if (acg_escape_append(&b, s, len, flags) == ACG_OK)
+        fwrite(b.data, 1, b.len, f);
+    else
+        fputs("(text not shown: out of memory)", f);
+    acg_buf_free(&b);
+}
+
+static void fput_safe(const char *s, FILE *f)
+{
+    put_safe(f, s, strlen(s), ACG_ESCAPE_LINE);
+}
+
+void acg_cli_write_safe(FILE *f, const char *s, size_t len)
+{
+    put_safe(f, s, len, ACG_ESCAPE_KEEP_NEWLINES);
+}
+
+void acg_cli_verrorf(const char *fmt, va_list ap)
+{
+    char small[512];
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n >= 0 && (size_t)n < sizeof small) {
+        put_safe(stderr, small, (size_t)n, ACG_ESCAPE_KEEP_NEWLINES);
+    } else if (n >= 0) {
+        char *big = malloc((size_t)n + 1);   /* a long message (a file's text) whole */
+        if (big != NULL && vsnprintf(big, (size_t)n + 1, fmt, again) == n)
+            put_safe(stderr, big, (size_t)n, ACG_ESCAPE_KEEP_NEWLINES);
+        else
+            put_safe(stderr, small, sizeof small - 1, ACG_ESCAPE_KEEP_NEWLINES);
+        free(big);
+    }
+    va_end(again);
+}
+
+void acg_cli_errorf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    acg_cli_verrorf(fmt, ap);
+    va_end(ap);
+}
 
 /* An argument error: usage, then "PROG: error: ...", like argparse in the AWS CLI. */
 static int usage_error(const struct cli_state *st, const char *fmt, ...) ACG_PRINTF(2, 3);
@@ -173,7 +237,7 @@ static int usage_error(const struct cli_state *st, const char *fmt, ...)
     acg_cli_print_usage(stderr, st->prog);
     fprintf(stderr, "%s: error: ", st->prog->name);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    acg_cli_verrorf(fmt, ap);   /* quotes argv; the message's own lines stay lines */
     va_end(ap);
     fputc('\n', stderr);
     return ACG_EXIT_USAGE;
@@ -544,8 +608,10 @@ static int unknown_options(const struct cli_state *st)
     acg_cli_print_usage(stderr, st->prog);
     fprintf(stderr, "%s: error: Unknown options: ", st->prog->name);
     size_t shown = st->unknown_count < UNKNOWN_MAX ? st->unknown_count : UNKNOWN_MAX;
-    for (size_t i = 0; i < shown; i++)
-        fprintf(stderr, "%s%.*s", i > 0 ? ", " : "", (int)st->unknown_len[i], st->unknown[i]);
+    for (size_t i = 0; i < shown; i++) {
+        fputs(i > 0 ? ", " : "", stderr);
+        put_safe(stderr, st->unknown[i], st->unknown_len[i], ACG_ESCAPE_LINE);
+    }
     if (st->unknown_count > shown)
         fprintf(stderr, "%s(%zu more)", shown > 0 ? ", " : "", st->unknown_count - shown);
     if (st->stray_count > 0)
@@ -684,8 +750,10 @@ static void log_to_stderr(void *ctx, enum acg_log_level level, const char *msg)
     const char *line = msg != NULL ? msg : "";
     for (;;) {
         const char *nl = strchr(line, '\n');
-        int len = nl != NULL ? (int)(nl - line) : (int)strlen(line);
-        fprintf(stderr, "%s %s %.*s\n", when, name, len, line);
+        size_t len = nl != NULL ? (size_t)(nl - line) : strlen(line);
+        fprintf(stderr, "%s %s ", when, name);
+        put_safe(stderr, line, len, ACG_ESCAPE_LINE);   /* server text is logged too */
+        fputc('\n', stderr);
         if (nl == NULL)
             break;
         line = nl + 1;
@@ -707,16 +775,36 @@ static void debug_log(const struct acg_client_config *cfg, const char *fmt, ...)
 
 /* ---- outcome ---- */
 
-/* Writes what the formatter produced (nothing for an operation without output). */
-static int print_output(const struct acg_buf *out)
+/* Flushes stdout; a failure (EPIPE, ENOSPC, EBADF) is reported and is 255. */
+static int finish_stdout(bool closed)
 {
-    if (out->len > 0)
-        fwrite(out->data, 1, out->len, stdout);
+    if (closed) {
+        fputs("\nCould not write the output: standard output is closed\n", stderr);
+        return ACG_EXIT_OTHER;
+    }
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "\nCould not write the output: %s\n", strerror(errno));
         return ACG_EXIT_OTHER;
     }
     return ACG_EXIT_OK;
+}
+
+/* Writes what the formatter produced (nothing for an operation without output). The text
+ * and table formatters got server text already escaped (acg_cli_result.c), so their widths
+ * hold; this pass is the last guard for every format. JSON gets JSON escapes (DEL, C1 and
+ * bytes that are not UTF-8 become \u00XX / \ufffd: the same value, still valid JSON);
+ * colour codes of --color on are the table's own, so that output is written as it is. */
+static int print_output(const struct acg_buf *out, const struct acg_output_options *o,
+                        bool stdout_closed)
+{
+    if (out->len == 0)
+        return finish_stdout(false);   /* nothing to print, nothing lost */
+    if (o->format == ACG_OUTPUT_TABLE && o->color == ACG_COLOR_ON)
+        fwrite(out->data, 1, out->len, stdout);
+    else
+        put_safe(stdout, out->data, out->len,
+                 o->format == ACG_OUTPUT_JSON ? ACG_ESCAPE_JSON : ACG_ESCAPE_KEEP_NEWLINES);
+    return finish_stdout(stdout_closed);
 }
 
 /* Length of msg without the reader's closing " (at byte offset N)" or " at byte offset N":
@@ -820,17 +908,34 @@ static int print_service_error(const struct cli_state *st, const struct acg_erro
             type = "Unknown";
         }
     }
-    fprintf(stderr, "\nAn error occurred (%s) when calling the %s operation", type, st->op->name);
+    fputs("\nAn error occurred (", stderr);
+    fput_safe(type, stderr);
+    fprintf(stderr, ") when calling the %s operation", st->op->name);
     /* botocore's MaxAttemptsReached and RetryAttempts: retries, not attempts. */
     if (err->retries_exhausted)
         fprintf(stderr, " (reached max retries: %d)", err->attempts > 0 ? err->attempts - 1 : 0);
-    fprintf(stderr, ": %s\n", err->message[0] != '\0' ? err->message : "Unknown");
+    /* botocore always sets a message, "" when the service sent none: the AWS CLI then
+     * prints nothing after the colon (and its space), never "Unknown". */
+    fputs(": ", stderr);
+    fput_safe(err->message, stderr);
+    fputc('\n', stderr);
     return ACG_EXIT_SERVICE;
+}
+
+/* One message on its own line, as the AWS CLI prints an exception. */
+static void print_message(const char *msg)
+{
+    fputc('\n', stderr);
+    fput_safe(msg, stderr);
+    fputc('\n', stderr);
 }
 
 static int report_failure(const struct cli_state *st, int rc, const struct acg_error *err)
 {
-    const char *msg = err->message[0] != '\0' ? err->message : acg_status_name((enum acg_status)rc);
+    /* a --query that fails on the response says so in the jmespath library's words, whole */
+    const char *msg = acg_jmespath_error_message(err);
+    if (msg[0] == '\0')
+        msg = acg_status_name((enum acg_status)rc);
     switch (rc) {
     case ACG_ERR_VALIDATION:
         return print_validation(err);
@@ -838,7 +943,7 @@ static int report_failure(const struct cli_state *st, int rc, const struct acg_e
         /* Before sending, a decode failure is the input's fault; after, the response's. */
         if (err->attempts == 0 && err->http_status == 0)
             return print_validation(err);
-        fprintf(stderr, "\n%s\n", msg);
+        print_message(msg);
         return ACG_EXIT_OTHER;
     case ACG_ERR_SERVICE:
         return print_service_error(st, err);
@@ -846,14 +951,14 @@ static int report_failure(const struct cli_state *st, int rc, const struct acg_e
     case ACG_ERR_TOO_LARGE:
         /* Before the first attempt these are about the input (a request body over its
          * cap, a value the serializer refuses); afterwards about the response. */
-        fprintf(stderr, "\n%s\n", msg);
+        print_message(msg);
         return err->attempts == 0 && err->http_status == 0 ? ACG_EXIT_USAGE : ACG_EXIT_OTHER;
     case ACG_ERR_CONFIG:
-        fprintf(stderr, "\n%s\n", msg);
+        print_message(msg);
         return ACG_EXIT_CONFIG;
     default:
         /* Endpoint rules, transport, unsupported features, memory: the AWS CLI's 255. */
-        fprintf(stderr, "\n%s\n", msg);
+        print_message(msg);
         return ACG_EXIT_OTHER;
     }
 }
@@ -982,7 +1087,7 @@ static int run_operation(struct cli_state *st)
                              &err);
         /* Text output of several pages shows the pages before a failure, as the AWS CLI's
          * does, so the output goes first either way. */
-        status = print_output(&out);
+        status = print_output(&out, &print.output, st->stdout_closed);
         if (rc != ACG_OK) {
             if (err.status == ACG_OK)
                 acg_error_set(&err, rc, "%s failed", st->op->name);
@@ -1010,6 +1115,7 @@ int acg_cli_main(const struct acg_cli_program *program, int argc, char **argv)
     struct cli_state st;
     struct acg_cli_app app;
     memset(&st, 0, sizeof st);
+    st.stdout_closed = (acg_cli_prepare_process() & 2u) != 0;
     if (program == NULL || program->name == NULL || program->service == NULL)
         return ACG_EXIT_OTHER;
     if (acg_cli_app_init(&app, program) != ACG_OK) {
@@ -1026,6 +1132,7 @@ int acg_cli_main(const struct acg_cli_program *program, int argc, char **argv)
         goto done;
     if (st.global[ACG_CLI_G_VERSION] != NULL) {
         printf("%s/%s acg-cli/%s\n", prog->name, ACG_VERSION, ACG_VERSION);
+        status = finish_stdout(st.stdout_closed);
         goto done;
     }
     if (st.want_help || st.global[ACG_CLI_G_HELP] != NULL) {
@@ -1038,8 +1145,7 @@ int acg_cli_main(const struct acg_cli_program *program, int argc, char **argv)
             acg_cli_print_operation_help(stdout, prog, st.op);
         else
             acg_cli_print_program_help(stdout, prog);
-        if (fflush(stdout) != 0)
-            status = ACG_EXIT_OTHER;
+        status = finish_stdout(st.stdout_closed);
         goto done;
     }
     if (st.op == NULL) {

@@ -87,7 +87,10 @@ static int build_members(struct acg_arena *a, const struct acg_cli_command *cmd,
         members[i].desc = m;
         members[i].json_name = m->name;
         members[i].kind = kind_of(m->shape);
-        members[i].required = (m->flags & ACG_MEMBER_REQUIRED) != 0;
+        /* An idempotency token the runtime fills is never required of the user, as in
+         * the AWS CLI. */
+        members[i].required = (m->flags & ACG_MEMBER_REQUIRED) != 0 &&
+                              !(m->flags & ACG_MEMBER_IDEMPOTENCY_TOKEN);
         members[i].type_name = type_name(m->shape);
         members[i].constraints = constraints(a, m->shape);
         members[i].doc = cmd->member_docs != NULL ? cmd->member_docs[i] : "";

@@ -234,7 +234,9 @@ static int shorthand_failed(const struct complex_ctx *c, int rc, const struct ac
     if (rc == ACG_SHORTHAND_ERROR)
         return acg_cli_param_error(c->m->option, "%s", text);
     if (rc == ACG_SHORTHAND_PLAIN) {
-        fprintf(stderr, "\n%s\n", text);
+        fputc('\n', stderr);
+        acg_cli_write_safe(stderr, text, strlen(text));   /* quotes the option's value */
+        fputc('\n', stderr);
         return ACG_EXIT_USAGE;
     }
     return ACG_EXIT_USAGE; /* a file error, printed where it happened */

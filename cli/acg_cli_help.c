@@ -480,6 +480,34 @@ static void paging_note(FILE *f, const struct acg_cli_operation *op, const char 
     fputc('\n', f);
 }
 
+/* The options after the members on a command's page, in the synopsis's order, and how
+ * option values are written. */
+static void print_input_options(FILE *f, const struct acg_cli_operation *op, bool waiting)
+{
+    print_option(f, ACG_CLI_G_CLI_INPUT_JSON);
+    for (int id = 0; id < ACG_CLI_G_COUNT; id++)
+        if (offered_here(op, waiting, id))
+            print_option(f, id);
+    if (!op->streams_output)
+        print_option(f, ACG_CLI_G_GENERATE_CLI_SKELETON);
+    if (op->streams_output && !waiting) {
+        fputs("    outfile (string)\n", f);
+        wrap(f, 8, "Filename where the content will be saved: the response's body is written "
+                   "there as it arrives, and the other members of the output are printed.");
+        fputc('\n', f);
+    }
+    wrap(f, 4, "Structures, maps and lists of them take the AWS CLI's shorthand syntax "
+               "(Name=value,Other={Key=value},List=[a,b]) or JSON text; a list option takes "
+               "several values, one argv word each. Any value may be read from a file, "
+               "--OPTION file://PATH (text) or fileb://PATH (bytes), or fetched from an "
+               "http:// or https:// URL, as AWS CLI v1 does (the profile setting "
+               "cli_follow_urlparam = false turns that off); inside shorthand, key@=file://PATH "
+               "reads one value from a file. Required options may be left out when "
+               "--cli-input-json gives those members. --generate-cli-skeleton [input|output] "
+               "prints a JSON skeleton of the input (for --cli-input-json) or the output.");
+    fputc('\n', f);
+}
+
 /* An operation's page, or a waiter's (command "wait NAME", its own description). */
 static void print_command_help(FILE *f, const struct acg_cli_app *prog,
                                const struct acg_cli_operation *op, const char *command,
@@ -515,6 +543,9 @@ static void print_command_help(FILE *f, const struct acg_cli_app *prog,
     for (int id = 0; id < ACG_CLI_G_COUNT; id++)
         if (offered_here(op, waiting, id))
             fprintf(f, "        [--%s <value>]\n", acg_cli_globals[id].name);
+    /* A download takes an outfile and, as in the AWS CLI, no skeleton option. */
+    if (op->streams_output && !waiting)
+        fputs("        <outfile>\n", f);
     if (!op->streams_output)
         fputs("        [--generate-cli-skeleton <value>]\n", f);
     fputs("        [global options]\n\n", f);
@@ -523,23 +554,7 @@ static void print_command_help(FILE *f, const struct acg_cli_app *prog,
     for (size_t i = 0; i < op->member_count; i++)
         if (!paged || !is_paging_member(op, &op->members[i]))
             print_member(f, &op->members[i]);
-    /* In the synopsis's order. */
-    print_option(f, ACG_CLI_G_CLI_INPUT_JSON);
-    for (int id = 0; id < ACG_CLI_G_COUNT; id++)
-        if (offered_here(op, waiting, id))
-            print_option(f, id);
-    if (!op->streams_output)
-        print_option(f, ACG_CLI_G_GENERATE_CLI_SKELETON);
-    wrap(f, 4, "Structures, maps and lists of them take the AWS CLI's shorthand syntax "
-               "(Name=value,Other={Key=value},List=[a,b]) or JSON text; a list option takes "
-               "several values, one argv word each. Any value may be read from a file, "
-               "--OPTION file://PATH (text) or fileb://PATH (bytes), or fetched from an "
-               "http:// or https:// URL, as AWS CLI v1 does (the profile setting "
-               "cli_follow_urlparam = false turns that off); inside shorthand, key@=file://PATH "
-               "reads one value from a file. Required options may be left out when "
-               "--cli-input-json gives those members. --generate-cli-skeleton [input|output] "
-               "prints a JSON skeleton of the input (for --cli-input-json) or the output.");
-    fputc('\n', f);
+    print_input_options(f, op, waiting);
 
     print_global_options(f);
 }

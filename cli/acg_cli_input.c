@@ -31,9 +31,9 @@
 int acg_cli_param_error(const char *option, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "\nError parsing parameter '--%s': ", option);
+    acg_cli_errorf("\nError parsing parameter '--%s': ", option);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    acg_cli_verrorf(fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
     return ACG_EXIT_USAGE;
@@ -336,7 +336,7 @@ static int check_input_keys(const struct acg_cli_operation *op, const struct acg
         }
         const struct acg_json_token *t = &r->toks[key];
         int len = t->end - t->start;
-        fprintf(stderr, "Unknown parameter in input: \"%.*s%s\", must be one of: ",
+        acg_cli_errorf("Unknown parameter in input: \"%.*s%s\", must be one of: ",
                 len > 64 ? 64 : len, r->js + t->start, len > 64 ? "..." : "");
         for (size_t i = 0; i < op->member_count; i++)
             fprintf(stderr, "%s%s", i > 0 ? ", " : "", op->members[i].json_name);
@@ -375,9 +375,11 @@ static int member_json(const struct acg_cli_operation *op, const struct acg_cli_
  * dashes). */
 static int input_json_error(const char *prefix, const char *detail, const char *text, size_t len)
 {
-    fprintf(stderr, "\nError parsing parameter 'cli-input-json': %s%s", prefix, detail);
-    if (text != NULL)
-        fprintf(stderr, "\nJSON received: %.*s", (int)len, text);
+    acg_cli_errorf("\nError parsing parameter 'cli-input-json': %s%s", prefix, detail);
+    if (text != NULL) {
+        fputs("\nJSON received: ", stderr);
+        acg_cli_write_safe(stderr, text, len);   /* a file's contents */
+    }
     fputc('\n', stderr);
     return ACG_EXIT_USAGE;
 }
@@ -527,7 +529,7 @@ int acg_cli_input_opts_init(struct acg_cli_input_opts *opts, const struct acg_cl
     acg_error_free(&err);
     opts->raw_blobs = raw != 0;
     if (raw < 0) {
-        fprintf(stderr, "\n%s: %s must be base64 or raw-in-base64-out\n", prog->name, where);
+        acg_cli_errorf("\n%s: %s must be base64 or raw-in-base64-out\n", prog->name, where);
         return ACG_EXIT_USAGE;
     }
     return ACG_EXIT_OK;

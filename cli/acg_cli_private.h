@@ -3,6 +3,7 @@
 #ifndef ACG_CLI_PRIVATE_H
 #define ACG_CLI_PRIVATE_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -201,6 +202,12 @@ int acg_cli_print_settings(const struct acg_service *svc, const struct acg_cli_o
                            const struct acg_cli_value *values, struct acg_cli_print *print);
 void acg_cli_print_settings_free(struct acg_cli_print *print);
 
+/* Prints a message to stderr with the text it quotes (from argv, files, the environment)
+ * escaped for the terminal (common/acg_text.h); the message's own newlines pass. */
+void acg_cli_errorf(const char *fmt, ...) ACG_PRINTF(1, 2);
+void acg_cli_verrorf(const char *fmt, va_list ap) ACG_PRINTF(1, 0);
+/* Writes s[0..len) to f escaped the same way, however long it is. */
+void acg_cli_write_safe(FILE *f, const char *s, size_t len);
 /* Prints "\nError parsing parameter '--OPTION': ..." (the AWS CLI's ParamError wording) and
  * returns ACG_EXIT_USAGE. */
 int acg_cli_param_error(const char *option, const char *fmt, ...) ACG_PRINTF(2, 3);

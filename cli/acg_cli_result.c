@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "acg_cli_private.h"
+#include "common/acg_text.h"
 #include "jmespath/acg_jmespath.h"
 
 /* ---- botocore.utils.set_value_from_jmespath and merge_dicts over value trees ---- */
@@ -129,12 +130,113 @@ static int merge_into(struct acg_arena *a, struct acg_value *into, const struct 
 
 /* ---- printing ---- */
 
+static bool text_safe(const char *s, size_t len)
+{
+    return acg_is_terminal_safe(s, len, ACG_ESCAPE_KEEP_NEWLINES);
+}
+
+/* s[0..len) escaped for the terminal (common/acg_text.h) into b, reset first. */
+static int escape_into(struct acg_buf *b, const char *s, size_t len)
+{
+    acg_buf_reset(b);
+    return acg_escape_append(b, s, len, ACG_ESCAPE_KEEP_NEWLINES);
+}
+
+static const struct acg_value *escaped(struct acg_arena *a, const struct acg_value *v,
+                                       unsigned depth, struct acg_buf *b);
+
+/* An object's copy from member `first` on, whose value is already escaped. */
+static struct acg_value *escaped_object(struct acg_arena *a, const struct acg_value *v,
+                                        size_t first, const struct acg_value *value,
+                                        unsigned depth, struct acg_buf *b)
+{
+    struct acg_value *copy = acg_value_new_object(a);
+    for (size_t i = 0; copy != NULL && i < v->u.obj.count; i++) {
+        const struct acg_value_member *m = &v->u.obj.members[i];
+        const struct acg_value *x = i < first    ? m->value
+                                    : i == first ? value
+                                                 : escaped(a, m->value, depth + 1, b);
+        if (x == NULL || escape_into(b, m->key, m->key_len) != ACG_OK ||
+            acg_value_object_add(a, copy, b->data, b->len, (struct acg_value *)x) != ACG_OK)
+            return NULL;
+    }
+    return copy;
+}
+
+/* An array's copy from item `first` on, which is already escaped. */
+static struct acg_value *escaped_array(struct acg_arena *a, const struct acg_value *v,
+                                       size_t first, const struct acg_value *item,
+                                       unsigned depth, struct acg_buf *b)
+{
+    struct acg_value *copy = acg_value_new_array(a);
+    for (size_t i = 0; copy != NULL && i < v->u.arr.count; i++) {
+        const struct acg_value *x = i < first    ? v->u.arr.items[i]
+                                    : i == first ? item
+                                                 : escaped(a, v->u.arr.items[i], depth + 1, b);
+        if (x == NULL || acg_value_array_push(a, copy, (struct acg_value *)x) != ACG_OK)
+            return NULL;
+    }
+    return copy;
+}
+
+/* v, or a copy of it where a string or key would drive the terminal, escaped; NULL when
+ * memory runs out. Copies only the paths that change: v itself (perhaps shared, perhaps a
+ * --query literal that outlives this page) is never written. */
+static const struct acg_value *escaped(struct acg_arena *a, const struct acg_value *v,
+                                       unsigned depth, struct acg_buf *b)
+{
+    if (depth > ACG_VALUE_MAX_DEPTH)
+        return v;   /* the formatter refuses it */
+    if (v->type == ACG_VALUE_STRING) {
+        if (text_safe(v->u.str.ptr, v->u.str.len))
+            return v;
+        return escape_into(b, v->u.str.ptr, v->u.str.len) == ACG_OK
+                   ? acg_value_new_string(a, b->data, b->len) : NULL;
+    }
+    if (v->type == ACG_VALUE_ARRAY) {
+        for (size_t i = 0; i < v->u.arr.count; i++) {
+            const struct acg_value *item = escaped(a, v->u.arr.items[i], depth + 1, b);
+            if (item == NULL)
+                return NULL;
+            if (item != v->u.arr.items[i])
+                return escaped_array(a, v, i, item, depth, b);
+        }
+    } else if (v->type == ACG_VALUE_OBJECT) {
+        for (size_t i = 0; i < v->u.obj.count; i++) {
+            const struct acg_value_member *m = &v->u.obj.members[i];
+            const struct acg_value *value = escaped(a, m->value, depth + 1, b);
+            if (value == NULL)
+                return NULL;
+            if (value != m->value || !text_safe(m->key, m->key_len))
+                return escaped_object(a, v, i, value, depth, b);
+        }
+    }
+    return v;
+}
+
+/* The text and table formatters get server text escaped before they lay it out: escaped
+ * afterwards, the escapes would widen cells past their borders, and the table's own colour
+ * codes could not be told from a server's. */
+static int escape_for_terminal(struct acg_arena *a, const struct acg_value **v)
+{
+    struct acg_buf b;
+    acg_buf_init_secure(&b, 0);   /* the text may be a sensitive member (--show-sensitive) */
+    const struct acg_value *e = escaped(a, *v, 0, &b);
+    acg_buf_free_secure(&b);
+    if (e == NULL)
+        return ACG_ERR_NOMEM;
+    *v = e;
+    return ACG_OK;
+}
+
 static int print_value(const struct acg_cli_print *print, const char *operation,
                        const struct acg_value *v, struct acg_arena *a, struct acg_buf *out,
                        struct acg_error *err)
 {
     if (print->query != NULL)
         ACG_TRY(acg_jmespath_search(print->query, v, a, &v, err));
+    if (print->output.format == ACG_OUTPUT_TEXT || print->output.format == ACG_OUTPUT_TABLE)
+        ACG_TRY(escape_for_terminal(a, &v));
     return acg_output_format(operation, v, &print->output, out, err);
 }
 

@@ -26,7 +26,7 @@ static int output_format(const char *const *global, const struct acg_profile *p,
     if (name == NULL)
         name = "json";
     if (acg_output_parse_format(name, &print->output.format) != ACG_OK) {
-        fprintf(stderr, "\nUnknown output type: %s\n", name);
+        acg_cli_errorf("\nUnknown output type: %s\n", name);
         return ACG_EXIT_OTHER;
     }
     const char *color = global[ACG_CLI_G_COLOR];
@@ -43,8 +43,8 @@ static int timestamp_format(const struct acg_profile *p, struct acg_cli_print *p
     } else if (strcmp(name, "iso8601") == 0) {
         print->values.timestamps = ACG_VALUE_TIME_ISO8601;
     } else {
-        fprintf(stderr, "\nUnknown cli_timestamp_format value: %s, valid values are \"none\", "
-                        "\"wire\" or \"iso8601\"\n", name);
+        acg_cli_errorf("\nUnknown cli_timestamp_format value: %s, valid values are \"none\", "
+                       "\"wire\" or \"iso8601\"\n", name);
         return ACG_EXIT_OTHER;
     }
     return ACG_EXIT_OK;
@@ -58,8 +58,8 @@ static int compile_query(const char *text, struct acg_cli_print *print)
         return ACG_EXIT_OK;
     acg_error_init(&err);
     if (acg_jmespath_compile(text, SIZE_MAX, &q, &err) != ACG_OK) {
-        fprintf(stderr, "\nBad value for --query %s: Invalid jmespath expression: %s\n", text,
-                err.message);
+        /* globalargs._resolve_query: the exception's text after the expression */
+        acg_cli_errorf("\nBad value for --query %s: %s\n", text, acg_jmespath_error_message(&err));
         acg_error_free(&err);
         return ACG_EXIT_OTHER;
     }

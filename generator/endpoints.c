@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/acg_names.h"
 #include "endpoints.h"
 #include "names.h"
 #include "text.h"
@@ -24,6 +25,7 @@ struct emitter {
     const char *file;
     struct acg_arena *a;
     int rc;
+    const struct doc_node *client_params;  /* the model's clientContextParams, or NULL */
     struct var vars[MAX_VARS];   /* parameters first, then assignments in scope */
     size_t nvars;
     const char *used[MAX_VARS];  /* every C local name handed out, to keep them unique */
@@ -571,6 +573,15 @@ static const char *builtin_expr(struct emitter *e, const struct doc_node *at, co
         { "AWS::Auth::AccountId", "acg_ev_string(params->builtins.account_id)" },
         { "AWS::Auth::AccountIdEndpointMode", "acg_ev_string(params->builtins.account_id_endpoint_mode)" },
         { "AWS::STS::UseGlobalEndpoint", "acg_ev_bool(params->builtins.use_global_endpoint)" },
+        /* S3's own settings: botocore's values for a client without an s3 config section
+         * (path style with a custom endpoint). Those that are clientContextParams come from
+         * the client's settings first. */
+        { "AWS::S3::Accelerate", "acg_ev_bool(false)" },
+        { "AWS::S3::DisableMultiRegionAccessPoints", "acg_ev_bool(false)" },
+        { "AWS::S3::ForcePathStyle", "acg_ev_bool(params->builtins.endpoint != NULL)" },
+        { "AWS::S3::UseArnRegion", "acg_ev_bool(true)" },
+        { "AWS::S3::UseGlobalEndpoint", "acg_ev_bool(false)" },
+        { "AWS::S3Control::UseArnRegion", "acg_ev_bool(false)" },
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
         if (strcmp(builtin, map[i][0]) == 0)
@@ -598,8 +609,16 @@ static void emit_params(struct emitter *e, const struct doc_node *params, const 
             fail(e, def, "endpoint rules: parameter %s has no type", name);
             continue;
         }
-        const char *value = builtin ? builtin_expr(e, def, builtin)
-                                    : fmt(e, "acg_ep_context(&c, params, %s)", text_c_string(e->a, name));
+        const char *context = fmt(e, "acg_ep_context(&c, params, %s)", text_c_string(e->a, name));
+        const char *value = builtin ? builtin_expr(e, def, builtin) : context;
+        /* A clientContextParam comes, as in botocore, after what the operation binds and
+         * before a builtIn: from the client's settings, keyed by its name in snake_case. */
+        if (e->client_params != NULL && doc_get(e->client_params, name) != NULL) {
+            const char *key = acg_xform_name(e->a, name, '_');
+            const char *client = fmt(e, "acg_ev_or(%s, acg_ep_client_context(&c, params, %s))",
+                                     context, text_c_string(e->a, key ? key : name));
+            value = builtin ? fmt(e, "acg_ev_or(%s, %s)", client, value) : client;
+        }
         /* A boolean builtIn always has a value (struct acg_endpoint_builtins holds a bool),
          * so neither a default nor the required check could ever apply to it. */
         bool always_set = builtin != NULL && strncmp(value, "acg_ev_bool(", 12) == 0;
@@ -645,8 +664,16 @@ int gen_endpoints_emit(const struct doc_node *ruleset, const char *file, const c
 int gen_endpoints_emit_flags(const struct doc_node *ruleset, const char *file, const char *fn_name,
                              unsigned flags, struct acg_buf *out, struct diag *d)
 {
+    return gen_endpoints_emit_client(ruleset, NULL, file, fn_name, flags, out, d);
+}
+
+int gen_endpoints_emit_client(const struct doc_node *ruleset, const struct doc_node *client_params,
+                              const char *file, const char *fn_name, unsigned flags,
+                              struct acg_buf *out, struct diag *d)
+{
     struct emitter e;
     memset(&e, 0, sizeof e);
+    e.client_params = client_params != NULL && client_params->kind == DOC_MAP ? client_params : NULL;
     e.out = out;
     e.d = d;
     e.file = file;

@@ -25,6 +25,14 @@ enum {
 int gen_endpoints_emit_flags(const struct doc_node *ruleset, const char *file, const char *fn_name,
                              unsigned flags, struct acg_buf *out, struct diag *d);
 
+/* gen_endpoints_emit_flags for a service model with clientContextParams (the mapping from
+ * the model's top level, or NULL): each of those parameters takes, after the operation's
+ * context values and before its builtIn, the client's setting keyed by the parameter's name
+ * in snake_case, as botocore reads Config(client_context_params={...}). */
+int gen_endpoints_emit_client(const struct doc_node *ruleset, const struct doc_node *client_params,
+                              const char *file, const char *fn_name, unsigned flags,
+                              struct acg_buf *out, struct diag *d);
+
 /* For models without a rule set: the function AWS's standard regional rule set gives,
  * https://{endpointPrefix}.{region}.{dnsSuffix} through the partitions table, with the FIPS
  * (PREFIX-fips.) and dual-stack ({dualStackDnsSuffix}) forms, a custom endpoint when one is

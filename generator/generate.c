@@ -93,7 +93,8 @@ static int emit_all(const struct gen_options *o, struct gen_run *r, const struct
 }
 
 /* The endpoint resolver's C text: from the rule set beside the model (or o->ruleset_path),
- * else the default https://{endpointPrefix}.{region}.{dnsSuffix}. */
+ * with the model's clientContextParams read from the client's settings, else the default
+ * https://{endpointPrefix}.{region}.{dnsSuffix}. */
 static int endpoint_code(const struct gen_options *o, const struct model *m, const char *fn,
                          struct acg_buf *code, struct diag *d)
 {
@@ -101,7 +102,10 @@ static int endpoint_code(const struct gen_options *o, const struct model *m, con
     struct doc rules = { 0 };
     int rc;
     if (path != NULL)
-        rc = doc_load(path, &rules, d) == 0 && gen_endpoints_emit(rules.root, path, fn, code, d) == 0
+        rc = doc_load(path, &rules, d) == 0 &&
+                     gen_endpoints_emit_client(rules.root,
+                                               doc_get(m->doc_tree.root, "clientContextParams"),
+                                               path, fn, 0, code, d) == 0
                  ? 0 : -1;
     else
         rc = gen_endpoints_emit_default(m->endpoint_prefix, fn, code, d);

@@ -91,41 +91,68 @@ size_t plan_pattern(struct planner *p, const char *pat)
     return p->pattern_count++;
 }
 
-const char **plan_field_names(struct planner *p, const struct shape *s)
+static bool name_used(const char **used, size_t n, const char *name)
 {
-    struct pshape *ps = plan_shape_of(p, s);
-    if (ps->fields != NULL)
-        return ps->fields;
+    for (size_t u = 0; u < n; u++) {
+        if (strcmp(used[u], name) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The C fields of a structure's members: each member's own (a collision between two is an
+ * error), then the has_x or x_count field beside it, which takes a trailing '_' while its
+ * name is another field's (GuardDuty has both ScannedResources, a list, and
+ * ScannedResourcesCount). */
+static void name_fields(struct planner *p, const struct shape *s, struct pshape *ps)
+{
     const char **names = acg_arena_calloc(p->a, s->member_count + 1, sizeof *names);
+    const char **extras = acg_arena_calloc(p->a, s->member_count + 1, sizeof *extras);
     const char **used = acg_arena_calloc(p->a, 2 * s->member_count + 2, sizeof *used);
     size_t nused = 0;
-    if (names == NULL || used == NULL)
-        return NULL;
+    if (names == NULL || extras == NULL || used == NULL)
+        return;
     used[nused++] = "arena_";
     for (size_t i = 0; i < s->member_count; i++) {
         const struct member *mb = &s->members[i];
-        const char *f = names_c_ident(p->a, mb->name);
-        const char *derived = NULL;
+        names[i] = names_c_ident(p->a, mb->name);
+        if (name_used(used, nused, names[i]))
+            diag_error(p->d, p->m->path, mb->mark, "shapes.%s.members.%s: its C field %s "
+                       "collides with another field of the structure", s->name, mb->name,
+                       names[i]);
+        used[nused++] = names[i];
+    }
+    for (size_t i = 0; i < s->member_count; i++) {
+        const struct member *mb = &s->members[i];
+        const char *extra = NULL;
         if (mb->target && plan_is_flagged(mb->target))
-            derived = plan_fmt(p, "has_%s", f);
+            extra = plan_fmt(p, "has_%s", names[i]);
         else if (mb->target && (mb->target->type == SHAPE_LIST || mb->target->type == SHAPE_MAP))
-            derived = plan_fmt(p, "%s_count", f);
-        const char *mine[2] = { f, derived };
-        for (size_t k = 0; k < 2; k++) {
-            if (mine[k] == NULL)
-                continue;
-            for (size_t u = 0; u < nused; u++) {
-                if (strcmp(used[u], mine[k]) == 0)
-                    diag_error(p->d, p->m->path, mb->mark,
-                               "shapes.%s.members.%s: its C field %s collides with another "
-                               "field of the structure", s->name, mb->name, mine[k]);
-            }
-            used[nused++] = mine[k];
-        }
-        names[i] = f;
+            extra = plan_fmt(p, "%s_count", names[i]);
+        while (extra != NULL && name_used(used, nused, extra))
+            extra = plan_fmt(p, "%s_", extra);
+        if (extra != NULL)
+            used[nused++] = extra;
+        extras[i] = extra;
     }
     ps->fields = names;
-    return names;
+    ps->extras = extras;
+}
+
+const char **plan_field_names(struct planner *p, const struct shape *s)
+{
+    struct pshape *ps = plan_shape_of(p, s);
+    if (ps->fields == NULL)
+        name_fields(p, s, ps);
+    return ps->fields;
+}
+
+const char **plan_extra_field_names(struct planner *p, const struct shape *s)
+{
+    struct pshape *ps = plan_shape_of(p, s);
+    if (ps->fields == NULL)
+        name_fields(p, s, ps);
+    return ps->extras;
 }
 
 /* ---- closure ---- */

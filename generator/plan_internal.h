@@ -24,6 +24,7 @@ struct pshape {
     bool as_element;          /* a list or map that is a list element or map value */
     bool own_descriptor;      /* gets a table of its own (else a shared runtime scalar) */
     const char **fields;      /* structures: C field name per member */
+    const char **extras;      /* and its has_ or _count field, NULL for other members */
 };
 
 struct planner {
@@ -55,6 +56,8 @@ bool plan_is_flagged(const struct shape *s);
 bool plan_selected(const struct gen_options *o, const char *name);
 /* C field names for a structure's members; collisions are reported once. */
 const char **plan_field_names(struct planner *p, const struct shape *s);
+/* Per member: the has_x (flagged scalars) or x_count (lists, maps) field, else NULL. */
+const char **plan_extra_field_names(struct planner *p, const struct shape *s);
 /* The index of pattern pat in the pattern table (added on first use). */
 size_t plan_pattern(struct planner *p, const char *pat);
 

@@ -203,7 +203,14 @@ static void plan_member_docs(struct planner *p, const struct operation *op, stru
     for (size_t i = 0; op->input && i < op->input->member_count; i++) {
         const struct member *mb = &op->input->members[i];
         const char *doc = help_text(p, mb->doc ? mb->doc : mb->target ? mb->target->doc : NULL);
-        tv_set_str(tv_push(docs), "doc", text_c_string_wrapped(p->a, doc, 4, 100));
+        const char *lit = text_c_string_wrapped(p->a, doc, 5, 99);
+        /* A literal split over lines is parenthesised: clang's -Wstring-concatenation takes
+         * adjacent literals in an array for a missing comma. */
+        if (strchr(lit, '\n') != NULL)
+            lit = plan_fmt(p, "(%s)", lit);
+        else
+            lit = text_c_string_wrapped(p->a, doc, 4, 100);
+        tv_set_str(tv_push(docs), "doc", lit);
     }
     tv_set_bool(o, "has_member_docs", tv_list_len(docs) > 0);
 }
@@ -241,14 +248,14 @@ static void plan_errors_ref(struct planner *p, const struct operation *op, const
     tv_set_bool(o, "define_errors", op->error_count > 0);
 }
 
-/* Whether the operation's output is a download: a blob payload marked streaming. */
+/* Whether the operation's output is a download: a blob payload, which botocore streams
+ * whether or not it is marked streaming (acg_operation_streams_output agrees). */
 static bool streams_output(const struct operation *op)
 {
     const struct shape *s = op->output;
     for (size_t i = 0; s != NULL && i < s->member_count; i++) {
         const struct member *m = &s->members[i];
-        if (m->payload && m->target != NULL && m->target->type == SHAPE_BLOB &&
-            (m->streaming || m->target->streaming))
+        if (m->payload && m->target != NULL && m->target->type == SHAPE_BLOB)
             return true;
     }
     return false;

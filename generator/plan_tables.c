@@ -225,14 +225,15 @@ static void plan_composite(struct planner *p, const struct pshape *ps, struct tv
     tv_set_str(row, "struct", plan_fmt(p, "struct %s_%s", p->prefix, ps->c));
     if (plan_is_struct(s)) {
         const char **names = plan_field_names(p, s);
+        const char **extras = plan_extra_field_names(p, s);
         for (size_t k = 0; names && k < s->member_count; k++) {
             const struct member *mb = &s->members[k];
             if (mb->target == NULL)
                 continue;
             /* A list or map member is read as struct acg_seq: from its count field on. */
             bool seq = mb->target->type == SHAPE_LIST || mb->target->type == SHAPE_MAP;
-            plan_member_row(p, members, mb, seq ? plan_fmt(p, "%s_count", names[k]) : names[k],
-                            plan_is_flagged(mb->target) ? plan_fmt(p, "has_%s", names[k]) : NULL);
+            plan_member_row(p, members, mb, seq ? extras[k] : names[k],
+                            plan_is_flagged(mb->target) ? extras[k] : NULL);
         }
         tv_set_fmt(row, "member_count", "%zu", s->member_count);
         /* Small structures are searched in order; the index pays off past a few members. */

@@ -74,7 +74,7 @@ static const char *member_doc(struct planner *p, const struct member *mb)
 
 /* The fields one member takes in its structure. */
 static void member_fields(struct planner *p, struct tv *fields, const struct member *mb,
-                          const char *f)
+                          const char *f, const char *extra)
 {
     const struct shape *t = mb->target;
     const char *doc = member_doc(p, mb);
@@ -86,18 +86,18 @@ static void member_fields(struct planner *p, struct tv *fields, const struct mem
         break;
     case SHAPE_LIST:
         et = element_type(p, t->item->target);
-        add_field(p, fields, doc, (struct ctype){ false, "size_t", "" }, plan_fmt(p, "%s_count", f));
+        add_field(p, fields, doc, (struct ctype){ false, "size_t", "" }, extra);
         add_field(p, fields, "", (struct ctype){ et.is_const, et.base, plan_fmt(p, "%s*", et.stars) },
                   f);
         break;
     case SHAPE_MAP:
-        add_field(p, fields, doc, (struct ctype){ false, "size_t", "" }, plan_fmt(p, "%s_count", f));
+        add_field(p, fields, doc, (struct ctype){ false, "size_t", "" }, extra);
         add_field(p, fields, "", (struct ctype){ false, plan_fmt(p, "struct %s_%s_entry", p->prefix,
                                                                  plan_shape_of(p, t)->c), "*" }, f);
         break;
     default:
         if (plan_is_flagged(t)) {
-            add_field(p, fields, doc, (struct ctype){ false, "bool", "" }, plan_fmt(p, "has_%s", f));
+            add_field(p, fields, doc, (struct ctype){ false, "bool", "" }, extra);
             add_field(p, fields, "", element_type(p, t), f);
         } else {
             add_field(p, fields, doc, element_type(p, t), f);
@@ -161,13 +161,14 @@ static void plan_struct(struct planner *p, const struct pshape *ps, struct tv *s
     struct tv *fields = tv_set_list(st, "fields");
     if (plan_is_struct(s)) {
         const char **names = plan_field_names(p, s);
+        const char **extras = plan_extra_field_names(p, s);
         /* First, so the runtime finds it in any top-level struct. */
         if (ps->top_level)
             add_field(p, fields, "    /** Owns every pointer below in a decoded value; NULL in one "
                       "you built. */\n", (struct ctype){ false, "struct acg_arena", "*" }, "arena_");
         for (size_t k = 0; names && k < s->member_count; k++) {
             if (s->members[k].target)
-                member_fields(p, fields, &s->members[k], names[k]);
+                member_fields(p, fields, &s->members[k], names[k], extras[k]);
         }
         if (s->member_count == 0 && !ps->top_level)
             add_field(p, fields, "    /* No members; present so the struct is not empty. */\n",

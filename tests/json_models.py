@@ -1,5 +1,6 @@
-"""Prints the service-2 model file of every installed botocore service whose protocol is
-json (metadata.protocol, or the first of metadata.protocols), newest API version only."""
+"""Prints the service-2 model file of every installed botocore service whose protocol is one
+of those given on the command line (default: json), by metadata.protocol or the first of
+metadata.protocols, newest API version only: "SERVICE PATH" per line."""
 import glob
 import gzip
 import json
@@ -11,7 +12,7 @@ import botocore
 DATA = os.path.join(os.path.dirname(botocore.__file__), "data")
 
 
-def json_models():
+def models(protocols=("json",)):
     for svc in sorted(os.listdir(DATA)):
         folder = os.path.join(DATA, svc)
         if not os.path.isdir(folder):
@@ -23,11 +24,19 @@ def json_models():
         opener = gzip.open if files[0].endswith(".gz") else open
         with opener(files[0], "rt", encoding="utf-8") as f:
             meta = json.load(f)["metadata"]
-        protocols = meta.get("protocols") or [meta.get("protocol")]
-        if protocols[0] == "json":
+        found = meta.get("protocols") or [meta.get("protocol")]
+        if found[0] in protocols:
             yield svc, files[0]
 
 
+def json_models():
+    return models(("json",))
+
+
+def rest_json_models():
+    return models(("rest-json",))
+
+
 if __name__ == "__main__":
-    for svc, path in json_models():
+    for svc, path in models(tuple(sys.argv[1:]) or ("json",)):
         sys.stdout.write(f"{svc} {path}\n")

@@ -1,17 +1,18 @@
 #!/bin/sh
-# make test-scale: generate every installed json-protocol botocore model, compile each
-# generated source (tables, endpoint rules, the program's main) with gcc and clang, -std=c11
-# -Wall -Wextra -Wpedantic -Werror, and link each model's command-line program
-# (tests/scale_one.sh).
+# make test-scale: generate every installed json and rest-json botocore model (awsJson 1.0/1.1
+# and restJson1), compile each generated source (tables, endpoint rules, the program's main)
+# with gcc and clang, -std=c11 -Wall -Wextra -Wpedantic -Werror, then link each model's
+# command-line program (as make cli does) and run its help (tests/scale_one.sh).
 # SCALE_MODELS=N limits the run to a fixed spread of N models (always including the
-# largest); unset runs them all. Ends with "N passed, M failed" (one per model).
+# largest); unset runs them all. Runs $(nproc) models at a time and prints the wall time.
+# Ends with "N passed, M failed" (one per model).
 BUILD=${BUILD:-build}
 OUT="$BUILD/scale"
 GEN="$BUILD/bin/acg-gen"
 PYTHON=${PYTHON:-python3}
 rm -rf "$OUT"
 mkdir -p "$OUT"
-"$PYTHON" tests/json_models.py > "$OUT/models.txt" || exit 1
+"$PYTHON" tests/json_models.py json rest-json > "$OUT/models.txt" || exit 1
 if [ -n "$SCALE_MODELS" ]; then
     # every k-th model plus the largest (sagemaker), so the spread stays fixed run to run
     total=$(wc -l < "$OUT/models.txt")
@@ -20,11 +21,15 @@ if [ -n "$SCALE_MODELS" ]; then
     mv "$OUT/pick.txt" "$OUT/models.txt"
 fi
 start=$(date +%s)
-BUILD=$BUILD xargs -P "$(nproc)" -n 2 tests/scale_one.sh "$OUT" "$GEN" < "$OUT/models.txt" > "$OUT/results.txt"
+# The libraries every model's program links with, as the Makefile's PKGS.
+LIBS="$(pkg-config --libs yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih expat) -lpthread -lm"
+export BUILD LIBS
+xargs -P "$(nproc)" -n 2 tests/scale_one.sh "$OUT" "$GEN" < "$OUT/models.txt" > "$OUT/results.txt"
 end=$(date +%s)
 grep '^FAIL' "$OUT/results.txt"
+models=$(wc -l < "$OUT/models.txt")
 pass=$(grep -c '^ok' "$OUT/results.txt")
 fail=$(grep -c '^FAIL' "$OUT/results.txt")
-echo "scale: $pass of $((pass + fail)) json-protocol models generate, compile warning-free under gcc and clang and link ($((end - start)) s)"
+echo "scale: $models models ($(grep -c '^json' "$OUT/protocols.txt") json, $(grep -c '^rest-json' "$OUT/protocols.txt") rest-json) generated, compiled with gcc and clang, linked and run in $((end - start)) s on $(nproc) cores"
 echo "scale: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

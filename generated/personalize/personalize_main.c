@@ -16,8 +16,8 @@ static const char *const create_batch_inference_job_docs[] = {
     "The ARN of an IAM role that may read the input and write the output buckets.",
     "Extra settings of the job.",
     "Tags to attach to the job.",
-    "THEME_GENERATION also groups similar items under descriptive themes; BATCH_INFERENCE, the "
-    "default, does not.",
+    ("THEME_GENERATION also groups similar items under descriptive themes; BATCH_INFERENCE, the "
+     "default, does not."),
     "For theme generation: which Items column holds each item's name.",
 };
 

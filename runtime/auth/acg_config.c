@@ -12,11 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <ini.h>
 
 #include "auth/acg_config.h"
+#include "common/acg_text.h"
 
 struct entry {
     char *section;   /* NULL for a top-level key; the sub-section name otherwise */
@@ -25,9 +30,13 @@ struct entry {
     bool from_credentials_file;   /* which file gave the value (the source a chain reports) */
 };
 
+/* A profile's settings. Lookups go through a hash index (open addressing), so a file of
+ * N keys loads in O(N): a linear search per key made 200,000 keys take minutes. */
 struct entries {
     struct entry *v;
     size_t n, cap;
+    size_t *slots;     /* index + 1 into v, 0 for an empty slot; nslots is a power of two */
+    size_t nslots;
 };
 
 struct acg_profile {
@@ -73,61 +82,104 @@ static void entries_free(struct entries *e)
         free(e->v[i].value);
     }
     free(e->v);
+    free(e->slots);
     memset(e, 0, sizeof *e);
 }
 
-/* Sets section/key to value, replacing an earlier value. Returns 0 or -1 on no memory. */
+/* FNV-1a over the section (or a mark for none) and the key. */
+static size_t hash_pair(const char *section, const char *key)
+{
+    uint64_t h = 14695981039346656037u;
+    const char *parts[2] = { section != NULL ? section : "\x01", key };
+    for (int k = 0; k < 2; k++) {
+        for (const unsigned char *c = (const unsigned char *)parts[k]; *c != '\0'; c++)
+            h = (h ^ *c) * 1099511628211u;
+        h = (h ^ 0xff) * 1099511628211u;   /* keeps ("ab", "c") apart from ("a", "bc") */
+    }
+    return (size_t)h;
+}
+
+static bool same_pair(const struct entry *x, const char *section, const char *key)
+{
+    bool same_section = (x->section == NULL && section == NULL) ||
+                        (x->section != NULL && section != NULL && strcmp(x->section, section) == 0);
+    return same_section && strcmp(x->key, key) == 0;
+}
+
+/* The slot holding section/key, or the empty slot where it would go. nslots > 0. */
+static size_t *find_slot(const struct entries *e, const char *section, const char *key)
+{
+    size_t mask = e->nslots - 1;
+    for (size_t i = hash_pair(section, key) & mask;; i = (i + 1) & mask) {
+        size_t *slot = &e->slots[i];
+        if (*slot == 0 || same_pair(&e->v[*slot - 1], section, key))
+            return slot;
+    }
+}
+
+/* Keeps the index at most half full. Returns 0 or -1 on no memory. */
+static int grow_index(struct entries *e)
+{
+    if ((e->n + 1) * 2 <= e->nslots)
+        return 0;
+    size_t nslots = e->nslots ? e->nslots * 2 : 32;
+    size_t *slots = calloc(nslots, sizeof *slots);
+    if (slots == NULL)
+        return -1;
+    free(e->slots);
+    e->slots = slots;
+    e->nslots = nslots;
+    for (size_t i = 0; i < e->n; i++)
+        *find_slot(e, e->v[i].section, e->v[i].key) = i + 1;
+    return 0;
+}
+
+/* Sets section/key to value (all three trimmed first), replacing an earlier value.
+ * Returns 0 or -1 on no memory. */
 static int entries_set(struct entries *e, const char *section, const char *key, const char *value,
                        bool from_credentials_file)
 {
-    for (size_t i = 0; i < e->n; i++) {
-        struct entry *x = &e->v[i];
-        bool same_section = (x->section == NULL && section == NULL) ||
-                            (x->section != NULL && section != NULL && strcmp(x->section, section) == 0);
-        if (same_section && strcmp(x->key, key) == 0) {
-            char *v = dup_trim(value);
-            if (v == NULL)
-                return -1;
-            wipe_str(x->value);   /* the value replaced may be a secret from the other file */
-            free(x->value);
-            x->value = v;
-            x->from_credentials_file = from_credentials_file;
-            return 0;
-        }
+    char *sec = section != NULL ? dup_trim(section) : NULL;
+    char *k = dup_trim(key);
+    char *v = dup_trim(value);
+    if (k == NULL || v == NULL || (section != NULL && sec == NULL) || grow_index(e) != 0)
+        goto fail;
+    size_t *slot = find_slot(e, sec, k);
+    if (*slot != 0) {
+        struct entry *x = &e->v[*slot - 1];
+        wipe_str(x->value);   /* the value replaced may be a secret from the other file */
+        free(x->value);
+        x->value = v;
+        x->from_credentials_file = from_credentials_file;
+        free(sec);
+        free(k);
+        return 0;
     }
     if (e->n == e->cap) {
         size_t cap = e->cap ? e->cap * 2 : 16;
-        struct entry *v = realloc(e->v, cap * sizeof *v);
-        if (v == NULL)
-            return -1;
-        e->v = v;
+        struct entry *grown = realloc(e->v, cap * sizeof *grown);
+        if (grown == NULL)
+            goto fail;
+        e->v = grown;
         e->cap = cap;
     }
-    struct entry *x = &e->v[e->n];
-    x->section = section ? dup_trim(section) : NULL;
-    x->key = dup_trim(key);
-    x->value = dup_trim(value);
-    x->from_credentials_file = from_credentials_file;
-    if (x->key == NULL || x->value == NULL || (section != NULL && x->section == NULL)) {
-        free(x->section);
-        free(x->key);
-        free(x->value);
-        return -1;
-    }
-    e->n++;
+    e->v[e->n] = (struct entry){ sec, k, v, from_credentials_file };
+    *slot = ++e->n;
     return 0;
+fail:
+    free(sec);
+    free(k);
+    wipe_str(v);
+    free(v);
+    return -1;
 }
 
 static const struct entry *entries_find(const struct entries *e, const char *section, const char *key)
 {
-    for (size_t i = 0; i < e->n; i++) {
-        const struct entry *x = &e->v[i];
-        bool same_section = (x->section == NULL && section == NULL) ||
-                            (x->section != NULL && section != NULL && strcmp(x->section, section) == 0);
-        if (same_section && strcmp(x->key, key) == 0)
-            return x;
-    }
-    return NULL;
+    if (e->nslots == 0)
+        return NULL;
+    size_t slot = *find_slot(e, section, key);
+    return slot != 0 ? &e->v[slot - 1] : NULL;
 }
 
 static const char *entries_get(const struct entries *e, const char *section, const char *key)
@@ -138,10 +190,13 @@ static const char *entries_get(const struct entries *e, const char *section, con
 
 /* Debian builds libinih with its default INI_MAX_LINE of 200 bytes and no realloc, so a
  * real aws_session_token (often over 1,000 characters) would be cut and the rest read as a
- * parse error. The reader below hands inih whole lines from the file; a line that would not
- * fit has its value parked in `long_values` and replaced by a marker ("\x01" and an index)
- * that the handler swaps back. */
-#define LONG_MARK '\x01'
+ * parse error. The file is read whole into a buffer of ours (zeroed when done) and the
+ * reader below hands inih one line at a time with every value parked: inih sees
+ * "key = \x01N" and the handler swaps the marker back for value N, which points into that
+ * buffer. So no value, secret or not, is ever cut, split at a ';' (botocore's
+ * configparser keeps "a ; b" whole), or copied into inih's own line buffer. */
+#define PARK_MARK '\x01'
+#define CONFIG_MAX_BYTES ((size_t)64 << 20)
 
 struct parse_state {
     struct acg_profile *p;
@@ -150,11 +205,10 @@ struct parse_state {
     bool nomem;
     char last_key[128];         /* the key continuation lines belong to */
     char last_section[256];
-    FILE *file;
-    char *line;                 /* getline's buffer */
-    size_t line_cap;
-    char **long_values;
-    size_t n_long;
+    char *text;                 /* the whole file; lines are cut in place */
+    size_t len, pos;
+    const char **values;        /* parked values, pointing into text */
+    size_t n_values, cap_values;
 };
 
 /* Which profile a section header names, in config-file or credentials-file syntax. */
@@ -172,61 +226,51 @@ static bool section_is_profile(const char *section, const char *name, bool crede
     return strcmp(n, name) == 0;
 }
 
-/* ini_reader: one line of the file into str (num bytes), parking an over-long value. */
+/* ini_reader: the next line of the file into str (num bytes), its value parked. */
 static char *read_line(char *str, int num, void *user)
 {
     struct parse_state *s = user;
-    ssize_t n = getline(&s->line, &s->line_cap, s->file);
-    if (n < 0 || num < 32)
+    if (s->pos >= s->len || num < 32)
         return NULL;
-    const char *first = s->line + strspn(s->line, " \t");
-    char *eq = strchr(s->line, '=');
-    bool comment_or_section = strchr(";#[", *first) != NULL;
-    /* botocore's parser (configparser without inline comments) keeps "a ; b" whole, while
-     * inih would cut it at " ;"; a value holding ';' is parked too, so it arrives as written. */
-    bool semicolon = eq != NULL && !comment_or_section && strchr(eq + 1, ';') != NULL;
-    if (n < num && !semicolon) {
-        memcpy(str, s->line, (size_t)n + 1);
+    char *line = s->text + s->pos;
+    char *nl = memchr(line, '\n', s->len - s->pos);
+    size_t n = nl != NULL ? (size_t)(nl - line) : s->len - s->pos;
+    s->pos += n + (nl != NULL);
+    line[n] = '\0';   /* text[len] is the buffer's own terminator */
+    const char *first = line + strspn(line, " \t");
+    size_t sep = strcspn(line, "=:");   /* inih's separators, and configparser's */
+    if (*first == '\0' || strchr(";#[", *first) != NULL || line[sep] == '\0') {
+        /* a blank line, comment or section header, or a word without a value */
+        if (n + 2 <= (size_t)num) {
+            memcpy(str, line, n);
+            memcpy(str + n, "\n", 2);
+        } else if (*first == ';' || *first == '#') {
+            snprintf(str, (size_t)num, "%s", "#\n");   /* a long comment is still a comment */
+        } else {
+            /* a long section header or word: hand inih a line it reports as an error (a
+             * section header without its ']') so the file's line number comes back */
+            snprintf(str, (size_t)num, "%s", "[\n");
+        }
         return str;
     }
-    if (eq == NULL || comment_or_section || eq - s->line > num - 24) {
-        if (n < num) {   /* a short line that only looked like it needed parking */
-            memcpy(str, s->line, (size_t)n + 1);
-            return str;
-        }
-        if (*first == ';' || *first == '#') {   /* a long comment is still a comment */
-            snprintf(str, (size_t)num, "%s", "#\n");
-            return str;
-        }
-        /* a long section header, key or comment: hand inih a line it reports as an error
-         * (a section header without its ']') so the file's line number comes back */
-        snprintf(str, (size_t)num, "%s", "[\n");
+    if (sep > (size_t)num - 24) {
+        snprintf(str, (size_t)num, "%s", "[\n");   /* a key inih could not hold */
         return str;
     }
-    char **grown = realloc(s->long_values, (s->n_long + 1) * sizeof *grown);
-    if (grown == NULL) {
-        s->nomem = true;
-        return NULL;
+    if (s->n_values == s->cap_values) {
+        size_t cap = s->cap_values ? s->cap_values * 2 : 64;
+        const char **grown = realloc(s->values, cap * sizeof *grown);
+        if (grown == NULL) {
+            s->nomem = true;
+            return NULL;
+        }
+        s->values = grown;
+        s->cap_values = cap;
     }
-    s->long_values = grown;
-    if ((s->long_values[s->n_long] = strdup(eq + 1)) == NULL) {
-        s->nomem = true;
-        return NULL;
-    }
-    snprintf(str, (size_t)num, "%.*s= %c%zu\n", (int)(eq - s->line), s->line, LONG_MARK, s->n_long);
-    s->n_long++;
+    s->values[s->n_values] = line + sep + 1;
+    snprintf(str, (size_t)num, "%.*s%c %c%zu\n", (int)sep, line, line[sep], PARK_MARK, s->n_values);
+    s->n_values++;
     return str;
-}
-
-static void free_long_values(struct parse_state *s)
-{
-    for (size_t i = 0; i < s->n_long; i++) {
-        wipe_str(s->long_values[i]);   /* may be a session token */
-        free(s->long_values[i]);
-    }
-    free(s->long_values);
-    s->long_values = NULL;
-    s->n_long = 0;
 }
 
 /* The parked value a marker stands for, or v itself. */
@@ -234,11 +278,11 @@ static const char *unpark(const struct parse_state *s, const char *v)
 {
     while (*v == ' ' || *v == '\t')
         v++;
-    if (v[0] != LONG_MARK)
+    if (v[0] != PARK_MARK)
         return v;
     char *end = NULL;
     unsigned long i = strtoul(v + 1, &end, 10);
-    return end != v + 1 && *end == '\0' && i < s->n_long ? s->long_values[i] : v;
+    return end != v + 1 && *end == '\0' && i < s->n_values ? s->values[i] : v;
 }
 
 static int on_line(void *user, const char *section, const char *key, const char *value)
@@ -246,8 +290,8 @@ static int on_line(void *user, const char *section, const char *key, const char 
     struct parse_state *s = user;
     value = unpark(s, value);
     bool continuation = strcmp(section, s->last_section) == 0 && strcmp(key, s->last_key) == 0;
-    snprintf(s->last_section, sizeof s->last_section, "%s", section);
-    snprintf(s->last_key, sizeof s->last_key, "%s", key);
+    acg_copy_str(s->last_section, sizeof s->last_section, section);
+    acg_copy_str(s->last_key, sizeof s->last_key, key);
     int rc = 0;
     if (section_is_profile(section, s->p->name, s->credentials_file)) {
         s->found = true;
@@ -298,22 +342,80 @@ static void file_path(const char *env, const char *file, char *out, size_t size)
         snprintf(out, size, "%s/.aws/%s", home ? home : "", file);
 }
 
+int acg_config_read_file(const char *path, size_t max_bytes, struct acg_buf *out, bool *missing,
+                         struct acg_error *err)
+{
+    struct stat st, null_st;
+    *missing = false;
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer before we can refuse it. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        if (fd >= 0)
+            close(fd);
+        *missing = true;   /* as botocore: a file it cannot open is no file */
+        return ACG_OK;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        /* A FIFO or a device could hang the program or feed it without end. The null
+         * device is the usual way to say "no file" and reads as empty. */
+        bool null_device = S_ISCHR(st.st_mode) && stat("/dev/null", &null_st) == 0 &&
+                           S_ISCHR(null_st.st_mode) && st.st_rdev == null_st.st_rdev;
+        close(fd);
+        if (null_device) {
+            *missing = true;
+            return ACG_OK;
+        }
+        return acg_error_set(err, ACG_ERR_CONFIG,
+                             "%s is not a regular file (a FIFO, socket, device or directory); "
+                             "it was not read", path);
+    }
+    int rc = ACG_OK;
+    for (;;) {
+        if (acg_buf_reserve(out, 65536) != ACG_OK) {
+            rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory reading %s", path);
+            break;
+        }
+        ssize_t n = read(fd, out->data + out->len, 65536);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            rc = acg_error_set(err, ACG_ERR_CONFIG, "cannot read %s: %s", path, strerror(errno));
+            break;
+        }
+        if (n == 0)
+            break;
+        out->len += (size_t)n;
+        out->data[out->len] = '\0';
+        if (out->len > max_bytes) {
+            rc = acg_error_set(err, ACG_ERR_TOO_LARGE, "%s is larger than %zu bytes", path, max_bytes);
+            break;
+        }
+    }
+    close(fd);
+    return rc;
+}
+
 static int parse_file(const char *path, struct parse_state *s, struct acg_error *err)
 {
-    FILE *f = fopen(path, "r");
-    if (f == NULL)
-        return ACG_OK; /* a missing file is an empty one */
+    struct acg_buf text;
+    bool missing = false;
+    acg_buf_init_secure(&text, 0);
+    int rc = acg_config_read_file(path, CONFIG_MAX_BYTES, &text, &missing, err);
+    if (rc != ACG_OK || missing || text.len == 0) {
+        acg_buf_free(&text);
+        return rc;
+    }
     s->last_key[0] = s->last_section[0] = '\0';
-    s->file = f;
+    s->text = text.data;
+    s->len = text.len;
+    s->pos = 0;
+    s->n_values = 0;
     int line = ini_parse_stream(read_line, s, on_line, s);
-    fclose(f);
-    s->file = NULL;
-    free_long_values(s);
-    if (s->line != NULL)
-        memset(s->line, 0, s->line_cap);   /* the last line read may hold a secret */
-    free(s->line);
-    s->line = NULL;
-    s->line_cap = 0;
+    free(s->values);
+    s->values = NULL;
+    s->n_values = s->cap_values = 0;
+    s->text = NULL;
+    acg_buf_free(&text);   /* secure: the file's bytes are zeroed */
     if (s->nomem)
         return acg_error_set(err, ACG_ERR_NOMEM, "out of memory reading %s", path);
     if (line > 0)
@@ -416,6 +518,25 @@ static const char *setting(const struct acg_profile *p, const char *env, const c
     return v ? v : acg_profile_get(p, key);
 }
 
+/* botocore's validate_region_name: a host label, ^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)$.
+ * The region becomes part of the endpoint's host name, so anything else ('.', ':', '#',
+ * '@', '/') could point a signed request, session token and all, at another host. */
+static bool valid_region(const char *v)
+{
+    size_t n = strlen(v);
+    bool all_digits = true;
+    if (n > 63 || (n > 0 && (v[0] == '-' || v[n - 1] == '-')))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = v[i];
+        bool digit = c >= '0' && c <= '9';
+        if (!digit && !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') && c != '-')
+            return false;
+        all_digits = all_digits && digit;
+    }
+    return !all_digits;
+}
+
 static int parse_long(const char *v, long min, long max, long *out)
 {
     char *end = NULL;
@@ -431,11 +552,23 @@ int acg_settings_resolve(const struct acg_profile *p, const char *service_id, co
                          const char *explicit_endpoint, int explicit_fips, int explicit_dual_stack,
                          struct acg_settings *out, struct acg_error *err)
 {
+    char from[400];
     memset(out, 0, sizeof *out);
-    const char *v = explicit_region ? explicit_region : acg_env("AWS_REGION");
-    if (v == NULL)
-        v = setting(p, "AWS_DEFAULT_REGION", "region");
-    snprintf(out->region, sizeof out->region, "%s", v ? v : "");
+    const char *v = explicit_region;
+    snprintf(from, sizeof from, "the caller (--region)");
+    if (v == NULL && (v = acg_env("AWS_REGION")) != NULL)
+        snprintf(from, sizeof from, "the environment (AWS_REGION)");
+    if (v == NULL && (v = acg_env("AWS_DEFAULT_REGION")) != NULL)
+        snprintf(from, sizeof from, "the environment (AWS_DEFAULT_REGION)");
+    if (v == NULL && (v = acg_profile_get(p, "region")) != NULL)
+        snprintf(from, sizeof from, "the config file (profile %s)", acg_profile_name(p));
+    ACG_TRY(acg_check_value(v, ACG_ERR_CONFIG, "the region", from, err));
+    if (v != NULL && !valid_region(v))
+        return acg_error_set(err, ACG_ERR_CONFIG,
+                             "Provided region_name '%s' doesn't match a supported format (the "
+                             "region from %s must be letters, digits and hyphens, at most 63)",
+                             v, from);
+    acg_copy_str(out->region, sizeof out->region, v ? v : "");
 
     long n = 3;
     v = setting(p, "AWS_MAX_ATTEMPTS", "max_attempts");
@@ -471,21 +604,24 @@ int acg_settings_resolve(const struct acg_profile *p, const char *service_id, co
     }
     service_key[k] = '\0';
     v = explicit_endpoint;
+    snprintf(from, sizeof from, "the caller (--endpoint-url)");
     bool ignore = truthy(setting(p, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "ignore_configured_endpoint_urls"));
     if (v == NULL && !ignore) {
         v = acg_env(env_name);
-        if (v == NULL)
-            v = acg_env("AWS_ENDPOINT_URL");
+        snprintf(from, sizeof from, "the environment (%s)", env_name);
+        if (v == NULL && (v = acg_env("AWS_ENDPOINT_URL")) != NULL)
+            snprintf(from, sizeof from, "the environment (AWS_ENDPOINT_URL)");
         const char *services = acg_profile_get(p, "services");
         if (v == NULL && services != NULL && entries_get(&p->services, NULL, services) == NULL)
             return acg_error_set(err, ACG_ERR_CONFIG,
                                  "The profile is configured to use the services section but the \"%s\" "
                                  "services configuration does not exist.", services);
-        if (v == NULL)
-            v = acg_profile_service_get(p, service_key, "endpoint_url");
-        if (v == NULL)
-            v = acg_profile_get(p, "endpoint_url");
+        if (v == NULL && (v = acg_profile_service_get(p, service_key, "endpoint_url")) != NULL)
+            snprintf(from, sizeof from, "the config file ([services %s] %s)", services, service_key);
+        if (v == NULL && (v = acg_profile_get(p, "endpoint_url")) != NULL)
+            snprintf(from, sizeof from, "the config file (profile %s)", acg_profile_name(p));
     }
+    ACG_TRY(acg_check_value(v, ACG_ERR_CONFIG, "the endpoint URL", from, err));
     if (v != NULL && strlen(v) >= sizeof out->endpoint_url)
         return acg_error_set(err, ACG_ERR_CONFIG, "the endpoint URL is too long");
     snprintf(out->endpoint_url, sizeof out->endpoint_url, "%s", v ? v : "");

@@ -3,9 +3,13 @@
  * credential_process, config-file keys, container credentials, EC2 instance metadata
  * (IMDSv2). The first provider that has credentials is kept and asked
  * again when its temporary credentials come within five minutes of expiring. */
+/* glibc declares posix_spawn_file_actions_addclosefrom_np only for _GNU_SOURCE. */
+#define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <spawn.h>
@@ -13,20 +17,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <signal.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
 
 #include "common/acg_arena.h"
 #include "common/acg_buf.h"
+#include "common/acg_text.h"
 #include "auth/acg_credentials.h"
 #include "json/acg_json.h"
 
 extern char **environ;   /* the child of credential_process inherits our environment */
 
 #define REFRESH_MARGIN_MS (5 * 60 * 1000)
+/* credential_process: the default bound on one run, and the most stdout kept (a
+ * credentials document is a few kilobytes; "credential_process = yes" prints for ever). */
+#define PROCESS_DEFAULT_TIMEOUT_MS 60000L
+#define PROCESS_MAX_OUTPUT (1 << 20)
 #define NO_CREDENTIALS \
     "Unable to locate credentials. You can configure credentials by running \"aws configure\"."
 
@@ -47,6 +58,7 @@ struct acg_credentials_provider {
     struct acg_credentials static_creds;  /* explicit, environment or file keys */
     bool have_static;
     char *process;                        /* credential_process command */
+    long process_timeout_ms;
 };
 
 static void wipe(void *p, size_t n)
@@ -54,6 +66,26 @@ static void wipe(void *p, size_t n)
     volatile unsigned char *v = p;
     while (n--)
         *v++ = 0;
+}
+
+/* What the three values are called where they come from, for messages. */
+static const char *const ENV_NAMES[3] = { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                                          "AWS_SESSION_TOKEN" };
+static const char *const FILE_NAMES[3] = { "aws_access_key_id", "aws_secret_access_key",
+                                           "aws_session_token" };
+static const char *const EXPLICIT_NAMES[3] = { "the access key id", "the secret access key",
+                                               "the session token" };
+static const char *const JSON_NAMES[3] = { "AccessKeyId", "SecretAccessKey", "SessionToken" };
+
+/* Refuses keys that would put a control character into a header (the token travels as
+ * X-Amz-Security-Token, the key id inside Authorization) or into the signature. */
+static int check_keys(const char *id, const char *secret, const char *token,
+                      const char *const names[3], const char *where, int status,
+                      struct acg_error *err)
+{
+    ACG_TRY(acg_check_value(id, status, names[0], where, err));
+    ACG_TRY(acg_check_value(secret, status, names[1], where, err));
+    return acg_check_value(token, status, names[2], where, err);
 }
 
 static int set_keys(struct acg_credentials *c, const char *id, const char *secret, const char *token,
@@ -84,7 +116,10 @@ struct acg_credentials_provider *acg_credentials_provider_new(const struct acg_p
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->refreshed, NULL);
     acg_error_init(&p->failure);
+    p->process_timeout_ms = PROCESS_DEFAULT_TIMEOUT_MS;
     const char *id = NULL, *secret = NULL, *token = NULL, *source = NULL;
+    const char *const *names = NULL;
+    char where[300] = "the caller (explicit credentials)";
     const char *pid = acg_profile_get(profile, "aws_access_key_id");
     const char *psecret = acg_profile_get(profile, "aws_secret_access_key");
     bool id_in_creds = acg_profile_from_credentials_file(profile, "aws_access_key_id");
@@ -93,6 +128,7 @@ struct acg_credentials_provider *acg_credentials_provider_new(const struct acg_p
     if (explicit_access_key && explicit_secret_key) {
         id = explicit_access_key, secret = explicit_secret_key, token = explicit_session_token;
         source = "explicit";
+        names = EXPLICIT_NAMES;
     } else if (!acg_profile_named_by_caller(profile) && acg_env("AWS_ACCESS_KEY_ID") &&
                acg_env("AWS_SECRET_ACCESS_KEY")) {
         /* botocore drops the environment provider when the profile was named explicitly
@@ -100,6 +136,8 @@ struct acg_credentials_provider *acg_credentials_provider_new(const struct acg_p
         id = acg_env("AWS_ACCESS_KEY_ID"), secret = acg_env("AWS_SECRET_ACCESS_KEY");
         token = acg_env("AWS_SESSION_TOKEN");
         source = "env";
+        names = ENV_NAMES;
+        snprintf(where, sizeof where, "the environment");
     } else if (pid != NULL && (id_in_creds || process == NULL)) {
         /* botocore's profile order: credentials-file keys, then credential_process, then
          * config-file keys. The merged profile lets the credentials file win key by key;
@@ -116,6 +154,13 @@ struct acg_credentials_provider *acg_credentials_provider_new(const struct acg_p
         if (token != NULL && acg_profile_from_credentials_file(profile, "aws_session_token") != id_in_creds)
             token = NULL;   /* a token belongs with keys from its own file */
         source = id_in_creds ? "shared-credentials-file" : "config-file";
+        names = FILE_NAMES;
+        snprintf(where, sizeof where, "the %s (profile %s)",
+                 id_in_creds ? "shared credentials file" : "config file", acg_profile_name(profile));
+    }
+    if (id != NULL && check_keys(id, secret, token, names, where, ACG_ERR_CONFIG, err) != ACG_OK) {
+        acg_credentials_provider_destroy(p);
+        return NULL;
     }
     if (id != NULL) {
         if (set_keys(&p->static_creds, id, secret, token, source) != 0) {
@@ -137,6 +182,13 @@ struct acg_credentials_provider *acg_credentials_provider_new(const struct acg_p
     return p;
 }
 
+void acg_credentials_provider_set_process_timeout(struct acg_credentials_provider *p,
+                                                  long timeout_ms)
+{
+    if (p != NULL)
+        p->process_timeout_ms = timeout_ms > 0 ? timeout_ms : PROCESS_DEFAULT_TIMEOUT_MS;
+}
+
 void acg_credentials_provider_destroy(struct acg_credentials_provider *p)
 {
     if (p == NULL)
@@ -155,6 +207,9 @@ void acg_credentials_provider_destroy(struct acg_credentials_provider *p)
 static int parse_json_creds(const char *body, size_t len, const char *source, bool want_version,
                             struct acg_credentials *out, struct acg_error *err)
 {
+    const char *where = strcmp(source, "process") == 0     ? "the output of credential_process"
+                        : strcmp(source, "container") == 0 ? "the container credentials endpoint"
+                                                           : "the EC2 instance metadata service";
     struct acg_arena *a = acg_arena_new();
     struct acg_json_reader r;
     const char *id = NULL, *secret = NULL, *token = NULL, *expiration = NULL;
@@ -181,14 +236,18 @@ static int parse_json_creds(const char *body, size_t len, const char *source, bo
     }
     acg_json_reader_free(&r);
     if (rc == ACG_OK && want_version && (!has_version || version != 1)) {
-        acg_arena_destroy(a);
-        return acg_error_set(err, ACG_ERR_CONFIG,
+        acg_arena_destroy_secure(a);   /* the keys and token were decoded into it */
+        return acg_error_set(err, ACG_ERR_CREDENTIALS,
                              "Unsupported version for the %s credentials, supported versions: 1", source);
     }
     if (rc != ACG_OK || id == NULL || secret == NULL) {
-        acg_arena_destroy(a);
-        return acg_error_set(err, ACG_ERR_CONFIG, "the %s credentials are malformed%s", source,
+        acg_arena_destroy_secure(a);
+        return acg_error_set(err, ACG_ERR_CREDENTIALS, "the %s credentials are malformed%s", source,
                              rc == ACG_OK ? " (AccessKeyId or SecretAccessKey is missing)" : "");
+    }
+    if (check_keys(id, secret, token, JSON_NAMES, where, ACG_ERR_CREDENTIALS, err) != ACG_OK) {
+        acg_arena_destroy_secure(a);
+        return ACG_ERR_CREDENTIALS;
     }
     rc = set_keys(out, id, secret, token, source);
     struct acg_timestamp expires = { 0, 0, NULL };
@@ -198,10 +257,10 @@ static int parse_json_creds(const char *body, size_t len, const char *source, bo
         else
             out->expiration_ms = acg_time_to_ms(&expires);
     }
-    acg_arena_destroy(a);
+    acg_arena_destroy_secure(a);
     if (rc != 0) {
         wipe(out, sizeof *out);
-        return acg_error_set(err, ACG_ERR_CONFIG, "the %s credentials are malformed", source);
+        return acg_error_set(err, ACG_ERR_CREDENTIALS, "the %s credentials are malformed", source);
     }
     return ACG_OK;
 }
@@ -234,33 +293,114 @@ static void summarise_stderr(const char *text, size_t len, char *out, size_t siz
     out[o < size ? o : size - 1] = '\0';
 }
 
-/* Reads the child's stdout (capped at 1 MiB) and stderr (first 4 KiB kept, the rest drained)
- * until both close, so a chatty child never blocks on a full pipe. */
-static int drain(int out_fd, int err_fd, struct acg_buf *out, struct acg_buf *errtext)
+/* Splits a credential_process command line into words as botocore does (shlex.split, POSIX
+ * mode): blanks separate words; '...' keeps everything literally; "..." keeps everything
+ * but a backslash before '"' or '\'; outside quotes a backslash keeps the next character.
+ * No other shell syntax exists: '$', ';', '|', '&', '>', '`', '#' are ordinary characters.
+ * On success *argv_out is one allocation (the pointers, then the words) to free(). */
+static int split_command(const char *s, char ***argv_out, struct acg_error *err)
+{
+    size_t len = strlen(s), max_words = len / 2 + 2, n = 0;
+    char **argv = malloc(max_words * sizeof *argv + len + 1);
+    *argv_out = NULL;
+    if (argv == NULL)
+        return acg_error_set(err, ACG_ERR_NOMEM, "out of memory starting credential_process");
+    char *o = (char *)(argv + max_words);
+    char quote = 0;
+    bool in_word = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (quote == '\'') {
+            if (c == '\'')
+                quote = 0;
+            else
+                *o++ = c;
+        } else if (quote == '"') {
+            if (c == '"')
+                quote = 0;
+            else if (c == '\\' && (s[i + 1] == '"' || s[i + 1] == '\\'))
+                *o++ = s[++i];
+            else
+                *o++ = c;
+        } else if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            if (in_word) {
+                *o++ = '\0';
+                in_word = false;
+            }
+        } else {
+            if (!in_word) {
+                argv[n++] = o;
+                in_word = true;
+            }
+            if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '\\') {
+                if (i + 1 == len) {
+                    free(argv);
+                    return acg_error_set(err, ACG_ERR_CONFIG, "credential_process: No escaped character");
+                }
+                *o++ = s[++i];
+            } else {
+                *o++ = c;
+            }
+        }
+    }
+    if (quote != 0) {
+        free(argv);
+        return acg_error_set(err, ACG_ERR_CONFIG, "credential_process: No closing quotation");
+    }
+    if (in_word)
+        *o++ = '\0';
+    if (n == 0) {
+        free(argv);
+        return acg_error_set(err, ACG_ERR_CONFIG, "credential_process is empty");
+    }
+    argv[n] = NULL;
+    *argv_out = argv;
+    return ACG_OK;
+}
+
+static int64_t monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* How a child's run ended, for the message. */
+enum run_end { RUN_DONE, RUN_TIMEOUT, RUN_TOO_MUCH, RUN_FAILED };
+
+/* Reads the child's stdout (capped at PROCESS_MAX_OUTPUT) and stderr (the first 4 KiB kept,
+ * the rest read and dropped) until both close, polling so a chatty child never blocks on a
+ * full pipe, and never past deadline_ms. */
+static enum run_end drain(int out_fd, int err_fd, int64_t deadline_ms, struct acg_buf *out,
+                          struct acg_buf *errtext)
 {
     struct pollfd fds[2] = { { out_fd, POLLIN, 0 }, { err_fd, POLLIN, 0 } };
     char chunk[4096];
-    int open_fds = 2, rc = ACG_OK;
-    while (open_fds > 0) {
-        if (poll(fds, 2, -1) < 0) {
-            if (errno == EINTR)
-                continue;
-            return ACG_ERR_CONFIG;
+    int open_fds = 2;
+    enum run_end end = RUN_DONE;
+    while (open_fds > 0 && end == RUN_DONE) {
+        int64_t left = deadline_ms - monotonic_ms();
+        if (left <= 0) {
+            end = RUN_TIMEOUT;
+            break;
         }
-        for (int i = 0; i < 2; i++) {
+        int ready = poll(fds, 2, left > INT32_MAX ? INT32_MAX : (int)left);
+        if (ready < 0 && errno != EINTR)
+            end = RUN_FAILED;
+        for (int i = 0; ready > 0 && i < 2; i++) {
             if (fds[i].fd < 0 || fds[i].revents == 0)
                 continue;
             ssize_t n = read(fds[i].fd, chunk, sizeof chunk);
-            if (n < 0 && errno == EINTR)
+            if (n < 0 && (errno == EINTR || errno == EAGAIN))
                 continue;
             if (n <= 0) {
                 fds[i].fd = -1;
                 open_fds--;
-                continue;
-            }
-            if (i == 0 && rc == ACG_OK)
-                rc = acg_buf_append(out, chunk, (size_t)n);
-            else if (i == 1 && errtext->len < 4096) {
+            } else if (i == 0 && acg_buf_append(out, chunk, (size_t)n) != ACG_OK) {
+                end = RUN_TOO_MUCH;
+            } else if (i == 1 && errtext->len < 4096) {
                 /* best effort: a failed append only shortens the error summary */
                 int kept = acg_buf_append(errtext, chunk, (size_t)n);
                 (void)kept;
@@ -268,24 +408,58 @@ static int drain(int out_fd, int err_fd, struct acg_buf *out, struct acg_buf *er
         }
     }
     wipe(chunk, sizeof chunk);
-    return rc;
+    return end;
 }
 
-/* Runs credential_process the way the AWS CLI documents it: the configured command line,
- * handed whole to /bin/sh -c (nothing from the environment or the profile name is pasted
- * into it), stdout read as the credentials JSON, stderr kept for the error message. */
-static int from_process(const char *command, struct acg_credentials *out, struct acg_error *err)
+/* Waits for the child until deadline_ms, then kills it (SIGKILL) and reaps it, so no
+ * zombie and no runaway helper is left behind. Returns the wait status, or -1. */
+static int reap(pid_t pid, int64_t deadline_ms, bool kill_now, bool *killed)
+{
+    int status = 0;
+    *killed = false;
+    for (;;) {
+        pid_t r = kill_now ? 0 : waitpid(pid, &status, WNOHANG);
+        if (r == pid)
+            return status;
+        if (r < 0 && errno != EINTR)
+            return -1;
+        if (kill_now || monotonic_ms() >= deadline_ms) {
+            kill(pid, SIGKILL);
+            *killed = true;
+            while (waitpid(pid, &status, 0) < 0) {
+                if (errno != EINTR)
+                    return -1;
+            }
+            return status;
+        }
+        struct timespec pause = { 0, 10 * 1000 * 1000 };
+        nanosleep(&pause, NULL);
+    }
+}
+
+/* Runs credential_process as the AWS CLI runs it: the command line split into words
+ * (split_command), the program found on PATH and started directly, no shell, so nothing
+ * in the profile value is interpreted; the child inherits stdin and the environment, gets
+ * pipes for stdout and stderr and no other descriptor of ours. Unlike botocore (which
+ * waits for ever), the run is bounded: timeout_ms for the whole run and
+ * PROCESS_MAX_OUTPUT bytes of stdout; past either the child is killed and reaped. */
+static int from_process(const char *command, long timeout_ms, struct acg_credentials *out,
+                        struct acg_error *err)
 {
     int out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 };
     posix_spawn_file_actions_t actions;
     struct acg_buf stdout_buf, stderr_buf;
-    char *argv[] = { "sh", "-c", (char *)command, NULL };
+    char **argv = NULL;
     pid_t pid;
-    int status = 0, rc;
-    acg_buf_init(&stdout_buf, 1 << 20);
-    acg_buf_init(&stderr_buf, 8192);
+    bool killed = false;
+    int rc;
+    acg_buf_init_secure(&stdout_buf, PROCESS_MAX_OUTPUT);
+    acg_buf_init_secure(&stderr_buf, 8192);   /* a failing helper may echo a secret */
+    rc = split_command(command, &argv, err);
+    if (rc != ACG_OK)
+        goto done;
     if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) {
-        rc = acg_error_set(err, ACG_ERR_CONFIG, "credential_process could not be started (no pipe)");
+        rc = acg_error_set(err, ACG_ERR_CREDENTIALS, "credential_process could not be started (no pipe)");
         goto done;
     }
     /* Our ends must not leak into processes other threads start meanwhile. */
@@ -295,37 +469,51 @@ static int from_process(const char *command, struct acg_credentials *out, struct
         rc = acg_error_set(err, ACG_ERR_NOMEM, "credential_process could not be started");
         goto done;
     }
-    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-    posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
-    posix_spawn_file_actions_addclose(&actions, err_pipe[0]);
-    int spawned = posix_spawn(&pid, "/bin/sh", &actions, NULL, argv, environ);
+    int actions_rc = posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+    if (actions_rc == 0)
+        actions_rc = posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    /* Every other descriptor (libcurl's sockets, files the caller has open) stays ours. */
+    if (actions_rc == 0)
+        actions_rc = posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+#else
+    if (actions_rc == 0)
+        actions_rc = posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
+    if (actions_rc == 0)
+        actions_rc = posix_spawn_file_actions_addclose(&actions, err_pipe[0]);
+#endif
+    int spawned = actions_rc != 0 ? actions_rc
+                                  : posix_spawnp(&pid, argv[0], &actions, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&actions);
     close(out_pipe[1]);
     close(err_pipe[1]);
     out_pipe[1] = err_pipe[1] = -1;
     if (spawned != 0) {
-        rc = acg_error_set(err, ACG_ERR_CONFIG, "credential_process could not be started");
+        /* the program's name is the user's own configuration, not a secret */
+        rc = acg_error_set(err, ACG_ERR_CREDENTIALS, "credential_process could not be started: %s: %s",
+                           argv[0], strerror(spawned));
         goto done;
     }
-    rc = drain(out_pipe[0], err_pipe[0], &stdout_buf, &stderr_buf);
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) {
-            status = -1;
-            break;
-        }
-    }
-    if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    int64_t deadline = monotonic_ms() + timeout_ms;
+    enum run_end end = drain(out_pipe[0], err_pipe[0], deadline, &stdout_buf, &stderr_buf);
+    int status = reap(pid, deadline, end != RUN_DONE, &killed);
+    if (end == RUN_TIMEOUT || (end == RUN_DONE && killed)) {
+        rc = acg_error_set(err, ACG_ERR_CREDENTIALS,
+                           "credential_process did not finish within %ld ms and was stopped",
+                           timeout_ms);
+    } else if (end == RUN_TOO_MUCH) {
+        rc = acg_error_set(err, ACG_ERR_CREDENTIALS,
+                           "credential_process printed more than %d bytes and was stopped",
+                           PROCESS_MAX_OUTPUT);
+    } else if (end == RUN_FAILED || status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         char summary[200];
         summarise_stderr(stderr_buf.data ? stderr_buf.data : "", stderr_buf.len, summary, sizeof summary);
         if (status != -1 && WIFEXITED(status))
-            rc = acg_error_set(err, ACG_ERR_CONFIG, "credential_process exited with status %d%s%s",
+            rc = acg_error_set(err, ACG_ERR_CREDENTIALS, "credential_process exited with status %d%s%s",
                                WEXITSTATUS(status), summary[0] ? ": " : "", summary);
         else
-            rc = acg_error_set(err, ACG_ERR_CONFIG, "credential_process was killed%s%s",
+            rc = acg_error_set(err, ACG_ERR_CREDENTIALS, "credential_process was killed%s%s",
                                summary[0] ? ": " : "", summary);
-    } else if (rc != ACG_OK) {
-        rc = acg_error_set(err, ACG_ERR_CONFIG, "credential_process printed more than 1 MiB");
     } else {
         rc = parse_json_creds(stdout_buf.data ? stdout_buf.data : "", stdout_buf.len, "process", true, out, err);
     }
@@ -336,6 +524,7 @@ done:
         if (err_pipe[i] >= 0)
             close(err_pipe[i]);
     }
+    free(argv);
     acg_buf_free_secure(&stdout_buf);
     acg_buf_free_secure(&stderr_buf);
     return rc;
@@ -350,26 +539,42 @@ static size_t collect(char *data, size_t size, size_t n, void *user)
 #define NOT_THERE (-2)      /* nothing listens: no connection could be made in time */
 
 /* One small HTTP exchange with a metadata service; returns the HTTP status, NO_ANSWER or
- * NOT_THERE. timeout_ms bounds the connection and, doubled, the whole exchange. */
-static long http_call(const char *method, const char *url, const char *header1, const char *header2,
-                      long timeout_ms, struct acg_buf *body)
+ * NOT_THERE. The URL is parsed (u) or text (url, when u is NULL). timeout_ms bounds the
+ * connection and, doubled, the whole exchange. */
+static long http_call(const char *method, const char *url, CURLU *u, const char *header1,
+                      const char *header2, long timeout_ms, struct acg_buf *body)
 {
     CURL *h = curl_easy_init();
-    struct curl_slist *hdrs = NULL, *next;
+    /* The list nodes are ours and point at the caller's lines, which the caller zeroes:
+     * curl_slist_append would keep a copy of the token that nobody wipes. */
+    struct curl_slist nodes[2], *hdrs = NULL;
+    size_t n_nodes = 0;
     long status = NO_ANSWER;
     double connect_s = 0;
     if (h == NULL)
         return NO_ANSWER;
     const char *headers[] = { header1, header2 };
+    /* The last line of defence against header injection: whatever its source, a line with
+     * a control character is never handed to libcurl. */
+    if (u == NULL && (!acg_text_is_header_safe(url, strlen(url)) || strpbrk(url, " \t") != NULL))
+        goto done;
     for (size_t i = 0; i < 2; i++) {
         if (headers[i] == NULL)
             continue;
-        next = curl_slist_append(hdrs, headers[i]);
-        if (next == NULL)
+        if (!acg_text_is_header_safe(headers[i], strlen(headers[i])))
             goto done;
-        hdrs = next;
+        nodes[n_nodes].data = (char *)(uintptr_t)headers[i];   /* libcurl only reads it */
+        nodes[n_nodes].next = NULL;
+        if (n_nodes > 0)
+            nodes[n_nodes - 1].next = &nodes[n_nodes];
+        n_nodes++;
     }
-    curl_easy_setopt(h, CURLOPT_URL, url);
+    hdrs = n_nodes > 0 ? &nodes[0] : NULL;
+    /* The parse the caller judged is the one libcurl uses: no second reading of the text. */
+    if (u != NULL)
+        curl_easy_setopt(h, CURLOPT_CURLU, u);
+    else
+        curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
@@ -390,38 +595,154 @@ static long http_call(const char *method, const char *url, const char *header1, 
         status = NOT_THERE;
     }
 done:
-    curl_slist_free_all(hdrs);
     curl_easy_cleanup(h);
     return status;
 }
 
-/* botocore's rule for AWS_CONTAINER_CREDENTIALS_FULL_URI: any https URL; plain http only to
- * a loopback address or the ECS/EKS agent hosts. The host is cut out of the URL and compared
- * whole, so "http://127.0.0.1.evil.example" or "http://localhost@evil.example" do not pass. */
-static bool allowed_full_uri(const char *uri)
+/* botocore's ContainerMetadataFetcher._ALLOWED_HOSTS, for plain http. */
+static const char *const CONTAINER_HOSTS[] = { "169.254.170.2", "169.254.170.23", "fd00:ec2::23",
+                                               "localhost" };
+#define CONTAINER_HOSTS_TEXT "169.254.170.2, 169.254.170.23, fd00:ec2::23, localhost"
+
+/* The host Python's urlsplit(url).hostname gives, which is what botocore judges: the
+ * netloc after its last '@', without the port, IPv6 brackets removed. */
+static void python_hostname(const char *url, char *out, size_t size)
 {
-    static const char *const hosts[] = { "localhost", "169.254.170.2", "169.254.170.23", "[fd00:ec2::23]",
-                                         "[::1]" };
-    char host[256];
-    if (strncasecmp(uri, "https://", 8) == 0)
-        return true;
-    if (strncasecmp(uri, "http://", 7) != 0)
-        return false;
-    const char *h = uri + 7;
-    size_t n = h[0] == '[' ? strcspn(h, "]") + 1 : strcspn(h, ":/?#@");
-    if (n == 0 || n >= sizeof host || (h[n] != '\0' && strchr(":/?#", h[n]) == NULL))
-        return false;   /* userinfo ('@') or an unterminated IPv6 literal */
-    memcpy(host, h, n);
-    host[n] = '\0';
-    for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++) {
-        if (strcasecmp(host, hosts[i]) == 0)
-            return true;
+    const char *netloc = strstr(url, "//");
+    out[0] = '\0';
+    if (netloc == NULL)
+        return;
+    netloc += 2;
+    size_t n = strcspn(netloc, "/?#");
+    for (size_t i = n; i > 0; i--) {
+        if (netloc[i - 1] == '@') {
+            netloc += i;
+            n -= i;
+            break;
+        }
     }
-    /* 127.0.0.0/8 as a dotted quad */
-    unsigned a, b2, c, d;
-    char tail;
-    return sscanf(host, "%u.%u.%u.%u%c", &a, &b2, &c, &d, &tail) == 4 && a == 127 && b2 < 256 && c < 256 &&
-           d < 256 && strspn(host, "0123456789.") == n;
+    if (n > 0 && netloc[0] == '[') {
+        const char *close = memchr(netloc, ']', n);
+        n = close != NULL ? (size_t)(close - netloc) - 1 : n - 1;
+        netloc++;
+    } else {
+        const char *colon = memchr(netloc, ':', n);
+        if (colon != NULL)
+            n = (size_t)(colon - netloc);
+    }
+    if (n >= size)
+        n = size - 1;
+    memcpy(out, netloc, n);
+    out[n] = '\0';
+}
+
+/* What Python's ip_address(host).is_loopback says: 127.0.0.0/8 or ::1. */
+static bool is_loopback_literal(const char *host)
+{
+    unsigned char a[16];
+    if (inet_pton(AF_INET, host, a) == 1)
+        return a[0] == 127;
+    if (inet_pton(AF_INET6, host, a) == 1)
+        return memcmp(a, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16) == 0;
+    return false;
+}
+
+/* Parses the container credentials URL once, with libcurl's URL API, and judges the host
+ * libcurl will connect to by botocore's rule: any https URL; plain http only to a loopback
+ * address or the ECS/EKS agent hosts. "http://127.0.0.1:1@192.0.2.2/" is judged by
+ * 192.0.2.2, as botocore and libcurl both read it. Where libcurl and botocore would read
+ * the host differently ("http://127.1/", which libcurl makes 127.0.0.1), the URL is
+ * refused as botocore refuses it. User information is dropped (urllib3 does not send it
+ * either). On success *out is the parse to hand to libcurl (CURLOPT_CURLU). */
+static int parse_container_url(const char *url, const char *setting, CURLU **out,
+                               struct acg_error *err)
+{
+    char *scheme = NULL, *host = NULL;
+    char expected[256];
+    int rc = ACG_OK;
+    *out = NULL;
+    ACG_TRY(acg_check_value(url, ACG_ERR_CONFIG, setting, "the environment", err));
+    CURLU *u = curl_url();
+    if (u == NULL)
+        return acg_error_set(err, ACG_ERR_NOMEM, "out of memory parsing %s", setting);
+    if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+        rc = acg_error_set(err, ACG_ERR_CONFIG, "%s is not a valid URL", setting);
+        goto done;
+    }
+    char bare[256];
+    size_t hlen = strlen(host);
+    if (hlen >= 2 && host[0] == '[' && host[hlen - 1] == ']')
+        snprintf(bare, sizeof bare, "%.*s", (int)(hlen - 2), host + 1);
+    else
+        snprintf(bare, sizeof bare, "%s", host);
+    python_hostname(url, expected, sizeof expected);
+    bool https = strcmp(scheme, "https") == 0;
+    bool allowed = https || is_loopback_literal(bare);
+    for (size_t i = 0; !allowed && i < sizeof CONTAINER_HOSTS / sizeof CONTAINER_HOSTS[0]; i++)
+        allowed = strcasecmp(bare, CONTAINER_HOSTS[i]) == 0;
+    if (strcmp(scheme, "http") != 0 && !https) {
+        rc = acg_error_set(err, ACG_ERR_CONFIG,
+                           "%s must be an https URL, or http to a loopback address or one of "
+                           "these hosts: " CONTAINER_HOSTS_TEXT, setting);
+    } else if (!allowed || strcasecmp(bare, expected) != 0) {
+        rc = acg_error_set(err, ACG_ERR_CONFIG,
+                           "Unsupported host '%s' in %s. Can only retrieve metadata from a "
+                           "loopback address or one of these hosts: " CONTAINER_HOSTS_TEXT,
+                           allowed ? expected : bare, setting);
+    } else if (curl_url_set(u, CURLUPART_USER, NULL, 0) != CURLUE_OK ||
+               curl_url_set(u, CURLUPART_PASSWORD, NULL, 0) != CURLUE_OK ||
+               curl_url_set(u, CURLUPART_OPTIONS, NULL, 0) != CURLUE_OK ||
+               curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) != CURLUE_OK) {
+        rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory parsing %s", setting);
+    }
+done:
+    curl_free(scheme);
+    curl_free(host);
+    if (rc != ACG_OK)
+        curl_url_cleanup(u);
+    else
+        *out = u;
+    return rc;
+}
+
+/* The Authorization header line for the container endpoint, from
+ * AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (read at every fetch: the agent rotates it) or
+ * AWS_CONTAINER_AUTHORIZATION_TOKEN; "" when neither is set. */
+static int container_auth(char *auth, size_t size, struct acg_error *err)
+{
+    const char *token_file = acg_env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+    const char *token = acg_env("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+    int rc = ACG_OK;
+    auth[0] = '\0';
+    if (token_file != NULL) {
+        /* the same reader as the config files: a FIFO or device is refused, not waited on */
+        struct acg_buf tok;
+        bool missing = false;
+        acg_buf_init_secure(&tok, 0);
+        rc = acg_config_read_file(token_file, 4000, &tok, &missing, err);
+        if (rc == ACG_OK && missing)
+            rc = acg_error_set(err, ACG_ERR_CONFIG, "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+        size_t n = tok.len;
+        while (n > 0 && (tok.data[n - 1] == '\n' || tok.data[n - 1] == '\r'))
+            tok.data[--n] = '\0';   /* a file written by echo ends in a newline */
+        /* a header-splitting token: botocore refuses CR and LF, we refuse every control
+         * (a NUL in the file included: the token would end there) */
+        if (rc == ACG_OK && acg_has_control(tok.data != NULL ? tok.data : "", n))
+            rc = acg_error_set(err, ACG_ERR_CONFIG, "the authorization token from "
+                               "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE contains a control "
+                               "character (such as CR or LF); it was not used and nothing was sent");
+        if (rc == ACG_OK)
+            snprintf(auth, size, "Authorization: %s", tok.data != NULL ? tok.data : "");
+        acg_buf_free(&tok);
+    } else if (token != NULL) {
+        rc = acg_check_value(token, ACG_ERR_CONFIG, "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+                             "the environment", err);
+        if (rc == ACG_OK)
+            snprintf(auth, size, "Authorization: %s", token);
+    }
+    return rc;
 }
 
 static int from_container(struct acg_credentials *out, struct acg_error *err, bool *tried)
@@ -429,51 +750,35 @@ static int from_container(struct acg_credentials *out, struct acg_error *err, bo
     char url[2048], auth[4200];
     const char *rel = acg_env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
     const char *full = acg_env("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+    struct acg_buf body;
+    CURLU *u = NULL;
+    long status = -1;
+    int rc;
     *tried = rel || full;
+    if (!*tried)
+        return ACG_ERR_CONFIG;
+    /* botocore judges the relative form by the same rule: "@evil.example/" after the
+     * agent's address would otherwise move the request (and the token) elsewhere. */
     if (rel)
         snprintf(url, sizeof url, "http://169.254.170.2%s", rel);
-    else if (full && allowed_full_uri(full))
-        snprintf(url, sizeof url, "%s", full);
-    else if (full)
-        return acg_error_set(err, ACG_ERR_CONFIG,
-                             "AWS_CONTAINER_CREDENTIALS_FULL_URI must name a loopback or container host");
     else
-        return ACG_ERR_CONFIG;
-    auth[0] = '\0';
-    const char *token_file = acg_env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
-    const char *token = acg_env("AWS_CONTAINER_AUTHORIZATION_TOKEN");
-    if (token_file != NULL) {
-        FILE *f = fopen(token_file, "r");
-        char tok[4096] = "";
-        if (f == NULL)
-            return acg_error_set(err, ACG_ERR_CONFIG, "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
-        size_t n = fread(tok, 1, sizeof tok - 1, f);
-        fclose(f);
-        tok[n] = '\0';
-        n = strlen(tok);
-        while (n > 0 && (tok[n - 1] == '\n' || tok[n - 1] == '\r'))
-            tok[--n] = '\0';   /* a file written by echo ends in a newline */
-        snprintf(auth, sizeof auth, "Authorization: %s", tok);
-        wipe(tok, sizeof tok);
-    } else if (token != NULL) {
-        snprintf(auth, sizeof auth, "Authorization: %s", token);
-    }
-    if (strpbrk(auth, "\r\n") != NULL) {
-        /* a header-splitting token, as botocore refuses it */
-        wipe(auth, sizeof auth);
-        return acg_error_set(err, ACG_ERR_CONFIG, "the container authorization token contains a line break");
-    }
-    struct acg_buf body;
-    acg_buf_init(&body, 1 << 20);
-    long status = -1;
+        snprintf(url, sizeof url, "%s", full);
+    ACG_TRY(parse_container_url(url, rel ? "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"
+                                          : "AWS_CONTAINER_CREDENTIALS_FULL_URI", &u, err));
+    acg_buf_init_secure(&body, 1 << 20);
+    rc = container_auth(auth, sizeof auth, err);
+    if (rc != ACG_OK)
+        goto done;
     for (int attempt = 0; attempt < 2 && (status < 0 || status >= 500); attempt++) {
         acg_buf_reset(&body);
-        status = http_call("GET", url, auth[0] ? auth : NULL, NULL, 2000L, &body);
+        status = http_call("GET", NULL, u, auth[0] ? auth : NULL, NULL, 2000L, &body);
     }
+    rc = status == 200 ? parse_json_creds(body.data ? body.data : "", body.len, "container", false, out, err)
+         : status < 0  ? acg_error_set(err, ACG_ERR_CREDENTIALS, "the container credentials endpoint did not answer")
+                       : acg_error_set(err, ACG_ERR_CREDENTIALS, "the container credentials endpoint answered %ld", status);
+done:
     wipe(auth, sizeof auth);
-    int rc = status == 200 ? parse_json_creds(body.data ? body.data : "", body.len, "container", false, out, err)
-             : status < 0  ? acg_error_set(err, ACG_ERR_CONFIG, "the container credentials endpoint did not answer")
-                           : acg_error_set(err, ACG_ERR_CONFIG, "the container credentials endpoint answered %ld", status);
+    curl_url_cleanup(u);
     acg_buf_free_secure(&body);
     return rc;
 }
@@ -511,7 +816,7 @@ static long imds_call(const char *method, const char *url, const char *header, s
     imds_knobs(&timeout_ms, &attempts);
     for (int attempt = 0; attempt < attempts && (status == NO_ANSWER || status >= 500); attempt++) {
         acg_buf_reset(body);
-        status = http_call(method, url, header, NULL, timeout_ms, body);
+        status = http_call(method, url, NULL, header, NULL, timeout_ms, body);
     }
     return status;
 }
@@ -531,23 +836,31 @@ static int from_imds(struct acg_credentials *out, struct acg_error *err)
     int rc = ACG_ERR_CONFIG;
     if (base == NULL)
         base = "http://169.254.169.254";
+    ACG_TRY(acg_check_value(base, ACG_ERR_CONFIG, "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+                            "the environment", err));
     size_t blen = strlen(base);
     while (blen > 0 && base[blen - 1] == '/')
         blen--;
     header[0] = '\0';
-    acg_buf_init(&body, 1 << 20);
+    acg_buf_init_secure(&body, 1 << 20);   /* the IMDSv2 token, then the credentials */
     snprintf(url, sizeof url, "%.*s/latest/api/token", (int)blen, base);
     long status = imds_call("PUT", url, "X-aws-ec2-metadata-token-ttl-seconds: 21600", &body);
-    if (status == 200 && body.len > 0 && body.len < 1000 && strpbrk(body.data, "\r\n") == NULL)
+    if (status == 200 && body.len > 0 && body.len < 1000) {
+        rc = acg_check_value(body.data, ACG_ERR_CREDENTIALS, "the IMDSv2 session token",
+                             "the EC2 instance metadata service", err);
+        if (rc != ACG_OK)
+            goto done;
+        rc = ACG_ERR_CONFIG;
         snprintf(header, sizeof header, "X-aws-ec2-metadata-token: %s", body.data);
-    else if (status != 403 && status != 404 && status != 405)
+    } else if (status != 403 && status != 404 && status != 405) {
         goto done;
+    }
     snprintf(url, sizeof url, "%.*s/latest/meta-data/iam/security-credentials/", (int)blen, base);
     status = imds_call("GET", url, header[0] ? header : NULL, &body);
     if (status != 200 || body.len == 0 || body.len >= sizeof role)
         goto done;
     snprintf(role, sizeof role, "%.*s", (int)strcspn(body.data, "\r\n"), body.data);
-    if (role[0] == '\0' || strpbrk(role, "/?#% ") != NULL)
+    if (role[0] == '\0' || strpbrk(role, "/?#% ") != NULL || acg_has_control(role, strlen(role)))
         goto done;   /* a role name is a path segment; anything else is not a role */
     snprintf(url, sizeof url, "%.*s/latest/meta-data/iam/security-credentials/%s", (int)blen, base, role);
     status = imds_call("GET", url, header[0] ? header : NULL, &body);
@@ -570,7 +883,7 @@ static int resolve(struct acg_credentials_provider *p, struct acg_credentials *o
         *out = p->static_creds;
         return ACG_OK;
     case SRC_PROCESS:
-        return from_process(p->process, out, err);
+        return from_process(p->process, p->process_timeout_ms, out, err);
     case SRC_CONTAINER:
         return from_container(out, err, &tried);
     case SRC_IMDS:
@@ -587,10 +900,14 @@ static int resolve(struct acg_credentials_provider *p, struct acg_credentials *o
             acg_error_set(err, quiet.status, "%s", quiet.message);
         return rc;
     }
-    if (from_imds(out, &quiet) == ACG_OK) {
+    rc = from_imds(out, &quiet);
+    if (rc == ACG_OK) {
         p->source = SRC_IMDS;
         return ACG_OK;
     }
+    /* The service answered with credentials we refuse: say so, not "no credentials". */
+    if (rc == ACG_ERR_CREDENTIALS || quiet.status == ACG_ERR_CREDENTIALS)
+        return acg_error_set(err, ACG_ERR_CREDENTIALS, "%s", quiet.message);
     return acg_error_set(err, ACG_ERR_CONFIG, NO_CREDENTIALS);
 }
 
@@ -637,6 +954,13 @@ static int refresh(struct acg_credentials_provider *p, int64_t now_ms, struct ac
     pthread_mutex_unlock(&p->lock);
     int rc = resolve(p, &next, &refresh_err);
     pthread_mutex_lock(&p->lock);
+    if (rc == ACG_OK && next.expiration_ms != 0 && now_ms >= next.expiration_ms) {
+        /* A source that hands out expired credentials (a stale cache behind
+         * credential_process, a wrong clock): botocore's words, and never used. */
+        rc = acg_error_set(&refresh_err, ACG_ERR_CREDENTIALS,
+                           "Credentials were refreshed, but the refreshed credentials are "
+                           "still expired.");
+    }
     if (rc == ACG_OK) {
         p->cached = next;
         p->have = true;
@@ -669,7 +993,9 @@ int acg_credentials_get(struct acg_credentials_provider *p, int64_t now_ms, stru
             if (!usable(p, now_ms) && p->failure.status != ACG_OK)
                 rc = acg_error_set(err, p->failure.status, "%s", p->failure.message);
             else if (!usable(p, now_ms))
-                rc = acg_error_set(err, ACG_ERR_CONFIG, "the refreshed credentials have expired");
+                rc = acg_error_set(err, ACG_ERR_CREDENTIALS,
+                                   "Credentials were refreshed, but the refreshed credentials "
+                                   "are still expired.");
         } else {
             p->refreshing = true;
             rc = refresh(p, now_ms, err);

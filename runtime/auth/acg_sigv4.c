@@ -431,12 +431,39 @@ static int append_normalized_path(struct acg_buf *b, const char *path)
     return ACG_OK;
 }
 
+/* Whether c may stand in a request target's path as it is (RFC 3986 pchar, '/' and '%'):
+ * what an HTTP client sends without encoding (urllib3 under botocore, libcurl). */
+static bool path_char_as_sent(unsigned char c)
+{
+    return is_unreserved(c) || c == '/' || c == '%' || c == ':' || c == '@' ||
+           strchr("!$&'()*+,;=", c) != NULL;
+}
+
+/* Without normalisation (S3) the path is signed as it goes on the wire: bytes a client
+ * cannot send raw (a space, '"', '<', non-ASCII bytes, ...) percent-encoded once, as the
+ * client encodes them ("/example space/" signs as "/example%20space/", AWS's get-space
+ * case), and everything else, existing %XX escapes included, as written. */
+static int append_path_as_sent(struct acg_buf *b, const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const char *c = path; *c != '\0'; c++) {
+        unsigned char ch = (unsigned char)*c;
+        if (path_char_as_sent(ch)) {
+            ACG_TRY(append_char(b, *c));
+        } else {
+            char esc[3] = { '%', hex[ch >> 4], hex[ch & 0x0f] };
+            ACG_TRY(append(b, esc, sizeof esc));
+        }
+    }
+    return ACG_OK;
+}
+
 static int append_canonical_uri(struct acg_buf *b, const char *path, bool normalize)
 {
     if (path == NULL || path[0] == '\0')
         return append_char(b, '/');
     if (!normalize)
-        return append_str(b, path);   /* S3: signed exactly as sent */
+        return append_path_as_sent(b, path);
     return append_normalized_path(b, path);
 }
 
@@ -749,9 +776,10 @@ static int check_request(const struct acg_sigv4_params *p, const struct acg_sigv
 void acg_sigv4_result_init(struct acg_sigv4_result *r)
 {
     memset(r, 0, sizeof *r);
-    acg_buf_init(&r->canonical_request, 0);
+    /* the canonical request may hold the session token, the header the signature */
+    acg_buf_init_secure(&r->canonical_request, 0);
     acg_buf_init(&r->string_to_sign, 0);
-    acg_buf_init(&r->authorization, 0);
+    acg_buf_init_secure(&r->authorization, 0);
 }
 
 /* The canonical request may hold the session token and the authorization the signature:
@@ -808,6 +836,11 @@ static int check_params(const struct acg_sigv4_params *p, size_t *secret_len, si
     }
     ACG_TRY(check_scope_part(p->region, "region", err));
     ACG_TRY(check_scope_part(p->service, "service", err));
+    /* The last line of defence: expired credentials are refreshed or refused by the
+     * provider; whatever hands them here, they never sign. */
+    if (p->creds->expiration_ms != 0 && p->now_ms >= p->creds->expiration_ms)
+        return acg_error_set(err, ACG_ERR_INVALID_ARG,
+                             "the credentials expired before the signing time; they are not used");
     return ACG_OK;
 }
 

@@ -6,7 +6,9 @@
 #include "client/acg_call_steps.h"
 #include "client/acg_client.h"
 #include "client/acg_operation.h"
+#include "jmespath/acg_jmespath_strings.h"
 #include "json/acg_json.h"
+#include "json/acg_value_struct.h"
 
 #define MAX_CONTEXT_PARAMS ACG_MAX_CONTEXT_PARAMS
 
@@ -30,62 +32,67 @@ static void log_input(struct acg_client *c, const struct acg_operation *op, cons
     acg_buf_free(&shown);
 }
 
-/* A string input member's value, or NULL. */
-static const char *string_member(const struct acg_shape *in_shape, const void *in,
-                                 const char *name)
+/* The strings of a list of strings at p (struct acg_seq), in arena. */
+static int string_list(const struct acg_shape *s, const void *p, struct acg_arena *arena,
+                       struct acg_endpoint_param *out)
 {
-    const struct acg_member *m = acg_shape_find_member(in_shape, name, strlen(name));
-    const char *v = NULL;
-    if (m != NULL && m->shape->type == ACG_SHAPE_STRING)
-        memcpy(&v, (const unsigned char *)in + m->offset, sizeof v);
-    return v;
-}
-
-/* The operation's hostPrefix with each {Label} replaced by that input member, which must
- * be a valid host label part, as botocore checks. */
-static int expand_host_prefix(const struct acg_operation *op, const void *in, char *out,
-                              size_t size, struct acg_error *err)
-{
-    size_t n = 0;
-    for (const char *p = op->host_prefix; *p != '\0';) {
-        const char *piece = p;
-        size_t len = 1;
-        if (*p == '{') {
-            const char *end = strchr(p, '}');
-            char label[128];
-            len = end != NULL ? (size_t)(end - p - 1) : 0;
-            if (end == NULL || len >= sizeof label)
-                return acg_error_set(err, ACG_ERR_INVALID_ARG, "bad hostPrefix in %s", op->name);
-            memcpy(label, p + 1, len);
-            label[len] = '\0';
-            piece = op->input != NULL && in != NULL ? string_member(op->input, in, label) : NULL;
-            if (piece == NULL || piece[0] == '\0' || strspn(piece, "abcdefghijklmnopqrstuvwxyz"
-                    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") != strlen(piece))
-                return acg_error_set_at(err, ACG_ERR_VALIDATION, label,
-                                        "Invalid value for parameter %s: must be a valid host "
-                                        "label", label);
-            p = end + 1;
-            len = strlen(piece);
-        } else {
-            p++;
-        }
-        if (n + len >= size)
-            return acg_error_set(err, ACG_ERR_INVALID_ARG, "the host prefix is too long");
-        memcpy(out + n, piece, len);
-        n += len;
-    }
-    out[n] = '\0';
+    const struct acg_seq *seq = p;
+    const char **strs = arena ? acg_arena_calloc(arena, seq->count + 1, sizeof *strs) : NULL;
+    if (strs == NULL)
+        return ACG_ERR_NOMEM;
+    for (size_t i = 0; i < seq->count; i++)
+        memcpy(&strs[i], (const unsigned char *)seq->items + i * s->item_size, sizeof strs[i]);
+    out->type = ACG_EP_STRING_ARRAY;
+    out->strs = strs;
+    out->strs_count = seq->count;
     return ACG_OK;
 }
 
-/* Collects the endpoint parameters the operation binds. */
-static size_t context_params(const struct acg_operation *op, const void *in,
-                             struct acg_endpoint_param *out)
+/* operationContextParams: each path is a JMESPath expression over the input, as botocore
+ * evaluates it on the call's parameters (member names, as the caller wrote them). */
+static int path_params(const struct acg_operation *op, const void *in, struct acg_arena *arena,
+                       struct acg_endpoint_param *out, size_t max, size_t *n,
+                       struct acg_error *err)
+{
+    struct acg_value *input = NULL;
+    int rc = acg_value_from_struct(arena, op->input, in, NULL, &input, err);
+    for (size_t i = 0; rc == ACG_OK && i < op->path_param_count && *n < max; i++) {
+        struct acg_jmespath_strings found;
+        rc = acg_jmespath_search_strings(op->path_params[i].path, input, arena, &found, err);
+        if (rc != ACG_OK || (found.count == 0 && !found.is_list))
+            continue;
+        out[*n] = (struct acg_endpoint_param){ .name = op->path_params[i].name };
+        if (found.is_list) {
+            out[*n].type = ACG_EP_STRING_ARRAY;
+            out[*n].strs = found.items;
+            out[*n].strs_count = found.count;
+        } else {
+            out[*n].type = ACG_EP_STRING;
+            out[*n].str = found.items[0];
+        }
+        (*n)++;
+    }
+    return rc;
+}
+
+int acg_op_context_params(const struct acg_operation *op, const void *in,
+                          struct acg_arena **arena, struct acg_endpoint_param *out, size_t max,
+                          size_t *count, struct acg_error *err)
 {
     size_t n = 0;
     const struct acg_shape *s = op->input;
-    for (size_t i = 0; s != NULL && in != NULL && i < s->member_count && n < MAX_CONTEXT_PARAMS;
-         i++) {
+    *count = 0;
+    if (*arena == NULL && (op->path_param_count > 0 || s != NULL) &&
+        (*arena = acg_arena_new()) == NULL)
+        return acg_error_set(err, ACG_ERR_NOMEM, "out of memory binding endpoint parameters");
+    for (size_t i = 0; i < op->static_param_count && n < max; i++) {
+        const struct acg_static_param *sp = &op->static_params[i];
+        out[n++] = (struct acg_endpoint_param){ .name = sp->name,
+                                                .type = sp->value ? ACG_EP_STRING : ACG_EP_BOOL,
+                                                .str = sp->value,
+                                                .boolean = sp->boolean };
+    }
+    for (size_t i = 0; s != NULL && in != NULL && i < s->member_count && n < max; i++) {
         const struct acg_member *m = &s->members[i];
         if (m->context_param == NULL || !acg_member_present(m, in))
             continue;
@@ -97,27 +104,18 @@ static size_t context_params(const struct acg_operation *op, const void *in,
         } else if (m->shape->type == ACG_SHAPE_STRING) {
             out[n].type = ACG_EP_STRING;
             memcpy(&out[n].str, p, sizeof out[n].str);
+        } else if (m->shape->type == ACG_SHAPE_LIST && m->shape->item->type == ACG_SHAPE_STRING) {
+            if (string_list(m->shape, p, *arena, &out[n]) != ACG_OK)
+                return acg_error_set(err, ACG_ERR_NOMEM, "out of memory binding %s", m->name);
         } else {
             continue;
         }
         n++;
     }
-    for (size_t i = 0; i < op->static_param_count && n < MAX_CONTEXT_PARAMS; i++) {
-        const struct acg_static_param *sp = &op->static_params[i];
-        out[n++] = (struct acg_endpoint_param){ .name = sp->name,
-                                                .type = sp->value ? ACG_EP_STRING : ACG_EP_BOOL,
-                                                .str = sp->value,
-                                                .boolean = sp->boolean };
-    }
-    /* operationContextParams paths that name a top-level string member. */
-    for (size_t i = 0; i < op->path_param_count && n < MAX_CONTEXT_PARAMS && in != NULL; i++) {
-        const char *v = string_member(s, in, op->path_params[i].path);
-        if (v != NULL)
-            out[n++] = (struct acg_endpoint_param){ .name = op->path_params[i].name,
-                                                    .type = ACG_EP_STRING,
-                                                    .str = v };
-    }
-    return n;
+    if (op->path_param_count > 0 && s != NULL && in != NULL)
+        ACG_TRY(path_params(op, in, *arena, out, max, &n, err));
+    *count = n;
+    return ACG_OK;
 }
 
 static void release_detail(void *detail)
@@ -170,13 +168,14 @@ static int decode_output(const struct acg_service *svc, const struct acg_operati
     return ACG_OK;
 }
 
+/* botocore streams every blob payload of an output, marked streaming or not (Lambda's Invoke,
+ * Bedrock's InvokeModel), and the AWS CLI writes each to an outfile. */
 bool acg_operation_streams_output(const struct acg_operation *op)
 {
     const struct acg_shape *s = op->output;
     for (size_t i = 0; s != NULL && i < s->member_count; i++) {
         const struct acg_member *m = &s->members[i];
-        if ((m->flags & ACG_MEMBER_PAYLOAD) && m->shape->type == ACG_SHAPE_BLOB &&
-            ((m->flags & ACG_MEMBER_STREAMING) || (m->shape->flags & ACG_SHAPE_STREAMING)))
+        if ((m->flags & ACG_MEMBER_PAYLOAD) && m->shape->type == ACG_SHAPE_BLOB)
             return true;
     }
     return false;
@@ -220,15 +219,17 @@ int acg_call_prepare(struct acg_client *c, const struct acg_operation *op, const
     acg_request_init(&p->req);
     rc = acg_protocol_build(svc, op, in, &ctx, &p->req, err);
     if (rc == ACG_OK && op->host_prefix != NULL) {
-        rc = expand_host_prefix(op, in, p->host_prefix, sizeof p->host_prefix, err);
+        rc = acg_request_host_prefix(op, in, p->host_prefix, sizeof p->host_prefix, err);
         p->send.host_prefix = p->host_prefix;
     }
+    if (rc == ACG_OK)
+        rc = acg_op_context_params(op, in, &p->req.arena, p->params, MAX_CONTEXT_PARAMS,
+                                   &p->send.context_count, err);
     if (rc != ACG_OK) {
         acg_request_free(&p->req);
         return rc;
     }
     log_input(c, op, in);
-    p->send.context_count = context_params(op, in, p->params);
     return ACG_OK;
 }
 

@@ -28,6 +28,7 @@
 
 #include "client/acg_client.h"
 #include "common/acg_random.h"
+#include "common/acg_text.h"
 #include "auth/acg_config.h"
 #include "auth/acg_credentials.h"
 #include "auth/acg_crypto.h"
@@ -89,6 +90,9 @@ struct acg_client {
     char ca_bundle[1024];
     int max_attempts;
     bool inject_host_prefix;
+    struct acg_endpoint_param *client_context;  /* copied from the config, with their text */
+    size_t client_context_count;
+    struct acg_arena *client_context_arena;
     struct acg_http_options http;
     enum acg_validation_mode validation;
     acg_log_fn log;
@@ -105,10 +109,12 @@ struct acg_client {
      * under endpoint_lock) and read without a lock from then on. */
     pthread_mutex_t endpoint_lock;
     const struct resolved_endpoint *_Atomic endpoint;   /* NULL until resolved */
-    /* Random bytes for invocation ids, fetched from the kernel a pool at a time. */
+    /* Random bytes for invocation ids, fetched from the kernel a pool at a time, and the
+     * retry jitter's generator (seeded from the kernel); both under random_lock. */
     pthread_mutex_t random_lock;
     unsigned char random_pool[256];
     size_t random_used;                    /* bytes of the pool already handed out */
+    uint64_t jitter_state;                 /* xorshift64*, never 0 */
     struct acg_retry_quota quota;
     struct acg_body_pool *bodies;
 };
@@ -257,43 +263,89 @@ static void client_sleep_ms(const struct acg_client *c, int64_t ms)
     }
 }
 
-static uint32_t client_random(const struct acg_client *c)
+/* splitmix64's finaliser: spreads a weak seed over all 64 bits. */
+static uint64_t mix64(uint64_t x)
+{
+    x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return x ^ (x >> 31);
+}
+
+/* A seed from the kernel; without one (no getrandom, no /dev/urandom) the clock and an
+ * address, which is enough for jitter and for ids that only need to differ. */
+static uint64_t random_seed(const void *salt)
+{
+    uint64_t seed = 0;
+    if (acg_random_bytes(&seed, sizeof seed) != ACG_OK) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        seed = mix64((uint64_t)ts.tv_sec * UINT64_C(1000000000) + (uint64_t)ts.tv_nsec) ^
+               mix64((uint64_t)(uintptr_t)salt);
+    }
+    return seed != 0 ? seed : UINT64_C(0x9e3779b97f4a7c15);
+}
+
+/* xorshift64* (Vigna): fast, and good enough for jitter; not for secrets. */
+static uint64_t xorshift_next(uint64_t *state)
+{
+    uint64_t x = *state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *state = x;
+    return x * UINT64_C(0x2545f4914f6cdd1d);
+}
+
+static void xorshift_fill(uint64_t *state, unsigned char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i += 8) {
+        uint64_t v = xorshift_next(state);
+        memcpy(b + i, &v, n - i < 8 ? n - i : 8);
+    }
+}
+
+/* Retry jitter: the test hook, else the client's generator (no system call per retry). */
+static uint32_t client_random(struct acg_client *c)
 {
     if (c->random != NULL)
         return c->random(c->hook_ctx);
-    uint32_t v = 0;
-    if (acg_random_bytes(&v, sizeof v) != ACG_OK)
-        v = (uint32_t)rand();   /* no kernel source at all: jitter only, never identity */
+    pthread_mutex_lock(&c->random_lock);
+    uint32_t v = (uint32_t)(xorshift_next(&c->jitter_state) >> 32);
+    pthread_mutex_unlock(&c->random_lock);
     return v;
+}
+
+/* Sixteen bytes from c's hook. */
+static void hook_bytes(struct acg_client *c, unsigned char b[16])
+{
+    for (size_t i = 0; i < 16; i += 4) {
+        uint32_t v = c->random(c->hook_ctx);
+        b[i] = (unsigned char)(v >> 24);
+        b[i + 1] = (unsigned char)(v >> 16);
+        b[i + 2] = (unsigned char)(v >> 8);
+        b[i + 3] = (unsigned char)v;
+    }
 }
 
 void acg_uuid4(struct acg_client *c, char out[37])
 {
     unsigned char b[16];
     if (c != NULL && c->random != NULL) {
-        for (size_t i = 0; i < 16; i += 4) {
-            uint32_t v = c->random(c->hook_ctx);
-            b[i] = (unsigned char)(v >> 24);
-            b[i + 1] = (unsigned char)(v >> 16);
-            b[i + 2] = (unsigned char)(v >> 8);
-            b[i + 3] = (unsigned char)v;
-        }
+        hook_bytes(c, b);
     } else if (c != NULL) {
         /* One getrandom() per sixteen ids instead of one per call. */
         pthread_mutex_lock(&c->random_lock);
         if (c->random_used + sizeof b > sizeof c->random_pool) {
-            if (acg_random_bytes(c->random_pool, sizeof c->random_pool) != ACG_OK) {
-                for (size_t i = 0; i < sizeof c->random_pool; i++)
-                    c->random_pool[i] = (unsigned char)rand();
-            }
+            if (acg_random_bytes(c->random_pool, sizeof c->random_pool) != ACG_OK)
+                xorshift_fill(&c->jitter_state, c->random_pool, sizeof c->random_pool);
             c->random_used = 0;
         }
         memcpy(b, c->random_pool + c->random_used, sizeof b);
         c->random_used += sizeof b;
         pthread_mutex_unlock(&c->random_lock);
     } else if (acg_random_bytes(b, sizeof b) != ACG_OK) {
-        for (size_t i = 0; i < 16; i++)
-            b[i] = (unsigned char)rand();
+        uint64_t state = random_seed(b);
+        xorshift_fill(&state, b, sizeof b);
     }
     acg_uuid4_format(b, out);
 }
@@ -390,6 +442,35 @@ static int resolve_max_attempts(const struct acg_client_config *cfg, const struc
     return s->max_attempts > 0 ? s->max_attempts : 3;
 }
 
+/* The config's clientContextParams values, copied into the client's own arena. */
+static int copy_client_context(struct acg_client *c, const struct acg_client_config *cfg)
+{
+    size_t n = cfg->client_context != NULL ? cfg->client_context_count : 0;
+    if (n == 0)
+        return ACG_OK;
+    c->client_context_arena = acg_arena_new();
+    c->client_context = c->client_context_arena
+                            ? acg_arena_calloc(c->client_context_arena, n, sizeof *c->client_context)
+                            : NULL;
+    if (c->client_context == NULL)
+        return ACG_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const struct acg_endpoint_param *p = &cfg->client_context[i];
+        struct acg_endpoint_param *q = &c->client_context[i];
+        *q = (struct acg_endpoint_param){ .type = p->type, .boolean = p->boolean };
+        q->name = acg_arena_strndup(c->client_context_arena, p->name ? p->name : "",
+                                    p->name ? strlen(p->name) : 0);
+        if (p->type == ACG_EP_STRING && p->str != NULL)
+            q->str = acg_arena_strndup(c->client_context_arena, p->str, strlen(p->str));
+        if (q->name == NULL || (p->type == ACG_EP_STRING && p->str != NULL && q->str == NULL))
+            return ACG_ERR_NOMEM;
+        if (p->type != ACG_EP_STRING && p->type != ACG_EP_BOOL)
+            q->type = ACG_EP_UNSET;
+    }
+    c->client_context_count = n;
+    return ACG_OK;
+}
+
 struct acg_client *acg_client_new(const struct acg_service *svc, const struct acg_client_config *cfg,
                                   struct acg_error *err)
 {
@@ -420,8 +501,13 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
     pthread_mutex_init(&c->endpoint_lock, NULL);
     pthread_mutex_init(&c->random_lock, NULL);
     c->random_used = sizeof c->random_pool;   /* empty: the first id fills it */
+    c->jitter_state = random_seed(c);
     acg_retry_quota_init(&c->quota, ACG_RETRY_QUOTA_INITIAL);
 
+    if (copy_client_context(c, cfg) != ACG_OK) {
+        acg_error_set(err, ACG_ERR_NOMEM, "out of memory creating the client");
+        goto fail;
+    }
     if (acg_profile_load(cfg->profile, &c->profile, err) != ACG_OK)
         goto fail;
     if (acg_settings_resolve(c->profile, svc->service_id, cfg->region, cfg->endpoint_url,
@@ -451,6 +537,7 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
         acg_error_set(err, ACG_ERR_CONFIG, "could not set up the credentials provider");
         goto fail;
     }
+    acg_credentials_provider_set_process_timeout(c->creds, cfg->credential_process_timeout_ms);
 
     const char *dis = acg_env("AWS_DISABLE_HOST_PREFIX_INJECTION");
     if (dis == NULL && c->profile != NULL)
@@ -460,6 +547,9 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
     const char *ca = cfg->ca_bundle != NULL ? cfg->ca_bundle : c->settings.ca_bundle;
     snprintf(c->ca_bundle, sizeof c->ca_bundle, "%s", ca);
     snprintf(c->user_agent, sizeof c->user_agent, "acg/%s (%s)", ACG_VERSION, svc->service_id);
+    if (acg_check_value(c->user_agent, ACG_ERR_CONFIG, "the user agent", "the service descriptor",
+                        err) != ACG_OK)
+        goto fail;
     c->http.connect_timeout_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms
                                                              : DEFAULT_TIMEOUT_MS;
     c->http.read_timeout_ms = cfg->read_timeout_ms > 0 ? cfg->read_timeout_ms : DEFAULT_TIMEOUT_MS;
@@ -506,6 +596,7 @@ void acg_client_destroy(struct acg_client *c)
     free((void *)atomic_load(&c->endpoint));
     acg_credentials_provider_destroy(c->creds);
     acg_profile_free(c->profile);
+    acg_arena_destroy(c->client_context_arena);
     acg_retry_quota_destroy(&c->quota);
     pthread_mutex_destroy(&c->endpoint_lock);
     pthread_mutex_destroy(&c->random_lock);
@@ -587,6 +678,8 @@ static int resolve_into(struct acg_client *c, const struct acg_send *call,
     params.builtins.endpoint = c->settings.endpoint_url[0] != '\0' ? c->settings.endpoint_url : NULL;
     params.context = call->context;
     params.context_count = call->context_count;
+    params.client_context = c->client_context;
+    params.client_context_count = c->client_context_count;
 
     memset(&endpoint, 0, sizeof endpoint);
     if (svc->resolve_endpoint != NULL) {
@@ -687,7 +780,7 @@ static void format_sdk_request(char out[48], int attempt, int max)
 /* What a failure before any byte was sent says, in the attempt's error. */
 static void note_local_failure(int rc, const struct acg_http_result *res, struct acg_error *err)
 {
-    if (rc == ACG_ERR_NOMEM)
+    if (rc == ACG_ERR_NOMEM || rc == ACG_ERR_INVALID_ARG)
         acg_error_set(err, rc, "%s", res->detail[0] != '\0' ? res->detail
                                                             : "out of memory sending the request");
 }
@@ -710,10 +803,14 @@ static int attempt_begin(struct call_state *st, struct acg_handle_pool *pool)
     char sdk_request[48];
     int rc;
 
+    /* smithy.api#noAuth goes out unsigned; v4-unsigned-body sends and signs UNSIGNED-PAYLOAD
+     * in X-Amz-Content-SHA256 and in place of the body's hash, as botocore does. */
+    bool no_auth = (st->call->op->flags & ACG_OP_NO_AUTH) != 0;
+    bool unsigned_payload = (st->call->op->flags & ACG_OP_UNSIGNED_PAYLOAD) != 0;
     acg_credentials_init(&creds);
     acg_buf_init(&shown, 0);
     int64_t now = client_now_ms(c);
-    rc = acg_credentials_get(c->creds, now, &creds, err);
+    rc = no_auth ? ACG_OK : acg_credentials_get(c->creds, now, &creds, err);
     if (rc != ACG_OK)
         goto done;
 
@@ -728,6 +825,8 @@ static int attempt_begin(struct call_state *st, struct acg_handle_pool *pool)
     headers[n++] = (struct acg_header){ "amz-sdk-request", sdk_request };
     if (st->gzipped)
         headers[n++] = (struct acg_header){ "Content-Encoding", "gzip" };
+    if (unsigned_payload)
+        headers[n++] = (struct acg_header){ "X-Amz-Content-SHA256", "UNSIGNED-PAYLOAD" };
 
     struct acg_sigv4_params p = {
         .creds = &creds,
@@ -745,6 +844,7 @@ static int attempt_begin(struct call_state *st, struct acg_handle_pool *pool)
         .header_count = n,
         .payload = st->payload,
         .payload_len = st->payload_len,
+        .payload_hash = unsigned_payload ? "UNSIGNED-PAYLOAD" : NULL,
     };
     /* The handle brings its own signing key cache and signature buffers: this attempt uses
      * them alone until it gives the handle back, never across a retry delay. */
@@ -754,20 +854,24 @@ static int attempt_begin(struct call_state *st, struct acg_handle_pool *pool)
         goto done;
     }
     sig = &h->sig;
-    rc = acg_sigv4_sign(&p, &req, &h->sigv4, sig, err);
+    rc = no_auth ? ACG_OK : acg_sigv4_sign(&p, &req, &h->sigv4, sig, err);
     if (rc != ACG_OK)
         goto done;
-    if (acg_client_log_enabled(c, ACG_LOG_DEBUG)) {
+    if (no_auth) {
+        acg_client_log(c, ACG_LOG_DEBUG, "not signed (the operation takes no authentication)");
+    } else if (acg_client_log_enabled(c, ACG_LOG_DEBUG)) {
         /* The canonical request may hold the session token; the helper redacts it. The
          * signature is in neither text, and the Authorization header is never logged. */
         if (acg_sigv4_canonical_request_for_log(sig, &shown) == ACG_OK)
             log_lines(c, "canonical request:", shown.data, shown.len);
         log_lines(c, "string to sign:", sig->string_to_sign.data, sig->string_to_sign.len);
     }
-    headers[n++] = (struct acg_header){ "X-Amz-Date", sig->amz_date };
-    if (creds.session_token[0] != '\0')
-        headers[n++] = (struct acg_header){ "X-Amz-Security-Token", creds.session_token };
-    headers[n++] = (struct acg_header){ "Authorization", sig->authorization.data };
+    if (!no_auth) {
+        headers[n++] = (struct acg_header){ "X-Amz-Date", sig->amz_date };
+        if (creds.session_token[0] != '\0')
+            headers[n++] = (struct acg_header){ "X-Amz-Security-Token", creds.session_token };
+        headers[n++] = (struct acg_header){ "Authorization", sig->authorization.data };
+    }
 
     acg_client_log(c, ACG_LOG_DEBUG, "sending %s %s (attempt %d of %d, %zu bytes%s)", r->method,
                    st->url.data, attempt, c->max_attempts, st->payload_len,
@@ -850,6 +954,17 @@ static void report(struct acg_error *err, struct acg_error *last, int attempts, 
     err->retries_exhausted = exhausted;
 }
 
+/* A JSON protocol's error answer by botocore's rules for that protocol. botocore reads
+ * x-amzn-query-error whenever it is present, whatever the model says, and so do we. */
+static int decode_json_error(const struct acg_service *svc, const struct acg_http_result *res,
+                             const struct acg_buf *body, struct acg_error *last)
+{
+    struct acg_error_headers eh = { res->error_type, res->query_error, res->request_id };
+    enum acg_error_protocol p = svc->protocol == ACG_PROTOCOL_REST_JSON ? ACG_ERROR_REST_JSON
+                                                                        : ACG_ERROR_AWS_JSON;
+    return acg_error_decode(p, res->status, &eh, body->data, body->len, last);
+}
+
 /* Sets a call up: endpoint, URL, invocation id, body buffer, compression. Whatever the
  * outcome, call_end() releases st afterwards; a failure is in st->last. */
 static int call_begin(struct call_state *st, struct acg_client *c, const struct acg_send *call,
@@ -867,7 +982,7 @@ static int call_begin(struct call_state *st, struct acg_client *c, const struct 
     st->attempt = 0;
     st->last_cost = 0;
     st->exhausted = false;
-    st->headers = calloc(call->req->header_count + 8, sizeof *st->headers);
+    st->headers = calloc(call->req->header_count + 9, sizeof *st->headers);
     acg_buf_init(&st->url, 0);
     acg_buf_init(&st->path, 0);
     acg_buf_init(&st->query, 0);
@@ -921,9 +1036,15 @@ static bool attempt_final(struct call_state *st, int *rc, enum acg_retry_kind *k
         struct acg_http_message msg = { .status = res->status, .body = resp->body.data,
                                         .body_len = resp->body.len };
         *rc = acg_protocol_parse_error(c->svc, &msg, res->request_id, last);
-        if (*rc == ACG_ERR_UNSUPPORTED)   /* the JSON protocols */
-            *rc = acg_error_decode(res->status, res->error_type, res->request_id,
-                                   resp->body.data, resp->body.len, last);
+        if (*rc == ACG_ERR_UNSUPPORTED) {   /* the JSON protocols */
+            *rc = decode_json_error(c->svc, res, &resp->body, last);
+            /* restJson1's code by the protocol's own rule, unless x-amzn-query-error
+             * named it (botocore lets that header win) */
+            if (res->query_error[0] == '\0')
+                (void)acg_protocol_error_code(c->svc, res->error_type, resp->body.data,
+                                              resp->body.len, last->aws_type,
+                                              sizeof last->aws_type);
+        }
         const struct acg_shape *modelled = acg_service_find_error(c->svc, last->aws_type);
         *kind = acg_retry_classify(res->status, ACG_HTTP_OK, last->aws_type,
                                    modelled != NULL && (modelled->flags & ACG_SHAPE_RETRYABLE),

@@ -220,9 +220,10 @@ static int round_trip(struct wait_run *r, int n, bool *matched_before, bool *don
     snprintf(matched, matched_size, "%s", index >= 0 ? why : "");
     int state = index >= 0 ? r->w->acceptors[index].state : ACG_WAIT_RETRY;
     if (index < 0 && ans.error) {
+        /* The decoder always sets a code and a message ("" when the service sent none), as
+         * botocore does, so botocore's 'Unknown' defaults never show. */
         return fail(err, r->w, "An error occurred (%s): %s",
-                    err->aws_type[0] != '\0' ? err->aws_type : "Unknown",
-                    err->message[0] != '\0' ? err->message : "Unknown");
+                    err->aws_type[0] != '\0' ? err->aws_type : "Unknown", err->message);
     }
     if (state == ACG_WAIT_SUCCESS) {
         acg_error_free(err);

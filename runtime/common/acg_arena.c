@@ -1,10 +1,12 @@
 /* Bump allocator in chained blocks. Blocks grow geometrically so a 10 MB body decodes in a
  * few dozen mallocs; large requests get a block of their own. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/acg_arena.h"
+#include "common/acg_buf.h"
 
 #define ALIGN 16u
 #define FIRST_BLOCK 4096u
@@ -31,17 +33,29 @@ struct acg_arena *acg_arena_new(void)
     return a;
 }
 
-void acg_arena_destroy(struct acg_arena *a)
+static void destroy(struct acg_arena *a, bool wipe)
 {
     if (a == NULL)
         return;
     struct block *b = a->head;
     while (b != NULL) {
         struct block *prev = b->prev;
+        if (wipe)
+            acg_secure_zero(b->data, b->used);
         free(b);
         b = prev;
     }
     free(a);
+}
+
+void acg_arena_destroy(struct acg_arena *a)
+{
+    destroy(a, false);
+}
+
+void acg_arena_destroy_secure(struct acg_arena *a)
+{
+    destroy(a, true);
 }
 
 static struct block *new_block(struct acg_arena *a, size_t need)

@@ -14,12 +14,21 @@ void acg_buf_init(struct acg_buf *b, size_t max)
     b->len = 0;
     b->cap = 0;
     b->max = max ? max : SIZE_MAX / 2;
+    b->secure = false;
+}
+
+void acg_buf_init_secure(struct acg_buf *b, size_t max)
+{
+    acg_buf_init(b, max);
+    b->secure = true;
 }
 
 void acg_buf_free(struct acg_buf *b)
 {
     if (b == NULL)
         return;
+    if (b->secure)
+        acg_secure_zero(b->data, b->cap);
     free(b->data);
     b->data = NULL;
     b->len = 0;
@@ -52,9 +61,22 @@ int acg_buf_reserve(struct acg_buf *b, size_t extra)
     size_t cap = b->cap ? b->cap : 64;
     while (cap < need)
         cap *= 2;
-    char *p = realloc(b->data, cap);
-    if (p == NULL)
-        return ACG_ERR_NOMEM;
+    char *p;
+    if (b->secure) {
+        /* never realloc: it may move the bytes and leave the old copy in freed memory */
+        p = malloc(cap);
+        if (p == NULL)
+            return ACG_ERR_NOMEM;
+        if (b->data != NULL) {
+            memcpy(p, b->data, b->len + 1);
+            acg_secure_zero(b->data, b->cap);
+            free(b->data);
+        }
+    } else {
+        p = realloc(b->data, cap);
+        if (p == NULL)
+            return ACG_ERR_NOMEM;
+    }
     b->data = p;
     b->cap = cap;
     return ACG_OK;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/acg_error.h"
+#include "common/acg_text.h"
 
 const char *acg_status_name(enum acg_status status)
 {
@@ -20,6 +21,7 @@ const char *acg_status_name(enum acg_status status)
     case ACG_ERR_UNSUPPORTED: return "not supported";
     case ACG_ERR_TOO_LARGE: return "too large";
     case ACG_ERR_WAITER: return "waiter failed";
+    case ACG_ERR_CREDENTIALS: return "credentials error";
     case ACG_ERR_CANCELLED: return "cancelled";
     }
     return "unknown status";
@@ -48,8 +50,16 @@ static int set_va(struct acg_error *err, int status, const char *where, const ch
         return status;
     err->status = (enum acg_status)status;
     if (where != NULL)
-        snprintf(err->where, sizeof err->where, "%s", where);
+        acg_escape_copy(err->where, sizeof err->where, where, strlen(where), ACG_ESCAPE_LINE);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
+    /* Messages quote values from servers, files and the environment; whoever prints one
+     * gets a line that cannot drive the terminal (acg_text.h). */
+    size_t len = strlen(err->message);
+    if (!acg_is_terminal_safe(err->message, len, ACG_ESCAPE_LINE)) {
+        char safe[sizeof err->message];
+        acg_escape_copy(safe, sizeof safe, err->message, len, ACG_ESCAPE_LINE);
+        memcpy(err->message, safe, sizeof safe);
+    }
     return status;
 }
 

@@ -1,8 +1,9 @@
 /* Random bytes from the kernel and RFC 4122 version 4 UUIDs.
  *
  * UUIDs name invocations (amz-sdk-invocation-id) and fill idempotency tokens, so two
- * processes started in the same second must not repeat them: rand() seeded from the clock
- * would. getrandom() is the first choice; /dev/urandom covers kernels without it. */
+ * processes started in the same second must not repeat them: the C library's generator
+ * seeded from the clock would. getrandom() is the first choice; /dev/urandom covers kernels
+ * without it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -67,10 +67,12 @@ static char *dup_n(struct acg_ep_ctx *c, const char *s, size_t n)
     return p;
 }
 
-struct acg_ev acg_ep_context(struct acg_ep_ctx *c, const struct acg_endpoint_params *p, const char *name)
+/* The first of the n values at list called name, as a rules value. */
+static struct acg_ev find_param(struct acg_ep_ctx *c, const struct acg_endpoint_param *list,
+                                size_t n, const char *name)
 {
-    for (size_t i = 0; i < p->context_count; i++) {
-        const struct acg_endpoint_param *cp = &p->context[i];
+    for (size_t i = 0; i < n; i++) {
+        const struct acg_endpoint_param *cp = &list[i];
         if (strcmp(cp->name, name) != 0)
             continue;
         switch (cp->type) {
@@ -97,6 +99,17 @@ struct acg_ev acg_ep_context(struct acg_ep_ctx *c, const struct acg_endpoint_par
         }
     }
     return acg_ev_none();
+}
+
+struct acg_ev acg_ep_context(struct acg_ep_ctx *c, const struct acg_endpoint_params *p, const char *name)
+{
+    return find_param(c, p->context, p->context_count, name);
+}
+
+struct acg_ev acg_ep_client_context(struct acg_ep_ctx *c, const struct acg_endpoint_params *p,
+                                    const char *key)
+{
+    return find_param(c, p->client_context, p->client_context_count, key);
 }
 
 struct acg_ev acg_ep_is_set(struct acg_ev v)

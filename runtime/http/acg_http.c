@@ -3,12 +3,20 @@
  * timeouts that bound every attempt and a cap on the response size.
  *
  * Timeouts. libcurl's CURLOPT_TIMEOUT_MS bounds the whole transfer, which is not what a
- * read timeout means to AWS SDK users ("no byte for N ms"), and CURLOPT_LOW_SPEED_* has
- * one-second granularity and measures an average. So the progress callback tracks when a
- * byte last moved and aborts after read_timeout_ms of silence, and CURLOPT_TIMEOUT_MS is
- * set to total_timeout_ms as the overall cap against a server that trickles one byte at a
- * time forever. libcurl calls the progress callback at least once a second while idle, so
- * a read timeout fires within about a second of its due time.
+ * read timeout means to AWS SDK users: the AWS CLI's --cli-read-timeout is a socket
+ * timeout, "no byte for N seconds". So the progress callback tracks when a byte last moved
+ * and aborts after read_timeout_ms of silence, exactly that rule. A socket timeout alone
+ * never fires against a server that trickles (one byte every 0.9 s holds a 5 s timeout
+ * open for ever, in the AWS CLI too), so the callback adds a floor on the rate: once the
+ * request is under way, any read_timeout_ms window in which fewer than LOW_SPEED_BYTES_PER_S
+ * bytes a second moved (either way) ends the attempt as a read timeout too. The floor is
+ * low on purpose: a real answer's first packet (status line and headers) alone clears it,
+ * so it only stops servers that dribble, and a timeout keeps its meaning of a window the
+ * size of the read timeout. libcurl's CURLOPT_LOW_SPEED_* was not enough: whole seconds,
+ * and an average over libcurl's own five-second window, so a trickle was caught only after
+ * twice the read timeout. CURLOPT_TIMEOUT_MS stays as the overall cap (total_timeout_ms).
+ * libcurl calls the progress callback at least once a second while idle, so a read timeout
+ * fires within about a second of its due time.
  *
  * Cost per request. Everything that is the same for every request (timeouts, TLS, the
  * callbacks, the allowed protocols, which libcurl parses) is set once in
@@ -28,15 +36,29 @@
 #include <zlib.h>
 
 #include "auth/acg_crypto.h"
+#include "common/acg_text.h"
 #include "http/acg_http.h"
 
 /* Headers libcurl always gets besides the caller's. "Expect:" with no value stops libcurl
  * from sending Expect: 100-continue for large bodies, which costs a round trip (or a 1 s
- * wait) and which AWS does not need; "Accept:" drops libcurl's default Accept header. */
-static const char *const fixed_headers[] = { "Expect:", "Accept:" };
+ * wait) and which AWS does not need; "Accept:" drops libcurl's default Accept header;
+ * "Content-Type:" its form type for a POST body without one (a restJson1 blob payload is
+ * sent with none, as botocore sends it; a caller's Content-Type still goes out). */
+static const char *const fixed_headers[] = { "Expect:", "Accept:", "Content-Type:" };
 #define FIXED_HEADER_COUNT (sizeof fixed_headers / sizeof fixed_headers[0])
 
 #define RECEIVE_BUFFER_BYTES (256L * 1024)
+
+/* The rate floor within each read-timeout window (see the top of the file). */
+#define LOW_SPEED_BYTES_PER_S 16
+/* Bytes moved so far, sampled at most every eighth of the read timeout, so the ring always
+ * reaches a window back. */
+#define RATE_SAMPLES 16
+
+struct rate_sample {
+    int64_t at_ms;
+    curl_off_t total;   /* downloaded + uploaded */
+};
 
 struct acg_http_conn {
     CURL *easy;
@@ -65,6 +87,9 @@ struct acg_http_conn {
     curl_off_t last_dl, last_ul;
     bool under_way;            /* the request has started: connected, or sent a byte */
     bool read_timed_out;
+    bool trickled;             /* ... because of the rate floor, not silence */
+    struct rate_sample samples[RATE_SAMPLES];
+    size_t n_samples;          /* samples taken in this transfer; the ring holds the last */
 };
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
@@ -163,6 +188,7 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
     if (n >= 5 && strncmp(line, "HTTP/", 5) == 0) {
         res->request_id[0] = '\0';
         res->error_type[0] = '\0';
+        res->query_error[0] = '\0';
         res->content_length = -1;
         acg_buf_reset(&h->response_headers);
         return n;
@@ -180,6 +206,8 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
         header_value(v, vlen, res->request_id, sizeof res->request_id);
     } else if (name_is(line, name_len, "x-amzn-errortype")) {
         header_value(v, vlen, res->error_type, sizeof res->error_type);
+    } else if (name_is(line, name_len, "x-amzn-query-error")) {
+        header_value(v, vlen, res->query_error, sizeof res->query_error);
     } else if (name_is(line, name_len, "content-length")) {
         char num[32];
         header_value(v, vlen, num, sizeof num);
@@ -201,6 +229,33 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
+/* Records how far the transfer has come and says whether the last read_timeout_ms moved
+ * fewer bytes than the floor allows. Called only once the request is under way. */
+static bool below_rate_floor(struct acg_http_conn *h, int64_t now, curl_off_t total)
+{
+    const struct rate_sample *last =
+        h->n_samples > 0 ? &h->samples[(h->n_samples - 1) % RATE_SAMPLES] : NULL;
+    if (last == NULL || now - last->at_ms >= h->read_timeout_ms / 8) {
+        h->samples[h->n_samples % RATE_SAMPLES] = (struct rate_sample){ now, total };
+        h->n_samples++;
+    }
+    /* The newest sample at least one window old: what moved since then is this window's. */
+    const struct rate_sample *base = NULL;
+    size_t kept = h->n_samples < RATE_SAMPLES ? h->n_samples : RATE_SAMPLES;
+    for (size_t k = 0; k < kept; k++) {
+        const struct rate_sample *s = &h->samples[(h->n_samples - 1 - k) % RATE_SAMPLES];
+        if (now - s->at_ms >= h->read_timeout_ms) {
+            base = s;
+            break;
+        }
+    }
+    curl_off_t floor = (curl_off_t)LOW_SPEED_BYTES_PER_S * h->read_timeout_ms / 1000;
+    if (base == NULL || total - base->total >= (floor > 0 ? floor : 1))
+        return false;
+    h->read_timed_out = h->trickled = true;
+    return true;
+}
+
 static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
                        curl_off_t ulnow)
 {
@@ -208,17 +263,18 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
     (void)dltotal;
     (void)ultotal;
     int64_t now = monotonic_ms();
-    if (dlnow != h->last_dl || ulnow != h->last_ul) {
+    bool moved = dlnow != h->last_dl || ulnow != h->last_ul;
+    if (moved) {
         h->last_dl = dlnow;
         h->last_ul = ulnow;
         h->last_progress_ms = now;
-        return 0;
     }
     /* The connect phase has its own timeout; count silence once connected. A connection
      * kept alive from an earlier call reports no connect time (libcurl made no connect),
-     * so the request having started on it (pretransfer) counts as connected too. Neither
-     * time goes back to zero within a transfer, so they are asked for only until then. */
-    if (!h->under_way) {
+     * so the request having started on it (pretransfer) counts as connected too; so does a
+     * byte moving. Neither time goes back to zero within a transfer, so they are asked for
+     * only until then. */
+    if (!h->under_way && !moved) {
         curl_off_t connect_us = 0, pretransfer_us = 0;
         curl_easy_getinfo(h->easy, CURLINFO_CONNECT_TIME_T, &connect_us);
         curl_easy_getinfo(h->easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us);
@@ -226,13 +282,13 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
             h->last_progress_ms = now;
             return 0;
         }
-        h->under_way = true;
     }
+    h->under_way = true;
     if (now - h->last_progress_ms >= h->read_timeout_ms) {
         h->read_timed_out = true;
         return 1;
     }
-    return 0;
+    return below_rate_floor(h, now, dlnow + ulnow) ? 1 : 0;
 }
 
 /* Gives libcurl the settings every request of this handle shares. A failed setopt means
@@ -249,6 +305,10 @@ static CURLcode set_fixed_options(struct acg_http_conn *h, const struct acg_http
     SET(CURLOPT_NOSIGNAL, 1L);   /* threads: no SIGALRM for DNS timeouts */
     SET(CURLOPT_FOLLOWLOCATION, 0L);
     SET(CURLOPT_PROTOCOLS_STR, "http,https");
+    /* The path goes out as the caller built it: botocore sends an --endpoint-url path such
+     * as "/./a/../b" as written (and signs it normalised), while libcurl would squash the
+     * dot segments and send "/b". */
+    SET(CURLOPT_PATH_AS_IS, 1L);
     SET(CURLOPT_ERRORBUFFER, h->errbuf);
     SET(CURLOPT_WRITEFUNCTION, on_body);
     SET(CURLOPT_WRITEDATA, h);
@@ -290,7 +350,7 @@ struct acg_http_conn *acg_http_conn_new(const struct acg_http_options *o)
     if (h == NULL)
         return NULL;
     acg_buf_init(&h->url, 0);
-    acg_buf_init(&h->header_text, 0);
+    acg_buf_init_secure(&h->header_text, 0);   /* the token and the signature pass here */
     acg_buf_init(&h->response_headers, 64 << 10);   /* a header block larger than this is refused */
     h->max_body = o->max_response_bytes;
     h->read_timeout_ms = o->read_timeout_ms;
@@ -364,8 +424,15 @@ static int build_header_list(struct acg_http_conn *h, const struct acg_header *h
     }
     size_t text_len = 0;
     for (size_t i = 0; i < header_count; i++) {
-        if (headers[i].value != NULL)
-            text_len += strlen(headers[i].name) + 2 + strlen(headers[i].value) + 1;
+        if (headers[i].value == NULL)
+            continue;
+        size_t name_len = strlen(headers[i].name), value_len = strlen(headers[i].value);
+        /* The last line of defence against header injection: every source checks its
+         * values, and a header that still carries a control byte is never sent. */
+        if (acg_has_control(headers[i].name, name_len) ||
+            !acg_text_is_header_safe(headers[i].value, value_len))
+            return ACG_ERR_INVALID_ARG;
+        text_len += name_len + 2 + value_len + 1;
     }
     for (size_t i = 0; i < FIXED_HEADER_COUNT; i++)
         text_len += strlen(fixed_headers[i]) + 1;
@@ -518,7 +585,19 @@ int acg_http_begin(struct acg_http_conn *h, const char *method, const char *url,
     res->content_length = -1;
     acg_buf_reset(resp_body);
     acg_buf_reset(&h->response_headers);
+    if (!acg_text_is_header_safe(url, strlen(url)) || strchr(url, ' ') != NULL ||
+        strchr(url, '\t') != NULL) {
+        res->failure = ACG_HTTP_OTHER;
+        snprintf(res->detail, sizeof res->detail,
+                 "the URL contains a space or a control character; nothing was sent");
+        return ACG_ERR_INVALID_ARG;
+    }
     status = build_header_list(h, headers, header_count, &list);
+    if (status == ACG_ERR_INVALID_ARG) {
+        res->failure = ACG_HTTP_OTHER;
+        snprintf(res->detail, sizeof res->detail,
+                 "a header contains a control character (such as CR or LF); nothing was sent");
+    }
     if (status != ACG_OK)
         return end_transfer(h, status);
 
@@ -530,6 +609,8 @@ int acg_http_begin(struct acg_http_conn *h, const char *method, const char *url,
     h->last_dl = h->last_ul = 0;
     h->under_way = false;
     h->read_timed_out = false;
+    h->trickled = false;
+    h->n_samples = 0;
     h->errbuf[0] = '\0';
 
     CURLcode rc = set_request_options(h, method, url, body, body_len);
@@ -571,8 +652,13 @@ int acg_http_finish(struct acg_http_conn *h, int curl_code)
         status = ACG_ERR_NOMEM;
     } else if (h->read_timed_out) {
         res->failure = ACG_HTTP_READ_TIMEOUT;
-        snprintf(res->detail, sizeof res->detail,
-                 "read timeout: no data from the server for %ld ms", h->read_timeout_ms);
+        if (h->trickled)
+            snprintf(res->detail, sizeof res->detail,
+                     "read timeout: the server sent under %d bytes a second for %ld ms",
+                     LOW_SPEED_BYTES_PER_S, h->read_timeout_ms);
+        else
+            snprintf(res->detail, sizeof res->detail,
+                     "read timeout: no data from the server for %ld ms", h->read_timeout_ms);
         status = ACG_ERR_TRANSPORT;
     } else {
         res->failure = failure_of(rc);

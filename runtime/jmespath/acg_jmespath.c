@@ -27,36 +27,72 @@ enum acg_jmespath_error acg_jmespath_error_kind(const struct acg_error *err)
     return ACG_JMESPATH_ERROR_NONE;
 }
 
-static int vfail(struct acg_error *err, enum acg_jmespath_error kind, const char *where,
-                 const char *fmt, va_list ap) ACG_PRINTF(4, 0);
-static int vfail_at(struct acg_error *err, enum acg_jmespath_error kind, const char *expr,
-                    size_t pos, const char *fmt, va_list ap) ACG_PRINTF(5, 0);
+/* Messages too long for acg_error.message live here, owned by the error record. */
+static void free_detail(void *detail)
+{
+    free(detail);
+}
 
-static int vfail(struct acg_error *err, enum acg_jmespath_error kind, const char *where,
-                 const char *fmt, va_list ap)
+const char *acg_jmespath_error_message(const struct acg_error *err)
+{
+    if (err == NULL)
+        return "";
+    if (err->detail != NULL && err->detail_free == free_detail)
+        return err->detail;
+    return err->message;
+}
+
+/* Copies at most size - 1 bytes of s, not splitting a UTF-8 sequence. */
+static void copy_truncated(char *dst, size_t size, const char *s, size_t n)
+{
+    if (n >= size) {
+        n = size - 1;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(dst, s, n);
+    dst[n] = '\0';
+}
+
+int jp_fail_buf(struct acg_error *err, enum acg_jmespath_error kind, const char *where,
+                struct acg_buf *b)
 {
     int status = kind == ACG_JMESPATH_ERROR_LIMIT ? ACG_ERR_TOO_LARGE : ACG_ERR_INVALID_ARG;
-    if (err == NULL || err->status != ACG_OK)
-        return status;
-    char msg[400];
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    acg_error_set_at(err, status, where, "%s: %s", acg_jmespath_error_name(kind), msg);
-    snprintf(err->aws_type, sizeof err->aws_type, "%s", acg_jmespath_error_name(kind));
+    const char *text = b->data != NULL ? b->data : "";
+    if (err != NULL && err->status == ACG_OK) {
+        err->status = (enum acg_status)status;
+        acg_copy_str(err->where, sizeof err->where, where);
+        acg_copy_str(err->aws_type, sizeof err->aws_type, acg_jmespath_error_name(kind));
+        copy_truncated(err->message, sizeof err->message, text, b->len);
+        if (b->len >= sizeof err->message && err->detail == NULL) {
+            err->detail = acg_buf_take(b, NULL);
+            err->detail_free = err->detail != NULL ? free_detail : NULL;
+        }
+    }
+    acg_buf_free(b);
     return status;
 }
 
 int jp_fail(struct acg_error *err, enum acg_jmespath_error kind, const char *where,
             const char *fmt, ...)
 {
+    struct acg_buf b;
     va_list ap;
     va_start(ap, fmt);
-    int rc = vfail(err, kind, where, fmt, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    return rc;
+    acg_buf_init(&b, 0);
+    /* on failure the record gets an empty text rather than none */
+    if (n >= 0 && acg_buf_reserve(&b, (size_t)n + 1) == ACG_OK) {
+        va_start(ap, fmt);
+        vsnprintf(b.data, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+        b.len = (size_t)n;
+    }
+    return jp_fail_buf(err, kind, where, &b);
 }
 
-/* Columns count code points, as the Python library's do. */
-static size_t column(const char *expr, size_t pos)
+size_t jp_column(const char *expr, size_t pos)
 {
     size_t col = 0;
     for (size_t i = 0; i < pos; i++)
@@ -64,33 +100,87 @@ static size_t column(const char *expr, size_t pos)
     return col;
 }
 
-static int vfail_at(struct acg_error *err, enum acg_jmespath_error kind, const char *expr,
-                    size_t pos, const char *fmt, va_list ap)
+static void where_column(char where[32], size_t col)
 {
-    char where[32], msg[320];
-    size_t col = column(expr, pos);
-    snprintf(where, sizeof where, "column %zu", col);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    return jp_fail(err, kind, where, "%s at column %zu", msg, col);
+    snprintf(where, 32, "column %zu", col);
 }
 
 int jp_error_at(struct acg_error *err, enum acg_jmespath_error kind, const char *expr, size_t pos,
                 const char *fmt, ...)
 {
+    char where[32], msg[320];
+    size_t col = jp_column(expr, pos);
+    where_column(where, col);
     va_list ap;
     va_start(ap, fmt);
-    int rc = vfail_at(err, kind, expr, pos, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return rc;
+    return jp_fail(err, kind, where, "%s at column %zu", msg, col);
 }
 
-int jp_syntax_error(struct acg_error *err, const char *expr, size_t pos, const char *fmt, ...)
+/* Appends n spaces and a caret: the underline of the library's messages. */
+static int underline(struct acg_buf *b, size_t n)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    int rc = vfail_at(err, ACG_JMESPATH_ERROR_SYNTAX, expr, pos, fmt, ap);
-    va_end(ap);
-    return rc;
+    ACG_TRY(acg_buf_reserve(b, n + 1));
+    for (size_t i = 0; i < n; i++)
+        ACG_TRY(acg_buf_append_char(b, ' '));
+    return acg_buf_append_char(b, '^');
+}
+
+int jp_lexer_error(struct acg_error *err, const char *expr, size_t len, size_t pos,
+                   struct acg_buf *msg)
+{
+    struct acg_buf b;
+    char where[32];
+    size_t col = jp_column(expr, pos);
+    where_column(where, col);
+    acg_buf_init(&b, 0);
+    if (acg_buf_append_str(&b, "Bad jmespath expression: ") == ACG_OK &&
+        acg_buf_append(&b, msg->data, msg->len) == ACG_OK &&
+        acg_buf_append(&b, ":\n", 2) == ACG_OK && acg_buf_append(&b, expr, len) == ACG_OK &&
+        acg_buf_append_char(&b, '\n') == ACG_OK)
+        (void)underline(&b, col);
+    acg_buf_free(msg);
+    return jp_fail_buf(err, ACG_JMESPATH_ERROR_SYNTAX, where, &b);
+}
+
+/* The token type upper-cased, as ParseError stores it. */
+static int append_upper(struct acg_buf *b, const char *s)
+{
+    for (; *s != '\0'; s++)
+        ACG_TRY(acg_buf_append_char(b, *s >= 'a' && *s <= 'z' ? (char)(*s - 32) : *s));
+    return ACG_OK;
+}
+
+int jp_parse_error(struct acg_error *err, const char *expr, size_t len, size_t col,
+                   const char *msg, struct acg_buf *value, const char *type)
+{
+    struct acg_buf b;
+    char where[32];
+    where_column(where, col);
+    acg_buf_init(&b, 0);
+    if (acg_buf_printf(&b, "%s: Parse error at column %zu, token \"", msg, col) == ACG_OK &&
+        acg_buf_append(&b, value->data, value->len) == ACG_OK &&
+        acg_buf_append(&b, "\" (", 3) == ACG_OK && append_upper(&b, type) == ACG_OK &&
+        acg_buf_append_str(&b, "), for expression:\n\"") == ACG_OK &&
+        acg_buf_append(&b, expr, len) == ACG_OK && acg_buf_append(&b, "\"\n", 2) == ACG_OK)
+        (void)underline(&b, col + 1); /* + 1 for the opening quote */
+    acg_buf_free(value);
+    return jp_fail_buf(err, ACG_JMESPATH_ERROR_SYNTAX, where, &b);
+}
+
+int jp_incomplete_error(struct acg_error *err, const char *expr, size_t len)
+{
+    struct acg_buf b;
+    char where[32];
+    size_t col = jp_column(expr, len);
+    where_column(where, col);
+    acg_buf_init(&b, 0);
+    if (acg_buf_append_str(&b, "Invalid jmespath expression: Incomplete expression:\n\"") ==
+            ACG_OK &&
+        acg_buf_append(&b, expr, len) == ACG_OK && acg_buf_append(&b, "\"\n", 2) == ACG_OK)
+        (void)underline(&b, col + 1);
+    return jp_fail_buf(err, ACG_JMESPATH_ERROR_SYNTAX, where, &b);
 }
 
 int jp_nomem(struct acg_error *err)

@@ -193,7 +193,7 @@ bool jp_equal(const struct acg_value *a, const struct acg_value *b)
     return acg_value_equal_mode(a, b, true, 1);
 }
 
-int jp_order(struct jp_eval *e, const char *fn, const struct acg_value *a,
+int jp_order(struct jp_eval *e, const char *where, const char *op, const struct acg_value *a,
              const struct acg_value *b, int *cmp)
 {
     if (is_number(a) && is_number(b)) {
@@ -208,18 +208,30 @@ int jp_order(struct jp_eval *e, const char *fn, const struct acg_value *a,
         *cmp = c < 0 ? -1 : c > 0;
         return ACG_OK;
     }
-    /* Python raises TypeError ordering a number against a string. */
-    return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_TYPE, fn,
-                   "%s: cannot order a %s against a %s", fn,
-                   is_number(a) ? "number" : "string", is_number(b) ? "number" : "string");
+    return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_TYPE, where,
+                   "'%s' not supported between instances of '%s' and '%s'", op,
+                   jp_py_type_name(a), jp_py_type_name(b));
+}
+
+/* An expression reference met as a value: in the library an object that is true, equal
+ * to nothing (each evaluation makes a new one) and not ordered; it cannot be a result. */
+static bool is_expref(const struct jp_node *n)
+{
+    return n->type == JP_N_EXPREF;
 }
 
 static int comparator(struct jp_eval *e, const struct jp_node *n, const struct acg_value *cur,
                       const struct acg_value **out)
 {
-    const struct acg_value *a, *b;
-    ACG_TRY(jp_eval(e, n->kids[0], cur, &a));
-    ACG_TRY(jp_eval(e, n->kids[1], cur, &b));
+    const struct acg_value *a = VNULL, *b = VNULL;
+    if (!is_expref(n->kids[0]))
+        ACG_TRY(jp_eval(e, n->kids[0], cur, &a));
+    if (!is_expref(n->kids[1]))
+        ACG_TRY(jp_eval(e, n->kids[1], cur, &b));
+    if (is_expref(n->kids[0]) || is_expref(n->kids[1])) {
+        *out = n->op == JP_EQ ? boolean(false) : n->op == JP_NE ? boolean(true) : VNULL;
+        return ACG_OK;
+    }
     if (n->op == JP_EQ || n->op == JP_NE) {
         bool eq = jp_equal(a, b);
         *out = boolean(n->op == JP_EQ ? eq : !eq);
@@ -231,8 +243,10 @@ static int comparator(struct jp_eval *e, const struct jp_node *n, const struct a
         *out = VNULL;
         return ACG_OK;
     }
+    static const char *const ops[] = {[JP_LT] = "<", [JP_LTE] = "<=", [JP_GT] = ">",
+                                      [JP_GTE] = ">="};
     int c;
-    ACG_TRY(jp_order(e, "comparison", a, b, &c));
+    ACG_TRY(jp_order(e, "comparison", ops[n->op], a, b, &c));
     bool r;
     switch (n->op) {
     case JP_LT: r = c == -1; break;
@@ -261,7 +275,7 @@ static int projection(struct jp_eval *e, const struct jp_node *n, const struct a
     for (size_t i = 0; i < count; i++) {
         const struct acg_value *el = values ? base->u.obj.members[i].value : base->u.arr.items[i];
         const struct acg_value *r;
-        if (n->type == JP_N_FILTER_PROJECTION) {
+        if (n->type == JP_N_FILTER_PROJECTION && !is_expref(n->kids[2])) {
             ACG_TRY(jp_eval(e, n->kids[2], el, &r));
             if (!jp_truthy(r))
                 continue;
@@ -318,7 +332,8 @@ static int slice(struct jp_eval *e, const struct jp_node *n, const struct acg_va
     int64_t len = (int64_t)cur->u.arr.count;
     int64_t step = n->has[2] ? n->slice[2] : 1;
     if (step == 0)
-        return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_VALUE, "slice", "slice step cannot be 0");
+        return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_VALUE, "slice",
+                       "slice step cannot be zero");
     int64_t start = n->has[0] ? clamp_index(n->slice[0], len, step) : step < 0 ? len - 1 : 0;
     int64_t stop = n->has[1] ? clamp_index(n->slice[1], len, step) : step < 0 ? -1 : len;
     size_t mark = e->len;
@@ -384,8 +399,11 @@ static int function(struct jp_eval *e, const struct jp_node *n, const struct acg
 static int logical(struct jp_eval *e, const struct jp_node *n, const struct acg_value *cur,
                    const struct acg_value **out)
 {
-    ACG_TRY(jp_eval(e, n->kids[0], cur, out));
-    bool t = jp_truthy(*out);
+    bool t = true;
+    if (!is_expref(n->kids[0]) || n->type == JP_N_OR) { /* a || b gives the reference */
+        ACG_TRY(jp_eval(e, n->kids[0], cur, out));
+        t = jp_truthy(*out);
+    }
     if (n->type == JP_N_NOT) {
         *out = boolean(!t);
         return ACG_OK;

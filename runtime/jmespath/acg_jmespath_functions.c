@@ -40,55 +40,52 @@ struct jp_function {
     size_t nparams;
     bool variadic;        /* at least nparams arguments, the last type for the rest */
     unsigned types[2];    /* per parameter; T_ANY accepts any value */
+    const char *expected[2]; /* the signature's types, as the library's messages list them */
     jp_fn fn;
 };
 
 /* ---- argument checks ---- */
-
-static const char *type_name(const struct jp_arg *a)
-{
-    if (a->expref != NULL)
-        return "expref";
-    switch (a->value->type) {
-    case ACG_VALUE_NULL: return "null";
-    case ACG_VALUE_BOOL: return "boolean";
-    case ACG_VALUE_INT:
-    case ACG_VALUE_DOUBLE: return "number";
-    case ACG_VALUE_STRING: return "string";
-    case ACG_VALUE_ARRAY: return "array";
-    default: return "object";
-    }
-}
 
 static bool is_number(const struct acg_value *v)
 {
     return v->type == ACG_VALUE_INT || v->type == ACG_VALUE_DOUBLE;
 }
 
-static int type_error(struct jp_eval *e, const struct jp_node *call, size_t i, const char *got,
-                      const char *expected)
+/* str() of an argument; an expression reference prints as the library's object would,
+ * its address aside. */
+static int arg_str(struct acg_buf *b, const struct jp_arg *a)
 {
-    char where[96];
-    snprintf(where, sizeof where, "%.*s() argument %zu", (int)call->name_len, call->name, i + 1);
-    return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_TYPE, where,
-                   "%.*s(): argument %zu is %s, expected %s", (int)call->name_len, call->name,
-                   i + 1, got, expected);
+    if (a->expref != NULL)
+        return acg_buf_printf(b, "<jmespath.visitor._Expression object at %p>",
+                              (const void *)a->expref);
+    return jp_py_str(b, a->value);
 }
 
-static const char *expected_text(unsigned t)
+/* JMESPathTypeError: 'In function NAME(), invalid type for value: VALUE, expected one of:
+ * EXPECTED, received: "TYPE"'. */
+static int type_error(struct jp_eval *e, const struct jp_node *call, size_t i,
+                      const struct jp_arg *value, const char *got, const char *expected)
 {
-    switch (t) {
-    case T_NUMBER: return "a number";
-    case T_STRING: return "a string";
-    case T_ARRAY: return "an array";
-    case T_OBJECT: return "an object";
-    case T_EXPREF: return "an expression reference";
-    case T_ARRAY | T_STRING: return "an array or a string";
-    case T_STRING | T_ARRAY | T_OBJECT: return "a string, an array or an object";
-    case T_ARRAY_NUMBER: return "an array of numbers";
-    case T_ARRAY_STRING: return "an array of strings";
-    default: return "an array of numbers or an array of strings";
-    }
+    char where[96];
+    struct acg_buf b;
+    snprintf(where, sizeof where, "%.*s() argument %zu", (int)call->name_len, call->name, i + 1);
+    acg_buf_init(&b, 0);
+    /* on a failure on the way the record keeps what was written */
+    int rc = acg_buf_printf(&b, "In function %.*s(), invalid type for value: ",
+                            (int)call->name_len, call->name);
+    if (rc == ACG_OK)
+        rc = arg_str(&b, value);
+    if (rc == ACG_OK)
+        rc = acg_buf_printf(&b, ", expected one of: %s, received: \"%s\"", expected, got);
+    return jp_fail_buf(e->err, ACG_JMESPATH_ERROR_INVALID_TYPE, where, &b);
+}
+
+/* The same for a value met inside an argument (an element, a key). */
+static int value_type_error(struct jp_eval *e, const struct jp_node *call, size_t i,
+                            const struct acg_value *v, const char *got, const char *expected)
+{
+    struct jp_arg a = {v, NULL};
+    return type_error(e, call, i, &a, got, expected);
 }
 
 static bool element_is(const struct acg_value *v, unsigned sub)
@@ -96,39 +93,50 @@ static bool element_is(const struct acg_value *v, unsigned sub)
     return sub == T_ARRAY_NUMBER ? is_number(v) : v->type == ACG_VALUE_STRING;
 }
 
+static bool top_type_ok(const struct jp_arg *a, unsigned t)
+{
+    const struct acg_value *v = a->value;
+    if (a->expref != NULL)
+        return (t & T_EXPREF) != 0;
+    if (is_number(v))
+        return (t & T_NUMBER) != 0;
+    if (v->type == ACG_VALUE_STRING)
+        return (t & T_STRING) != 0;
+    if (v->type == ACG_VALUE_ARRAY)
+        return (t & (T_ARRAY | T_ARRAY_NUMBER | T_ARRAY_STRING)) != 0;
+    if (v->type == ACG_VALUE_OBJECT)
+        return (t & T_OBJECT) != 0;
+    return false;
+}
+
+/* _type_check_single: the value's JMESPath type, then for typed arrays each element's,
+ * named by its Python type; with two element types the first element picks one. */
 static int check_arg(struct jp_eval *e, const struct jp_node *call, size_t i,
-                     const struct jp_arg *a, unsigned t)
+                     const struct jp_arg *a, unsigned t, const char *expected)
 {
     if (t == T_ANY) {
-        if (a->expref != NULL)
-            return type_error(e, call, i, "an expression reference", "a value");
+        if (a->expref != NULL) /* the library would pass the reference on */
+            return type_error(e, call, i, a, "expref", "[]");
         return ACG_OK;
     }
+    if (!top_type_ok(a, t))
+        return type_error(e, call, i, a, a->expref != NULL ? "expref" : jp_type_name(a->value),
+                          expected);
     const struct acg_value *v = a->value;
-    bool ok;
-    if (a->expref != NULL)
-        ok = (t & T_EXPREF) != 0;
-    else if (is_number(v))
-        ok = (t & T_NUMBER) != 0;
-    else if (v->type == ACG_VALUE_STRING)
-        ok = (t & T_STRING) != 0;
-    else if (v->type == ACG_VALUE_ARRAY)
-        ok = (t & (T_ARRAY | T_ARRAY_NUMBER | T_ARRAY_STRING)) != 0;
-    else if (v->type == ACG_VALUE_OBJECT)
-        ok = (t & T_OBJECT) != 0;
-    else
-        ok = false;
-    if (!ok)
-        return type_error(e, call, i, type_name(a), expected_text(t));
     unsigned sub = t & (T_ARRAY_NUMBER | T_ARRAY_STRING);
-    if (sub == 0 || v->type != ACG_VALUE_ARRAY || v->u.arr.count == 0)
+    if (sub == 0 || a->expref != NULL || v->type != ACG_VALUE_ARRAY || v->u.arr.count == 0)
         return ACG_OK;
-    if (sub == (T_ARRAY_NUMBER | T_ARRAY_STRING)) /* the first element decides */
-        sub = is_number(v->u.arr.items[0]) ? T_ARRAY_NUMBER
-              : v->u.arr.items[0]->type == ACG_VALUE_STRING ? T_ARRAY_STRING : 0;
+    if (sub == (T_ARRAY_NUMBER | T_ARRAY_STRING)) {
+        const struct acg_value *first = v->u.arr.items[0];
+        sub = is_number(first) ? T_ARRAY_NUMBER
+              : first->type == ACG_VALUE_STRING ? T_ARRAY_STRING : 0;
+        if (sub == 0)
+            return value_type_error(e, call, i, first, jp_py_type_name(first), expected);
+    }
     for (size_t k = 0; k < v->u.arr.count; k++) {
-        if (sub == 0 || !element_is(v->u.arr.items[k], sub))
-            return type_error(e, call, i, "an array holding other values", expected_text(t));
+        const struct acg_value *el = v->u.arr.items[k];
+        if (!element_is(el, sub))
+            return value_type_error(e, call, i, el, jp_py_type_name(el), expected);
     }
     return ACG_OK;
 }
@@ -156,10 +164,9 @@ static int round_to_int(struct jp_eval *e, const struct jp_node *c, struct jp_ar
         return ACG_OK;
     }
     double d = up ? ceil(v->u.d) : floor(v->u.d);
-    if (isnan(d) || isinf(d))
+    if (isnan(d) || isinf(d)) /* Python's ValueError and OverflowError */
         return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_VALUE, c->name,
-                       "%s(): cannot convert %s to an integer", c->name,
-                       isnan(d) ? "NaN" : "infinity");
+                       "cannot convert float %s to integer", isnan(d) ? "NaN" : "infinity");
     if (d >= -9223372036854775808.0 && d < 9223372036854775808.0)
         return jp_make_number(e, true, (int64_t)d, 0, out);
     return jp_make_number(e, false, 0, d, out); /* an integer past int64, kept as a double */
@@ -397,7 +404,7 @@ static int fn_starts_ends(struct jp_eval *e, const struct jp_node *c, struct jp_
 static int fn_contains(struct jp_eval *e, const struct jp_node *c, struct jp_arg *a, size_t n,
                        const struct acg_value **out)
 {
-    (void)n;
+    (void)c, (void)n;
     const struct acg_value *subject = a[0].value, *search = a[1].value;
     bool found = false;
     if (subject->type == ACG_VALUE_ARRAY) {
@@ -406,8 +413,9 @@ static int fn_contains(struct jp_eval *e, const struct jp_node *c, struct jp_arg
             found = el == search || acg_value_equal_mode(el, search, true, 1);
         }
     } else if (search->type != ACG_VALUE_STRING) {
-        /* Python: 'in <string>' requires string as left operand */
-        return type_error(e, c, 1, "not a string", "a string to search a string");
+        return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_TYPE, "contains() argument 2",
+                       "'in <string>' requires string as left operand, not %s",
+                       jp_py_type_name(search));
     } else {
         size_t hl = subject->u.str.len, nl = search->u.str.len;
         for (size_t i = 0; i + nl <= hl && !found; i++)
@@ -511,37 +519,111 @@ static int fn_keys_values(struct jp_eval *e, const struct jp_node *c, struct jp_
     return jp_finish_array(e, mark, out);
 }
 
-/* The Python library checks only merge's first argument; later ones go to dict.update,
- * which takes an empty string or array as nothing, fails with TypeError on a scalar and
- * with ValueError on other strings and arrays (it would read an array of key-value pairs,
- * which JSON values rarely are: those are refused here too). */
-static int merge_operand(struct jp_eval *e, const struct jp_node *c, size_t i,
-                         const struct acg_value *v)
+/* Python's len() of a string, array or object. */
+static size_t py_len(const struct acg_value *v)
 {
+    if (v->type == ACG_VALUE_ARRAY)
+        return v->u.arr.count;
     if (v->type == ACG_VALUE_OBJECT)
+        return v->u.obj.count;
+    size_t n = 0;
+    for (size_t i = 0; i < v->u.str.len; i++)
+        n += ((unsigned char)v->u.str.ptr[i] & 0xC0) != 0x80;
+    return n;
+}
+
+/* The first (k 0) or second character of s as a string value; it points into s. */
+static int nth_char(struct jp_eval *e, const struct acg_value *s, size_t k,
+                    const struct acg_value **out)
+{
+    size_t at = 0, len;
+    (void)jp_decode(s->u.str.ptr, s->u.str.len, &len);
+    if (k == 1) {
+        at = len;
+        (void)jp_decode(s->u.str.ptr + at, s->u.str.len - at, &len);
+    }
+    return jp_make_string(e, s->u.str.ptr + at, len, out);
+}
+
+/* Element i of a sequence dict.update reads as a key-value pair: a string of two
+ * characters, an array of two items or an object of two keys; Python's errors otherwise.
+ * Keys other than strings would make a dict JSON cannot hold: refused. */
+static int update_pair(struct jp_eval *e, const char *where, size_t i, const struct acg_value *el,
+                       struct acg_value_member *m)
+{
+    const struct acg_value *key, *value;
+    if (el->type != ACG_VALUE_STRING && el->type != ACG_VALUE_ARRAY &&
+        el->type != ACG_VALUE_OBJECT)
+        return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_TYPE, where,
+                       "cannot convert dictionary update sequence element #%zu to a sequence", i);
+    if (py_len(el) != 2)
+        return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_VALUE, where,
+                       "dictionary update sequence element #%zu has length %zu; 2 is required", i,
+                       py_len(el));
+    if (el->type == ACG_VALUE_STRING) {
+        ACG_TRY(nth_char(e, el, 0, &key));
+        ACG_TRY(nth_char(e, el, 1, &value));
+    } else if (el->type == ACG_VALUE_OBJECT) { /* iterating a dict gives its keys */
+        const struct acg_value_member *om = el->u.obj.members;
+        ACG_TRY(jp_make_string(e, om[0].key, om[0].key_len, &key));
+        ACG_TRY(jp_make_string(e, om[1].key, om[1].key_len, &value));
+    } else {
+        key = el->u.arr.items[0];
+        value = el->u.arr.items[1];
+    }
+    if (key->type == ACG_VALUE_ARRAY || key->type == ACG_VALUE_OBJECT)
+        return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_TYPE, where, "unhashable type: '%s'",
+                       jp_py_type_name(key));
+    if (key->type != ACG_VALUE_STRING)
+        return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_VALUE, where,
+                       "merge(): a key-value pair with a %s key cannot make a JSON object",
+                       jp_type_name(key));
+    m->key = key->u.str.ptr;
+    m->key_len = key->u.str.len;
+    m->value = (struct acg_value *)value; /* frozen: never written through */
+    return ACG_OK;
+}
+
+/* The members argument i adds (count first with m NULL, then fill m): the library checks
+ * only merge's first argument; later ones go to dict.update, which takes an object's
+ * members, reads a string or array as a sequence of key-value pairs, and fails on
+ * anything else as Python does. */
+static int merge_operand(struct jp_eval *e, size_t i, const struct acg_value *v,
+                         struct acg_value_member *m, size_t *count)
+{
+    char where[48];
+    snprintf(where, sizeof where, "merge() argument %zu", i + 1);
+    if (v->type == ACG_VALUE_OBJECT) {
+        if (m != NULL)
+            memcpy(m, v->u.obj.members, v->u.obj.count * sizeof *m);
+        *count = v->u.obj.count;
         return ACG_OK;
-    if (v->type == ACG_VALUE_STRING && v->u.str.len == 0)
-        return ACG_OK;
-    if (v->type == ACG_VALUE_ARRAY && v->u.arr.count == 0)
-        return ACG_OK;
-    const struct acg_value *first = v->type == ACG_VALUE_ARRAY ? v->u.arr.items[0] : v;
-    bool iterable = first->type == ACG_VALUE_STRING || first->type == ACG_VALUE_ARRAY ||
-                    first->type == ACG_VALUE_OBJECT;
-    if (v->type == ACG_VALUE_STRING || (v->type == ACG_VALUE_ARRAY && iterable))
-        return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_VALUE, "merge()",
-                       "merge(): argument %zu is not an object", i + 1);
-    struct jp_arg got = {v, NULL};
-    return type_error(e, c, i, type_name(&got), "an object");
+    }
+    if (v->type != ACG_VALUE_STRING && v->type != ACG_VALUE_ARRAY)
+        return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_TYPE, where,
+                       "'%s' object is not iterable", jp_py_type_name(v));
+    *count = 0;
+    if (v->type == ACG_VALUE_STRING && v->u.str.len > 0) /* each character: a string of one */
+        return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_VALUE, where,
+                       "dictionary update sequence element #0 has length 1; 2 is required");
+    for (size_t k = 0; v->type == ACG_VALUE_ARRAY && k < v->u.arr.count; k++) {
+        struct acg_value_member pair;
+        ACG_TRY(update_pair(e, where, k, v->u.arr.items[k], &pair));
+        if (m != NULL)
+            m[k] = pair;
+    }
+    *count = v->type == ACG_VALUE_ARRAY ? v->u.arr.count : 0;
+    return ACG_OK;
 }
 
 static int fn_merge(struct jp_eval *e, const struct jp_node *c, struct jp_arg *a, size_t n,
                     const struct acg_value **out)
 {
-    size_t total = 0;
+    (void)c;
+    size_t total = 0, count;
     for (size_t i = 0; i < n; i++) {
-        ACG_TRY(merge_operand(e, c, i, a[i].value));
-        if (a[i].value->type == ACG_VALUE_OBJECT)
-            total += a[i].value->u.obj.count;
+        ACG_TRY(merge_operand(e, i, a[i].value, NULL, &count));
+        total += count;
     }
     struct acg_value *obj = acg_arena_calloc(e->arena, 1, sizeof *obj);
     struct acg_value_member *m = acg_arena_calloc(e->arena, total, sizeof *m);
@@ -549,10 +631,8 @@ static int fn_merge(struct jp_eval *e, const struct jp_node *c, struct jp_arg *a
         return jp_nomem(e->err);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        if (a[i].value->type != ACG_VALUE_OBJECT)
-            continue;
-        memcpy(m + k, a[i].value->u.obj.members, a[i].value->u.obj.count * sizeof *m);
-        k += a[i].value->u.obj.count;
+        ACG_TRY(merge_operand(e, i, a[i].value, m + k, &count));
+        k += count;
     }
     /* dict.update: a later value replaces an earlier one in the earlier one's place */
     if (acg_value_dedup_members(m, &total) != ACG_OK)
@@ -594,7 +674,7 @@ static int fn_type(struct jp_eval *e, const struct jp_node *c, struct jp_arg *a,
                    const struct acg_value **out)
 {
     (void)c, (void)n;
-    const char *name = type_name(&a[0]);
+    const char *name = jp_type_name(a[0].value);
     return jp_make_string(e, name, strlen(name), out);
 }
 
@@ -630,7 +710,7 @@ static void merge_sort(struct jp_eval *e, struct keyed *v, struct keyed *tmp, si
     size_t i = 0, j = h, k = 0;
     while (i < h && j < n) {
         int c = 0;
-        (void)jp_order(e, "sort", v[j].key, v[i].key, &c);
+        (void)jp_order(e, "sort", "<", v[j].key, v[i].key, &c);
         tmp[k++] = c == -1 ? v[j++] : v[i++]; /* take the right one only when smaller */
     }
     while (i < h)
@@ -640,19 +720,18 @@ static void merge_sort(struct jp_eval *e, struct keyed *v, struct keyed *tmp, si
     memcpy(v, tmp, n * sizeof *v);
 }
 
-/* The key of el for sort_by, min_by and max_by: a number or a string; want (when not 0)
- * the one kind every key of sort_by must have. */
+/* The key of el for sort_by, min_by and max_by (the library's _create_key_func): a number
+ * or a string when want is 0, else only numbers (1) or only strings (2). */
 static int key_of(struct jp_eval *e, const struct jp_node *c, const struct jp_node *expr,
                   const struct acg_value *el, int want, const struct acg_value **key)
 {
     ACG_TRY(jp_eval(e, expr, el, key));
     int kind = is_number(*key) ? 1 : (*key)->type == ACG_VALUE_STRING ? 2 : 0;
-    if (kind == 0 || (want != 0 && kind != want)) {
-        struct jp_arg got = {*key, NULL};
-        return type_error(e, c, 1, type_name(&got),
-                          want == 1 ? "a number key" : want == 2 ? "a string key"
-                                                                 : "a number or string key");
-    }
+    if (kind == 0 || (want != 0 && kind != want))
+        return value_type_error(e, c, 1, *key, jp_type_name(*key),
+                                want == 1   ? "['number']"
+                                : want == 2 ? "['string']"
+                                            : "['number', 'string']");
     return ACG_OK;
 }
 
@@ -676,7 +755,10 @@ static int sorted(struct jp_eval *e, const struct jp_node *c, const struct acg_v
             continue;
         if (i == 0) { /* the first key decides the kind, evaluated once more below */
             const struct acg_value *k0;
-            rc = key_of(e, c, expr, v[0].value, 0, &k0);
+            rc = jp_eval(e, expr, v[0].value, &k0);
+            if (rc == ACG_OK && !is_number(k0) && k0->type != ACG_VALUE_STRING)
+                rc = value_type_error(e, c, 1, v[0].value, jp_type_name(k0),
+                                      "['string', 'number']");
             want = rc == ACG_OK && is_number(k0) ? 1 : 2;
         }
         if (rc == ACG_OK)
@@ -721,7 +803,7 @@ static int extreme(struct jp_eval *e, const struct jp_node *c, const struct acg_
             ACG_TRY(key_of(e, c, expr, el, 0, &key));
         if (best != NULL) {
             int cmp;
-            ACG_TRY(jp_order(e, c->name, key, best_key, &cmp));
+            ACG_TRY(jp_order(e, c->name, want_max ? ">" : "<", key, best_key, &cmp));
             if (cmp != (want_max ? 1 : -1))
                 continue;
         }
@@ -749,32 +831,38 @@ static int fn_max_by(struct jp_eval *e, const struct jp_node *c, struct jp_arg *
 
 /* Sorted by name for the binary search in jp_function_lookup. */
 static const struct jp_function functions[] = {
-    {"abs", 1, false, {T_NUMBER}, fn_abs},
-    {"avg", 1, false, {T_ARRAY_NUMBER}, fn_avg},
-    {"ceil", 1, false, {T_NUMBER}, fn_ceil},
-    {"contains", 2, false, {T_ARRAY | T_STRING, T_ANY}, fn_contains},
-    {"ends_with", 2, false, {T_STRING, T_STRING}, fn_starts_ends},
-    {"floor", 1, false, {T_NUMBER}, fn_floor},
-    {"join", 2, false, {T_STRING, T_ARRAY_STRING}, fn_join},
-    {"keys", 1, false, {T_OBJECT}, fn_keys_values},
-    {"length", 1, false, {T_STRING | T_ARRAY | T_OBJECT}, fn_length},
-    {"map", 2, false, {T_EXPREF, T_ARRAY}, fn_map},
-    {"max", 1, false, {T_ARRAY_NUMBER | T_ARRAY_STRING}, fn_max},
-    {"max_by", 2, false, {T_ARRAY, T_EXPREF}, fn_max_by},
-    {"merge", 1, true, {T_OBJECT}, fn_merge},
-    {"min", 1, false, {T_ARRAY_NUMBER | T_ARRAY_STRING}, fn_max},
-    {"min_by", 2, false, {T_ARRAY, T_EXPREF}, fn_max_by},
-    {"not_null", 1, true, {T_ANY}, fn_not_null},
-    {"reverse", 1, false, {T_ARRAY | T_STRING}, fn_reverse},
-    {"sort", 1, false, {T_ARRAY_NUMBER | T_ARRAY_STRING}, fn_sort},
-    {"sort_by", 2, false, {T_ARRAY, T_EXPREF}, fn_sort_by},
-    {"starts_with", 2, false, {T_STRING, T_STRING}, fn_starts_ends},
-    {"sum", 1, false, {T_ARRAY_NUMBER}, fn_sum},
-    {"to_array", 1, false, {T_ANY}, fn_to_array},
-    {"to_number", 1, false, {T_ANY}, fn_to_number},
-    {"to_string", 1, false, {T_ANY}, fn_to_string},
-    {"type", 1, false, {T_ANY}, fn_type},
-    {"values", 1, false, {T_OBJECT}, fn_keys_values},
+    {"abs", 1, false, {T_NUMBER}, {"['number']"}, fn_abs},
+    {"avg", 1, false, {T_ARRAY_NUMBER}, {"['array-number']"}, fn_avg},
+    {"ceil", 1, false, {T_NUMBER}, {"['number']"}, fn_ceil},
+    {"contains", 2, false, {T_ARRAY | T_STRING, T_ANY}, {"['array', 'string']", "[]"},
+     fn_contains},
+    {"ends_with", 2, false, {T_STRING, T_STRING}, {"['string']", "['string']"}, fn_starts_ends},
+    {"floor", 1, false, {T_NUMBER}, {"['number']"}, fn_floor},
+    {"join", 2, false, {T_STRING, T_ARRAY_STRING}, {"['string']", "['array-string']"}, fn_join},
+    {"keys", 1, false, {T_OBJECT}, {"['object']"}, fn_keys_values},
+    {"length", 1, false, {T_STRING | T_ARRAY | T_OBJECT}, {"['string', 'array', 'object']"},
+     fn_length},
+    {"map", 2, false, {T_EXPREF, T_ARRAY}, {"['expref']", "['array']"}, fn_map},
+    {"max", 1, false, {T_ARRAY_NUMBER | T_ARRAY_STRING}, {"['array-number', 'array-string']"},
+     fn_max},
+    {"max_by", 2, false, {T_ARRAY, T_EXPREF}, {"['array']", "['expref']"}, fn_max_by},
+    {"merge", 1, true, {T_OBJECT}, {"['object']"}, fn_merge},
+    {"min", 1, false, {T_ARRAY_NUMBER | T_ARRAY_STRING}, {"['array-number', 'array-string']"},
+     fn_max},
+    {"min_by", 2, false, {T_ARRAY, T_EXPREF}, {"['array']", "['expref']"}, fn_max_by},
+    {"not_null", 1, true, {T_ANY}, {"[]"}, fn_not_null},
+    {"reverse", 1, false, {T_ARRAY | T_STRING}, {"['array', 'string']"}, fn_reverse},
+    {"sort", 1, false, {T_ARRAY_NUMBER | T_ARRAY_STRING}, {"['array-string', 'array-number']"},
+     fn_sort},
+    {"sort_by", 2, false, {T_ARRAY, T_EXPREF}, {"['array']", "['expref']"}, fn_sort_by},
+    {"starts_with", 2, false, {T_STRING, T_STRING}, {"['string']", "['string']"},
+     fn_starts_ends},
+    {"sum", 1, false, {T_ARRAY_NUMBER}, {"['array-number']"}, fn_sum},
+    {"to_array", 1, false, {T_ANY}, {"[]"}, fn_to_array},
+    {"to_number", 1, false, {T_ANY}, {"[]"}, fn_to_number},
+    {"to_string", 1, false, {T_ANY}, {"[]"}, fn_to_string},
+    {"type", 1, false, {T_ANY}, {"[]"}, fn_type},
+    {"values", 1, false, {T_OBJECT}, {"['object']"}, fn_keys_values},
 };
 
 const struct jp_function *jp_function_lookup(const char *name, size_t len)
@@ -805,15 +893,15 @@ int jp_call(struct jp_eval *e, const struct jp_node *call, struct jp_arg *args, 
     snprintf(where, sizeof where, "%.*s()", (int)call->name_len, call->name);
     if (f == NULL)
         return jp_fail(e->err, ACG_JMESPATH_ERROR_UNKNOWN_FUNCTION, where,
-                       "unknown function %.*s()", (int)call->name_len, call->name);
-    if (f->variadic ? nargs < f->nparams : nargs != f->nparams)
+                       "Unknown function: %.*s()", (int)call->name_len, call->name);
+    if (f->variadic ? nargs < f->nparams : nargs != f->nparams) /* (Variadict)ArityError */
         return jp_fail(e->err, ACG_JMESPATH_ERROR_INVALID_ARITY, where,
-                       "%s() takes %s%zu argument%s, got %zu", f->name,
+                       "Expected %s%zu argument%s for function %s(), received %zu",
                        f->variadic ? "at least " : "", f->nparams, f->nparams == 1 ? "" : "s",
-                       nargs);
+                       f->name, nargs);
     /* Like the library, only as many arguments as the signature lists are checked; merge
      * looks at the rest itself. */
     for (size_t i = 0; i < nargs && i < f->nparams; i++)
-        ACG_TRY(check_arg(e, call, i, &args[i], f->types[i]));
+        ACG_TRY(check_arg(e, call, i, &args[i], f->types[i], f->expected[i]));
     return f->fn(e, call, args, nargs, out);
 }

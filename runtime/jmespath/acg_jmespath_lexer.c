@@ -4,6 +4,7 @@
  * library's working on code points, since every delimiter is ASCII and no byte of a
  * multi-byte UTF-8 sequence is. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,9 +48,22 @@ static int add(struct lexer *lx, enum jp_tok type, size_t start, struct jp_token
     memset(t, 0, sizeof *t);
     t->type = type;
     t->start = start;
+    t->end = lx->pos;
     if (tok != NULL)
         *tok = t;
     return ACG_OK;
+}
+
+/* LexerError at byte offset pos, its message prefix followed by n bytes of text. */
+static int lex_error(struct lexer *lx, size_t pos, const char *prefix, const char *text, size_t n)
+{
+    struct acg_buf m;
+    acg_buf_init(&m, 0);
+    if (acg_buf_append_str(&m, prefix) != ACG_OK || acg_buf_append(&m, text, n) != ACG_OK) {
+        acg_buf_free(&m);
+        return jp_nomem(lx->err);
+    }
+    return jp_lexer_error(lx->err, lx->s, lx->len, pos, &m);
 }
 
 /* Reads up to the closing delimiter; a backslash keeps itself and the byte after it. The
@@ -66,8 +80,11 @@ static int consume_until(struct lexer *lx, char delim, char **out, size_t *out_l
             break;
         if (lx->pos < lx->len && lx->s[lx->pos] == '\\')
             buf[n++] = lx->s[lx->pos++];
-        if (lx->pos >= lx->len)
-            return jp_syntax_error(lx->err, lx->s, start, "unclosed %c delimiter", delim);
+        if (lx->pos >= lx->len) {
+            char what[32];
+            snprintf(what, sizeof what, "Unclosed %c delimiter", delim);
+            return lex_error(lx, start, what, "", 0);
+        }
         buf[n++] = lx->s[lx->pos++];
     }
     lx->pos++;
@@ -154,11 +171,38 @@ static int lex_literal(struct lexer *lx)
         quoted[n - skip + 1] = '"';
         ACG_TRY(try_json(lx, quoted, n - skip + 2, &v));
         if (v == NULL || v->type != ACG_VALUE_STRING)
-            return jp_syntax_error(lx->err, lx->s, start, "bad literal `%.*s`",
-                                   (int)(n > 40 ? 40 : n), text);
+            return lex_error(lx, start, "Bad token ", text, n);
     }
     t->literal = v;
     return ACG_OK;
+}
+
+static bool is_hex(char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+
+/* What json.loads says (the part before its first ':') about the body of a quoted
+ * identifier, found in the order its scanner meets the faults; NULL for none of them. */
+static const char *json_string_error(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned char)s[i] < 0x20)
+            return "Invalid control character at";
+        if (s[i] != '\\')
+            continue;
+        char e = ++i < n ? s[i] : '\0';
+        if (e == 'u') {
+            for (size_t k = 1; k <= 4; k++) {
+                if (i + k >= n || !is_hex(s[i + k]))
+                    return "Invalid \\uXXXX escape";
+            }
+            i += 4;
+        } else if (e == '\0' || strchr("\"\\/bfnrt", e) == NULL) {
+            return "Invalid \\escape";
+        }
+    }
+    return NULL;
 }
 
 static int lex_quoted_identifier(struct lexer *lx)
@@ -175,8 +219,12 @@ static int lex_quoted_identifier(struct lexer *lx)
     quoted[n + 1] = '"';
     struct acg_value *v = NULL;
     ACG_TRY(try_json(lx, quoted, n + 2, &v));
-    if (v == NULL || v->type != ACG_VALUE_STRING)
-        return jp_syntax_error(lx->err, lx->s, start, "invalid quoted identifier");
+    if (v == NULL || v->type != ACG_VALUE_STRING) {
+        /* Python takes an unpaired surrogate escape, which this JSON reader refuses */
+        const char *why = json_string_error(text, n);
+        why = why != NULL ? why : "Invalid \\uXXXX escape";
+        return lex_error(lx, start, why, "", 0);
+    }
     struct jp_token *t;
     ACG_TRY(add(lx, JP_QUOTED_IDENTIFIER, start, &t));
     t->str = v->u.str.ptr;
@@ -214,7 +262,7 @@ static int lex_number(struct lexer *lx)
         digits++;
     }
     if (digits == 0)
-        return jp_syntax_error(lx->err, lx->s, start, "unknown token '-'");
+        return lex_error(lx, start, "Unknown token '-'", "", 0);
     struct jp_token *t;
     ACG_TRY(add(lx, JP_NUMBER, start, &t));
     if (v > NUMBER_CLAMP)
@@ -300,11 +348,13 @@ static int lex_one(struct lexer *lx)
             lx->pos += 2;
             return add(lx, JP_EQ, lx->pos - 2, NULL);
         }
-        return jp_syntax_error(lx->err, lx->s, lx->pos, "unknown token '='");
+        return lex_error(lx, lx->pos, "Unknown token '='", "", 0);
     default:
         if (c == '-' || (c >= '0' && c <= '9'))
             return lex_number(lx);
-        return jp_syntax_error(lx->err, lx->s, lx->pos, "unknown token");
+        size_t k;
+        (void)jp_decode(lx->s + lx->pos, lx->len - lx->pos, &k);
+        return lex_error(lx, lx->pos, "Unknown token ", lx->s + lx->pos, k);
     }
 }
 
@@ -315,7 +365,8 @@ int jp_lex(const char *expr, size_t len, struct acg_arena *arena, struct jp_toke
     *out = NULL;
     *count = 0;
     if (len == 0)
-        return jp_syntax_error(err, expr, 0, "empty expression");
+        return jp_fail(err, ACG_JMESPATH_ERROR_SYNTAX, "column 0",
+                       "Invalid JMESPath expression: cannot be empty.");
     int rc = ACG_OK;
     while (rc == ACG_OK && lx.pos < lx.len)
         rc = lex_one(&lx);

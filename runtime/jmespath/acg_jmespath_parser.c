@@ -14,6 +14,7 @@
 
 struct parser {
     const char *expr;
+    size_t len;
     struct jp_token *toks;
     size_t i;
     struct acg_arena *arena;
@@ -40,15 +41,23 @@ int jp_binding_power(enum jp_tok t)
     }
 }
 
+/* The Python lexer's token types, in enum jp_tok's order. */
+static const char *const tok_names[] = {
+    "eof", "unquoted_identifier", "quoted_identifier", "literal", "rbracket", "rparen",
+    "comma", "rbrace", "number", "current", "expref", "colon", "pipe", "or", "and", "eq", "gt",
+    "lt", "gte", "lte", "ne", "flatten", "star", "filter", "dot", "not", "lbrace", "lbracket",
+    "lparen",
+};
+
+/* Their values where the text is fixed. */
+static const char *const tok_texts[] = {
+    "", "", "", "", "]", ")", ",", "}", "", "@", "&", ":", "|", "||", "&&", "==", ">", "<", ">=",
+    "<=", "!=", "[]", "*", "[?", ".", "!", "{", "[", "(",
+};
+
 const char *jp_tok_name(enum jp_tok t)
 {
-    static const char *const names[] = {
-        "end of expression", "identifier", "quoted identifier", "literal", "']'", "')'",
-        "','", "'}'", "number", "'@'", "'&'", "':'", "'|'", "'||'", "'&&'", "'=='", "'>'",
-        "'<'", "'>='", "'<='", "'!='", "'[]'", "'*'", "'[?'", "'.'", "'!'", "'{'", "'['",
-        "'('",
-    };
-    return (size_t)t < sizeof names / sizeof names[0] ? names[t] : "token";
+    return (size_t)t < sizeof tok_names / sizeof tok_names[0] ? tok_names[t] : "unknown";
 }
 
 static const struct jp_token *cur(const struct parser *p)
@@ -76,20 +85,77 @@ static void advance(struct parser *p)
         p->i++;
 }
 
-static int error_at(struct parser *p, const struct jp_token *t, const char *what)
+/* str(int(text)) of a number token: no leading zeros, no "-0". */
+static int number_text(struct acg_buf *b, const char *s, size_t n)
+{
+    bool neg = n > 0 && s[0] == '-';
+    size_t i = neg;
+    while (i + 1 < n && s[i] == '0')
+        i++;
+    if (neg && !(n - i == 1 && s[i] == '0'))
+        ACG_TRY(acg_buf_append_char(b, '-'));
+    return acg_buf_append(b, s + i, n - i);
+}
+
+/* The token's value as ParseError prints it: str() of what the Python lexer yields. */
+static int token_value(const struct parser *p, const struct jp_token *t, struct acg_buf *b)
+{
+    switch (t->type) {
+    case JP_UNQUOTED_IDENTIFIER:
+    case JP_QUOTED_IDENTIFIER: return acg_buf_append(b, t->str, t->len);
+    case JP_LITERAL: return jp_py_str(b, t->literal);
+    case JP_NUMBER: return number_text(b, p->expr + t->start, t->end - t->start);
+    default: return acg_buf_append_str(b, tok_texts[t->type]);
+    }
+}
+
+/* ParseError naming token t, at column col. */
+static int fail_at(struct parser *p, const struct jp_token *t, size_t col, const char *msg)
+{
+    struct acg_buf value;
+    acg_buf_init(&value, 0);
+    if (token_value(p, t, &value) != ACG_OK) {
+        acg_buf_free(&value);
+        return jp_nomem(p->err);
+    }
+    return jp_parse_error(p->err, p->expr, p->len, col, msg, &value, tok_names[t->type]);
+}
+
+static int fail(struct parser *p, const struct jp_token *t, const char *msg)
+{
+    return fail_at(p, t, jp_column(p->expr, t->start), msg);
+}
+
+/* ParseError whose message is prefix and the token's value ("Unexpected token: x"). */
+static int fail_with_value(struct parser *p, const struct jp_token *t, size_t col,
+                           const char *prefix, const char *suffix)
+{
+    struct acg_buf msg;
+    acg_buf_init(&msg, 0);
+    if (acg_buf_append_str(&msg, prefix) != ACG_OK || token_value(p, t, &msg) != ACG_OK ||
+        acg_buf_append_str(&msg, suffix) != ACG_OK) {
+        acg_buf_free(&msg);
+        return jp_nomem(p->err);
+    }
+    int rc = fail_at(p, t, col, msg.data);
+    acg_buf_free(&msg);
+    return rc;
+}
+
+/* _raise_parse_error_maybe_eof: the end of the expression makes it incomplete. */
+static int fail_expecting(struct parser *p, const struct jp_token *t, const char *expected)
 {
     if (t->type == JP_EOF)
-        return jp_syntax_error(p->err, p->expr, t->start, "incomplete expression");
-    return jp_syntax_error(p->err, p->expr, t->start, "%s, got %s", what, jp_tok_name(t->type));
+        return jp_incomplete_error(p->err, p->expr, p->len);
+    char msg[160];
+    snprintf(msg, sizeof msg, "Expecting: %s, got: %s", expected, tok_names[t->type]);
+    return fail(p, t, msg);
 }
 
 static int match(struct parser *p, enum jp_tok type)
 {
-    if (cur_type(p) != type) {
-        char what[48];
-        snprintf(what, sizeof what, "expected %s", jp_tok_name(type));
-        return error_at(p, cur(p), what);
-    }
+    if (cur_type(p) != type)
+        return fail_expecting(p, cur(p), tok_names[type]);
     advance(p);
     return ACG_OK;
 }
@@ -157,8 +223,12 @@ static int dot_rhs(struct parser *p, int bp, struct jp_node **out)
     case JP_LBRACE:
         advance(p);
         return multi_select_hash(p, out);
-    default:
-        return error_at(p, cur(p), "expected an identifier, '*', '[' or '{' after '.'");
+    default: {
+        char msg[160];
+        snprintf(msg, sizeof msg, "Expecting: ['quoted_identifier', 'unquoted_identifier', "
+                 "'lbracket', 'lbrace'], got: %s", tok_names[cur_type(p)]);
+        return fail(p, cur(p), msg);
+    }
     }
 }
 
@@ -173,7 +243,7 @@ static int projection_rhs(struct parser *p, int bp, struct jp_node **out)
         advance(p);
         return dot_rhs(p, bp, out);
     }
-    return error_at(p, cur(p), "syntax error");
+    return fail(p, cur(p), "syntax error");
 }
 
 /* [start:stop:step], each part optional. A second number in one part replaces the first,
@@ -185,14 +255,14 @@ static int slice_expression(struct parser *p, struct jp_node **out)
     while (cur_type(p) != JP_RBRACKET && part < 3) {
         if (cur_type(p) == JP_COLON) {
             if (++part == 3)
-                return error_at(p, cur(p), "too many ':' in a slice");
+                return fail(p, cur(p), "syntax error");
             advance(p);
         } else if (cur_type(p) == JP_NUMBER) {
             (*out)->slice[part] = cur(p)->number;
             (*out)->has[part] = true;
             advance(p);
         } else {
-            return error_at(p, cur(p), "expected a number or ':' in a slice");
+            return fail(p, cur(p), "syntax error");
         }
     }
     return match(p, JP_RBRACKET);
@@ -259,7 +329,7 @@ static int multi_select_hash(struct parser *p, struct jp_node **out)
     for (;;) {
         const struct jp_token *key = cur(p);
         if (key->type != JP_QUOTED_IDENTIFIER && key->type != JP_UNQUOTED_IDENTIFIER)
-            return error_at(p, key, "expected an identifier as a key");
+            return fail_expecting(p, key, "['quoted_identifier', 'unquoted_identifier']");
         advance(p);
         ACG_TRY(match(p, JP_COLON));
         struct jp_node *value;
@@ -316,8 +386,8 @@ static int nud(struct parser *p, const struct jp_token *t, struct jp_node **out)
         (*out)->literal = t->literal;
         return ACG_OK;
     case JP_QUOTED_IDENTIFIER:
-        if (cur_type(p) == JP_LPAREN)
-            return error_at(p, cur(p), "a quoted identifier cannot name a function");
+        if (cur_type(p) == JP_LPAREN) /* the library says column 0 */
+            return fail_at(p, cur(p), 0, "Quoted identifier not allowed for function names.");
         /* fall through */
     case JP_UNQUOTED_IDENTIFIER:
         ACG_TRY(new_node(p, JP_N_FIELD, out));
@@ -355,14 +425,19 @@ static int nud(struct parser *p, const struct jp_token *t, struct jp_node **out)
         ACG_TRY(expression(p, jp_binding_power(JP_EXPREF), &left));
         return make(p, JP_N_EXPREF, left, NULL, NULL, out);
     default:
-        return error_at(p, t, "invalid token");
+        if (t->type == JP_EOF)
+            return jp_incomplete_error(p->err, p->expr, p->len);
+        return fail(p, t, "invalid token");
     }
 }
 
 static int led_function(struct parser *p, struct jp_node *left, struct jp_node **out)
 {
-    if (left->type != JP_N_FIELD)
-        return error_at(p, &p->toks[p->i - 1], "invalid function name");
+    if (left->type != JP_N_FIELD) { /* named by the token before '(' */
+        const struct jp_token *name = &p->toks[p->i - 2];
+        return fail_with_value(p, name, jp_column(p->expr, name->start),
+                               "Invalid function name '", "'");
+    }
     ACG_TRY(new_node(p, JP_N_FUNCTION, out));
     (*out)->name = left->name;
     (*out)->name_len = left->name_len;
@@ -435,7 +510,7 @@ static int led(struct parser *p, enum jp_tok t, struct jp_node *left, struct jp_
     case JP_LBRACKET:
         return led_lbracket(p, left, out);
     default:
-        return error_at(p, &p->toks[p->i - 1], "invalid token");
+        return fail(p, &p->toks[p->i - 1], "invalid token");
     }
 }
 
@@ -464,7 +539,7 @@ static int expression(struct parser *p, int bp, struct jp_node **out)
     while (bp < jp_binding_power(cur_type(p))) {
         enum jp_tok op = cur_type(p);
         if (!has_led(op))
-            return error_at(p, cur(p), "invalid token");
+            return fail(p, cur(p), "invalid token");
         advance(p);
         ACG_TRY(led(p, op, left, &left));
     }
@@ -476,13 +551,14 @@ static int expression(struct parser *p, int bp, struct jp_node **out)
 int jp_parse(const char *expr, size_t len, struct acg_arena *arena, struct jp_node **root,
              struct acg_error *err)
 {
-    struct parser p = {.expr = expr, .arena = arena, .err = err};
+    struct parser p = {.expr = expr, .len = len, .arena = arena, .err = err};
     size_t count;
     *root = NULL;
     ACG_TRY(jp_lex(expr, len, arena, &p.toks, &count, err));
     int rc = expression(&p, 0, root);
     if (rc == ACG_OK && cur_type(&p) != JP_EOF)
-        rc = error_at(&p, cur(&p), "unexpected token");
+        rc = fail_with_value(&p, cur(&p), jp_column(expr, cur(&p)->start), "Unexpected token: ",
+                             "");
     free(p.toks);
     if (rc != ACG_OK)
         *root = NULL;

@@ -21,6 +21,7 @@ enum jp_tok {
 struct jp_token {
     enum jp_tok type;
     size_t start;               /* byte offset in the expression */
+    size_t end;                 /* byte offset just past it */
     int64_t number;             /* JP_NUMBER, clamped to +-2^62 */
     const char *str;            /* identifiers and raw strings, decoded, in the arena */
     size_t len;
@@ -34,6 +35,7 @@ int jp_lex(const char *expr, size_t len, struct acg_arena *arena, struct jp_toke
 
 /* Binding power of a token (the Python parser's table). */
 int jp_binding_power(enum jp_tok t);
+/* The Python lexer's name of a token type: "eof", "unquoted_identifier", "rbracket"... */
 const char *jp_tok_name(enum jp_tok t);
 
 /* ---- syntax tree ---- */
@@ -107,8 +109,8 @@ int jp_weigh_object(struct jp_eval *e, const struct acg_value_member *m, size_t 
 /* The == of the language (as the Python library decides it). */
 bool jp_equal(const struct acg_value *a, const struct acg_value *b);
 /* Orders two numbers or two strings (*cmp -1, 0, 1, or 2 for NaN); a number against a
- * string is an invalid-type error naming fn, as Python's TypeError. */
-int jp_order(struct jp_eval *e, const char *fn, const struct acg_value *a,
+ * string is an invalid-type error at where, Python's TypeError for a op b. */
+int jp_order(struct jp_eval *e, const char *where, const char *op, const struct acg_value *a,
              const struct acg_value *b, int *cmp);
 
 /* ---- functions ---- */
@@ -130,15 +132,51 @@ size_t jp_py_space_len(const char *s, size_t len);
 
 /* ---- errors ---- */
 
+/* Every message is the text str() gives for the exception the Python library raises in
+ * the same place (the AWS CLI prints exactly that), built in an acg_buf. */
+
 /* Records a JMESPath error of kind (status ACG_ERR_INVALID_ARG, or ACG_ERR_TOO_LARGE for
- * limits) with where and a formatted message, unless err already holds one. */
+ * limits) with where and the text in b, unless err already holds one; frees b. A text too
+ * long for err->message is kept whole for acg_jmespath_error_message. */
+int jp_fail_buf(struct acg_error *err, enum acg_jmespath_error kind, const char *where,
+                struct acg_buf *b);
+/* The same with a formatted text. */
 int jp_fail(struct acg_error *err, enum acg_jmespath_error kind, const char *where,
             const char *fmt, ...) ACG_PRINTF(4, 5);
-/* An error of kind at byte offset pos of expr, reported with its column in code points. */
+/* An error of kind at byte offset pos of expr, where saying its column in code points. */
 int jp_error_at(struct acg_error *err, enum acg_jmespath_error kind, const char *expr,
                 size_t pos, const char *fmt, ...) ACG_PRINTF(5, 6);
-int jp_syntax_error(struct acg_error *err, const char *expr, size_t pos, const char *fmt, ...)
-    ACG_PRINTF(4, 5);
+/* Code points in the first pos bytes of expr: the library's positions count them. */
+size_t jp_column(const char *expr, size_t pos);
+/* LexerError at byte offset pos: "Bad jmespath expression: MSG:\nEXPR\n   ^". */
+int jp_lexer_error(struct acg_error *err, const char *expr, size_t len, size_t pos,
+                   struct acg_buf *msg);
+/* ParseError at column col (code points) naming a token by its value and type:
+ * "MSG: Parse error at column N, token \"V\" (TYPE), for expression:\n\"EXPR\"\n ^". */
+int jp_parse_error(struct acg_error *err, const char *expr, size_t len, size_t col,
+                   const char *msg, struct acg_buf *value, const char *type);
+/* IncompleteExpressionError, pointing past the end. */
+int jp_incomplete_error(struct acg_error *err, const char *expr, size_t len);
 int jp_nomem(struct acg_error *err);
+
+/* ---- Python's view of values, for the messages ---- */
+
+struct jp_cp_range {
+    uint32_t first;
+    uint32_t last;
+};
+
+/* The code points str.isprintable() refuses, from 0x80 up (acg_jmespath_unicode.c). */
+extern const struct jp_cp_range jp_unprintable[];
+extern const size_t jp_unprintable_count;
+
+/* Appends str(v): None, True, 1, 1.5, text as it is, repr() of arrays and objects. */
+int jp_py_str(struct acg_buf *b, const struct acg_value *v);
+/* type(v).__name__: "NoneType", "bool", "int", "float", "str", "list", "dict". */
+const char *jp_py_type_name(const struct acg_value *v);
+/* The JMESPath type: "null", "boolean", "number", "string", "array", "object". */
+const char *jp_type_name(const struct acg_value *v);
+/* The code point at s (n > 0 bytes) and its length in *len. */
+uint32_t jp_decode(const char *s, size_t n, size_t *len);
 
 #endif

@@ -82,6 +82,14 @@ static const void *member_value(const struct acg_member *m, const unsigned char 
     return p;
 }
 
+/* A string member bound to a header whose value is base64 of JSON text (jsonvalue): the
+ * struct holds the JSON text, which callers and the command line give as any JSON value. */
+static bool is_jsonvalue_header(const struct acg_member *m)
+{
+    return (m->flags & ACG_MEMBER_JSONVALUE) && m->location == ACG_LOC_HEADER &&
+           m->shape->type == ACG_SHAPE_STRING;
+}
+
 static const char *key_of(const struct acg_member *m, const struct acg_json_encode_opts *o)
 {
     return o != NULL && o->member_names ? m->name : acg_member_wire_name(m);
@@ -90,13 +98,21 @@ static const char *key_of(const struct acg_member *m, const struct acg_json_enco
 static int encode_struct(struct acg_json_writer *w, const struct acg_shape *s,
                          const unsigned char *base, const struct acg_json_encode_opts *o)
 {
+    /* botocore fills the input's own idempotency tokens, not those of nested structures. */
+    struct acg_json_encode_opts inner;
+    const struct acg_json_encode_opts *child = o;
+    if (o != NULL && o->token != NULL) {
+        inner = *o;
+        inner.token = NULL;
+        child = &inner;
+    }
     ACG_TRY(acg_json_begin_object(w));
     for (size_t i = 0; i < s->member_count; i++) {
         const struct acg_member *m = &s->members[i];
         if (o != NULL && o->body_only && m->location != ACG_LOC_BODY)
             continue;
         if (!acg_member_present(m, base)) {
-            /* botocore fills an absent idempotency token with a fresh UUID. */
+            /* botocore fills an absent top-level idempotency token with a fresh UUID. */
             if ((m->flags & ACG_MEMBER_IDEMPOTENCY_TOKEN) && m->shape->type == ACG_SHAPE_STRING &&
                 o != NULL && o->token != NULL) {
                 char uuid[37];
@@ -107,7 +123,14 @@ static int encode_struct(struct acg_json_writer *w, const struct acg_shape *s,
             continue;
         }
         ACG_TRY(acg_json_key(w, key_of(m, o)));
-        ACG_TRY(encode_value(w, m->shape, member_value(m, base), m->ts_format, o));
+        if (is_jsonvalue_header(m) && o != NULL && o->member_names) {
+            /* The JSON the header carries, as the AWS CLI prints it (botocore parses it). */
+            const char *json;
+            memcpy(&json, base + m->offset, sizeof json);
+            ACG_TRY(acg_json_write_document(w, json));
+            continue;
+        }
+        ACG_TRY(encode_value(w, m->shape, member_value(m, base), m->ts_format, child));
     }
     return acg_json_end_object(w);
 }
@@ -184,6 +207,8 @@ static int decode_struct(struct acg_json_decoder *d, const struct acg_shape *s,
         int rc;
         if (m == NULL || (m->location != ACG_LOC_BODY && !d->by_member_name)) {
             rc = acg_json_decode_skip(d);
+        } else if (d->by_member_name && is_jsonvalue_header(m)) {
+            rc = acg_json_decode_document(d, (const char **)(void *)(out + m->offset));
         } else if (m->shape->type == ACG_SHAPE_STRUCTURE || m->shape->type == ACG_SHAPE_UNION) {
             rc = ACG_OK;
             if (!acg_json_decode_null(d)) {
@@ -292,14 +317,17 @@ int acg_json_decode_shape(struct acg_json_decoder *d, const struct acg_shape *s,
     return decode_struct(d, s, out);
 }
 
-/* cli_input: the AWS CLI's reading of its input (member names, NaN and the infinities). */
+enum { CLI_INPUT = 1, TRUNCATE_INTEGERS = 2 };
+
+/* CLI_INPUT: the AWS CLI's reading of its input (member names, NaN and the infinities). */
 static int decode_body(const char *body, size_t len, const struct acg_shape *s, void *out,
-                       struct acg_arena *arena, struct acg_error *err, bool cli_input)
+                       struct acg_arena *arena, struct acg_error *err, int how)
 {
     struct acg_json_decoder d;
     int rc = acg_json_decoder_begin(&d, body, len, arena, err);
-    d.nonfinite = cli_input;
-    d.by_member_name = cli_input;
+    d.nonfinite = (how & CLI_INPUT) != 0;
+    d.by_member_name = (how & CLI_INPUT) != 0;
+    d.truncate_integers = (how & TRUNCATE_INTEGERS) != 0;
     if (rc == ACG_OK)
         rc = decode_struct(&d, s, out);
     if (rc == ACG_OK)
@@ -311,11 +339,17 @@ static int decode_body(const char *body, size_t len, const struct acg_shape *s, 
 int acg_json_decode_body(const char *body, size_t len, const struct acg_shape *s, void *out,
                          struct acg_arena *arena, struct acg_error *err)
 {
-    return decode_body(body, len, s, out, arena, err, false);
+    return decode_body(body, len, s, out, arena, err, 0);
+}
+
+int acg_json_decode_rest_body(const char *body, size_t len, const struct acg_shape *s, void *out,
+                              struct acg_arena *arena, struct acg_error *err)
+{
+    return decode_body(body, len, s, out, arena, err, TRUNCATE_INTEGERS);
 }
 
 int acg_json_decode_input(const char *body, size_t len, const struct acg_shape *s, void *out,
                           struct acg_arena *arena, struct acg_error *err)
 {
-    return decode_body(body, len, s, out, arena, err, true);
+    return decode_body(body, len, s, out, arena, err, CLI_INPUT);
 }

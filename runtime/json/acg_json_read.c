@@ -1303,6 +1303,32 @@ static int read_number(struct acg_json_decoder *d, struct span *s, bool *absent,
     return wrong_value(d, want);
 }
 
+/* to_integer, or for a decoder that truncates (restJson1 responses, read with Python's
+ * int() as botocore does) a number with a fraction or exponent cut toward zero. */
+static int decoded_integer(struct acg_json_decoder *d, const struct span *s, int64_t min,
+                           int64_t max, const char *what, int64_t *out)
+{
+    const char *p = d->js + s->start;
+    size_t len = s->end - s->start;
+    if (d->truncate_integers && len < 64 && (memchr(p, '.', len) != NULL ||
+                                             memchr(p, 'e', len) != NULL ||
+                                             memchr(p, 'E', len) != NULL)) {
+        char text[64], *end = NULL;
+        memcpy(text, p, len);
+        text[len] = '\0';
+        double v = acg_strtod_c(text, &end);
+        /* Within the type's range, where every whole double converts exactly. */
+        if (end == text + len && v > (double)min - 1.0 && v < (double)max + 1.0 &&
+            v > -9223372036854775808.0 && v < 9223372036854775808.0) {
+            *out = (int64_t)v;
+            return ACG_OK;
+        }
+        return acg_error_set(d->err, ACG_ERR_JSON, "number %.*s is out of range for %s (at "
+                             "byte offset %zu)", (int)(len > 32 ? 32 : len), p, what, s->start);
+    }
+    return to_integer(d->err, d->js, s, min, max, what, out);
+}
+
 int acg_json_decode_int32(struct acg_json_decoder *d, int32_t *out, bool *has)
 {
     struct span s;
@@ -1311,7 +1337,7 @@ int acg_json_decode_int32(struct acg_json_decoder *d, int32_t *out, bool *has)
     ACG_TRY(read_number(d, &s, &absent, "a number"));
     if (absent)
         return ACG_OK;
-    ACG_TRY(to_integer(d->err, d->js, &s, INT32_MIN, INT32_MAX, "a 32-bit integer", &v));
+    ACG_TRY(decoded_integer(d, &s, INT32_MIN, INT32_MAX, "a 32-bit integer", &v));
     *out = (int32_t)v;
     if (has != NULL)
         *has = true;
@@ -1326,7 +1352,7 @@ int acg_json_decode_int64(struct acg_json_decoder *d, int64_t *out, bool *has)
     ACG_TRY(read_number(d, &s, &absent, "a number"));
     if (absent)
         return ACG_OK;
-    ACG_TRY(to_integer(d->err, d->js, &s, INT64_MIN, INT64_MAX, "a 64-bit integer", &v));
+    ACG_TRY(decoded_integer(d, &s, INT64_MIN, INT64_MAX, "a 64-bit integer", &v));
     *out = v;
     if (has != NULL)
         *has = true;

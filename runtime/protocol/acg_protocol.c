@@ -54,6 +54,14 @@ int acg_protocol_parse_error(const struct acg_service *svc, const struct acg_htt
     }
 }
 
+bool acg_protocol_error_code(const struct acg_service *svc, const char *error_type_header,
+                             const char *body, size_t len, char *code, size_t size)
+{
+    if (svc->protocol == ACG_PROTOCOL_REST_JSON)
+        return acg_restjson_error_code(error_type_header, body, len, code, size);
+    return false;
+}
+
 const char *acg_protocol_name(int protocol)
 {
     switch (protocol) {

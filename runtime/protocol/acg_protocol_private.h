@@ -26,6 +26,9 @@ int acg_restjson_build(const struct acg_service *svc, const struct acg_operation
 int acg_restjson_parse(const struct acg_shape *shape, const struct acg_http_message *msg,
                        void *out, struct acg_arena *arena, struct acg_error *err);
 
+bool acg_restjson_error_code(const char *error_type_header, const char *body, size_t len,
+                             char *code, size_t size);
+
 /* HTTP bindings shared by the REST protocols (acg_rest.c): the method, the URI with its
  * labels, the query string and the headers from the input's bound members; and the
  * output's members bound to headers, header maps and the status code. */
@@ -33,6 +36,9 @@ int acg_rest_bind(const struct acg_operation *op, const void *in, const struct a
                   struct acg_request *req, struct acg_error *err);
 int acg_rest_parse_bound(const struct acg_shape *shape, const struct acg_http_message *msg,
                          void *out, struct acg_arena *arena, struct acg_error *err);
+/* Whether text[0..len) is one JSON value (jsonvalue headers, document payloads); err says
+ * why not (may be NULL). */
+bool acg_rest_is_json(const char *text, size_t len, struct acg_error *err);
 /* The member of shape that is the whole body (the payload trait), or NULL. */
 const struct acg_member *acg_rest_payload(const struct acg_shape *shape);
 

@@ -49,3 +49,51 @@ int acg_request_add_header(struct acg_request *r, const char *name, const char *
     r->headers[r->header_count++] = (struct acg_header){ n, v };
     return ACG_OK;
 }
+
+/* A string input member's value, or NULL. */
+/* A string input member's value, or NULL. */
+static const char *string_member(const struct acg_shape *in_shape, const void *in,
+                                 const char *name)
+{
+    const struct acg_member *m = acg_shape_find_member(in_shape, name, strlen(name));
+    const char *v = NULL;
+    if (m != NULL && m->shape->type == ACG_SHAPE_STRING)
+        memcpy(&v, (const unsigned char *)in + m->offset, sizeof v);
+    return v;
+}
+
+int acg_request_host_prefix(const struct acg_operation *op, const void *in, char *out,
+                            size_t size, struct acg_error *err)
+{
+    static const char label_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                      "0123456789-.";
+    size_t n = 0;
+    for (const char *p = op->host_prefix; *p != '\0';) {
+        const char *piece = p;
+        size_t len = 1;
+        if (*p == '{') {
+            const char *end = strchr(p, '}');
+            char label[128];
+            len = end != NULL ? (size_t)(end - p - 1) : 0;
+            if (end == NULL || len >= sizeof label)
+                return acg_error_set(err, ACG_ERR_INVALID_ARG, "bad hostPrefix in %s", op->name);
+            memcpy(label, p + 1, len);
+            label[len] = '\0';
+            piece = op->input != NULL && in != NULL ? string_member(op->input, in, label) : NULL;
+            if (piece == NULL || piece[0] == '\0' || strspn(piece, label_chars) != strlen(piece))
+                return acg_error_set_at(err, ACG_ERR_VALIDATION, label,
+                                        "Invalid value for parameter %s: must be a valid host "
+                                        "label", label);
+            p = end + 1;
+            len = strlen(piece);
+        } else {
+            p++;
+        }
+        if (n + len >= size)
+            return acg_error_set(err, ACG_ERR_INVALID_ARG, "the host prefix is too long");
+        memcpy(out + n, piece, len);
+        n += len;
+    }
+    out[n] = '\0';
+    return ACG_OK;
+}

@@ -15,6 +15,7 @@
 #include "common/acg_base64.h"
 #include "common/acg_format.h"
 #include "common/acg_text.h"
+#include "json/acg_json.h"
 #include "acg_text_private.h"
 
 /* RFC 3986's unreserved characters, which botocore's percent_encode leaves alone; a greedy
@@ -211,6 +212,19 @@ static int header_list_item(struct acg_buf *out, const char *s)
     return acg_buf_append_char(out, '"');
 }
 
+/* A scalar in a header: botocore cuts timestamps there to the whole second (calendar.timegm)
+ * whatever their format. */
+static int header_scalar(const struct acg_shape *s, int ts_format, const void *p,
+                         struct acg_buf *out)
+{
+    if (s->type == ACG_SHAPE_TIMESTAMP) {
+        struct acg_timestamp t = *(const struct acg_timestamp *)p;
+        t.nanos = 0;
+        return scalar_text(s, ts_format, &t, ACG_TS_HTTP_DATE, out);
+    }
+    return scalar_text(s, ts_format, p, ACG_TS_HTTP_DATE, out);
+}
+
 static int header_value(const struct acg_member *m, const void *p, struct acg_buf *out)
 {
     const struct acg_shape *s = m->shape;
@@ -225,7 +239,7 @@ static int header_value(const struct acg_member *m, const void *p, struct acg_bu
                 memcpy(&str, item, sizeof str);
                 ACG_TRY(header_list_item(out, str != NULL ? str : ""));
             } else {
-                ACG_TRY(scalar_text(s->item, ACG_TS_DEFAULT, item, ACG_TS_HTTP_DATE, out));
+                ACG_TRY(header_scalar(s->item, ACG_TS_DEFAULT, item, out));
             }
         }
         return ACG_OK;
@@ -233,11 +247,18 @@ static int header_value(const struct acg_member *m, const void *p, struct acg_bu
     if (m->flags & ACG_MEMBER_JSONVALUE) {
         /* base64 of the JSON text, compact as botocore's separators=(',', ':') */
         const char *json;
+        struct acg_buf compact;
+        struct acg_json_writer w;
         memcpy(&json, p, sizeof json);
-        return json != NULL ? acg_base64_encode((const uint8_t *)json, strlen(json), out)
-                            : ACG_OK;
+        acg_buf_init(&compact, 0);
+        acg_json_writer_init(&w, &compact, ACG_JSON_WIRE);
+        int rc = json != NULL ? acg_json_write_document(&w, json) : ACG_OK;
+        if (rc == ACG_OK && compact.len > 0)
+            rc = acg_base64_encode((const uint8_t *)compact.data, compact.len, out);
+        acg_buf_free(&compact);
+        return rc;
     }
-    return scalar_text(s, m->ts_format, p, ACG_TS_HTTP_DATE, out);
+    return header_scalar(s, m->ts_format, p, out);
 }
 
 static int add_header(struct acg_request *req, const char *name, const struct acg_buf *value,
@@ -251,6 +272,8 @@ static int header_member(struct acg_request *req, const struct acg_member *m, co
 {
     if (m->location == ACG_LOC_HEADERS) {
         const struct acg_shape *s = m->shape;
+        if (s->type != ACG_SHAPE_MAP)
+            return ACG_OK;
         const struct acg_seq *seq = p;
         struct acg_buf name;
         acg_buf_init(&name, 0);
@@ -327,6 +350,14 @@ static const char *find_header(const struct acg_http_message *msg, const char *n
     return NULL;
 }
 
+bool acg_rest_is_json(const char *text, size_t len, struct acg_error *err)
+{
+    struct acg_json_reader r;
+    bool ok = acg_json_reader_parse(&r, text, len, NULL, err) == ACG_OK;
+    acg_json_reader_free(&r);
+    return ok;
+}
+
 /* A header's text into a scalar where a list element holds it, as botocore's rest parsers
  * read it: int() and float() for numbers, "true" in any case for true. */
 static int parse_scalar(const struct acg_shape *s, bool jsonvalue, const char *name,
@@ -343,7 +374,8 @@ static int parse_scalar(const struct acg_shape *s, bool jsonvalue, const char *n
             struct acg_buf json;
             acg_buf_init(&json, 0);
             int rc = acg_base64_decode(copy, len, &json);
-            copy = rc == ACG_OK ? acg_arena_strndup(a, json.data ? json.data : "", json.len) : NULL;
+            copy = rc == ACG_OK && json.len > 0 && acg_rest_is_json(json.data, json.len, NULL)
+                       ? acg_arena_strndup(a, json.data, json.len) : NULL;
             acg_buf_free(&json);
             if (copy == NULL)
                 return acg_error_set(err, ACG_ERR_JSON, "header %s is not base64 JSON", name);
@@ -430,7 +462,8 @@ static int parse_header_map(const struct acg_member *m, const struct acg_http_me
             continue;
         unsigned char *entry = items + n++ * s->item_size;
         const char *key = acg_arena_strndup(a, h->name + plen, strlen(h->name + plen));
-        const char *value = acg_arena_strndup(a, h->value, strlen(h->value));
+        const char *value = acg_arena_strndup(a, h->value ? h->value : "",
+                                              h->value ? strlen(h->value) : 0);
         if (key == NULL || value == NULL)
             return ACG_ERR_NOMEM;
         memcpy(entry + s->members[0].offset, &key, sizeof key);

@@ -76,9 +76,10 @@ int acg_restjson_build(const struct acg_service *svc, const struct acg_operation
     if (raw) {
         rc = raw_payload(req, payload, in);
     } else if (payload != NULL) {
+        /* A structure's pointer, or a document's text: NULL when the payload is absent. */
         const void *value;
         memcpy(&value, (const unsigned char *)in + payload->offset, sizeof value);
-        if (payload->shape->type == ACG_SHAPE_DOCUMENT)
+        if (value != NULL && payload->shape->type == ACG_SHAPE_DOCUMENT)
             value = (const unsigned char *)in + payload->offset;
         rc = value != NULL ? write_json(req, payload->shape, value, false, NULL, err)
                            : acg_buf_append_str(&req->body, "{}");
@@ -102,7 +103,7 @@ int acg_restjson_parse(const struct acg_shape *shape, const struct acg_http_mess
     unsigned char *base = out;
     ACG_TRY(acg_rest_parse_bound(shape, msg, out, arena, err));
     if (payload == NULL)
-        return acg_json_decode_body(msg->body, msg->body_len, shape, out, arena, err);
+        return acg_json_decode_rest_body(msg->body, msg->body_len, shape, out, arena, err);
     unsigned char *p = base + payload->offset;
     switch (payload->shape->type) {
     case ACG_SHAPE_BLOB: {
@@ -124,18 +125,80 @@ int acg_restjson_parse(const struct acg_shape *shape, const struct acg_http_mess
         return ACG_OK;
     }
     case ACG_SHAPE_DOCUMENT: {
-        char *text = msg->body_len > 0 ? acg_arena_strndup(arena, msg->body, msg->body_len) : NULL;
+        /* botocore reads an empty body as {} here too. */
+        char *text = msg->body_len > 0 ? acg_arena_strndup(arena, msg->body, msg->body_len)
+                                       : acg_arena_strndup(arena, "{}", 2);
+        if (text == NULL)
+            return acg_error_set(err, ACG_ERR_NOMEM, "out of memory reading the body");
+        if (msg->body_len > 0 && !acg_rest_is_json(text, msg->body_len, err))
+            return ACG_ERR_JSON;
         memcpy(p, &text, sizeof text);
         return ACG_OK;
     }
     default: {
-        if (msg->body_len == 0)
-            return ACG_OK;
+        /* A structure payload is present even when the body is empty, as botocore parses
+         * it ({} for nothing). */
         void *value = acg_arena_calloc(arena, 1, payload->shape->size);
         if (value == NULL)
             return acg_error_set(err, ACG_ERR_NOMEM, "out of memory reading the body");
         memcpy(p, &value, sizeof value);
-        return acg_json_decode_body(msg->body, msg->body_len, payload->shape, value, arena, err);
+        return acg_json_decode_rest_body(msg->body, msg->body_len, payload->shape, value, arena,
+                                         err);
     }
     }
+}
+
+/* The string value of member name in the top-level object, or NULL; *seen tells whether
+ * the member is there at all. */
+static const char *top_string(struct acg_json_reader *r, const char *name, bool *seen)
+{
+    *seen = false;
+    for (int k = acg_json_object_next(r, 0, 0); k > 0; k = acg_json_object_next(r, 0, k)) {
+        const char *s = NULL;
+        if (!acg_json_key_is(r, k, name))
+            continue;
+        *seen = true;
+        if (r->toks[k + 1].type == ACG_JSON_STRING && acg_json_read_string(r, k + 1, &s) == ACG_OK)
+            return s;
+        return NULL;
+    }
+    return NULL;
+}
+
+bool acg_restjson_error_code(const char *error_type_header, const char *body, size_t len,
+                             char *code, size_t size)
+{
+    struct acg_arena *arena;
+    struct acg_json_reader r;
+    const char *found = NULL;
+    bool seen = false, wrote = false;
+    if ((error_type_header != NULL && error_type_header[0] != '\0') || len == 0 || size == 0)
+        return false;
+    arena = acg_arena_new();
+    if (arena != NULL && acg_json_reader_parse(&r, body, len, arena, NULL) == ACG_OK &&
+        r.ntoks > 0 && r.toks[0].type == ACG_JSON_OBJECT) {
+        /* botocore: body.get('code', body.get('Code')); a null code keeps the __type. */
+        found = top_string(&r, "code", &seen);
+        if (!seen)
+            found = top_string(&r, "Code", &seen);
+        if (found != NULL) {
+            size_t n = strcspn(found, ":");
+            const char *hash = NULL;
+            for (size_t i = 0; i < n; i++)
+                hash = found[i] == '#' ? found + i : hash;
+            if (hash != NULL) {
+                n -= (size_t)(hash + 1 - found);
+                found = hash + 1;
+            }
+            if (n >= size)
+                n = size - 1;
+            memcpy(code, found, n);
+            code[n] = '\0';
+            wrote = true;
+        }
+    }
+    if (arena != NULL)
+        acg_json_reader_free(&r);
+    acg_arena_destroy(arena);
+    return wrote;
 }

@@ -279,7 +279,11 @@ static void check_struct(struct acg_validator *v, const struct acg_shape *s,
         const struct acg_member *m = &s->members[i];
         bool present = acg_member_present(m, base);
         set += present;
-        if ((m->flags & ACG_MEMBER_REQUIRED) && !present)
+        /* The input's own idempotency tokens are filled when absent, required or not, as
+         * botocore fills them before it validates. */
+        bool filled = depth == 0 && (m->flags & ACG_MEMBER_IDEMPOTENCY_TOKEN) &&
+                      m->shape->type == ACG_SHAPE_STRING;
+        if ((m->flags & ACG_MEMBER_REQUIRED) && !present && !filled)
             acg_validate_required(v, m->name, false);
         if (!present)
             continue;

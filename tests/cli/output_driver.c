@@ -33,6 +33,7 @@ static void answer(const struct acg_value *c)
         if (rc != ACG_OK) {
             acg_jmespath_destroy(jp);
             printf("query-error %s\n", acg_jmespath_error_name(acg_jmespath_error_kind(&err)));
+            acg_error_free(&err);
             acg_arena_destroy(a);
             return;
         }

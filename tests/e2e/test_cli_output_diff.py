@@ -263,13 +263,22 @@ def _():
     assert not found, "\n\n".join(found)
 
 
-@case("table --color on and off, a bad --query, queries the table cannot show")
+@case("table --color on and off, bad --query expressions and ones that fail on the response, "
+      "queries the table cannot show")
 def _():
     d = differ("iam")
     d.same([["list-users", "--output", "table", "--color", "on", "--page-size", "3"],
             ["list-users", "--output", "table", "--color", "off"],
             ["list-users", "--output", "text", "--color", "on"],
             ["list-users", "--query", "Users[?", "--page-size", "3"],
+            ["list-users", "--query", "Users[0].UserName ~"],
+            ["list-users", "--query", "Users[0]..UserName", "--output", "text"],
+            ["list-users", "--query", ""],
+            ["list-users", "--query", "sort_by(Users, &Tags)"],
+            ["list-users", "--query", "Users[?UserName > `1`]", "--output", "table"],
+            ["list-users", "--query", "length(Users, Users)"],
+            ["list-users", "--query", "nope(Users)", "--output", "text"],
+            ["list-users", "--query", "Users[0] | abs(@)"],
             ["list-users", "--query", "Users[].[UserName, CreateDate, Tags]", "--output", "table"],
             ["list-users", "--query", "[[`1`, `2`], [`3`]]", "--output", "table"],
             ["list-users", "--query", "`null`"],

@@ -386,7 +386,8 @@ def _():
          "InvalidNextTokenException"),
         ([error(400, "ResourceInUseException", "Job j0 is busy: 5 > 4")],
          "failed: An error occurred (ResourceInUseException): Job j0 is busy: 5 > 4\n"),
-        ([{"status": 404, "body": "{}"}], "failed: An error occurred (404): Not Found\n"),
+        # botocore's message is "" when the body has none: nothing after the colon
+        ([{"status": 404, "body": "{}"}], "failed: An error occurred (404): \n"),
     ]
     for script, expect in scripts:
         for side in SIDES:

@@ -396,14 +396,24 @@ def _():
     within(seconds, 0.4, 10)  # 26 bytes at 20 ms each
 
 
-@case("call API: 1 byte / 100 ms, read timeout 1 s, total 1.5 s -> transport error in ~1.5 s")
+@case("program: 1 byte / 0.9 s under --cli-read-timeout 5 -> 255 as a read timeout within ~5 s "
+      "(the rate floor; silence alone never comes)")
+def _():
+    fresh(trickle_ms_per_byte=900)
+    result, seconds = cli(LIST, "--cli-read-timeout", "5", env={"AWS_MAX_ATTEMPTS": "1"})
+    failed(result, 255, r"read timeout", r"under 16 bytes a second")
+    assert len(S.logged()) == 1, S.logged()
+    within(seconds, 4.5, 9)
+
+
+@case("call API: 1 byte / 100 ms, read timeout 1 s -> a read timeout in ~1 s (the rate floor: "
+      "10 bytes a second is under 16); the total cap is tests/runtime/test_client_loopback.c's")
 def _():
     fresh(trickle_ms_per_byte=100)
-    out, seconds, _ = api("--read-timeout-ms", "1000", "--total-timeout-ms", "1500",
-                          "--max-attempts", "1", "list")
+    out, seconds, _ = api("--read-timeout-ms", "1000", "--max-attempts", "1", "list")
     assert out["rc"] == "transport error" and out["attempts"] == 1, out
-    assert re.search(r"timed out|timeout", out["message"], re.I), out
-    within(seconds, 1.4, 5)
+    assert re.search(r"read timeout.*under 16 bytes a second", out["message"], re.I), out
+    within(seconds, 0.9, 5)
 
 
 # --- under valgrind (or, in an ASan build, under its own sanitizers) ---------------------

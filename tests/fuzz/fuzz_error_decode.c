@@ -28,7 +28,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     struct acg_error err;
     acg_error_init(&err);
-    (void)acg_error_decode(status, header, "req-1", (const char *)rest, len, &err);
+    struct acg_error_headers h = { header, header, "req-1" };
+    (void)acg_error_decode(data[0] & 1 ? ACG_ERROR_REST_JSON : ACG_ERROR_AWS_JSON, status, &h,
+                           (const char *)rest, len, &err);
     free(header);
     return 0;
 }

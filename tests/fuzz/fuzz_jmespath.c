@@ -35,8 +35,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct acg_jmespath *jp = NULL;
     struct acg_error err;
     acg_error_init(&err);
-    if (acg_jmespath_compile((const char *)data, expr_len, &jp, &err) != ACG_OK)
+    if (acg_jmespath_compile((const char *)data, expr_len, &jp, &err) != ACG_OK) {
+        acg_error_free(&err); /* a long message is kept beside the record */
         return 0;
+    }
     struct acg_arena *a = acg_arena_new();
     struct acg_value *input = NULL;
     if (nul == NULL || acg_value_parse(a, (const char *)nul + 1, size - expr_len - 1, &input,
@@ -61,6 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             acg_buf_free(&out);
         }
     }
+    acg_error_free(&err);
     acg_arena_destroy(a);
     acg_jmespath_destroy(jp);
     return 0;

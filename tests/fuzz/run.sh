@@ -9,7 +9,8 @@ SECONDS_EACH=${FUZZ_SECONDS:-10}
 CC=clang
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 PKGS="yaml-0.1 libcurl libcrypto libpcre2-8 zlib inih expat"
-CFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 $SAN -Iruntime/include -Iruntime/internal -Icli/include -Igenerator -Itools -Igenerated/personalize -Itests/fixtures/golden/tiny $(pkg-config --cflags $PKGS)"
+GEN=${GEN:-build/bin/acg-gen}
+CFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 $SAN -Iruntime/include -Iruntime/internal -Icli/include -Igenerator -Itools -Igenerated/personalize -Itests/fixtures/golden/tiny -I$BUILD/gen/restfixture $(pkg-config --cflags $PKGS)"
 LIBS="$(pkg-config --libs $PKGS) -lpthread -lm"
 mkdir -p "$BUILD/obj" "$BUILD/bin" "$BUILD/crashes" || exit 1
 
@@ -19,11 +20,15 @@ cc -std=c11 -O1 tools/embed.c -o "$BUILD/bin/embed" || exit 1
 cmp -s "$BUILD/templates_embedded.c.tmp" "$BUILD/templates_embedded.c" ||
     mv "$BUILD/templates_embedded.c.tmp" "$BUILD/templates_embedded.c"
 
-# Objects: the runtime, the generator's stages and its templates, the raw request parser and
-# the checked-in Personalize sources.
+# The restJson1 fixture model, generated for fuzz_restjson.c.
+"$GEN" --model tests/fixtures/models/restjson/service-2.json --out "$BUILD/gen/restfixture" \
+    --prefix restfixture || exit 1
+
+# Objects: the runtime, the generator's stages and its templates, the raw request parser,
+# the checked-in Personalize sources, the tiny golden fixture's and the restJson1 fixture's.
 objs=""
 for src in runtime/*/*.c cli/*.c generator/*.c "$BUILD/templates_embedded.c" tools/rawreq.c \
-           generated/personalize/*.c tests/fixtures/golden/tiny/*.c; do
+           generated/personalize/*.c tests/fixtures/golden/tiny/*.c "$BUILD"/gen/restfixture/*.c; do
     case "$src" in generator/main.c|*_main.c) continue ;; esac
     obj="$BUILD/obj/$(echo "$src" | tr '/' '_').o"
     if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ]; then

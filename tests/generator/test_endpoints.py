@@ -9,7 +9,8 @@
   partition, unknown and missing regions, FIPS, dual-stack, custom endpoints and context
   parameters (account ids, ARNs, stream ids, operation types, endpoint ids) for services
   with unusual rule sets, compared URL, signing name and region, or error text; and a smaller
-  grid over every json-protocol service."""
+  grid over every json-protocol and every rest-json service."""
+import concurrent.futures
 import copy
 import gzip
 import itertools
@@ -27,7 +28,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.dirname(__file__))
 from pyharness import case, run  # noqa: E402
 import endpoints_build as eb  # noqa: E402
-from json_models import json_models  # noqa: E402
+from json_models import json_models, rest_json_models  # noqa: E402
 
 DATA = os.path.join(os.path.dirname(botocore.__file__), "data")
 FIXTURE = "tests/fixtures/endpoints/personalize/endpoint-tests-1.json"
@@ -167,6 +168,18 @@ def _():
     counts["rows"] += total
     print(f"endpoints: {counts['rows']} parameter sets agree with botocore ({len(SERVICES)} services on "
           f"the full grid, all {services} json-protocol services on the small one)")
+
+
+@case("every rest-json service agrees with botocore on a small grid (two at a time)")
+def _():
+    services = [svc for svc, _model in rest_json_models()]
+    assert len(services) >= 240, f"only {len(services)} rest-json models found"
+    eb.driver()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        total = sum(pool.map(lambda svc: compare_service(svc, small=True), services))
+    counts["rows"] += total
+    print(f"endpoints: {total} parameter sets agree with botocore for all {len(services)} "
+          f"rest-json services on the small grid")
 
 
 def fixture_rows():

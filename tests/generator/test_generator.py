@@ -126,5 +126,47 @@ def _():
         assert "default_;" in open(out + "/tiny/tiny.h").read()
 
 
+COUNT_MODEL = """\
+metadata: { apiVersion: "1", endpointPrefix: x, protocol: json, serviceId: X, targetPrefix: X }
+operations:
+  Op:
+    input: { shape: Scan }
+shapes:
+  Scan:
+    type: structure
+    members:
+      Items: { shape: Names }
+      ItemsCount: { shape: N }
+      HasFlag: { shape: B }
+      Flag: { shape: B }
+  Names:
+    type: list
+    member: { shape: K }
+  K: { type: string }
+  N: { type: integer }
+  B: { type: boolean }
+"""
+
+
+@case("a derived field (x_count, has_x) yields to a member of that name with a trailing '_'")
+def _():
+    with tempfile.TemporaryDirectory() as out:
+        model = os.path.join(out, "model.yaml")
+        with open(model, "w") as f:
+            f.write(COUNT_MODEL)
+        r = gen(model, out + "/x")
+        assert r.returncode == 0, r.stderr
+        header = open(out + "/x/x.h").read()
+        for field in ("size_t items_count_;", "int32_t items_count;", "bool has_items_count;",
+                      "bool has_has_flag;", "bool has_flag;", "bool has_flag_;"):
+            assert field in header, (field, header[-1500:])
+        tables = open(out + "/x/x_tables.c").read()
+        assert "offsetof(T, items_count_)" in tables and "offsetof(T, has_flag_)" in tables
+        r = subprocess.run(["gcc", *STRICT, "-Iruntime/include", "-Icli/include", "-I" + out + "/x",
+                            "-c", out + "/x/x_tables.c", "-o", "/dev/null"],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr[:2000]
+
+
 if __name__ == "__main__":
     run("generator")

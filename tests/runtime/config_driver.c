@@ -34,6 +34,8 @@ int main(int argc, char **argv)
                                                                       getenv("EXPLICIT_SECRET"), NULL, &err);
     if (p == NULL)
         printf("creds_error=%s\n", err.message);
+    if (getenv("PROCESS_TIMEOUT_MS") != NULL)
+        acg_credentials_provider_set_process_timeout(p, strtol(getenv("PROCESS_TIMEOUT_MS"), NULL, 10));
     int gets = argc > 4 ? atoi(argv[4]) : 1;
     long long step = argc > 5 ? atoll(argv[5]) : 0;
     for (int i = 0; p != NULL && i < gets; i++) {

@@ -1,7 +1,7 @@
 /* Driver for tests/runtime/test_jmespath_py.py: reads cases from stdin, one JSON array
  * [expression, data] a line, and answers each on one line of stdout: "ok " and the result
- * as compact JSON (json.dumps(separators=(',', ':'), ensure_ascii=False)), or "error " and
- * the error kind. */
+ * as compact JSON (json.dumps(separators=(',', ':'), ensure_ascii=False)), or "error ", the
+ * error kind, a space and the whole message as a JSON string (it may span lines). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,11 +23,22 @@ static void answer(const struct acg_value *c)
         rc = acg_jmespath_search(jp, c->u.arr.items[1], a, &result, &err);
     if (rc == ACG_OK)
         rc = acg_value_write_json(result, 0, &out, &err);
-    if (rc == ACG_OK)
+    if (rc == ACG_OK) {
         printf("ok %s\n", out.data);
-    else
-        printf("error %s %s\n", acg_jmespath_error_name(acg_jmespath_error_kind(&err)),
-               err.message);
+    } else {
+        const char *msg = acg_jmespath_error_message(&err);
+        struct acg_value *text = acg_value_new_string(a, msg, strlen(msg));
+        struct acg_error scratch;
+        acg_error_init(&scratch);
+        acg_buf_reset(&out);
+        if (text == NULL || acg_value_write_json(text, 0, &out, &scratch) != ACG_OK)
+            printf("error %s \"(message lost)\"\n",
+                   acg_jmespath_error_name(acg_jmespath_error_kind(&err)));
+        else
+            printf("error %s %s\n", acg_jmespath_error_name(acg_jmespath_error_kind(&err)),
+                   out.data);
+    }
+    acg_error_free(&err);
     acg_buf_free(&out);
     acg_jmespath_destroy(jp);
     acg_arena_destroy(a);

@@ -11,15 +11,20 @@
  *
  * Credentials and region come from the environment (set in main), and the shared config
  * files point nowhere. The server recomputes each request's SigV4 signature with botocore. */
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "../../cli/acg_cli_private.h"
 #include "cli/acg_cli.h"
@@ -711,7 +716,7 @@ static const struct row rows[] = {
      "An error occurred (ThrottlingException) when calling the ListThings operation (reached "
      "max retries: 0): Rate exceeded\n", NULL, "[" THROTTLED "]", "AWS_MAX_ATTEMPTS=1"},
     {"service error without code", ARGS("list-things"), 254, "{}", NULL,
-     "An error occurred (400) when calling the ListThings operation: Bad Request", NULL,
+     "An error occurred (400) when calling the ListThings operation: \n", NULL,
      "[{\"status\": 400, \"body\": \"\"}]", NULL},
     {"configuration error", ARGS("list-things"), 253, NULL, NULL,
      "\nUnable to locate credentials.", NULL, NULL,
@@ -1014,7 +1019,23 @@ static int test_sensitive_output_style(void)
     return 0;
 }
 
+/* What acg_cli_main does to the process first: no core dumps while it holds credentials,
+ * SIGPIPE ignored (EPIPE is reported instead), standard descriptors present. */
+static int test_prepare_process(void)
+{
+    struct rlimit rl;
+    struct sigaction sa;
+    CHECK(acg_cli_prepare_process() == 0);   /* 0, 1 and 2 are all open here */
+    CHECK(getrlimit(RLIMIT_CORE, &rl) == 0 && rl.rlim_cur == 0 && rl.rlim_max == 0);
+#ifdef __linux__
+    CHECK(prctl(PR_GET_DUMPABLE, 0UL, 0UL, 0UL, 0UL) == 0);
+#endif
+    CHECK(sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN);
+    return 0;
+}
+
 static const struct test_case tests[] = {
+    TEST(test_prepare_process),
     TEST(test_sensitive_output_style),
     TEST(test_build_input),
     TEST(test_input_json_file),

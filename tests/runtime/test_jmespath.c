@@ -102,10 +102,11 @@ static bool run_case(const char *file, const char *expr, const struct acg_value 
         else if (want != NULL)
             show("expected", want);
         if (rc != ACG_OK)
-            fprintf(stderr, "    got error: %s\n", err.message);
+            fprintf(stderr, "    got error: %s\n", acg_jmespath_error_message(&err));
         else
             show("got", got);
     }
+    acg_error_free(&err);
     acg_jmespath_destroy(jp);
     acg_arena_destroy(a);
     return ok;

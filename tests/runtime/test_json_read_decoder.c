@@ -561,6 +561,51 @@ static int test_scalars(void)
     return 0;
 }
 
+/* restJson1 responses: integers may come as 5.0 or 1e3 (botocore reads them with int()). */
+struct ints {
+    bool has_i;
+    int32_t i;
+    bool has_l;
+    int64_t l;
+};
+
+static const struct acg_member ints_members[] = {
+    { .name = "i", .shape = &acg_shape_integer, .offset = offsetof(struct ints, i),
+      .has_offset = offsetof(struct ints, has_i) },
+    { .name = "l", .shape = &acg_shape_long, .offset = offsetof(struct ints, l),
+      .has_offset = offsetof(struct ints, has_l) },
+};
+static const struct acg_shape ints_shape = {
+    .name = "Ints", .type = ACG_SHAPE_STRUCTURE, .size = sizeof(struct ints),
+    .members = ints_members, .member_count = 2,
+};
+
+static int decode_ints(const char *js, bool rest, struct ints *out)
+{
+    struct acg_arena *a = acg_arena_new();
+    memset(out, 0, sizeof *out);
+    int rc = rest ? acg_json_decode_rest_body(js, strlen(js), &ints_shape, out, a, NULL)
+                  : acg_json_decode_body(js, strlen(js), &ints_shape, out, a, NULL);
+    acg_arena_destroy(a);
+    return rc;
+}
+
+static int test_rest_integers_truncate(void)
+{
+    struct ints v;
+    CHECK(decode_ints("{\"i\": 5.0, \"l\": 1796889600.0}", true, &v) == ACG_OK);
+    CHECK(v.has_i && v.i == 5 && v.has_l && v.l == INT64_C(1796889600));
+    CHECK(decode_ints("{\"i\": -2.75, \"l\": 1e3}", true, &v) == ACG_OK);
+    CHECK(v.i == -2 && v.l == 1000);
+    CHECK(decode_ints("{\"i\": 2147483647.9}", true, &v) == ACG_OK && v.i == INT32_MAX);
+    CHECK(decode_ints("{\"i\": 2147483648.0}", true, &v) == ACG_ERR_JSON);
+    CHECK(decode_ints("{\"l\": 1e19}", true, &v) == ACG_ERR_JSON);
+    CHECK(decode_ints("{\"l\": 1e400}", true, &v) == ACG_ERR_JSON);
+    /* awsJson keeps its strict integers. */
+    CHECK(decode_ints("{\"i\": 5.0}", false, &v) == ACG_ERR_JSON);
+    return 0;
+}
+
 static int test_scalar_failures(void)
 {
     static const struct {
@@ -1013,6 +1058,7 @@ static const struct test_case tests[] = {
     TEST(test_escaped_member_names),
     TEST(test_begin_and_end),
     TEST(test_scalars),
+    TEST(test_rest_integers_truncate),
     TEST(test_scalar_failures),
     TEST(test_structure_failures),
     TEST(test_depth_limit),

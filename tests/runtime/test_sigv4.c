@@ -935,6 +935,16 @@ static int test_invalid_arguments(void)
     CHECK(expect_invalid(&q, &r, "service") == 0);
     q = p, q.now_ms = INT64_MAX;
     CHECK(expect_invalid(&q, &r, "signing time") == 0);
+    /* expired credentials never sign: at the expiry instant and after it */
+    struct acg_credentials expired = c;
+    expired.expiration_ms = p.now_ms;
+    q = p, q.creds = &expired;
+    CHECK(expect_invalid(&q, &r, "expired") == 0);
+    expired.expiration_ms = p.now_ms + 1;   /* one millisecond left: still signs */
+    struct acg_sigv4_result ok;
+    acg_sigv4_result_init(&ok);
+    CHECK(acg_sigv4_sign(&q, &r, NULL, &ok, NULL) == ACG_OK);
+    acg_sigv4_result_free(&ok);
     q = p, q.normalize_path = false;
     struct acg_sigv4_request s = r;
     s.path = "/a\nb";

@@ -541,6 +541,43 @@ static void validate_tiny(const void *req, struct found *f)
         }                                                                        \
     } while (0)
 
+/* A required idempotency token of the input itself is filled when absent (as botocore fills
+ * it before validating), so its absence is no violation; a nested one's still is. */
+struct token_input {
+    void *arena_;
+    const char *token;
+    struct token_input *nested;
+};
+
+static const struct acg_shape token_input_shape;
+static const struct acg_member token_input_members[] = {
+    { .name = "Token", .shape = &acg_shape_string,
+      .flags = ACG_MEMBER_REQUIRED | ACG_MEMBER_IDEMPOTENCY_TOKEN,
+      .offset = offsetof(struct token_input, token) },
+    { .name = "Nested", .shape = &token_input_shape,
+      .offset = offsetof(struct token_input, nested) },
+};
+static const struct acg_shape token_input_shape = {
+    .name = "TokenInput", .type = ACG_SHAPE_STRUCTURE, .size = sizeof(struct token_input),
+    .members = token_input_members, .member_count = 2,
+};
+
+static int test_required_idempotency_token(void)
+{
+    struct token_input nested = { NULL, NULL, NULL };
+    struct token_input in = { NULL, NULL, NULL };
+    struct acg_validator v;
+    acg_validator_init(&v);
+    acg_validate_shape(&v, &token_input_shape, &in);
+    CHECK(v.count == 0);
+    in.nested = &nested;
+    acg_validate_shape(&v, &token_input_shape, &in);
+    CHECK(v.count == 1);
+    CHECK_STR(v.items[0].path, "Nested.Token");
+    CHECK_STR(v.items[0].message, "is required");
+    return 0;
+}
+
 static int test_shape_walk_on_tiny_tables(void)
 {
     struct tiny_put_thing_request req;
@@ -725,6 +762,7 @@ static const struct test_case tests[] = {
     TEST(test_uncompilable_pattern_not_enforced),
     TEST(test_threads_share_patterns),
     TEST(test_every_botocore_pattern_compiles),
+    TEST(test_required_idempotency_token),
     TEST(test_shape_walk_on_tiny_tables),
 };
 

@@ -198,7 +198,9 @@ static int test_jmespath_errors_name_kind_and_place(void)
     CHECK(search("foo.[bar", "{}", &out, &err) == ACG_ERR_INVALID_ARG);
     CHECK(acg_jmespath_error_kind(&err) == ACG_JMESPATH_ERROR_SYNTAX);
     CHECK_STR(err.where, "column 8");
-    CHECK(strstr(err.message, "incomplete expression at column 8") != NULL);
+    CHECK_STR(err.message, "Invalid jmespath expression: Incomplete expression:\n"
+                           "\"foo.[bar\"\n         ^");
+    CHECK_STR(acg_jmespath_error_message(&err), err.message);
     CHECK(search("\xC3\xA9 ~", "{}", &out, &err) == ACG_ERR_INVALID_ARG);
     CHECK_STR(err.where, "column 0"); /* columns count characters */
     CHECK(search("a || length(`1`)", "{}", &out, &err) == ACG_ERR_INVALID_ARG);
@@ -214,7 +216,41 @@ static int test_jmespath_errors_name_kind_and_place(void)
     CHECK_STR(err.aws_type, "invalid-value");
     CHECK(search("`1` < 'a'", "{}", &out, &err) == ACG_ERR_INVALID_ARG);
     CHECK_STR(err.aws_type, "invalid-type");
+    CHECK_STR(err.message, "'<' not supported between instances of 'int' and 'str'");
     CHECK(acg_jmespath_error_kind(NULL) == ACG_JMESPATH_ERROR_NONE);
+    CHECK_STR(acg_jmespath_error_message(NULL), "");
+    return 0;
+}
+
+/* A message past acg_error.message's size is kept whole beside it until acg_error_free. */
+static int test_jmespath_long_messages(void)
+{
+    struct acg_error err;
+    const char *out;
+    char expr[1200];
+    memset(expr, 'a', 1000);
+    memcpy(expr + 1000, " ~", 3);
+    CHECK(search(expr, "{}", &out, &err) == ACG_ERR_INVALID_ARG);
+    const char *full = acg_jmespath_error_message(&err);
+    CHECK(strlen(full) == strlen("Bad jmespath expression: Unknown token ~:\n") + 1002 + 1 + 1002);
+    CHECK(strncmp(full, "Bad jmespath expression: Unknown token ~:\naaa", 45) == 0);
+    CHECK(strlen(err.message) == sizeof err.message - 1);
+    CHECK(strncmp(full, err.message, sizeof err.message - 1) == 0);
+    CHECK_STR(err.where, "column 1001");
+    acg_error_free(&err);
+    CHECK(err.detail == NULL);
+    CHECK(acg_jmespath_error_message(&err) == err.message);
+    /* a cut never splits a character: 52 ASCII bytes, then two-byte characters */
+    char json[2100] = "[null, \"x";
+    for (int i = 0; i < 1000; i++)
+        strcat(json, "\xC3\xA9");
+    strcat(json, "\"]");
+    CHECK(search("abs(@)", json, &out, &err) == ACG_ERR_INVALID_ARG);
+    CHECK(strncmp(err.message, "In function abs(), invalid type for value: [None, 'x\xC3\xA9", 54) == 0);
+    CHECK(strlen(err.message) == sizeof err.message - 2);
+    CHECK(strstr(acg_jmespath_error_message(&err), "'], expected one of: ['number'], received: "
+                                                   "\"array\"") != NULL);
+    acg_error_free(&err);
     return 0;
 }
 
@@ -287,6 +323,7 @@ int main(void)
         TEST(test_equality_and_order),
         TEST(test_writers),
         TEST(test_jmespath_errors_name_kind_and_place),
+        TEST(test_jmespath_long_messages),
         TEST(test_jmespath_python_results),
         TEST(test_jmespath_limits),
     };

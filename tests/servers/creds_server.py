@@ -7,6 +7,8 @@ Knobs, set on the returned server object:
   imds_v1     True: the token PUT answers 403 (IMDSv2 off) and GETs need no token
   fail_next   answer this many requests with 500 before serving normally
   expiration  the Expiration every credentials document carries
+  extra       members merged into every credentials document (e.g. a hostile Token)
+  imds_token  the IMDSv2 session token the token PUT hands out
 
 Run as a script (`creds_server.py HOST PORT`) it serves in the foreground: the relative-URI
 container test starts it inside a private network namespace on 169.254.170.2:80."""
@@ -39,7 +41,8 @@ class Handler(BaseHTTPRequestHandler):
         return False
 
     def creds(self, **extra):
-        return json.dumps(dict(CREDS, Expiration=self.server.expiration, **extra))
+        return json.dumps(dict(CREDS, Expiration=self.server.expiration,
+                               **dict(extra, **self.server.extra)))
 
     def do_PUT(self):
         self.server.hits.append(("PUT", self.path))
@@ -48,7 +51,7 @@ class Handler(BaseHTTPRequestHandler):
         if self.server.imds_v1:
             return self.reply(403, "IMDSv2 is off")
         if self.path == "/latest/api/token" and self.headers.get("X-aws-ec2-metadata-token-ttl-seconds"):
-            return self.reply(200, IMDS_TOKEN)
+            return self.reply(200, self.server.imds_token)
         self.reply(400, "bad token request")
 
     def do_GET(self):
@@ -56,7 +59,8 @@ class Handler(BaseHTTPRequestHandler):
         if self.failing():
             return
         if self.path.startswith("/latest/"):
-            if not self.server.imds_v1 and self.headers.get("X-aws-ec2-metadata-token") != IMDS_TOKEN:
+            if not self.server.imds_v1 and \
+                    self.headers.get("X-aws-ec2-metadata-token") != self.server.imds_token:
                 return self.reply(401, "missing or wrong token")
             if self.path == "/latest/meta-data/iam/security-credentials/":
                 return self.reply(200, "test-role\n")
@@ -77,6 +81,8 @@ def start(auth="container-auth-token", host="127.0.0.1", port=0):
     server.imds_v1 = False
     server.fail_next = 0
     server.expiration = CREDS["Expiration"]
+    server.extra = {}
+    server.imds_token = IMDS_TOKEN
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 

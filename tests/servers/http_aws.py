@@ -93,9 +93,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(503, "")
         self.s_ok()
 
-    def s_throttle(self):   # throttled once, by header
+    def s_throttle(self):   # throttled once, as AWS answers: header and __type
         if self.n == 1:
-            return self.reply(400, json.dumps({"message": "Rate exceeded"}),
+            return self.reply(400, json.dumps({"__type": "ThrottlingException",
+                                               "message": "Rate exceeded"}),
                               headers=[("X-Amzn-ErrorType", "ThrottlingException:http://internal/")])
         self.s_ok()
 

@@ -5,7 +5,10 @@
  * over --cli-input-json), creates the client, runs the operation with acg_call(), prints
  * the output, and maps the outcome to the AWS CLI's exit statuses:
  * 0 success, 252 bad input caught before sending (or usage), 253 configuration,
- * 254 service error, 255 anything else (endpoint rules, transport). */
+ * 254 service error, 255 anything else (endpoint rules, transport, credentials fetched at
+ * run time, and output that could not be written: a closed or full standard output or a
+ * reader that went away, as in `| head -c 10`; never 141 from SIGPIPE, never 0 with the
+ * output lost). */
 #ifndef ACG_CLI_H
 #define ACG_CLI_H
 
@@ -42,8 +45,16 @@ struct acg_cli_program {
 };
 
 /* Runs the program; returns the exit status. Prints to stdout/stderr (the only runtime
- * module that does). */
+ * module that does). Calls acg_cli_prepare_process() first. */
 int acg_cli_main(const struct acg_cli_program *prog, int argc, char **argv);
+
+/* The process-wide set-up acg_cli_main() does before anything else, for programs that embed
+ * the runtime without the command-line layer: descriptors 0, 1 and 2 that are closed are
+ * opened on /dev/null (so libcurl's sockets and the config files never get them), SIGPIPE
+ * is ignored (a write to a closed pipe fails with EPIPE instead of killing the process),
+ * core dumps are turned off (RLIMIT_CORE 0 and, on Linux, PR_SET_DUMPABLE 0: the process
+ * holds credentials). Returns a bit set of the descriptors that were closed (1 << fd). */
+unsigned acg_cli_prepare_process(void);
 
 #ifdef __cplusplus
 }

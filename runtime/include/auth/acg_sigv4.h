@@ -8,8 +8,11 @@
  *   - path: with normalize_path, empty and "." segments are dropped, ".." removes the
  *     segment before it, a trailing '/' is kept, and every byte outside the unreserved set
  *     (A-Z a-z 0-9 - . _ ~) and '/' is percent-encoded once more (so "%20" signs as "%2520",
- *     as AWS requires for every service but S3). Without normalize_path the path is signed
- *     exactly as given (S3). An empty path signs as "/".
+ *     as AWS requires for every service but S3). Without normalize_path (S3) the path is
+ *     signed as it goes on the wire: bytes an HTTP client cannot send raw (a space, '"',
+ *     '<', '>', '\\', '^', '`', '{', '|', '}', non-ASCII bytes) percent-encoded once, the
+ *     rest (RFC 3986 path characters and existing %XX escapes) as given, so
+ *     "/example space/" signs as "/example%20space/". An empty path signs as "/".
  *   - query: split on '&' (empty pieces ignored), each piece split on its first '=', both
  *     halves percent-decoded (only valid %XX escapes; '+' stays a literal plus) and
  *     re-encoded with the unreserved set, sorted by key then value, "key=" when empty.
@@ -120,7 +123,8 @@ void acg_sigv4_result_wipe(struct acg_sigv4_result *r);
 /* Signs req. cache may be NULL. out must have been through acg_sigv4_result_init; it may be
  * reused for another signature (a retry) without freeing in between. On failure out holds
  * empty buffers and no signature, err says which input was wrong, and the status is
- * ACG_ERR_INVALID_ARG (bad parameters or request), ACG_ERR_NOMEM or ACG_ERR_TOO_LARGE. */
+ * ACG_ERR_INVALID_ARG (bad parameters or request, or credentials whose expiration_ms is
+ * not after now_ms: expired credentials never sign), ACG_ERR_NOMEM or ACG_ERR_TOO_LARGE. */
 ACG_NODISCARD int acg_sigv4_sign(const struct acg_sigv4_params *p, const struct acg_sigv4_request *req,
                                  struct acg_sigv4_cache *cache, struct acg_sigv4_result *out,
                                  struct acg_error *err);

@@ -75,6 +75,15 @@ struct acg_client_config {
     /* Added after the first contract: the cap on one attempt, however slowly the server
      * trickles bytes (read_timeout_ms alone never fires then). 0: 900000 (15 minutes). */
     long total_timeout_ms;
+    /* Added after the first contract: values for the service's clientContextParams, as
+     * botocore takes them in Config(client_context_params={...}): each name is the
+     * parameter's in snake_case ("use_arn_region"), each value a string or a boolean.
+     * acg_client_new copies them. Entries the model does not declare are ignored. */
+    const struct acg_endpoint_param *client_context;
+    size_t client_context_count;
+    /* The longest one run of credential_process may take before it is killed (the AWS CLI
+     * has no limit; a helper that hangs would hang every call). 0: 60000 (one minute). */
+    long credential_process_timeout_ms;
     /* The most transfers one client runs at once (each on its own libcurl handle and
      * keep-alive connection); a call beyond that waits for a handle. 0: 32. */
     int max_connections;
@@ -140,7 +149,8 @@ ACG_NODISCARD int acg_call_ex(struct acg_client *c, const struct acg_operation *
                               const void *in, void *out, const struct acg_call_options *options,
                               struct acg_error *err);
 
-/* Whether op's output is a stream (a blob payload marked streaming). */
+/* Whether op's output is a stream: a blob payload, as botocore streams it (marked streaming
+ * or not). */
 bool acg_operation_streams_output(const struct acg_operation *op);
 
 /* The modelled error err holds if it is of shape s, else NULL. */

@@ -18,6 +18,9 @@ struct acg_arena;
 struct acg_arena *acg_arena_new(void);
 /* NULL-safe. Every pointer the arena handed out becomes invalid. */
 void acg_arena_destroy(struct acg_arena *a);
+/* The same, zeroing every byte handed out first: for an arena that held secrets (a
+ * credentials document's keys and token). */
+void acg_arena_destroy_secure(struct acg_arena *a);
 
 /* Zeroed memory aligned for any object type; NULL on overflow or out of memory. */
 void *acg_arena_calloc(struct acg_arena *a, size_t count, size_t size);

@@ -2,6 +2,7 @@
 #ifndef ACG_BUF_H
 #define ACG_BUF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,10 +17,15 @@ struct acg_buf {
     size_t len;
     size_t cap;     /* bytes allocated */
     size_t max;     /* appends that would grow len past max fail with ACG_ERR_TOO_LARGE */
+    bool secure;    /* holds secrets: growth zeroes the old block, free zeroes the last */
 };
 
 /* Cannot fail; allocates nothing. max 0 means no cap other than SIZE_MAX / 2. */
 void acg_buf_init(struct acg_buf *b, size_t max);
+/* The same for a buffer that will hold secrets (keys, tokens, credentials documents): when
+ * it grows, the old block is zeroed before it is released (realloc would leave a copy in
+ * freed memory), and acg_buf_free zeroes it as acg_buf_free_secure does. */
+void acg_buf_init_secure(struct acg_buf *b, size_t max);
 void acg_buf_free(struct acg_buf *b);
 /* Zeroes the bytes before releasing them: for keys, tokens and signatures. */
 void acg_buf_free_secure(struct acg_buf *b);

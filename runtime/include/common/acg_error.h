@@ -34,7 +34,8 @@ enum acg_status {
     ACG_ERR_UNSUPPORTED = -9, /* the operation needs a feature the runtime lacks */
     ACG_ERR_TOO_LARGE = -10,  /* a body or buffer went over its cap */
     ACG_ERR_WAITER = -11,     /* a waiter reached a failure state or gave up; see message */
-    /* -12 is taken on another branch. */
+    ACG_ERR_CREDENTIALS = -12,/* credentials fetched at run time (credential_process,
+                                 container, instance metadata) failed or were refused */
     ACG_ERR_CANCELLED = -13,  /* an asynchronous call was cancelled (acg_async_cancel) */
 };
 
@@ -48,6 +49,9 @@ struct acg_error {
     long http_status;       /* 0 when there was no HTTP response */
     int attempts;           /* attempts made, retries included; 0 before sending */
     bool retries_exhausted; /* the last attempt was retryable but the budget ran out */
+    /* The texts below are terminal-safe: text from a server, a file or the environment is
+     * stored with control characters escaped as "\xNN" and invalid UTF-8 as U+FFFD
+     * (common/acg_text.h), so a caller may print them as they are. */
     char aws_type[128];     /* error code with namespace and ":suffix" removed */
     char request_id[80];    /* x-amzn-RequestId (or the body's requestId) */
     char where[256];        /* member path such as "jobInput.s3DataSource.path" */

@@ -43,6 +43,11 @@ struct acg_endpoint_params {
     struct acg_endpoint_builtins builtins;
     const struct acg_endpoint_param *context;
     size_t context_count;
+    /* The client's values for the service's clientContextParams, named as botocore's
+     * Config(client_context_params={...}) names them: the parameter in snake_case
+     * ("disable_multi_region_access_points"). Read only for parameters the model declares. */
+    const struct acg_endpoint_param *client_context;
+    size_t client_context_count;
 };
 
 struct acg_endpoint {

@@ -56,6 +56,9 @@ struct acg_ev acg_ev_or(struct acg_ev v, struct acg_ev fallback);
 
 /* A parameter from the operation's context values, by name; unset when absent. */
 struct acg_ev acg_ep_context(struct acg_ep_ctx *c, const struct acg_endpoint_params *p, const char *name);
+/* A clientContextParam from the client's settings, by its snake_case key; unset when absent. */
+struct acg_ev acg_ep_client_context(struct acg_ep_ctx *c, const struct acg_endpoint_params *p,
+                                    const char *key);
 
 /* The rules language's functions, case for case as botocore's RuleSetStandardLibrary
  * (botocore/endpoint_provider.py) answers. Unset inputs give unset or false; where botocore

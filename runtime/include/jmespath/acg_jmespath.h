@@ -8,10 +8,21 @@
  *
  * Errors come back as a status plus a struct acg_error whose aws_type holds the kind, one
  * of "syntax", "invalid-type", "invalid-value", "invalid-arity", "unknown-function" (the
- * specification's names) or "limit"; its message names the column of a syntax error or
- * the function and argument of a call that failed, and where holds "column N" or
- * "function() argument N". As in the Python library, unknown functions, arity and argument
- * types are checked when the call is evaluated, not when the expression is compiled.
+ * specification's names) or "limit", and where holds "column N" or "function() argument
+ * N". The message is the text the Python library's exception gives as str() (what the AWS
+ * CLI prints), so it may span lines and quote the whole expression or value:
+ *
+ *     Invalid jmespath expression: Incomplete expression:
+ *     "Users[?"
+ *             ^
+ *     In function length(), invalid type for value: None, expected one of: ['string',
+ *     'array', 'object'], received: "null"
+ *
+ * (the second on one line). Read it with acg_jmespath_error_message: a text too long for
+ * acg_error.message is kept whole there until acg_error_free. Limits have no Python
+ * counterpart and say so in words of their own. As in the Python library, unknown
+ * functions, arity and argument types are checked when the call is evaluated, not when
+ * the expression is compiled.
  *
  *     struct acg_jmespath *q = NULL;
  *     const struct acg_value *result;
@@ -80,6 +91,10 @@ ACG_NODISCARD int acg_jmespath_search_limited(const struct acg_jmespath *jp,
                                               struct acg_arena *arena, size_t max_weight,
                                               const struct acg_value **result,
                                               struct acg_error *err);
+
+/* The whole message of the error in err: err->message, or the longer text kept with it
+ * (released by acg_error_free). Never NULL; "" for a NULL err. */
+const char *acg_jmespath_error_message(const struct acg_error *err);
 
 /* The kind of a JMESPath error recorded in err (from err->aws_type), and its name. */
 enum acg_jmespath_error acg_jmespath_error_kind(const struct acg_error *err);

@@ -96,8 +96,10 @@ ACG_NODISCARD int acg_json_write_redacted(struct acg_json_writer *w);
 
 struct acg_json_encode_opts {
     bool body_only;          /* leave out members bound to the URI, query string or headers */
-    bool member_names;       /* keys are model member names (printing), not wire names */
-    /* Fills an absent idempotency token with a fresh UUID (NULL: the member stays out). */
+    bool member_names;       /* keys are model member names (printing), not wire names;
+                              * jsonvalue header members are written as the JSON they hold */
+    /* Fills an absent idempotency token of the value itself (not of a nested structure,
+     * as botocore) with a fresh UUID (NULL: the member stays out). */
     void (*token)(void *ctx, char out[37]);
     void *token_ctx;
 };
@@ -149,6 +151,8 @@ struct acg_json_decoder {
     bool nonfinite;          /* NaN, Infinity and -Infinity are numbers (Python's json) */
     bool by_member_name;     /* input written for the CLI: keys are model member names, and
                               * members bound to the URI or headers are read too */
+    bool truncate_integers;  /* integers may have a fraction or exponent, cut toward zero
+                              * (botocore reads restJson1 numbers with int()) */
 };
 
 /* The memory a decoder allows itself for a body of len bytes: decoded values may take
@@ -241,10 +245,16 @@ ACG_NODISCARD int acg_json_decode_shape(struct acg_json_decoder *d, const struct
                                         void *out);
 /* Input written for the AWS CLI: like acg_json_decode_body, but keys are the model's member
  * names (whatever the wire calls them, wherever the member travels) and, as Python's json
- * module does, the bare words NaN, Infinity and -Infinity are read as numbers. */
+ * module does, the bare words NaN, Infinity and -Infinity are read as numbers. A jsonvalue
+ * header member takes any JSON value, kept as its JSON text (botocore json.dumps it). */
 ACG_NODISCARD int acg_json_decode_input(const char *body, size_t len, const struct acg_shape *s,
                                         void *out, struct acg_arena *arena,
                                         struct acg_error *err);
+/* acg_json_decode_body for restJson1 responses: integer members may hold numbers with a
+ * fraction or exponent, cut toward zero, as botocore's int() reads them. */
+ACG_NODISCARD int acg_json_decode_rest_body(const char *body, size_t len,
+                                            const struct acg_shape *s, void *out,
+                                            struct acg_arena *arena, struct acg_error *err);
 /* A whole body into out (a zeroed struct of shape s), its values in arena. An empty body
  * reads as {}. */
 ACG_NODISCARD int acg_json_decode_body(const char *body, size_t len, const struct acg_shape *s,

@@ -48,6 +48,14 @@ ACG_NODISCARD int acg_protocol_build(const struct acg_service *svc, const struct
                                      const void *in, const struct acg_build_ctx *ctx,
                                      struct acg_request *req, struct acg_error *err);
 
+/* The operation's hostPrefix with each {Label} replaced by that hostLabel input member, as
+ * botocore's serializers expand it, into out (size bytes, NUL-terminated). A label whose
+ * value is missing, empty or not made of letters, digits, '-' and '.' fails with
+ * ACG_ERR_VALIDATION naming the member; a prefix that does not fit, ACG_ERR_INVALID_ARG.
+ * op->host_prefix must not be NULL. */
+ACG_NODISCARD int acg_request_host_prefix(const struct acg_operation *op, const void *in,
+                                          char *out, size_t size, struct acg_error *err);
+
 /* A response as the protocols read it. */
 struct acg_http_message {
     long status;
@@ -62,6 +70,14 @@ struct acg_http_message {
 ACG_NODISCARD int acg_protocol_parse(const struct acg_service *svc, const struct acg_shape *shape,
                                      const struct acg_http_message *msg, void *out,
                                      struct acg_arena *arena, struct acg_error *err);
+
+/* The error code of a non-2xx answer where the protocol reads it otherwise than
+ * acg_error_decode (which follows awsJson: X-Amzn-ErrorType, then the body's "__type", then
+ * "code"). restJson1, as botocore's RestJSONParser: the header, then the body's "code" (or
+ * "Code"), then "__type". When the protocol's code differs, writes it (bare: no "ns#", no
+ * ":suffix") into code (size bytes) and returns true. */
+bool acg_protocol_error_code(const struct acg_service *svc, const char *error_type_header,
+                             const char *body, size_t len, char *code, size_t size);
 
 /* Reads a non-2xx answer's error body into err for the XML protocols (awsQuery, ec2,
  * restXml) and rpc-v2-cbor: status ACG_ERR_SERVICE, aws_type from <Code> (ErrorResponse/Error/Code,

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/acg_buf.h"
 #include "common/acg_error.h"
 
 #ifdef __cplusplus
@@ -38,13 +39,24 @@ const char *acg_profile_get_sub(const struct acg_profile *p, const char *section
 const char *acg_profile_service_get(const struct acg_profile *p, const char *service_key,
                                     const char *key);
 
+/* Appends the file at path, whole, to out, which should come from acg_buf_init_secure (the
+ * file may hold secrets); a file over max_bytes is ACG_ERR_TOO_LARGE. A file that
+ * cannot be opened sets *missing (botocore treats it as absent); so does the null device.
+ * Anything else that is not a regular file (a FIFO, socket, device or directory, also
+ * behind a symbolic link) is refused with ACG_ERR_CONFIG without reading a byte: it could
+ * block for ever or never end. */
+ACG_NODISCARD int acg_config_read_file(const char *path, size_t max_bytes, struct acg_buf *out,
+                                       bool *missing, struct acg_error *err);
+
 /* An environment variable that is set and not empty, else NULL. */
 const char *acg_env(const char *name);
 
 /* Settings the client needs, resolved in AWS's order: explicit value, environment, profile,
  * default. */
 struct acg_settings {
-    char region[64];               /* "" when none is configured */
+    char region[64];               /* "" when none is configured; else a host label as
+                                      botocore validates it (never cut: a longer or
+                                      malformed region is ACG_ERR_CONFIG) */
     int max_attempts;              /* default 3 */
     char retry_mode[16];           /* "standard" (default), "legacy" or "adaptive" */
     char ca_bundle[1024];

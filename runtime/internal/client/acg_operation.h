@@ -25,6 +25,18 @@ int acg_op_input_error(struct acg_error *err, int status);
  * operation, so it cannot be mistaken for a problem with the caller's input. */
 void acg_op_response_error(struct acg_error *err, const char *operation);
 
+/* The endpoint parameters a call of op with input in (or NULL) binds, into out (at most max,
+ * *count of them), in the order botocore gives them precedence, the rule set taking the
+ * first of a name: staticContextParams, then contextParam members (strings, booleans, lists
+ * of strings), then operationContextParams (JMESPath over the input,
+ * jmespath/acg_jmespath_strings.h).
+ * Values point into op's tables, into in, or into *arena, which is created when it is NULL
+ * and something needs it; the caller destroys it. */
+ACG_NODISCARD int acg_op_context_params(const struct acg_operation *op, const void *in,
+                                        struct acg_arena **arena,
+                                        struct acg_endpoint_param *out, size_t max,
+                                        size_t *count, struct acg_error *err);
+
 /* Whether a message at level would be logged, so callers can skip building it. */
 bool acg_client_log_enabled(const struct acg_client *c, enum acg_log_level level);
 

@@ -47,6 +47,7 @@ struct acg_http_result {
     long status;                /* 0 when there was no response */
     char request_id[80];        /* x-amzn-RequestId (or x-amz-request-id) */
     char error_type[128];       /* X-Amzn-ErrorType, as sent */
+    char query_error[128];      /* x-amzn-query-error ("Code;Sender"), as sent */
     long long content_length;   /* -1 when absent */
     enum acg_http_failure failure;
     char detail[256];           /* libcurl's words for a failure */
@@ -80,7 +81,9 @@ void acg_http_conn_destroy(struct acg_http_conn *h);
  * reading the response body into resp_body (reset first; its allocation is kept and, when
  * the response announces its Content-Length, grown once to fit). Returns ACG_OK when any
  * HTTP response arrived (check res->status), ACG_ERR_TRANSPORT / ACG_ERR_TOO_LARGE with
- * res->failure and res->detail otherwise, or ACG_ERR_NOMEM. Adds an empty "Expect:" so
+ * res->failure and res->detail otherwise, or ACG_ERR_NOMEM. ACG_ERR_INVALID_ARG, with
+ * nothing sent, when the URL or a header name or value holds a control character (a CR or
+ * LF would split the header: the last line of defence against header injection). Adds an empty "Expect:" so
  * libcurl never waits for 100-continue, and follows no redirects. The header text is
  * zeroed before returning (it holds the signature and any session token). */
 ACG_NODISCARD int acg_http_perform(struct acg_http_conn *h, const char *method, const char *url,
