@@ -166,11 +166,13 @@ asan:
 	@scripts/deps.sh build test
 	$(MAKE) BUILD=build-asan CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined" test
 
-# The thread stress test (tests/generated/test_threads.c) and the asynchronous calls' test
-# under ThreadSanitizer: any report fails them. TSan's runtime cannot map its shadow memory under the kernel's widest address
+# The thread stress test (tests/generated/test_threads.c), the asynchronous calls' test and
+# the other suites that share a client or a credentials provider between threads, under
+# ThreadSanitizer: any report fails them. TSan's runtime cannot map its shadow memory under the kernel's widest address
 # randomisation, so the test runs with randomisation off (setarch -R).
 TSAN_OPTIONS ?= halt_on_error=1 exitcode=66 second_deadlock_stack=1
-TSAN_TESTS := build-tsan/tests/generated/test_threads build-tsan/tests/generated/test_async
+TSAN_TESTS := build-tsan/tests/generated/test_threads build-tsan/tests/generated/test_async \
+              build-tsan/tests/runtime/test_credentials build-tsan/tests/runtime/test_client_loopback
 tsan:
 	@scripts/deps.sh build test
 	$(MAKE) BUILD=build-tsan CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=thread" LDFLAGS="-fsanitize=thread" $(TSAN_TESTS)
