@@ -939,7 +939,7 @@ static bool usable(const struct acg_credentials_provider *p, int64_t now_ms)
 static bool fresh(const struct acg_credentials_provider *p, int64_t now_ms)
 {
     return p->have && (p->cached.expiration_ms == 0 ||
-                       now_ms < p->cached.expiration_ms - REFRESH_MARGIN_MS);
+                       now_ms < p->cached.expiration_ms - (int64_t)REFRESH_MARGIN_MS);
 }
 
 /* The fetch, for the caller that set refreshing. Called with the lock held, it lets go of
@@ -950,6 +950,7 @@ static int refresh(struct acg_credentials_provider *p, int64_t now_ms, struct ac
 {
     struct acg_credentials next;
     struct acg_error refresh_err;
+    acg_credentials_init(&next);
     acg_error_init(&refresh_err);
     pthread_mutex_unlock(&p->lock);
     int rc = resolve(p, &next, &refresh_err);

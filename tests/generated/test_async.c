@@ -131,9 +131,10 @@ static int test_many_in_flight(void)
             return line;
         outcome_free(&o[i]);
     }
-    CHECK(took < 3.0);   /* serially: 4.8 s */
+    CHECK(took < 4.5);   /* serially: 4.8 s; valgrind on a busy machine needs the slack */
     CHECK(http_srv_count(&srv, &conns, &reqs) == 0);
     CHECK(reqs == 8);
+    CHECK(conns == 8);   /* all at once: one connection each (one after another would reuse one) */
     for (int i = 0; i < 8; i++)
         CHECK(strstr(http_srv_req(&srv, i), "\"sig_ok\": true") != NULL);
     CHECK(acg_async_timeout_ms(loop) == -1);   /* nothing in flight */
