@@ -87,6 +87,15 @@ const struct acg_cli_global acg_cli_globals[ACG_CLI_G_COUNT] = {
         "no-verify-ssl", "boolean", false, false,
         "Does not verify the server's TLS certificate. Only for testing: anyone on the path "
         "can then read and change the traffic.", ACG_CLI_EVERY_COMMAND},
+    [ACG_CLI_G_CA_BUNDLE] = {
+        "ca-bundle", "string", true, false,
+        "The CA certificate bundle (a PEM file) to verify TLS certificates with, instead of "
+        "AWS_CA_BUNDLE, the profile's ca_bundle setting or the system's.",
+        ACG_CLI_EVERY_COMMAND},
+    [ACG_CLI_G_NO_SIGN_REQUEST] = {
+        "no-sign-request", "boolean", false, false,
+        "Does not sign requests; credentials are not looked up. For resources anyone may "
+        "read.", ACG_CLI_EVERY_COMMAND},
     [ACG_CLI_G_REDACT_SENSITIVE] = {
         "redact-sensitive", "boolean", false, false,
         "Prints members the model marks sensitive (passwords, keys, secrets) as "
@@ -1061,6 +1070,8 @@ static int run_operation(struct cli_state *st)
     cfg.profile = st->global[ACG_CLI_G_PROFILE];
     cfg.endpoint_url = st->global[ACG_CLI_G_ENDPOINT_URL];
     cfg.no_verify_ssl = st->global[ACG_CLI_G_NO_VERIFY_SSL] != NULL;
+    cfg.ca_bundle = st->global[ACG_CLI_G_CA_BUNDLE];
+    cfg.no_sign_request = st->global[ACG_CLI_G_NO_SIGN_REQUEST] != NULL;
     cfg.validation = ACG_VALIDATE_ENFORCE;
     if (st->global[ACG_CLI_G_DEBUG] != NULL) {
         cfg.log = log_to_stderr;

@@ -82,6 +82,7 @@ struct resolved_endpoint {
 
 struct acg_client {
     const struct acg_service *svc;
+    bool no_sign_request;             /* every call goes out unsigned */
     struct acg_profile *profile;
     struct acg_settings settings;
     struct acg_credentials_provider *creds;
@@ -558,6 +559,7 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
     if (c->http.total_timeout_ms < c->http.read_timeout_ms)
         c->http.total_timeout_ms = c->http.read_timeout_ms;
     c->http.no_verify_ssl = cfg->no_verify_ssl;
+    c->no_sign_request = cfg->no_sign_request;
     c->http.ca_bundle = c->ca_bundle;
     c->http.max_response_bytes = cfg->max_response_bytes > 0 ? cfg->max_response_bytes
                                                              : DEFAULT_MAX_RESPONSE_BYTES;
@@ -777,6 +779,34 @@ static void format_sdk_request(char out[48], int attempt, int max)
     *p = '\0';
 }
 
+/* A failed exchange in botocore's words, which the AWS CLI prints; libcurl's own words for
+ * it go to the debug log. Failures botocore has no class for keep libcurl's. */
+static void transport_error(struct acg_error *err, int rc, const struct acg_http_result *res,
+                            const char *url)
+{
+    switch (res->failure) {
+    case ACG_HTTP_CONNECT:
+        acg_error_set(err, rc, "Could not connect to the endpoint URL: \"%s\"", url);
+        break;
+    case ACG_HTTP_CONNECT_TIMEOUT:
+        acg_error_set(err, rc, "Connect timeout on endpoint URL: \"%s\"", url);
+        break;
+    case ACG_HTTP_READ_TIMEOUT:
+        acg_error_set(err, rc, "Read timeout on endpoint URL: \"%s\"", url);
+        break;
+    case ACG_HTTP_IO:
+        acg_error_set(err, rc, "Connection was closed before we received a valid response "
+                      "from endpoint URL: \"%s\".", url);
+        break;
+    case ACG_HTTP_TLS:
+        acg_error_set(err, rc, "SSL validation failed for %s %s", url, res->detail);
+        break;
+    default:
+        acg_error_set(err, rc, "%s: %s", url, res->detail);
+        break;
+    }
+}
+
 /* What a failure before any byte was sent says, in the attempt's error. */
 static void note_local_failure(int rc, const struct acg_http_result *res, struct acg_error *err)
 {
@@ -803,9 +833,10 @@ static int attempt_begin(struct call_state *st, struct acg_handle_pool *pool)
     char sdk_request[48];
     int rc;
 
-    /* smithy.api#noAuth goes out unsigned; v4-unsigned-body sends and signs UNSIGNED-PAYLOAD
+    /* smithy.api#noAuth (and every call of a --no-sign-request client) goes out unsigned;
+     * v4-unsigned-body sends and signs UNSIGNED-PAYLOAD
      * in X-Amz-Content-SHA256 and in place of the body's hash, as botocore does. */
-    bool no_auth = (st->call->op->flags & ACG_OP_NO_AUTH) != 0;
+    bool no_auth = (st->call->op->flags & ACG_OP_NO_AUTH) != 0 || c->no_sign_request;
     bool unsigned_payload = (st->call->op->flags & ACG_OP_UNSIGNED_PAYLOAD) != 0;
     acg_credentials_init(&creds);
     acg_buf_init(&shown, 0);
@@ -1051,7 +1082,7 @@ static bool attempt_final(struct call_state *st, int *rc, enum acg_retry_kind *k
                                    modelled != NULL && (modelled->flags & ACG_SHAPE_THROTTLING));
         acg_client_log(c, ACG_LOG_DEBUG, "error: %s: %s", last->aws_type, last->message);
     } else if (*rc == ACG_ERR_TRANSPORT || *rc == ACG_ERR_TOO_LARGE) {
-        acg_error_set(last, *rc, "%s: %s", st->url.data, res->detail);
+        transport_error(last, *rc, res, st->url.data);
         *kind = acg_retry_classify(0, res->failure, NULL, false, false);
         acg_client_log(c, ACG_LOG_DEBUG, "transport error: %s", res->detail);
     } else {

@@ -85,5 +85,21 @@ for path in ("/custom", "/custom/", "/a/b//c", "/./a/../b", "/a%20b", "/custom?x
     case(f"--endpoint-url http://host{path}: the request path botocore uses")(check_path)
 
 
+def closed_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@case("connection refused: the AWS CLI's line and exit status, byte for byte")
+def _():
+    url = f"http://127.0.0.1:{closed_port()}"
+    aws, ours = (run(argv + ["--endpoint-url", url, "--region", REGION], env=ENV)
+                 for argv in (["aws", *ARGS], [program(), *ARGS[1:]]))
+    assert aws.stderr.startswith("\nCould not connect to the endpoint URL"), aws.stderr
+    assert (ours.returncode, ours.stderr) == (aws.returncode, aws.stderr), (ours, aws.stderr)
+
+
 if __name__ == "__main__":
     run_cases("tests/e2e/test_awscli_errors.py")

@@ -222,7 +222,7 @@ static int test_read_timeout(void)
     CHECK(o.status == ACG_ERR_TRANSPORT);
     CHECK(o.err.attempts == 2);
     CHECK(o.err.retries_exhausted);
-    CHECK(strstr(o.err.message, "read timeout") != NULL);
+    CHECK(strstr(o.err.message, "Read timeout on endpoint URL") != NULL);
     CHECK(took < 3.5);
     outcome_free(&o);
     acg_async_destroy(loop);

@@ -725,7 +725,7 @@ static const struct row rows[] = {
      NULL, NULL, "\nInvalid Configuration: FIPS and custom endpoint are not supported\n", NULL,
      NULL, "AWS_USE_FIPS_ENDPOINT=true"},
     {"transport error", ARGS("list-things", "--region", "closed-1"), 255, NULL, NULL,
-     "Failed to connect to 127.0.0.1 port", NULL, NULL,
+     "\nCould not connect to the endpoint URL: \"http://127.0.0.1:", NULL, NULL,
      "AWS_MAX_ATTEMPTS=1"},
     {"unsupported", ARGS("watch-things"), 255, NULL, NULL, "event streams", NULL, NULL, NULL},
     {"missing profile: client fails, 253", ARGS("list-things", "--profile", "no-such-profile"),

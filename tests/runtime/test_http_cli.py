@@ -113,6 +113,72 @@ def _():
     no_secrets(p.stdout + p.stderr, signatures(reqs))
 
 
+@case("--no-sign-request: no credentials looked up, nothing signed, the call still made")
+def _():
+    SRV.reset()
+    SRV.script([{"body": json.dumps({"batchInferenceJob": {"jobName": "j1"}})}])
+    # No key in the environment: the credential chain would fail if it were consulted.
+    p, _ = cli("--no-sign-request", AWS_ACCESS_KEY_ID="", AWS_SECRET_ACCESS_KEY="",
+               AWS_SESSION_TOKEN="")
+    assert p.returncode == 0, p.stderr
+    reqs = SRV.requests()
+    assert len(reqs) == 1, reqs
+    h = reqs[0]["headers"]
+    for name in ("authorization", "x-amz-security-token", "x-amz-date"):
+        assert name not in h, (name, h)
+    assert h["x-amz-target"] == "AmazonPersonalize.DescribeBatchInferenceJob"
+
+
+def tls_server(folder):
+    """A loopback HTTPS server answering every POST with {}, its certificate self-signed
+    for 127.0.0.1; returns (server, the certificate's path)."""
+    import http.server
+    import ssl
+    import threading
+    cert, key = os.path.join(folder, "cert.pem"), os.path.join(folder, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", key, "-out", cert], check=True, capture_output=True)
+
+    class Answer(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            self.send_response(200)
+            self.send_header("content-type", "application/x-amz-json-1.1")
+            self.send_header("content-length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, cert
+
+
+@case("--ca-bundle: a self-signed server is refused without it (botocore's SSL line), "
+      "trusted with it")
+def _():
+    import tempfile
+    with tempfile.TemporaryDirectory() as folder:
+        server, cert = tls_server(folder)
+        try:
+            url = "https://127.0.0.1:%d" % server.server_address[1]
+            p, _ = cli(url=url, AWS_MAX_ATTEMPTS="1")
+            assert p.returncode == 255, (p.returncode, p.stderr)
+            assert p.stderr.startswith("\nSSL validation failed for " + url + "/"), p.stderr
+            p, _ = cli("--ca-bundle", cert, url=url)
+            assert p.returncode == 0 and p.stdout == "", (p.returncode, p.stderr)  # {}: nothing
+            p, _ = cli(url=url, AWS_CA_BUNDLE=cert)   # the environment's, as the AWS CLI
+            assert p.returncode == 0, (p.returncode, p.stderr)
+        finally:
+            server.shutdown()
+
+
 @case("throttled twice then success: three attempts, exit 0, same invocation id")
 def _():
     SRV.reset()

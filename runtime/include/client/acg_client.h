@@ -84,6 +84,9 @@ struct acg_client_config {
     /* The longest one run of credential_process may take before it is killed (the AWS CLI
      * has no limit; a helper that hangs would hang every call). 0: 60000 (one minute). */
     long credential_process_timeout_ms;
+    /* Added after the first contract: requests go out unsigned and no credentials are
+     * looked up (the AWS CLI's --no-sign-request), for public resources. */
+    bool no_sign_request;
     /* The most transfers one client runs at once (each on its own libcurl handle and
      * keep-alive connection); a call beyond that waits for a handle. 0: 32. */
     int max_connections;
