@@ -58,7 +58,7 @@ TEST_BINS := $(TEST_RUNTIME_SRC:%.c=$(BUILD)/%) $(TEST_GENERATOR_SRC:%.c=$(BUILD
              $(TEST_GENERATED_SRC:%.c=$(BUILD)/%) $(TEST_CLI_SRC:%.c=$(BUILD)/%)
 
 .PHONY: all deps regen golden check-generated test test-scale demo cli bench fuzz asan \
-        valgrind clean lint check-setup
+        tsan valgrind clean lint check-setup
 
 all: $(GEN) $(BUILD)/bin/sigv4 $(CLI_BIN)
 
@@ -166,6 +166,18 @@ asan:
 	@scripts/deps.sh build test
 	$(MAKE) BUILD=build-asan CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined" test
 
+# The thread stress test (tests/generated/test_threads.c), the asynchronous calls' test and
+# the other suites that share a client or a credentials provider between threads, under
+# ThreadSanitizer: any report fails them. TSan's runtime cannot map its shadow memory under the kernel's widest address
+# randomisation, so the test runs with randomisation off (setarch -R).
+TSAN_OPTIONS ?= halt_on_error=1 exitcode=66 second_deadlock_stack=1
+TSAN_TESTS := build-tsan/tests/generated/test_threads build-tsan/tests/generated/test_async \
+              build-tsan/tests/runtime/test_credentials build-tsan/tests/runtime/test_client_loopback
+tsan:
+	@scripts/deps.sh build test
+	$(MAKE) BUILD=build-tsan CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=thread" LDFLAGS="-fsanitize=thread" $(TSAN_TESTS)
+	for t in $(TSAN_TESTS); do TSAN_OPTIONS="$(TSAN_OPTIONS)" setarch "$$(uname -m)" -R $$t || exit 1; done
+
 valgrind: all $(TEST_BINS)
 	@scripts/deps.sh test
 	@BUILD=$(BUILD) VALGRIND=1 PYTHON=$(PYTHON) SUITES="$(SUITES)" tests/run.sh
@@ -184,7 +196,7 @@ lint:
 	@BUILD=$(BUILD) scripts/lint.sh
 
 clean:
-	rm -rf build build-asan build-fuzz build-memcheck build-bench
+	rm -rf build build-asan build-tsan build-fuzz build-memcheck build-bench
 
 # Install, uninstall, docs and vendoring's package list.
 include mk/sdk.mk

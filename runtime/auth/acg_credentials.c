@@ -44,8 +44,15 @@ extern char **environ;   /* the child of credential_process inherits our environ
 
 enum source { SRC_NONE, SRC_STATIC, SRC_PROCESS, SRC_CONTAINER, SRC_IMDS, SRC_DELEGATE };
 
+/* Threads: lock guards cached, have, refreshing and failure, and is held only to copy or
+ * swap them, never while a source is asked. The one caller that refreshes owns source for
+ * the time (refreshing is set); the rest is read-only after creation. */
 struct acg_credentials_provider {
     pthread_mutex_t lock;
+    pthread_cond_t refreshed;             /* a fetch ended (refreshing went false) */
+    bool refreshing;                      /* one caller is fetching, unlocked */
+    unsigned long fetches;                /* fetches ended, so a waiter knows its one ended */
+    struct acg_error failure;             /* the last fetch's error, for its waiters */
     enum source source;
     struct acg_credentials cached;
     bool have;
@@ -113,6 +120,8 @@ static struct acg_credentials_provider *provider_new(const struct acg_profile *p
         return NULL;
     }
     pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->refreshed, NULL);
+    acg_error_init(&p->failure);
     p->process_timeout_ms = PROCESS_DEFAULT_TIMEOUT_MS;
     const char *id = NULL, *secret = NULL, *token = NULL, *source = NULL;
     const char *const *names = NULL;
@@ -243,6 +252,7 @@ void acg_credentials_provider_destroy(struct acg_credentials_provider *p)
     wipe(&p->static_creds, sizeof p->static_creds);
     free(p->process);
     acg_cred_delegate_destroy(p->delegate);
+    pthread_cond_destroy(&p->refreshed);
     pthread_mutex_destroy(&p->lock);
     free(p);
 }
@@ -979,38 +989,82 @@ static void wipe_string(char *s, size_t size)
     wipe(s, n < size ? n + 1 : size);
 }
 
+/* Whether the cached credentials may sign at now_ms, and whether they are also outside the
+ * refresh margin. Called with the lock held. */
+static bool usable(const struct acg_credentials_provider *p, int64_t now_ms)
+{
+    return p->have && (p->cached.expiration_ms == 0 || now_ms < p->cached.expiration_ms);
+}
+
+static bool fresh(const struct acg_credentials_provider *p, int64_t now_ms)
+{
+    /* botocore refreshes assumed and SSO credentials 15 minutes before they expire */
+    /* (delegate is set at creation; source may still change under a refresh) */
+    int64_t margin = p->delegate != NULL ? ACG_CRED_EXPIRY_WINDOW_MS
+                                         : (int64_t)REFRESH_MARGIN_MS;
+    return p->have && (p->cached.expiration_ms == 0 || now_ms < p->cached.expiration_ms - margin);
+}
+
+/* The fetch, for the caller that set refreshing. Called with the lock held, it lets go of
+ * it while the source is asked (a process or a network round trip, which callers with
+ * usable credentials must not wait for), then stores the outcome and wakes the callers
+ * waiting for it. */
+static int refresh(struct acg_credentials_provider *p, int64_t now_ms, struct acg_error *err)
+{
+    struct acg_credentials next;
+    struct acg_error refresh_err;
+    acg_credentials_init(&next);
+    acg_error_init(&refresh_err);
+    p->now_ms = now_ms;   /* the delegates' clock; only the refreshing caller reads it */
+    pthread_mutex_unlock(&p->lock);
+    int rc = resolve(p, &next, &refresh_err);
+    pthread_mutex_lock(&p->lock);
+    if (rc == ACG_OK && next.expiration_ms != 0 && now_ms >= next.expiration_ms) {
+        /* A source that hands out expired credentials (a stale cache behind
+         * credential_process, a wrong clock): botocore's words, and never used. */
+        rc = acg_error_set(&refresh_err, ACG_ERR_CREDENTIALS,
+                           "Credentials were refreshed, but the refreshed credentials are "
+                           "still expired.");
+    }
+    if (rc == ACG_OK) {
+        p->cached = next;
+        p->have = true;
+    } else if (usable(p, now_ms)) {
+        /* Inside the refresh margin but not yet expired: as botocore's advisory refresh,
+         * a failed refresh keeps the credentials we have and tries again next time. */
+        rc = ACG_OK;
+    } else {
+        acg_error_set(err, refresh_err.status, "%s", refresh_err.message);
+    }
+    p->failure = refresh_err;   /* no detail: a credentials error is never modelled */
+    p->refreshing = false;
+    p->fetches++;
+    pthread_cond_broadcast(&p->refreshed);
+    wipe(&next, sizeof next);
+    return rc;
+}
+
 int acg_credentials_get(struct acg_credentials_provider *p, int64_t now_ms, struct acg_credentials *out,
                         struct acg_error *err)
 {
     int rc = ACG_OK;
     pthread_mutex_lock(&p->lock);
-    /* botocore refreshes assumed and SSO credentials 15 minutes before they expire */
-    int64_t margin = p->source == SRC_DELEGATE ? ACG_CRED_EXPIRY_WINDOW_MS : (int64_t)REFRESH_MARGIN_MS;
-    bool fresh = p->have && (p->cached.expiration_ms == 0 || now_ms < p->cached.expiration_ms - margin);
-    p->now_ms = now_ms;
-    if (!fresh) {
-        struct acg_credentials next;
-        struct acg_error refresh_err;
-        acg_error_init(&refresh_err);
-        rc = resolve(p, &next, &refresh_err);
-        if (rc == ACG_OK && next.expiration_ms != 0 && now_ms >= next.expiration_ms) {
-            /* A source that hands out expired credentials (a stale cache behind
-             * credential_process, a wrong clock): botocore's words, and never used. */
-            rc = acg_error_set(&refresh_err, ACG_ERR_CREDENTIALS,
-                               "Credentials were refreshed, but the refreshed credentials are "
-                               "still expired.");
-        }
-        if (rc == ACG_OK) {
-            p->cached = next;
-            p->have = true;
-        } else if (p->have && now_ms < p->cached.expiration_ms) {
-            /* Inside the refresh margin but not yet expired: as botocore's advisory refresh,
-             * a failed refresh keeps the credentials we have and tries again next time. */
-            rc = ACG_OK;
+    if (!fresh(p, now_ms) && !(p->refreshing && usable(p, now_ms))) {
+        if (p->refreshing) {
+            /* Nothing usable and a fetch under way: share its outcome, do not start another. */
+            unsigned long fetch = p->fetches;
+            while (p->refreshing && p->fetches == fetch)
+                pthread_cond_wait(&p->refreshed, &p->lock);
+            if (!usable(p, now_ms) && p->failure.status != ACG_OK)
+                rc = acg_error_set(err, p->failure.status, "%s", p->failure.message);
+            else if (!usable(p, now_ms))
+                rc = acg_error_set(err, ACG_ERR_CREDENTIALS,
+                                   "Credentials were refreshed, but the refreshed credentials "
+                                   "are still expired.");
         } else {
-            acg_error_set(err, refresh_err.status, "%s", refresh_err.message);
+            p->refreshing = true;
+            rc = refresh(p, now_ms, err);
         }
-        wipe(&next, sizeof next);
     }
     if (rc == ACG_OK)
         copy_credentials(out, &p->cached);

@@ -3,15 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/acg_call_steps.h"
 #include "client/acg_client.h"
 #include "client/acg_operation.h"
 #include "jmespath/acg_jmespath_strings.h"
 #include "json/acg_json.h"
 #include "json/acg_value_struct.h"
 
-/* Endpoint parameters one operation can bind: its contextParam members, static and path
- * parameters. More than this many is a model we have not seen. */
-#define MAX_CONTEXT_PARAMS 32
+#define MAX_CONTEXT_PARAMS ACG_MAX_CONTEXT_PARAMS
 
 static void token(void *ctx, char out[37])
 {
@@ -188,14 +187,11 @@ int acg_call(struct acg_client *c, const struct acg_operation *op, const void *i
     return acg_call_ex(c, op, in, out, NULL, err);
 }
 
-int acg_call_ex(struct acg_client *c, const struct acg_operation *op, const void *in, void *out,
-                const struct acg_call_options *options, struct acg_error *err)
+int acg_call_prepare(struct acg_client *c, const struct acg_operation *op, const void *in,
+                     void *out, const struct acg_call_options *options, struct acg_call_prep *p,
+                     struct acg_error *err)
 {
-    struct acg_request req;
-    struct acg_response resp;
     struct acg_validator v;
-    struct acg_endpoint_param params[MAX_CONTEXT_PARAMS];
-    char host_prefix[256];
     int rc;
 
     /* The output is zeroed before anything can fail, so its _free is always safe. */
@@ -214,33 +210,52 @@ int acg_call_ex(struct acg_client *c, const struct acg_operation *op, const void
     ACG_TRY(acg_op_check(c, &v, err));
 
     const struct acg_service *svc = acg_client_service(c);
-    struct acg_send send = { .op = op, .req = &req, .context = params,
-                             .want_headers = svc->protocol == ACG_PROTOCOL_REST_JSON ||
-                                             svc->protocol == ACG_PROTOCOL_REST_XML };
+    p->send = (struct acg_send){ .op = op, .req = &p->req, .context = p->params,
+                                 .want_headers = svc->protocol == ACG_PROTOCOL_REST_JSON ||
+                                                 svc->protocol == ACG_PROTOCOL_REST_XML };
     if (options != NULL && options->output_sink != NULL && acg_operation_streams_output(op))
-        send.sink = options->output_sink;
+        p->send.sink = options->output_sink;
     struct acg_build_ctx ctx = { token, c };
-    acg_request_init(&req);
-    acg_response_init(&resp);
-    rc = acg_protocol_build(svc, op, in, &ctx, &req, err);
+    acg_request_init(&p->req);
+    rc = acg_protocol_build(svc, op, in, &ctx, &p->req, err);
     if (rc == ACG_OK && op->host_prefix != NULL) {
-        rc = acg_request_host_prefix(op, in, host_prefix, sizeof host_prefix, err);
-        send.host_prefix = host_prefix;
+        rc = acg_request_host_prefix(op, in, p->host_prefix, sizeof p->host_prefix, err);
+        p->send.host_prefix = p->host_prefix;
     }
     if (rc == ACG_OK)
-        rc = acg_op_context_params(op, in, &req.arena, params, MAX_CONTEXT_PARAMS,
-                                   &send.context_count, err);
-    if (rc == ACG_OK) {
-        log_input(c, op, in);
-        rc = acg_client_send(c, &send, &resp, err);
+        rc = acg_op_context_params(op, in, &p->req.arena, p->params, MAX_CONTEXT_PARAMS,
+                                   &p->send.context_count, err);
+    if (rc != ACG_OK) {
+        acg_request_free(&p->req);
+        return rc;
     }
+    log_input(c, op, in);
+    return ACG_OK;
+}
+
+int acg_call_complete(struct acg_client *c, const struct acg_operation *op,
+                      struct acg_call_prep *p, int rc, struct acg_response *resp, void *out,
+                      struct acg_error *err)
+{
+    const struct acg_service *svc = acg_client_service(c);
     if (rc == ACG_OK)
-        rc = decode_output(svc, op, &resp, out, err);
+        rc = decode_output(svc, op, resp, out, err);
     else if (rc == ACG_ERR_SERVICE)
-        decode_detail(svc, &resp, err);
-    acg_response_free(&resp);
-    acg_request_free(&req);
+        decode_detail(svc, resp, err);
+    acg_response_free(resp);
+    acg_request_free(&p->req);
     return rc;
+}
+
+int acg_call_ex(struct acg_client *c, const struct acg_operation *op, const void *in, void *out,
+                const struct acg_call_options *options, struct acg_error *err)
+{
+    struct acg_call_prep p;
+    struct acg_response resp;
+    ACG_TRY(acg_call_prepare(c, op, in, out, options, &p, err));
+    acg_response_init(&resp);
+    int rc = acg_client_send(c, &p.send, &resp, err);
+    return acg_call_complete(c, op, &p, rc, &resp, out, err);
 }
 
 const void *acg_error_detail(const struct acg_error *err, const struct acg_shape *s)

@@ -1,26 +1,26 @@
-/* The service client: settings, credentials, endpoint, one reusable connection, SigV4 on
- * every attempt, standard-mode retries and error decoding.
+/* The service client: settings, credentials, endpoint, a pool of reusable connections,
+ * SigV4 on every attempt, standard-mode retries and error decoding.
  *
- * Threads. A client may be shared by any number of threads once acg_client_new() has
- * returned. It owns one libcurl easy handle (so one keep-alive connection) and one SigV4
- * key cache, both behind the client's mutex: each attempt takes the mutex to sign and send
- * and gives it back before any retry delay, so concurrent calls are serialised attempt by
- * attempt on the single connection rather than opening several. Everything else the
- * client holds is read-only after creation, except the retry quota (a token bucket shared
- * by all calls, under its own lock, as in botocore), the pool of response buffers (under
- * its own lock), the endpoint resolved on the first call (set once under its own lock,
- * read-only from then on), the pool of random bytes for invocation ids (under its own
- * lock) and the credentials provider (safe to call from several threads by its
- * contract). The log callback and the test hooks may be called from several threads at
- * once. acg_client_destroy() must not race with a call. libcurl's global initialisation
- * runs once per process (pthread_once) when the first client is created. Callers wanting
- * parallel requests create one client per thread. A client made before fork() is not used
- * in the child (its connection and its random pool would be shared with the parent).
+ * Threads (the contract is in acg_client.h). No lock is held across a transfer: each
+ * attempt takes an easy handle from the client's pool (acg_handle_pool.c), which carries
+ * its own connection, SigV4 key cache and signature buffers, signs and sends with it, and
+ * gives it back before any retry delay. What calls share is read-only after creation or
+ * guarded by a short lock of its own: the retry quota (a token bucket, as in botocore), the
+ * response buffer pool, the random bytes for invocation ids, and the credentials provider
+ * (whose lock covers copying and swapping, never the fetch). The endpoint of calls without
+ * context parameters is resolved once and published with an atomic pointer, so later
+ * calls read it without a lock.
+ *
+ * One send is a set-up (call_begin), attempts (attempt_begin, the transfer, attempt_end),
+ * a verdict on each (attempt_final, retry_after) and a report (call_end). acg_client_send
+ * runs them in a loop with curl_easy_perform and a sleep; acg_send.h hands the same steps
+ * to the asynchronous calls, which run the transfers on a multi handle instead.
  */
 #include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,10 +32,12 @@
 #include "auth/acg_config.h"
 #include "auth/acg_credentials.h"
 #include "auth/acg_crypto.h"
+#include "http/acg_handle_pool.h"
 #include "http/acg_http.h"
 #include "client/acg_error_decode.h"
 #include "client/acg_operation.h"
 #include "http/acg_retry.h"
+#include "client/acg_send.h"
 #include "acg_runtime.h"
 #include "auth/acg_sigv4.h"
 
@@ -52,6 +54,9 @@
 #define POOL_MAX_BYTES ((size_t)16 << 20)
 #define POOL_SMALL_BYTES ((size_t)64 << 10)
 #define POOL_IDLE_CALLS 8
+/* Easy handles (so connections) one client keeps at most unless configured: beyond this
+ * many concurrent attempts, an attempt waits for a handle to come back. */
+#define DEFAULT_MAX_CONNECTIONS 32
 
 /* Response bodies. Each call's body is read into a buffer lent from the client, which
  * comes back when the caller frees the response, so a client making call after call fills
@@ -99,14 +104,12 @@ struct acg_client {
     uint32_t (*random)(void *ctx);
     void *hook_ctx;
 
-    pthread_mutex_t lock;                  /* guards http, sigv4 and sig */
-    struct acg_http_conn *conn;
-    struct acg_sigv4_cache sigv4;
-    struct acg_sigv4_result sig;           /* each attempt's, wiped after sending */
+    struct acg_handle_pool *handles;       /* one per attempt in flight */
     /* The endpoint of calls without context parameters or a host prefix: it depends on
-     * nothing but the settings, so it is resolved once (on the first such call to succeed). */
+     * nothing but the settings, so it is resolved once (on the first such call to succeed,
+     * under endpoint_lock) and read without a lock from then on. */
     pthread_mutex_t endpoint_lock;
-    const struct resolved_endpoint *endpoint;   /* NULL until resolved; then never changes */
+    const struct resolved_endpoint *_Atomic endpoint;   /* NULL until resolved */
     /* Random bytes for invocation ids, fetched from the kernel a pool at a time, and the
      * retry jitter's generator (seeded from the kernel); both under random_lock. */
     pthread_mutex_t random_lock;
@@ -496,12 +499,10 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
     c->sleep_ms = cfg->sleep_ms;
     c->random = cfg->random;
     c->hook_ctx = cfg->hook_ctx;
-    pthread_mutex_init(&c->lock, NULL);
     pthread_mutex_init(&c->endpoint_lock, NULL);
     pthread_mutex_init(&c->random_lock, NULL);
     c->random_used = sizeof c->random_pool;   /* empty: the first id fills it */
     c->jitter_state = random_seed(c);
-    acg_sigv4_result_init(&c->sig);
     acg_retry_quota_init(&c->quota, ACG_RETRY_QUOTA_INITIAL);
 
     if (copy_client_context(c, cfg) != ACG_OK) {
@@ -568,10 +569,12 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
     c->http.max_response_bytes = cfg->max_response_bytes > 0 ? cfg->max_response_bytes
                                                              : DEFAULT_MAX_RESPONSE_BYTES;
     c->http.user_agent = c->user_agent;
-    /* One handle for the client's lifetime: its connection cache is what keeps the TCP
-     * (and TLS) connection open from one call to the next. */
-    c->conn = acg_http_conn_new(&c->http);
-    if (c->conn == NULL) {
+    /* Handles live as long as the client: their connection caches are what keep TCP (and
+     * TLS) connections open from one call to the next. */
+    c->handles = acg_handle_pool_new(&c->http, cfg->max_connections > 0
+                                                   ? (size_t)cfg->max_connections
+                                                   : DEFAULT_MAX_CONNECTIONS);
+    if (c->handles == NULL) {
         acg_error_set(err, ACG_ERR_NOMEM, "could not initialise libcurl");
         goto fail;
     }
@@ -595,16 +598,13 @@ void acg_client_destroy(struct acg_client *c)
 {
     if (c == NULL)
         return;
-    acg_http_conn_destroy(c->conn);
+    acg_handle_pool_destroy(c->handles);
     body_pool_release(c->bodies);
-    acg_sigv4_cache_clear(&c->sigv4);
-    acg_sigv4_result_free(&c->sig);
-    free((void *)c->endpoint);
+    free((void *)atomic_load(&c->endpoint));
     acg_credentials_provider_destroy(c->creds);
     acg_profile_free(c->profile);
     acg_arena_destroy(c->client_context_arena);
     acg_retry_quota_destroy(&c->quota);
-    pthread_mutex_destroy(&c->lock);
     pthread_mutex_destroy(&c->endpoint_lock);
     pthread_mutex_destroy(&c->random_lock);
     free(c);
@@ -629,6 +629,14 @@ struct call_state {
     bool gzipped;
     bool delivered;              /* bytes of the body went to the caller's sink */
     struct acg_header *headers;  /* room for the request's headers and the client's */
+    struct acg_response *resp;
+    struct acg_buf gz;           /* the compressed body, when it is */
+    struct acg_error last;       /* the latest attempt's error */
+    struct acg_http_result res;  /* the latest attempt's answer */
+    struct acg_pooled_conn *h;   /* the handle of the attempt in flight, or NULL */
+    int attempt;
+    int last_cost;               /* tokens the latest retry took; 0 = no retry yet */
+    bool exhausted;              /* the last attempt was retryable, the budget spent */
 };
 
 /* botocore's _urljoin: the request's path after the endpoint's own ("/" adds nothing), the
@@ -709,23 +717,29 @@ static int resolve_endpoint(struct call_state *st, struct acg_error *err)
     bool shared = st->call->context_count == 0 &&
                   (st->call->host_prefix == NULL || !c->inject_host_prefix);
 
-    if (shared) {
+    /* Acquire pairs with the release below: a reader that sees the pointer sees the
+     * endpoint written before it was published. */
+    if (shared)
+        st->ep = atomic_load_explicit(&c->endpoint, memory_order_acquire);
+    if (shared && st->ep == NULL) {
         pthread_mutex_lock(&c->endpoint_lock);
         int rc = ACG_OK;
-        if (c->endpoint == NULL) {
+        st->ep = atomic_load_explicit(&c->endpoint, memory_order_relaxed);
+        if (st->ep == NULL) {
             struct resolved_endpoint *ep = malloc(sizeof *ep);
             if (ep == NULL)
                 rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory resolving the endpoint");
             else if ((rc = resolve_into(c, st->call, ep, err)) != ACG_OK)
                 free(ep);   /* not kept: the next call tries again and fails the same way */
-            else
-                c->endpoint = ep;
+            else {
+                atomic_store_explicit(&c->endpoint, ep, memory_order_release);
+                st->ep = ep;
+            }
         }
-        st->ep = c->endpoint;
         pthread_mutex_unlock(&c->endpoint_lock);
         if (rc != ACG_OK)
             return rc;
-    } else {
+    } else if (!shared) {
         ACG_TRY(resolve_into(c, st->call, &st->own, err));
         st->ep = &st->own;
     }
@@ -770,7 +784,6 @@ static void format_sdk_request(char out[48], int attempt, int max)
     *p = '\0';
 }
 
-/* Signs and sends one attempt. On ACG_OK an HTTP response arrived (res->status says which). */
 /* A failed exchange in botocore's words, which the AWS CLI prints; libcurl's own words for
  * it go to the debug log. Failures botocore has no class for keep libcurl's. */
 static void transport_error(struct acg_error *err, int rc, const struct acg_http_result *res,
@@ -799,16 +812,30 @@ static void transport_error(struct acg_error *err, int rc, const struct acg_http
     }
 }
 
-static int attempt_once(struct call_state *st, int attempt, struct acg_response *resp,
-                        struct acg_http_result *res, struct acg_error *err)
+/* What a failure before any byte was sent says, in the attempt's error. */
+static void note_local_failure(int rc, const struct acg_http_result *res, struct acg_error *err)
+{
+    if (rc == ACG_ERR_NOMEM || rc == ACG_ERR_INVALID_ARG)
+        acg_error_set(err, rc, "%s", res->detail[0] != '\0' ? res->detail
+                                                            : "out of memory sending the request");
+}
+
+/* Signs the next attempt and sets its transfer up on a handle from pool (st->h). On ACG_OK
+ * the transfer is ready to run; on failure the attempt is over and nothing is held. The
+ * credentials and the signature are wiped before this returns: the handle has copied the
+ * header lines. */
+static int attempt_begin(struct call_state *st, struct acg_handle_pool *pool)
 {
     struct acg_client *c = st->c;
+    struct acg_http_result *res = &st->res;
+    struct acg_error *err = &st->last;
+    int attempt = st->attempt;
     const struct acg_url *url = &st->ep->url;
     struct acg_credentials creds;
-    struct acg_sigv4_result *sig = &c->sig;
+    struct acg_pooled_conn *h = NULL;
+    struct acg_sigv4_result *sig = NULL;
     struct acg_buf shown;
     char sdk_request[48];
-    bool locked = false;
     int rc;
 
     /* smithy.api#noAuth (and every call of a --no-sign-request client) goes out unsigned;
@@ -855,11 +882,15 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
         .payload_len = st->payload_len,
         .payload_hash = unsigned_payload ? "UNSIGNED-PAYLOAD" : NULL,
     };
-    /* The signing key cache, the signature's buffers and the handle are the client's
-     * shared state; the lock covers signing and the transfer, never a retry delay. */
-    pthread_mutex_lock(&c->lock);
-    locked = true;
-    rc = no_auth ? ACG_OK : acg_sigv4_sign(&p, &req, &c->sigv4, sig, err);
+    /* The handle brings its own signing key cache and signature buffers: this attempt uses
+     * them alone until it gives the handle back, never across a retry delay. */
+    h = acg_handle_pool_take(pool);
+    if (h == NULL) {
+        rc = acg_error_set(err, ACG_ERR_NOMEM, "could not set up a libcurl handle");
+        goto done;
+    }
+    sig = &h->sig;
+    rc = no_auth ? ACG_OK : acg_sigv4_sign(&p, &req, &h->sigv4, sig, err);
     if (rc != ACG_OK)
         goto done;
     if (no_auth) {
@@ -881,22 +912,55 @@ static int attempt_once(struct call_state *st, int attempt, struct acg_response 
     acg_client_log(c, ACG_LOG_DEBUG, "sending %s %s (attempt %d of %d, %zu bytes%s)", r->method,
                    st->url.data, attempt, c->max_attempts, st->payload_len,
                    st->gzipped ? ", gzip" : "");
-    acg_http_set_sink(c->conn, st->call->sink);
-    rc = acg_http_perform(c->conn, r->method, st->url.data, headers, n, st->payload,
-                          st->payload_len, &resp->body, res);
-    st->delivered = st->delivered || acg_http_sink_used(c->conn);
-    acg_http_set_sink(c->conn, NULL);
-    if (rc == ACG_ERR_NOMEM || rc == ACG_ERR_INVALID_ARG)
-        acg_error_set(err, rc, "%s", res->detail[0] != '\0' ? res->detail
-                                                            : "out of memory sending the request");
+    acg_http_set_sink(h->conn, st->call->sink);
+    rc = acg_http_begin(h->conn, r->method, st->url.data, headers, n, st->payload,
+                        st->payload_len, &st->resp->body, res);
+    if (rc != ACG_OK)
+        acg_http_set_sink(h->conn, NULL);
+    note_local_failure(rc, res, err);
 done:
-    if (locked) {
+    if (h != NULL)
         acg_sigv4_result_wipe(sig);   /* buffers kept for the next attempt */
-        pthread_mutex_unlock(&c->lock);
+    if (h != NULL && rc != ACG_OK) {
+        acg_handle_pool_give_back(pool, h);
+        h = NULL;
     }
+    st->h = h;
     acg_buf_free_secure(&shown);
     acg_credentials_wipe(&creds);
     return rc;
+}
+
+/* The other half: the transfer ran and ended with curl_code. On ACG_OK an HTTP response
+ * arrived (st->res.status says which) and, when the call wants them, its headers are in the
+ * response (st->res.headers pointed into the handle, which goes back to pool here). */
+static int attempt_end(struct call_state *st, struct acg_handle_pool *pool, int curl_code)
+{
+    struct acg_pooled_conn *h = st->h;
+    struct acg_http_result *res = &st->res;
+    int rc = acg_http_finish(h->conn, curl_code);
+    st->delivered = st->delivered || acg_http_sink_used(h->conn);
+    acg_http_set_sink(h->conn, NULL);
+    note_local_failure(rc, res, &st->last);
+    if (rc == ACG_OK && st->call->want_headers &&
+        keep_headers(st->resp, res->headers, res->headers_len) != ACG_OK)
+        rc = acg_error_set(&st->last, ACG_ERR_NOMEM, "out of memory reading the response");
+    res->headers = NULL;
+    res->headers_len = 0;
+    acg_handle_pool_give_back(pool, h);
+    st->h = NULL;
+    return rc;
+}
+
+/* Starts the next attempt: its counters and error start afresh. */
+static void attempt_reset(struct call_state *st)
+{
+    st->attempt++;
+    acg_error_free(&st->last);
+    acg_error_init(&st->last);
+    memset(&st->res, 0, sizeof st->res);
+    st->resp->http_status = 0;
+    st->resp->request_id[0] = '\0';
 }
 
 static const char *kind_name(enum acg_retry_kind k)
@@ -937,149 +1001,228 @@ static int decode_json_error(const struct acg_service *svc, const struct acg_htt
     return acg_error_decode(p, res->status, &eh, body->data, body->len, last);
 }
 
-int acg_client_send(struct acg_client *c, const struct acg_send *call, struct acg_response *resp,
-                    struct acg_error *err)
+/* Sets a call up: endpoint, URL, invocation id, body buffer, compression. Whatever the
+ * outcome, call_end() releases st afterwards; a failure is in st->last. */
+static int call_begin(struct call_state *st, struct acg_client *c, const struct acg_send *call,
+                      struct acg_response *resp)
 {
-    struct call_state st;
-    struct acg_buf gz;
-    struct acg_error last;
-    int rc;
-    int attempt = 0;
-    int last_cost = 0;       /* tokens the latest retry took; 0 = no retry yet */
-    bool exhausted = false;
+    /* Field by field: st->own (3.8 KB) is written only when the call resolves its own. */
+    st->c = c;
+    st->call = call;
+    st->resp = resp;
+    st->ep = NULL;
+    st->signing_name = st->signing_region = NULL;
+    st->gzipped = false;
+    st->delivered = false;
+    st->h = NULL;
+    st->attempt = 0;
+    st->last_cost = 0;
+    st->exhausted = false;
+    st->headers = calloc(call->req->header_count + 9, sizeof *st->headers);
+    acg_buf_init(&st->url, 0);
+    acg_buf_init(&st->path, 0);
+    acg_buf_init(&st->query, 0);
+    acg_buf_init(&st->gz, 0);
+    acg_error_init(&st->last);
+    if (st->headers == NULL)
+        return acg_error_set(&st->last, ACG_ERR_NOMEM, "out of memory sending the request");
+    ACG_TRY(resolve_endpoint(st, &st->last));
+    ACG_TRY(join_url(st, &st->last));
+    acg_uuid4(c, st->invocation_id);
 
+    if (resp->body.data == NULL && resp->pool_ == NULL)
+        body_pool_lend(c->bodies, resp);
+
+    st->payload = call->req->body.data != NULL ? call->req->body.data : "";
+    st->payload_len = call->req->body.len;
+    if ((call->op->flags & ACG_OP_REQUEST_COMPRESSION) &&
+        !c->settings.disable_request_compression &&
+        (long long)st->payload_len >= (long long)c->settings.request_min_compression_size_bytes) {
+        int rc = acg_http_gzip(st->payload, st->payload_len, &st->gz);
+        if (rc != ACG_OK)
+            return acg_error_set(&st->last, rc, "could not compress the request body");
+        acg_client_log(c, ACG_LOG_DEBUG, "request compressed with gzip: %zu -> %zu bytes",
+                       st->payload_len, st->gz.len);
+        st->payload = st->gz.data;
+        st->payload_len = st->gz.len;
+        st->gzipped = true;
+    }
+    return ACG_OK;
+}
+
+/* Reads an attempt that ended with *rc. True when the call is over (*rc is its status:
+ * ACG_OK for a 2xx, else the error, in st->last); false for a retryable failure of kind. */
+static bool attempt_final(struct call_state *st, int *rc, enum acg_retry_kind *kind)
+{
+    struct acg_client *c = st->c;
+    struct acg_response *resp = st->resp;
+    struct acg_http_result *res = &st->res;
+    struct acg_error *last = &st->last;
+    if (*rc == ACG_OK) {
+        resp->http_status = res->status;
+        acg_copy_str(resp->request_id, sizeof resp->request_id, res->request_id);
+        acg_client_log(c, ACG_LOG_DEBUG, "status: %ld", res->status);
+        if (res->request_id[0] != '\0')
+            acg_client_log(c, ACG_LOG_DEBUG, "request id: %s", res->request_id);
+        if (res->status >= 200 && res->status < 300) {
+            acg_retry_quota_release(&c->quota, st->last_cost > 0 ? st->last_cost
+                                                                 : ACG_RETRY_NO_RETRY_INCREMENT);
+            return true;
+        }
+        struct acg_http_message msg = { .status = res->status, .body = resp->body.data,
+                                        .body_len = resp->body.len };
+        *rc = acg_protocol_parse_error(c->svc, &msg, res->request_id, last);
+        if (*rc == ACG_ERR_UNSUPPORTED) {   /* the JSON protocols */
+            *rc = decode_json_error(c->svc, res, &resp->body, last);
+            /* restJson1's code by the protocol's own rule, unless x-amzn-query-error
+             * named it (botocore lets that header win) */
+            if (res->query_error[0] == '\0')
+                (void)acg_protocol_error_code(c->svc, res->error_type, resp->body.data,
+                                              resp->body.len, last->aws_type,
+                                              sizeof last->aws_type);
+        }
+        const struct acg_shape *modelled = acg_service_find_error(c->svc, last->aws_type);
+        *kind = acg_retry_classify(res->status, ACG_HTTP_OK, last->aws_type,
+                                   modelled != NULL && (modelled->flags & ACG_SHAPE_RETRYABLE),
+                                   modelled != NULL && (modelled->flags & ACG_SHAPE_THROTTLING));
+        acg_client_log(c, ACG_LOG_DEBUG, "error: %s: %s", last->aws_type, last->message);
+    } else if (*rc == ACG_ERR_TRANSPORT || *rc == ACG_ERR_TOO_LARGE) {
+        transport_error(last, *rc, res, st->url.data);
+        *kind = acg_retry_classify(0, res->failure, NULL, false, false);
+        acg_client_log(c, ACG_LOG_DEBUG, "transport error: %s", res->detail);
+    } else {
+        return true;   /* credentials, signing, memory: retrying would not help */
+    }
+    /* Bytes already handed to the caller's sink cannot be taken back. */
+    return *kind == ACG_RETRY_NONE || st->delivered;
+}
+
+/* After a retryable failure: whether the budget allows another attempt and, if so, the
+ * delay before it. */
+static bool retry_after(struct call_state *st, enum acg_retry_kind kind, int64_t *delay_ms)
+{
+    struct acg_client *c = st->c;
+    if (st->attempt >= c->max_attempts) {
+        st->exhausted = true;
+        acg_client_log(c, ACG_LOG_DEBUG, "not retrying: max attempts (%d) reached",
+                       c->max_attempts);
+        return false;
+    }
+    int cost = acg_retry_cost(kind);
+    if (!acg_retry_quota_acquire(&c->quota, cost)) {
+        acg_client_log(c, ACG_LOG_DEBUG,
+                       "not retrying: the retry quota is exhausted (%d tokens left, %d needed)",
+                       acg_retry_quota_available(&c->quota), cost);
+        return false;
+    }
+    st->last_cost = cost;
+    *delay_ms = acg_retry_delay_ms(st->attempt, client_random(c));
+    acg_client_log(c, ACG_LOG_DEBUG, "retrying in %lld ms (attempt %d of %d; %s)",
+                   (long long)*delay_ms, st->attempt + 1, c->max_attempts, kind_name(kind));
+    return true;
+}
+
+/* Releases what call_begin() set up and reports the call's outcome rc to err. */
+static int call_end(struct call_state *st, int rc, struct acg_error *err)
+{
+    acg_buf_free(&st->gz);
+    acg_buf_free(&st->url);
+    acg_buf_free(&st->path);
+    acg_buf_free(&st->query);
+    free(st->headers);
+    if (rc != ACG_OK)
+        report(err, &st->last, st->attempt, st->exhausted);
+    else if (err != NULL)
+        err->attempts = st->attempt;
+    acg_error_free(&st->last);
+    return rc;
+}
+
+static int check_send(const struct acg_client *c, const struct acg_send *call,
+                      const struct acg_response *resp, struct acg_error *err)
+{
     if (c == NULL || call == NULL || call->op == NULL || call->req == NULL || resp == NULL)
         return acg_error_set(err, ACG_ERR_INVALID_ARG, "acg_client_send: missing argument");
     if (call->op->flags & ACG_OP_EVENT_STREAM)
         return acg_error_set(err, ACG_ERR_UNSUPPORTED,
                              "operation %s uses event streams, which this runtime does not support",
                              call->op->name);
+    return ACG_OK;
+}
 
-    /* Field by field: st.own (3.8 KB) is written only when the call resolves its own. */
-    st.c = c;
-    st.call = call;
-    st.ep = NULL;
-    st.signing_name = st.signing_region = NULL;
-    st.gzipped = false;
-    st.delivered = false;
-    st.headers = calloc(call->req->header_count + 9, sizeof *st.headers);
-    acg_buf_init(&st.url, 0);
-    acg_buf_init(&st.path, 0);
-    acg_buf_init(&st.query, 0);
-    acg_buf_init(&gz, 0);
-    acg_error_init(&last);
-    if (st.headers == NULL) {
-        rc = acg_error_set(&last, ACG_ERR_NOMEM, "out of memory sending the request");
-        goto done;
+int acg_client_send(struct acg_client *c, const struct acg_send *call, struct acg_response *resp,
+                    struct acg_error *err)
+{
+    struct call_state st;
+    ACG_TRY(check_send(c, call, resp, err));
+    int rc = call_begin(&st, c, call, resp);
+    for (bool again = rc == ACG_OK; again;) {
+        enum acg_retry_kind kind = ACG_RETRY_NONE;
+        int64_t delay = 0;
+        attempt_reset(&st);
+        rc = attempt_begin(&st, c->handles);
+        if (rc == ACG_OK)
+            rc = attempt_end(&st, c->handles, curl_easy_perform(acg_http_easy(st.h->conn)));
+        again = !attempt_final(&st, &rc, &kind) && retry_after(&st, kind, &delay);
+        if (again)
+            client_sleep_ms(c, delay);
     }
-    rc = resolve_endpoint(&st, &last);
-    if (rc == ACG_OK)
-        rc = join_url(&st, &last);
-    if (rc != ACG_OK)
-        goto done;
-    acg_uuid4(c, st.invocation_id);
+    return call_end(&st, rc, err);
+}
 
-    if (resp->body.data == NULL && resp->pool_ == NULL)
-        body_pool_lend(c->bodies, resp);
+/* ---- the same, in steps (acg_send.h) ---- */
 
-    st.payload = call->req->body.data != NULL ? call->req->body.data : "";
-    st.payload_len = call->req->body.len;
-    if ((call->op->flags & ACG_OP_REQUEST_COMPRESSION) &&
-        !c->settings.disable_request_compression &&
-        (long long)st.payload_len >= (long long)c->settings.request_min_compression_size_bytes) {
-        rc = acg_http_gzip(st.payload, st.payload_len, &gz);
-        if (rc != ACG_OK) {
-            acg_error_set(&last, rc, "could not compress the request body");
-            goto done;
-        }
-        acg_client_log(c, ACG_LOG_DEBUG, "request compressed with gzip: %zu -> %zu bytes",
-                       st.payload_len, gz.len);
-        st.payload = gz.data;
-        st.payload_len = gz.len;
-        st.gzipped = true;
+struct acg_send_state {
+    struct call_state st;
+};
+
+struct acg_send_state *acg_send_open(struct acg_client *c, const struct acg_send *call,
+                                     struct acg_response *resp, int *rc, struct acg_error *err)
+{
+    if ((*rc = check_send(c, call, resp, err)) != ACG_OK)
+        return NULL;
+    struct acg_send_state *s = malloc(sizeof *s);
+    if (s == NULL) {
+        *rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory sending the request");
+        return NULL;
     }
+    *rc = call_begin(&s->st, c, call, resp);
+    return s;
+}
 
-    for (;;) {
-        struct acg_http_result res;
-        enum acg_retry_kind kind;
-        attempt++;
-        acg_error_free(&last);
-        acg_error_init(&last);
-        memset(&res, 0, sizeof res);
-        resp->http_status = 0;
-        resp->request_id[0] = '\0';
-        rc = attempt_once(&st, attempt, resp, &res, &last);
-        if (rc == ACG_OK && call->want_headers &&
-            keep_headers(resp, res.headers, res.headers_len) != ACG_OK)
-            rc = acg_error_set(&last, ACG_ERR_NOMEM, "out of memory reading the response");
-        if (rc == ACG_OK) {
-            resp->http_status = res.status;
-            acg_copy_str(resp->request_id, sizeof resp->request_id, res.request_id);
-            acg_client_log(c, ACG_LOG_DEBUG, "status: %ld", res.status);
-            if (res.request_id[0] != '\0')
-                acg_client_log(c, ACG_LOG_DEBUG, "request id: %s", res.request_id);
-            if (res.status >= 200 && res.status < 300) {
-                acg_retry_quota_release(&c->quota, last_cost > 0 ? last_cost
-                                                                 : ACG_RETRY_NO_RETRY_INCREMENT);
-                goto done;
-            }
-            struct acg_http_message msg = { .status = res.status, .body = resp->body.data,
-                                            .body_len = resp->body.len };
-            rc = acg_protocol_parse_error(c->svc, &msg, res.request_id, &last);
-            if (rc == ACG_ERR_UNSUPPORTED) {   /* the JSON protocols */
-                rc = decode_json_error(c->svc, &res, &resp->body, &last);
-                /* restJson1's code by the protocol's own rule, unless x-amzn-query-error
-                 * named it (botocore lets that header win) */
-                if (res.query_error[0] == '\0')
-                    (void)acg_protocol_error_code(c->svc, res.error_type, resp->body.data,
-                                                  resp->body.len, last.aws_type,
-                                                  sizeof last.aws_type);
-            }
-            const struct acg_shape *modelled = acg_service_find_error(c->svc, last.aws_type);
-            kind = acg_retry_classify(res.status, ACG_HTTP_OK, last.aws_type,
-                                      modelled != NULL && (modelled->flags & ACG_SHAPE_RETRYABLE),
-                                      modelled != NULL && (modelled->flags & ACG_SHAPE_THROTTLING));
-            acg_client_log(c, ACG_LOG_DEBUG, "error: %s: %s", last.aws_type, last.message);
-        } else if (rc == ACG_ERR_TRANSPORT || rc == ACG_ERR_TOO_LARGE) {
-            transport_error(&last, rc, &res, st.url.data);
-            kind = acg_retry_classify(0, res.failure, NULL, false, false);
-            acg_client_log(c, ACG_LOG_DEBUG, "transport error: %s", res.detail);
-        } else {
-            goto done;   /* credentials, signing, memory: retrying would not help */
-        }
-
-        /* Bytes already handed to the caller's sink cannot be taken back. */
-        if (kind == ACG_RETRY_NONE || st.delivered)
-            goto done;
-        if (attempt >= c->max_attempts) {
-            exhausted = true;
-            acg_client_log(c, ACG_LOG_DEBUG, "not retrying: max attempts (%d) reached",
-                           c->max_attempts);
-            goto done;
-        }
-        int cost = acg_retry_cost(kind);
-        if (!acg_retry_quota_acquire(&c->quota, cost)) {
-            acg_client_log(c, ACG_LOG_DEBUG,
-                           "not retrying: the retry quota is exhausted (%d tokens left, %d needed)",
-                           acg_retry_quota_available(&c->quota), cost);
-            goto done;
-        }
-        last_cost = cost;
-        int64_t delay = acg_retry_delay_ms(attempt, client_random(c));
-        acg_client_log(c, ACG_LOG_DEBUG, "retrying in %lld ms (attempt %d of %d; %s)",
-                       (long long)delay, attempt + 1, c->max_attempts, kind_name(kind));
-        client_sleep_ms(c, delay);
-    }
-done:
-    acg_buf_free(&gz);
-    acg_buf_free(&st.url);
-    acg_buf_free(&st.path);
-    acg_buf_free(&st.query);
-    free(st.headers);
-    if (rc != ACG_OK)
-        report(err, &last, attempt, exhausted);
-    else if (err != NULL)
-        err->attempts = attempt;
-    acg_error_free(&last);
+int acg_send_attempt(struct acg_send_state *s, struct acg_handle_pool *pool, void **easy)
+{
+    attempt_reset(&s->st);
+    int rc = attempt_begin(&s->st, pool);
+    *easy = rc == ACG_OK ? acg_http_easy(s->st.h->conn) : NULL;
     return rc;
+}
+
+int acg_send_attempt_done(struct acg_send_state *s, struct acg_handle_pool *pool, int curl_code)
+{
+    return attempt_end(&s->st, pool, curl_code);
+}
+
+void acg_send_abandon(struct acg_send_state *s, struct acg_handle_pool *pool)
+{
+    if (s->st.h != NULL)
+        (void)attempt_end(&s->st, pool, CURLE_ABORTED_BY_CALLBACK);
+}
+
+bool acg_send_next(struct acg_send_state *s, int *rc, int64_t *delay_ms)
+{
+    enum acg_retry_kind kind = ACG_RETRY_NONE;
+    return !attempt_final(&s->st, rc, &kind) && retry_after(&s->st, kind, delay_ms);
+}
+
+int acg_send_close(struct acg_send_state *s, int rc, struct acg_error *err)
+{
+    rc = call_end(&s->st, rc, err);
+    free(s);
+    return rc;
+}
+
+struct acg_handle_pool *acg_client_handle_pool_new(struct acg_client *c)
+{
+    return acg_handle_pool_new(&c->http, SIZE_MAX);
 }

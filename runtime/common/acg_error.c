@@ -22,6 +22,7 @@ const char *acg_status_name(enum acg_status status)
     case ACG_ERR_TOO_LARGE: return "too large";
     case ACG_ERR_WAITER: return "waiter failed";
     case ACG_ERR_CREDENTIALS: return "credentials error";
+    case ACG_ERR_CANCELLED: return "cancelled";
     }
     return "unknown status";
 }

@@ -1,4 +1,5 @@
-/* HTTP over libcurl: one easy handle per client, reused so keep-alive works, with
+/* HTTP over libcurl: easy handles reused so keep-alive works (a client keeps a pool of
+ * them, acg_handle_pool.c), with
  * timeouts that bound every attempt and a cap on the response size.
  *
  * Timeouts. libcurl's CURLOPT_TIMEOUT_MS bounds the whole transfer, which is not what a
@@ -97,6 +98,12 @@ static CURLcode global_rc = CURLE_FAILED_INIT;
 static void global_init(void)
 {
     global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+bool acg_http_global_init(void)
+{
+    pthread_once(&global_once, global_init);
+    return global_rc == CURLE_OK;
 }
 
 static int64_t monotonic_ms(void)
@@ -337,8 +344,7 @@ static CURLcode set_fixed_options(struct acg_http_conn *h, const struct acg_http
 
 struct acg_http_conn *acg_http_conn_new(const struct acg_http_options *o)
 {
-    pthread_once(&global_once, global_init);
-    if (global_rc != CURLE_OK)
+    if (!acg_http_global_init())
         return NULL;
     struct acg_http_conn *h = calloc(1, sizeof *h);
     if (h == NULL)
@@ -365,6 +371,11 @@ struct acg_http_conn *acg_http_conn_new(const struct acg_http_options *o)
         return NULL;
     }
     return h;
+}
+
+bool acg_http_conn_join(struct acg_http_conn *h, void *share)
+{
+    return curl_easy_setopt(h->easy, CURLOPT_SHARE, (CURLSH *)share) == CURLE_OK;
 }
 
 void acg_http_conn_destroy(struct acg_http_conn *h)
@@ -536,9 +547,36 @@ bool acg_http_sink_used(const struct acg_http_conn *h)
     return h->sink_used;
 }
 
+/* Forgets the transfer's pointers and zeroes the header lines: they hold the Authorization
+ * signature and any session token. */
+static int end_transfer(struct acg_http_conn *h, int status)
+{
+    h->body = NULL;
+    h->res = NULL;
+    acg_secure_zero(h->header_text.data, h->header_text.len);
+    acg_buf_reset(&h->header_text);
+    return status;
+}
+
 int acg_http_perform(struct acg_http_conn *h, const char *method, const char *url,
                      const struct acg_header *headers, size_t header_count, const void *body,
                      size_t body_len, struct acg_buf *resp_body, struct acg_http_result *res)
+{
+    int status = acg_http_begin(h, method, url, headers, header_count, body, body_len,
+                                resp_body, res);
+    if (status != ACG_OK)
+        return status;
+    return acg_http_finish(h, curl_easy_perform(h->easy));
+}
+
+void *acg_http_easy(struct acg_http_conn *h)
+{
+    return h->easy;
+}
+
+int acg_http_begin(struct acg_http_conn *h, const char *method, const char *url,
+                   const struct acg_header *headers, size_t header_count, const void *body,
+                   size_t body_len, struct acg_buf *resp_body, struct acg_http_result *res)
 {
     struct curl_slist *list = NULL;
     int status;
@@ -561,7 +599,7 @@ int acg_http_perform(struct acg_http_conn *h, const char *method, const char *ur
                  "a header contains a control character (such as CR or LF); nothing was sent");
     }
     if (status != ACG_OK)
-        goto done;
+        return end_transfer(h, status);
 
     h->body = resp_body;
     h->res = res;
@@ -578,8 +616,14 @@ int acg_http_perform(struct acg_http_conn *h, const char *method, const char *ur
     CURLcode rc = set_request_options(h, method, url, body, body_len);
     if (rc == CURLE_OK)
         rc = curl_easy_setopt(h->easy, CURLOPT_HTTPHEADER, list);
-    if (rc == CURLE_OK)
-        rc = curl_easy_perform(h->easy);
+    return rc == CURLE_OK ? ACG_OK : acg_http_finish(h, rc);
+}
+
+int acg_http_finish(struct acg_http_conn *h, int curl_code)
+{
+    CURLcode rc = (CURLcode)curl_code;
+    struct acg_http_result *res = h->res;
+    int status;
     /* The handle must not keep pointers to the caller's body or to header lines that are
      * about to be zeroed. */
     curl_easy_setopt(h->easy, CURLOPT_HTTPHEADER, NULL);
@@ -589,8 +633,7 @@ int acg_http_perform(struct acg_http_conn *h, const char *method, const char *ur
         curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &res->status);
         res->headers = h->response_headers.data;
         res->headers_len = h->response_headers.len;
-        status = ACG_OK;
-        goto done;
+        return end_transfer(h, ACG_OK);
     }
     res->status = 0;
     const char *what = h->errbuf[0] != '\0' ? h->errbuf : curl_easy_strerror(rc);
@@ -629,13 +672,7 @@ int acg_http_perform(struct acg_http_conn *h, const char *method, const char *ur
         snprintf(res->detail, sizeof res->detail, "%s", what);
         status = ACG_ERR_TRANSPORT;
     }
-done:
-    h->body = NULL;
-    h->res = NULL;
-    /* The lines hold the Authorization signature and any session token. */
-    acg_secure_zero(h->header_text.data, h->header_text.len);
-    acg_buf_reset(&h->header_text);
-    return status;
+    return end_transfer(h, status);
 }
 
 int acg_http_gzip(const void *data, size_t len, struct acg_buf *out)

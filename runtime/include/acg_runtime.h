@@ -11,6 +11,7 @@
 #define ACG_RUNTIME_ABI 3
 #define ACG_VERSION "0.2.0"
 
+#include "client/acg_async.h"
 #include "client/acg_client.h"
 #include "client/acg_pager.h"
 #include "client/acg_waiter.h"

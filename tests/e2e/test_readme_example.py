@@ -40,8 +40,9 @@ def blocks():
 
 
 def program_source(block, prelude, epilogue):
-    includes = [line for line in block.splitlines() if line.startswith("#include")]
-    body = [line for line in block.splitlines() if not line.startswith("#include")]
+    # #include lines and functions ("static ...") go at file scope, the rest into main().
+    includes = [line for line in block.splitlines() if line.startswith(("#include", "static "))]
+    body = [line for line in block.splitlines() if not line.startswith(("#include", "static "))]
     return ("#include <stdio.h>\n#include \"personalize.h\"\n" + "\n".join(includes) +
             "\n\nint main(int argc, char **argv)\n{\n    (void)argc;\n    (void)argv;\n" +
             prelude + "\n".join("    " + line for line in body) + "\n" + epilogue +
@@ -107,6 +108,18 @@ def _():
     assert result.returncode == 0, (result.returncode, result.stderr)
     lines = result.stdout.splitlines()
     assert {line.split()[0] for line in lines[:-1]} == {f"readme-{i}" for i in range(3)}, lines
+    assert lines[-1] == "rc=0", lines
+    STATE["arn"] = arns[0]
+
+
+@case("the async example describes a job four times at once")
+def _():
+    exe = build("async", program_source(blocks()[2], PRELUDE, EPILOGUE.replace(
+        'printf("rc=%d\\n", rc);', 'printf("rc=%d\\n", status[0]);')))
+    result = run([exe, STATE["arn"]], env=env())
+    assert result.returncode == 0, (result.returncode, result.stderr)
+    lines = result.stdout.splitlines()
+    assert len(lines) == 5 and all(line in ("IN PROGRESS", "ACTIVE") for line in lines[:4]), lines
     assert lines[-1] == "rc=0", lines
 
 

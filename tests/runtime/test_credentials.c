@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "auth/acg_config.h"
@@ -14,7 +15,7 @@
 #include "harness.h"
 
 static char dir[] = "/tmp/acg-creds-XXXXXX";
-static char config_path[256], creds_path[256], script_path[256], count_path[256];
+static char config_path[256], creds_path[256], script_path[256], count_path[256], go_path[256];
 
 /* 2023-11-14T22:13:20Z; the process credentials below expire ten minutes later. */
 #define NOW_MS 1700000000000LL
@@ -61,20 +62,23 @@ static void reset(void)
     (void)write_file(config_path, "", 0600);
     (void)write_file(creds_path, "", 0600);
     unlink(count_path);
+    unlink(go_path);
 }
 
 /* Configures [default] with a credential_process that sleeps a little (so concurrent callers
- * overlap) and logs each run. The first run's credentials expire at NOW_MS + 10 min, later
- * runs' an hour after NOW_MS. */
+ * overlap) and logs each run. The first run's credentials expire at NOW_MS + 10 min; later
+ * runs wait for the file go_path to exist, then hand out credentials that expire an hour
+ * after NOW_MS. */
 static int setup_process(void)
 {
-    char text[1024], cfg[512];
+    char text[2048], cfg[512];
     snprintf(text, sizeof text,
              "#!/bin/sh\necho x >> %s\nsleep 0.2\nexp=2023-11-14T22:23:20Z\n"
-             "[ $(wc -l < %s) -gt 1 ] && exp=2023-11-14T23:13:20Z\n"
+             "if [ $(wc -l < %s) -gt 1 ]; then exp=2023-11-14T23:13:20Z\n"
+             "while [ ! -e %s ]; do sleep 0.02; done; fi\n"
              "echo '{\"Version\": 1, \"AccessKeyId\": \"AKIDTHREAD\", \"SecretAccessKey\": \"thread-secret\", "
              "\"SessionToken\": \"thread-token\", \"Expiration\": \"'$exp'\"}'\n",
-             count_path, count_path);
+             count_path, count_path, go_path);
     snprintf(cfg, sizeof cfg, "[default]\ncredential_process = %s\n", script_path);
     return write_file(script_path, text, 0700) == 0 && write_file(config_path, cfg, 0600) == 0 ? 0 : -1;
 }
@@ -121,10 +125,11 @@ static int test_threads_share_one_fetch(void)
         CHECK_STR(workers[i].creds.source, "process");
         CHECK(workers[i].creds.expiration_ms == NOW_MS + 600000);
     }
-    CHECK(count_runs() == 1);   /* the mutex held the other seven while the first fetched */
+    CHECK(count_runs() == 1);   /* nothing usable: seven waited for the first one's fetch */
 
     /* Four minutes on (six left): still cached. Seven minutes on (three left, inside the
-     * five-minute margin): refreshed once however many threads ask. */
+     * five-minute margin): one thread refreshes; while its fetch runs (held until go_path
+     * exists) the others get the cached credentials at once, and nobody fetches again. */
     for (int i = 0; i < 8; i++) {
         workers[i].now_ms = NOW_MS + 240000;
         CHECK(pthread_create(&threads[i], NULL, get_in_thread, &workers[i]) == 0);
@@ -132,16 +137,28 @@ static int test_threads_share_one_fetch(void)
     for (int i = 0; i < 8; i++)
         CHECK(pthread_join(threads[i], NULL) == 0);
     CHECK(count_runs() == 1);
-    for (int i = 0; i < 8; i++) {
+    workers[0].now_ms = NOW_MS + 420000;
+    CHECK(pthread_create(&threads[0], NULL, get_in_thread, &workers[0]) == 0);
+    while (count_runs() < 2)
+        nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+    for (int i = 1; i < 8; i++) {
         workers[i].now_ms = NOW_MS + 420000;
         CHECK(pthread_create(&threads[i], NULL, get_in_thread, &workers[i]) == 0);
     }
-    for (int i = 0; i < 8; i++)
+    for (int i = 1; i < 8; i++)
         CHECK(pthread_join(threads[i], NULL) == 0);
-    for (int i = 0; i < 8; i++) {
+    for (int i = 1; i < 8; i++) {
         CHECK(workers[i].rc == ACG_OK);
-        CHECK(workers[i].creds.expiration_ms == NOW_MS + 3600000);
+        CHECK(workers[i].creds.expiration_ms == NOW_MS + 600000);
     }
+    CHECK(write_file(go_path, "", 0600) == 0);
+    CHECK(pthread_join(threads[0], NULL) == 0);
+    CHECK(workers[0].rc == ACG_OK);
+    CHECK(workers[0].creds.expiration_ms == NOW_MS + 3600000);
+    /* Whoever asks next gets the new ones from the cache. */
+    workers[1].now_ms = NOW_MS + 420000;
+    get_in_thread(&workers[1]);
+    CHECK(workers[1].creds.expiration_ms == NOW_MS + 3600000);
     CHECK(count_runs() == 2);
     acg_credentials_provider_destroy(p);
     acg_profile_free(profile);
@@ -250,11 +267,13 @@ int main(void)
     snprintf(creds_path, sizeof creds_path, "%s/credentials", dir);
     snprintf(script_path, sizeof script_path, "%s/proc.sh", dir);
     snprintf(count_path, sizeof count_path, "%s/count", dir);
+    snprintf(go_path, sizeof go_path, "%s/go", dir);
     int rc = RUN_TESTS("runtime/credentials", tests);
     unlink(config_path);
     unlink(creds_path);
     unlink(script_path);
     unlink(count_path);
+    unlink(go_path);
     rmdir(dir);
     return rc;
 }

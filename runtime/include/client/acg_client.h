@@ -1,5 +1,5 @@
-/* A service client: configuration, credentials, endpoint, one HTTP connection, retries,
- * and acg_call(), which runs any operation from its descriptor.
+/* A service client: configuration, credentials, endpoint, a pool of HTTP connections,
+ * retries, and acg_call(), which runs any operation from its descriptor.
  *
  * Generated code describes its service and operations with the tables of
  * shape/acg_service.h; each generated operation function hands its descriptor, input and
@@ -87,20 +87,37 @@ struct acg_client_config {
     /* Added after the first contract: requests go out unsigned and no credentials are
      * looked up (the AWS CLI's --no-sign-request), for public resources. */
     bool no_sign_request;
+    /* The most transfers one client runs at once (each on its own libcurl handle and
+     * keep-alive connection); a call beyond that waits for a handle. 0: 32. */
+    int max_connections;
 };
 
 /* Zeroes *cfg, then sets use_fips and use_dual_stack to -1. */
 void acg_client_config_init(struct acg_client_config *cfg);
 
-/* Threads: a client may be shared by any number of threads once acg_client_new() has
- * returned. It owns one libcurl easy handle (one keep-alive connection) and one SigV4 key
- * cache behind the client's mutex; each attempt holds the mutex while it signs and sends
- * and releases it before any retry delay, so concurrent calls are serialised attempt by
- * attempt on that one connection. The retry quota (a token bucket shared by all calls, as
- * in botocore) and the pool of response buffers each have their own lock; the credentials
- * provider is thread-safe by contract. acg_client_destroy() must not race with a call.
- * libcurl's global initialisation runs once per process (pthread_once). For parallel
- * requests, create one client per thread. */
+/* Threads. The contract:
+ *
+ * May be shared: one struct acg_client, by any number of threads, once acg_client_new()
+ * has returned and until acg_client_destroy() is called. Calls on it (acg_call,
+ * acg_call_ex, acg_client_send, the generated operations, pagers and waiters, acg_uuid4)
+ * run in parallel: each attempt takes a libcurl handle from the client's pool (at most
+ * max_connections; beyond that an attempt waits for one to come back), and no lock is
+ * held across a transfer or a retry delay. The handles share a DNS cache and a TLS
+ * session cache; each keeps its own keep-alive connection. Credentials are refreshed by
+ * one call while the others go on with the credentials they have, as long as those have
+ * not expired; calls that have none wait for that one fetch. The retry quota (a token
+ * bucket, as in botocore) is shared by every call of the client.
+ *
+ * May not be shared, one per call in flight: the struct acg_error, the input and output
+ * structs (and the arena the output's values live in), struct acg_response, a pager or a
+ * waiter, and an asynchronous loop (client/acg_async.h), which belongs to one thread at a
+ * time. A response freed after acg_client_destroy() is still safe.
+ *
+ * The caller's callbacks (log, now_ms, sleep_ms, random) are called from every calling
+ * thread, possibly at once. acg_client_destroy() must not race with a call, and a client
+ * made before fork() is not used in the child. libcurl's global initialisation runs once
+ * per process (pthread_once) when the first client is made; a program that also uses
+ * libcurl itself calls curl_global_init before starting threads. */
 struct acg_client;
 
 /* Resolves region, credentials source and settings. Returns NULL and fills err

@@ -36,6 +36,7 @@ enum acg_status {
     ACG_ERR_WAITER = -11,     /* a waiter reached a failure state or gave up; see message */
     ACG_ERR_CREDENTIALS = -12,/* credentials fetched at run time (credential_process,
                                  container, instance metadata) failed or were refused */
+    ACG_ERR_CANCELLED = -13,  /* an asynchronous call was cancelled (acg_async_cancel) */
 };
 
 struct acg_shape;

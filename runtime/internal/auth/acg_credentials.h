@@ -48,7 +48,10 @@ void acg_credentials_provider_set_process_timeout(struct acg_credentials_provide
  * within five minutes of it; if that refresh fails before they expire, the old ones are
  * returned. Credentials already expired when fetched are refused (ACG_ERR_CREDENTIALS,
  * "Credentials were refreshed, but the refreshed credentials are still expired.", as
- * botocore says), so expired credentials are never returned. Thread-safe: one mutex per provider, so concurrent callers share one fetch.
+ * botocore says), so expired credentials are never returned. Thread-safe and lock-light:
+ * the provider's mutex is held only to copy or swap the cached credentials, never during a
+ * fetch. One caller fetches; meanwhile the others return the cached credentials if they
+ * have not expired, or else wait for that fetch and share its outcome (its error included).
  * ACG_ERR_CONFIG "Unable to locate credentials. ..." when no provider has any; error
  * messages never hold a secret. */
 ACG_NODISCARD int acg_credentials_get(struct acg_credentials_provider *p, int64_t now_ms,

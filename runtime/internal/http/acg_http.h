@@ -58,7 +58,8 @@ struct acg_http_result {
 };
 
 /* One reusable easy handle: keeps its connection open between requests (keep-alive). Not
- * thread-safe: acg_client serialises its calls on its one connection. The settings that
+ * thread-safe: one thread at a time (acg_client lends each attempt one from its pool,
+ * acg_handle_pool.h). The settings that
  * never change are given to libcurl once, when the handle is made, and the handle keeps
  * the header lines' storage between requests, so a request allocates nothing of its own. */
 struct acg_http_conn;
@@ -68,6 +69,12 @@ struct acg_http_conn;
  * curl_global_init runs once per process (pthread_once), the first time any connection is
  * created. */
 struct acg_http_conn *acg_http_conn_new(const struct acg_http_options *o);
+/* Runs curl_global_init once per process (pthread_once); false when it failed. For code
+ * that needs libcurl before its first connection (a share handle). */
+bool acg_http_global_init(void);
+/* Makes h use share (a CURLSH with its lock callbacks set) for what it shares; false when
+ * libcurl refuses. The share must outlive the handle. */
+bool acg_http_conn_join(struct acg_http_conn *h, void *share);
 void acg_http_conn_destroy(struct acg_http_conn *h);
 
 /* Sends method url with headers ("Name: value" pairs; NULL values are skipped) and body,
@@ -83,6 +90,18 @@ ACG_NODISCARD int acg_http_perform(struct acg_http_conn *h, const char *method, 
                                    const struct acg_header *headers, size_t header_count,
                                    const void *body, size_t body_len, struct acg_buf *resp_body,
                                    struct acg_http_result *res);
+
+/* acg_http_perform in two halves, for a caller that runs the transfer itself (a libcurl
+ * multi handle): acg_http_begin sets the request up (same arguments; anything but ACG_OK
+ * means it failed, res says why, and the transfer is over), then the caller runs the easy
+ * handle acg_http_easy returns (a CURL *) to its end and hands its CURLcode to
+ * acg_http_finish, which returns what acg_http_perform would have. */
+ACG_NODISCARD int acg_http_begin(struct acg_http_conn *h, const char *method, const char *url,
+                                 const struct acg_header *headers, size_t header_count,
+                                 const void *body, size_t body_len, struct acg_buf *resp_body,
+                                 struct acg_http_result *res);
+void *acg_http_easy(struct acg_http_conn *h);
+ACG_NODISCARD int acg_http_finish(struct acg_http_conn *h, int curl_code);
 
 /* Sends the body of every 2xx response to sink as it arrives instead of keeping it (NULL:
  * keep it, the default); error bodies are still kept, to be decoded. The sink stays in

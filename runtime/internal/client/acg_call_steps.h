@@ -1,0 +1,41 @@
+/* acg_call_ex in its two halves, for the asynchronous calls (acg_async.c): what happens
+ * before the request is sent (validation, building) and after (decoding). */
+#ifndef ACG_CALL_STEPS_H
+#define ACG_CALL_STEPS_H
+
+#include "client/acg_client.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Endpoint parameters one operation can bind: its contextParam members, static and path
+ * parameters. More than this many is a model we have not seen. */
+#define ACG_MAX_CONTEXT_PARAMS 32
+
+/* A call's request, built and ready for acg_client_send (send points into the rest). */
+struct acg_call_prep {
+    struct acg_request req;
+    struct acg_send send;
+    struct acg_endpoint_param params[ACG_MAX_CONTEXT_PARAMS];
+    char host_prefix[256];
+};
+
+/* Zeroes out, validates in and builds the request into p (which must not move afterwards).
+ * On failure err says why and p holds nothing to release. */
+ACG_NODISCARD int acg_call_prepare(struct acg_client *c, const struct acg_operation *op,
+                                   const void *in, void *out,
+                                   const struct acg_call_options *options,
+                                   struct acg_call_prep *p, struct acg_error *err);
+
+/* Decodes the outcome rc of sending p (ACG_OK: resp into out; ACG_ERR_SERVICE: the
+ * modelled error into err), then releases resp and p. Returns the call's status. */
+int acg_call_complete(struct acg_client *c, const struct acg_operation *op,
+                      struct acg_call_prep *p, int rc, struct acg_response *resp, void *out,
+                      struct acg_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
