@@ -168,5 +168,48 @@ def _():
         assert r.returncode == 0, r.stderr[:2000]
 
 
+ENTRY_MODEL = """\
+metadata: { apiVersion: "1", endpointPrefix: x, protocol: json, serviceId: X, targetPrefix: X }
+operations:
+  Op:
+    input: { shape: In }
+shapes:
+  In:
+    type: structure
+    members:
+      Metadata: { shape: Metadata }
+      Entries: { shape: EntryList }
+  Metadata:
+    type: map
+    key: { shape: K }
+    value: { shape: K }
+  EntryList:
+    type: list
+    member: { shape: MetadataEntry }
+  MetadataEntry:
+    type: structure
+    members:
+      Name: { shape: K }
+  K: { type: string }
+"""
+
+
+@case("a map's entry struct yields to a shape of that name (S3's Metadata and MetadataEntry)")
+def _():
+    with tempfile.TemporaryDirectory() as out:
+        model = os.path.join(out, "model.yaml")
+        with open(model, "w") as f:
+            f.write(ENTRY_MODEL)
+        r = gen(model, out + "/x")
+        assert r.returncode == 0, r.stderr
+        header = open(out + "/x/x.h").read()
+        assert "struct x_metadata_map_entry {" in header and "struct x_metadata_entry {" in header
+        for f in ("x_tables.c", "x_endpoints.c"):
+            r = subprocess.run(["gcc", *STRICT, "-Iruntime/include", "-Iruntime/internal",
+                                "-Icli/include", "-I" + out + "/x", "-c", out + "/x/" + f,
+                                "-o", "/dev/null"], capture_output=True, text=True)
+            assert r.returncode == 0, r.stderr[:2000]
+
+
 if __name__ == "__main__":
     run("generator")
