@@ -1,6 +1,6 @@
 #!/bin/sh
-# make test-scale: generate every installed json and rest-json botocore model (awsJson 1.0/1.1
-# and restJson1), compile each generated source (tables, endpoint rules, the program's main)
+# make test-scale: generate every installed botocore model (every protocol: awsJson 1.0/1.1,
+# restJson1, awsQuery, ec2, smithy-rpc-v2-cbor, restXml), compile each generated source (tables, endpoint rules, the program's main)
 # with gcc and clang, -std=c11 -Wall -Wextra -Wpedantic -Werror, then link each model's
 # command-line program (as make cli does) and run its help (tests/scale_one.sh).
 # SCALE_MODELS=N limits the run to a fixed spread of N models (always including the
@@ -12,7 +12,9 @@ GEN="$BUILD/bin/acg-gen"
 PYTHON=${PYTHON:-python3}
 rm -rf "$OUT"
 mkdir -p "$OUT"
-"$PYTHON" tests/json_models.py json rest-json > "$OUT/models.txt" || exit 1
+PROTOCOLS="json rest-json query ec2 smithy-rpc-v2-cbor rest-xml"
+# shellcheck disable=SC2086
+"$PYTHON" tests/json_models.py $PROTOCOLS > "$OUT/models.txt" || exit 1
 if [ -n "$SCALE_MODELS" ]; then
     # every k-th model plus the largest (sagemaker), so the spread stays fixed run to run
     total=$(wc -l < "$OUT/models.txt")
@@ -30,6 +32,8 @@ grep '^FAIL' "$OUT/results.txt"
 models=$(wc -l < "$OUT/models.txt")
 pass=$(grep -c '^ok' "$OUT/results.txt")
 fail=$(grep -c '^FAIL' "$OUT/results.txt")
-echo "scale: $models models ($(grep -c '^json' "$OUT/protocols.txt") json, $(grep -c '^rest-json' "$OUT/protocols.txt") rest-json) generated, compiled with gcc and clang, linked and run in $((end - start)) s on $(nproc) cores"
+# by the protocol each model's tables use (the generator's pick where a model lists several)
+counts=$(sort "$OUT/protocols.txt" | uniq -c | awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2}')
+echo "scale: $models models ($counts) generated, compiled with gcc and clang, linked and run in $((end - start)) s on $(nproc) cores"
 echo "scale: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
