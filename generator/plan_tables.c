@@ -166,8 +166,9 @@ static void plan_member_row(struct planner *p, struct tv *members, const struct 
     size_t flag_len = 0;
     for (size_t i = 0; i < sizeof fl / sizeof fl[0]; i++)
         flag_len += fl[i].on ? strlen(fl[i].name) + 14 : 0;
+    /* "      .flags = ACG_MEMBER_X, .offset = offsetof(T, field) }," */
     bool join = tv_list_len(flags) == 1 && field != NULL &&
-                6 + flag_len + 2 + 20 + strlen(field) + 4 <= 100;
+                6 + flag_len + 5 + 2 + 22 + strlen(field) + 4 <= 100;
     tv_set_bool(r, "flags_apart", tv_list_len(flags) > 0 && !join);
     tv_set_bool(r, "flags_joined", join);
     static const char *const locs[] = { "BODY", "URI", "QUERY", "HEADER", "HEADERS", "STATUS_CODE" };
@@ -179,6 +180,15 @@ static void plan_member_row(struct planner *p, struct tv *members, const struct 
     tv_set_str(r, "xml_prefix", text_c_string(p->a, mb->xml_ns_prefix ? mb->xml_ns_prefix : ""));
     tv_set_bool(r, "has_context", mb->context_param != NULL);
     tv_set_str(r, "context", text_c_string(p->a, mb->context_param ? mb->context_param : ""));
+    /* A member with nothing but its name, shape and offset takes one line when it fits. */
+    bool plain = field != NULL && wire == NULL && has_field == NULL &&
+                 tv_list_len(flags) == 0 && mb->location == LOC_BODY &&
+                 mb->xml_ns_uri == NULL && mb->xml_ns_prefix == NULL && mb->context_param == NULL;
+    tv_set_bool(r, "one_line", plain && 4 + 10 + strlen(mb->name) + 2 + 11 + strlen(ref) + 25 +
+                                        strlen(field) + 3 <= 100);
+    /* A has_ offset shares the offset's line when both fit. */
+    tv_set_bool(r, "has_joined", has_field != NULL && field != NULL && !join &&
+                                     6 + 26 + strlen(has_field) + 3 + 23 + strlen(field) + 3 <= 100);
 }
 
 /* Member indexes sorted by wire name, as the decoders search them. */

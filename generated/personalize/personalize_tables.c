@@ -58,8 +58,7 @@ static const struct acg_shape kms_key_arn_shape = {
 static const struct acg_member s3_data_config_members[] = {
     { .name = "path", .shape = &s3_location_shape,
       .flags = ACG_MEMBER_REQUIRED, .offset = offsetof(T, path) },
-    { .name = "kmsKeyArn", .shape = &kms_key_arn_shape,
-      .offset = offsetof(T, kms_key_arn) },
+    { .name = "kmsKeyArn", .shape = &kms_key_arn_shape, .offset = offsetof(T, kms_key_arn) },
 };
 #undef T
 static const struct acg_shape s3_data_config_shape = {
@@ -106,10 +105,8 @@ static const struct acg_shape parameter_value_shape = {
 
 #define T struct personalize_hyper_parameters_entry
 static const struct acg_member hyper_parameters_members[] = {
-    { .name = "key", .shape = &parameter_name_shape,
-      .offset = offsetof(T, key) },
-    { .name = "value", .shape = &parameter_value_shape,
-      .offset = offsetof(T, value) },
+    { .name = "key", .shape = &parameter_name_shape, .offset = offsetof(T, key) },
+    { .name = "value", .shape = &parameter_value_shape, .offset = offsetof(T, value) },
 };
 #undef T
 static const struct acg_shape hyper_parameters_shape = {
@@ -136,10 +133,8 @@ static const struct acg_shape ranking_influence_weight_shape = {
 
 #define T struct personalize_ranking_influence_entry
 static const struct acg_member ranking_influence_members[] = {
-    { .name = "key", .shape = &ranking_influence_type_shape,
-      .offset = offsetof(T, key) },
-    { .name = "value", .shape = &ranking_influence_weight_shape,
-      .offset = offsetof(T, value) },
+    { .name = "key", .shape = &ranking_influence_type_shape, .offset = offsetof(T, key) },
+    { .name = "value", .shape = &ranking_influence_weight_shape, .offset = offsetof(T, value) },
 };
 #undef T
 static const struct acg_shape ranking_influence_shape = {
@@ -216,33 +211,27 @@ static const struct acg_shape status_shape = {
 
 #define T struct personalize_batch_inference_job
 static const struct acg_member batch_inference_job_members[] = {
-    { .name = "jobName", .shape = &name_shape,
-      .offset = offsetof(T, job_name) },
+    { .name = "jobName", .shape = &name_shape, .offset = offsetof(T, job_name) },
     { .name = "batchInferenceJobArn", .shape = &arn_shape,
       .offset = offsetof(T, batch_inference_job_arn) },
-    { .name = "filterArn", .shape = &arn_shape,
-      .offset = offsetof(T, filter_arn) },
-    { .name = "failureReason", .shape = &acg_shape_string,
-      .offset = offsetof(T, failure_reason) },
+    { .name = "filterArn", .shape = &arn_shape, .offset = offsetof(T, filter_arn) },
+    { .name = "failureReason", .shape = &acg_shape_string, .offset = offsetof(T, failure_reason) },
     { .name = "solutionVersionArn", .shape = &arn_shape,
       .offset = offsetof(T, solution_version_arn) },
     { .name = "numResults", .shape = &acg_shape_integer,
-      .has_offset = offsetof(T, has_num_results),
-      .offset = offsetof(T, num_results) },
+      .has_offset = offsetof(T, has_num_results), .offset = offsetof(T, num_results) },
     { .name = "jobInput", .shape = &batch_inference_job_input_shape,
       .offset = offsetof(T, job_input) },
     { .name = "jobOutput", .shape = &batch_inference_job_output_shape,
       .offset = offsetof(T, job_output) },
     { .name = "batchInferenceJobConfig", .shape = &batch_inference_job_config_shape,
       .offset = offsetof(T, batch_inference_job_config) },
-    { .name = "roleArn", .shape = &role_arn_shape,
-      .offset = offsetof(T, role_arn) },
+    { .name = "roleArn", .shape = &role_arn_shape, .offset = offsetof(T, role_arn) },
     { .name = "batchInferenceJobMode", .shape = &batch_inference_job_mode_shape,
       .offset = offsetof(T, batch_inference_job_mode) },
     { .name = "themeGenerationConfig", .shape = &theme_generation_config_shape,
       .offset = offsetof(T, theme_generation_config) },
-    { .name = "status", .shape = &status_shape,
-      .offset = offsetof(T, status) },
+    { .name = "status", .shape = &status_shape, .offset = offsetof(T, status) },
     { .name = "creationDateTime", .shape = &acg_shape_timestamp,
       .has_offset = offsetof(T, has_creation_date_time),
       .offset = offsetof(T, creation_date_time) },
@@ -265,18 +254,15 @@ static const struct acg_shape batch_inference_job_shape = {
 static const struct acg_member batch_inference_job_summary_members[] = {
     { .name = "batchInferenceJobArn", .shape = &arn_shape,
       .offset = offsetof(T, batch_inference_job_arn) },
-    { .name = "jobName", .shape = &name_shape,
-      .offset = offsetof(T, job_name) },
-    { .name = "status", .shape = &status_shape,
-      .offset = offsetof(T, status) },
+    { .name = "jobName", .shape = &name_shape, .offset = offsetof(T, job_name) },
+    { .name = "status", .shape = &status_shape, .offset = offsetof(T, status) },
     { .name = "creationDateTime", .shape = &acg_shape_timestamp,
       .has_offset = offsetof(T, has_creation_date_time),
       .offset = offsetof(T, creation_date_time) },
     { .name = "lastUpdatedDateTime", .shape = &acg_shape_timestamp,
       .has_offset = offsetof(T, has_last_updated_date_time),
       .offset = offsetof(T, last_updated_date_time) },
-    { .name = "failureReason", .shape = &acg_shape_string,
-      .offset = offsetof(T, failure_reason) },
+    { .name = "failureReason", .shape = &acg_shape_string, .offset = offsetof(T, failure_reason) },
     { .name = "solutionVersionArn", .shape = &arn_shape,
       .offset = offsetof(T, solution_version_arn) },
     { .name = "batchInferenceJobMode", .shape = &batch_inference_job_mode_shape,
@@ -338,11 +324,9 @@ static const struct acg_member create_batch_inference_job_request_members[] = {
       .flags = ACG_MEMBER_REQUIRED, .offset = offsetof(T, job_name) },
     { .name = "solutionVersionArn", .shape = &arn_shape,
       .flags = ACG_MEMBER_REQUIRED, .offset = offsetof(T, solution_version_arn) },
-    { .name = "filterArn", .shape = &arn_shape,
-      .offset = offsetof(T, filter_arn) },
+    { .name = "filterArn", .shape = &arn_shape, .offset = offsetof(T, filter_arn) },
     { .name = "numResults", .shape = &acg_shape_integer,
-      .has_offset = offsetof(T, has_num_results),
-      .offset = offsetof(T, num_results) },
+      .has_offset = offsetof(T, has_num_results), .offset = offsetof(T, num_results) },
     { .name = "jobInput", .shape = &batch_inference_job_input_shape,
       .flags = ACG_MEMBER_REQUIRED, .offset = offsetof(T, job_input) },
     { .name = "jobOutput", .shape = &batch_inference_job_output_shape,
@@ -351,8 +335,7 @@ static const struct acg_member create_batch_inference_job_request_members[] = {
       .flags = ACG_MEMBER_REQUIRED, .offset = offsetof(T, role_arn) },
     { .name = "batchInferenceJobConfig", .shape = &batch_inference_job_config_shape,
       .offset = offsetof(T, batch_inference_job_config) },
-    { .name = "tags", .shape = &tags_shape,
-      .offset = offsetof(T, tags_count) },
+    { .name = "tags", .shape = &tags_shape, .offset = offsetof(T, tags_count) },
     { .name = "batchInferenceJobMode", .shape = &batch_inference_job_mode_shape,
       .offset = offsetof(T, batch_inference_job_mode) },
     { .name = "themeGenerationConfig", .shape = &theme_generation_config_shape,
@@ -411,8 +394,7 @@ static const struct acg_shape describe_batch_inference_job_response_shape = {
 
 #define T struct personalize_invalid_input_exception
 static const struct acg_member invalid_input_exception_members[] = {
-    { .name = "message", .shape = &acg_shape_string,
-      .offset = offsetof(T, message) },
+    { .name = "message", .shape = &acg_shape_string, .offset = offsetof(T, message) },
 };
 #undef T
 static const struct acg_shape invalid_input_exception_shape = {
@@ -424,8 +406,7 @@ static const struct acg_shape invalid_input_exception_shape = {
 
 #define T struct personalize_invalid_next_token_exception
 static const struct acg_member invalid_next_token_exception_members[] = {
-    { .name = "message", .shape = &acg_shape_string,
-      .offset = offsetof(T, message) },
+    { .name = "message", .shape = &acg_shape_string, .offset = offsetof(T, message) },
 };
 #undef T
 static const struct acg_shape invalid_next_token_exception_shape = {
@@ -437,8 +418,7 @@ static const struct acg_shape invalid_next_token_exception_shape = {
 
 #define T struct personalize_limit_exceeded_exception
 static const struct acg_member limit_exceeded_exception_members[] = {
-    { .name = "message", .shape = &acg_shape_string,
-      .offset = offsetof(T, message) },
+    { .name = "message", .shape = &acg_shape_string, .offset = offsetof(T, message) },
 };
 #undef T
 static const struct acg_shape limit_exceeded_exception_shape = {
@@ -465,11 +445,9 @@ static const struct acg_shape max_results_shape = {
 static const struct acg_member list_batch_inference_jobs_request_members[] = {
     { .name = "solutionVersionArn", .shape = &arn_shape,
       .offset = offsetof(T, solution_version_arn) },
-    { .name = "nextToken", .shape = &next_token_shape,
-      .offset = offsetof(T, next_token) },
+    { .name = "nextToken", .shape = &next_token_shape, .offset = offsetof(T, next_token) },
     { .name = "maxResults", .shape = &max_results_shape,
-      .has_offset = offsetof(T, has_max_results),
-      .offset = offsetof(T, max_results) },
+      .has_offset = offsetof(T, has_max_results), .offset = offsetof(T, max_results) },
 };
 #undef T
 static const struct acg_shape list_batch_inference_jobs_request_shape = {
@@ -483,8 +461,7 @@ static const struct acg_shape list_batch_inference_jobs_request_shape = {
 static const struct acg_member list_batch_inference_jobs_response_members[] = {
     { .name = "batchInferenceJobs", .shape = &batch_inference_jobs_shape,
       .offset = offsetof(T, batch_inference_jobs_count) },
-    { .name = "nextToken", .shape = &next_token_shape,
-      .offset = offsetof(T, next_token) },
+    { .name = "nextToken", .shape = &next_token_shape, .offset = offsetof(T, next_token) },
 };
 #undef T
 static const struct acg_shape list_batch_inference_jobs_response_shape = {
@@ -496,8 +473,7 @@ static const struct acg_shape list_batch_inference_jobs_response_shape = {
 
 #define T struct personalize_resource_already_exists_exception
 static const struct acg_member resource_already_exists_exception_members[] = {
-    { .name = "message", .shape = &acg_shape_string,
-      .offset = offsetof(T, message) },
+    { .name = "message", .shape = &acg_shape_string, .offset = offsetof(T, message) },
 };
 #undef T
 static const struct acg_shape resource_already_exists_exception_shape = {
@@ -509,8 +485,7 @@ static const struct acg_shape resource_already_exists_exception_shape = {
 
 #define T struct personalize_resource_in_use_exception
 static const struct acg_member resource_in_use_exception_members[] = {
-    { .name = "message", .shape = &acg_shape_string,
-      .offset = offsetof(T, message) },
+    { .name = "message", .shape = &acg_shape_string, .offset = offsetof(T, message) },
 };
 #undef T
 static const struct acg_shape resource_in_use_exception_shape = {
@@ -522,8 +497,7 @@ static const struct acg_shape resource_in_use_exception_shape = {
 
 #define T struct personalize_resource_not_found_exception
 static const struct acg_member resource_not_found_exception_members[] = {
-    { .name = "message", .shape = &acg_shape_string,
-      .offset = offsetof(T, message) },
+    { .name = "message", .shape = &acg_shape_string, .offset = offsetof(T, message) },
 };
 #undef T
 static const struct acg_shape resource_not_found_exception_shape = {
@@ -535,8 +509,7 @@ static const struct acg_shape resource_not_found_exception_shape = {
 
 #define T struct personalize_too_many_tags_exception
 static const struct acg_member too_many_tags_exception_members[] = {
-    { .name = "message", .shape = &acg_shape_string,
-      .offset = offsetof(T, message) },
+    { .name = "message", .shape = &acg_shape_string, .offset = offsetof(T, message) },
 };
 #undef T
 static const struct acg_shape too_many_tags_exception_shape = {
