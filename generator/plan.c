@@ -215,6 +215,18 @@ static int name_shapes(struct planner *p)
             p->ps[v[j].index].c = plan_fmt(p, "%s_%d", v[j].c, suffix++);
         p->order[k] = v[k].index;
     }
+    /* A map's entry struct is <map>_entry, unless a shape already has that name (S3's
+     * Metadata map beside its MetadataEntry structure): then <map>_map_entry. */
+    for (size_t i = 0; i < n; i++) {
+        const char *entry = plan_fmt(p, "%s_entry", p->ps[i].c);
+        for (size_t j = 0; j < n && p->ps[i].s->type == SHAPE_MAP; j++) {
+            if (strcmp(p->ps[j].c, entry) == 0) {
+                entry = plan_fmt(p, "%s_map_entry", p->ps[i].c);
+                j = (size_t)-1;   /* check the new name too */
+            }
+        }
+        p->ps[i].entry = plan_fmt(p, "struct %s_%s", p->prefix, entry);
+    }
     return 0;
 }
 

@@ -214,6 +214,7 @@ int acg_call_ex(struct acg_client *c, const struct acg_operation *op, const void
     ACG_TRY(acg_op_check(c, &v, err));
 
     const struct acg_service *svc = acg_client_service(c);
+    ACG_TRY(acg_protocol_check(svc, err));
     struct acg_send send = { .op = op, .req = &req, .context = params,
                              .want_headers = svc->protocol == ACG_PROTOCOL_REST_JSON ||
                                              svc->protocol == ACG_PROTOCOL_REST_XML };

@@ -91,6 +91,14 @@ ACG_NODISCARD int acg_protocol_parse_error(const struct acg_service *svc,
                                            const struct acg_http_message *msg,
                                            const char *request_id_header, struct acg_error *err);
 
+/* Whether calls of svc can be made as its protocol needs: ACG_OK, or ACG_ERR_UNSUPPORTED
+ * with a message naming the feature that is missing. restXml's S3 and S3 Control need S3's
+ * own signing (x-amz-content-sha256, no path normalisation) and bucket addressing (the
+ * bucket from the endpoint rules, not the request URI), which this runtime does not have
+ * yet; their requests and responses are built and read all the same (acg_protocol_build,
+ * acg_protocol_parse). */
+ACG_NODISCARD int acg_protocol_check(const struct acg_service *svc, struct acg_error *err);
+
 /* The model's name for a protocol ("json", "rest-json", ...). */
 const char *acg_protocol_name(int protocol);
 
