@@ -1,7 +1,7 @@
 #!/bin/sh
-# make test-scale: generate every installed json and rest-json botocore model (awsJson 1.0/1.1
-# and restJson1), compile each generated source (tables, endpoint rules, the program's main)
-# with gcc and clang, -std=c11 -Wall -Wextra -Wpedantic -Werror, then link each model's
+# make test-scale: generate every installed json, rest-json and rest-xml botocore model
+# (awsJson 1.0/1.1, restJson1, restXml), compile each generated source (tables, endpoint
+# rules, the program's main) with gcc and clang, -std=c11 -Wall -Wextra -Wpedantic -Werror, then link each model's
 # command-line program (as make cli does) and run its help (tests/scale_one.sh).
 # SCALE_MODELS=N limits the run to a fixed spread of N models (always including the
 # largest); unset runs them all. Runs $(nproc) models at a time and prints the wall time.
@@ -12,7 +12,7 @@ GEN="$BUILD/bin/acg-gen"
 PYTHON=${PYTHON:-python3}
 rm -rf "$OUT"
 mkdir -p "$OUT"
-"$PYTHON" tests/json_models.py json rest-json > "$OUT/models.txt" || exit 1
+"$PYTHON" tests/json_models.py json rest-json rest-xml > "$OUT/models.txt" || exit 1
 if [ -n "$SCALE_MODELS" ]; then
     # every k-th model plus the largest (sagemaker), so the spread stays fixed run to run
     total=$(wc -l < "$OUT/models.txt")
@@ -30,6 +30,6 @@ grep '^FAIL' "$OUT/results.txt"
 models=$(wc -l < "$OUT/models.txt")
 pass=$(grep -c '^ok' "$OUT/results.txt")
 fail=$(grep -c '^FAIL' "$OUT/results.txt")
-echo "scale: $models models ($(grep -c '^json' "$OUT/protocols.txt") json, $(grep -c '^rest-json' "$OUT/protocols.txt") rest-json) generated, compiled with gcc and clang, linked and run in $((end - start)) s on $(nproc) cores"
+echo "scale: $models models ($(grep -c '^json' "$OUT/protocols.txt") json, $(grep -c '^rest-json' "$OUT/protocols.txt") rest-json, $(grep -c '^rest-xml' "$OUT/protocols.txt") rest-xml) generated, compiled with gcc and clang, linked and run in $((end - start)) s on $(nproc) cores"
 echo "scale: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
