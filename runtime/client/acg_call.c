@@ -188,8 +188,9 @@ int acg_call(struct acg_client *c, const struct acg_operation *op, const void *i
     return acg_call_ex(c, op, in, out, NULL, err);
 }
 
-int acg_call_ex(struct acg_client *c, const struct acg_operation *op, const void *in, void *out,
-                const struct acg_call_options *options, struct acg_error *err)
+static int call_prepared(struct acg_client *c, const struct acg_operation *op, const void *in,
+                         void *out, const struct acg_call_options *options,
+                         struct acg_error *err)
 {
     struct acg_request req;
     struct acg_response resp;
@@ -241,6 +242,24 @@ int acg_call_ex(struct acg_client *c, const struct acg_operation *op, const void
         decode_detail(svc, &resp, err);
     acg_response_free(&resp);
     acg_request_free(&req);
+    return rc;
+}
+
+int acg_call_ex(struct acg_client *c, const struct acg_operation *op, const void *in, void *out,
+                const struct acg_call_options *options, struct acg_error *err)
+{
+    struct acg_arena *prepared = NULL;
+    const void *ready = in;
+    int rc = ACG_OK;
+    if (op != NULL && op->output != NULL && out != NULL)
+        memset(out, 0, op->output->size);
+    /* The protocol's own adjustments first (Route 53's ids), before validation, as botocore
+     * runs its before-parameter-build handlers. */
+    if (c != NULL && op != NULL && in != NULL)
+        rc = acg_protocol_prepare_input(acg_client_service(c), op, in, &prepared, &ready, err);
+    if (rc == ACG_OK)
+        rc = call_prepared(c, op, ready, out, options, err);
+    acg_arena_destroy(prepared);
     return rc;
 }
 

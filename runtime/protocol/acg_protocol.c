@@ -13,6 +13,16 @@ int acg_protocol_check(const struct acg_service *svc, struct acg_error *err)
     return ACG_OK;
 }
 
+int acg_protocol_prepare_input(const struct acg_service *svc, const struct acg_operation *op,
+                               const void *in, struct acg_arena **arena, const void **out,
+                               struct acg_error *err)
+{
+    *out = in;
+    if (svc->protocol == ACG_PROTOCOL_REST_XML)
+        return acg_restxml_prepare(svc, op, in, arena, out, err);
+    return ACG_OK;
+}
+
 int acg_protocol_build(const struct acg_service *svc, const struct acg_operation *op,
                        const void *in, const struct acg_build_ctx *ctx, struct acg_request *req,
                        struct acg_error *err)

@@ -51,6 +51,9 @@ int acg_rest_parse_raw_payload(const struct acg_member *payload, const struct ac
 int acg_restxml_build(const struct acg_service *svc, const struct acg_operation *op,
                       const void *in, const struct acg_build_ctx *ctx, struct acg_request *req,
                       struct acg_error *err);
+int acg_restxml_prepare(const struct acg_service *svc, const struct acg_operation *op,
+                        const void *in, struct acg_arena **arena, const void **out,
+                        struct acg_error *err);
 int acg_restxml_parse(const struct acg_shape *shape, const struct acg_http_message *msg,
                       void *out, struct acg_arena *arena, struct acg_error *err);
 

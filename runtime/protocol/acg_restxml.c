@@ -5,7 +5,8 @@
  * locationName with its xmlNamespace; without a payload member, the input's body members
  * go into one element named by the operation's input reference (locationName and
  * xmlNamespace, which the generator puts on the input shape); a blob or string payload is
- * the body as it is. No body member set: no body. botocore sends no Content-Type.
+ * the body as it is. No body member set: no body. botocore sends no Content-Type. Route 53
+ * id members keep what follows their last '/', as botocore's fix_route53_ids makes them.
  *
  * Responses: the root element is the output (or its payload member), whatever its name;
  * a modelled error's members sit in <ErrorResponse><Error> (Route 53, CloudFront) or in a
@@ -44,6 +45,59 @@ static int fill_tokens(const struct acg_shape *s, const void *in, const struct a
         *filled = *filled || m->location == ACG_LOC_BODY;
     }
     return ACG_OK;
+}
+
+/* botocore's fix_route53_ids (before-parameter-build.route53): a Route 53 id member keeps
+ * only what follows its last '/', so an output's "/hostedzone/Z1D633PJN98FT9" can be passed
+ * back as it is. */
+static bool route53_id(const struct acg_service *svc, const struct acg_member *m)
+{
+    static const char *const names[] = { "ResourceId", "DelegationSetId", "ChangeId" };
+    if (svc == NULL || svc->service_id == NULL || strcmp(svc->service_id, "Route 53") != 0 ||
+        m->shape->type != ACG_SHAPE_STRING || m->shape->name == NULL)
+        return false;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(m->shape->name, names[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+static int fix_ids(const struct acg_service *svc, const struct acg_shape *s, const void *in,
+                   struct acg_arena **arena, const void **out, struct acg_error *err)
+{
+    unsigned char *copy = NULL;
+    *out = in;
+    for (size_t i = 0; i < s->member_count; i++) {
+        const struct acg_member *m = &s->members[i];
+        const char *value;
+        if (!route53_id(svc, m) || !acg_member_present(m, in))
+            continue;
+        memcpy(&value, (const unsigned char *)in + m->offset, sizeof value);
+        const char *slash = strrchr(value, '/');
+        if (slash == NULL)
+            continue;
+        if (*arena == NULL && (*arena = acg_arena_new()) == NULL)
+            return acg_error_set(err, ACG_ERR_NOMEM, "out of memory building the request");
+        if (copy == NULL && (copy = acg_arena_calloc(*arena, 1, s->size)) != NULL)
+            memcpy(copy, in, s->size);
+        if (copy == NULL)
+            return acg_error_set(err, ACG_ERR_NOMEM, "out of memory building the request");
+        value = slash + 1;
+        memcpy(copy + m->offset, &value, sizeof value);
+        *out = copy;
+    }
+    return ACG_OK;
+}
+
+int acg_restxml_prepare(const struct acg_service *svc, const struct acg_operation *op,
+                        const void *in, struct acg_arena **arena, const void **out,
+                        struct acg_error *err)
+{
+    *out = in;
+    if (op->input == NULL || in == NULL)
+        return ACG_OK;
+    return fix_ids(svc, op->input, in, arena, out, err);
 }
 
 /* The body of an input without a payload member: its body members in the element the
@@ -95,9 +149,10 @@ int acg_restxml_build(const struct acg_service *svc, const struct acg_operation 
     const void *filled = in;
     bool token_in_body = false;
     int rc = ACG_OK;
-    (void)svc;
-    if (s != NULL && in != NULL)
+    if (s != NULL && in != NULL) {
+        ACG_TRY(fix_ids(svc, s, in, &req->arena, &in, err));
         ACG_TRY(fill_tokens(s, in, ctx, req, &filled, &token_in_body, err));
+    }
     ACG_TRY(acg_rest_bind(op, filled, ctx, req, err));
     if (s == NULL || in == NULL)
         return ACG_OK;

@@ -66,8 +66,8 @@ class Player:
 
 
 def bare(zone_id):
-    """The zone id without its /hostedzone/ prefix (the AWS CLI strips it itself; the
-    program passes what it is given)."""
+    """The zone id without its /hostedzone/ prefix (both sides strip it, as botocore's
+    fix_route53_ids does; the scenario passes both forms)."""
     return zone_id.rsplit("/", 1)[-1]
 
 
@@ -80,6 +80,7 @@ def scenario(call):
                      "HostedZoneConfig": {"Comment": "a <second> & \"quoted\" zone"}}))
     call("create-hosted-zone", "--name", "example.com", "--caller-reference", "ref-1")
     call("get-hosted-zone", "--id", zone)
+    call("get-hosted-zone", "--id", "/hostedzone/" + zone)
     call("list-hosted-zones")
     call("list-hosted-zones-by-name", "--dns-name", "example.org", "--max-items", "5")
     call("get-hosted-zone-count")

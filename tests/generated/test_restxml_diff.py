@@ -6,7 +6,8 @@ into one driver program in $BUILD/restxml-diff/<service>/ (test_restjson_diff.py
 batch runner). Then, with seeded random instances of every operation's input and output and
 of every modelled error:
 
-- requests: botocore's RestXMLSerializer and prepare_request_dict against the runtime's
+- requests: botocore's RestXMLSerializer and prepare_request_dict (after fix_route53_ids,
+  the handler botocore runs on Route 53's parameters) against the runtime's
   acg_protocol_build, compared on method, path, query (a multiset of encoded pairs), headers
   (names case-insensitively, values exactly), host prefix and body: the same bytes, else
   the same XML (element names with their namespaces, attributes, text, children in order);
@@ -34,6 +35,7 @@ import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape, quoteattr
 
 import botocore.exceptions
+import botocore.handlers
 import botocore.model
 import botocore.parsers
 import botocore.serialize
@@ -101,6 +103,8 @@ def request_checks(svc, service, batch, rng, fail):
         for _ in range(ROUNDS if op.input_shape is not None else 1):
             params = rj.rand_input(op, rng) if op.input_shape is not None else {}
             theirs_params = dict(params)
+            if svc == "route53":   # the handler botocore runs before serializing
+                botocore.handlers.fix_route53_ids(theirs_params, op)
             for m in (op.input_shape.members if op.input_shape else {}):
                 if op.input_shape.members[m].metadata.get("idempotencyToken") and m not in params:
                     theirs_params[m] = rj.TOKEN

@@ -43,6 +43,14 @@ struct acg_build_ctx {
     void *token_ctx;
 };
 
+/* The input as botocore's before-parameter-build handlers leave it, before validation:
+ * Route 53's ids keep what follows their last '/' (fix_route53_ids). *out is in itself, or
+ * a shallow copy allocated in *arena (created when NULL; the caller destroys it). */
+ACG_NODISCARD int acg_protocol_prepare_input(const struct acg_service *svc,
+                                             const struct acg_operation *op, const void *in,
+                                             struct acg_arena **arena, const void **out,
+                                             struct acg_error *err);
+
 /* Builds op's request from in (a struct of op->input, or NULL) by svc's protocol. */
 ACG_NODISCARD int acg_protocol_build(const struct acg_service *svc, const struct acg_operation *op,
                                      const void *in, const struct acg_build_ctx *ctx,
