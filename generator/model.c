@@ -278,6 +278,7 @@ static void fill_shape(struct ctx *c, struct shape *s, const struct doc_node *de
     s->flattened = doc_is_true(doc_get(def, "flattened"));
     s->sparse = doc_is_true(doc_get(def, "sparse"));
     s->xml_ns_uri = doc_get_str(doc_get(def, "xmlNamespace"), "uri");
+    s->xml_ns_prefix = doc_get_str(doc_get(def, "xmlNamespace"), "prefix");
     s->location_name = scalar_or_null(doc_get(def, "locationName"));
     const struct doc_node *retry = doc_get(def, "retryable");
     if (retry != NULL) {
@@ -493,6 +494,18 @@ static void load_operation(struct ctx *c, struct operation *op, const char *name
     snprintf(where, sizeof where, "operations.%s.input", name);
     if (doc_get(def, "input"))
         op->input = resolve_ref(c, doc_get(def, "input"), where);
+    if (op->input != NULL) {
+        /* restXml names the request body's root element on the input reference
+         * (locationName, xmlNamespace), as botocore's input_shape carries it: it becomes the
+         * input shape's own, an input being one operation's. */
+        const struct doc_node *ref = doc_get(def, "input");
+        const char *root = scalar_or_null(doc_get(ref, "locationName"));
+        const char *ns = doc_get_str(doc_get(ref, "xmlNamespace"), "uri");
+        if (root != NULL && op->input->location_name == NULL)
+            op->input->location_name = root;
+        if (ns != NULL && op->input->xml_ns_uri == NULL)
+            op->input->xml_ns_uri = ns;
+    }
     snprintf(where, sizeof where, "operations.%s.output", name);
     if (doc_get(def, "output"))
         op->output = resolve_ref(c, doc_get(def, "output"), where);
@@ -593,6 +606,23 @@ int model_from_doc(struct doc *doc, struct model *m, struct diag *d)
         struct shape *s = model_find_shape(m, shapes->pairs[i].key->text);
         if (s != NULL)
             fill_shape(&c, s, shapes->pairs[i].value);
+    }
+
+    /* A shape's namespace with a prefix (S3's Grantee: xmlns:xsi) goes on each member that
+     * refers to the shape without a namespace of its own, where the tables keep prefixes;
+     * botocore merges the two the same way. */
+    for (size_t i = 0; i < m->shape_count; i++) {
+        struct shape *s = m->shapes[i];
+        for (size_t k = 0; k < s->member_count + 3; k++) {
+            struct member *mb = k < s->member_count ? &s->members[k]
+                                : k == s->member_count ? s->item
+                                : k == s->member_count + 1 ? s->key : s->value;
+            if (mb != NULL && mb->target != NULL && mb->xml_ns_uri == NULL &&
+                mb->target->xml_ns_prefix != NULL) {
+                mb->xml_ns_uri = mb->target->xml_ns_uri;
+                mb->xml_ns_prefix = mb->target->xml_ns_prefix;
+            }
+        }
     }
 
     const struct doc_node *ops = doc_get(root, "operations");

@@ -101,6 +101,8 @@ struct shape {
     bool flattened;
     bool sparse;
     const char *xml_ns_uri;        /* xmlNamespace, or NULL */
+    const char *xml_ns_prefix;     /* its prefix, or NULL (handed to the members that refer
+                                    * to the shape: the tables keep prefixes on members) */
     const char *location_name;     /* the shape's own locationName (rare), or NULL */
 };
 

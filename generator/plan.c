@@ -193,11 +193,6 @@ static int by_c_name(const void *a, const void *b)
     return c ? c : strcmp(x->model_name, y->model_name);
 }
 
-static int by_c_name_only(const void *a, const void *b)
-{
-    return strcmp(((const struct named *)a)->c, ((const struct named *)b)->c);
-}
-
 /* Snake-case names for every shape. Two shapes whose names meet ("EventTypeList",
  * "eventTypeList") would declare one type twice: the first by model name keeps the name,
  * the others get _2, _3, ... The sorted order is also the output order. */
@@ -220,14 +215,17 @@ static int name_shapes(struct planner *p)
             p->ps[v[j].index].c = plan_fmt(p, "%s_%d", v[j].c, suffix++);
         p->order[k] = v[k].index;
     }
+    /* A map's entry struct is <map>_entry, unless a shape already has that name (S3's
+     * Metadata map beside its MetadataEntry structure): then <map>_map_entry. */
     for (size_t i = 0; i < n; i++) {
-        if (p->m->shapes[i]->type != SHAPE_MAP)
-            continue;
         const char *entry = plan_fmt(p, "%s_entry", p->ps[i].c);
-        struct named key = { entry, "", 0 };
-        if (bsearch(&key, v, n, sizeof *v, by_c_name_only) != NULL)
-            entry = plan_fmt(p, "%s_map_entry", p->ps[i].c);
-        p->ps[i].entry = entry;
+        for (size_t j = 0; j < n && p->ps[i].s->type == SHAPE_MAP; j++) {
+            if (strcmp(p->ps[j].c, entry) == 0) {
+                entry = plan_fmt(p, "%s_map_entry", p->ps[i].c);
+                j = (size_t)-1;   /* check the new name too */
+            }
+        }
+        p->ps[i].entry = plan_fmt(p, "struct %s_%s", p->prefix, entry);
     }
     return 0;
 }

@@ -17,8 +17,7 @@
 struct pshape {
     const struct shape *s;
     const char *c;            /* snake-case name, unique in the service */
-    const char *entry;        /* maps: the entry struct's name, "<c>_entry" unless a shape
-                               * already has that name (S3's Metadata and MetadataEntry) */
+    const char *entry;        /* maps: the entry struct's type ("struct svc_tags_entry") */
     bool in_closure;          /* reachable from a selected operation */
     bool top_level;           /* an operation's input, output or error: has arena_ */
     bool is_input;            /* a selected operation's input */

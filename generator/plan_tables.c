@@ -267,7 +267,7 @@ static void plan_composite(struct planner *p, const struct pshape *ps, struct tv
         tv_set_list(row, "by_wire");
         return;
     } else {
-        const char *entry = plan_fmt(p, "struct %s_%s", p->prefix, ps->entry);
+        const char *entry = ps->entry;
         plan_member_row(p, members, s->key, "key", NULL);
         plan_member_row(p, members, s->value, "value", NULL);
         tv_set_str(row, "item_type", entry);

@@ -92,8 +92,7 @@ static void member_fields(struct planner *p, struct tv *fields, const struct mem
         break;
     case SHAPE_MAP:
         add_field(p, fields, doc, (struct ctype){ false, "size_t", "" }, extra);
-        add_field(p, fields, "", (struct ctype){ false, plan_fmt(p, "struct %s_%s", p->prefix,
-                                                                 plan_shape_of(p, t)->entry), "*" }, f);
+        add_field(p, fields, "", (struct ctype){ false, plan_shape_of(p, t)->entry, "*" }, f);
         break;
     default:
         if (plan_is_flagged(t)) {
@@ -177,8 +176,7 @@ static void plan_struct(struct planner *p, const struct pshape *ps, struct tv *s
     }
     struct ctype et = s->type == SHAPE_LIST
                           ? element_type(p, s->item->target)
-                          : (struct ctype){ false, plan_fmt(p, "struct %s_%s", p->prefix,
-                                                            ps->entry), "" };
+                          : (struct ctype){ false, ps->entry, "" };
     add_field(p, fields, "", (struct ctype){ false, "size_t", "" }, "count");
     add_field(p, fields, "", (struct ctype){ et.is_const, et.base, plan_fmt(p, "%s*", et.stars) },
               "items");
@@ -188,7 +186,7 @@ static void plan_entry(struct planner *p, const struct pshape *ps, struct tv *en
 {
     struct tv *en = tv_push(entries);
     struct ctype vt = element_type(p, ps->s->value->target);
-    tv_set_str(en, "type", plan_fmt(p, "struct %s_%s", p->prefix, ps->entry));
+    tv_set_str(en, "type", ps->entry);
     tv_set_bool(en, "const", vt.is_const);
     tv_set_str(en, "value_type", vt.base);
     tv_set_str(en, "stars", vt.stars);

@@ -1,8 +1,9 @@
 #!/bin/sh
 # make test-scale: generate every installed botocore model (every protocol: awsJson 1.0/1.1,
-# restJson1, awsQuery, ec2, smithy-rpc-v2-cbor, restXml), compile each generated source (tables, endpoint rules, the program's main)
-# with gcc and clang, -std=c11 -Wall -Wextra -Wpedantic -Werror, then link each model's
-# command-line program (as make cli does) and run its help (tests/scale_one.sh).
+# restJson1, awsQuery, ec2, smithy-rpc-v2-cbor, restXml), compile each generated source
+# (tables, endpoint rules, the program's main) with gcc and clang, -std=c11 -Wall -Wextra
+# -Wpedantic -Werror, then link each model's command-line program (as make cli does) and run
+# its help (tests/scale_one.sh).
 # SCALE_MODELS=N limits the run to a fixed spread of N models (always including the
 # largest); unset runs them all. Runs $(nproc) models at a time and prints the wall time.
 # Ends with "N passed, M failed" (one per model).

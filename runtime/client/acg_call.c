@@ -210,6 +210,7 @@ int acg_call_prepare(struct acg_client *c, const struct acg_operation *op, const
     ACG_TRY(acg_op_check(c, &v, err));
 
     const struct acg_service *svc = acg_client_service(c);
+    ACG_TRY(acg_protocol_check(svc, err));
     p->send = (struct acg_send){ .op = op, .req = &p->req, .context = p->params,
                                  .want_headers = svc->protocol == ACG_PROTOCOL_REST_JSON ||
                                                  svc->protocol == ACG_PROTOCOL_REST_XML };
@@ -252,10 +253,24 @@ int acg_call_ex(struct acg_client *c, const struct acg_operation *op, const void
 {
     struct acg_call_prep p;
     struct acg_response resp;
-    ACG_TRY(acg_call_prepare(c, op, in, out, options, &p, err));
-    acg_response_init(&resp);
-    int rc = acg_client_send(c, &p.send, &resp, err);
-    return acg_call_complete(c, op, &p, rc, &resp, out, err);
+    struct acg_arena *prepared = NULL;
+    const void *ready = in;
+    int rc = ACG_OK;
+    if (op != NULL && op->output != NULL && out != NULL)
+        memset(out, 0, op->output->size);
+    /* The protocol's own adjustments first (Route 53's ids), before validation, as botocore
+     * runs its before-parameter-build handlers. */
+    if (c != NULL && op != NULL && in != NULL)
+        rc = acg_protocol_prepare_input(acg_client_service(c), op, in, &prepared, &ready, err);
+    if (rc == ACG_OK)
+        rc = acg_call_prepare(c, op, ready, out, options, &p, err);
+    if (rc == ACG_OK) {
+        acg_response_init(&resp);
+        rc = acg_client_send(c, &p.send, &resp, err);
+        rc = acg_call_complete(c, op, &p, rc, &resp, out, err);
+    }
+    acg_arena_destroy(prepared);
+    return rc;
 }
 
 const void *acg_error_detail(const struct acg_error *err, const struct acg_shape *s)

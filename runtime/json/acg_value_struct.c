@@ -122,11 +122,14 @@ static int struct_value(const struct builder *b, const struct acg_shape *s,
     struct acg_value *obj = acg_value_new_object(b->arena);
     if (obj == NULL)
         return ACG_ERR_NOMEM;
-    for (size_t i = 0; base != NULL && i < s->member_count; i++) {
-        const struct acg_member *m = &s->members[i];
+    /* Members bound to headers and the status code first, then the body's: botocore's REST
+     * parsers fill their dict in that order, and the AWS CLI prints it so. */
+    for (size_t k = 0; base != NULL && k < 2 * s->member_count; k++) {
+        const struct acg_member *m = &s->members[k % s->member_count];
         const void *p = base + m->offset;
         struct acg_value *value;
-        if (!acg_member_present(m, base))
+        if ((k < s->member_count) == (m->location == ACG_LOC_BODY) ||
+            !acg_member_present(m, base))
             continue;
         if (m->shape->type == ACG_SHAPE_STRUCTURE || m->shape->type == ACG_SHAPE_UNION)
             memcpy(&p, base + m->offset, sizeof p);

@@ -4,7 +4,9 @@
  *   awsQuery  <ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>
  *   ec2       <Response><Errors><Error><Code/><Message/></Error></Errors><RequestID/></Response>
  *   restXml   <Error><Code/><Message/><RequestId/></Error> (S3), or the awsQuery layout
- *             (Route 53, CloudFront)
+ *             (Route 53, CloudFront); an answer without a readable error body (S3's HEAD
+ *             errors have none) is its status and reason phrase, as botocore's
+ *             RestXMLParser makes it
  *
  * The root's name is not checked: whichever members are there are read. */
 #include <stdio.h>
@@ -78,8 +80,56 @@ static const struct detail *pick(const struct body *b)
     return NULL;
 }
 
-int acg_error_xml_decode(const struct acg_http_message *msg, const char *request_id_header,
-                         struct acg_error *err)
+/* Python's http.client.responses, which botocore's restXml parser gives as the message of
+ * an error without a readable body (S3's HEAD errors: "An error occurred (404) when calling
+ * the HeadObject operation: Not Found"). */
+static const char *reason_phrase(long status)
+{
+    static const struct { short code; const char *text; } phrases[] = {
+        { 300, "Multiple Choices" }, { 301, "Moved Permanently" }, { 302, "Found" },
+        { 303, "See Other" }, { 304, "Not Modified" }, { 305, "Use Proxy" },
+        { 307, "Temporary Redirect" }, { 308, "Permanent Redirect" }, { 400, "Bad Request" },
+        { 401, "Unauthorized" }, { 402, "Payment Required" }, { 403, "Forbidden" },
+        { 404, "Not Found" }, { 405, "Method Not Allowed" }, { 406, "Not Acceptable" },
+        { 407, "Proxy Authentication Required" }, { 408, "Request Timeout" },
+        { 409, "Conflict" }, { 410, "Gone" }, { 411, "Length Required" },
+        { 412, "Precondition Failed" }, { 413, "Request Entity Too Large" },
+        { 414, "Request-URI Too Long" }, { 415, "Unsupported Media Type" },
+        { 416, "Requested Range Not Satisfiable" }, { 417, "Expectation Failed" },
+        { 418, "I'm a Teapot" }, { 421, "Misdirected Request" },
+        { 422, "Unprocessable Entity" }, { 423, "Locked" }, { 424, "Failed Dependency" },
+        { 425, "Too Early" }, { 426, "Upgrade Required" }, { 428, "Precondition Required" },
+        { 429, "Too Many Requests" }, { 431, "Request Header Fields Too Large" },
+        { 451, "Unavailable For Legal Reasons" }, { 500, "Internal Server Error" },
+        { 501, "Not Implemented" }, { 502, "Bad Gateway" }, { 503, "Service Unavailable" },
+        { 504, "Gateway Timeout" }, { 505, "HTTP Version Not Supported" },
+        { 506, "Variant Also Negotiates" }, { 507, "Insufficient Storage" },
+        { 508, "Loop Detected" }, { 510, "Not Extended" },
+        { 511, "Network Authentication Required" },
+    };
+    for (size_t i = 0; i < sizeof phrases / sizeof phrases[0]; i++) {
+        if (phrases[i].code == status)
+            return phrases[i].text;
+    }
+    return "";
+}
+
+/* botocore's _is_generic_error_response: a 5xx whose body is empty or, stripped of
+ * surrounding white space, starts with "<html>". */
+static bool generic_error(const struct acg_http_message *msg)
+{
+    size_t i = 0;
+    if (msg->status < 500)
+        return false;
+    while (i < msg->body_len && strchr(" \t\n\r\f\v", msg->body[i]) != NULL &&
+           msg->body[i] != '\0')
+        i++;
+    return i == msg->body_len ||
+           (msg->body_len - i >= 6 && memcmp(msg->body + i, "<html>", 6) == 0);
+}
+
+int acg_error_xml_decode(const struct acg_http_message *msg, bool rest_xml,
+                         const char *request_id_header, struct acg_error *err)
 {
     struct body b;
     struct acg_error scratch;   /* a body that is not an XML error is not the caller's error */
@@ -99,7 +149,12 @@ int acg_error_xml_decode(const struct acg_http_message *msg, const char *request
     copy_line(request_id_header != NULL && request_id_header[0] != '\0' ? request_id_header
               : b.request_id != NULL ? b.request_id : b.request_id_ec2, request_id,
               sizeof request_id);
-    if (code[0] == '\0') {
+    if (rest_xml && (code[0] == '\0' || generic_error(msg))) {
+        /* RestXMLParser: no body, or no XML in it, or a generic 5xx: the status and its
+         * reason phrase. */
+        snprintf(code, sizeof code, "%ld", msg->status);
+        snprintf(message, sizeof message, "%s", reason_phrase(msg->status));
+    } else if (code[0] == '\0') {
         /* Not an AWS error body (a proxy's page, nothing at all): botocore's generic error,
          * the status as the code. */
         char excerpt[121];

@@ -1,5 +1,27 @@
 /* Chooses the protocol a service speaks. */
+#include <string.h>
+
 #include "acg_protocol_private.h"
+
+int acg_protocol_check(const struct acg_service *svc, struct acg_error *err)
+{
+    if (svc->protocol == ACG_PROTOCOL_REST_XML && svc->service_id != NULL &&
+        (strcmp(svc->service_id, "S3") == 0 || strcmp(svc->service_id, "S3 Control") == 0))
+        return acg_error_set(err, ACG_ERR_UNSUPPORTED, "the rest-xml protocol feature S3 "
+                             "signing and bucket addressing (%s) is not supported",
+                             svc->service_id);
+    return ACG_OK;
+}
+
+int acg_protocol_prepare_input(const struct acg_service *svc, const struct acg_operation *op,
+                               const void *in, struct acg_arena **arena, const void **out,
+                               struct acg_error *err)
+{
+    *out = in;
+    if (svc->protocol == ACG_PROTOCOL_REST_XML)
+        return acg_restxml_prepare(svc, op, in, arena, out, err);
+    return ACG_OK;
+}
 
 int acg_protocol_build(const struct acg_service *svc, const struct acg_operation *op,
                        const void *in, const struct acg_build_ctx *ctx, struct acg_request *req,
@@ -10,6 +32,8 @@ int acg_protocol_build(const struct acg_service *svc, const struct acg_operation
         return acg_awsjson_build(svc, op, in, ctx, req, err);
     case ACG_PROTOCOL_REST_JSON:
         return acg_restjson_build(svc, op, in, ctx, req, err);
+    case ACG_PROTOCOL_REST_XML:
+        return acg_restxml_build(svc, op, in, ctx, req, err);
     case ACG_PROTOCOL_RPC_V2_CBOR:
         return acg_rpcv2cbor_build(svc, op, in, ctx, req, err);
     case ACG_PROTOCOL_QUERY: case ACG_PROTOCOL_EC2:
@@ -29,6 +53,8 @@ int acg_protocol_parse(const struct acg_service *svc, const struct acg_shape *sh
         return acg_awsjson_parse(shape, msg, out, arena, err);
     case ACG_PROTOCOL_REST_JSON:
         return acg_restjson_parse(shape, msg, out, arena, err);
+    case ACG_PROTOCOL_REST_XML:
+        return acg_restxml_parse(shape, msg, out, arena, err);
     case ACG_PROTOCOL_RPC_V2_CBOR:
         return acg_rpcv2cbor_parse(shape, msg, out, arena, err);
     case ACG_PROTOCOL_QUERY: case ACG_PROTOCOL_EC2:
@@ -44,7 +70,8 @@ int acg_protocol_parse_error(const struct acg_service *svc, const struct acg_htt
 {
     switch (svc->protocol) {
     case ACG_PROTOCOL_QUERY: case ACG_PROTOCOL_EC2: case ACG_PROTOCOL_REST_XML:
-        return acg_error_xml_decode(msg, request_id_header, err);
+        return acg_error_xml_decode(msg, svc->protocol == ACG_PROTOCOL_REST_XML,
+                                    request_id_header, err);
     case ACG_PROTOCOL_RPC_V2_CBOR:
         /* The protocol has clients ignore X-Amzn-ErrorType: the code is in the body. */
         return acg_error_cbor_decode(msg->status, NULL, request_id_header, msg->body,

@@ -31,16 +31,31 @@ bool acg_restjson_error_code(const char *error_type_header, const char *body, si
 
 /* HTTP bindings shared by the REST protocols (acg_rest.c): the method, the URI with its
  * labels, the query string and the headers from the input's bound members; and the
- * output's members bound to headers, header maps and the status code. */
+ * output's members bound to headers, header maps and the status code (xml: header text
+ * read as botocore's XML parser reads it, for restXml). */
 int acg_rest_bind(const struct acg_operation *op, const void *in, const struct acg_build_ctx *ctx,
                   struct acg_request *req, struct acg_error *err);
 int acg_rest_parse_bound(const struct acg_shape *shape, const struct acg_http_message *msg,
-                         void *out, struct acg_arena *arena, struct acg_error *err);
+                         bool xml, void *out, struct acg_arena *arena, struct acg_error *err);
 /* Whether text[0..len) is one JSON value (jsonvalue headers, document payloads); err says
  * why not (may be NULL). */
 bool acg_rest_is_json(const char *text, size_t len, struct acg_error *err);
 /* The member of shape that is the whole body (the payload trait), or NULL. */
 const struct acg_member *acg_rest_payload(const struct acg_shape *shape);
+/* A blob or string payload member of in appended to body as it is (nothing when absent). */
+int acg_rest_raw_payload(struct acg_buf *body, const struct acg_member *m, const void *in);
+/* The whole body into a blob or string payload member of out, copied into arena. */
+int acg_rest_parse_raw_payload(const struct acg_member *payload, const struct acg_http_message *msg,
+                               void *out, struct acg_arena *arena, struct acg_error *err);
+
+int acg_restxml_build(const struct acg_service *svc, const struct acg_operation *op,
+                      const void *in, const struct acg_build_ctx *ctx, struct acg_request *req,
+                      struct acg_error *err);
+int acg_restxml_prepare(const struct acg_service *svc, const struct acg_operation *op,
+                        const void *in, struct acg_arena **arena, const void **out,
+                        struct acg_error *err);
+int acg_restxml_parse(const struct acg_shape *shape, const struct acg_http_message *msg,
+                      void *out, struct acg_arena *arena, struct acg_error *err);
 
 int acg_query_build(const struct acg_service *svc, const struct acg_operation *op,
                     const void *in, const struct acg_build_ctx *ctx, struct acg_request *req,
@@ -49,7 +64,7 @@ int acg_query_parse(const struct acg_service *svc, const struct acg_shape *shape
                     const struct acg_http_message *msg, void *out, struct acg_arena *arena,
                     struct acg_error *err);
 /* The XML protocols' error bodies (acg_protocol_parse_error). */
-int acg_error_xml_decode(const struct acg_http_message *msg, const char *request_id_header,
-                         struct acg_error *err);
+int acg_error_xml_decode(const struct acg_http_message *msg, bool rest_xml,
+                         const char *request_id_header, struct acg_error *err);
 
 #endif

@@ -358,9 +358,14 @@ bool acg_rest_is_json(const char *text, size_t len, struct acg_error *err)
     return ok;
 }
 
+/* parse_scalar's options. */
+#define HDR_JSONVALUE 1u   /* base64 JSON text */
+#define HDR_XML 2u         /* restXml: botocore's XML parser reads the text */
+
 /* A header's text into a scalar where a list element holds it, as botocore's rest parsers
- * read it: int() and float() for numbers, "true" in any case for true. */
-static int parse_scalar(const struct acg_shape *s, bool jsonvalue, const char *name,
+ * read it: int() and float() for numbers, "true" in any case for true (restXml: exactly
+ * "true"). */
+static int parse_scalar(const struct acg_shape *s, unsigned opts, const char *name,
                         const char *text, size_t len, void *out, struct acg_arena *a,
                         struct acg_error *err)
 {
@@ -370,7 +375,7 @@ static int parse_scalar(const struct acg_shape *s, bool jsonvalue, const char *n
         return ACG_ERR_NOMEM;
     switch (s->type) {
     case ACG_SHAPE_STRING: case ACG_SHAPE_DOCUMENT:
-        if (jsonvalue) {
+        if (opts & HDR_JSONVALUE) {
             struct acg_buf json;
             acg_buf_init(&json, 0);
             int rc = acg_base64_decode(copy, len, &json);
@@ -383,7 +388,8 @@ static int parse_scalar(const struct acg_shape *s, bool jsonvalue, const char *n
         memcpy(out, &copy, sizeof copy);
         return ACG_OK;
     case ACG_SHAPE_BOOLEAN:
-        *(bool *)out = strcasecmp(copy, "true") == 0;
+        *(bool *)out = (opts & HDR_XML) ? strcmp(copy, "true") == 0
+                                        : strcasecmp(copy, "true") == 0;
         return ACG_OK;
     case ACG_SHAPE_INTEGER: case ACG_SHAPE_LONG: {
         errno = 0;
@@ -420,8 +426,8 @@ static int parse_scalar(const struct acg_shape *s, bool jsonvalue, const char *n
 }
 
 /* A list header: items separated by commas, each trimmed (botocore splits on every comma). */
-static int parse_list(const struct acg_member *m, const char *text, struct acg_seq *out,
-                      struct acg_arena *a, struct acg_error *err)
+static int parse_list(const struct acg_member *m, const char *text, unsigned opts,
+                      struct acg_seq *out, struct acg_arena *a, struct acg_error *err)
 {
     const struct acg_shape *s = m->shape;
     size_t n = 1;
@@ -437,7 +443,7 @@ static int parse_list(const struct acg_member *m, const char *text, struct acg_s
             start++;
         while (stop > start && isspace((unsigned char)stop[-1]))
             stop--;
-        ACG_TRY(parse_scalar(s->item, false, acg_member_wire_name(m), start,
+        ACG_TRY(parse_scalar(s->item, opts, acg_member_wire_name(m), start,
                              (size_t)(stop - start), items + i * s->item_size, a, err));
         text += len + (text[len] == ',');
     }
@@ -475,9 +481,10 @@ static int parse_header_map(const struct acg_member *m, const struct acg_http_me
 }
 
 int acg_rest_parse_bound(const struct acg_shape *shape, const struct acg_http_message *msg,
-                         void *out, struct acg_arena *arena, struct acg_error *err)
+                         bool xml, void *out, struct acg_arena *arena, struct acg_error *err)
 {
     unsigned char *base = out;
+    unsigned opts = xml ? HDR_XML : 0;
     for (size_t i = 0; i < shape->member_count; i++) {
         const struct acg_member *m = &shape->members[i];
         unsigned char *p = base + m->offset;
@@ -498,10 +505,11 @@ int acg_rest_parse_bound(const struct acg_shape *shape, const struct acg_http_me
             if (text == NULL)
                 break;
             if (m->shape->type == ACG_SHAPE_LIST) {
-                ACG_TRY(parse_list(m, text, (struct acg_seq *)(void *)p, arena, err));
+                ACG_TRY(parse_list(m, text, opts, (struct acg_seq *)(void *)p, arena, err));
                 break;
             }
-            ACG_TRY(parse_scalar(m->shape, (m->flags & ACG_MEMBER_JSONVALUE) != 0,
+            ACG_TRY(parse_scalar(m->shape, opts | ((m->flags & ACG_MEMBER_JSONVALUE) ? HDR_JSONVALUE
+                                                                                    : 0),
                                  acg_member_wire_name(m), text, strlen(text), p, arena, err));
             if (m->shape->type >= ACG_SHAPE_BOOLEAN && m->shape->type <= ACG_SHAPE_TIMESTAMP)
                 *has = true;
@@ -521,4 +529,39 @@ const struct acg_member *acg_rest_payload(const struct acg_shape *shape)
             return &shape->members[i];
     }
     return NULL;
+}
+
+/* A blob or string payload is the body itself, sent as it is. */
+int acg_rest_raw_payload(struct acg_buf *body, const struct acg_member *m, const void *in)
+{
+    const unsigned char *p = (const unsigned char *)in + m->offset;
+    if (m->shape->type == ACG_SHAPE_BLOB) {
+        const struct acg_blob *b = (const void *)p;
+        return b->data != NULL ? acg_buf_append(body, b->data, b->len) : ACG_OK;
+    }
+    const char *s;
+    memcpy(&s, p, sizeof s);
+    return s != NULL ? acg_buf_append_str(body, s) : ACG_OK;
+}
+
+int acg_rest_parse_raw_payload(const struct acg_member *payload, const struct acg_http_message *msg,
+                               void *out, struct acg_arena *arena, struct acg_error *err)
+{
+    unsigned char *p = (unsigned char *)out + payload->offset;
+    if (payload->shape->type == ACG_SHAPE_BLOB) {
+        struct acg_blob *b = (void *)p;
+        uint8_t *data = acg_arena_calloc(arena, msg->body_len + 1, 1);
+        if (data == NULL)
+            return acg_error_set(err, ACG_ERR_NOMEM, "out of memory reading the body");
+        if (msg->body_len > 0)
+            memcpy(data, msg->body, msg->body_len);
+        b->data = data;
+        b->len = msg->body_len;
+        return ACG_OK;
+    }
+    char *text = acg_arena_strndup(arena, msg->body ? msg->body : "", msg->body_len);
+    if (text == NULL)
+        return acg_error_set(err, ACG_ERR_NOMEM, "out of memory reading the body");
+    memcpy(p, &text, sizeof text);
+    return ACG_OK;
 }

@@ -38,19 +38,6 @@ static bool any_body_value(const struct acg_shape *s, const void *in)
     return false;
 }
 
-/* A blob or string payload is the body itself, sent as it is with no Content-Type. */
-static int raw_payload(struct acg_request *req, const struct acg_member *m, const void *in)
-{
-    const unsigned char *p = (const unsigned char *)in + m->offset;
-    if (m->shape->type == ACG_SHAPE_BLOB) {
-        const struct acg_blob *b = (const void *)p;
-        return b->data != NULL ? acg_buf_append(&req->body, b->data, b->len) : ACG_OK;
-    }
-    const char *s;
-    memcpy(&s, p, sizeof s);
-    return s != NULL ? acg_buf_append_str(&req->body, s) : ACG_OK;
-}
-
 static bool has_header(const struct acg_request *req, const char *name)
 {
     for (size_t i = 0; i < req->header_count; i++) {
@@ -74,7 +61,7 @@ int acg_restjson_build(const struct acg_service *svc, const struct acg_operation
     if (s == NULL || in == NULL)
         return ACG_OK;
     if (raw) {
-        rc = raw_payload(req, payload, in);
+        rc = acg_rest_raw_payload(&req->body, payload, in);
     } else if (payload != NULL) {
         /* A structure's pointer, or a document's text: NULL when the payload is absent. */
         const void *value;
@@ -101,29 +88,13 @@ int acg_restjson_parse(const struct acg_shape *shape, const struct acg_http_mess
 {
     const struct acg_member *payload = acg_rest_payload(shape);
     unsigned char *base = out;
-    ACG_TRY(acg_rest_parse_bound(shape, msg, out, arena, err));
+    ACG_TRY(acg_rest_parse_bound(shape, msg, false, out, arena, err));
     if (payload == NULL)
         return acg_json_decode_rest_body(msg->body, msg->body_len, shape, out, arena, err);
     unsigned char *p = base + payload->offset;
     switch (payload->shape->type) {
-    case ACG_SHAPE_BLOB: {
-        struct acg_blob *b = (void *)p;
-        uint8_t *data = acg_arena_calloc(arena, msg->body_len + 1, 1);
-        if (data == NULL)
-            return acg_error_set(err, ACG_ERR_NOMEM, "out of memory reading the body");
-        if (msg->body_len > 0)
-            memcpy(data, msg->body, msg->body_len);
-        b->data = data;
-        b->len = msg->body_len;
-        return ACG_OK;
-    }
-    case ACG_SHAPE_STRING: {
-        char *text = acg_arena_strndup(arena, msg->body ? msg->body : "", msg->body_len);
-        if (text == NULL)
-            return acg_error_set(err, ACG_ERR_NOMEM, "out of memory reading the body");
-        memcpy(p, &text, sizeof text);
-        return ACG_OK;
-    }
+    case ACG_SHAPE_BLOB: case ACG_SHAPE_STRING:
+        return acg_rest_parse_raw_payload(payload, msg, out, arena, err);
     case ACG_SHAPE_DOCUMENT: {
         /* botocore reads an empty body as {} here too. */
         char *text = msg->body_len > 0 ? acg_arena_strndup(arena, msg->body, msg->body_len)

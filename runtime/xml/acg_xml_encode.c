@@ -1,5 +1,6 @@
 /* The XML writer: a value as elements, the way botocore's RestXMLSerializer writes a
- * request body (its _serialize_type_* methods, one function each here). */
+ * request body (its _serialize_type_* methods, one function each here), byte for byte as
+ * Python's ElementTree writes it (empty elements as "<name />"). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -40,6 +41,17 @@ int acg_xml_escape(struct acg_buf *out, const char *text, size_t len, bool attri
 static int write_value(struct acg_xml_writer *w, const struct acg_shape *s, const void *p,
                        const char *name, const struct acg_member *m);
 
+/* Closes element name, whose content started at offset start of the output: an element
+ * with nothing inside becomes "<name />", as Python's ElementTree writes it. */
+static int end_element(struct acg_xml_writer *w, const char *name, size_t start)
+{
+    if (w->out->len == start && start > 0 && w->out->data[start - 1] == '>') {
+        w->out->data[--w->out->len] = '\0';
+        return acg_buf_append_str(w->out, " />");
+    }
+    return acg_buf_printf(w->out, "</%s>", name);
+}
+
 /* Where a member's value starts, as a list element holds it: a structure member's
  * pointer is followed. */
 static const void *member_value(const struct acg_member *m, const unsigned char *base)
@@ -53,6 +65,15 @@ static const void *member_value(const struct acg_member *m, const unsigned char 
 static bool is_flattened(const struct acg_shape *s, const struct acg_member *m)
 {
     return (s->flags & ACG_SHAPE_FLATTENED) || (m != NULL && (m->flags & ACG_MEMBER_FLATTENED));
+}
+
+/* The element name of a member: its locationName, else its shape's, else its name (the
+ * serialization name botocore merges from the member and its shape). */
+static const char *element_name(const struct acg_member *m, const char *fallback)
+{
+    if (m->wire_name != NULL)
+        return m->wire_name;
+    return m->shape->xml_name != NULL ? m->shape->xml_name : fallback;
 }
 
 /* " xmlns[:prefix]="uri"" for the member's namespace, else the shape's. */
@@ -121,14 +142,15 @@ static int write_struct(struct acg_xml_writer *w, const struct acg_shape *s,
         ACG_TRY(acg_buf_append_char(w->out, '"'));
     }
     ACG_TRY(acg_buf_append_char(w->out, '>'));
+    size_t start = w->out->len;
     for (size_t i = 0; base != NULL && i < s->member_count; i++) {
         const struct acg_member *m = &s->members[i];
         if ((m->flags & ACG_MEMBER_XML_ATTRIBUTE) || m->location != ACG_LOC_BODY ||
             !acg_member_present(m, base))
             continue;
-        ACG_TRY(write_value(w, m->shape, member_value(m, base), acg_member_wire_name(m), m));
+        ACG_TRY(write_value(w, m->shape, member_value(m, base), element_name(m, m->name), m));
     }
-    return acg_buf_printf(w->out, "</%s>", name);
+    return end_element(w, name, start);
 }
 
 static int write_list(struct acg_xml_writer *w, const struct acg_shape *s,
@@ -136,15 +158,17 @@ static int write_list(struct acg_xml_writer *w, const struct acg_shape *s,
 {
     const unsigned char *items = seq->items;
     bool flat = is_flattened(s, at);
-    const char *item = flat ? name : s->item_name != NULL ? s->item_name : "member";
+    const char *item = flat ? name : s->item_name != NULL ? s->item_name
+                                   : s->item->xml_name != NULL ? s->item->xml_name : "member";
     if (!flat) {
         ACG_TRY(acg_buf_printf(w->out, "<%s", name));
         ACG_TRY(put_namespace(w, s, at));
         ACG_TRY(acg_buf_append_char(w->out, '>'));
     }
+    size_t start = w->out->len;
     for (size_t i = 0; i < seq->count; i++)
         ACG_TRY(write_value(w, s->item, items + i * s->item_size, item, NULL));
-    return flat ? ACG_OK : acg_buf_printf(w->out, "</%s>", name);
+    return flat ? ACG_OK : end_element(w, name, start);
 }
 
 static int write_map(struct acg_xml_writer *w, const struct acg_shape *s,
@@ -158,6 +182,7 @@ static int write_map(struct acg_xml_writer *w, const struct acg_shape *s,
         ACG_TRY(put_namespace(w, s, at));
         ACG_TRY(acg_buf_append_char(w->out, '>'));
     }
+    size_t start = w->out->len;
     for (size_t i = 0; i < seq->count; i++) {
         const unsigned char *entry = items + i * s->item_size;
         const char *k;
@@ -165,13 +190,12 @@ static int write_map(struct acg_xml_writer *w, const struct acg_shape *s,
         if (k == NULL)
             return acg_error_set(w->err, ACG_ERR_INVALID_ARG, "a key of map %s is NULL", name);
         ACG_TRY(acg_buf_printf(w->out, "<%s>", flat ? name : "entry"));
-        ACG_TRY(write_value(w, key->shape, entry + key->offset,
-                            key->wire_name != NULL ? key->wire_name : "key", key));
-        ACG_TRY(write_value(w, value->shape, entry + value->offset,
-                            value->wire_name != NULL ? value->wire_name : "value", value));
+        ACG_TRY(write_value(w, key->shape, entry + key->offset, element_name(key, "key"), key));
+        ACG_TRY(write_value(w, value->shape, entry + value->offset, element_name(value, "value"),
+                            value));
         ACG_TRY(acg_buf_printf(w->out, "</%s>", flat ? name : "entry"));
     }
-    return flat ? ACG_OK : acg_buf_printf(w->out, "</%s>", name);
+    return flat ? ACG_OK : end_element(w, name, start);
 }
 
 /* One value as a list element holds it, as the element name; m: the member it is, for
@@ -195,8 +219,9 @@ static int write_value(struct acg_xml_writer *w, const struct acg_shape *s, cons
     ACG_TRY(acg_buf_printf(w->out, "<%s", name));
     ACG_TRY(put_namespace(w, s, m));
     ACG_TRY(acg_buf_append_char(w->out, '>'));
+    size_t start = w->out->len;
     ACG_TRY(put_scalar(w, s, p, m != NULL ? m->ts_format : ACG_TS_DEFAULT, false));
-    return acg_buf_printf(w->out, "</%s>", name);
+    return end_element(w, name, start);
 }
 
 int acg_xml_encode(struct acg_xml_writer *w, const struct acg_shape *s, const void *value,
@@ -211,4 +236,16 @@ int acg_xml_encode(struct acg_xml_writer *w, const struct acg_shape *s, const vo
         return acg_error_set(w->err, rc, "cannot write %s as XML: %s", root,
                              acg_status_name((enum acg_status)rc));
     return ACG_OK;
+}
+
+int acg_xml_encode_member(struct acg_xml_writer *w, const struct acg_member *m, const void *value)
+{
+    if (m == NULL)
+        return acg_error_set(w->err, ACG_ERR_INVALID_ARG, "acg_xml_encode_member: NULL member");
+    const char *name = element_name(m, m->name);
+    int rc = write_value(w, m->shape, value, name, m);
+    if (rc != ACG_OK && (w->err == NULL || w->err->status == ACG_OK))
+        return acg_error_set(w->err, rc, "cannot write %s as XML: %s", name,
+                             acg_status_name((enum acg_status)rc));
+    return rc;
 }

@@ -12,7 +12,10 @@
  *   parse    {"shape", "status", "headers", "body" (base64)}: an HTTP response read into
  *            the operation output or modelled error called shape, printed with member
  *            names as the program prints outputs; for an error also the code and message
- *            acg_error_decode finds: {"value", "code", "message"}.
+ *            acg_error_decode finds (restXml: acg_protocol_parse_error): {"value", "code",
+ *            "message"}.
+ *   fault    {"status", "headers", "body" (base64)}: an XML protocol's error answer with no
+ *            shape given: {"code", "message"} as the client reports them.
  *   endpoint {"op", "input", "region", "fips", "dualstack", "endpoint", "client": {}}: the
  *            endpoint the rule set gives for that call: {"url", "signing_name",
  *            "signing_region"}, or status 1 and the rule's error text. */
@@ -232,10 +235,15 @@ static int cmd_parse(struct acg_json_reader *r, struct acg_arena *a, struct acg_
             header(headers, header_count, "x-amzn-query-error"),
             header(headers, header_count, "x-amzn-requestid"),
         };
-        (void)acg_error_decode(ACG_ERROR_REST_JSON, msg.status, &eh, msg.body, msg.body_len, &e);
-        (void)acg_protocol_error_code(&svc_service,
-                                      header(headers, header_count, "x-amzn-errortype"), msg.body,
-                                      msg.body_len, e.aws_type, sizeof e.aws_type);
+        if (svc_service.protocol == ACG_PROTOCOL_REST_XML) {
+            (void)acg_protocol_parse_error(&svc_service, &msg, eh.request_id, &e);
+        } else {
+            (void)acg_error_decode(ACG_ERROR_REST_JSON, msg.status, &eh, msg.body, msg.body_len,
+                                   &e);
+            (void)acg_protocol_error_code(&svc_service,
+                                          header(headers, header_count, "x-amzn-errortype"),
+                                          msg.body, msg.body_len, e.aws_type, sizeof e.aws_type);
+        }
         ACG_TRY(acg_json_key(&w, "code"));
         ACG_TRY(acg_json_write_string(&w, e.aws_type));
         ACG_TRY(acg_json_key(&w, "message"));
@@ -243,6 +251,48 @@ static int cmd_parse(struct acg_json_reader *r, struct acg_arena *a, struct acg_
         acg_error_free(&e);
     }
     return acg_json_end_object(&w);
+}
+
+/* An error answer no shape is given for: the code and message the client reports. */
+static int cmd_fault(struct acg_json_reader *r, struct acg_buf *out, struct acg_error *err)
+{
+    struct acg_blob body = { NULL, 0 };
+    struct acg_header *headers;
+    size_t header_count;
+    int64_t status = 0;
+    bool has = false;
+    int t = member(r, "status");
+    if (t >= 0)
+        ACG_TRY(acg_json_read_int64(r, t, &status, &has));
+    t = member(r, "body");
+    if (t >= 0)
+        ACG_TRY(acg_json_read_blob(r, t, &body));
+    ACG_TRY(read_headers(r, &headers, &header_count));
+    struct acg_http_message msg = { (long)status, (const char *)body.data, body.len, headers,
+                                    header_count };
+    struct acg_error e;
+    acg_error_init(&e);
+    if (acg_protocol_parse_error(&svc_service, &msg,
+                                 header(headers, header_count, "x-amzn-requestid"), &e) !=
+        ACG_ERR_SERVICE) {
+        acg_error_free(&e);
+        return acg_error_set(err, ACG_ERR_INVALID_ARG, "the protocol decodes no XML errors");
+    }
+    struct acg_json_writer w;
+    acg_json_writer_init(&w, out, ACG_JSON_WIRE);
+    int rc = acg_json_begin_object(&w);
+    if (rc == ACG_OK)
+        rc = acg_json_key(&w, "code");
+    if (rc == ACG_OK)
+        rc = acg_json_write_string(&w, e.aws_type);
+    if (rc == ACG_OK)
+        rc = acg_json_key(&w, "message");
+    if (rc == ACG_OK)
+        rc = acg_json_write_string(&w, e.message);
+    if (rc == ACG_OK)
+        rc = acg_json_end_object(&w);
+    acg_error_free(&e);
+    return rc;
 }
 
 /* The record's "client" object as clientContextParams values (strings and booleans). */
@@ -334,6 +384,8 @@ int main(void)
             rc = cmd_build(&r, a, &out, &err);
         else if (rc == ACG_OK && strcmp(cmd, "parse") == 0)
             rc = cmd_parse(&r, a, &out, &err);
+        else if (rc == ACG_OK && strcmp(cmd, "fault") == 0)
+            rc = cmd_fault(&r, &out, &err);
         else if (rc == ACG_OK && strcmp(cmd, "endpoint") == 0)
             rc = cmd_endpoint(&r, a, &out, &err);
         else if (rc == ACG_OK)

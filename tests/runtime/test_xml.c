@@ -366,7 +366,7 @@ static int test_write(void)
     CHECK_STR(out.data,
               "<Root xmlns=\"urn:r\"><Str>s</Str><Flag>false</Flag><F>0.1</F><D>100.0</D>"
               "<Ts>2023-11-14T22:13:20.500000Z</Ts><Blob>aGk=</Blob>"
-              "<wrappedSet><item><name>a&amp;b</name><N>3</N></item><item></item></wrappedSet>"
+              "<wrappedSet><item><name>a&amp;b</name><N>3</N></item><item /></wrappedSet>"
               "<Flat>x</Flat><Flat>y&lt;</Flat><Attr><Name>k</Name><Value>-1</Value></Attr>"
               "<Inner xsi:type=\"CanonicalUser\" id=\"q&quot;1\"><Text>t</Text></Inner></Root>");
     /* What the writer writes, the decoder reads back. */

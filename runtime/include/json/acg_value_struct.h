@@ -42,7 +42,8 @@ struct acg_value_struct_options {
 
 /* Builds the value of obj, a struct of shape s (an operation's input or output, or any
  * structure), in arena: structures and maps as objects (absent members left out, members
- * in model order), lists as arrays, blobs as base64 strings, documents as their JSON,
+ * in model order, those bound to headers or the status code before the body's, as botocore's
+ * REST parsers order them), lists as arrays, blobs as base64 strings, documents as their JSON,
  * floats as the shortest double that prints like the float. The tree is open (not frozen)
  * and independent of obj. options NULL: wire timestamps as strings, nothing redacted.
  * ACG_ERR_NOMEM, or ACG_ERR_INVALID_ARG for a document that is no JSON or a NULL map key. */

@@ -43,6 +43,14 @@ struct acg_build_ctx {
     void *token_ctx;
 };
 
+/* The input as botocore's before-parameter-build handlers leave it, before validation:
+ * Route 53's ids keep what follows their last '/' (fix_route53_ids). *out is in itself, or
+ * a shallow copy allocated in *arena (created when NULL; the caller destroys it). */
+ACG_NODISCARD int acg_protocol_prepare_input(const struct acg_service *svc,
+                                             const struct acg_operation *op, const void *in,
+                                             struct acg_arena **arena, const void **out,
+                                             struct acg_error *err);
+
 /* Builds op's request from in (a struct of op->input, or NULL) by svc's protocol. */
 ACG_NODISCARD int acg_protocol_build(const struct acg_service *svc, const struct acg_operation *op,
                                      const void *in, const struct acg_build_ctx *ctx,
@@ -90,6 +98,14 @@ bool acg_protocol_error_code(const struct acg_service *svc, const char *error_ty
 ACG_NODISCARD int acg_protocol_parse_error(const struct acg_service *svc,
                                            const struct acg_http_message *msg,
                                            const char *request_id_header, struct acg_error *err);
+
+/* Whether calls of svc can be made as its protocol needs: ACG_OK, or ACG_ERR_UNSUPPORTED
+ * with a message naming the feature that is missing. restXml's S3 and S3 Control need S3's
+ * own signing (x-amz-content-sha256, no path normalisation) and bucket addressing (the
+ * bucket from the endpoint rules, not the request URI), which this runtime does not have
+ * yet; their requests and responses are built and read all the same (acg_protocol_build,
+ * acg_protocol_parse). */
+ACG_NODISCARD int acg_protocol_check(const struct acg_service *svc, struct acg_error *err);
 
 /* The model's name for a protocol ("json", "rest-json", ...). */
 const char *acg_protocol_name(int protocol);

@@ -105,6 +105,13 @@ void acg_xml_writer_init(struct acg_xml_writer *w, struct acg_buf *out, struct a
 ACG_NODISCARD int acg_xml_encode(struct acg_xml_writer *w, const struct acg_shape *s,
                                  const void *value, const char *root, const char *xml_namespace);
 
+/* Appends value, member m's value as a list element holds it (a structure's struct, not
+ * the pointer to it), as one element named by m's locationName (else its shape's, else its
+ * name) with m's namespace (prefix included; else the shape's): a restXml payload member as
+ * botocore's RestXMLSerializer writes it. */
+ACG_NODISCARD int acg_xml_encode_member(struct acg_xml_writer *w, const struct acg_member *m,
+                                        const void *value);
+
 /* Appends len bytes of text escaped for element content (& < >), or, with attribute true,
  * for an attribute value in double quotes (also " and CR, LF, TAB as character
  * references), as Python's ElementTree writes them. */
