@@ -386,7 +386,7 @@ static int take_skeleton(struct cli_state *st, const char *inline_value, int arg
     char near[64] = "";
     for (size_t c = 0; c < 2; c++) {
         size_t n = strlen(value), m = strlen(choices[c]);
-        if (n < 64 && 5 * 2 * matching_chars(value, n, choices[c], m) >= 4 * (n + m) &&
+        if (n < 64 && (size_t)5 * 2 * matching_chars(value, n, choices[c], m) >= 4 * (n + m) &&
             near[0] == '\0')
             snprintf(near, sizeof near, "%s", choices[c]);
     }
@@ -435,7 +435,7 @@ static int parse_member_option(struct cli_state *st, const struct acg_cli_member
         take_list(v, inline_value, argc, argv, i);
         return ACG_EXIT_OK;
     }
-    const char *value = NULL;
+    const char *value = "";
     int rc = take_value(st, m->option, inline_value, argc, argv, i, &value);
     if (rc != ACG_EXIT_OK)
         return rc;

@@ -232,7 +232,7 @@ static int call_once(struct acg_client *client, const struct acg_cli_operation *
     if (file != NULL && fclose(file) != 0 && rc == ACG_OK)
         rc = acg_error_set(err, ACG_ERR_TRANSPORT, "cannot write %s: %s", outfile,
                            strerror(errno));
-    if (rc == ACG_OK && op->streams_output)
+    if (rc == ACG_OK && op->streams_output && res != NULL)
         drop_payload(op->desc->output, res);
     return rc;
 }

@@ -457,8 +457,11 @@ int acg_cli_complex_json(const struct acg_cli_operation *op, const struct acg_cl
     c.arena = acg_arena_new();
     if (c.arena == NULL)
         return acg_cli_out_of_memory();
-    const char *check = raw->is_list ? (raw->word_count > 0 ? raw->words[0] : NULL) : raw->text;
-    char first = check != NULL ? first_char(check, strlen(check)) : '\0';
+    char first = '\0';
+    if (!raw->is_list)
+        first = first_char(raw->text, strlen(raw->text));
+    else if (raw->word_count > 0)
+        first = first_char(raw->words[0], strlen(raw->words[0]));
     int status;
     if (!raw->is_list && acg_utf8_length(raw->text, raw->len) < 0)
         status = acg_cli_param_error(m->option, "the value is not valid UTF-8");

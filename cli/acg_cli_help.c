@@ -148,9 +148,8 @@ static const char *kind_hint(enum acg_cli_kind kind)
 {
     switch (kind) {
     case ACG_CLI_STRING:
+    case ACG_CLI_BOOLEAN: /* print_member names the two spellings itself */
         return "";
-    case ACG_CLI_BOOLEAN:
-        return ""; /* print_member names the two spellings itself */
     case ACG_CLI_INTEGER:
         return "A decimal integer.";
     case ACG_CLI_FLOAT:
@@ -357,7 +356,7 @@ static void print_syntax(FILE *f, const struct acg_cli_member *m)
 {
     const struct acg_shape *s = m->desc->shape;
     struct acg_buf b;
-    acg_buf_init(&b, 64 * 1024);
+    acg_buf_init(&b, (size_t)64 * 1024);
     if (s->type == ACG_SHAPE_LIST && !is_composite(s->item) &&
         s->item->type != ACG_SHAPE_DOCUMENT) {
         const char *t = s->item->type == ACG_SHAPE_STRING ? "\"string\""

@@ -355,11 +355,13 @@ static int member_json(const struct acg_cli_operation *op, const struct acg_cli_
     struct acg_cli_loaded file = { NULL, 0, false };
     bool matched = false;
     int status = ACG_EXIT_OK;
-    const char *word = v->is_list ? (v->word_count == 1 ? v->words[0] : NULL) : v->text;
-    if (m->kind == ACG_CLI_BOOLEAN && v->flag >= 0)
-        word = NULL;
-    if (word != NULL && !acg_cli_paramfile_disabled(opts->service, op->command, m->option))
-        status = acg_cli_paramfile(m->option, word, opts->follow_urls, &file, &matched);
+    /* The word a file:// or http:// prefix may name: a list's only word, or the value,
+     * which only a bare --flag is without. */
+    bool bare_flag = m->kind == ACG_CLI_BOOLEAN && v->flag >= 0;
+    bool one_word = v->is_list ? v->word_count == 1 : !bare_flag;
+    if (one_word && !acg_cli_paramfile_disabled(opts->service, op->command, m->option))
+        status = acg_cli_paramfile(m->option, v->is_list ? v->words[0] : v->text,
+                                   opts->follow_urls, &file, &matched);
     if (status == ACG_EXIT_OK && matched) {
         struct acg_cli_raw loaded = { file.data, file.len, file.binary, false, NULL, 0 };
         raw = loaded;

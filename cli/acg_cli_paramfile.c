@@ -307,7 +307,7 @@ static int fetch(const char *option, const char *url, struct acg_cli_loaded *out
     else if (acg_utf8_length(body.data != NULL ? body.data : "", body.len) < 0)
         status = acg_cli_param_error(option, "Unable to retrieve %s: the body is not UTF-8 "
                                      "text", url);
-    else if (body.data == NULL && acg_buf_append(&body, "", 0) != ACG_OK)
+    if (status == ACG_EXIT_OK && body.data == NULL && acg_buf_append(&body, "", 0) != ACG_OK)
         status = acg_cli_out_of_memory();
     if (status == ACG_EXIT_OK) {
         out->binary = false;

@@ -247,10 +247,10 @@ static int repr_string(struct acg_buf *b, const char *s, size_t n)
             snprintf(esc, sizeof esc, "\\%c", (char)cp);
         } else if (cp == '\t' || cp == '\n' || cp == '\r') {
             snprintf(esc, sizeof esc, "\\%c", cp == '\t' ? 't' : cp == '\n' ? 'n' : 'r');
-        } else if (cp < 0x20 || cp == 0x7F) {
-            snprintf(esc, sizeof esc, "\\x%02x", (unsigned)cp);
-        } else if (cp < 0x7F || !in_ranges(acg_unicode_unprintable,
-                                            acg_unicode_unprintable_count, cp)) {
+        } else if ((cp >= 0x20 && cp < 0x7F) ||
+                   (cp > 0x7F && !in_ranges(acg_unicode_unprintable,
+                                            acg_unicode_unprintable_count, cp))) {
+            /* printable; C0 controls and DEL take the \x form below */
             ACG_TRY(acg_buf_append(b, s + i, k));
             i += k;
             continue;

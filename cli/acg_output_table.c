@@ -605,7 +605,7 @@ static int render_section(struct table *t, const struct section *s, long width,
         acg_buf_free(&titles);
         ACG_TRY(rc);
     }
-    if (s->nrows == 0 || s->nwidths == 0)
+    if (s->nrows == 0 || widths == NULL)   /* no columns */
         return ACG_OK;
     ACG_TRY(line_break(t, s, widths, s->nwidths, line));
     for (size_t r = 0; r < s->nrows; r++) {

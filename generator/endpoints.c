@@ -387,7 +387,7 @@ static const char *call_expr(struct emitter *e, const struct doc_node *n)
     }
     if (strcmp(fn, "getAttr") == 0) {
         const struct doc_node *path = argc == 2 ? argv->items[1] : NULL;
-        if (!doc_is_scalar(path)) {
+        if (path == NULL || !doc_is_scalar(path)) {
             fail(e, n, "endpoint rules: getAttr takes a value and a literal path");
             return "acg_ev_none()";
         }

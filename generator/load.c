@@ -27,7 +27,7 @@ static void hash_hex(const void *data, size_t len, char out[65])
     unsigned int n = 0;
     EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
     for (unsigned int i = 0; i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
+        snprintf(out + (size_t)2 * i, 3, "%02x", md[i]);
 }
 
 static int inflate_gzip(const char *name, const unsigned char *in, size_t len, struct acg_buf *out,

@@ -34,7 +34,7 @@
 
 extern char **environ;   /* the child of credential_process inherits our environment */
 
-#define REFRESH_MARGIN_MS (5 * 60 * 1000)
+#define REFRESH_MARGIN_MS ((int64_t)5 * 60 * 1000)
 /* credential_process: the default bound on one run, and the most stdout kept (a
  * credentials document is a few kilobytes; "credential_process = yes" prints for ever). */
 #define PROCESS_DEFAULT_TIMEOUT_MS 60000L
@@ -488,7 +488,7 @@ static int reap(pid_t pid, int64_t deadline_ms, bool kill_now, bool *killed)
             }
             return status;
         }
-        struct timespec pause = { 0, 10 * 1000 * 1000 };
+        struct timespec pause = { 0, 10L * 1000 * 1000 };
         nanosleep(&pause, NULL);
     }
 }

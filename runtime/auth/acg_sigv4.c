@@ -19,6 +19,7 @@
 #define SIGV4_TERMINATOR "aws4_request"
 #define AMZ_DATE_LEN 16
 #define DATE_LEN 8
+#define SHA256_HEX_LEN ((size_t)2 * ACG_SHA256_LEN)   /* a digest in hex */
 
 #define MS_PER_SECOND 1000
 #define SECONDS_PER_DAY 86400
@@ -26,7 +27,7 @@
 /* Headers AWS's SDKs keep out of the signature because something between the client and
  * AWS (proxies, load balancers, tracing) may add or rewrite them; the list is botocore's.
  * Authorization is here because a retry must not sign the previous attempt's signature. */
-#define NAME(s) { s, sizeof s - 1 }
+#define NAME(s) { (s), sizeof (s) - 1 }
 static const struct header_name {
     const char *lower;
     size_t len;
@@ -305,7 +306,7 @@ done:
 static bool make_cache_scope(char scope[ACG_SIGV4_SCOPE_MAX], const char *secret_hex,
                              const char *date, const char *region, const char *service)
 {
-    const size_t hex_len = 2 * ACG_SHA256_LEN;
+    const size_t hex_len = SHA256_HEX_LEN;
     const size_t region_len = strlen(region), service_len = strlen(service);
     char *s = scope;
 
@@ -340,7 +341,7 @@ static int get_signing_key(struct acg_sha256_ctx *sha, const struct acg_sigv4_pa
 
     if (cache != NULL) {
         unsigned char digest[ACG_SHA256_LEN];
-        char digest_hex[2 * ACG_SHA256_LEN + 1];
+        char digest_hex[SHA256_HEX_LEN + 1];
 
         ACG_TRY(acg_sha256_with(sha, secret, secret_len, digest));
         acg_hex_lower(digest, sizeof digest, digest_hex);
@@ -917,7 +918,7 @@ static int hash_from_header(char out[65], const char *value, struct acg_error *e
  * values only shrink when folded, so this is enough whatever they hold. */
 static size_t header_section_size(const struct canon_header *headers, size_t count)
 {
-    size_t n = 2 + 2 * ACG_SHA256_LEN;
+    size_t n = 2 + SHA256_HEX_LEN;
 
     for (size_t i = 0; i < count; i++)
         n += 2 * headers[i].name_len + strlen(headers[i].value) + 3;   /* "n:v\n" and "n;" */
@@ -966,7 +967,7 @@ static int build_string_to_sign(struct acg_buf *b, const char *amz_date, const c
     const size_t region_len = strlen(region), service_len = strlen(service);
 
     ACG_TRY(acg_buf_reserve(b, sizeof algorithm + AMZ_DATE_LEN + DATE_LEN + region_len +
-                                   service_len + sizeof terminator + 2 * ACG_SHA256_LEN + 3));
+                                   service_len + sizeof terminator + SHA256_HEX_LEN + 3));
     ACG_TRY(append(b, algorithm, sizeof algorithm - 1));
     ACG_TRY(append(b, amz_date, AMZ_DATE_LEN));
     ACG_TRY(append_char(b, '\n'));
@@ -979,7 +980,7 @@ static int build_string_to_sign(struct acg_buf *b, const char *amz_date, const c
     ACG_TRY(append(b, terminator, sizeof terminator - 1));
     *scope_len = b->len - *scope_off;
     ACG_TRY(append_char(b, '\n'));
-    return append(b, creq_hex, 2 * ACG_SHA256_LEN);
+    return append(b, creq_hex, SHA256_HEX_LEN);
 }
 
 /* Task 4: "AWS4-HMAC-SHA256 Credential=<key id>/<scope>, SignedHeaders=<names>,
@@ -995,7 +996,7 @@ static int build_authorization(struct acg_buf *b, const char *key_id, const char
 
     ACG_TRY(acg_buf_reserve(b, sizeof credential + key_id_len + 1 + scope_len +
                                    sizeof signed_headers + signed_len + sizeof signature_is +
-                                   2 * ACG_SHA256_LEN));
+                                   SHA256_HEX_LEN));
     ACG_TRY(append(b, credential, sizeof credential - 1));
     ACG_TRY(append(b, key_id, key_id_len));
     ACG_TRY(append_char(b, '/'));
@@ -1003,7 +1004,7 @@ static int build_authorization(struct acg_buf *b, const char *key_id, const char
     ACG_TRY(append(b, signed_headers, sizeof signed_headers - 1));
     ACG_TRY(append(b, signed_names, signed_len));
     ACG_TRY(append(b, signature_is, sizeof signature_is - 1));
-    return append(b, signature, 2 * ACG_SHA256_LEN);
+    return append(b, signature, SHA256_HEX_LEN);
 }
 
 int acg_sigv4_sign(const struct acg_sigv4_params *p, const struct acg_sigv4_request *req,
@@ -1016,7 +1017,7 @@ int acg_sigv4_sign(const struct acg_sigv4_params *p, const struct acg_sigv4_requ
     const char *content_sha256 = NULL;
     struct acg_sha256_ctx sha;
     unsigned char key[ACG_SHA256_LEN], mac[ACG_SHA256_LEN], digest[ACG_SHA256_LEN];
-    char digest_hex[2 * ACG_SHA256_LEN + 1];
+    char digest_hex[SHA256_HEX_LEN + 1];
     size_t secret_len = 0, token_len = 0;
     size_t signed_off = 0, signed_len = 0, scope_off = 0, scope_len = 0;
     int rc;

@@ -6,6 +6,10 @@
 #include "common/acg_error.h"
 #include "common/acg_text.h"
 
+/* The analyzer's stand-ins for these two (acg_error.h) must not rename their definitions. */
+#undef acg_error_set
+#undef acg_error_set_at
+
 const char *acg_status_name(enum acg_status status)
 {
     switch (status) {

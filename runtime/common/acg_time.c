@@ -280,10 +280,7 @@ static bool parse_offset(struct cursor *c, int64_t *offset_min)
     unsigned hh = 0, mm = 0;
     if (!digits(c, 2, &hh))
         return false;
-    if (accept(c, ':')) {
-        if (!digits(c, 2, &mm))
-            return false;
-    } else if (is_digit(peek(c))) {
+    if (accept(c, ':') || is_digit(peek(c))) {
         if (!digits(c, 2, &mm))
             return false;
     }

@@ -6,6 +6,16 @@
 
 #include "jp_private.h"
 
+/* The analyzer's stand-ins for the error functions (jp_private.h) must not rename their
+ * definitions. */
+#undef jp_fail_buf
+#undef jp_fail
+#undef jp_error_at
+#undef jp_lexer_error
+#undef jp_parse_error
+#undef jp_incomplete_error
+#undef jp_nomem
+
 static const char *const kind_names[] = {
     "", "syntax", "invalid-type", "invalid-value", "invalid-arity", "unknown-function", "limit",
 };

@@ -98,7 +98,8 @@ int jp_make_array(struct jp_eval *e, const struct acg_value *const *items, size_
 int jp_finish_array(struct jp_eval *e, size_t base, const struct acg_value **out)
 {
     /* the stack is still unallocated when nothing was ever pushed */
-    int rc = jp_make_array(e, e->len > base ? e->stack + base : NULL, e->len - base, out);
+    size_t n = e->len - base;
+    int rc = jp_make_array(e, n > 0 ? e->stack + base : NULL, n, out);
     e->len = base;
     return rc;
 }

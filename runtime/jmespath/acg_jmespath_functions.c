@@ -77,6 +77,7 @@ static int type_error(struct jp_eval *e, const struct jp_node *call, size_t i,
         rc = arg_str(&b, value);
     if (rc == ACG_OK)
         rc = acg_buf_printf(&b, ", expected one of: %s, received: \"%s\"", expected, got);
+    (void)rc;   /* cut short or not, the message is recorded */
     return jp_fail_buf(e->err, ACG_JMESPATH_ERROR_INVALID_TYPE, where, &b);
 }
 
@@ -302,6 +303,7 @@ static bool py_number(const char *s, size_t len, char *buf, struct total *t)
 {
     const char *end = trim_space_end(s, s + len);
     s = skip_space(s, end);
+    const bool negative = s < end && *s == '-';
     char *o = buf;
     if (s < end && (*s == '+' || *s == '-'))
         *o++ = *s++;
@@ -322,7 +324,7 @@ static bool py_number(const char *s, size_t len, char *buf, struct total *t)
                      : ieq(s, rest, "nan")                           ? NAN
                                                                      : 0;
     if (special != 0) {
-        *t = (struct total){false, 0, buf[0] == '-' ? -special : special};
+        *t = (struct total){false, 0, negative ? -special : special};
         return true;
     }
     if (p < end && *p == '.') {

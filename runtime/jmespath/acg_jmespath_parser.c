@@ -332,7 +332,7 @@ static int multi_select_hash(struct parser *p, struct jp_node **out)
             return fail_expecting(p, key, "['quoted_identifier', 'unquoted_identifier']");
         advance(p);
         ACG_TRY(match(p, JP_COLON));
-        struct jp_node *value;
+        struct jp_node *value = NULL;
         ACG_TRY(expression(p, 0, &value));
         ACG_TRY(add_key(p, *out, key->str, key->len));
         ACG_TRY(add_kid(p, *out, value));
@@ -348,7 +348,7 @@ static int multi_select_hash(struct parser *p, struct jp_node **out)
 
 static int nud_lbracket(struct parser *p, struct jp_node **out)
 {
-    struct jp_node *left, *right;
+    struct jp_node *left = NULL, *right = NULL;
     enum jp_tok t = cur_type(p);
     if (t == JP_NUMBER || t == JP_COLON) {
         ACG_TRY(identity(p, &left));
@@ -367,7 +367,7 @@ static int nud_lbracket(struct parser *p, struct jp_node **out)
 
 static int led_filter(struct parser *p, struct jp_node *left, struct jp_node **out)
 {
-    struct jp_node *cond, *right;
+    struct jp_node *cond = NULL, *right = NULL;
     ACG_TRY(expression(p, 0, &cond));
     ACG_TRY(match(p, JP_RBRACKET));
     if (cur_type(p) == JP_FLATTEN)
@@ -379,7 +379,7 @@ static int led_filter(struct parser *p, struct jp_node *left, struct jp_node **o
 
 static int nud(struct parser *p, const struct jp_token *t, struct jp_node **out)
 {
-    struct jp_node *left, *right;
+    struct jp_node *left = NULL, *right = NULL;
     switch (t->type) {
     case JP_LITERAL:
         ACG_TRY(new_node(p, JP_N_LITERAL, out));
@@ -454,7 +454,7 @@ static int led_function(struct parser *p, struct jp_node *left, struct jp_node *
 
 static int led_lbracket(struct parser *p, struct jp_node *left, struct jp_node **out)
 {
-    struct jp_node *right;
+    struct jp_node *right = NULL;
     enum jp_tok t = cur_type(p);
     if (t == JP_NUMBER || t == JP_COLON) {
         ACG_TRY(index_expression(p, &right));
@@ -473,7 +473,7 @@ static int led_lbracket(struct parser *p, struct jp_node *left, struct jp_node *
 
 static int led(struct parser *p, enum jp_tok t, struct jp_node *left, struct jp_node **out)
 {
-    struct jp_node *right;
+    struct jp_node *right = NULL;
     switch (t) {
     case JP_DOT:
         if (cur_type(p) != JP_STAR) {
@@ -533,7 +533,7 @@ static int expression(struct parser *p, int bp, struct jp_node **out)
                            "expression nested deeper than %d levels", ACG_JMESPATH_MAX_NESTING);
     p->depth++;
     const struct jp_token *t = cur(p);
-    struct jp_node *left;
+    struct jp_node *left = NULL;
     advance(p);
     ACG_TRY(nud(p, t, &left));
     while (bp < jp_binding_power(cur_type(p))) {

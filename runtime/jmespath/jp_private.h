@@ -158,6 +158,16 @@ int jp_parse_error(struct acg_error *err, const char *expr, size_t len, size_t c
 /* IncompleteExpressionError, pointing past the end. */
 int jp_incomplete_error(struct acg_error *err, const char *expr, size_t len);
 int jp_nomem(struct acg_error *err);
+#ifdef __clang_analyzer__
+/* Each of these returns a failure status (acg_error.h says why the analyzer is told). */
+#define jp_fail_buf(...) ACG_ANALYZER_FAILURE(jp_fail_buf(__VA_ARGS__))
+#define jp_fail(...) ACG_ANALYZER_FAILURE(jp_fail(__VA_ARGS__))
+#define jp_error_at(...) ACG_ANALYZER_FAILURE(jp_error_at(__VA_ARGS__))
+#define jp_lexer_error(...) ACG_ANALYZER_FAILURE(jp_lexer_error(__VA_ARGS__))
+#define jp_parse_error(...) ACG_ANALYZER_FAILURE(jp_parse_error(__VA_ARGS__))
+#define jp_incomplete_error(...) ACG_ANALYZER_FAILURE(jp_incomplete_error(__VA_ARGS__))
+#define jp_nomem(...) ACG_ANALYZER_FAILURE(jp_nomem(__VA_ARGS__))
+#endif
 
 /* ---- Python's view of values, for the messages ---- */
 

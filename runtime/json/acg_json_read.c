@@ -34,7 +34,7 @@
 
 /* Decoded strings are packed into arena chunks of at most this size; a string longer than
  * BIG_STRING gets arena memory of its own, so a chunk never wastes more than that. */
-#define POOL_CHUNK (64u * 1024)
+#define POOL_CHUNK ((size_t)64 * 1024)
 #define BIG_STRING (POOL_CHUNK / 16)
 
 /* ---- eight bytes at a time ---- */
@@ -785,7 +785,6 @@ static int record(const struct acg_json_decoder *d, struct tokens *t, int type, 
  * its name or index in where. */
 static int scan_value(struct acg_json_decoder *d, struct tokens *t, int parent)
 {
-    struct acg_json_key key;
     struct span s;
     bool more;
     int tok;
@@ -795,6 +794,7 @@ static int scan_value(struct acg_json_decoder *d, struct tokens *t, int parent)
     size_t start = d->pos;
     int c = peek(d);
     if (c == '{') {
+        struct acg_json_key key = { 0 };
         ACG_TRY(record(d, t, ACG_JSON_OBJECT, start, start, parent, &tok));
         ACG_TRY(acg_json_decode_object(d, &key, &more));
         while (more) {

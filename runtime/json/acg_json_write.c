@@ -366,7 +366,7 @@ static int copy_value(struct acg_json_writer *w, const struct acg_json_reader *r
     ACG_TRY(before_value(w));
     *next = tok + 1;
     if (t->type == ACG_JSON_STRING)
-        return put(w, r->js + t->start - 1, (size_t)(t->end - t->start + 2));
+        return put(w, r->js + t->start - 1, (size_t)(t->end - t->start) + 2);
     return put(w, r->js + t->start, (size_t)(t->end - t->start));
 }
 
