@@ -49,6 +49,10 @@ if [ -n "$VALGRIND" ]; then
     done
     for b in "$BUILD"/bin/*; do
         w="$PY_BUILD/bin/$(basename "$b")"
+        if [ ! -x "$b" ]; then   # make's dependency files and the like stay as they are
+            ln -s "$(cd "$(dirname "$b")" && pwd)/$(basename "$b")" "$w"
+            continue
+        fi
         printf '#!/bin/sh\nexec %s %s "$@"\n' "$VG" "$(cd "$(dirname "$b")" && pwd)/$(basename "$b")" >"$w"
         chmod +x "$w"
     done

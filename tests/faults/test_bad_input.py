@@ -36,7 +36,8 @@ def cli(*args, valgrind=False):
     S.reset()
     argv = [program(), *args, "--endpoint-url", S.endpoint, "--region", REGION]
     result, seconds = timed(memcheck(argv) if valgrind else argv, env=client_env())
-    assert seconds < 10, f"{seconds:.1f} s"
+    # memcheck makes every run many times slower; the bound is for hangs, not speed
+    assert seconds < (60 if os.environ.get("VALGRIND") else 10), f"{seconds:.1f} s"
     return result
 
 
