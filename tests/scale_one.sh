@@ -14,7 +14,7 @@ if ! "$GEN" --model "$model" --out "$dir" > "$OUT/$svc.gen.log" 2>&1; then
     echo "FAIL $svc: generation: $(grep -m1 error "$OUT/$svc.gen.log")"
     exit 0
 fi
-grep -o 'ACG_PROTOCOL_[A-Z_]*' "$dir"/*_tables.c | head -n 1 | sed 's/.*ACG_PROTOCOL_//' |
+grep -o 'ACG_PROTOCOL_[A-Z0-9_]*' "$dir"/*_tables.c | head -n 1 | sed 's/.*ACG_PROTOCOL_//' |
     tr 'A-Z_' 'a-z-' >> "$OUT/protocols.txt"
 for cc in gcc clang; do
     mkdir -p "$dir/$cc"
