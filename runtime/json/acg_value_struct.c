@@ -124,12 +124,13 @@ static int struct_value(const struct builder *b, const struct acg_shape *s,
         return ACG_ERR_NOMEM;
     /* Members bound to headers and the status code first, then the body's: botocore's REST
      * parsers fill their dict in that order, and the AWS CLI prints it so. */
-    for (size_t k = 0; base != NULL && k < 2 * s->member_count; k++) {
-        const struct acg_member *m = &s->members[k % s->member_count];
+    size_t n = base != NULL ? (size_t)s->member_count : 0;
+    for (size_t k = 0; k < 2 * n; k++) {
+        bool body_pass = k >= n;
+        const struct acg_member *m = &s->members[body_pass ? k - n : k];
         const void *p = base + m->offset;
         struct acg_value *value;
-        if ((k < s->member_count) == (m->location == ACG_LOC_BODY) ||
-            !acg_member_present(m, base))
+        if (body_pass != (m->location == ACG_LOC_BODY) || !acg_member_present(m, base))
             continue;
         if (m->shape->type == ACG_SHAPE_STRUCTURE || m->shape->type == ACG_SHAPE_UNION)
             memcpy(&p, base + m->offset, sizeof p);
