@@ -11,6 +11,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2elib import (BUILD, REGION, ROOT, StandIn, client_env, create_args, program,  # noqa: E402
                     run)
+import pybuild  # noqa: E402
 from pyharness import case, run as run_cases  # noqa: E402
 
 STANDIN = StandIn()
@@ -54,14 +55,13 @@ def build(name, source):
     src, exe = os.path.join(folder, name + ".c"), os.path.join(folder, name)
     with open(src, "w") as f:
         f.write(source)
-    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "libcurl", "libcrypto",
-                            "libpcre2-8", "zlib", "inih", "expat"], capture_output=True,
-                           text=True, check=True).stdout.split()
     gen = os.path.join(ROOT, "generated", "personalize")
-    cc = ["cc", "-std=c11", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-D_POSIX_C_SOURCE=200809L",
-          "-I" + os.path.join(ROOT, "runtime", "include"), "-I" + gen, src,
-          os.path.join(gen, "personalize_tables.c"), os.path.join(gen, "personalize_endpoints.c"),
-          os.path.join(BUILD, "libacg.a"), *flags, "-lpthread", "-lm", "-o", exe]
+    # the compiler and flags of the make run (make asan: clang and the sanitizers)
+    cc = pybuild.cc("-Wall", "-Wextra", "-Wpedantic", "-Werror",
+                    "-I" + os.path.join(ROOT, "runtime", "include"), "-I" + gen, src,
+                    os.path.join(gen, "personalize_tables.c"),
+                    os.path.join(gen, "personalize_endpoints.c"),
+                    os.path.join(BUILD, "libacg.a"), "-o", exe)
     result = subprocess.run(cc, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, (source, result.stderr[-3000:])
     return exe
