@@ -26,6 +26,12 @@ cmp -s "$BUILD/templates_embedded.c.tmp" "$BUILD/templates_embedded.c" ||
 
 # Objects: the runtime, the generator's stages and its templates, the raw request parser,
 # the checked-in Personalize sources, the tiny golden fixture's and the restJson1 fixture's.
+# Objects compile again when a header changed since the last run (a struct's layout may have).
+stamp="$BUILD/obj/.headers"
+if [ -f "$stamp" ] && [ -n "$(find runtime cli generator generated tests/fixtures -name '*.h' \
+        -newer "$stamp" | head -n 1)" ]; then
+    rm -f "$BUILD"/obj/*.o
+fi
 objs=""
 for src in runtime/*/*.c cli/*.c generator/*.c "$BUILD/templates_embedded.c" tools/rawreq.c \
            generated/personalize/*.c tests/fixtures/golden/tiny/*.c "$BUILD"/gen/restfixture/*.c; do
@@ -36,6 +42,7 @@ for src in runtime/*/*.c cli/*.c generator/*.c "$BUILD/templates_embedded.c" too
     fi
     objs="$objs $obj"
 done
+touch "$stamp"
 
 pass=0
 fail=0
