@@ -153,11 +153,11 @@ class Batch:
         counts = {}
         start = 0
         while start < len(self.items):
-            todo = self.items[start:]
-            p = subprocess.run(self.argv, input=b"".join(i[0] for i in todo),
+            pending = self.items[start:]
+            p = subprocess.run(self.argv, input=b"".join(i[0] for i in pending),
                                capture_output=True, timeout=3600)
             out, pos, done = p.stdout, 0, 0
-            for _, label, check in todo:
+            for _, label, check in pending:
                 nl = out.find(b"\n", pos)
                 if nl < 0:
                     break
@@ -171,13 +171,13 @@ class Batch:
                 else:
                     kind = label.split()[1]
                     counts[kind] = counts.get(kind, 0) + 1
-            if done < len(todo):
-                fail(todo[done][1], f"the driver died (exit {p.returncode}): "
+            if done < len(pending):
+                fail(pending[done][1], f"the driver died (exit {p.returncode}): "
                                     f"{p.stderr.decode(errors='replace')[-600:]}")
                 start += done + 1
             else:
                 if p.returncode != 0:
-                    fail(todo[-1][1] + " (exit)", f"the driver exits with {p.returncode}: "
+                    fail(pending[-1][1] + " (exit)", f"the driver exits with {p.returncode}: "
                                                   f"{p.stderr.decode(errors='replace')[-600:]}")
                 break
         return counts
