@@ -13,6 +13,17 @@
 #include "plan_internal.h"
 #include "text.h"
 
+size_t plan_width(const char *first, ...)
+{
+    va_list ap;
+    size_t width = 0;
+    va_start(ap, first);
+    for (const char *s = first; s != NULL; s = va_arg(ap, const char *))
+        width += strlen(s);
+    va_end(ap);
+    return width;
+}
+
 char *plan_fmt(struct planner *p, const char *f, ...)
 {
     va_list ap;

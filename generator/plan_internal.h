@@ -47,6 +47,12 @@ struct planner {
  * reports the failure). */
 char *plan_fmt(struct planner *p, const char *f, ...) GEN_PRINTF(2, 3);
 
+/* The width in columns of the strings given, up to a NULL: what a generated line would take
+ * (plan_width("    .min = ", min, ",", NULL)), for the layout choices the templates offer. */
+size_t plan_width(const char *first, ...);
+/* Whether a line of those strings fits the generated code's 100 columns. */
+#define plan_fits(...) (plan_width(__VA_ARGS__, (const char *)NULL) <= 100)
+
 /* The plan's record of shape s. */
 struct pshape *plan_shape_of(struct planner *p, const struct shape *s);
 

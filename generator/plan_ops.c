@@ -129,9 +129,20 @@ static void plan_paginator(struct planner *p, const struct operation *op, struct
     tv_set_str(o, "next_page_comment", text_doc_comment(p->a, plan_fmt(p,
         "The next page of %s into *page, owned by the pager until its next call; NULL after "
         "the last.", op->name), 0, 100));
+    /* Long operation names put the pager functions' return types and last parameters on
+     * lines of their own. */
+    const char *c = names_c_ident(p->a, op->name);
+    const char *out_c = plan_shape_of(p, op->output)->c;
+    const char *pre = p->prefix;
+    const char *item = list != NULL && list->item != NULL
+                           ? plan_element_pointer(p, list->item->target) : "";
+    bool fits = plan_fits("    const struct ", pre, "_", out_c, " **page, struct acg_error *err)") &&
+                plan_fits("    *page = (const struct ", pre, "_", out_c, " *)next;") &&
+                plan_fits("    ", item, "*item, struct acg_error *err)") &&
+                plan_fits("    return acg_pager_new(client, &", c, "_op, NULL, options, pager, err);");
+    tv_set_bool(o, "pager_long", !fits);
     tv_set_bool(o, "has_items", list != NULL && list->item != NULL);
-    if (list != NULL && list->item != NULL)
-        tv_set_str(o, "item_pointer", plan_element_pointer(p, list->item->target));
+    tv_set_str(o, "item_pointer", item);
     string_list(p, o, "input_tokens", pg->input_tokens, pg->token_count);
     string_list(p, o, "output_tokens", pg->output_tokens, pg->token_count);
     string_list(p, o, "result_keys", pg->result_keys, pg->result_key_count);
@@ -294,6 +305,11 @@ static void plan_operation(struct planner *p, const struct operation *op, struct
     tv_set_bool(o, "has_input", op->input != NULL);
     tv_set_bool(o, "has_output", op->output != NULL);
     tv_set_bool(o, "streams_output", streams_output(op));
+    /* Long names put the return type of the operation's functions on a line of its own. */
+    const char *c = names_c_ident(p->a, op->name);
+    tv_set_bool(o, "long_op",
+                !plan_fits("ACG_NODISCARD int ", p->prefix, "_", c, "_pages(struct acg_client *client,") ||
+                !plan_fits("static inline int ", p->prefix, "_", c, "_next_page(struct acg_pager *pager,"));
     tv_set_str(o, "in_c", op->input ? plan_shape_of(p, op->input)->c : "");
     tv_set_str(o, "out_c", op->output ? plan_shape_of(p, op->output)->c : "");
     tv_set_bool(o, "io_one_line", op->input != NULL && op->output != NULL &&

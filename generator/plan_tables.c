@@ -87,9 +87,10 @@ static void add_flag(struct tv *flags, const char *name)
     tv_set_str(tv_push(flags), "flag", name);
 }
 
-/* Constraints go into the shape's own initializer; the bounds' presence is a flag. */
-static void plan_limits(struct planner *p, const struct shape *s, struct tv *row,
-                        struct tv *flags)
+/* Constraints go into the shape's own initializer; the bounds' presence is a flag. Returns
+ * the width of the bounds written on one line (" .min = 1, .max = 63,"), 0 without bounds. */
+static size_t plan_limits(struct planner *p, const struct shape *s, struct tv *row,
+                          struct tv *flags)
 {
     bool floating = s->type == SHAPE_FLOAT || s->type == SHAPE_DOUBLE;
     if (s->min.set)
@@ -103,11 +104,12 @@ static void plan_limits(struct planner *p, const struct shape *s, struct tv *row
     tv_set_bool(row, "has_min_only", s->min.set && !s->max.set);
     tv_set_bool(row, "has_max_only", s->max.set && !s->min.set);
     tv_set_bool(row, "has_both", s->min.set && s->max.set);
-    tv_set_str(row, "min", floating ? plan_fmt(p, "%.17g", s->min.d)
-                                    : s->min.i == INT64_MIN ? "INT64_MIN"
-                                    : plan_fmt(p, "%" PRId64, s->min.i));
-    tv_set_str(row, "max", floating ? plan_fmt(p, "%.17g", s->max.d)
-                                    : plan_fmt(p, "%" PRId64, s->max.i));
+    const char *min = floating ? plan_fmt(p, "%.17g", s->min.d)
+                      : s->min.i == INT64_MIN ? "INT64_MIN"
+                      : plan_fmt(p, "%" PRId64, s->min.i);
+    const char *max = floating ? plan_fmt(p, "%.17g", s->max.d) : plan_fmt(p, "%" PRId64, s->max.i);
+    tv_set_str(row, "min", min);
+    tv_set_str(row, "max", max);
     tv_set_bool(row, "has_pattern", s->pattern != NULL);
     tv_set_fmt(row, "pattern", "%zu", s->pattern ? plan_pattern(p, s->pattern) : 0);
     tv_set_bool(row, "has_enum", s->enum_count > 0);
@@ -127,6 +129,8 @@ static void plan_limits(struct planner *p, const struct shape *s, struct tv *row
         width += strlen(lit) + 2;
     }
     tv_mark_last(vals, "last");
+    size_t field = floating ? strlen(" .min_value = ,") : strlen(" .min = ,");
+    return (s->min.set ? field + strlen(min) : 0) + (s->max.set ? field + strlen(max) : 0);
 }
 
 /* One member row; field is the C field (or entry field) it lives in, NULL for a list's
@@ -138,12 +142,13 @@ static void plan_member_row(struct planner *p, struct tv *members, const struct 
     tv_set_bool(r, "has_offset", field != NULL);
     const char *wire = mb->location_name;
     const char *ref = shape_ref(p, mb->target);
-    tv_set_str(r, "name", text_c_string(p->a, mb->name));
+    const char *name = text_c_string(p->a, mb->name);
+    tv_set_str(r, "name", name);
     tv_set_bool(r, "has_wire", wire != NULL);
     tv_set_str(r, "wire", text_c_string(p->a, wire ? wire : ""));
     tv_set_str(r, "shape", ref);
     /* The name and the shape share the first line when they fit in 100 columns. */
-    tv_set_bool(r, "shape_apart", 28 + strlen(mb->name) + strlen(ref) > 100);
+    tv_set_bool(r, "shape_apart", !plan_fits("    { .name = ", name, ", .shape = ", ref, ","));
     tv_set_str(r, "field", field ? field : "");
     tv_set_bool(r, "has_flag", has_field != NULL);
     tv_set_str(r, "has_field", has_field ? has_field : "");
@@ -156,19 +161,18 @@ static void plan_member_row(struct planner *p, struct tv *members, const struct 
         { mb->payload, "PAYLOAD" },
         { mb->deprecated, "DEPRECATED" },
     };
+    const char *flag = "";
     for (size_t i = 0; i < sizeof fl / sizeof fl[0]; i++) {
-        if (fl[i].on)
+        if (fl[i].on) {
             add_flag(flags, fl[i].name);
+            flag = fl[i].name;
+        }
     }
     tv_mark_last(flags, "last");
     tv_set_bool(r, "has_flags", tv_list_len(flags) > 0);
     /* A single flag shares the offset line when both fit in 100 columns. */
-    size_t flag_len = 0;
-    for (size_t i = 0; i < sizeof fl / sizeof fl[0]; i++)
-        flag_len += fl[i].on ? strlen(fl[i].name) + 14 : 0;
-    /* "      .flags = ACG_MEMBER_X, .offset = offsetof(T, field) }," */
     bool join = tv_list_len(flags) == 1 && field != NULL &&
-                6 + flag_len + 5 + 2 + 22 + strlen(field) + 4 <= 100;
+                plan_fits("      .flags = ACG_MEMBER_", flag, ", .offset = offsetof(T, ", field, ") },");
     tv_set_bool(r, "flags_apart", tv_list_len(flags) > 0 && !join);
     tv_set_bool(r, "flags_joined", join);
     static const char *const locs[] = { "BODY", "URI", "QUERY", "HEADER", "HEADERS", "STATUS_CODE" };
@@ -184,11 +188,12 @@ static void plan_member_row(struct planner *p, struct tv *members, const struct 
     bool plain = field != NULL && wire == NULL && has_field == NULL &&
                  tv_list_len(flags) == 0 && mb->location == LOC_BODY &&
                  mb->xml_ns_uri == NULL && mb->xml_ns_prefix == NULL && mb->context_param == NULL;
-    tv_set_bool(r, "one_line", plain && 4 + 10 + strlen(mb->name) + 2 + 11 + strlen(ref) + 25 +
-                                        strlen(field) + 3 <= 100);
+    tv_set_bool(r, "one_line", plain && plan_fits("    { .name = ", name, ", .shape = ", ref,
+                                                  ", .offset = offsetof(T, ", field, ") },"));
     /* A has_ offset shares the offset's line when both fit. */
     tv_set_bool(r, "has_joined", has_field != NULL && field != NULL && !join &&
-                                     6 + 26 + strlen(has_field) + 3 + 23 + strlen(field) + 3 <= 100);
+                                     plan_fits("      .has_offset = offsetof(T, ", has_field,
+                                               "), .offset = offsetof(T, ", field, ") },"));
 }
 
 /* Member indexes sorted by wire name, as the decoders search them. */
@@ -285,12 +290,15 @@ static void plan_shape_row(struct planner *p, const struct pshape *ps, struct tv
     const struct shape *s = ps->s;
     struct tv *r = tv_push(rows);
     tv_set_str(r, "c", ps->c);
-    tv_set_str(r, "name", text_c_string(p->a, s->name));
+    const char *name = text_c_string(p->a, s->name);
+    tv_set_str(r, "name", name);
     /* Names too long to share a line with what comes beside them get lines of their own. */
-    tv_set_bool(r, "long_c", strlen(ps->c) > 56);
-    tv_set_bool(r, "long_name", strlen(s->name) + strlen(type_enum(s)) > 62);
-    tv_set_bool(r, "size_joined", 4 + 10 + strlen(s->name) + 23 + strlen(type_enum(s)) + 16 +
-                                          strlen(value_type(p, s)) + 2 <= 100);
+    tv_set_bool(r, "long_c", !plan_fits("static const struct acg_member ", ps->c, "_members[] = {"));
+    tv_set_bool(r, "long_name", !plan_fits("    .name = ", name, ", .type = ACG_SHAPE_",
+                                           type_enum(s), ","));
+    tv_set_bool(r, "size_joined", plan_fits("    .name = ", name, ", .type = ACG_SHAPE_",
+                                            type_enum(s), ", .size = sizeof(", value_type(p, s),
+                                            "),"));
     tv_set_str(r, "type", type_enum(s));
     tv_set_str(r, "size_type", value_type(p, s));
     tv_set_bool(r, "has_ts", s->timestamp_format != NULL);
@@ -308,9 +316,18 @@ static void plan_shape_row(struct planner *p, const struct pshape *ps, struct tv
         if (fl[i].on)
             add_flag(flags, fl[i].name);
     }
-    plan_limits(p, s, r, flags);
+    size_t range_width = plan_limits(p, s, r, flags);
+    /* "    .flags = ACG_SHAPE_A | ACG_SHAPE_HAS_MIN," */
+    size_t flags_width = plan_width("    .flags = ,", (const char *)NULL);
+    for (size_t i = 0; i < sizeof fl / sizeof fl[0]; i++)
+        flags_width += fl[i].on ? plan_width("ACG_SHAPE_ | ", fl[i].name, (const char *)NULL) : 0;
+    flags_width += s->min.set ? strlen("ACG_SHAPE_HAS_MIN | ") : 0;
+    flags_width += s->max.set ? strlen("ACG_SHAPE_HAS_MAX | ") : 0;
+    flags_width -= tv_list_len(flags) > 0 ? strlen(" | ") : 0;
     tv_mark_last(flags, "last");
     tv_set_bool(r, "has_flags", tv_list_len(flags) > 0);
+    /* The bounds follow the flags that announce them when the line stays within 100 columns. */
+    tv_set_bool(r, "range_joined", range_width > 0 && flags_width + range_width <= 100);
     bool composite = plan_is_struct(s) || s->type == SHAPE_LIST || s->type == SHAPE_MAP;
     tv_set_bool(r, "composite", composite);
     tv_set_bool(r, "is_struct", plan_is_struct(s));
@@ -424,7 +441,8 @@ void plan_tables(struct planner *p, struct tv *root)
     for (size_t i = 0; i < p->pattern_count; i++) {
         struct tv *pt = tv_push(pats);
         tv_set_fmt(pt, "index", "%zu", i);
-        tv_set_str(pt, "source", text_c_string_wrapped(p->a, p->patterns[i], 4, 100));
+        /* One column less than the width: the last piece is followed by ");", not ",". */
+        tv_set_str(pt, "source", text_c_string_wrapped(p->a, p->patterns[i], 4, 99));
     }
     tv_set_bool(root, "has_patterns", p->pattern_count > 0);
 }

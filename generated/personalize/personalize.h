@@ -24,15 +24,11 @@ extern "C" {
 #endif
 
 /* Known values of BatchInferenceJobMode. Others may arrive and are kept as they are. */
-
 #define PERSONALIZE_BATCH_INFERENCE_JOB_MODE_BATCH_INFERENCE "BATCH_INFERENCE"
-
 #define PERSONALIZE_BATCH_INFERENCE_JOB_MODE_THEME_GENERATION "THEME_GENERATION"
 
 /* Known values of RankingInfluenceType. Others may arrive and are kept as they are. */
-
 #define PERSONALIZE_RANKING_INFLUENCE_TYPE_POPULARITY "POPULARITY"
-
 #define PERSONALIZE_RANKING_INFLUENCE_TYPE_FRESHNESS "FRESHNESS"
 
 struct personalize_batch_inference_job;

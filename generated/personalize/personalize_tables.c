@@ -28,29 +28,25 @@ static struct acg_pattern pattern_7 = ACG_PATTERN_INIT(
 
 static const struct acg_shape arn_shape = {
     .name = "Arn", .type = ACG_SHAPE_STRING,
-    .flags = ACG_SHAPE_HAS_MAX,
-    .max = 256,
+    .flags = ACG_SHAPE_HAS_MAX, .max = 256,
     .pattern = &pattern_0,
 };
 
 static const struct acg_shape name_shape = {
     .name = "Name", .type = ACG_SHAPE_STRING,
-    .flags = ACG_SHAPE_HAS_MIN | ACG_SHAPE_HAS_MAX,
-    .min = 1, .max = 63,
+    .flags = ACG_SHAPE_HAS_MIN | ACG_SHAPE_HAS_MAX, .min = 1, .max = 63,
     .pattern = &pattern_1,
 };
 
 static const struct acg_shape s3_location_shape = {
     .name = "S3Location", .type = ACG_SHAPE_STRING,
-    .flags = ACG_SHAPE_HAS_MAX,
-    .max = 256,
+    .flags = ACG_SHAPE_HAS_MAX, .max = 256,
     .pattern = &pattern_2,
 };
 
 static const struct acg_shape kms_key_arn_shape = {
     .name = "KmsKeyArn", .type = ACG_SHAPE_STRING,
-    .flags = ACG_SHAPE_HAS_MAX,
-    .max = 2048,
+    .flags = ACG_SHAPE_HAS_MAX, .max = 2048,
     .pattern = &pattern_3,
 };
 
@@ -93,14 +89,12 @@ static const struct acg_shape batch_inference_job_output_shape = {
 
 static const struct acg_shape parameter_name_shape = {
     .name = "ParameterName", .type = ACG_SHAPE_STRING,
-    .flags = ACG_SHAPE_HAS_MAX,
-    .max = 256,
+    .flags = ACG_SHAPE_HAS_MAX, .max = 256,
 };
 
 static const struct acg_shape parameter_value_shape = {
     .name = "ParameterValue", .type = ACG_SHAPE_STRING,
-    .flags = ACG_SHAPE_HAS_MAX,
-    .max = 1000,
+    .flags = ACG_SHAPE_HAS_MAX, .max = 1000,
 };
 
 #define T struct personalize_hyper_parameters_entry
@@ -111,10 +105,9 @@ static const struct acg_member hyper_parameters_members[] = {
 #undef T
 static const struct acg_shape hyper_parameters_shape = {
     .name = "HyperParameters", .type = ACG_SHAPE_MAP,
-    .flags = ACG_SHAPE_HAS_MAX,
+    .flags = ACG_SHAPE_HAS_MAX, .max = 100,
     .item_size = sizeof(struct personalize_hyper_parameters_entry),
     .members = hyper_parameters_members, .member_count = 2,
-    .max = 100,
 };
 
 static const char *const ranking_influence_type_values[] = {
@@ -127,8 +120,7 @@ static const struct acg_shape ranking_influence_type_shape = {
 
 static const struct acg_shape ranking_influence_weight_shape = {
     .name = "RankingInfluenceWeight", .type = ACG_SHAPE_DOUBLE,
-    .flags = ACG_SHAPE_HAS_MIN | ACG_SHAPE_HAS_MAX,
-    .min_value = 0, .max_value = 1,
+    .flags = ACG_SHAPE_HAS_MIN | ACG_SHAPE_HAS_MAX, .min_value = 0, .max_value = 1,
 };
 
 #define T struct personalize_ranking_influence_entry
@@ -159,8 +151,7 @@ static const struct acg_shape batch_inference_job_config_shape = {
 
 static const struct acg_shape role_arn_shape = {
     .name = "RoleArn", .type = ACG_SHAPE_STRING,
-    .flags = ACG_SHAPE_HAS_MAX,
-    .max = 256,
+    .flags = ACG_SHAPE_HAS_MAX, .max = 256,
     .pattern = &pattern_4,
 };
 
@@ -174,8 +165,7 @@ static const struct acg_shape batch_inference_job_mode_shape = {
 
 static const struct acg_shape column_name_shape = {
     .name = "ColumnName", .type = ACG_SHAPE_STRING,
-    .flags = ACG_SHAPE_HAS_MAX,
-    .max = 150,
+    .flags = ACG_SHAPE_HAS_MAX, .max = 150,
     .pattern = &pattern_5,
 };
 
@@ -205,8 +195,7 @@ static const struct acg_shape theme_generation_config_shape = {
 
 static const struct acg_shape status_shape = {
     .name = "Status", .type = ACG_SHAPE_STRING,
-    .flags = ACG_SHAPE_HAS_MAX,
-    .max = 256,
+    .flags = ACG_SHAPE_HAS_MAX, .max = 256,
 };
 
 #define T struct personalize_batch_inference_job
@@ -277,23 +266,20 @@ static const struct acg_shape batch_inference_job_summary_shape = {
 
 static const struct acg_shape batch_inference_jobs_shape = {
     .name = "BatchInferenceJobs", .type = ACG_SHAPE_LIST,
-    .flags = ACG_SHAPE_HAS_MAX,
+    .flags = ACG_SHAPE_HAS_MAX, .max = 100,
     .item = &batch_inference_job_summary_shape,
     .item_size = sizeof(struct personalize_batch_inference_job_summary),
-    .max = 100,
 };
 
 static const struct acg_shape tag_key_shape = {
     .name = "TagKey", .type = ACG_SHAPE_STRING,
-    .flags = ACG_SHAPE_SENSITIVE | ACG_SHAPE_HAS_MIN | ACG_SHAPE_HAS_MAX,
-    .min = 1, .max = 128,
+    .flags = ACG_SHAPE_SENSITIVE | ACG_SHAPE_HAS_MIN | ACG_SHAPE_HAS_MAX, .min = 1, .max = 128,
     .pattern = &pattern_6,
 };
 
 static const struct acg_shape tag_value_shape = {
     .name = "TagValue", .type = ACG_SHAPE_STRING,
-    .flags = ACG_SHAPE_SENSITIVE | ACG_SHAPE_HAS_MIN | ACG_SHAPE_HAS_MAX,
-    .min = 0, .max = 256,
+    .flags = ACG_SHAPE_SENSITIVE | ACG_SHAPE_HAS_MIN | ACG_SHAPE_HAS_MAX, .min = 0, .max = 256,
     .pattern = &pattern_6,
 };
 
@@ -312,10 +298,9 @@ static const struct acg_shape tag_shape = {
 
 static const struct acg_shape tags_shape = {
     .name = "Tags", .type = ACG_SHAPE_LIST,
-    .flags = ACG_SHAPE_HAS_MIN | ACG_SHAPE_HAS_MAX,
+    .flags = ACG_SHAPE_HAS_MIN | ACG_SHAPE_HAS_MAX, .min = 0, .max = 200,
     .item = &tag_shape,
     .item_size = sizeof(struct personalize_tag),
-    .min = 0, .max = 200,
 };
 
 #define T struct personalize_create_batch_inference_job_request
@@ -430,15 +415,13 @@ static const struct acg_shape limit_exceeded_exception_shape = {
 
 static const struct acg_shape next_token_shape = {
     .name = "NextToken", .type = ACG_SHAPE_STRING,
-    .flags = ACG_SHAPE_HAS_MAX,
-    .max = 1500,
+    .flags = ACG_SHAPE_HAS_MAX, .max = 1500,
     .pattern = &pattern_7,
 };
 
 static const struct acg_shape max_results_shape = {
     .name = "MaxResults", .type = ACG_SHAPE_INTEGER,
-    .flags = ACG_SHAPE_HAS_MIN | ACG_SHAPE_HAS_MAX,
-    .min = 1, .max = 100,
+    .flags = ACG_SHAPE_HAS_MIN | ACG_SHAPE_HAS_MAX, .min = 1, .max = 100,
 };
 
 #define T struct personalize_list_batch_inference_jobs_request
