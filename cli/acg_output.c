@@ -8,6 +8,7 @@
 
 #include "acg_output_private.h"
 #include "common/acg_format.h"
+#include "common/acg_utf8.h"
 
 void acg_output_options_init(struct acg_output_options *o)
 {
@@ -248,8 +249,7 @@ static int repr_string(struct acg_buf *b, const char *s, size_t n)
         } else if (cp == '\t' || cp == '\n' || cp == '\r') {
             snprintf(esc, sizeof esc, "\\%c", cp == '\t' ? 't' : cp == '\n' ? 'n' : 'r');
         } else if ((cp >= 0x20 && cp < 0x7F) ||
-                   (cp > 0x7F && !in_ranges(acg_unicode_unprintable,
-                                            acg_unicode_unprintable_count, cp))) {
+                   (cp > 0x7F && acg_unicode_printable(cp))) {
             /* printable; C0 controls and DEL take the \x form below */
             ACG_TRY(acg_buf_append(b, s + i, k));
             i += k;

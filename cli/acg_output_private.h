@@ -15,13 +15,12 @@ struct acg_cp_range {
 
 struct acg_cp_upper {
     uint32_t cp;
-    const char *upper; /* UTF-8; may be longer than one character ("SS" for U+00DF) */
+    char upper[8]; /* UTF-8, NUL-terminated; may be more than one character ("SS" for U+00DF),
+                    * at most 6 bytes; kept inline so the table needs no relocations */
 };
 
 extern const struct acg_cp_range acg_unicode_wide[];
 extern const size_t acg_unicode_wide_count;
-extern const struct acg_cp_range acg_unicode_unprintable[];
-extern const size_t acg_unicode_unprintable_count;
 extern const struct acg_cp_upper acg_unicode_upper[];
 extern const size_t acg_unicode_upper_count;
 

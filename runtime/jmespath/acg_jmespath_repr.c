@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/acg_format.h"
+#include "common/acg_utf8.h"
 #include "jp_private.h"
 
 const char *jp_py_type_name(const struct acg_value *v)
@@ -55,23 +56,6 @@ uint32_t jp_decode(const char *str, size_t n, size_t *len)
     return cp;
 }
 
-static bool printable(uint32_t cp)
-{
-    if (cp < 0x80)
-        return cp >= 0x20 && cp < 0x7F;
-    size_t lo = 0, hi = jp_unprintable_count;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (cp < jp_unprintable[mid].first)
-            hi = mid;
-        else if (cp > jp_unprintable[mid].last)
-            lo = mid + 1;
-        else
-            return false;
-    }
-    return true;
-}
-
 /* repr() of a string: single quotes unless it holds one and no double quote; escapes for
  * the quote, the backslash, \t \n \r and what str.isprintable() refuses. */
 static int repr_string(struct acg_buf *b, const char *s, size_t n)
@@ -86,7 +70,7 @@ static int repr_string(struct acg_buf *b, const char *s, size_t n)
             snprintf(esc, sizeof esc, "\\%c", (char)cp);
         else if (cp == '\t' || cp == '\n' || cp == '\r')
             snprintf(esc, sizeof esc, "\\%c", cp == '\t' ? 't' : cp == '\n' ? 'n' : 'r');
-        else if (printable(cp))
+        else if (acg_unicode_printable(cp))
             esc[0] = '\0';
         else if (cp <= 0xFF)
             snprintf(esc, sizeof esc, "\\x%02x", (unsigned)cp);

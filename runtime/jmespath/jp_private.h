@@ -171,15 +171,6 @@ int jp_nomem(struct acg_error *err);
 
 /* ---- Python's view of values, for the messages ---- */
 
-struct jp_cp_range {
-    uint32_t first;
-    uint32_t last;
-};
-
-/* The code points str.isprintable() refuses, from 0x80 up (acg_jmespath_unicode.c). */
-extern const struct jp_cp_range jp_unprintable[];
-extern const size_t jp_unprintable_count;
-
 /* Appends str(v): None, True, 1, 1.5, text as it is, repr() of arrays and objects. */
 int jp_py_str(struct acg_buf *b, const struct acg_value *v);
 /* type(v).__name__: "NoneType", "bool", "int", "float", "str", "list", "dict". */
