@@ -541,6 +541,7 @@ const char *acg_profile_service_get(const struct acg_profile *p, const char *ser
     return entries_get(&p->services, where, key);
 }
 
+/* botocore's ensure_boolean of a text setting: "true" in any case; "1", "yes" are false. */
 static bool truthy(const char *v)
 {
     return v != NULL && strcasecmp(v, "true") == 0;
@@ -668,6 +669,8 @@ int acg_settings_resolve(const struct acg_profile *p, const char *service_id, co
                               : truthy(setting(p, "AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint"));
     out->disable_request_compression =
         truthy(setting(p, "AWS_DISABLE_REQUEST_COMPRESSION", "disable_request_compression"));
+    out->disable_host_prefix_injection = truthy(setting(p, "AWS_DISABLE_HOST_PREFIX_INJECTION",
+                                                        "disable_host_prefix_injection"));
     n = 10240;
     v = setting(p, "AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES", "request_min_compression_size_bytes");
     if (v != NULL && parse_long(v, 0, 10485760, &n) != 0)

@@ -423,12 +423,6 @@ enum acg_validation_mode acg_client_validation_mode(const struct acg_client *c)
 
 /* ---- construction ---- */
 
-static bool truthy(const char *v)
-{
-    return v != NULL && (strcmp(v, "true") == 0 || strcmp(v, "TRUE") == 0 ||
-                         strcmp(v, "True") == 0 || strcmp(v, "1") == 0);
-}
-
 /* Max attempts: the caller's, else the configured one; the legacy mode keeps botocore's
  * 5 when nothing is configured (it is otherwise approximated by the standard rules). */
 static int resolve_max_attempts(const struct acg_client_config *cfg, const struct acg_profile *p,
@@ -472,6 +466,80 @@ static int copy_client_context(struct acg_client *c, const struct acg_client_con
     return ACG_OK;
 }
 
+/* The retry mode and attempt count: the configuration's, else the profile's and the
+ * environment's, as botocore resolves them. */
+static int client_retries(struct acg_client *c, const struct acg_client_config *cfg,
+                          const char **mode_out, struct acg_error *err)
+{
+    const char *mode = cfg->retry_mode != NULL ? cfg->retry_mode : c->settings.retry_mode;
+    if (mode[0] == '\0')
+        mode = "standard";
+    /* "adaptive" adds a client-side rate limiter in botocore; here it is treated as
+     * "standard". "legacy" keeps its 5-attempt default (resolve_max_attempts) and otherwise
+     * follows the standard rules. */
+    if (strcmp(mode, "standard") != 0 && strcmp(mode, "legacy") != 0 &&
+        strcmp(mode, "adaptive") != 0)
+        return acg_error_set(err, ACG_ERR_CONFIG,
+                             "Invalid value '%s' for retry_mode: valid values are legacy, standard, adaptive",
+                             mode);
+    c->max_attempts = resolve_max_attempts(cfg, c->profile, &c->settings, mode);
+    if (c->max_attempts < 1)
+        return acg_error_set(err, ACG_ERR_CONFIG, "max_attempts must be at least 1");
+    *mode_out = mode;
+    return ACG_OK;
+}
+
+static int client_credentials(struct acg_client *c, const struct acg_client_config *cfg,
+                              struct acg_error *err)
+{
+    /* botocore loads no credentials for an unsigned client: a profile whose providers would
+     * fail (an assume-role loop, an expired SSO token) does not stop --no-sign-request */
+    if (cfg->no_sign_request)
+        return ACG_OK;
+    c->creds = acg_credentials_provider_new(c->profile, cfg->access_key_id, cfg->secret_access_key,
+                                            cfg->session_token, err);
+    if (c->creds == NULL)
+        return acg_error_set(err, ACG_ERR_CONFIG, "could not set up the credentials provider");
+    acg_credentials_provider_set_region(c->creds, c->settings.region);
+    acg_credentials_provider_set_process_timeout(c->creds, cfg->credential_process_timeout_ms);
+    return ACG_OK;
+}
+
+/* Timeouts, TLS, the user agent and the pools of libcurl handles and body buffers. */
+static int client_transport(struct acg_client *c, const struct acg_client_config *cfg,
+                            struct acg_error *err)
+{
+    const char *ca = cfg->ca_bundle != NULL ? cfg->ca_bundle : c->settings.ca_bundle;
+    snprintf(c->ca_bundle, sizeof c->ca_bundle, "%s", ca);
+    snprintf(c->user_agent, sizeof c->user_agent, "acg/%s (%s)", ACG_VERSION, c->svc->service_id);
+    ACG_TRY(acg_check_value(c->user_agent, ACG_ERR_CONFIG, "the user agent",
+                            "the service descriptor", err));
+    c->http.connect_timeout_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms
+                                                             : DEFAULT_TIMEOUT_MS;
+    c->http.read_timeout_ms = cfg->read_timeout_ms > 0 ? cfg->read_timeout_ms : DEFAULT_TIMEOUT_MS;
+    c->http.total_timeout_ms = cfg->total_timeout_ms > 0 ? cfg->total_timeout_ms
+                                                         : DEFAULT_TOTAL_TIMEOUT_MS;
+    if (c->http.total_timeout_ms < c->http.read_timeout_ms)
+        c->http.total_timeout_ms = c->http.read_timeout_ms;
+    c->http.no_verify_ssl = cfg->no_verify_ssl;
+    c->no_sign_request = cfg->no_sign_request;
+    c->http.ca_bundle = c->ca_bundle;
+    c->http.max_response_bytes = cfg->max_response_bytes > 0 ? cfg->max_response_bytes
+                                                             : DEFAULT_MAX_RESPONSE_BYTES;
+    c->http.user_agent = c->user_agent;
+    /* Handles live as long as the client: their connection caches are what keep TCP (and
+     * TLS) connections open from one call to the next. */
+    c->handles = acg_handle_pool_new(&c->http, cfg->max_connections > 0
+                                                   ? (size_t)cfg->max_connections
+                                                   : DEFAULT_MAX_CONNECTIONS);
+    if (c->handles == NULL)
+        return acg_error_set(err, ACG_ERR_NOMEM, "could not initialise libcurl");
+    c->bodies = body_pool_new();
+    if (c->bodies == NULL)
+        return acg_error_set(err, ACG_ERR_NOMEM, "out of memory creating the client");
+    return ACG_OK;
+}
+
 struct acg_client *acg_client_new(const struct acg_service *svc, const struct acg_client_config *cfg,
                                   struct acg_error *err)
 {
@@ -505,84 +573,19 @@ struct acg_client *acg_client_new(const struct acg_service *svc, const struct ac
     c->jitter_state = random_seed(c);
     acg_retry_quota_init(&c->quota, ACG_RETRY_QUOTA_INITIAL);
 
+    const char *mode = NULL;
     if (copy_client_context(c, cfg) != ACG_OK) {
         acg_error_set(err, ACG_ERR_NOMEM, "out of memory creating the client");
         goto fail;
     }
-    if (acg_profile_load(cfg->profile, &c->profile, err) != ACG_OK)
+    if (acg_profile_load(cfg->profile, &c->profile, err) != ACG_OK ||
+        acg_settings_resolve(c->profile, svc->service_id, cfg->region, cfg->endpoint_url,
+                             cfg->use_fips, cfg->use_dual_stack, &c->settings, err) != ACG_OK ||
+        client_retries(c, cfg, &mode, err) != ACG_OK || client_credentials(c, cfg, err) != ACG_OK)
         goto fail;
-    if (acg_settings_resolve(c->profile, svc->service_id, cfg->region, cfg->endpoint_url,
-                             cfg->use_fips, cfg->use_dual_stack, &c->settings, err) != ACG_OK)
+    c->inject_host_prefix = !c->settings.disable_host_prefix_injection;
+    if (client_transport(c, cfg, err) != ACG_OK)
         goto fail;
-    const char *mode = cfg->retry_mode != NULL ? cfg->retry_mode : c->settings.retry_mode;
-    if (mode[0] == '\0')
-        mode = "standard";
-    /* "adaptive" adds a client-side rate limiter in botocore; here it is treated as
-     * "standard". "legacy" keeps its 5-attempt default (resolve_max_attempts) and otherwise
-     * follows the standard rules. */
-    if (strcmp(mode, "standard") != 0 && strcmp(mode, "legacy") != 0 &&
-        strcmp(mode, "adaptive") != 0) {
-        acg_error_set(err, ACG_ERR_CONFIG,
-                      "Invalid value '%s' for retry_mode: valid values are legacy, standard, adaptive",
-                      mode);
-        goto fail;
-    }
-    c->max_attempts = resolve_max_attempts(cfg, c->profile, &c->settings, mode);
-    if (c->max_attempts < 1) {
-        acg_error_set(err, ACG_ERR_CONFIG, "max_attempts must be at least 1");
-        goto fail;
-    }
-    /* botocore loads no credentials for an unsigned client: a profile whose providers would
-     * fail (an assume-role loop, an expired SSO token) does not stop --no-sign-request */
-    if (!cfg->no_sign_request) {
-        c->creds = acg_credentials_provider_new(c->profile, cfg->access_key_id, cfg->secret_access_key,
-                                                cfg->session_token, err);
-        if (c->creds == NULL) {
-            acg_error_set(err, ACG_ERR_CONFIG, "could not set up the credentials provider");
-            goto fail;
-        }
-        acg_credentials_provider_set_region(c->creds, c->settings.region);
-        acg_credentials_provider_set_process_timeout(c->creds, cfg->credential_process_timeout_ms);
-    }
-
-    const char *dis = acg_env("AWS_DISABLE_HOST_PREFIX_INJECTION");
-    if (dis == NULL && c->profile != NULL)
-        dis = acg_profile_get(c->profile, "disable_host_prefix_injection");
-    c->inject_host_prefix = !truthy(dis);
-
-    const char *ca = cfg->ca_bundle != NULL ? cfg->ca_bundle : c->settings.ca_bundle;
-    snprintf(c->ca_bundle, sizeof c->ca_bundle, "%s", ca);
-    snprintf(c->user_agent, sizeof c->user_agent, "acg/%s (%s)", ACG_VERSION, svc->service_id);
-    if (acg_check_value(c->user_agent, ACG_ERR_CONFIG, "the user agent", "the service descriptor",
-                        err) != ACG_OK)
-        goto fail;
-    c->http.connect_timeout_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms
-                                                             : DEFAULT_TIMEOUT_MS;
-    c->http.read_timeout_ms = cfg->read_timeout_ms > 0 ? cfg->read_timeout_ms : DEFAULT_TIMEOUT_MS;
-    c->http.total_timeout_ms = cfg->total_timeout_ms > 0 ? cfg->total_timeout_ms
-                                                         : DEFAULT_TOTAL_TIMEOUT_MS;
-    if (c->http.total_timeout_ms < c->http.read_timeout_ms)
-        c->http.total_timeout_ms = c->http.read_timeout_ms;
-    c->http.no_verify_ssl = cfg->no_verify_ssl;
-    c->no_sign_request = cfg->no_sign_request;
-    c->http.ca_bundle = c->ca_bundle;
-    c->http.max_response_bytes = cfg->max_response_bytes > 0 ? cfg->max_response_bytes
-                                                             : DEFAULT_MAX_RESPONSE_BYTES;
-    c->http.user_agent = c->user_agent;
-    /* Handles live as long as the client: their connection caches are what keep TCP (and
-     * TLS) connections open from one call to the next. */
-    c->handles = acg_handle_pool_new(&c->http, cfg->max_connections > 0
-                                                   ? (size_t)cfg->max_connections
-                                                   : DEFAULT_MAX_CONNECTIONS);
-    if (c->handles == NULL) {
-        acg_error_set(err, ACG_ERR_NOMEM, "could not initialise libcurl");
-        goto fail;
-    }
-    c->bodies = body_pool_new();
-    if (c->bodies == NULL) {
-        acg_error_set(err, ACG_ERR_NOMEM, "out of memory creating the client");
-        goto fail;
-    }
     acg_client_log(c, ACG_LOG_DEBUG, "client: service %s, region %s, retry mode %s, max attempts %d",
                    svc->service_id, c->settings.region[0] != '\0' ? c->settings.region : "(none)",
                    mode, c->max_attempts);

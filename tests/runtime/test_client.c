@@ -802,6 +802,21 @@ static int test_host_prefix(void)
     CHECK(strstr(h.log, want) != NULL);
     acg_response_free(&resp);
     acg_client_destroy(c);
+    /* botocore's ensure_boolean: "1" does not disable the prefix, "TRUE" does */
+    const char *values[] = { "1", "TRUE" };
+    for (int i = 0; i < 2; i++) {
+        setenv("AWS_DISABLE_HOST_PREFIX_INJECTION", values[i], 1);
+        h.log[0] = '\0';
+        h.log_len = 0;
+        c = acg_client_new(&test_service, &cfg, NULL);
+        CHECK(c != NULL);
+        CHECK(call_prefixed(c, &op_plain, "{}", "data.", &resp, &err) == ACG_OK);
+        snprintf(want, sizeof want, "host:data.localhost:%d\n", server_port);
+        CHECK((strstr(h.log, want) != NULL) == (i == 0));
+        acg_response_free(&resp);
+        acg_client_destroy(c);
+    }
+    unsetenv("AWS_DISABLE_HOST_PREFIX_INJECTION");
     hooks_free(&h);
     return 0;
 }

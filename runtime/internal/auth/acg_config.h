@@ -71,6 +71,7 @@ struct acg_settings {
     bool use_fips;
     bool use_dual_stack;
     bool disable_request_compression;
+    bool disable_host_prefix_injection;
     long request_min_compression_size_bytes;  /* default 10240 */
 };
 
