@@ -994,6 +994,69 @@ static int run_waiter(const struct cli_state *st, struct acg_client *client,
     return report_failure(st, rc, err);
 }
 
+/* argparse's check in the AWS CLI, before anything else happens: without
+ * --cli-input-json, required members must come as options; a download needs its outfile. */
+static int check_required(struct cli_state *st, bool skeleton_input)
+{
+    if (st->global[ACG_CLI_G_CLI_INPUT_JSON] == NULL && !skeleton_input) {
+        char missing[1024] = "";
+        size_t used = 0;
+        for (size_t i = 0; i < st->op->member_count; i++) {
+            const struct acg_cli_member *m = &st->op->members[i];
+            if (!m->required || st->values[i].set)
+                continue;
+            int n = snprintf(missing + used, sizeof missing - used, "%s--%s",
+                             used > 0 ? ", " : "", m->option);
+            if (n < 0 || (size_t)n >= sizeof missing - used)
+                break;
+            used += (size_t)n;
+        }
+        if (used > 0)
+            return usage_error(st, "the following arguments are required: %s", missing);
+    }
+    if (st->op->streams_output && st->outfile == NULL)
+        return usage_error(st, "the following arguments are required: outfile");
+    return ACG_EXIT_OK;
+}
+
+/* The client's configuration from the global options. */
+static void client_config(const struct cli_state *st, struct acg_client_config *cfg)
+{
+    cfg->region = st->global[ACG_CLI_G_REGION];
+    cfg->profile = st->global[ACG_CLI_G_PROFILE];
+    cfg->endpoint_url = st->global[ACG_CLI_G_ENDPOINT_URL];
+    cfg->no_verify_ssl = st->global[ACG_CLI_G_NO_VERIFY_SSL] != NULL;
+    cfg->ca_bundle = st->global[ACG_CLI_G_CA_BUNDLE];
+    cfg->no_sign_request = st->global[ACG_CLI_G_NO_SIGN_REQUEST] != NULL;
+    cfg->validation = ACG_VALIDATE_ENFORCE;
+    if (st->global[ACG_CLI_G_DEBUG] != NULL) {
+        cfg->log = log_to_stderr;
+        cfg->log_level = ACG_LOG_DEBUG;
+    }
+}
+
+/* The call (every page of it) and its output; the exit status. */
+static int call_and_print(struct cli_state *st, struct acg_client *client,
+                          const struct acg_buf *input, struct acg_buf *out, struct acg_error *err)
+{
+    struct acg_cli_print print;
+    int status = acg_cli_print_settings(st->prog->service, st->op, st->global, st->values, &print);
+    if (status == ACG_EXIT_OK) {
+        int rc = acg_cli_run(client, st->op, input->data, input->len, st->outfile, &print, out,
+                             err);
+        /* Text output of several pages shows the pages before a failure, as the AWS CLI's
+         * does, so the output goes first either way. */
+        status = print_output(out, &print.output, st->stdout_closed);
+        if (rc != ACG_OK) {
+            if (err->status == ACG_OK)
+                acg_error_set(err, rc, "%s failed", st->op->name);
+            status = report_failure(st, rc, err);
+        }
+    }
+    acg_cli_print_settings_free(&print);
+    return status;
+}
+
 static int run_operation(struct cli_state *st)
 {
     struct acg_client_config cfg;
@@ -1010,12 +1073,10 @@ static int run_operation(struct cli_state *st)
     /* Everything that can be checked without a client is checked first, so bad input
      * never reaches configuration, credentials or the network. */
     status = check_globals(st);
-    if (status != ACG_EXIT_OK)
-        goto done;
-    status = timeout_option(st, ACG_CLI_G_CONNECT_TIMEOUT, &cfg.connect_timeout_ms);
-    if (status != ACG_EXIT_OK)
-        goto done;
-    status = timeout_option(st, ACG_CLI_G_READ_TIMEOUT, &cfg.read_timeout_ms);
+    if (status == ACG_EXIT_OK)
+        status = timeout_option(st, ACG_CLI_G_CONNECT_TIMEOUT, &cfg.connect_timeout_ms);
+    if (status == ACG_EXIT_OK)
+        status = timeout_option(st, ACG_CLI_G_READ_TIMEOUT, &cfg.read_timeout_ms);
     if (status != ACG_EXIT_OK)
         goto done;
 
@@ -1027,33 +1088,11 @@ static int run_operation(struct cli_state *st)
         goto done;
     }
     bool skeleton_input = skeleton != NULL && strcmp(skeleton, "input") == 0;
-    if (st->global[ACG_CLI_G_CLI_INPUT_JSON] == NULL && !skeleton_input) {
-        /* Without --cli-input-json, required members must come as options; argparse in the
-         * AWS CLI says so before anything else happens. */
-        char missing[1024] = "";
-        size_t used = 0;
-        for (size_t i = 0; i < st->op->member_count; i++) {
-            const struct acg_cli_member *m = &st->op->members[i];
-            if (!m->required || st->values[i].set)
-                continue;
-            int n = snprintf(missing + used, sizeof missing - used, "%s--%s",
-                             used > 0 ? ", " : "", m->option);
-            if (n < 0 || (size_t)n >= sizeof missing - used)
-                break;
-            used += (size_t)n;
-        }
-        if (used > 0) {
-            status = usage_error(st, "the following arguments are required: %s", missing);
-            goto done;
-        }
-    }
-    if (st->op->streams_output && st->outfile == NULL) {
-        status = usage_error(st, "the following arguments are required: outfile");
-        goto done;
-    }
+    status = check_required(st, skeleton_input);
     struct acg_cli_input_opts opts;
-    status = acg_cli_input_opts_init(&opts, st->prog, st->global[ACG_CLI_G_CLI_BINARY_FORMAT],
-                                     st->global[ACG_CLI_G_PROFILE]);
+    if (status == ACG_EXIT_OK)
+        status = acg_cli_input_opts_init(&opts, st->prog, st->global[ACG_CLI_G_CLI_BINARY_FORMAT],
+                                         st->global[ACG_CLI_G_PROFILE]);
     if (status == ACG_EXIT_OK)
         status = acg_cli_build_input(st->op, st->values, st->global[ACG_CLI_G_CLI_INPUT_JSON],
                                      &opts, &input);
@@ -1066,46 +1105,18 @@ static int run_operation(struct cli_state *st)
         goto done;
     }
 
-    cfg.region = st->global[ACG_CLI_G_REGION];
-    cfg.profile = st->global[ACG_CLI_G_PROFILE];
-    cfg.endpoint_url = st->global[ACG_CLI_G_ENDPOINT_URL];
-    cfg.no_verify_ssl = st->global[ACG_CLI_G_NO_VERIFY_SSL] != NULL;
-    cfg.ca_bundle = st->global[ACG_CLI_G_CA_BUNDLE];
-    cfg.no_sign_request = st->global[ACG_CLI_G_NO_SIGN_REQUEST] != NULL;
-    cfg.validation = ACG_VALIDATE_ENFORCE;
-    if (st->global[ACG_CLI_G_DEBUG] != NULL) {
-        cfg.log = log_to_stderr;
-        cfg.log_level = ACG_LOG_DEBUG;
-    }
+    client_config(st, &cfg);
     debug_log(&cfg, "%s (acg-cli/%s): command %s, operation %s, input %zu bytes",
               st->prog->name, ACG_VERSION, st->op->command, st->op->name, input.len);
-
     client = acg_client_new(st->prog->service, &cfg, &err);
     if (client == NULL) {
         if (err.status == ACG_OK)
             acg_error_set(&err, ACG_ERR_CONFIG, "could not create the client");
         status = report_failure(st, err.status, &err);
-        goto done;
+    } else {
+        status = st->waiter != NULL ? run_waiter(st, client, &input, &err)
+                                    : call_and_print(st, client, &input, &out, &err);
     }
-    if (st->waiter != NULL) {
-        status = run_waiter(st, client, &input, &err);
-        goto done;
-    }
-    struct acg_cli_print print;
-    status = acg_cli_print_settings(st->prog->service, st->op, st->global, st->values, &print);
-    if (status == ACG_EXIT_OK) {
-        int rc = acg_cli_run(client, st->op, input.data, input.len, st->outfile, &print, &out,
-                             &err);
-        /* Text output of several pages shows the pages before a failure, as the AWS CLI's
-         * does, so the output goes first either way. */
-        status = print_output(&out, &print.output, st->stdout_closed);
-        if (rc != ACG_OK) {
-            if (err.status == ACG_OK)
-                acg_error_set(&err, rc, "%s failed", st->op->name);
-            status = report_failure(st, rc, &err);
-        }
-    }
-    acg_cli_print_settings_free(&print);
 done:
     if (client != NULL)
         acg_client_destroy(client);
