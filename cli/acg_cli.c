@@ -1029,6 +1029,7 @@ static void client_config(const struct cli_state *st, struct acg_client_config *
     cfg->ca_bundle = st->global[ACG_CLI_G_CA_BUNDLE];
     cfg->no_sign_request = st->global[ACG_CLI_G_NO_SIGN_REQUEST] != NULL;
     cfg->validation = ACG_VALIDATE_ENFORCE;
+    cfg->mfa_prompt = acg_cli_mfa_prompt;
     if (st->global[ACG_CLI_G_DEBUG] != NULL) {
         cfg->log = log_to_stderr;
         cfg->log_level = ACG_LOG_DEBUG;

@@ -20,6 +20,9 @@
 #include "common/acg_error.h"
 #include "json/acg_json.h"
 
+/* struct acg_client_config.mfa_prompt for the program: getpass's way (acg_cli_prompt.c). */
+int acg_cli_mfa_prompt(void *ctx, const char *prompt, char *code, size_t size);
+
 /* How a member's option value becomes JSON. */
 enum acg_cli_kind {
     ACG_CLI_STRING,    /* also enums: the text as a JSON string */

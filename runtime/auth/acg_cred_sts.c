@@ -6,8 +6,10 @@
  *   role_arn and no keys, the role it assumes: chains, loops refused with botocore's
  *   message) or from credential_source (Environment, EcsContainer, Ec2InstanceMetadata),
  *   and calls AssumeRole signed with them, with role_session_name, external_id and
- *   duration_seconds. mfa_serial needs a code typed at a prompt, which a library has no
- *   terminal for: unless the AWS CLI's cache holds the role's credentials, it is refused.
+ *   duration_seconds. mfa_serial adds SerialNumber and the TokenCode the client's
+ *   mfa_prompt reads (the program asks on the terminal, as the AWS CLI does); as in
+ *   botocore, such credentials are not refreshed by asking again. Without a prompt the
+ *   profile is refused unless the AWS CLI's cache holds the role's credentials.
  *
  *   assume-role-with-web-identity: AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN and
  *   AWS_ROLE_SESSION_NAME (not when the profile was named by the caller), else the
@@ -527,6 +529,7 @@ struct assume_role {
     char *profile_name, *role_arn, *session_name, *external_id, *mfa_serial, *credential_source;
     long duration;
     bool has_duration;
+    bool mfa_asked;            /* the one MFA code botocore asks for was used */
     char generated_name[64];   /* botocore-session-<seconds>, made at the first fetch */
     char key[41];
     char where[300];
@@ -571,6 +574,29 @@ static int source_credentials(struct assume_role *ar, const struct acg_cred_ctx 
     return rc;
 }
 
+/* The code of the profile's MFA device, asked once through the client's prompt. */
+static int mfa_code(struct assume_role *ar, const struct acg_cred_ctx *ctx, char *code, size_t size,
+                    struct acg_error *err)
+{
+    if (ctx->mfa_prompt == NULL)
+        return acg_error_set(err, ACG_ERR_CREDENTIALS,
+                             "The profile \"%s\" assumes role %s with MFA (mfa_serial %s): the code cannot be "
+                             "asked for here, as no MFA prompt was configured (struct acg_client_config "
+                             "mfa_prompt). Run an AWS CLI command with --profile %s to enter the code; the "
+                             "credentials it caches in ~/.aws/cli/cache are then used here until they expire.",
+                             ar->profile_name, ar->role_arn, ar->mfa_serial, ar->profile_name);
+    /* botocore's RefreshWithMFAUnsupportedError: the code was good for one fetch */
+    if (ar->mfa_asked)
+        return acg_error_set(err, ACG_ERR_CREDENTIALS, "Cannot refresh credentials: MFA token required.");
+    char prompt[600];
+    snprintf(prompt, sizeof prompt, "Enter MFA code for %s: ", ar->mfa_serial);
+    ar->mfa_asked = true;
+    if (ctx->mfa_prompt(ctx->mfa_prompt_ctx, prompt, code, size) != 0 || code[0] == '\0')
+        return acg_error_set(err, ACG_ERR_CREDENTIALS, "No MFA code was entered for %s.", ar->mfa_serial);
+    code[size - 1] = '\0';
+    return ACG_OK;
+}
+
 static int assume_role_fetch(struct acg_cred_delegate *d, const struct acg_cred_ctx *ctx, struct acg_credentials *out,
                              struct acg_error *err)
 {
@@ -584,13 +610,12 @@ static int assume_role_fetch(struct acg_cred_delegate *d, const struct acg_cred_
         if (rc != ACG_OK || usable)
             return rc;
     }
-    if (ar->mfa_serial != NULL)
-        return acg_error_set(err, ACG_ERR_CREDENTIALS,
-                             "The profile \"%s\" assumes role %s with MFA (mfa_serial %s): the code cannot be "
-                             "asked for here, as there is no terminal prompt in the SDK. Run an AWS CLI command "
-                             "with --profile %s to enter the code; the credentials it caches in ~/.aws/cli/cache "
-                             "are then used here until they expire.",
-                             ar->profile_name, ar->role_arn, ar->mfa_serial, ar->profile_name);
+    char code[64] = "";
+    if (ar->mfa_serial != NULL) {
+        rc = mfa_code(ar, ctx, code, sizeof code, err);
+        if (rc != ACG_OK)
+            return rc;
+    }
     struct acg_credentials src;
     struct acg_buf form;
     acg_credentials_init(&src);
@@ -601,14 +626,17 @@ static int assume_role_fetch(struct acg_cred_delegate *d, const struct acg_cred_
             snprintf(ar->generated_name, sizeof ar->generated_name, "botocore-session-%lld",
                      (long long)(ctx->now_ms / 1000));
         /* botocore's parameter order: role_session_name, external_id, mfa_serial and
-         * duration_seconds as configured, then RoleArn, then a generated session name */
+         * duration_seconds as configured, then RoleArn, a generated session name, and the
+         * code typed at the prompt */
         char duration[24];
         snprintf(duration, sizeof duration, "%ld", ar->duration);
         if (form_param(&form, "RoleSessionName", ar->session_name) != ACG_OK ||
             form_param(&form, "ExternalId", ar->external_id) != ACG_OK ||
+            form_param(&form, "SerialNumber", ar->mfa_serial) != ACG_OK ||
             form_param(&form, "DurationSeconds", ar->has_duration ? duration : NULL) != ACG_OK ||
             form_param(&form, "RoleArn", ar->role_arn) != ACG_OK ||
-            form_param(&form, "RoleSessionName", ar->session_name == NULL ? ar->generated_name : NULL) != ACG_OK)
+            form_param(&form, "RoleSessionName", ar->session_name == NULL ? ar->generated_name : NULL) != ACG_OK ||
+            form_param(&form, "TokenCode", ar->mfa_serial != NULL ? code : NULL) != ACG_OK)
             rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory calling STS");
     }
     if (rc == ACG_OK) {
@@ -616,7 +644,8 @@ static int assume_role_fetch(struct acg_cred_delegate *d, const struct acg_cred_
         rc = sts_call(&call, ctx, out, err);
     }
     acg_credentials_wipe(&src);
-    acg_buf_free(&form);
+    acg_buf_free_secure(&form);
+    acg_cred_wipe(code, sizeof code);
     return rc;
 }
 

@@ -63,6 +63,8 @@ struct acg_credentials_provider {
     char region[64];                      /* the client's, for the STS client */
     int64_t now_ms;                       /* the clock of the get being served */
     long process_timeout_ms;
+    int (*mfa_prompt)(void *ctx, const char *prompt, char *code, size_t size);
+    void *mfa_prompt_ctx;
 };
 
 static void wipe(void *p, size_t n)
@@ -242,6 +244,17 @@ void acg_credentials_provider_set_process_timeout(struct acg_credentials_provide
 {
     if (p != NULL)
         p->process_timeout_ms = timeout_ms > 0 ? timeout_ms : PROCESS_DEFAULT_TIMEOUT_MS;
+}
+
+void acg_credentials_provider_set_mfa_prompt(struct acg_credentials_provider *p,
+                                             int (*prompt)(void *ctx, const char *prompt,
+                                                           char *code, size_t size),
+                                             void *ctx)
+{
+    if (p != NULL) {
+        p->mfa_prompt = prompt;
+        p->mfa_prompt_ctx = ctx;
+    }
 }
 
 void acg_credentials_provider_destroy(struct acg_credentials_provider *p)
@@ -945,7 +958,8 @@ static int resolve(struct acg_credentials_provider *p, struct acg_credentials *o
     case SRC_IMDS:
         return from_imds(out, err);
     case SRC_DELEGATE: {
-        struct acg_cred_ctx ctx = { p->now_ms, p->region, p->process_timeout_ms };
+        struct acg_cred_ctx ctx = { p->now_ms, p->region, p->process_timeout_ms, p->mfa_prompt,
+                                    p->mfa_prompt_ctx };
         return p->delegate->fetch(p->delegate, &ctx, out, err);
     }
     case SRC_NONE:

@@ -502,6 +502,7 @@ static int client_credentials(struct acg_client *c, const struct acg_client_conf
         return acg_error_set(err, ACG_ERR_CONFIG, "could not set up the credentials provider");
     acg_credentials_provider_set_region(c->creds, c->settings.region);
     acg_credentials_provider_set_process_timeout(c->creds, cfg->credential_process_timeout_ms);
+    acg_credentials_provider_set_mfa_prompt(c->creds, cfg->mfa_prompt, cfg->mfa_prompt_ctx);
     return ACG_OK;
 }
 

@@ -137,6 +137,8 @@ try:
     chain = session.get_component("credential_provider")
     for name in ("assume-role", "assume-role-with-web-identity", "sso"):
         chain.get_provider(name).cache = cache
+    if len(sys.argv) > 2:   # the MFA code typed at getpass's prompt
+        chain.get_provider("assume-role")._prompter = lambda prompt: sys.argv[2]
     creds = session.get_credentials()
     frozen = creds.get_frozen_credentials() if creds is not None else None
     print(json.dumps({"method": creds.method if creds else None,
@@ -146,10 +148,10 @@ except Exception as e:
 """
 
 
-def botocore_chain(home, profile="-", **env):
+def botocore_chain(home, profile="-", mfa_code=None, **env):
     """botocore's (and the AWS CLI's) answer for the same HOME and environment."""
-    out = subprocess.run([sys.executable, "-c", BOTOCORE, profile], env=home.env(**env), capture_output=True,
-                         text=True, timeout=60)
+    argv = [sys.executable, "-c", BOTOCORE, profile] + ([mfa_code] if mfa_code else [])
+    out = subprocess.run(argv, env=home.env(**env), capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 
@@ -439,20 +441,92 @@ def _():
     assert STS.requests() == []
 
 
-@case("assume-role: mfa_serial is refused (no prompt in the SDK) unless the AWS CLI's cache has the role")
+MFA = f"arn:aws:iam::{ACCOUNT}:mfa/alice"
+MFA_HOME = BASE_PROFILE + f"[profile dev]\nrole_arn = {FINAL}\nsource_profile = base\nmfa_serial = {MFA}\n"
+
+
+def on_terminal(home, typed, *args):
+    """The program on a terminal of its own (a pseudo-terminal): what it wrote there up to
+    the prompt, then the line typed; returns (exit status, everything the terminal showed)."""
+    import pty
+    pid, fd = pty.fork()
+    if pid == 0:
+        argv = [program(), "list-batch-inference-jobs", "--endpoint-url", PERSONALIZE.endpoint, *args]
+        os.execve(argv[0], argv, home.env())
+    seen, deadline = b"", time.monotonic() + 30
+    while b"Enter MFA code for" not in seen and time.monotonic() < deadline:
+        seen += os.read(fd, 4096)
+    os.write(fd, typed.encode() + b"\n")
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:   # the child closed its side
+            break
+        if not chunk:
+            break
+        seen += chunk
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), seen.decode(errors="replace")
+
+
+@case("assume-role: mfa_serial asks for the code on the terminal, without echo, as the AWS CLI does")
+def _():
+    STS.reset(mfa={MFA: "314159"})
+    home = Home(MFA_HOME)
+    status, shown = on_terminal(home, "314159", "--profile", "dev")
+    assert status == 0, shown
+    assert f"Enter MFA code for {MFA}: " in shown and "314159" not in shown, shown
+    assert '"batchInferenceJobs": []' in shown, shown
+    [req] = STS.requests()
+    assert req["params"]["SerialNumber"] == MFA and req["params"]["TokenCode"] == "314159", req
+    assert signed_by() == FINAL_CREDS["AccessKeyId"]
+    # botocore with the same code typed: the same parameters in the same order, the same cache
+    STS.reset(mfa={MFA: "314159"})
+    other = home.clone()
+    assert botocore_chain(other, "dev", mfa_code="314159")["access_key"] == FINAL_CREDS["AccessKeyId"]
+    [theirs] = STS.requests()
+    assert theirs["body_order"] == req["body_order"], (theirs["body_order"], req["body_order"])
+    assert sorted(other.cache_files()) == sorted(home.cache_files())
+    # a wrong code: STS's refusal, nothing cached
+    STS.reset(mfa={MFA: "314159"})
+    third = home.clone()
+    status, shown = on_terminal(third, "271828", "--profile", "dev")
+    assert status == 255 and "MultiFactorAuthentication failed" in shown, shown
+    assert third.cache_files() == {}
+
+
+@case("assume-role: mfa_serial without a terminal reads stdin as getpass does; nothing typed, nothing sent")
+def _():
+    STS.reset(mfa={MFA: "314159"})
+    home = Home(MFA_HOME)
+    argv = [program(), "list-batch-inference-jobs", "--endpoint-url", PERSONALIZE.endpoint, "--profile", "dev"]
+    result = subprocess.run(argv, env=home.env(), stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                            timeout=60, start_new_session=True)
+    message = fetch_error(result)
+    assert message.startswith("Warning: Password input may be echoed.\nEnter MFA code for " + MFA), message
+    assert message.endswith(f"No MFA code was entered for {MFA}."), message
+    assert STS.requests() == []
+    result = subprocess.run(argv, env=home.env(), input="314159\n", capture_output=True, text=True,
+                            timeout=60, start_new_session=True)
+    ok(result)
+    assert STS.requests()[-1]["params"]["TokenCode"] == "314159"
+
+
+@case("assume-role: mfa_serial uses the AWS CLI's cached role credentials without asking")
 def _():
     STS.reset()
-    mfa = f"arn:aws:iam::{ACCOUNT}:mfa/alice"
-    home = Home(BASE_PROFILE + f"[profile dev]\nrole_arn = {FINAL}\nsource_profile = base\nmfa_serial = {mfa}\n")
-    message = fetch_error(personalize(home, "--profile", "dev"))
-    assert "mfa_serial" in message and mfa in message and "~/.aws/cli/cache" in message, message
-    assert STS.requests() == []
+    mfa = MFA
+    home = Home(MFA_HOME)
     # what the AWS CLI caches after the prompt: same key (SerialNumber in it), used as it is
     key = hashlib.sha1(json.dumps({"RoleArn": FINAL, "SerialNumber": mfa}, sort_keys=True).encode()).hexdigest()
     os.makedirs(home.cache)
     with open(os.path.join(home.cache, key + ".json"), "w") as f:
         json.dump({"Credentials": dict(FINAL_CREDS, Expiration=in_two_hours())}, f)
-    ok(personalize(home, "--profile", "dev"))
+    result = subprocess.run([program(), "list-batch-inference-jobs", "--endpoint-url", PERSONALIZE.endpoint,
+                             "--profile", "dev"], env=home.env(), stdin=subprocess.DEVNULL, capture_output=True,
+                            text=True, timeout=60, start_new_session=True)
+    ok(result)
     assert STS.requests() == [] and signed_by() == FINAL_CREDS["AccessKeyId"]
 
 

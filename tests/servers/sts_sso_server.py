@@ -30,7 +30,9 @@ cache files compared.
 
 Control (JSON): POST /__control {"throttle": N (the next N STS calls answer 400 Throttling),
 "base": {"AKID": "secret"}, "web_token": "...",
-"sso_token": "...", "external_ids": {"arn": "id"}, "fixed": true, "expiration": "ISO"},
+"sso_token": "...", "external_ids": {"arn": "id"}, "mfa": {"serial": "code"}, "fixed": true,
+"expiration": "ISO"}; AssumeRole with SerialNumber and TokenCode is accepted only for a device
+in "mfa" with its code (six digits, as STS's TokenCode).
 GET /__requests (what was received, with the verdict), POST /__reset.
 """
 import argparse
@@ -59,7 +61,7 @@ SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}")
 def reset():
     with LOCK:
         STATE.clear()
-        STATE.update(base={}, web_token=None, sso_token=None, external_ids={}, fixed=False,
+        STATE.update(base={}, web_token=None, sso_token=None, external_ids={}, mfa={}, fixed=False,
                      expiration=None, requests=[], issued={}, counter=0)
 
 
@@ -344,7 +346,16 @@ class Handler(BaseHTTPRequestHandler):
                     raise ApiError(403, "AccessDenied", f"User: {key} is not authorized to perform: "
                                    f"sts:AssumeRole on resource: {arn}")
                 if "SerialNumber" in params or "TokenCode" in params:
-                    raise ApiError(403, "AccessDenied", "MFA is not expected in these tests")
+                    with LOCK:
+                        want_code = STATE["mfa"].get(params.get("SerialNumber"))
+                    code = params.get("TokenCode", "")
+                    if not re.fullmatch(r"\d{6}", code):
+                        raise ApiError(400, "ValidationError", "1 validation error detected: Value at "
+                                       "'tokenCode' failed to satisfy constraint: Member must have length "
+                                       "less than or equal to 6")
+                    if want_code is None or code != want_code:
+                        raise ApiError(403, "AccessDenied", "MultiFactorAuthentication failed with invalid "
+                                       "MFA one time pass code. ")
                 creds = issued_for(arn)
                 extra = ""
             elif action == "AssumeRoleWithWebIdentity":

@@ -47,6 +47,9 @@ void acg_response_free(struct acg_response *r);
 
 /* Settings given in code; each unset field falls back to the environment and the shared
  * config files the way the AWS CLI reads them. */
+/* Reads the code of an MFA device (struct acg_client_config.mfa_prompt). */
+typedef int (*acg_mfa_prompt_fn)(void *ctx, const char *prompt, char *code, size_t size);
+
 struct acg_client_config {
     const char *region;
     const char *profile;
@@ -90,6 +93,12 @@ struct acg_client_config {
     /* The most transfers one client runs at once (each on its own libcurl handle and
      * keep-alive connection); a call beyond that waits for a handle. 0: 32. */
     int max_connections;
+    /* Asked for the code of an MFA device when an assume-role profile has mfa_serial:
+     * prompt is botocore's ("Enter MFA code for <serial>: "); write the code, NUL-terminated,
+     * into code (size bytes) and return 0, or non-zero when there is none. NULL: such a
+     * profile fails unless the AWS CLI's cache holds the role's credentials. */
+    acg_mfa_prompt_fn mfa_prompt;
+    void *mfa_prompt_ctx;
 };
 
 /* Zeroes *cfg, then sets use_fips and use_dual_stack to -1. */

@@ -40,6 +40,9 @@ struct acg_cred_ctx {
     int64_t now_ms;        /* the client's clock */
     const char *region;    /* the client's region ("" or NULL: none configured) */
     long process_timeout_ms;   /* the client's bound on a source profile's credential_process */
+    /* the client's acg_mfa_prompt_fn, or NULL */
+    int (*mfa_prompt)(void *ctx, const char *prompt, char *code, size_t size);
+    void *mfa_prompt_ctx;
 };
 
 /* One provider chosen for a profile. fetch fills out (with expiration_ms) or fails. */

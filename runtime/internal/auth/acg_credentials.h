@@ -43,6 +43,13 @@ void acg_credentials_provider_set_region(struct acg_credentials_provider *p, con
 void acg_credentials_provider_set_process_timeout(struct acg_credentials_provider *p,
                                                   long timeout_ms);
 
+/* The prompt assume-role asks an MFA code with (struct acg_client_config.mfa_prompt).
+ * NULL-safe. */
+void acg_credentials_provider_set_mfa_prompt(struct acg_credentials_provider *p,
+                                             int (*prompt)(void *ctx, const char *prompt,
+                                                           char *code, size_t size),
+                                             void *ctx);
+
 /* Copies current credentials into out, resolving or refreshing first when needed.
  * now_ms is the clock: credentials with an expiration are fetched again once now_ms is
  * within five minutes of it; if that refresh fails before they expire, the old ones are
