@@ -100,102 +100,134 @@ static bool java_property(struct acg_buf *out, const char *name, size_t len, boo
  *                   that comes with such patterns still bounds the value.
  *   ${1,128}     -> (?:$){1,128}: Java accepts a quantified anchor, PCRE2 wants a group.
  * Everything else is copied. Returns ACG_OK or NOMEM. */
+/* The translation's position in the Java pattern and what it is inside of. */
+struct translation {
+    const char *src;
+    size_t i, n;
+    bool in_class;
+    bool after_class_escape; /* inside a class, right after \d, \p{..} etc. */
+    struct acg_buf *out;
+};
+
+/* \uXXXX (a surrogate pair joined, a lone surrogate as U+FFFD) as PCRE2's \x{...}. */
+static int translate_u_escape(struct translation *t)
+{
+    const char *src = t->src;
+    size_t i = t->i;
+    long cp = u_escape(src + i + 2);
+    size_t used = 6;
+    if (cp >= 0xD800 && cp <= 0xDBFF && i + 12 <= t->n && src[i + 6] == '\\' &&
+        src[i + 7] == 'u') {
+        long lo = u_escape(src + i + 8);
+        if (lo >= 0xDC00 && lo <= 0xDFFF) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            used = 12;
+        }
+    }
+    if (cp >= 0xD800 && cp <= 0xDFFF)
+        cp = 0xFFFD;
+    t->i += used;
+    return acg_buf_printf(t->out, "\\x{%lX}", (unsigned long)cp);
+}
+
+/* A backslash and what follows it. */
+static int translate_escape(struct translation *t)
+{
+    const char *src = t->src;
+    size_t i = t->i, n = t->n;
+    char e = src[i + 1];
+    if (e == 'u' && i + 6 <= n && u_escape(src + i + 2) >= 0)
+        return translate_u_escape(t);
+    if ((e == 'p' || e == 'P') && i + 2 < n && src[i + 2] == '{') {
+        const char *close = strchr(src + i + 3, '}');
+        if (close != NULL) {
+            size_t len = (size_t)(close - (src + i + 3));
+            int rc = ACG_OK;
+            if (java_property(t->out, src + i + 3, len, e == 'P', t->in_class, &rc))
+                ACG_TRY(rc);
+            else
+                ACG_TRY(acg_buf_append(t->out, src + i, len + 4));
+            t->i += len + 4;
+            t->after_class_escape = t->in_class;
+            return ACG_OK;
+        }
+    }
+    t->i += 2;
+    t->after_class_escape = t->in_class && is_class_escape(e);
+    return acg_buf_append(t->out, src + i, 2);
+}
+
+/* One character inside [...]: a '-' right after a class escape is a literal in Java. */
+static int translate_class_char(struct translation *t, bool was_class_escape)
+{
+    char c = t->src[t->i];
+    if (c == ']') {
+        t->in_class = false;
+    } else if (c == '-' && was_class_escape && t->i + 1 < t->n && t->src[t->i + 1] != ']') {
+        t->i++;
+        return acg_buf_append_str(t->out, "\\-");
+    }
+    t->i++;
+    return acg_buf_append_char(t->out, c);
+}
+
+static int translate_class_open(struct translation *t)
+{
+    t->in_class = true;
+    ACG_TRY(acg_buf_append_char(t->out, '['));
+    t->i++;
+    /* A ']' right after '[' or '[^' is a literal in PCRE2 (and Java). */
+    if (t->i < t->n && t->src[t->i] == '^') {
+        ACG_TRY(acg_buf_append_char(t->out, '^'));
+        t->i++;
+    }
+    if (t->i < t->n && t->src[t->i] == ']') {
+        ACG_TRY(acg_buf_append_str(t->out, "\\]"));
+        t->i++;
+    }
+    return ACG_OK;
+}
+
+/* {m,n} with n past PCRE2's limit loses its upper bound; false when there is none such. */
+static bool translate_big_repeat(struct translation *t, int *rc)
+{
+    const char *src = t->src;
+    char *end = NULL;
+    unsigned long lo = strtoul(src + t->i + 1, &end, 10);
+    if (end == src + t->i + 1 || *end != ',' || end[1] < '0' || end[1] > '9')
+        return false;
+    char *end2 = NULL;
+    unsigned long hi = strtoul(end + 1, &end2, 10);
+    if (*end2 != '}' || hi <= 65535 || lo > 65535)
+        return false;
+    *rc = acg_buf_printf(t->out, "{%lu,}", lo);
+    t->i = (size_t)(end2 + 1 - src);
+    return true;
+}
+
 static int translate_pattern(const char *src, struct acg_buf *out)
 {
-    bool in_class = false;
-    bool after_class_escape = false; /* inside a class, right after \d, \p{..} etc. */
-    size_t i = 0, n = strlen(src);
-    while (i < n) {
-        char c = src[i];
-        bool was_class_escape = after_class_escape;
-        after_class_escape = false;
-        if (c == '\\' && i + 1 < n) {
-            char e = src[i + 1];
-            if (e == 'u' && i + 6 <= n && u_escape(src + i + 2) >= 0) {
-                long cp = u_escape(src + i + 2);
-                size_t used = 6;
-                if (cp >= 0xD800 && cp <= 0xDBFF && i + 12 <= n && src[i + 6] == '\\' &&
-                    src[i + 7] == 'u') {
-                    long lo = u_escape(src + i + 8);
-                    if (lo >= 0xDC00 && lo <= 0xDFFF) {
-                        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                        used = 12;
-                    }
-                }
-                if (cp >= 0xD800 && cp <= 0xDFFF)
-                    cp = 0xFFFD;
-                ACG_TRY(acg_buf_printf(out, "\\x{%lX}", (unsigned long)cp));
-                i += used;
-                continue;
-            }
-            if ((e == 'p' || e == 'P') && i + 2 < n && src[i + 2] == '{') {
-                const char *close = strchr(src + i + 3, '}');
-                if (close != NULL) {
-                    size_t len = (size_t)(close - (src + i + 3));
-                    int rc = ACG_OK;
-                    if (java_property(out, src + i + 3, len, e == 'P', in_class, &rc)) {
-                        ACG_TRY(rc);
-                    } else {
-                        ACG_TRY(acg_buf_append(out, src + i, len + 4));
-                    }
-                    i += len + 4;
-                    after_class_escape = in_class;
-                    continue;
-                }
-            }
-            ACG_TRY(acg_buf_append(out, src + i, 2));
-            i += 2;
-            after_class_escape = in_class && is_class_escape(e);
-            continue;
-        }
-        if (in_class) {
-            if (c == ']') {
-                in_class = false;
-            } else if (c == '-' && was_class_escape && i + 1 < n && src[i + 1] != ']') {
-                ACG_TRY(acg_buf_append_str(out, "\\-"));
-                i++;
-                continue;
-            }
-            ACG_TRY(acg_buf_append_char(out, c));
-            i++;
-            continue;
-        }
-        if (c == '[') {
-            in_class = true;
-            ACG_TRY(acg_buf_append_char(out, c));
-            i++;
-            /* A ']' right after '[' or '[^' is a literal in PCRE2 (and Java). */
-            if (i < n && src[i] == '^') {
-                ACG_TRY(acg_buf_append_char(out, '^'));
-                i++;
-            }
-            if (i < n && src[i] == ']') {
-                ACG_TRY(acg_buf_append_str(out, "\\]"));
-                i++;
-            }
-            continue;
-        }
-        if ((c == '$' || c == '^') && i + 1 < n && strchr("{*+?", src[i + 1]) != NULL) {
+    struct translation t = { .src = src, .n = strlen(src), .out = out };
+    while (t.i < t.n) {
+        char c = src[t.i];
+        bool was_class_escape = t.after_class_escape;
+        t.after_class_escape = false;
+        int rc = ACG_OK;
+        if (c == '\\' && t.i + 1 < t.n) {
+            ACG_TRY(translate_escape(&t));
+        } else if (t.in_class) {
+            ACG_TRY(translate_class_char(&t, was_class_escape));
+        } else if (c == '[') {
+            ACG_TRY(translate_class_open(&t));
+        } else if ((c == '$' || c == '^') && t.i + 1 < t.n && strchr("{*+?", src[t.i + 1]) != NULL) {
             ACG_TRY(acg_buf_printf(out, "(?:%c)", c));
-            i++;
-            continue;
+            t.i++;
+        } else if (c == '{' && translate_big_repeat(&t, &rc)) {
+            ACG_TRY(rc);
+        } else {
+            ACG_TRY(acg_buf_append_char(out, c));
+            t.i++;
         }
-        if (c == '{') {
-            /* {m,n} with n past PCRE2's limit loses its upper bound. */
-            char *end = NULL;
-            unsigned long lo = strtoul(src + i + 1, &end, 10);
-            if (end != src + i + 1 && *end == ',' && end[1] >= '0' && end[1] <= '9') {
-                char *end2 = NULL;
-                unsigned long hi = strtoul(end + 1, &end2, 10);
-                if (*end2 == '}' && hi > 65535 && lo <= 65535) {
-                    ACG_TRY(acg_buf_printf(out, "{%lu,}", lo));
-                    i = (size_t)(end2 + 1 - src);
-                    continue;
-                }
-            }
-        }
-        ACG_TRY(acg_buf_append_char(out, c));
-        i++;
     }
     if (out->data == NULL)
         ACG_TRY(acg_buf_append(out, "", 0));
