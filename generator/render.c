@@ -271,16 +271,86 @@ static bool is_blank(char c)
 }
 
 /* Splits the text into tokens, applying the standalone-line rule, and matches sections. */
+/* The parse's open sections, innermost last (token indexes). */
+struct parse {
+    struct template *t;
+    struct diag *d;
+    size_t cap;
+    size_t stack[64];
+    size_t depth;
+};
+
+/* The tag's kind from its sigil; *inner moves past it. */
+static enum tok_kind tag_kind(const char **inner, bool *comment)
+{
+    *comment = false;
+    switch (**inner) {
+    case '#': (*inner)++; return TOK_SECTION;
+    case '^': (*inner)++; return TOK_INVERTED;
+    case '/': (*inner)++; return TOK_CLOSE;
+    case '>': (*inner)++; return TOK_PARTIAL;
+    case '!': *comment = true; return TOK_VAR;
+    default: return TOK_VAR;
+    }
+}
+
+/* Standalone: only blanks before the tag on its line and only blanks then a newline (or the
+ * end) after it. Such a line vanishes from the output: the text before the tag ends at the
+ * line's start and the text after resumes on the next line. */
+static void standalone(const char *text, const char *p, const char *open, const char **text_end,
+                       const char **after)
+{
+    const char *ls = open;
+    while (ls > p && is_blank(ls[-1]))
+        ls--;
+    bool at_line_start = ls == text || ls[-1] == '\n';
+    const char *rs = *after;
+    while (is_blank(*rs))
+        rs++;
+    if (at_line_start && (*rs == '\n' || *rs == '\0')) {
+        *text_end = ls;
+        *after = *rs == '\n' ? rs + 1 : rs;
+    }
+}
+
+/* Records a section tag: opens nest, closes must match the innermost open one. */
+static int nest(struct parse *ps, const struct tok *tk)
+{
+    struct template *t = ps->t;
+    if (tk->kind == TOK_CLOSE) {
+        if (ps->depth == 0) {
+            diag_error(ps->d, t->path, tk->mark, "{{/%.*s}} closes nothing", (int)tk->len, tk->start);
+            return -1;
+        }
+        struct tok *open_tok = &t->toks[ps->stack[ps->depth - 1]];
+        if (open_tok->len != tk->len || memcmp(open_tok->start, tk->start, tk->len) != 0) {
+            diag_error(ps->d, t->path, tk->mark, "{{/%.*s}} closes {{#%.*s}} (line %d)", (int)tk->len,
+                       tk->start, (int)open_tok->len, open_tok->start, open_tok->mark.line);
+            return -1;
+        }
+        open_tok->end = t->ntoks;
+        ps->depth--;
+    }
+    if (push_tok(t, &ps->cap, *tk) != 0)
+        return -1;
+    if (tk->kind == TOK_SECTION || tk->kind == TOK_INVERTED) {
+        if (ps->depth == sizeof ps->stack / sizeof ps->stack[0]) {
+            diag_error(ps->d, t->path, tk->mark, "sections nested too deeply");
+            return -1;
+        }
+        ps->stack[ps->depth++] = t->ntoks - 1;
+    }
+    return 0;
+}
+
 static int parse_template(struct template *t, struct diag *d)
 {
+    struct parse ps = { .t = t, .d = d };
     const char *p = t->text;
-    size_t cap = 0;
-    size_t stack[64];
-    size_t depth = 0;
     while (*p != '\0') {
         const char *open = strstr(p, "{{");
         if (open == NULL) {
-            if (push_tok(t, &cap, (struct tok){ TOK_TEXT, p, strlen(p), 0, { 0, 0 } }) != 0)
+            if (push_tok(t, &ps.cap, (struct tok){ TOK_TEXT, p, strlen(p), 0, { 0, 0 } }) != 0)
                 return -1;
             break;
         }
@@ -290,41 +360,18 @@ static int parse_template(struct template *t, struct diag *d)
             diag_error(d, t->path, mk, "unclosed tag");
             return -1;
         }
-        const char *inner = open + 2;
-        enum tok_kind kind = TOK_VAR;
-        bool comment = false;
-        switch (*inner) {
-        case '#': kind = TOK_SECTION; inner++; break;
-        case '^': kind = TOK_INVERTED; inner++; break;
-        case '/': kind = TOK_CLOSE; inner++; break;
-        case '>': kind = TOK_PARTIAL; inner++; break;
-        case '!': comment = true; break;
-        default: break;
-        }
-        const char *name_end = close;
+        const char *inner = open + 2, *name_end = close;
+        bool comment;
+        enum tok_kind kind = tag_kind(&inner, &comment);
         while (inner < name_end && is_blank(*inner))
             inner++;
         while (name_end > inner && is_blank(name_end[-1]))
             name_end--;
-        const char *after = close + 2;
-        const char *text_end = open;
-        /* Standalone: only blanks before the tag on its line and only blanks then a newline
-         * (or the end) after it. Such a line vanishes from the output. */
-        if (kind != TOK_VAR || comment) {
-            const char *ls = open;
-            while (ls > p && is_blank(ls[-1]))
-                ls--;
-            bool at_line_start = ls == t->text || ls[-1] == '\n';
-            const char *rs = after;
-            while (is_blank(*rs))
-                rs++;
-            if (at_line_start && (ls >= p || ls == t->text) && (*rs == '\n' || *rs == '\0')) {
-                text_end = ls;
-                after = *rs == '\n' ? rs + 1 : rs;
-            }
-        }
+        const char *after = close + 2, *text_end = open;
+        if (kind != TOK_VAR || comment)
+            standalone(t->text, p, open, &text_end, &after);
         if (text_end > p &&
-            push_tok(t, &cap, (struct tok){ TOK_TEXT, p, (size_t)(text_end - p), 0, { 0, 0 } }) != 0)
+            push_tok(t, &ps.cap, (struct tok){ TOK_TEXT, p, (size_t)(text_end - p), 0, { 0, 0 } }) != 0)
             return -1;
         p = after;
         if (comment)
@@ -334,32 +381,11 @@ static int parse_template(struct template *t, struct diag *d)
             return -1;
         }
         struct tok tk = { kind, inner, (size_t)(name_end - inner), 0, mk };
-        if (kind == TOK_CLOSE) {
-            if (depth == 0) {
-                diag_error(d, t->path, mk, "{{/%.*s}} closes nothing", (int)tk.len, tk.start);
-                return -1;
-            }
-            struct tok *open_tok = &t->toks[stack[depth - 1]];
-            if (open_tok->len != tk.len || memcmp(open_tok->start, tk.start, tk.len) != 0) {
-                diag_error(d, t->path, mk, "{{/%.*s}} closes {{#%.*s}} (line %d)", (int)tk.len, tk.start,
-                           (int)open_tok->len, open_tok->start, open_tok->mark.line);
-                return -1;
-            }
-            open_tok->end = t->ntoks;
-            depth--;
-        }
-        if (push_tok(t, &cap, tk) != 0)
+        if (nest(&ps, &tk) != 0)
             return -1;
-        if (kind == TOK_SECTION || kind == TOK_INVERTED) {
-            if (depth == sizeof stack / sizeof stack[0]) {
-                diag_error(d, t->path, mk, "sections nested too deeply");
-                return -1;
-            }
-            stack[depth++] = t->ntoks - 1;
-        }
     }
-    if (depth > 0) {
-        struct tok *open_tok = &t->toks[stack[depth - 1]];
+    if (ps.depth > 0) {
+        struct tok *open_tok = &t->toks[ps.stack[ps.depth - 1]];
         diag_error(d, t->path, open_tok->mark, "section {{#%.*s}} is never closed", (int)open_tok->len,
                    open_tok->start);
         return -1;
