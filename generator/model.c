@@ -542,6 +542,112 @@ static bool has_event_stream(const struct shape *s)
     return false;
 }
 
+/* A shape's name, mark and type (structure, union or document); NULL after an error. */
+static struct shape *declare_shape(struct ctx *c, const struct doc_pair *pair)
+{
+    const struct doc_node *def = pair->value;
+    const char *name = pair->key->text;
+    const struct doc_node *type = doc_get(def, "type");
+    struct shape *s = acg_arena_calloc(c->a, 1, sizeof *s);
+    if (s == NULL) {
+        err(c, def, "shapes.%s: out of memory", name);
+        return NULL;
+    }
+    s->name = name;
+    s->mark = pair->key->mark;
+    if (!doc_is_scalar(type)) {
+        err(c, def, "shapes.%s: missing \"type\"", name);
+        return NULL;
+    }
+    bool known = false;
+    for (size_t t = 0; t < sizeof type_names / sizeof type_names[0]; t++) {
+        if (strcmp(type->text, type_names[t].name) == 0) {
+            s->type = type_names[t].type;
+            known = true;
+        }
+    }
+    if (!known) {
+        err(c, type, "shapes.%s.type: unknown type \"%s\"", name, type->text);
+        return NULL;
+    }
+    if (s->type == SHAPE_STRUCTURE && doc_is_true(doc_get(def, "union")))
+        s->type = SHAPE_UNION;
+    if (s->type == SHAPE_STRUCTURE && doc_is_true(doc_get(def, "document")))
+        s->type = SHAPE_DOCUMENT;
+    return s;
+}
+
+/* Every shape declared (sorted by name, so references resolve by search), then filled. */
+static int load_shapes(struct ctx *c, const struct doc_node *root)
+{
+    struct model *m = c->m;
+    const struct doc_node *shapes = doc_get(root, "shapes");
+    if (shapes == NULL || shapes->kind != DOC_MAP) {
+        err(c, root, "the model has no \"shapes\" mapping");
+        return -1;
+    }
+    c->shapes = shapes;
+    m->shapes = acg_arena_calloc(c->a, shapes->count, sizeof *m->shapes);
+    if (m->shapes == NULL)
+        return -1;
+    for (size_t i = 0; i < shapes->count; i++) {
+        struct shape *s = declare_shape(c, &shapes->pairs[i]);
+        if (s != NULL)
+            m->shapes[m->shape_count++] = s;
+    }
+    qsort(m->shapes, m->shape_count, sizeof *m->shapes, by_shape_name);
+    for (size_t i = 0; i < shapes->count; i++) {
+        struct shape *s = model_find_shape(m, shapes->pairs[i].key->text);
+        if (s != NULL)
+            fill_shape(c, s, shapes->pairs[i].value);
+    }
+    return 0;
+}
+
+/* A shape's namespace with a prefix (S3's Grantee: xmlns:xsi) goes on each member that
+ * refers to the shape without a namespace of its own, where the tables keep prefixes;
+ * botocore merges the two the same way. */
+static void inherit_namespaces(struct model *m)
+{
+    for (size_t i = 0; i < m->shape_count; i++) {
+        struct shape *s = m->shapes[i];
+        for (size_t k = 0; k < s->member_count + 3; k++) {
+            struct member *mb = k < s->member_count ? &s->members[k]
+                                : k == s->member_count ? s->item
+                                : k == s->member_count + 1 ? s->key : s->value;
+            if (mb != NULL && mb->target != NULL && mb->xml_ns_uri == NULL &&
+                mb->target->xml_ns_prefix != NULL) {
+                mb->xml_ns_uri = mb->target->xml_ns_uri;
+                mb->xml_ns_prefix = mb->target->xml_ns_prefix;
+            }
+        }
+    }
+}
+
+static int load_operations(struct ctx *c, const struct doc_node *root)
+{
+    struct model *m = c->m;
+    const struct doc_node *ops = doc_get(root, "operations");
+    if (ops == NULL || ops->kind != DOC_MAP) {
+        err(c, root, "the model has no \"operations\" mapping");
+        return -1;
+    }
+    m->operations = acg_arena_calloc(c->a, ops->count ? ops->count : 1, sizeof *m->operations);
+    if (m->operations == NULL)
+        return -1;
+    for (size_t i = 0; i < ops->count; i++) {
+        if (ops->pairs[i].value->kind != DOC_MAP) {
+            err(c, ops->pairs[i].value, "operations.%s: expected a mapping", ops->pairs[i].key->text);
+            continue;
+        }
+        struct operation *op = &m->operations[m->operation_count++];
+        load_operation(c, op, ops->pairs[i].key->text, ops->pairs[i].value);
+        op->event_stream = has_event_stream(op->input) || has_event_stream(op->output);
+    }
+    qsort(m->operations, m->operation_count, sizeof *m->operations, by_op_name);
+    return 0;
+}
+
 int model_from_doc(struct doc *doc, struct model *m, struct diag *d)
 {
     int errors_before = d->errors;
@@ -561,88 +667,11 @@ int model_from_doc(struct doc *doc, struct model *m, struct diag *d)
         return -1;
     }
     load_metadata(&c, root);
-
-    const struct doc_node *shapes = doc_get(root, "shapes");
-    if (shapes == NULL || shapes->kind != DOC_MAP) {
-        err(&c, root, "the model has no \"shapes\" mapping");
+    if (load_shapes(&c, root) != 0)
         return -1;
-    }
-    c.shapes = shapes;
-    m->shapes = acg_arena_calloc(c.a, shapes->count, sizeof *m->shapes);
-    if (m->shapes == NULL)
+    inherit_namespaces(m);
+    if (load_operations(&c, root) != 0)
         return -1;
-    for (size_t i = 0; i < shapes->count; i++) {
-        const struct doc_node *def = shapes->pairs[i].value;
-        const char *name = shapes->pairs[i].key->text;
-        const struct doc_node *type = doc_get(def, "type");
-        struct shape *s = acg_arena_calloc(c.a, 1, sizeof *s);
-        if (s == NULL)
-            return -1;
-        s->name = name;
-        s->mark = shapes->pairs[i].key->mark;
-        if (!doc_is_scalar(type)) {
-            err(&c, def, "shapes.%s: missing \"type\"", name);
-            continue;
-        }
-        bool known = false;
-        for (size_t t = 0; t < sizeof type_names / sizeof type_names[0]; t++) {
-            if (strcmp(type->text, type_names[t].name) == 0) {
-                s->type = type_names[t].type;
-                known = true;
-            }
-        }
-        if (!known) {
-            err(&c, type, "shapes.%s.type: unknown type \"%s\"", name, type->text);
-            continue;
-        }
-        if (s->type == SHAPE_STRUCTURE && doc_is_true(doc_get(def, "union")))
-            s->type = SHAPE_UNION;
-        if (s->type == SHAPE_STRUCTURE && doc_is_true(doc_get(def, "document")))
-            s->type = SHAPE_DOCUMENT;
-        m->shapes[m->shape_count++] = s;
-    }
-    qsort(m->shapes, m->shape_count, sizeof *m->shapes, by_shape_name);
-    for (size_t i = 0; i < shapes->count; i++) {
-        struct shape *s = model_find_shape(m, shapes->pairs[i].key->text);
-        if (s != NULL)
-            fill_shape(&c, s, shapes->pairs[i].value);
-    }
-
-    /* A shape's namespace with a prefix (S3's Grantee: xmlns:xsi) goes on each member that
-     * refers to the shape without a namespace of its own, where the tables keep prefixes;
-     * botocore merges the two the same way. */
-    for (size_t i = 0; i < m->shape_count; i++) {
-        struct shape *s = m->shapes[i];
-        for (size_t k = 0; k < s->member_count + 3; k++) {
-            struct member *mb = k < s->member_count ? &s->members[k]
-                                : k == s->member_count ? s->item
-                                : k == s->member_count + 1 ? s->key : s->value;
-            if (mb != NULL && mb->target != NULL && mb->xml_ns_uri == NULL &&
-                mb->target->xml_ns_prefix != NULL) {
-                mb->xml_ns_uri = mb->target->xml_ns_uri;
-                mb->xml_ns_prefix = mb->target->xml_ns_prefix;
-            }
-        }
-    }
-
-    const struct doc_node *ops = doc_get(root, "operations");
-    if (ops == NULL || ops->kind != DOC_MAP) {
-        err(&c, root, "the model has no \"operations\" mapping");
-        return -1;
-    }
-    m->operations = acg_arena_calloc(c.a, ops->count ? ops->count : 1, sizeof *m->operations);
-    if (m->operations == NULL)
-        return -1;
-    for (size_t i = 0; i < ops->count; i++) {
-        if (ops->pairs[i].value->kind != DOC_MAP) {
-            err(&c, ops->pairs[i].value, "operations.%s: expected a mapping", ops->pairs[i].key->text);
-            continue;
-        }
-        struct operation *op = &m->operations[m->operation_count++];
-        load_operation(&c, op, ops->pairs[i].key->text, ops->pairs[i].value);
-        op->event_stream = has_event_stream(op->input) || has_event_stream(op->output);
-    }
-    qsort(m->operations, m->operation_count, sizeof *m->operations, by_op_name);
     return d->errors > errors_before ? -1 : 0;
 }
 
