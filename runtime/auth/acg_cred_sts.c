@@ -341,105 +341,114 @@ struct sts_call {
     const char *method;          /* the credentials' source */
 };
 
+/* The signature headers of the form when the call is signed (AssumeRole); *n grows. */
+static int sts_sign(const struct sts_call *call, const struct acg_cred_ctx *ctx,
+                    const struct acg_cred_endpoint_out *ep, const char *path, const char *host,
+                    const struct acg_buf *body, struct acg_sigv4_result *sig,
+                    struct acg_header *headers, size_t *n, struct acg_error *err)
+{
+    if (call->sign_with == NULL)
+        return ACG_OK;
+    struct acg_header to_sign[2] = { { "Host", host }, { "Content-Type", FORM_TYPE } };
+    struct acg_sigv4_params sp = {
+        .creds = call->sign_with,
+        .region = ep->signing_region[0] != '\0' ? ep->signing_region : ctx->region,
+        .service = ep->signing_name[0] != '\0' ? ep->signing_name : "sts",
+        .now_ms = ctx->now_ms,
+        .normalize_path = true,
+        .sign_session_token = true,
+    };
+    struct acg_sigv4_request req = { "POST", path, NULL, to_sign, 2, body->data, body->len, NULL };
+    if (sp.region == NULL || sp.region[0] == '\0')
+        return acg_error_set(err, ACG_ERR_CONFIG, "You must specify a region.");
+    ACG_TRY(acg_sigv4_sign(&sp, &req, NULL, sig, err));
+    headers[(*n)++] = (struct acg_header){ "X-Amz-Date", sig->amz_date };
+    if (call->sign_with->session_token[0] != '\0')
+        headers[(*n)++] = (struct acg_header){ "X-Amz-Security-Token", call->sign_with->session_token };
+    headers[(*n)++] = (struct acg_header){ "Authorization", sig->authorization.data };
+    return ACG_OK;
+}
+
+/* The credentials of a successful answer into out, and the answer into the AWS CLI's
+ * cache as botocore writes it. r's secrets live in a and are wiped by the caller. */
+static int sts_answer(const struct sts_call *call, const struct acg_cred_response *resp, int retries,
+                      struct acg_arena *a, struct x_result *r, struct acg_credentials *out,
+                      struct acg_error *err)
+{
+    static const char *const result_path[] = { "*", "*Result", NULL };
+    static const char *const metadata_path[] = { "*", "ResponseMetadata", NULL };
+    struct x_metadata md = { NULL };
+    struct acg_error decode_err;
+    acg_error_init(&decode_err);
+    int rc = acg_xml_decode(resp->body.data, resp->body.len, &result_shape, result_path, r, a, &decode_err);
+    if (rc == ACG_OK)
+        rc = acg_xml_decode(resp->body.data, resp->body.len, &metadata_shape, metadata_path, &md, a,
+                            &decode_err);
+    acg_error_free(&decode_err);
+    if (rc != ACG_OK)
+        return acg_error_set(err, ACG_ERR_CREDENTIALS, "the %s answer of STS is not what botocore reads",
+                             call->operation);
+    int64_t expires = 0;
+    if (r->credentials == NULL || r->credentials->expiration == NULL ||
+        acg_cred_parse_time(r->credentials->expiration, &expires) != ACG_OK)
+        return acg_error_set(err, ACG_ERR_CREDENTIALS,
+                             "the %s answer of STS has no credentials with an expiration", call->operation);
+    ACG_TRY(acg_cred_set(out, r->credentials->access_key_id, r->credentials->secret_access_key,
+                         r->credentials->session_token, expires, call->method, call->where, err));
+    struct acg_buf doc;
+    acg_buf_init_secure(&doc, 0);
+    bool web = strcmp(call->operation, "AssumeRoleWithWebIdentity") == 0;
+    if (cache_document(&doc, web, r, &md, resp, retries, expires) == ACG_OK) {
+        char dir[4096];
+        if (acg_cred_cache_dir(dir, sizeof dir) == ACG_OK)
+            (void)acg_cred_cache_write(dir, call->cache_key, doc.data, doc.len);
+    }
+    acg_buf_free_secure(&doc);
+    return ACG_OK;
+}
+
 static int sts_call(const struct sts_call *call, const struct acg_cred_ctx *ctx, struct acg_credentials *out,
                     struct acg_error *err)
 {
     struct acg_cred_target target;
-    const struct acg_cred_endpoint_out *ep = &target.ep;
     char path[2048], host[512];
     int retries = 0;
-    struct acg_buf body, doc;
+    struct acg_buf body;
     struct acg_cred_response resp;
     struct acg_sigv4_result sig;
     struct acg_arena *a = NULL;
     struct x_result r;
-    int rc;
+    struct acg_header headers[5];
+    size_t n = 0;
     memset(&r, 0, sizeof r);
     acg_buf_init_secure(&body, 0);
-    acg_buf_init_secure(&doc, 0);
     acg_cred_response_init(&resp);
     acg_sigv4_result_init(&sig);
-    rc = acg_cred_endpoint(call->session, "STS", ctx->region, &target, err);
+    int rc = acg_cred_endpoint(call->session, "STS", ctx->region, &target, err);
     if (rc != ACG_OK)
         goto done;
-    if (acg_cred_url_parts(ep->url, "/", path, sizeof path, host, sizeof host) != ACG_OK) {
-        rc = acg_error_set(err, ACG_ERR_CONFIG, "the STS endpoint URL \"%s\" is not a URL", ep->url);
+    if (acg_cred_url_parts(target.ep.url, "/", path, sizeof path, host, sizeof host) != ACG_OK) {
+        rc = acg_error_set(err, ACG_ERR_CONFIG, "the STS endpoint URL \"%s\" is not a URL", target.ep.url);
         goto done;
     }
     if (acg_buf_printf(&body, "Action=%s&Version=%s%s", call->operation, STS_VERSION, call->form) != ACG_OK) {
         rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory calling STS");
         goto done;
     }
-    struct acg_header headers[5];
-    size_t n = 0;
     headers[n++] = (struct acg_header){ "Content-Type", FORM_TYPE };
-    if (call->sign_with != NULL) {
-        struct acg_header to_sign[2] = { { "Host", host }, { "Content-Type", FORM_TYPE } };
-        struct acg_sigv4_params sp = {
-            .creds = call->sign_with,
-            .region = ep->signing_region[0] != '\0' ? ep->signing_region : ctx->region,
-            .service = ep->signing_name[0] != '\0' ? ep->signing_name : "sts",
-            .now_ms = ctx->now_ms,
-            .normalize_path = true,
-            .sign_session_token = true,
-        };
-        struct acg_sigv4_request req = { "POST", path, NULL, to_sign, 2, body.data, body.len, NULL };
-        if (sp.region == NULL || sp.region[0] == '\0') {
-            rc = acg_error_set(err, ACG_ERR_CONFIG, "You must specify a region.");
-            goto done;
-        }
-        rc = acg_sigv4_sign(&sp, &req, NULL, &sig, err);
-        if (rc != ACG_OK)
-            goto done;
-        headers[n++] = (struct acg_header){ "X-Amz-Date", sig.amz_date };
-        if (call->sign_with->session_token[0] != '\0')
-            headers[n++] = (struct acg_header){ "X-Amz-Security-Token", call->sign_with->session_token };
-        headers[n++] = (struct acg_header){ "Authorization", sig.authorization.data };
-    }
-    rc = acg_cred_http_retry("POST", &target, path, NULL, headers, n, body.data, body.len, sts_code, &resp, &retries,
-                             err);
+    rc = sts_sign(call, ctx, &target.ep, path, host, &body, &sig, headers, &n, err);
+    if (rc == ACG_OK)
+        rc = acg_cred_http_retry("POST", &target, path, NULL, headers, n, body.data, body.len, sts_code,
+                                 &resp, &retries, err);
     if (rc != ACG_OK)
         goto done;
     if (resp.status < 200 || resp.status >= 300) {
         rc = service_error(&resp, call->operation, retries, err);
         goto done;
     }
-    static const char *const result_path[] = { "*", "*Result", NULL };
-    static const char *const metadata_path[] = { "*", "ResponseMetadata", NULL };
-    struct x_metadata md = { NULL };
     a = acg_arena_new();
-    if (a == NULL) {
-        rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory reading the STS answer");
-        goto done;
-    }
-    struct acg_error decode_err;
-    acg_error_init(&decode_err);
-    rc = acg_xml_decode(resp.body.data, resp.body.len, &result_shape, result_path, &r, a, &decode_err);
-    if (rc == ACG_OK)
-        rc = acg_xml_decode(resp.body.data, resp.body.len, &metadata_shape, metadata_path, &md, a, &decode_err);
-    acg_error_free(&decode_err);
-    if (rc != ACG_OK) {
-        rc = acg_error_set(err, ACG_ERR_CREDENTIALS, "the %s answer of STS is not what botocore reads", call->operation);
-        goto done;
-    }
-    int64_t expires = 0;
-    if (r.credentials == NULL || r.credentials->expiration == NULL ||
-        acg_cred_parse_time(r.credentials->expiration, &expires) != ACG_OK) {
-        rc = acg_error_set(err, ACG_ERR_CREDENTIALS, "the %s answer of STS has no credentials with an expiration",
-                           call->operation);
-        goto done;
-    }
-    rc = acg_cred_set(out, r.credentials->access_key_id, r.credentials->secret_access_key,
-                      r.credentials->session_token, expires, call->method, call->where, err);
-    if (rc != ACG_OK)
-        goto done;
-    if (cache_document(&doc, strcmp(call->operation, "AssumeRoleWithWebIdentity") == 0, &r, &md, &resp, retries,
-                       expires) ==
-        ACG_OK) {
-        char dir[4096];
-        if (acg_cred_cache_dir(dir, sizeof dir) == ACG_OK)
-            (void)acg_cred_cache_write(dir, call->cache_key, doc.data, doc.len);
-    }
+    rc = a != NULL ? sts_answer(call, &resp, retries, a, &r, out, err)
+                   : acg_error_set(err, ACG_ERR_NOMEM, "out of memory reading the STS answer");
 done:
     if (a != NULL && r.credentials != NULL) {
         acg_cred_wipe_str(r.credentials->secret_access_key);
@@ -449,7 +458,6 @@ done:
     acg_sigv4_result_free(&sig);
     acg_cred_response_free(&resp);
     acg_buf_free_secure(&body);   /* the web identity token */
-    acg_buf_free_secure(&doc);
     return rc;
 }
 
