@@ -706,6 +706,69 @@ static int dup_opt(const char *s, char **out)
     return *out != NULL ? ACG_OK : ACG_ERR_NOMEM;
 }
 
+/* The source of a source_profile: its own providers, or the role it assumes in turn;
+ * visited profiles make a loop an error. */
+static int source_from_profile(struct assume_role *ar, const char *name, const char *source_profile,
+                               struct acg_cred_visited *v, struct acg_error *err)
+{
+    struct acg_error load_err;
+    acg_error_init(&load_err);
+    int rc = acg_profile_load(source_profile, &ar->source_profile, &load_err);
+    if (rc == ACG_OK && !acg_profile_exists(ar->source_profile))
+        rc = ACG_ERR_CONFIG;
+    bool not_found = rc == ACG_ERR_CONFIG && (load_err.status == ACG_OK ||
+                                             strstr(load_err.message, "could not be found") != NULL);
+    if (not_found)
+        rc = acg_error_set(err, ACG_ERR_CONFIG,
+                           "The source_profile \"%s\" referenced in the profile \"%s\" does not exist.",
+                           source_profile, name);
+    else if (rc != ACG_OK)
+        rc = acg_error_set(err, rc, "%s", load_err.message);   /* a file that does not parse */
+    acg_error_free(&load_err);
+    if (rc == ACG_OK && visited(v, source_profile) &&
+        (strcmp(source_profile, name) != 0 || !has_static(ar->source_profile)))
+        rc = loop_error(v, source_profile, err);
+    if (rc == ACG_OK && v->n == ACG_CRED_MAX_CHAIN)
+        rc = acg_error_set(err, ACG_ERR_CONFIG, "the source_profile chain is longer than %d profiles",
+                           ACG_CRED_MAX_CHAIN);
+    if (rc == ACG_OK && (v->names[v->n] = strdup(source_profile)) == NULL)
+        rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory setting up assume-role");
+    if (rc == ACG_OK) {
+        v->n++;
+        if (has_static(ar->source_profile) || !has_role(ar->source_profile)) {
+            ar->source = acg_credentials_provider_new_source(ar->source_profile, NULL, v, err);
+            rc = ar->source != NULL ? ACG_OK : err->status != ACG_OK ? err->status : ACG_ERR_CONFIG;
+        } else {
+            rc = acg_cred_assume_role_new(ar->source_profile, v, &ar->source_role, err);
+        }
+    }
+    return rc;
+}
+
+/* The source named by credential_source (Environment, EcsContainer, Ec2InstanceMetadata). */
+static int source_from_credential_source(struct assume_role *ar, const struct acg_profile *profile,
+                                         const char *name, const char *credential_source,
+                                         struct acg_cred_visited *v, struct acg_error *err)
+{
+    int rc = ACG_OK;
+    if (strcmp(credential_source, "Environment") == 0) {
+        const char *id = getenv("AWS_ACCESS_KEY_ID"), *secret = getenv("AWS_SECRET_ACCESS_KEY");
+        if ((id == NULL || id[0] == '\0') && (secret == NULL || secret[0] == '\0'))
+            rc = acg_error_set(err, ACG_ERR_CREDENTIALS,
+                               "Error when retrieving credentials from Environment: No credentials found in "
+                               "credential_source referenced in profile %s",
+                               name);
+        else if (id == NULL || id[0] == '\0' || secret == NULL || secret[0] == '\0')
+            rc = acg_error_set(err, ACG_ERR_CONFIG, "Partial credentials found in env, missing: %s",
+                               id == NULL || id[0] == '\0' ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY");
+    }
+    if (rc == ACG_OK) {
+        ar->source = acg_credentials_provider_new_source(profile, credential_source, v, err);
+        rc = ar->source != NULL ? ACG_OK : err->status != ACG_OK ? err->status : ACG_ERR_CONFIG;
+    }
+    return rc;
+}
+
 int acg_cred_assume_role_new(const struct acg_profile *profile, struct acg_cred_visited *v,
                              struct acg_cred_delegate **out, struct acg_error *err)
 {
@@ -738,56 +801,9 @@ int acg_cred_assume_role_new(const struct acg_profile *profile, struct acg_cred_
     ar->base.fetch = assume_role_fetch;
     ar->base.destroy = assume_role_destroy;
     ar->session = v->session;
-    int rc = ACG_OK;
-    if (source_profile != NULL) {
-        struct acg_error load_err;
-        acg_error_init(&load_err);
-        rc = acg_profile_load(source_profile, &ar->source_profile, &load_err);
-        if (rc == ACG_OK && !acg_profile_exists(ar->source_profile))
-            rc = ACG_ERR_CONFIG;
-        bool not_found = rc == ACG_ERR_CONFIG && (load_err.status == ACG_OK ||
-                                                 strstr(load_err.message, "could not be found") != NULL);
-        if (not_found)
-            rc = acg_error_set(err, ACG_ERR_CONFIG,
-                               "The source_profile \"%s\" referenced in the profile \"%s\" does not exist.",
-                               source_profile, name);
-        else if (rc != ACG_OK)
-            rc = acg_error_set(err, rc, "%s", load_err.message);   /* a file that does not parse */
-        acg_error_free(&load_err);
-        if (rc == ACG_OK && visited(v, source_profile) &&
-            (strcmp(source_profile, name) != 0 || !has_static(ar->source_profile)))
-            rc = loop_error(v, source_profile, err);
-        if (rc == ACG_OK && v->n == ACG_CRED_MAX_CHAIN)
-            rc = acg_error_set(err, ACG_ERR_CONFIG, "the source_profile chain is longer than %d profiles",
-                               ACG_CRED_MAX_CHAIN);
-        if (rc == ACG_OK && (v->names[v->n] = strdup(source_profile)) == NULL)
-            rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory setting up assume-role");
-        if (rc == ACG_OK) {
-            v->n++;
-            if (has_static(ar->source_profile) || !has_role(ar->source_profile)) {
-                ar->source = acg_credentials_provider_new_source(ar->source_profile, NULL, v, err);
-                rc = ar->source != NULL ? ACG_OK : err->status != ACG_OK ? err->status : ACG_ERR_CONFIG;
-            } else {
-                rc = acg_cred_assume_role_new(ar->source_profile, v, &ar->source_role, err);
-            }
-        }
-    } else {
-        if (strcmp(credential_source, "Environment") == 0) {
-            const char *id = getenv("AWS_ACCESS_KEY_ID"), *secret = getenv("AWS_SECRET_ACCESS_KEY");
-            if ((id == NULL || id[0] == '\0') && (secret == NULL || secret[0] == '\0'))
-                rc = acg_error_set(err, ACG_ERR_CREDENTIALS,
-                                   "Error when retrieving credentials from Environment: No credentials found in "
-                                   "credential_source referenced in profile %s",
-                                   name);
-            else if (id == NULL || id[0] == '\0' || secret == NULL || secret[0] == '\0')
-                rc = acg_error_set(err, ACG_ERR_CONFIG, "Partial credentials found in env, missing: %s",
-                                   id == NULL || id[0] == '\0' ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY");
-        }
-        if (rc == ACG_OK) {
-            ar->source = acg_credentials_provider_new_source(profile, credential_source, v, err);
-            rc = ar->source != NULL ? ACG_OK : err->status != ACG_OK ? err->status : ACG_ERR_CONFIG;
-        }
-    }
+    int rc = source_profile != NULL
+                 ? source_from_profile(ar, name, source_profile, v, err)
+                 : source_from_credential_source(ar, profile, name, credential_source, v, err);
     const char *duration = acg_profile_get(profile, "duration_seconds");
     if (rc == ACG_OK && duration != NULL)
         ar->has_duration = py_int(duration, &ar->duration);   /* botocore drops what int() refuses */
