@@ -277,25 +277,41 @@ static bool streams_output(const struct operation *op)
 static const char *operation_comment(struct planner *p, const struct operation *op)
 {
     const char *doc = text_doc_escape(p->a, text_plain(p->a, op->doc));
-    const char *in = !op->input ? "" : "\n@param in the request; borrowed: nothing in it is freed "
-                                       "or kept";
-    const char *out = !op->output ? "" : plan_fmt(p, "\n@param out the response, zeroed first; on "
-                                                     "success it owns all it points to, in one "
-                                                     "arena: release it with %s_%s_free()",
+    const char *in = !op->input ? "" : "\n@param in the request (borrowed)";
+    const char *out = !op->output ? "" : plan_fmt(p, "\n@param out the response: release it with "
+                                                     "%s_%s_free()",
                                                   p->prefix, plan_shape_of(p, op->output)->c);
-    const char *text = plan_fmt(p, "%s%s@param client a client from %s_client_new()%s%s\n"
-                                   "@param err filled on failure (may be NULL); %s_error_as_ and "
-                                   "the error's name reads a modelled error's fields\n"
-                                   "@return ACG_OK, or a negative enum acg_status: "
-                                   "ACG_ERR_VALIDATION when the request breaks the model "
-                                   "(nothing is sent), ACG_ERR_SERVICE when the service answers "
-                                   "with an error, others for transport and configuration",
-                                doc, *doc ? "\n" : "", p->prefix, in, out, p->prefix);
+    const char *text = plan_fmt(p, "%s%s@param client from %s_client_new()%s%s\n"
+                                   "@param err why it failed (may be NULL)\n"
+                                   "@return ACG_OK, or a negative enum acg_status "
+                                   "(ACG_ERR_VALIDATION: nothing was sent)",
+                                doc, *doc ? "\n" : "", p->prefix, in, out);
     return text_doc_comment(p->a, text, 0, 100);
 }
 
-static void plan_operation(struct planner *p, const struct operation *op, struct tv *ops,
-                           struct error_lists *seen)
+/* Where the parameters after client (or loop) go: err joins the line of the last of in and
+ * out when it fits, and the async wrapper's call fits one line or takes two. */
+static void plan_parameters(struct planner *p, const struct operation *op, size_t index,
+                            struct tv *o)
+{
+    const char *last = op->output ? plan_fmt(p, "    struct %s_%s *out,", p->prefix,
+                                             plan_shape_of(p, op->output)->c)
+                       : op->input ? plan_fmt(p, "    const struct %s_%s *in,", p->prefix,
+                                              plan_shape_of(p, op->input)->c)
+                       : NULL;
+    tv_set_bool(o, "err_joined", last != NULL && plan_fits(last, " struct acg_error *err);"));
+    tv_set_fmt(o, "index", "%zu", index);
+    const char *call = plan_fmt(p, "%s_service.operations[%zu], %s, %s,", p->prefix, index,
+                                op->input ? "in" : "NULL", op->output ? "out" : "NULL");
+    tv_set_bool(o, "long_async", !plan_fits("ACG_NODISCARD static inline int ", p->prefix, "_",
+                                            names_c_ident(p->a, op->name),
+                                            "_async(struct acg_async *loop,"));
+    tv_set_bool(o, "async_call_one_line",
+                plan_fits("    return acg_async_call(loop, ", call, " err, done, ctx, call);"));
+}
+
+static void plan_operation(struct planner *p, const struct operation *op, size_t index,
+                           struct tv *ops, struct error_lists *seen)
 {
     struct tv *o = tv_push(ops);
     tv_set_str(o, "c", names_c_ident(p->a, op->name));
@@ -310,13 +326,21 @@ static void plan_operation(struct planner *p, const struct operation *op, struct
     tv_set_bool(o, "long_op",
                 !plan_fits("ACG_NODISCARD int ", p->prefix, "_", c, "_pages(struct acg_client *client,") ||
                 !plan_fits("static inline int ", p->prefix, "_", c, "_next_page(struct acg_pager *pager,"));
+    plan_parameters(p, op, index, o);
     tv_set_str(o, "in_c", op->input ? plan_shape_of(p, op->input)->c : "");
     tv_set_str(o, "out_c", op->output ? plan_shape_of(p, op->output)->c : "");
     tv_set_bool(o, "io_one_line", op->input != NULL && op->output != NULL &&
                                       40 + strlen(plan_shape_of(p, op->input)->c) +
                                               strlen(plan_shape_of(p, op->output)->c) <= 100);
-    tv_set_str(o, "http_method", text_c_string(p->a, op->http_method));
-    tv_set_str(o, "request_uri", text_c_string_wrapped(p->a, op->request_uri, 8, 100));
+    const char *name = text_c_string(p->a, op->name);
+    const char *method = text_c_string(p->a, op->http_method);
+    const char *uri = text_c_string_wrapped(p->a, op->request_uri, 8, 100);
+    tv_set_str(o, "http_method", method);
+    tv_set_str(o, "request_uri", uri);
+    /* The name, method and URI share one line when it fits. */
+    tv_set_bool(o, "name_joined", strchr(uri, '\n') == NULL &&
+                                      plan_fits("    .name = ", name, ", .http_method = ", method,
+                                                ", .request_uri = ", uri, ","));
     tv_set_bool(o, "has_http_status", op->response_code > 0);
     tv_set_fmt(o, "http_status", "%d", op->response_code);
     struct tv *errs = tv_set_list(o, "errors");
@@ -355,7 +379,7 @@ void plan_operations(struct planner *p, struct tv *root)
         return;
     for (size_t i = 0; i < p->m->operation_count; i++) {
         if (plan_selected(p->o, p->m->operations[i].name)) {
-            plan_operation(p, &p->m->operations[i], ops, &seen);
+            plan_operation(p, &p->m->operations[i], n, ops, &seen);
             n++;
         }
     }

@@ -361,52 +361,68 @@ int personalize_resolve_endpoint(const struct acg_endpoint_params *params, struc
 struct acg_client *personalize_client_new(const struct acg_client_config *cfg,
     struct acg_error *err);
 
+/* Calling an operation. Each operation has a function taking the client, the request (in,
+ * borrowed: nothing in it is freed or kept), the response (out, zeroed first; on success it
+ * owns all it points to, in one arena, until its _free function) and err (may be NULL;
+ * filled on failure, and personalize_error_as_...() reads a modelled error's fields). It
+ * returns ACG_OK or a negative enum acg_status: ACG_ERR_VALIDATION when the request breaks
+ * the model (nothing is sent), ACG_ERR_SERVICE when the service answers with an error,
+ * others for transport and configuration. Its _async variant starts the same call on an
+ * async loop (client/acg_async.h) and returns at once; see acg_async_call(). */
+
 /** Starts a batch inference job: recommendations for every record of an input file in Amazon S3,
  * written to an S3 output location.
- * @param client a client from personalize_client_new()
- * @param in the request; borrowed: nothing in it is freed or kept
- * @param out the response, zeroed first; on success it owns all it points to, in one arena: release
- * it with personalize_create_batch_inference_job_response_free()
- * @param err filled on failure (may be NULL); personalize_error_as_ and the error's name reads a
- * modelled error's fields
- * @return ACG_OK, or a negative enum acg_status: ACG_ERR_VALIDATION when the request breaks the
- * model (nothing is sent), ACG_ERR_SERVICE when the service answers with an error, others for
- * transport and configuration */
+ * @param client from personalize_client_new()
+ * @param in the request (borrowed)
+ * @param out the response: release it with personalize_create_batch_inference_job_response_free()
+ * @param err why it failed (may be NULL)
+ * @return ACG_OK, or a negative enum acg_status (ACG_ERR_VALIDATION: nothing was sent) */
 ACG_NODISCARD int personalize_create_batch_inference_job(struct acg_client *client,
     const struct personalize_create_batch_inference_job_request *in,
-    struct personalize_create_batch_inference_job_response *out,
-    struct acg_error *err);
+    struct personalize_create_batch_inference_job_response *out, struct acg_error *err);
+ACG_NODISCARD static inline int personalize_create_batch_inference_job_async(struct acg_async *loop,
+    const struct personalize_create_batch_inference_job_request *in,
+    struct personalize_create_batch_inference_job_response *out, struct acg_error *err,
+    acg_async_done_fn done, void *ctx, struct acg_async_call **call)
+{
+    return acg_async_call(loop, personalize_service.operations[0], in, out, err, done, ctx, call);
+}
 
 /** Returns the settings and current status of one batch inference job.
- * @param client a client from personalize_client_new()
- * @param in the request; borrowed: nothing in it is freed or kept
- * @param out the response, zeroed first; on success it owns all it points to, in one arena: release
- * it with personalize_describe_batch_inference_job_response_free()
- * @param err filled on failure (may be NULL); personalize_error_as_ and the error's name reads a
- * modelled error's fields
- * @return ACG_OK, or a negative enum acg_status: ACG_ERR_VALIDATION when the request breaks the
- * model (nothing is sent), ACG_ERR_SERVICE when the service answers with an error, others for
- * transport and configuration */
+ * @param client from personalize_client_new()
+ * @param in the request (borrowed)
+ * @param out the response: release it with personalize_describe_batch_inference_job_response_free()
+ * @param err why it failed (may be NULL)
+ * @return ACG_OK, or a negative enum acg_status (ACG_ERR_VALIDATION: nothing was sent) */
 ACG_NODISCARD int personalize_describe_batch_inference_job(struct acg_client *client,
     const struct personalize_describe_batch_inference_job_request *in,
-    struct personalize_describe_batch_inference_job_response *out,
-    struct acg_error *err);
+    struct personalize_describe_batch_inference_job_response *out, struct acg_error *err);
+ACG_NODISCARD static inline int
+personalize_describe_batch_inference_job_async(struct acg_async *loop,
+    const struct personalize_describe_batch_inference_job_request *in,
+    struct personalize_describe_batch_inference_job_response *out, struct acg_error *err,
+    acg_async_done_fn done, void *ctx, struct acg_async_call **call)
+{
+    return acg_async_call(loop, personalize_service.operations[1], in, out, err, done, ctx, call);
+}
 
 /** Lists batch inference jobs, newest first, optionally only those of one solution version. Pages
  * through results with nextToken.
- * @param client a client from personalize_client_new()
- * @param in the request; borrowed: nothing in it is freed or kept
- * @param out the response, zeroed first; on success it owns all it points to, in one arena: release
- * it with personalize_list_batch_inference_jobs_response_free()
- * @param err filled on failure (may be NULL); personalize_error_as_ and the error's name reads a
- * modelled error's fields
- * @return ACG_OK, or a negative enum acg_status: ACG_ERR_VALIDATION when the request breaks the
- * model (nothing is sent), ACG_ERR_SERVICE when the service answers with an error, others for
- * transport and configuration */
+ * @param client from personalize_client_new()
+ * @param in the request (borrowed)
+ * @param out the response: release it with personalize_list_batch_inference_jobs_response_free()
+ * @param err why it failed (may be NULL)
+ * @return ACG_OK, or a negative enum acg_status (ACG_ERR_VALIDATION: nothing was sent) */
 ACG_NODISCARD int personalize_list_batch_inference_jobs(struct acg_client *client,
     const struct personalize_list_batch_inference_jobs_request *in,
-    struct personalize_list_batch_inference_jobs_response *out,
-    struct acg_error *err);
+    struct personalize_list_batch_inference_jobs_response *out, struct acg_error *err);
+ACG_NODISCARD static inline int personalize_list_batch_inference_jobs_async(struct acg_async *loop,
+    const struct personalize_list_batch_inference_jobs_request *in,
+    struct personalize_list_batch_inference_jobs_response *out, struct acg_error *err,
+    acg_async_done_fn done, void *ctx, struct acg_async_call **call)
+{
+    return acg_async_call(loop, personalize_service.operations[2], in, out, err, done, ctx, call);
+}
 
 /** Pages of ListBatchInferenceJobs, fetched one call at a time as botocore's paginator does (see
  * client/acg_pager.h); nothing is sent before the first

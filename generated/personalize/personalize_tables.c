@@ -511,8 +511,7 @@ static const struct acg_shape *const create_batch_inference_job_errors[] = {
     &too_many_tags_exception_shape,
 };
 static const struct acg_operation create_batch_inference_job_op = {
-    .name = "CreateBatchInferenceJob",
-    .http_method = "POST", .request_uri = "/",
+    .name = "CreateBatchInferenceJob", .http_method = "POST", .request_uri = "/",
     .input = &create_batch_inference_job_request_shape,
     .output = &create_batch_inference_job_response_shape,
     .errors = create_batch_inference_job_errors, .error_count = 6,
@@ -520,8 +519,7 @@ static const struct acg_operation create_batch_inference_job_op = {
 
 int personalize_create_batch_inference_job(struct acg_client *client,
     const struct personalize_create_batch_inference_job_request *in,
-    struct personalize_create_batch_inference_job_response *out,
-    struct acg_error *err)
+    struct personalize_create_batch_inference_job_response *out, struct acg_error *err)
 {
     return acg_call(client, &create_batch_inference_job_op, in, out, err);
 }
@@ -531,8 +529,7 @@ static const struct acg_shape *const describe_batch_inference_job_errors[] = {
     &resource_not_found_exception_shape,
 };
 static const struct acg_operation describe_batch_inference_job_op = {
-    .name = "DescribeBatchInferenceJob",
-    .http_method = "POST", .request_uri = "/",
+    .name = "DescribeBatchInferenceJob", .http_method = "POST", .request_uri = "/",
     .input = &describe_batch_inference_job_request_shape,
     .output = &describe_batch_inference_job_response_shape,
     .errors = describe_batch_inference_job_errors, .error_count = 2,
@@ -541,8 +538,7 @@ static const struct acg_operation describe_batch_inference_job_op = {
 
 int personalize_describe_batch_inference_job(struct acg_client *client,
     const struct personalize_describe_batch_inference_job_request *in,
-    struct personalize_describe_batch_inference_job_response *out,
-    struct acg_error *err)
+    struct personalize_describe_batch_inference_job_response *out, struct acg_error *err)
 {
     return acg_call(client, &describe_batch_inference_job_op, in, out, err);
 }
@@ -559,8 +555,7 @@ static const struct acg_paginator list_batch_inference_jobs_paginator = {
     .result_key_count = 1,
 };
 static const struct acg_operation list_batch_inference_jobs_op = {
-    .name = "ListBatchInferenceJobs",
-    .http_method = "POST", .request_uri = "/",
+    .name = "ListBatchInferenceJobs", .http_method = "POST", .request_uri = "/",
     .input = &list_batch_inference_jobs_request_shape,
     .output = &list_batch_inference_jobs_response_shape,
     .errors = list_batch_inference_jobs_errors, .error_count = 2,
@@ -570,8 +565,7 @@ static const struct acg_operation list_batch_inference_jobs_op = {
 
 int personalize_list_batch_inference_jobs(struct acg_client *client,
     const struct personalize_list_batch_inference_jobs_request *in,
-    struct personalize_list_batch_inference_jobs_response *out,
-    struct acg_error *err)
+    struct personalize_list_batch_inference_jobs_response *out, struct acg_error *err)
 {
     return acg_call(client, &list_batch_inference_jobs_op, in, out, err);
 }

@@ -44,7 +44,7 @@ def _():
     i = page.find("personalize_describe_batch_inference_job ( struct acg_client")
     assert i >= 0, page[:500]
     doc = page[i:i + 1500]
-    for want in ("Parameters", "client", "a client from personalize_client_new()",
+    for want in ("Parameters", "client", "from personalize_client_new()",
                  "borrowed", "personalize_describe_batch_inference_job_response_free()",
                  "Returns", "ACG_ERR_VALIDATION"):
         assert want in doc, (want, doc)

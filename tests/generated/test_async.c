@@ -2,7 +2,9 @@
  * real libcurl against tests/servers/http_server.py on loopback, which checks every
  * request's signature: many calls in flight from one thread, retries with their delays,
  * a modelled service error, a read timeout, cancellation (of one call, from a callback, by
- * destroying the loop), a loop driven through select(), and set-up errors. */
+ * destroying the loop), a loop driven through select(), and set-up errors. Calls start
+ * through the generated typed wrapper (personalize_..._async), set-up errors through
+ * acg_async_call itself. */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,7 +85,8 @@ static int start(struct acg_async *loop, struct outcome *o)
     memset(o, 0, sizeof *o);
     acg_error_init(&o->err);
     o->loop = loop;
-    return acg_async_call(loop, describe, &in, &o->out, &o->err, on_done, o, &o->call);
+    return personalize_describe_batch_inference_job_async(loop, &in, &o->out, &o->err, on_done, o,
+                                                          &o->call);
 }
 
 static double now_s(void)

@@ -10,6 +10,7 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from pyharness import case, run  # noqa: E402
+import json_models  # noqa: E402
 
 BUILD = os.environ.get("BUILD", "build")
 GEN = os.path.join(BUILD, "bin", "acg-gen")
@@ -146,6 +147,27 @@ shapes:
   N: { type: integer }
   B: { type: boolean }
 """
+
+
+@case("each _async wrapper starts its own operation: its index in the service's sorted table")
+def _():
+    out = tempfile.mkdtemp(prefix="acg-async-")
+    try:
+        model = dict(json_models.json_models())["personalize"]
+        r = gen(model, out)
+        assert r.returncode == 0, r.stderr
+        header = open(os.path.join(out, "personalize.h")).read()
+        tables = open(os.path.join(out, "personalize_tables.c")).read()
+        table = re.search(r"operations\[\] = \{\n(.*?)\n\};", tables, re.S).group(1)
+        ops = re.findall(r"&(\w+)_op,", table)
+        assert len(ops) > 60 and ops == sorted(ops), ops
+        wrappers = re.findall(r"personalize_(\w+)_async\(.*?personalize_service\.operations\[(\d+)\]",
+                              header, re.S)
+        assert len(wrappers) == len(ops), (len(wrappers), len(ops))
+        for name, index in wrappers:
+            assert ops[int(index)] == name, (name, index, ops[int(index)])
+    finally:
+        shutil.rmtree(out)
 
 
 @case("a derived field (x_count, has_x) yields to a member of that name with a trailing '_'")
