@@ -453,18 +453,30 @@ def on_terminal(home, typed, *args):
     if pid == 0:
         argv = [program(), "list-batch-inference-jobs", "--endpoint-url", PERSONALIZE.endpoint, *args]
         os.execve(argv[0], argv, home.env())
-    seen, deadline = b"", time.monotonic() + 30
-    while b"Enter MFA code for" not in seen and time.monotonic() < deadline:
-        seen += os.read(fd, 4096)
-    os.write(fd, typed.encode() + b"\n")
-    while True:
+    import select
+    seen, deadline = b"", time.monotonic() + 120
+
+    def read_some():
+        """What the terminal shows next; b"" once the child is gone or the time is up."""
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
         try:
-            chunk = os.read(fd, 4096)
+            return os.read(fd, 4096) if ready else b""
         except OSError:   # the child closed its side
-            break
+            return b""
+
+    while b"Enter MFA code for" not in seen:
+        chunk = read_some()
         if not chunk:
             break
         seen += chunk
+    os.write(fd, typed.encode() + b"\n")
+    while True:
+        chunk = read_some()
+        if not chunk:
+            break
+        seen += chunk
+    if time.monotonic() >= deadline:
+        os.kill(pid, 9)
     _, status = os.waitpid(pid, 0)
     os.close(fd)
     return os.waitstatus_to_exitcode(status), seen.decode(errors="replace")
