@@ -39,6 +39,19 @@ static int read_line(int fd, char *code, size_t size)
     return 0;
 }
 
+/* Writes s to the terminal; a terminal that cannot be written to only loses the text. */
+static void show(int fd, const char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0) {
+        ssize_t k = write(fd, s, n);
+        if (k <= 0)
+            return;
+        s += k;
+        n -= (size_t)k;
+    }
+}
+
 static int from_terminal(int tty, const char *prompt, char *code, size_t size)
 {
     struct termios saved, quiet;
@@ -54,12 +67,11 @@ static int from_terminal(int tty, const char *prompt, char *code, size_t size)
     sigaction(SIGINT, &handler, &old_int);
     sigaction(SIGTERM, &handler, &old_term);
     interrupted = 0;
-    ssize_t ignored = write(tty, prompt, strlen(prompt));
+    show(tty, prompt);
     int rc = read_line(tty, code, size);
     if (echo_off)
         tcsetattr(tty, TCSAFLUSH, &saved);
-    ignored = write(tty, "\n", 1);
-    (void)ignored;
+    show(tty, "\n");
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     if (interrupted)
