@@ -220,113 +220,107 @@ static const char *arn_account(const char *arn, char *out, size_t size)
     return out;
 }
 
+/* "Credentials": {...} as botocore caches them, the account taken from the role's ARN. */
+static int json_credentials(struct acg_buf *b, const struct x_result *r, int64_t expiration_ms)
+{
+    char expiration[64], account[64];
+    const struct x_credentials *c = r->credentials;
+    bool first = true;
+    format_expiration(expiration_ms, expiration);
+    ACG_TRY(json_key(b, "Credentials", true));
+    ACG_TRY(acg_buf_append_char(b, '{'));
+    ACG_TRY(json_member(b, "AccessKeyId", c->access_key_id, &first));
+    ACG_TRY(json_member(b, "SecretAccessKey", c->secret_access_key, &first));
+    ACG_TRY(json_member(b, "SessionToken", c->session_token, &first));
+    ACG_TRY(json_member(b, "Expiration", expiration, &first));
+    ACG_TRY(json_member(b, "AccountId",
+                        arn_account(r->user != NULL ? r->user->arn : NULL, account, sizeof account),
+                        &first));
+    return acg_buf_append_char(b, '}');
+}
+
+/* One header of the answer with every value it had joined by ", ", unless it came before. */
+static int json_merged_header(struct acg_buf *b, const char *headers, const char *line, bool *first)
+{
+    size_t name_len = strcspn(line, ":");
+    for (const char *prev = headers; prev < line; prev += strcspn(prev, "\n") + 1) {
+        if (strncmp(prev, line, name_len + 1) == 0)
+            return ACG_OK;   /* merged where it first appeared */
+    }
+    struct acg_buf name, value;
+    acg_buf_init(&name, 0);
+    acg_buf_init(&value, 0);
+    int rc = acg_buf_append(&name, line, name_len);
+    for (const char *l = line; rc == ACG_OK && *l != '\0'; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != '\0')) {
+        if (strncmp(l, line, name_len + 1) != 0)
+            continue;
+        const char *v = l + name_len + 1;
+        v += *v == ' ';
+        if (value.len > 0)
+            rc = acg_buf_append_str(&value, ", ");
+        if (rc == ACG_OK)
+            rc = acg_buf_append(&value, v, strcspn(v, "\n"));
+    }
+    if (rc == ACG_OK)
+        rc = json_key(b, name.data != NULL ? name.data : "", *first);
+    if (rc == ACG_OK)
+        rc = acg_cred_json_string(b, value.data != NULL ? value.data : "");
+    *first = false;
+    acg_buf_free(&name);
+    acg_buf_free(&value);
+    return rc;
+}
+
+/* ResponseMetadata as botocore adds it: RequestId from the body, the status, the headers
+ * (names lower-cased, repeated ones joined with ", "), the retries. */
+static int json_response_metadata(struct acg_buf *b, const struct x_metadata *md,
+                                  const struct acg_cred_response *resp, int retries)
+{
+    bool meta_first = true, header_first = true;
+    ACG_TRY(json_key(b, "ResponseMetadata", false));
+    ACG_TRY(acg_buf_append_char(b, '{'));
+    if (md->request_id != NULL)
+        ACG_TRY(json_member(b, "RequestId", md->request_id, &meta_first));
+    ACG_TRY(json_key(b, "HTTPStatusCode", meta_first));
+    ACG_TRY(acg_buf_printf(b, "%ld", resp->status));
+    ACG_TRY(json_key(b, "HTTPHeaders", false));
+    ACG_TRY(acg_buf_append_char(b, '{'));
+    const char *h = resp->headers.data != NULL ? resp->headers.data : "";
+    for (const char *line = h; *line != '\0'; line += strcspn(line, "\n") + (line[strcspn(line, "\n")] != '\0'))
+        ACG_TRY(json_merged_header(b, h, line, &header_first));
+    return acg_buf_printf(b, "}, \"RetryAttempts\": %d}", retries);
+}
+
+/* The AWS CLI's cache file for an STS answer: the parsed response as botocore's JSONFileCache
+ * writes it, members in its order. */
 static int cache_document(struct acg_buf *b, bool web_identity, const struct x_result *r,
                           const struct x_metadata *md, const struct acg_cred_response *resp, int retries,
                           int64_t expiration_ms)
 {
-    char expiration[64], account[64];
-    bool first = true;
-    int rc = acg_buf_append_char(b, '{');
-    const struct x_credentials *c = r->credentials;
-    format_expiration(expiration_ms, expiration);
-    if (rc == ACG_OK)
-        rc = json_key(b, "Credentials", true);
-    first = true;
-    if (rc == ACG_OK)
-        rc = acg_buf_append_char(b, '{');
-    if (rc == ACG_OK)
-        rc = json_member(b, "AccessKeyId", c->access_key_id, &first);
-    if (rc == ACG_OK)
-        rc = json_member(b, "SecretAccessKey", c->secret_access_key, &first);
-    if (rc == ACG_OK)
-        rc = json_member(b, "SessionToken", c->session_token, &first);
-    if (rc == ACG_OK)
-        rc = json_member(b, "Expiration", expiration, &first);
-    if (rc == ACG_OK)
-        rc = json_member(b, "AccountId", arn_account(r->user != NULL ? r->user->arn : NULL, account, sizeof account),
-                         &first);
-    if (rc == ACG_OK)
-        rc = acg_buf_append_char(b, '}');
-    first = false;
-    if (rc == ACG_OK && web_identity)
-        rc = json_member(b, "SubjectFromWebIdentityToken", r->subject, &first);
-    if (rc == ACG_OK && r->user != NULL) {
+    bool first = false;
+    ACG_TRY(acg_buf_append_char(b, '{'));
+    ACG_TRY(json_credentials(b, r, expiration_ms));
+    if (web_identity)
+        ACG_TRY(json_member(b, "SubjectFromWebIdentityToken", r->subject, &first));
+    if (r->user != NULL) {
         bool inner = true;
-        rc = json_key(b, "AssumedRoleUser", false);
-        if (rc == ACG_OK)
-            rc = acg_buf_append_char(b, '{');
-        if (rc == ACG_OK)
-            rc = json_member(b, "AssumedRoleId", r->user->assumed_role_id, &inner);
-        if (rc == ACG_OK)
-            rc = json_member(b, "Arn", r->user->arn, &inner);
-        if (rc == ACG_OK)
-            rc = acg_buf_append_char(b, '}');
+        ACG_TRY(json_key(b, "AssumedRoleUser", false));
+        ACG_TRY(acg_buf_append_char(b, '{'));
+        ACG_TRY(json_member(b, "AssumedRoleId", r->user->assumed_role_id, &inner));
+        ACG_TRY(json_member(b, "Arn", r->user->arn, &inner));
+        ACG_TRY(acg_buf_append_char(b, '}'));
     }
-    if (rc == ACG_OK && r->has_packed) {
-        rc = json_key(b, "PackedPolicySize", false);
-        if (rc == ACG_OK)
-            rc = acg_buf_printf(b, "%ld", (long)r->packed);
+    if (r->has_packed) {
+        ACG_TRY(json_key(b, "PackedPolicySize", false));
+        ACG_TRY(acg_buf_printf(b, "%ld", (long)r->packed));
     }
-    if (rc == ACG_OK && web_identity)
-        rc = json_member(b, "Provider", r->provider, &first);
-    if (rc == ACG_OK && web_identity)
-        rc = json_member(b, "Audience", r->audience, &first);
-    if (rc == ACG_OK)
-        rc = json_member(b, "SourceIdentity", r->source_identity, &first);
-    /* ResponseMetadata as botocore adds it: RequestId from the body, the status, the
-     * headers (names lower-cased, repeated ones joined with ", "), the retries */
-    if (rc == ACG_OK)
-        rc = json_key(b, "ResponseMetadata", false);
-    if (rc == ACG_OK)
-        rc = acg_buf_append_char(b, '{');
-    bool meta_first = true;
-    if (rc == ACG_OK && md->request_id != NULL)
-        rc = json_member(b, "RequestId", md->request_id, &meta_first);
-    if (rc == ACG_OK)
-        rc = json_key(b, "HTTPStatusCode", meta_first);
-    if (rc == ACG_OK)
-        rc = acg_buf_printf(b, "%ld", resp->status);
-    if (rc == ACG_OK)
-        rc = json_key(b, "HTTPHeaders", false);
-    if (rc == ACG_OK)
-        rc = acg_buf_append_char(b, '{');
-    /* headers: merge repeats in first-seen order */
-    const char *h = resp->headers.data != NULL ? resp->headers.data : "";
-    bool header_first = true;
-    for (const char *line = h; rc == ACG_OK && *line != '\0'; line += strcspn(line, "\n") + (line[strcspn(line, "\n")] != '\0')) {
-        size_t name_len = strcspn(line, ":");
-        bool seen = false;
-        for (const char *prev = h; prev < line; prev += strcspn(prev, "\n") + 1) {
-            if (strncmp(prev, line, name_len + 1) == 0)
-                seen = true;
-        }
-        if (seen)
-            continue;
-        struct acg_buf name, value;
-        acg_buf_init(&name, 0);
-        acg_buf_init(&value, 0);
-        rc = acg_buf_append(&name, line, name_len);
-        for (const char *l = line; rc == ACG_OK && *l != '\0'; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != '\0')) {
-            if (strncmp(l, line, name_len + 1) != 0)
-                continue;
-            const char *v = l + name_len + 1;
-            v += *v == ' ';
-            if (value.len > 0)
-                rc = acg_buf_append_str(&value, ", ");
-            if (rc == ACG_OK)
-                rc = acg_buf_append(&value, v, strcspn(v, "\n"));
-        }
-        if (rc == ACG_OK)
-            rc = json_key(b, name.data != NULL ? name.data : "", header_first);
-        if (rc == ACG_OK)
-            rc = acg_cred_json_string(b, value.data != NULL ? value.data : "");
-        header_first = false;
-        acg_buf_free(&name);
-        acg_buf_free(&value);
+    if (web_identity) {
+        ACG_TRY(json_member(b, "Provider", r->provider, &first));
+        ACG_TRY(json_member(b, "Audience", r->audience, &first));
     }
-    if (rc == ACG_OK)
-        rc = acg_buf_printf(b, "}, \"RetryAttempts\": %d}}", retries);
-    return rc;
+    ACG_TRY(json_member(b, "SourceIdentity", r->source_identity, &first));
+    ACG_TRY(json_response_metadata(b, md, resp, retries));
+    return acg_buf_append_char(b, '}');
 }
 
 /* ---- one STS call ---- */
