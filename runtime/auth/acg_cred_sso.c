@@ -97,6 +97,73 @@ struct token_file {
  * whether a new token came back (into access, *expires_ms, and the token file rewritten as
  * botocore writes it). An error answer of the service is no error here (botocore logs it and
  * goes on with the token it has); no answer at all is. */
+/* CreateToken's body for a refresh. */
+static int token_request(struct acg_buf *body, const struct token_file *t)
+{
+    ACG_TRY(acg_buf_append_char(body, '{'));
+    ACG_TRY(doc_member(body, "grantType", "refresh_token", true));
+    ACG_TRY(doc_member(body, "clientId", t->client_id, false));
+    ACG_TRY(doc_member(body, "clientSecret", t->client_secret, false));
+    ACG_TRY(doc_member(body, "refreshToken", t->refresh, false));
+    return acg_buf_append_char(body, '}');
+}
+
+/* The refreshed token into the SSO cache file, as tokens.py's new_token and _sso_json_dumps
+ * write it; a cache that cannot be written costs only the next refresh. */
+static void save_token(const struct sso *s, const struct token_file *t, const char *token, const char *when,
+                       const char *next_refresh, const char *dir, const char *key)
+{
+    struct acg_buf doc;
+    acg_buf_init_secure(&doc, 0);
+    int w = acg_buf_append_char(&doc, '{');
+    if (w == ACG_OK)
+        w = doc_member(&doc, "startUrl", s->start_url, true);
+    if (w == ACG_OK)
+        w = doc_member(&doc, "region", s->region, false);
+    if (w == ACG_OK)
+        w = doc_member(&doc, "accessToken", token, false);
+    if (w == ACG_OK)
+        w = doc_member(&doc, "expiresAt", when, false);
+    if (w == ACG_OK)
+        w = doc_member(&doc, "clientId", t->client_id, false);
+    if (w == ACG_OK)
+        w = doc_member(&doc, "clientSecret", t->client_secret, false);
+    if (w == ACG_OK)
+        w = doc_member(&doc, "registrationExpiresAt", t->registration_expires_at, false);
+    if (w == ACG_OK && next_refresh != NULL)
+        w = doc_member(&doc, "refreshToken", next_refresh, false);
+    if (w == ACG_OK)
+        w = acg_buf_append_char(&doc, '}');
+    if (w == ACG_OK)
+        (void)acg_cred_cache_write(dir, key, doc.data, doc.len);
+    acg_buf_free_secure(&doc);
+}
+
+/* CreateToken's successful answer (parsed into r): the new access token into *access with
+ * its expiry, and the cache file rewritten. */
+static int take_token(const struct sso *s, const struct acg_cred_ctx *ctx, const struct token_file *t,
+                      struct acg_json_reader *r, const char *dir, const char *key, struct acg_buf *access,
+                      int64_t *expires_ms, struct acg_error *err)
+{
+    const char *token = string_at(r, member(r, 0, "accessToken"));
+    const char *next_refresh = string_at(r, member(r, 0, "refreshToken"));
+    int tok = member(r, 0, "expiresIn");
+    int64_t expires_in = 0;
+    bool has = false;
+    if (token == NULL || tok < 0 || r->toks[tok].type != ACG_JSON_PRIMITIVE ||
+        acg_json_read_int64(r, tok, &expires_in, &has) != ACG_OK || !has)
+        return acg_error_set(err, ACG_ERR_CREDENTIALS, "the CreateToken answer of SSO OIDC has no accessToken and expiresIn");
+    ACG_TRY(acg_cred_check_value(token, "the refreshed SSO access token", "SSO OIDC CreateToken", err));
+    char when[64];
+    *expires_ms = (ctx->now_ms / 1000 + expires_in) * 1000;
+    format_utc(*expires_ms, when);
+    acg_buf_reset(access);
+    if (acg_buf_append_str(access, token) != ACG_OK)
+        return acg_error_set(err, ACG_ERR_NOMEM, "out of memory refreshing the SSO token");
+    save_token(s, t, token, when, next_refresh, dir, key);
+    return ACG_OK;
+}
+
 static int refresh_token(const struct sso *s, const struct acg_cred_ctx *ctx, const struct token_file *t,
                          const char *dir, const char *key, struct acg_buf *access, int64_t *expires_ms, bool *done,
                          struct acg_error *err)
@@ -109,29 +176,15 @@ static int refresh_token(const struct sso *s, const struct acg_cred_ctx *ctx, co
     struct acg_cred_target target;
     char path[2048], host[512];
     int retries = 0;
-    struct acg_buf body, doc;
+    struct acg_buf body;
     struct acg_cred_response resp;
     acg_buf_init_secure(&body, 0);
-    acg_buf_init_secure(&doc, 0);
     acg_cred_response_init(&resp);
     int rc = acg_cred_endpoint(s->session, "SSO OIDC", s->region, &target, err);
     if (rc == ACG_OK && acg_cred_url_parts(target.ep.url, "/token", path, sizeof path, host, sizeof host) != ACG_OK)
         rc = acg_error_set(err, ACG_ERR_CONFIG, "the SSO OIDC endpoint URL \"%s\" is not a URL", target.ep.url);
-    if (rc == ACG_OK) {
-        int w = acg_buf_append_char(&body, '{');
-        if (w == ACG_OK)
-            w = doc_member(&body, "grantType", "refresh_token", true);
-        if (w == ACG_OK)
-            w = doc_member(&body, "clientId", t->client_id, false);
-        if (w == ACG_OK)
-            w = doc_member(&body, "clientSecret", t->client_secret, false);
-        if (w == ACG_OK)
-            w = doc_member(&body, "refreshToken", t->refresh, false);
-        if (w == ACG_OK)
-            w = acg_buf_append_char(&body, '}');
-        if (w != ACG_OK)
-            rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory refreshing the SSO token");
-    }
+    if (rc == ACG_OK && token_request(&body, t) != ACG_OK)
+        rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory refreshing the SSO token");
     if (rc == ACG_OK) {
         struct acg_header h = { "Content-Type", "application/json" };
         rc = acg_cred_http_retry("POST", &target, path, NULL, &h, 1, body.data, body.len, json_code, &resp, &retries,
@@ -148,49 +201,11 @@ static int refresh_token(const struct sso *s, const struct acg_cred_ctx *ctx, co
             rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory refreshing the SSO token");
         else if (acg_json_reader_parse(&r, resp.body.data != NULL ? resp.body.data : "", resp.body.len, a, &quiet) == ACG_OK)
             parsed = true;
-        const char *token = parsed ? string_at(&r, member(&r, 0, "accessToken")) : NULL;
-        const char *next_refresh = parsed ? string_at(&r, member(&r, 0, "refreshToken")) : NULL;
-        int tok = parsed ? member(&r, 0, "expiresIn") : -1;
-        int64_t expires_in = 0;
-        bool has = false;
-        if (rc == ACG_OK && (token == NULL || tok < 0 || r.toks[tok].type != ACG_JSON_PRIMITIVE ||
-                             acg_json_read_int64(&r, tok, &expires_in, &has) != ACG_OK || !has))
-            rc = acg_error_set(err, ACG_ERR_CREDENTIALS, "the CreateToken answer of SSO OIDC has no accessToken and expiresIn");
         if (rc == ACG_OK)
-            rc = acg_cred_check_value(token, "the refreshed SSO access token", "SSO OIDC CreateToken", err);
-        char when[64];
-        if (rc == ACG_OK) {
-            *expires_ms = (ctx->now_ms / 1000 + expires_in) * 1000;
-            format_utc(*expires_ms, when);
-            acg_buf_reset(access);
-            if (acg_buf_append_str(access, token) != ACG_OK)
-                rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory refreshing the SSO token");
-            *done = rc == ACG_OK;
-        }
-        if (rc == ACG_OK) {
-            /* tokens.py's new_token, as _sso_json_dumps writes it */
-            int w = acg_buf_append_char(&doc, '{');
-            if (w == ACG_OK)
-                w = doc_member(&doc, "startUrl", s->start_url, true);
-            if (w == ACG_OK)
-                w = doc_member(&doc, "region", s->region, false);
-            if (w == ACG_OK)
-                w = doc_member(&doc, "accessToken", token, false);
-            if (w == ACG_OK)
-                w = doc_member(&doc, "expiresAt", when, false);
-            if (w == ACG_OK)
-                w = doc_member(&doc, "clientId", t->client_id, false);
-            if (w == ACG_OK)
-                w = doc_member(&doc, "clientSecret", t->client_secret, false);
-            if (w == ACG_OK)
-                w = doc_member(&doc, "registrationExpiresAt", t->registration_expires_at, false);
-            if (w == ACG_OK && next_refresh != NULL)
-                w = doc_member(&doc, "refreshToken", next_refresh, false);
-            if (w == ACG_OK)
-                w = acg_buf_append_char(&doc, '}');
-            if (w == ACG_OK)
-                (void)acg_cred_cache_write(dir, key, doc.data, doc.len);
-        }
+            rc = parsed ? take_token(s, ctx, t, &r, dir, key, access, expires_ms, err)
+                        : acg_error_set(err, ACG_ERR_CREDENTIALS,
+                                        "the CreateToken answer of SSO OIDC has no accessToken and expiresIn");
+        *done = rc == ACG_OK;
     }
     if (parsed) {
         acg_cred_wipe_str(string_at(&r, member(&r, 0, "accessToken")));
@@ -201,7 +216,6 @@ static int refresh_token(const struct sso *s, const struct acg_cred_ctx *ctx, co
     acg_error_free(&quiet);
     acg_arena_destroy_secure(a);
     acg_buf_free_secure(&body);
-    acg_buf_free_secure(&doc);
     acg_cred_response_free(&resp);
     return rc;
 }
