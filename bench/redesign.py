@@ -22,7 +22,8 @@ stripped. Compile and scale times are wall times, with the CPU time (user + syst
 child processes) beside them: on a shared machine the CPU time moves less. One "key value" a line, like the other bench tools.
 
 SCALE_MODELS=N in the environment is handed to both scale passes (the same fixed spread of N
-models, tests/scale.sh); unset, both run every json-protocol model."""
+models, tests/scale.sh); unset, both run every json-protocol model (the current tree's pass is
+held to the json protocol with SCALE_PROTOCOLS, so both compile the same models)."""
 import os
 import re
 import resource
@@ -144,7 +145,7 @@ def code_main(old_tree, work, rounds):
 
 
 def scale_pass(t, build):
-    env = dict(os.environ, BUILD=build)
+    env = dict(os.environ, BUILD=build, SCALE_PROTOCOLS="json")
     t0, cpu0 = time.perf_counter(), child_cpu()
     p = subprocess.run(["sh", "tests/scale.sh"], cwd=t.root, env=env, capture_output=True,
                        text=True)

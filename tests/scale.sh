@@ -5,7 +5,7 @@
 # -Wpedantic -Werror, then link each model's command-line program (as make cli does) and run
 # its help (tests/scale_one.sh).
 # SCALE_MODELS=N limits the run to a fixed spread of N models (always including the
-# largest); unset runs them all. Runs $(nproc) models at a time and prints the wall time.
+# largest); unset runs them all. SCALE_PROTOCOLS="json ..." limits it to those protocols. Runs $(nproc) models at a time and prints the wall time.
 # Ends with "N passed, M failed" (one per model).
 BUILD=${BUILD:-build}
 OUT="$BUILD/scale"
@@ -13,7 +13,7 @@ GEN="$BUILD/bin/acg-gen"
 PYTHON=${PYTHON:-python3}
 rm -rf "$OUT"
 mkdir -p "$OUT"
-PROTOCOLS="json rest-json query ec2 smithy-rpc-v2-cbor rest-xml"
+PROTOCOLS=${SCALE_PROTOCOLS:-json rest-json query ec2 smithy-rpc-v2-cbor rest-xml}
 # shellcheck disable=SC2086
 "$PYTHON" tests/json_models.py $PROTOCOLS > "$OUT/models.txt" || exit 1
 if [ -n "$SCALE_MODELS" ]; then
