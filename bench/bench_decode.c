@@ -321,7 +321,9 @@ static int rss_main(const char *file, const char *which)
 
 static int allocs_main(const char *file)
 {
-    unsigned long (*count)(void) = (unsigned long (*)(void))dlsym(RTLD_DEFAULT, "malloc_count_get");
+    unsigned long (*count)(void) = NULL;
+    void *sym = dlsym(RTLD_DEFAULT, "malloc_count_get");
+    memcpy(&count, &sym, sizeof count);   /* (ISO C has no object-to-function cast) */
     if (!count) {
         fprintf(stderr, "bench_decode allocs: run with LD_PRELOAD=malloc_count.so\n");
         return 2;
