@@ -118,6 +118,29 @@ template <typename T, typename Fn> T *wrapper(ondemand::value v, acg_arena *a, F
     return w;
 }
 
+// items moved into the arena (one spare, zeroed element, as calloc'd lists have); sets *count.
+template <typename T> T *move_to_arena(acg_arena *a, const std::vector<T> &items, size_t *count)
+{
+    auto *p = static_cast<T *>(acg_arena_calloc(a, items.size() + 1, sizeof(T)));
+    if (p == nullptr)
+        die("arena allocation");
+    std::memcpy(static_cast<void *>(p), items.data(), items.size() * sizeof(T));
+    *count = items.size();
+    return p;
+}
+
+// A map into its entries, in the order received, each value read by read.
+template <typename Entry, typename Read>
+Entry *read_map(ondemand::value v, text_pool &pool, size_t *count, Read read)
+{
+    std::vector<Entry> items;
+    for (auto e : v.get_object()) {
+        std::string_view k = e.unescaped_key();
+        items.push_back({pool.copy(k), read(e.value())});
+    }
+    return move_to_arena(pool.arena, items, count);
+}
+
 personalize_batch_inference_job_config *job_config(ondemand::value v, text_pool &pool)
 {
     if (v.is_null())
@@ -125,29 +148,14 @@ personalize_batch_inference_job_config *job_config(ondemand::value v, text_pool 
     auto *c = alloc<personalize_batch_inference_job_config>(pool.arena);
     for (auto f : v.get_object()) {
         std::string_view k = f.unescaped_key();
-        if (k == "itemExplorationConfig") {
-            std::vector<personalize_hyper_parameters_entry> items;
-            for (auto e : f.value().get_object()) {
-                std::string_view ek = e.unescaped_key();
-                items.push_back({pool.copy(ek), pool.copy(e.value().get_string())});
-            }
-            auto *p = static_cast<personalize_hyper_parameters_entry *>(
-                acg_arena_calloc(pool.arena, items.size() + 1, sizeof items[0]));
-            std::memcpy(p, items.data(), items.size() * sizeof items[0]);
-            c->item_exploration_config = p;
-            c->item_exploration_config_count = items.size();
-        } else if (k == "rankingInfluence") {
-            std::vector<personalize_ranking_influence_entry> items;
-            for (auto e : f.value().get_object()) {
-                std::string_view ek = e.unescaped_key();
-                items.push_back({pool.copy(ek), double(e.value().get_double())});
-            }
-            auto *p = static_cast<personalize_ranking_influence_entry *>(
-                acg_arena_calloc(pool.arena, items.size() + 1, sizeof items[0]));
-            std::memcpy(p, items.data(), items.size() * sizeof items[0]);
-            c->ranking_influence = p;
-            c->ranking_influence_count = items.size();
-        }
+        if (k == "itemExplorationConfig")
+            c->item_exploration_config = read_map<personalize_hyper_parameters_entry>(
+                f.value(), pool, &c->item_exploration_config_count,
+                [&](ondemand::value x) { return pool.copy(x.get_string()); });
+        else if (k == "rankingInfluence")
+            c->ranking_influence = read_map<personalize_ranking_influence_entry>(
+                f.value(), pool, &c->ranking_influence_count,
+                [](ondemand::value x) { return double(x.get_double()); });
     }
     return c;
 }
@@ -266,11 +274,8 @@ void sj_list(const padded_string &json, personalize_list_batch_inference_jobs_re
                 }
                 summaries.push_back(s);
             }
-            auto *p = static_cast<personalize_batch_inference_job_summary *>(
-                acg_arena_calloc(out->arena_, summaries.size() + 1, sizeof summaries[0]));
-            std::memcpy(p, summaries.data(), summaries.size() * sizeof summaries[0]);
-            out->batch_inference_jobs = p;
-            out->batch_inference_jobs_count = summaries.size();
+            out->batch_inference_jobs =
+                move_to_arena(out->arena_, summaries, &out->batch_inference_jobs_count);
         }
     }
 }

@@ -104,21 +104,35 @@ static void close_conn(struct conn *c)
     c->in_len = c->out_len = 0;
 }
 
+/* What a send or recv that returned n means: IO_MOVED (n bytes), IO_AGAIN (interrupted),
+ * IO_FULL (the socket would block) or IO_CLOSED (the connection is gone: closed here). */
+enum io { IO_MOVED, IO_AGAIN, IO_FULL, IO_CLOSED };
+
+static enum io io_outcome(struct conn *c, ssize_t n)
+{
+    if (n > 0)
+        return IO_MOVED;
+    if (n < 0 && errno == EINTR)
+        return IO_AGAIN;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return IO_FULL;
+    close_conn(c);
+    return IO_CLOSED;
+}
+
 /* Writes what is pending; waits for EPOLLOUT when the socket is full. */
 static void flush_out(struct conn *c)
 {
     size_t done = 0;
     while (done < c->out_len) {
         ssize_t n = send(c->fd, c->out + done, c->out_len - done, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            break;
-        if (n <= 0) {
-            close_conn(c);
+        enum io o = io_outcome(c, n);
+        if (o == IO_CLOSED)
             return;
-        }
-        done += (size_t)n;
+        if (o == IO_FULL)
+            break;
+        if (o == IO_MOVED)
+            done += (size_t)n;
     }
     memmove(c->out, c->out + done, c->out_len - done);
     c->out_len -= done;
@@ -174,14 +188,13 @@ static void on_readable(struct conn *c)
 {
     for (;;) {
         ssize_t n = recv(c->fd, c->in + c->in_len, sizeof c->in - c->in_len, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            break;
-        if (n <= 0) {
-            close_conn(c);
+        enum io o = io_outcome(c, n);
+        if (o == IO_CLOSED)
             return;
-        }
+        if (o == IO_FULL)
+            break;
+        if (o == IO_AGAIN)
+            continue;
         c->in_len += (size_t)n;
         take_requests(c);
         if (c->fd < 0)

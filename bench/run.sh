@@ -27,6 +27,13 @@ COMMANDS=$B/commands.txt
 
 log() { printf '%s\n' "$*" >&2; }
 
+# stop_child PID: kills and reaps a server this script started in the background (none: "").
+stop_child() {
+    [ -n "$1" ] || return 0
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
 # step PREFIX NA_KEYS CMD...: runs CMD, appends its "key value" lines to RESULTS with PREFIX
 # put in front of each key; a failure is recorded as "na.KEY reason" for each of the
 # space-separated key prefixes NA_KEYS (what the table shows as "not available: reason"),
@@ -86,11 +93,8 @@ if [ ! -x "$NGINX" ]; then
 fi
 NGINX_PID=
 stop_nginx() {
-    if [ -n "$NGINX_PID" ]; then
-        kill "$NGINX_PID" 2>/dev/null || true
-        wait "$NGINX_PID" 2>/dev/null || true
-        NGINX_PID=
-    fi
+    stop_child "$NGINX_PID"
+    NGINX_PID=
 }
 trap 'stop_nginx; stop_delay' EXIT
 trap 'stop_nginx; stop_delay; exit 130' INT TERM

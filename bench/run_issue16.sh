@@ -75,11 +75,8 @@ decode16() {
 
 DELAY_PID=
 stop_delay() {
-    if [ -n "$DELAY_PID" ]; then
-        kill "$DELAY_PID" 2>/dev/null || true
-        wait "$DELAY_PID" 2>/dev/null || true
-        DELAY_PID=
-    fi
+    stop_child "$DELAY_PID"
+    DELAY_PID=
 }
 
 measure16() {

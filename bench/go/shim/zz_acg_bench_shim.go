@@ -27,28 +27,25 @@ func acgBenchShape(body []byte) (interface{}, error) {
 	return shape, nil
 }
 
-// AcgBenchDecodeDescribe decodes a DescribeBatchInferenceJob response body.
-func AcgBenchDecodeDescribe(body []byte) (*DescribeBatchInferenceJobOutput, error) {
+// acgBenchDecode runs a generated document deserializer on body.
+func acgBenchDecode[T any](body []byte, deserialize func(**T, interface{}) error) (*T, error) {
 	shape, err := acgBenchShape(body)
 	if err != nil {
 		return nil, err
 	}
-	output := &DescribeBatchInferenceJobOutput{}
-	if err := awsAwsjson11_deserializeOpDocumentDescribeBatchInferenceJobOutput(&output, shape); err != nil {
+	output := new(T)
+	if err := deserialize(&output, shape); err != nil {
 		return nil, err
 	}
 	return output, nil
 }
 
+// AcgBenchDecodeDescribe decodes a DescribeBatchInferenceJob response body.
+func AcgBenchDecodeDescribe(body []byte) (*DescribeBatchInferenceJobOutput, error) {
+	return acgBenchDecode(body, awsAwsjson11_deserializeOpDocumentDescribeBatchInferenceJobOutput)
+}
+
 // AcgBenchDecodeList decodes a ListBatchInferenceJobs response body.
 func AcgBenchDecodeList(body []byte) (*ListBatchInferenceJobsOutput, error) {
-	shape, err := acgBenchShape(body)
-	if err != nil {
-		return nil, err
-	}
-	output := &ListBatchInferenceJobsOutput{}
-	if err := awsAwsjson11_deserializeOpDocumentListBatchInferenceJobsOutput(&output, shape); err != nil {
-		return nil, err
-	}
-	return output, nil
+	return acgBenchDecode(body, awsAwsjson11_deserializeOpDocumentListBatchInferenceJobsOutput)
 }
