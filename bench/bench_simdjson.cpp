@@ -92,22 +92,7 @@ void opt_time(ondemand::value v, bool *has, acg_timestamp *out)
     *has = true;
 }
 
-personalize_s3_data_config *s3(ondemand::value v, text_pool &pool)
-{
-    if (v.is_null())
-        return nullptr;
-    auto *s = alloc<personalize_s3_data_config>(pool.arena);
-    for (auto f : v.get_object()) {
-        std::string_view k = f.unescaped_key();
-        if (k == "path")
-            s->path = opt_string(f.value(), pool);
-        else if (k == "kmsKeyArn")
-            s->kms_key_arn = opt_string(f.value(), pool);
-    }
-    return s;
-}
-
-// One child object holding one member named name, read by fn.
+// An object (null: absent) into a new T, each member handed to fn(T *, name, value).
 template <typename T, typename Fn> T *wrapper(ondemand::value v, acg_arena *a, Fn fn)
 {
     if (v.is_null())
@@ -116,6 +101,17 @@ template <typename T, typename Fn> T *wrapper(ondemand::value v, acg_arena *a, F
     for (auto f : v.get_object())
         fn(w, f.unescaped_key(), f.value());
     return w;
+}
+
+personalize_s3_data_config *s3(ondemand::value v, text_pool &pool)
+{
+    return wrapper<personalize_s3_data_config>(
+        v, pool.arena, [&](auto *s, std::string_view k, ondemand::value x) {
+            if (k == "path")
+                s->path = opt_string(x, pool);
+            else if (k == "kmsKeyArn")
+                s->kms_key_arn = opt_string(x, pool);
+        });
 }
 
 // items moved into the arena (one spare, zeroed element, as calloc'd lists have); sets *count.
@@ -143,21 +139,17 @@ Entry *read_map(ondemand::value v, text_pool &pool, size_t *count, Read read)
 
 personalize_batch_inference_job_config *job_config(ondemand::value v, text_pool &pool)
 {
-    if (v.is_null())
-        return nullptr;
-    auto *c = alloc<personalize_batch_inference_job_config>(pool.arena);
-    for (auto f : v.get_object()) {
-        std::string_view k = f.unescaped_key();
-        if (k == "itemExplorationConfig")
-            c->item_exploration_config = read_map<personalize_hyper_parameters_entry>(
-                f.value(), pool, &c->item_exploration_config_count,
-                [&](ondemand::value x) { return pool.copy(x.get_string()); });
-        else if (k == "rankingInfluence")
-            c->ranking_influence = read_map<personalize_ranking_influence_entry>(
-                f.value(), pool, &c->ranking_influence_count,
-                [](ondemand::value x) { return double(x.get_double()); });
-    }
-    return c;
+    return wrapper<personalize_batch_inference_job_config>(
+        v, pool.arena, [&](auto *c, std::string_view k, ondemand::value x) {
+            if (k == "itemExplorationConfig")
+                c->item_exploration_config = read_map<personalize_hyper_parameters_entry>(
+                    x, pool, &c->item_exploration_config_count,
+                    [&](ondemand::value y) { return pool.copy(y.get_string()); });
+            else if (k == "rankingInfluence")
+                c->ranking_influence = read_map<personalize_ranking_influence_entry>(
+                    x, pool, &c->ranking_influence_count,
+                    [](ondemand::value y) { return double(y.get_double()); });
+        });
 }
 
 personalize_batch_inference_job *job(ondemand::value v, text_pool &pool)
