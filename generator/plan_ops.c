@@ -283,11 +283,13 @@ static const char *operation_comment(struct planner *p, const struct operation *
     return text_doc_comment(p->a, text, 0, 100);
 }
 
-static void plan_operation(struct planner *p, const struct operation *op, struct tv *ops,
-                           struct error_lists *seen)
+static void plan_operation(struct planner *p, const struct operation *op, size_t index,
+                           struct tv *ops, struct error_lists *seen)
 {
     struct tv *o = tv_push(ops);
     tv_set_str(o, "c", names_c_ident(p->a, op->name));
+    /* Its place in the service's operations[] (the tables list them in this order). */
+    tv_set_fmt(o, "index", "%zu", index);
     tv_set_str(o, "name", text_c_string(p->a, op->name));
     tv_set_str(o, "comment", operation_comment(p, op));
     tv_set_str(o, "doc_lit", text_c_string_wrapped(p->a, help_text(p, op->doc), 6, 100));
@@ -339,7 +341,7 @@ void plan_operations(struct planner *p, struct tv *root)
         return;
     for (size_t i = 0; i < p->m->operation_count; i++) {
         if (plan_selected(p->o, p->m->operations[i].name)) {
-            plan_operation(p, &p->m->operations[i], ops, &seen);
+            plan_operation(p, &p->m->operations[i], n, ops, &seen);
             n++;
         }
     }

@@ -380,6 +380,16 @@ ACG_NODISCARD int personalize_create_batch_inference_job(struct acg_client *clie
     const struct personalize_create_batch_inference_job_request *in,
     struct personalize_create_batch_inference_job_response *out,
     struct acg_error *err);
+/** The same call started on loop (client/acg_async.h): done(ctx, status) runs once it is over. */
+ACG_NODISCARD static inline int
+personalize_create_batch_inference_job_async(struct acg_async *loop,
+    const struct personalize_create_batch_inference_job_request *in,
+    struct personalize_create_batch_inference_job_response *out,
+    struct acg_error *err, acg_async_done_fn done, void *ctx, struct acg_async_call **call)
+{
+    return acg_async_call(loop, personalize_service.operations[0],
+                          in, out, err, done, ctx, call);
+}
 
 /** Returns the settings and current status of one batch inference job.
  * @param client a client from personalize_client_new()
@@ -395,6 +405,16 @@ ACG_NODISCARD int personalize_describe_batch_inference_job(struct acg_client *cl
     const struct personalize_describe_batch_inference_job_request *in,
     struct personalize_describe_batch_inference_job_response *out,
     struct acg_error *err);
+/** The same call started on loop (client/acg_async.h): done(ctx, status) runs once it is over. */
+ACG_NODISCARD static inline int
+personalize_describe_batch_inference_job_async(struct acg_async *loop,
+    const struct personalize_describe_batch_inference_job_request *in,
+    struct personalize_describe_batch_inference_job_response *out,
+    struct acg_error *err, acg_async_done_fn done, void *ctx, struct acg_async_call **call)
+{
+    return acg_async_call(loop, personalize_service.operations[1],
+                          in, out, err, done, ctx, call);
+}
 
 /** Lists batch inference jobs, newest first, optionally only those of one solution version. Pages
  * through results with nextToken.
@@ -411,6 +431,16 @@ ACG_NODISCARD int personalize_list_batch_inference_jobs(struct acg_client *clien
     const struct personalize_list_batch_inference_jobs_request *in,
     struct personalize_list_batch_inference_jobs_response *out,
     struct acg_error *err);
+/** The same call started on loop (client/acg_async.h): done(ctx, status) runs once it is over. */
+ACG_NODISCARD static inline int
+personalize_list_batch_inference_jobs_async(struct acg_async *loop,
+    const struct personalize_list_batch_inference_jobs_request *in,
+    struct personalize_list_batch_inference_jobs_response *out,
+    struct acg_error *err, acg_async_done_fn done, void *ctx, struct acg_async_call **call)
+{
+    return acg_async_call(loop, personalize_service.operations[2],
+                          in, out, err, done, ctx, call);
+}
 
 /** Pages of ListBatchInferenceJobs, fetched one call at a time as botocore's paginator does (see
  * client/acg_pager.h); nothing is sent before the first
