@@ -245,6 +245,7 @@ static int threads_main(const char *who, int n, const char *url, double secs)
         total += w[i].calls;
     }
     double t1 = now_s();
+    pthread_barrier_destroy(&start_line);
     printf("calls %.2f\n", (double)total / (t1 - t0));
     if (!floor)
         acg_client_destroy(client);
