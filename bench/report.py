@@ -287,6 +287,15 @@ def main():
     else:
         ratio("11 10 MB List", "  the call's peak RSS growth / body", None, None, "≤ 1.5×", None,
               "10 MB List call's peak RSS growth vs body")
+    pb = measure("11 10 MB List", "decode alone, the body pulled from a file in 64 KiB pieces "
+                 "(acg_json_decode_pull; the call path does not use it yet): peak RSS before", "rss.pull.before_kb", "KiB")
+    pp = measure("11 10 MB List", "  the same: peak RSS after", "rss.pull.peak_kb", "KiB")
+    if pb is not None and pp is not None and body_kb:
+        rows.append(("11 10 MB List", "  decode in pieces: peak RSS growth / body (the body never held whole; "
+                     "row 7 has the whole-body decode)", "", "", "", f"{(pp - pb) / body_kb:.2f}×", "", ""))
+    g = r.median("decode.gen.list10m")
+    pm = measure("11 10 MB List", "decode in 64 KiB pieces from memory (row 1's loop)", "decode.pull.list10m", "MB/s")
+    ratio("11 10 MB List", "decode in pieces / whole body (row 1)", pm, g)
     peer = ("AWS SDK for Go v2 (Debian golang-github-aws-aws-sdk-go-v2-dev "
             f"{t_ver(r, 'version.aws_sdk_go_v2')}, service/personalize)")
     g = measure("12 Go SDK", "describe, keep-alive: generated call API", "peer.gen.calls", "calls/s")

@@ -182,6 +182,7 @@ step "allocs.list10m." "allocs.list10m." env LD_PRELOAD="$B/malloc_count.so" "$B
 step "allocs.describe." "allocs.describe." env LD_PRELOAD="$B/malloc_count.so" "$B/bench_decode" allocs "$B/fx/describe.json"
 step "" "rss.gen" "$B/bench_decode" rss "$B/fx/list10m.json" gen
 step "" "rss.cjson" "$B/bench_decode" rss "$B/fx/list10m.json" cjson
+step "" "rss.pull" "$B/bench_decode" rss "$B/fx/list10m.json" pull
 
 stop_nginx
 
