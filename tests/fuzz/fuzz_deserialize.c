@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "json/acg_json.h"
+#include "../json_pieces.h"
 #include "personalize.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -65,28 +66,11 @@ static void encode(const struct acg_shape *s, const void *v, enum acg_json_style
     acg_buf_free(&b);
 }
 
-struct pieces {
-    const char *data;
-    size_t len, at, piece;
-};
-
-static size_t pull(void *ctx, char *buf, size_t cap, int *failed)
-{
-    struct pieces *p = ctx;
-    size_t n = p->len - p->at < p->piece ? p->len - p->at : p->piece;
-    (void)failed;
-    if (n > cap)
-        n = cap;
-    memcpy(buf, p->data + p->at, n);
-    p->at += n;
-    return n;
-}
-
 /* The body decoded in pieces ends as the whole decode did (status rc, value v). */
 static void check_pieces(const struct acg_shape *s, const uint8_t *data, size_t size, int rc,
                          const void *v)
 {
-    struct pieces src = { (const char *)data + 1, size - 1, 0, 1 + (size_t)(data[0] >> 5) };
+    struct json_pieces src = { (const char *)data + 1, size - 1, 0, 1 + (size_t)(data[0] >> 5) };
     struct acg_arena *arena = acg_arena_new();
     void *p = calloc(1, s->size);
     if (arena == NULL || p == NULL) {
@@ -94,7 +78,7 @@ static void check_pieces(const struct acg_shape *s, const uint8_t *data, size_t 
         free(p);
         return;
     }
-    int prc = acg_json_decode_pull(pull, &src, s, p, arena, NULL);
+    int prc = acg_json_decode_pull(json_pieces_pull, &src, s, p, arena, NULL);
     if (prc != rc && prc != ACG_ERR_NOMEM && rc != ACG_ERR_NOMEM)
         abort();
     if (prc == ACG_OK && rc == ACG_OK) {

@@ -8,6 +8,7 @@
 
 #include "harness.h"
 #include "json/acg_json.h"
+#include "json_pieces.h"
 #include "tiny.h"
 
 static const struct acg_shape *put_thing_input(void)
@@ -30,24 +31,6 @@ static int encode(const struct acg_shape *s, const void *value, enum acg_json_st
     return acg_json_encode(&w, s, value, NULL);
 }
 
-/* A body handed out piece bytes at a time. */
-struct pieces {
-    const char *json;
-    size_t len, at, piece;
-};
-
-static size_t pull(void *ctx, char *buf, size_t cap, int *failed)
-{
-    struct pieces *p = ctx;
-    size_t n = p->len - p->at < p->piece ? p->len - p->at : p->piece;
-    (void)failed;
-    if (n > cap)
-        n = cap;
-    memcpy(buf, p->json + p->at, n);
-    p->at += n;
-    return n;
-}
-
 /* Whether decoding json in pieces (acg_json_decode_pull) ends as the whole decode did:
  * status rc, error text err, value v. */
 static bool pieces_agree(const char *json, int rc, const struct acg_error *err,
@@ -57,7 +40,7 @@ static bool pieces_agree(const char *json, int rc, const struct acg_error *err,
     const struct acg_shape *s = put_thing_output();
     for (size_t i = 0; i < 2; i++) {
         struct tiny_put_thing_response p;
-        struct pieces src = { json, strlen(json), 0, sizes[i] };
+        struct json_pieces src = { json, strlen(json), 0, sizes[i] };
         struct acg_error pe;
         struct acg_buf a, b;
         acg_error_init(&pe);
@@ -65,7 +48,7 @@ static bool pieces_agree(const char *json, int rc, const struct acg_error *err,
         acg_buf_init(&b, 0);
         memset(&p, 0, sizeof p);
         p.arena_ = acg_arena_new();
-        int prc = acg_json_decode_pull(pull, &src, s, &p, p.arena_, &pe);
+        int prc = acg_json_decode_pull(json_pieces_pull, &src, s, &p, p.arena_, &pe);
         bool same = prc == rc && strcmp(pe.message, err->message) == 0 &&
                     strcmp(pe.where, err->where) == 0;
         if (same && rc == ACG_OK)
