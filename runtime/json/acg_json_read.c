@@ -900,7 +900,7 @@ static int check_end(struct acg_json_decoder *d)
  * bytes of the items already decoded are then dropped: nothing refers to them (the outer
  * member names lie before the array, the next item has not begun). A cheap second scan
  * (depth, inside a string or not) finds those places in what has been pulled. */
-#define PULL_PIECE ((size_t)64 * 1024)
+#define PULL_PIECE ((size_t)16 * 1024)   /* the least room offered to a read */
 
 struct acg_json_stream {
     acg_json_pull_fn pull;
@@ -920,26 +920,56 @@ struct acg_json_stream {
     size_t total;       /* bytes pulled so far */
 };
 
-/* The boundary scan over what has been pulled and not yet scanned. Strings, most of a body,
- * are crossed with memchr; a quote ends one unless an odd run of backslashes precedes it. */
+/* Bytes the boundary scan stops at: in a string, '"' and '\\' (1); outside one, those and
+ * the structural bytes (2). */
+static const unsigned char scan_stops[256] = {
+    ['"'] = 3, ['\\'] = 3, ['{'] = 2, ['}'] = 2, ['['] = 2, [']'] = 2, [','] = 2,
+};
+
+/* The first '"' or '\\' in b[i, n), or n: sixteen bytes at a time where SSE2 is there. */
+static size_t to_quote_or_backslash(const unsigned char *b, size_t i, size_t n)
+{
+#ifdef ACG_SCAN_SSE2
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+    while (n - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+        unsigned mask = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+        if (mask != 0)
+            return i + (size_t)__builtin_ctz(mask);
+        i += 16;
+    }
+#endif
+    while (i < n && !(scan_stops[b[i]] & 1))
+        i++;
+    return i;
+}
+
+/* The boundary scan over what has been pulled and not yet scanned: strings skipped up to
+ * their next quote or backslash, a table lookup a byte outside them. */
 static void stream_scan(struct acg_json_stream *st)
 {
-    const char *b = st->buf;
+    const unsigned char *b = (const unsigned char *)st->buf;
     size_t i = st->scanned, n = st->filled;
     while (i < n) {
         if (st->in_string) {
-            const char *q = memchr(b + i, '"', n - i);
-            if (q == NULL) {
-                i = n;
+            i = to_quote_or_backslash(b, i, n);
+            if (i >= n)
                 break;
+            if (b[i] == '\\') {
+                if (i + 1 >= n)   /* the escaped byte has not arrived: scan it next time */
+                    break;
+                i += 2;
+                continue;
             }
-            size_t at = (size_t)(q - b), run = 0;
-            while (run < at && b[at - 1 - run] == '\\')
-                run++;
-            st->in_string = run % 2 != 0;
-            i = at + 1;
+            st->in_string = false;
+            i++;
             continue;
         }
+        while (i < n && scan_stops[b[i]] == 0)
+            i++;
+        if (i >= n)
+            break;
         switch (b[i]) {
         case '"': st->in_string = true; break;
         case '{': case '[':
@@ -951,7 +981,7 @@ static void stream_scan(struct acg_json_stream *st)
             if (st->depth == 2 && st->array2)
                 st->safe = i;
             break;
-        default: break;
+        default: break;   /* a backslash outside a string: the decoder will refuse it */
         }
         i++;
     }
@@ -998,6 +1028,8 @@ static int stream_fill(struct acg_json_decoder *d)
         if (st->safe > d->len || st->eof)
             break;
         if (st->cap - st->filled < PULL_PIECE) {
+            /* From 32 KiB (a small body takes one small buffer, under malloc's mmap
+             * threshold), doubling. */
             size_t cap = st->cap > 0 ? st->cap * 2 : 2 * PULL_PIECE;
             while (cap - st->filled < PULL_PIECE)
                 cap *= 2;
