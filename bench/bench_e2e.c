@@ -17,6 +17,10 @@
  *                                             from each completion); prints "calls"
  *   bench_e2e rss list URL                    one List call; prints the process's peak RSS
  *                                             before it and after it (KiB)
+ *   bench_e2e piped list URL SECONDS          item 3's design prototyped: the floor's loop
+ *                                             feeding acg_json_decode_pull on a second
+ *                                             thread as the body arrives (see below)
+ *   bench_e2e piped-rss list URL              one such call's peak RSS, as rss does
  *
  * Prints "calls", "median_ms" and "p99_ms" (or "allocs_per_call"), one "key value" a line. */
 #define _GNU_SOURCE
@@ -30,6 +34,7 @@
 #include <time.h>
 
 #include "client/acg_async.h"
+#include "json/acg_json.h"
 #include "personalize.h"
 
 #define ARN "arn:aws:personalize:us-west-2:123456789012:batch-inference-job/movie-recs-nightly-2024-01-15"
@@ -346,6 +351,129 @@ static int rss_main(const char *url)
     return 0;
 }
 
+/* ---- item 3's design, prototyped: the transfer feeds acg_json_decode_pull ----
+ *
+ * The floor's libcurl loop, with its write callback handing each piece of the body to a
+ * decoder thread through a bounded ring (the callback waits while the ring is full), so the
+ * decode overlaps the transfer and the body is never held whole. Not the SDK's call path
+ * (no signing, no retries): what a call would reach with item 3 wired into it. */
+
+#define RING_SIZE ((size_t)1 << 20)
+#define RING_PIECE ((size_t)64 * 1024)
+
+struct ring {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    char *buf;
+    size_t head, len;    /* len bytes from head (mod RING_SIZE) are waiting */
+    bool eof;
+};
+
+static struct ring ring = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, 0, 0, false};
+
+static size_t ring_write(char *p, size_t size, size_t n, void *ctx)
+{
+    size_t total = size * n, done = 0;
+    (void)ctx;
+    pthread_mutex_lock(&ring.lock);
+    while (done < total) {
+        /* Full: wait until half of it has been read, not for every piece. */
+        if (ring.len == RING_SIZE)
+            while (ring.len > RING_SIZE / 2)
+                pthread_cond_wait(&ring.changed, &ring.lock);
+        size_t tail = (ring.head + ring.len) % RING_SIZE;
+        size_t room = RING_SIZE - ring.len, run = RING_SIZE - tail;
+        size_t k = total - done;
+        k = k < room ? k : room;
+        k = k < run ? k : run;
+        memcpy(ring.buf + tail, p + done, k);
+        ring.len += k;
+        done += k;
+        if (ring.len >= RING_PIECE)
+            pthread_cond_broadcast(&ring.changed);
+    }
+    pthread_mutex_unlock(&ring.lock);
+    return total;
+}
+
+static size_t ring_pull(void *ctx, char *buf, size_t cap, int *failed)
+{
+    (void)ctx;
+    (void)failed;
+    pthread_mutex_lock(&ring.lock);
+    /* A piece's worth at a time, not every write. */
+    while (ring.len < RING_PIECE && !ring.eof)
+        pthread_cond_wait(&ring.changed, &ring.lock);
+    size_t run = RING_SIZE - ring.head;
+    size_t k = ring.len < cap ? ring.len : cap;
+    k = k < run ? k : run;
+    memcpy(buf, ring.buf + ring.head, k);
+    ring.head = (ring.head + k) % RING_SIZE;
+    ring.len -= k;
+    if (ring.len <= RING_SIZE / 2)
+        pthread_cond_broadcast(&ring.changed);
+    pthread_mutex_unlock(&ring.lock);
+    return k;
+}
+
+struct piped_decode {
+    struct personalize_list_batch_inference_jobs_response out;
+    struct acg_error err;
+    int rc;
+};
+
+static void *decode_main(void *arg)
+{
+    struct piped_decode *pd = arg;
+    const struct acg_shape *s =
+        acg_service_find_operation(&personalize_service, "ListBatchInferenceJobs")->output;
+    struct acg_arena *arena = acg_arena_new();
+    memset(&pd->out, 0, sizeof pd->out);
+    pd->rc = acg_json_decode_pull(ring_pull, NULL, s, &pd->out, arena, &pd->err);
+    pd->out.arena_ = arena;
+    /* Whatever is left (nothing, for a good body) is drained so the writer never waits. */
+    char sink[4096];
+    while (ring_pull(NULL, sink, sizeof sink, NULL) > 0)
+        ;
+    return NULL;
+}
+
+static void piped_call(void)
+{
+    struct piped_decode pd = {.rc = ACG_OK};
+    pthread_t t;
+    ring.head = ring.len = 0;
+    ring.eof = false;
+    if (pthread_create(&t, NULL, decode_main, &pd) != 0) {
+        fprintf(stderr, "bench_e2e: pthread_create failed\n");
+        exit(1);
+    }
+    long status = 0;
+    CURLcode rc = curl_easy_perform(curl);
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    pthread_mutex_lock(&ring.lock);
+    ring.eof = true;
+    pthread_cond_broadcast(&ring.changed);
+    pthread_mutex_unlock(&ring.lock);
+    pthread_join(t, NULL);
+    if (rc != CURLE_OK || status != 200 || pd.rc != ACG_OK || pd.out.batch_inference_jobs_count < 100) {
+        fprintf(stderr, "bench_e2e: piped call failed: %s, HTTP %ld, decode: %s\n",
+                curl_easy_strerror(rc), status, pd.err.message);
+        exit(1);
+    }
+    personalize_list_batch_inference_jobs_response_free(&pd.out);
+}
+
+static void make_piped(const char *url)
+{
+    is_list = 1;
+    make_floor(url);
+    ring.buf = malloc(RING_SIZE);
+    if (ring.buf == NULL)
+        exit(1);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, ring_write);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 6 && strcmp(argv[1], "threads") == 0)
@@ -355,6 +483,18 @@ int main(int argc, char **argv)
     if (argc == 4 && strcmp(argv[1], "rss") == 0 && strcmp(argv[2], "list") == 0) {
         is_list = 1;
         return rss_main(argv[3]);
+    }
+    if (argc == 5 && strcmp(argv[1], "piped") == 0 && strcmp(argv[2], "list") == 0) {
+        make_piped(argv[3]);
+        measure(piped_call, atof(argv[4]));
+        return 0;
+    }
+    if (argc == 4 && strcmp(argv[1], "piped-rss") == 0 && strcmp(argv[2], "list") == 0) {
+        make_piped(argv[3]);
+        long before = rss_peak_kb();
+        piped_call();
+        printf("before_kb %ld\npeak_kb %ld\n", before, rss_peak_kb());
+        return 0;
     }
     if (argc != 5 || (strcmp(argv[2], "describe") != 0 && strcmp(argv[2], "list") != 0)) {
         fprintf(stderr, "usage: bench_e2e gen|floor|allocs describe|list URL SECONDS|CALLS\n");
