@@ -3,6 +3,8 @@
  *   bench_decode round DIR SECONDS   decode MB/s (generated, cJSON, jsmn alone) and serialize
  *                                    MB/s per fixture, SigV4 signs/s; one "key value" a line
  *   bench_decode rss FILE gen|cjson  decodes FILE once; prints peak RSS before and after
+ *   bench_decode rss FILE pull       the same, the body pulled from FILE in 64 KiB pieces
+ *                                    (acg_json_decode_pull), never read whole
  *   bench_decode allocs FILE         heap allocations of one generated decode (needs the
  *                                    malloc_count.so shim in LD_PRELOAD)
  *   bench_decode profile FILE SECONDS  the generated decode alone in a loop, for perf record
@@ -96,6 +98,69 @@ static int gen_decode_into(const struct fixture *f, void *out, struct acg_error 
     }
     memcpy(out, &arena, sizeof arena);   /* arena_ is the first member of an output */
     return ACG_OK;
+}
+
+/* A body handed to acg_json_decode_pull 64 KiB at a time, from memory or from a file (as
+ * libcurl hands a response over in pieces). */
+struct pull_src {
+    const char *mem;
+    size_t len, at;
+    FILE *file;
+};
+
+static size_t pull_piece(void *ctx, char *buf, size_t cap, int *failed)
+{
+    struct pull_src *p = ctx;
+    size_t n = cap < 65536 ? cap : 65536;
+    if (p->file != NULL) {
+        n = fread(buf, 1, n, p->file);
+        *failed = ferror(p->file);
+        return n;
+    }
+    if (n > p->len - p->at)
+        n = p->len - p->at;
+    memcpy(buf, p->mem + p->at, n);
+    p->at += n;
+    return n;
+}
+
+/* The runtime's decode of a body pulled in pieces from src into out, as gen_decode_into. */
+static int pull_decode_into(const struct fixture *f, struct pull_src *src, void *out,
+                            struct acg_error *err)
+{
+    const struct acg_shape *s = output_shape(f);
+    struct acg_arena *arena = acg_arena_new();
+    memset(out, 0, s->size);
+    if (arena == NULL)
+        return ACG_ERR_NOMEM;
+    int rc = acg_json_decode_pull(pull_piece, src, s, out, arena, err);
+    if (rc != ACG_OK) {
+        acg_release(arena, out, s->size);
+        return rc;
+    }
+    memcpy(out, &arena, sizeof arena);
+    return ACG_OK;
+}
+
+static void release_output(const struct fixture *f, void *out)
+{
+    if (f->is_list)
+        personalize_list_batch_inference_jobs_response_free(out);
+    else
+        personalize_describe_batch_inference_job_response_free(out);
+}
+
+static void pull_decode(const struct fixture *f)
+{
+    struct acg_error err = {0};
+    struct pull_src src = {.mem = f->json, .len = f->len};
+    union {
+        struct personalize_list_batch_inference_jobs_response list;
+        struct personalize_describe_batch_inference_job_response describe;
+    } v;
+    if (pull_decode_into(f, &src, &v, &err))
+        die("generated decode in pieces", &err);
+    release_output(f, &v);
 }
 
 static void gen_decode(const struct fixture *f)
@@ -281,6 +346,8 @@ static int round_main(const char *dir, double secs)
         cjson_decode(f);
         jsmn_tokenise(f);
         printf("decode.gen.%s %.3f\n", f->name, rate(gen_decode, f, secs, &it) * mb);
+        pull_decode(f);
+        printf("decode.pull.%s %.3f\n", f->name, rate(pull_decode, f, secs, &it) * mb);
         printf("decode.cjson.%s %.3f\n", f->name, rate(cjson_decode, f, secs, &it) * mb);
         printf("decode.jsmn.%s %.3f\n", f->name, rate(jsmn_tokenise, f, secs, &it) * mb);
         struct acg_error err = {0};
@@ -307,6 +374,25 @@ static int round_main(const char *dir, double secs)
 
 static int rss_main(const char *file, const char *which)
 {
+    if (strcmp(which, "pull") == 0) {
+        /* The body is never read whole: pulled from the file 64 KiB at a time. */
+        struct fixture f = {.name = file, .is_list = strstr(file, "list") != NULL};
+        struct pull_src src = {.file = fopen(file, "rb")};
+        struct acg_error err = {0};
+        union {
+            struct personalize_list_batch_inference_jobs_response list;
+            struct personalize_describe_batch_inference_job_response describe;
+        } v;
+        if (src.file == NULL)
+            die(file, NULL);
+        long before = rss_peak_kb();
+        if (pull_decode_into(&f, &src, &v, &err))
+            die("generated decode in pieces", &err);
+        printf("rss.pull.before_kb %ld\nrss.pull.peak_kb %ld\n", before, rss_peak_kb());
+        release_output(&f, &v);
+        fclose(src.file);
+        return 0;
+    }
     size_t len;
     char *json = read_file(file, &len);
     struct fixture f = {.name = file, .json = json, .len = len, .is_list = strstr(file, "list") != NULL};
@@ -321,7 +407,9 @@ static int rss_main(const char *file, const char *which)
 
 static int allocs_main(const char *file)
 {
-    unsigned long (*count)(void) = (unsigned long (*)(void))dlsym(RTLD_DEFAULT, "malloc_count_get");
+    unsigned long (*count)(void) = NULL;
+    void *sym = dlsym(RTLD_DEFAULT, "malloc_count_get");
+    memcpy(&count, &sym, sizeof count);   /* (ISO C has no object-to-function cast) */
     if (!count) {
         fprintf(stderr, "bench_decode allocs: run with LD_PRELOAD=malloc_count.so\n");
         return 2;
@@ -360,6 +448,6 @@ int main(int argc, char **argv)
         printf("decode.gen %.3f MB/s\n", rate(gen_decode, &f, atof(argv[3]), &it) * (double)f.len / 1e6);
         return 0;
     }
-    fprintf(stderr, "usage: bench_decode round DIR SECONDS | rss FILE gen|cjson | allocs FILE\n");
+    fprintf(stderr, "usage: bench_decode round DIR SECONDS | rss FILE gen|cjson|pull | allocs FILE\n");
     return 2;
 }

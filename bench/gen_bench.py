@@ -28,12 +28,12 @@ def gen(gen_bin, model, out, *extra):
     return time.perf_counter() - t0
 
 
-def build(out, binary, lib):
+def build(out, binary, libs):
     flags = subprocess.run(["pkg-config", "--cflags", "--libs", *PKGS], check=True,
                            capture_output=True, text=True).stdout.split()
     srcs = sorted(os.path.join(out, f) for f in os.listdir(out) if f.endswith(".c"))
     t0 = time.perf_counter()
-    subprocess.run(["cc", "-std=c11", "-O2", "-Iruntime/include", "-Iruntime/internal", "-Icli/include", "-I" + out, *srcs, lib, *flags,
+    subprocess.run(["cc", "-std=c11", "-O2", "-Iruntime/include", "-Iruntime/internal", "-Icli/include", "-I" + out, *srcs, *libs, *flags,
                     "-lpthread", "-lm", "-o", binary], check=True)
     t = time.perf_counter() - t0
     subprocess.run(["strip", binary], check=True)
@@ -56,7 +56,9 @@ def main():
         print(f"gen.all_json_s {total:.3f}")
         sys.stdout.flush()
     print(f"gen.all_json_count {len(models)}")
-    lib = os.path.join(os.path.dirname(os.path.dirname(gen_bin)), "libacg.a")
+    # The program's main calls acg_cli_main (libacg_cli), which sits on libacg.
+    top = os.path.dirname(os.path.dirname(gen_bin))
+    lib = [os.path.join(top, "libacg_cli.a"), os.path.join(top, "libacg.a")]
     t, size = build(work + "/personalize", work + "/personalize-all", lib)
     print(f"compile.personalize_s {t:.2f}")
     print(f"size.personalize_all_kb {size / 1024:.1f}")

@@ -52,6 +52,10 @@ def fmt(x):
     return f"{x:.3f}"
 
 
+def t_ver(r, key):
+    return r.text.get(key, "?")
+
+
 def main():
     r = Results(sys.argv[1])
     commands = open(sys.argv[2], encoding="utf-8").read().splitlines()
@@ -244,16 +248,96 @@ def main():
     ratio("8 restJson1", f"{label}: calls, generated / libcurl floor", vals["gen"], vals["floor"])
     ratio("8 restJson1", f"{label}: calls, generated / boto3", vals["gen"], vals["boto3"])
 
+    # Rows 9-13: issue 16.
+    gen = {}
+    for n in (1, 2, 4, 8):
+        what = f"{n} thread{'s' if n > 1 else ''}"
+        gen[n] = measure("9 threads", f"describe, {what} on one shared client", f"threads.gen.{n}.calls", "calls/s")
+        f = measure("9 threads", f"describe, {n} independent libcurl loop{'s' if n > 1 else ''} (one handle each)",
+                    f"threads.floor.{n}.calls", "calls/s")
+        ratio("9 threads", f"{what}: shared client / libcurl loops", gen[n], f, "≥ 0.8×", lambda x: x >= 0.8,
+              f"{what} on one client vs {n} libcurl loops")
+    ratio("9 threads", "2 threads / 1 thread, one shared client", gen[2], gen[1], "≥ 1.7×", lambda x: x >= 1.7,
+          "2 threads vs 1 thread on one client")
+    for n in (1, 16, 64, 256):
+        a = measure("10 in flight", f"describe, {n} in flight from one thread (async API), 10 ms server delay",
+                    f"async.{n}.calls", "calls/s")
+        rows.append(("10 in flight", f"  ideal: {n} in flight / 10 ms", "calls/s", fmt(n / 0.010), "", "", "", ""))
+        target = {16: ("≥ 0.8×", 0.8), 64: ("≥ 0.8×", 0.8), 256: ("≥ 0.6×", 0.6)}.get(n)
+        if target:
+            ratio("10 in flight", f"{n} in flight: async / ideal", a, n / 0.010, target[0],
+                  lambda x, t=target[1]: x >= t, f"{n} in flight vs in-flight/latency")
+        else:
+            ratio("10 in flight", f"{n} in flight: async / ideal", a, n / 0.010)
+    label = "List, ~10 MB"
+    g = r.median("e2e.gen.list10m.calls")
+    f = r.median("e2e.floor.list10m.calls")
+    ratio("11 10 MB List", f"{label}: generated / libcurl floor (row 4's measurements)", g, f, "≥ 0.35×",
+          lambda x: x >= 0.35, "10 MB list calls/s vs libcurl floor (issue 16)")
+    body_kb = (r.median("fixture.list10m.json") or 0) / 1024
+    before = measure("11 10 MB List", "one List call: process peak RSS before it (client made)", "rsscall.before_kb", "KiB")
+    peak = measure("11 10 MB List", "one List call: process peak RSS after it", "rsscall.peak_kb", "KiB")
+    if peak is not None and before is not None and body_kb:
+        rows.append(("11 10 MB List", "  whole process peak RSS / body", "", "", "", f"{peak / body_kb:.2f}×", "", ""))
+        x = (peak - before) / body_kb
+        ok = x <= 1.5
+        rows.append(("11 10 MB List", "  the call's peak RSS growth (peak minus before) / body", "", "", "",
+                     f"{x:.2f}×", "≤ 1.5×", "met" if ok else "**MISSED**"))
+        verdicts.append((f"10 MB List call's peak RSS growth ≤ 1.5× body: {x:.2f}×", ok))
+    else:
+        ratio("11 10 MB List", "  the call's peak RSS growth / body", None, None, "≤ 1.5×", None,
+              "10 MB List call's peak RSS growth vs body")
+    pb = measure("11 10 MB List", "decode alone, the body pulled from a file in 64 KiB pieces "
+                 "(acg_json_decode_pull; the call path does not use it yet): peak RSS before", "rss.pull.before_kb", "KiB")
+    pp = measure("11 10 MB List", "  the same: peak RSS after", "rss.pull.peak_kb", "KiB")
+    if pb is not None and pp is not None and body_kb:
+        rows.append(("11 10 MB List", "  decode in pieces: peak RSS growth / body (the body never held whole; "
+                     "row 7 has the whole-body decode)", "", "", "", f"{(pp - pb) / body_kb:.2f}×", "", ""))
+    g = r.median("decode.gen.list10m")
+    pm = measure("11 10 MB List", "decode in 64 KiB pieces from memory (row 1's loop)", "decode.pull.list10m", "MB/s")
+    ratio("11 10 MB List", "decode in pieces / whole body (row 1)", pm, g)
+    peer = ("AWS SDK for Go v2 (Debian golang-github-aws-aws-sdk-go-v2-dev "
+            f"{t_ver(r, 'version.aws_sdk_go_v2')}, service/personalize)")
+    g = measure("12 Go SDK", "describe, keep-alive: generated call API", "peer.gen.calls", "calls/s")
+    o = measure("12 Go SDK", f"describe, keep-alive: {peer}", "peer.go.calls", "calls/s")
+    ratio("12 Go SDK", "describe calls/s: generated / Go SDK", g, o, "> 1×", lambda x: x > 1,
+          "describe calls/s vs the Go SDK")
+    gw = r.median("oneshot.gen.wall_ms")
+    ow = measure("12 Go SDK", "one-shot program (row 5's turns): Go SDK program, wall", "oneshot.go.wall_ms", "ms")
+    orss = measure("12 Go SDK", "one-shot program: Go SDK program, peak RSS", "oneshot.go.rss_kb", "KiB")
+    ratio("12 Go SDK", "one-shot wall: generated / Go SDK (row 5's generated program)", gw, ow, "< 1×",
+          lambda x: x < 1, "one-shot wall vs the Go SDK")
+    ratio("12 Go SDK", "one-shot peak RSS: generated / Go SDK", r.median("oneshot.gen.rss_kb"), orss)
+    measure("12 Go SDK", "program size, stripped: generated, checked-in model (3 operations; libcurl and "
+            "libcrypto are shared libraries)", "size.gen_cli_kb", "KiB")
+    whole = r.median("size.personalize_all_kb")
+    go = measure("12 Go SDK", "program size, stripped (-s -w): Go SDK program (static: its HTTP and TLS "
+                 "stack inside)", "size.go_kb", "KiB")
+    ratio("12 Go SDK", "program size: generated whole Personalize model (row 6) / Go SDK program", whole, go,
+          "< 1×", lambda x: x < 1, "program size vs the Go SDK")
+    for fx, flabel in FIXTURES:
+        o = measure("12 Go SDK", f"decode {flabel}: Go SDK's generated deserializer (json.Decoder into "
+                    "interface{}, then the typed walk)", f"decode.go.{fx}", "MB/s")
+        ratio("12 Go SDK", f"decode {flabel}: generated (row 1) / Go SDK", r.median(f"decode.gen.{fx}"), o)
+    for fx, flabel in FIXTURES:
+        g = measure("13 ceiling", f"decode {flabel}: generated (same process as simdjson)", f"ceiling.gen.{fx}", "MB/s")
+        c = measure("13 ceiling", f"decode {flabel}: simdjson On-Demand into the same structs "
+                    f"({r.text.get('ceiling.simdjson_impl', '?')} kernel)", f"ceiling.simdjson.{fx}", "MB/s")
+        ratio("13 ceiling", f"decode {flabel}: generated / simdjson", g, c, "≥ 0.5×", lambda x: x >= 0.5,
+              f"decode {fx} vs simdjson")
+
     t = r.text
     lines = []
-    lines.append("# Benchmark results (issues 6 and 11)")
+    lines.append("# Benchmark results (issues 6, 11 and 16)")
     lines.append("")
     lines.append(f"Machine: {int(r.median('machine.nproc') or 0)} CPUs (nproc), CPU model `{t.get('machine.cpu', '?')}`, "
                  f"{t.get('machine.kernel', '?')}. Run {t.get('machine.date', '?')} at commit {t.get('machine.commit', '?')}"
                  f"{' with BENCH_QUICK=1 (tiny counts, not for comparison)' if r.median('config.quick') else ''}.")
     lines.append(f"Versions: nginx {t.get('version.nginx', '?')}, botocore {t.get('version.botocore', '?')}, "
                  f"Python {t.get('version.python', '?')}, {t.get('version.aws', '?')}, curl {t.get('version.curl', '?')}, "
-                 f"libcjson {t.get('version.cjson', '?')}, libjsmn {t.get('version.jsmn', '?')}.")
+                 f"libcjson {t.get('version.cjson', '?')}, libjsmn {t.get('version.jsmn', '?')}, "
+                 f"{t.get('version.go', 'go ?')}, aws-sdk-go-v2 {t.get('version.aws_sdk_go_v2', '?')}, "
+                 f"simdjson {t.get('version.simdjson', '?')}.")
     lines.append(f"Fixtures (bytes): describe {fmt(r.median('fixture.describe.json'))}, "
                  f"list100 {fmt(r.median('fixture.list100.json'))}, list10m {fmt(r.median('fixture.list10m.json'))}.")
     lines.append(f"Rounds: {int(r.median('config.rounds') or 0)} alternating rounds (C then Python, generated then floor then "

@@ -2,8 +2,10 @@
 # make bench: builds optimised binaries into build-bench/, starts nginx on loopback, runs every
 # comparison of issue 6 with the contenders taking turns (A B A B ...), then issue 11's gates
 # against the pre-redesign generator (commit a3a4d28, extracted and built under build-bench/),
-# prints the table and writes it to bench/RESULTS.md. BENCH_QUICK=1: tiny counts, only to
-# prove it works; the scale pass of row 8 (minutes) runs only without it.
+# issue 16's rows (bench/run_issue16.sh: threads, calls in flight, the 10 MB List's memory,
+# the AWS SDK for Go v2, simdjson), prints the table and writes it to bench/RESULTS.md.
+# BENCH_QUICK=1: tiny counts, only to prove it works; the scale pass of row 8 (minutes) runs
+# only without it.
 set -eu
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -24,6 +26,13 @@ COMMANDS=$B/commands.txt
 : >"$COMMANDS"
 
 log() { printf '%s\n' "$*" >&2; }
+
+# stop_child PID: kills and reaps a server this script started in the background (none: "").
+stop_child() {
+    [ -n "$1" ] || return 0
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
 
 # step PREFIX NA_KEYS CMD...: runs CMD, appends its "key value" lines to RESULTS with PREFIX
 # put in front of each key; a failure is recorded as "na.KEY reason" for each of the
@@ -68,6 +77,10 @@ cc -O2 -shared -fPIC bench/malloc_count.c -o "$B/malloc_count.so"
 printf '%s\n' "$CCLINE bench/bench_decode.c bench/cjson_decode.c generated/personalize/*.c (not _main.c) build-bench/libacg.a -lcjson ..." \
     "$CCLINE bench/bench_e2e.c generated/personalize/*.c (not _main.c) build-bench/libacg.a ..." >>"$COMMANDS"
 
+# shellcheck source=bench/run_issue16.sh
+. bench/run_issue16.sh
+build16
+
 log "bench: fixtures"
 $PYTHON bench/fixtures.py "$B/fx" | sed 's/^\([^ ]*\) /fixture.\1 /' >>"$RESULTS"
 printf '%s\n' "$PYTHON bench/fixtures.py $B/fx" >>"$COMMANDS"
@@ -80,19 +93,16 @@ if [ ! -x "$NGINX" ]; then
 fi
 NGINX_PID=
 stop_nginx() {
-    if [ -n "$NGINX_PID" ]; then
-        kill "$NGINX_PID" 2>/dev/null || true
-        wait "$NGINX_PID" 2>/dev/null || true
-        NGINX_PID=
-    fi
+    stop_child "$NGINX_PID"
+    NGINX_PID=
 }
-trap stop_nginx EXIT
-trap 'stop_nginx; exit 130' INT TERM
+trap 'stop_nginx; stop_delay' EXIT
+trap 'stop_nginx; stop_delay; exit 130' INT TERM
 set -- $($PYTHON -c 'import socket
-s=[socket.socket() for _ in range(4)]
+s=[socket.socket() for _ in range(5)]
 [x.bind(("127.0.0.1",0)) for x in s]
 print(*[x.getsockname()[1] for x in s])')
-P_DESCRIBE=$1 P_LIST100=$2 P_LIST10M=$3 P_GETFUNCTION=$4
+P_DESCRIBE=$1 P_LIST100=$2 P_LIST10M=$3 P_GETFUNCTION=$4 P_DELAY=$5
 URL_describe=http://127.0.0.1:$P_DESCRIBE URL_list100=http://127.0.0.1:$P_LIST100 URL_list10m=http://127.0.0.1:$P_LIST10M
 URL_getfunction=http://127.0.0.1:$P_GETFUNCTION
 HAVE_NGINX=0
@@ -108,7 +118,7 @@ if [ -x "$NGINX" ]; then
 fi
 if [ "$HAVE_NGINX" = 0 ]; then
     log "bench: nginx did not start; rows 4 and 5 are not available"
-    for k in e2e oneshot allocs.call restjson.e2e; do echo "na.$k. nginx did not start (see $B/nginx-error.log)" >>"$RESULTS"; done
+    for k in e2e oneshot allocs.call restjson.e2e threads async rsscall peer; do echo "na.$k. nginx did not start (see $B/nginx-error.log)" >>"$RESULTS"; done
 fi
 
 # Rows 1-3: C (generated, cJSON, jsmn in one process) and botocore take turns, ROUNDS times.
@@ -116,6 +126,7 @@ log "bench: rows 1-3 (decode, serialize, SigV4), $ROUNDS rounds"
 for _ in $(seq "$ROUNDS"); do
     step "" "decode.gen decode.cjson decode.jsmn serialize.gen sigv4.gen" "$B/bench_decode" round "$B/fx" "$SECS"
     step "" "decode.botocore serialize.botocore sigv4.botocore" $PYTHON bench/py_bench.py round "$B/fx" "$SECS"
+    decode16
 done
 
 # Row 8: restJson1 (Lambda GetFunction) building and decoding, C and botocore in turns.
@@ -156,9 +167,11 @@ if [ "$HAVE_NGINX" = 1 ]; then
         step "" "oneshot." $PYTHON bench/oneshot.py "$ONESHOT_ROUNDS" \
             "gen=build-bench/bin/personalize $ARGS" \
             "aws=$AWS personalize $ARGS" \
+            ${GO_OK:+"go=$B/go_personalize once $URL_describe"} \
             "curl=curl -sS -f -o /dev/null -X POST -H 'Content-Type: application/x-amz-json-1.1' -H 'X-Amz-Target: AmazonPersonalize.DescribeBatchInferenceJob' --data-binary @$B/fx/describe.req $URL_describe/"
     )
     step "allocs.call." "allocs.call." env LD_PRELOAD="$B/malloc_count.so" "$B/bench_e2e" allocs describe "$URL_describe" "$ALLOC_CALLS"
+    measure16
 fi
 
 log "bench: row 6 (generator), $GEN_ROUNDS rounds"
@@ -169,6 +182,7 @@ step "allocs.list10m." "allocs.list10m." env LD_PRELOAD="$B/malloc_count.so" "$B
 step "allocs.describe." "allocs.describe." env LD_PRELOAD="$B/malloc_count.so" "$B/bench_decode" allocs "$B/fx/describe.json"
 step "" "rss.gen" "$B/bench_decode" rss "$B/fx/list10m.json" gen
 step "" "rss.cjson" "$B/bench_decode" rss "$B/fx/list10m.json" cjson
+step "" "rss.pull" "$B/bench_decode" rss "$B/fx/list10m.json" pull
 
 stop_nginx
 
@@ -214,6 +228,7 @@ fi
     echo "version.curl $(curl --version | head -n 1 | cut -d' ' -f2)"
     echo "version.cjson $(dpkg-query -W -f '${Version}' libcjson-dev 2>/dev/null || echo unknown)"
     echo "version.jsmn $(dpkg-query -W -f '${Version}' libjsmn-dev 2>/dev/null || echo unknown)"
+    versions16
     echo "config.quick ${BENCH_QUICK:-0}"
     echo "config.rounds $ROUNDS"
     echo "config.secs $SECS"

@@ -289,10 +289,41 @@ static const char *operation_comment(struct planner *p, const struct operation *
     return text_doc_comment(p->a, text, 0, 100);
 }
 
+/* The C names of the operations being generated, for async_name. */
+struct op_names {
+    const char **c;
+    size_t count;
+};
+
+/* Whether name is an operation's function, or one generated beside it. */
+static bool op_name_taken(const struct op_names *names, const char *name)
+{
+    static const char *const beside[] = { "", "_to", "_pages", "_next_page", "_next_item" };
+    for (size_t i = 0; i < names->count; i++) {
+        size_t n = strlen(names->c[i]);
+        if (strncmp(name, names->c[i], n) != 0)
+            continue;
+        for (size_t k = 0; k < sizeof beside / sizeof beside[0]; k++)
+            if (strcmp(name + n, beside[k]) == 0)
+                return true;
+    }
+    return false;
+}
+
+/* The typed async wrapper's name: c_async, unless that is another operation's (Lambda has
+ * Invoke and InvokeAsync): then c_async_call, c_async_call2, ... */
+static const char *async_name(struct planner *p, const struct op_names *names, const char *c)
+{
+    const char *name = plan_fmt(p, "%s_async", c);
+    for (int n = 1; op_name_taken(names, name); n++)
+        name = n == 1 ? plan_fmt(p, "%s_async_call", c) : plan_fmt(p, "%s_async_call%d", c, n);
+    return name;
+}
+
 /* Where the parameters after client (or loop) go: err joins the line of the last of in and
  * out when it fits, and the async wrapper's call fits one line or takes two. */
 static void plan_parameters(struct planner *p, const struct operation *op, size_t index,
-                            struct tv *o)
+                            const char *async_c, struct tv *o)
 {
     const char *last = op->output ? plan_fmt(p, "    struct %s_%s *out,", p->prefix,
                                              plan_shape_of(p, op->output)->c)
@@ -300,21 +331,25 @@ static void plan_parameters(struct planner *p, const struct operation *op, size_
                                               plan_shape_of(p, op->input)->c)
                        : NULL;
     tv_set_bool(o, "err_joined", last != NULL && plan_fits(last, " struct acg_error *err);"));
-    tv_set_fmt(o, "index", "%zu", index);
     const char *call = plan_fmt(p, "%s_service.operations[%zu], %s, %s,", p->prefix, index,
                                 op->input ? "in" : "NULL", op->output ? "out" : "NULL");
     tv_set_bool(o, "long_async", !plan_fits("ACG_NODISCARD static inline int ", p->prefix, "_",
-                                            names_c_ident(p->a, op->name),
-                                            "_async(struct acg_async *loop,"));
+                                            async_c, "(struct acg_async *loop,"));
     tv_set_bool(o, "async_call_one_line",
                 plan_fits("    return acg_async_call(loop, ", call, " err, done, ctx, call);"));
 }
 
 static void plan_operation(struct planner *p, const struct operation *op, size_t index,
-                           struct tv *ops, struct error_lists *seen)
+                           const struct op_names *names, struct tv *ops,
+                           struct error_lists *seen)
 {
     struct tv *o = tv_push(ops);
-    tv_set_str(o, "c", names_c_ident(p->a, op->name));
+    const char *c = names_c_ident(p->a, op->name);
+    tv_set_str(o, "c", c);
+    /* Its place in the service's operations[] (the tables list them in this order). */
+    tv_set_fmt(o, "index", "%zu", index);
+    const char *async_c = async_name(p, names, c);
+    tv_set_str(o, "async_c", async_c);
     tv_set_str(o, "name", text_c_string(p->a, op->name));
     tv_set_str(o, "comment", operation_comment(p, op));
     tv_set_str(o, "doc_lit", text_c_string_wrapped(p->a, help_text(p, op->doc), 6, 100));
@@ -322,11 +357,10 @@ static void plan_operation(struct planner *p, const struct operation *op, size_t
     tv_set_bool(o, "has_output", op->output != NULL);
     tv_set_bool(o, "streams_output", streams_output(op));
     /* Long names put the return type of the operation's functions on a line of its own. */
-    const char *c = names_c_ident(p->a, op->name);
     tv_set_bool(o, "long_op",
                 !plan_fits("ACG_NODISCARD int ", p->prefix, "_", c, "_pages(struct acg_client *client,") ||
                 !plan_fits("static inline int ", p->prefix, "_", c, "_next_page(struct acg_pager *pager,"));
-    plan_parameters(p, op, index, o);
+    plan_parameters(p, op, index, async_c, o);
     tv_set_str(o, "in_c", op->input ? plan_shape_of(p, op->input)->c : "");
     tv_set_str(o, "out_c", op->output ? plan_shape_of(p, op->output)->c : "");
     tv_set_bool(o, "io_one_line", op->input != NULL && op->output != NULL &&
@@ -373,13 +407,18 @@ void plan_operations(struct planner *p, struct tv *root)
     struct tv *ops = tv_set_list(root, "operations");
     struct error_lists seen = { 0 };
     size_t n = 0;
+    struct op_names names = { 0 };
     seen.keys = acg_arena_calloc(p->a, p->m->operation_count + 1, sizeof *seen.keys);
     seen.names = acg_arena_calloc(p->a, p->m->operation_count + 1, sizeof *seen.names);
-    if (seen.keys == NULL || seen.names == NULL)
+    names.c = acg_arena_calloc(p->a, p->m->operation_count + 1, sizeof *names.c);
+    if (seen.keys == NULL || seen.names == NULL || names.c == NULL)
         return;
+    for (size_t i = 0; i < p->m->operation_count; i++)
+        if (plan_selected(p->o, p->m->operations[i].name))
+            names.c[names.count++] = names_c_ident(p->a, p->m->operations[i].name);
     for (size_t i = 0; i < p->m->operation_count; i++) {
         if (plan_selected(p->o, p->m->operations[i].name)) {
-            plan_operation(p, &p->m->operations[i], n, ops, &seen);
+            plan_operation(p, &p->m->operations[i], n, &names, ops, &seen);
             n++;
         }
     }

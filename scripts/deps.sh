@@ -15,7 +15,8 @@ for group in "$@"; do
     build) pkgs="$pkgs libyaml-dev libcurl4-openssl-dev libssl-dev libpcre2-dev zlib1g-dev
                 libinih-dev libexpat1-dev pkg-config gcc make" ;;
     test)  pkgs="$pkgs clang valgrind curl libclang-rt-14-dev g++ python3-ruamel.yaml cmake man-db doxygen" ;;
-    bench) pkgs="$pkgs libjsmn-dev libcjson-dev nginx-light curl" ;;
+    bench) pkgs="$pkgs libjsmn-dev libcjson-dev nginx-light curl g++ golang-go
+                golang-github-aws-aws-sdk-go-v2-dev libsimdjson-dev" ;;
     lint)  pkgs="$pkgs clang-tidy cppcheck" ;;
     docs)  pkgs="$pkgs doxygen" ;;
     *) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;

@@ -695,6 +695,8 @@ int acg_json_decode_next_member(struct acg_json_decoder *d, struct acg_json_key 
     return bad_separator(d, "expected ',' between members");
 }
 
+static void stream_mark(struct acg_json_decoder *d);
+
 int acg_json_decode_array(struct acg_json_decoder *d, bool *more)
 {
     *more = false;
@@ -702,6 +704,8 @@ int acg_json_decode_array(struct acg_json_decoder *d, bool *more)
     if (peek(d) != '[')
         return wrong_value(d, "an array");
     ACG_TRY(open_container(d));
+    if (d->stream != NULL && d->depth == 2)
+        stream_mark(d);
     int c = peek(d);
     if (c == ']') {
         close_container(d, more);
@@ -713,10 +717,19 @@ int acg_json_decode_array(struct acg_json_decoder *d, bool *more)
     return ACG_OK;
 }
 
+static int stream_refill(struct acg_json_decoder *d);
+
 int acg_json_decode_next_element(struct acg_json_decoder *d, bool *more)
 {
     skip_ws(d);
     int c = peek(d);
+    if (c < 0 && d->stream != NULL) {
+        /* The window of a pulled body ends between two items of an array: the next
+         * piece. */
+        ACG_TRY(stream_refill(d));
+        skip_ws(d);
+        c = peek(d);
+    }
     if (c == ',') {
         size_t comma = d->pos++;
         skip_ws(d);
@@ -878,6 +891,193 @@ static int check_end(struct acg_json_decoder *d)
     return unexpected(d, d->pos);
 }
 
+/* ---- a body pulled in pieces ---- */
+
+/* The window (d->js, d->len) on a pulled body always ends where the scanner can stop: just
+ * before a ',' between two items of an array that is a member of the outermost object, or
+ * at the end of the body. So no token is ever cut, the scanner never learns of pieces, and
+ * the only place that asks for more is acg_json_decode_next_element at that depth. The
+ * bytes of the items already decoded are then dropped: nothing refers to them (the outer
+ * member names lie before the array, the next item has not begun). A cheap second scan
+ * (depth, inside a string or not) finds those places in what has been pulled. */
+#define PULL_PIECE ((size_t)16 * 1024)   /* the least room offered to a read */
+
+struct acg_json_stream {
+    acg_json_pull_fn pull;
+    void *ctx;
+    char *buf;          /* the window and what has been pulled past it */
+    size_t cap;
+    size_t filled;      /* bytes in buf; the window is buf[0, d->len), d->len <= filled */
+    bool eof;
+    size_t scanned;     /* how far the boundary scan has read */
+    int depth;          /* its nesting depth at scanned */
+    bool in_string;
+    bool array2;        /* the container open at depth 2 is an array */
+    size_t safe;        /* the last place found where the window may end (0: none) */
+    size_t mark;        /* where the current depth-2 array's items start (SIZE_MAX: none) */
+    int pins;           /* while positive, nothing is dropped */
+    size_t dropped;     /* bytes dropped so far */
+    size_t total;       /* bytes pulled so far */
+};
+
+/* Bytes the boundary scan stops at: in a string, '"' and '\\' (1); outside one, those and
+ * the structural bytes (2). */
+static const unsigned char scan_stops[256] = {
+    ['"'] = 3, ['\\'] = 3, ['{'] = 2, ['}'] = 2, ['['] = 2, [']'] = 2, [','] = 2,
+};
+
+/* The first '"' or '\\' in b[i, n), or n: sixteen bytes at a time where SSE2 is there. */
+static size_t to_quote_or_backslash(const unsigned char *b, size_t i, size_t n)
+{
+#ifdef ACG_SCAN_SSE2
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+    while (n - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+        unsigned mask = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+        if (mask != 0)
+            return i + (size_t)__builtin_ctz(mask);
+        i += 16;
+    }
+#endif
+    while (i < n && !(scan_stops[b[i]] & 1))
+        i++;
+    return i;
+}
+
+/* The boundary scan over what has been pulled and not yet scanned: strings skipped up to
+ * their next quote or backslash, a table lookup a byte outside them. */
+static void stream_scan(struct acg_json_stream *st)
+{
+    const unsigned char *b = (const unsigned char *)st->buf;
+    size_t i = st->scanned, n = st->filled;
+    while (i < n) {
+        if (st->in_string) {
+            i = to_quote_or_backslash(b, i, n);
+            if (i >= n)
+                break;
+            if (b[i] == '\\') {
+                if (i + 1 >= n)   /* the escaped byte has not arrived: scan it next time */
+                    break;
+                i += 2;
+                continue;
+            }
+            st->in_string = false;
+            i++;
+            continue;
+        }
+        while (i < n && scan_stops[b[i]] == 0)
+            i++;
+        if (i >= n)
+            break;
+        switch (b[i]) {
+        case '"': st->in_string = true; break;
+        case '{': case '[':
+            if (++st->depth == 2)
+                st->array2 = b[i] == '[';
+            break;
+        case '}': case ']': st->depth--; break;
+        case ',':
+            if (st->depth == 2 && st->array2)
+                st->safe = i;
+            break;
+        default: break;   /* a backslash outside a string: the decoder will refuse it */
+        }
+        i++;
+    }
+    st->scanned = i;
+}
+
+static bool stream_more_to_come(const struct acg_json_decoder *d)
+{
+    return d->stream != NULL && !d->stream->eof;
+}
+
+static size_t stream_body_bytes(const struct acg_json_decoder *d)
+{
+    return d->stream != NULL ? d->stream->total : d->len;
+}
+
+static void stream_pin(struct acg_json_decoder *d, int by)
+{
+    if (d->stream != NULL)
+        d->stream->pins += by;
+}
+
+static void stream_mark(struct acg_json_decoder *d)
+{
+    d->stream->mark = d->pos;
+}
+
+static void stream_free(struct acg_json_decoder *d)
+{
+    if (d->stream != NULL) {
+        free(d->stream->buf);
+        free(d->stream);
+        d->stream = NULL;
+    }
+}
+
+/* Pulls until the window can end past pos (at a later boundary, or at the end of the
+ * body), and sets it there. */
+static int stream_fill(struct acg_json_decoder *d)
+{
+    struct acg_json_stream *st = d->stream;
+    for (;;) {
+        stream_scan(st);
+        if (st->safe > d->len || st->eof)
+            break;
+        if (st->cap - st->filled < PULL_PIECE) {
+            /* From 32 KiB (a small body takes one small buffer, under malloc's mmap
+             * threshold), doubling. */
+            size_t cap = st->cap > 0 ? st->cap * 2 : 2 * PULL_PIECE;
+            while (cap - st->filled < PULL_PIECE)
+                cap *= 2;
+            char *buf = realloc(st->buf, cap);
+            if (buf == NULL)
+                return fail_nomem(d);
+            st->buf = buf;
+            st->cap = cap;
+        }
+        int failed = 0;
+        size_t n = st->pull(st->ctx, st->buf + st->filled, st->cap - st->filled, &failed);
+        if (failed != 0)
+            return acg_error_set(d->err, ACG_ERR_TRANSPORT,
+                                 "reading the body failed after %zu bytes", st->total);
+        if (n > st->cap - st->filled)
+            return acg_error_set(d->err, ACG_ERR_INVALID_ARG, "the body's reader gave %zu bytes "
+                                 "for %zu of room", n, st->cap - st->filled);
+        st->filled += n;
+        st->total += n;
+        st->eof = n == 0;
+        d->max_memory = st->total > (SIZE_MAX - ACG_JSON_MEMORY_FLOOR) / ACG_JSON_MEMORY_FACTOR
+                            ? SIZE_MAX
+                            : ACG_JSON_MEMORY_FLOOR + st->total * ACG_JSON_MEMORY_FACTOR;
+    }
+    d->js = st->buf;
+    d->len = st->eof && st->safe <= d->len ? st->filled : st->safe;
+    return ACG_OK;
+}
+
+/* At the end of the window, between two items of a depth-2 array: drops the items decoded
+ * since the array began, then pulls the next piece. */
+static int stream_refill(struct acg_json_decoder *d)
+{
+    struct acg_json_stream *st = d->stream;
+    if (d->depth == 2 && st->pins == 0 && st->mark != SIZE_MAX && d->pos > st->mark &&
+        d->pos == d->len) {
+        size_t drop = d->pos - st->mark;
+        memmove(st->buf + st->mark, st->buf + d->pos, st->filled - d->pos);
+        st->filled -= drop;
+        st->scanned -= drop;
+        st->safe = st->safe > d->pos ? st->safe - drop : 0;
+        st->dropped += drop;
+        d->pos = st->mark;
+        d->len = st->mark;
+    }
+    return stream_fill(d);
+}
+
 /* ---- the decoder ---- */
 
 static void start_decoder(struct acg_json_decoder *d, const char *js, size_t len,
@@ -905,8 +1105,24 @@ static void *over_budget(const struct acg_json_decoder *d)
 {
     acg_error_set(d->err, ACG_ERR_TOO_LARGE, "the decoded response would take more than %zu "
                   "bytes of memory, %d times its %zu bytes of JSON", d->max_memory,
-                  ACG_JSON_MEMORY_FACTOR, d->len);
+                  ACG_JSON_MEMORY_FACTOR, stream_body_bytes(d));
     return NULL;
+}
+
+/* The body (or its first window) must hold one object; an empty one reads as {}. */
+static int begin_object(struct acg_json_decoder *d)
+{
+    if (d->len == 0) {
+        /* AWS answers operations without output with an empty body. */
+        d->js = "{}";
+        d->len = 2;
+    }
+    skip_ws(d);
+    if (d->pos == d->len)
+        return acg_error_set(d->err, ACG_ERR_JSON, "no JSON value (byte offset %zu)", d->pos);
+    if (peek(d) != '{')
+        return wrong_value(d, "an object");
+    return ACG_OK;
 }
 
 int acg_json_decoder_begin(struct acg_json_decoder *d, const char *js, size_t len,
@@ -917,22 +1133,48 @@ int acg_json_decoder_begin(struct acg_json_decoder *d, const char *js, size_t le
         return acg_error_set(err, ACG_ERR_INVALID_ARG, "JSON decoder: NULL body");
     if (arena == NULL)
         return acg_error_set(err, ACG_ERR_INVALID_ARG, "JSON decoder: no arena");
-    if (len == 0) {
-        /* AWS answers operations without output with an empty body. */
-        d->js = "{}";
-        d->len = 2;
-    }
-    skip_ws(d);
-    if (d->pos == d->len)
-        return acg_error_set(err, ACG_ERR_JSON, "no JSON value (byte offset %zu)", d->pos);
-    if (peek(d) != '{')
-        return wrong_value(d, "an object");
-    return ACG_OK;
+    return begin_object(d);
 }
 
 int acg_json_decoder_end(struct acg_json_decoder *d)
 {
     return check_end(d);
+}
+
+int acg_json_decoder_begin_pull(struct acg_json_decoder *d, acg_json_pull_fn pull, void *ctx,
+                                struct acg_arena *arena, struct acg_error *err)
+{
+    start_decoder(d, NULL, 0, arena, err, ACG_JSON_MAX_DEPTH);
+    if (pull == NULL || arena == NULL)
+        return acg_error_set(err, ACG_ERR_INVALID_ARG, "JSON decoder: no reader or no arena");
+    d->stream = calloc(1, sizeof *d->stream);
+    if (d->stream == NULL)
+        return fail_nomem(d);
+    d->stream->pull = pull;
+    d->stream->ctx = ctx;
+    d->stream->mark = SIZE_MAX;
+    ACG_TRY(stream_fill(d));
+    return begin_object(d);
+}
+
+int acg_json_decode_pull(acg_json_pull_fn pull, void *ctx, const struct acg_shape *s, void *out,
+                         struct acg_arena *arena, struct acg_error *err)
+{
+    struct acg_json_decoder d;
+    int rc = acg_json_decoder_begin_pull(&d, pull, ctx, arena, err);
+    if (rc == ACG_OK)
+        rc = acg_json_decode_shape(&d, s, out);
+    if (rc == ACG_OK)
+        rc = acg_json_decoder_end(&d);
+    if (rc != ACG_OK && err != NULL && d.stream != NULL && d.stream->dropped > 0 &&
+        d.stream->mark != SIZE_MAX) {
+        size_t used = strlen(err->message);
+        snprintf(err->message + used, sizeof err->message - used,
+                 " (offsets past byte %zu are %zu short: the items read before were dropped)",
+                 d.stream->mark, d.stream->dropped);
+    }
+    acg_json_decoder_free(&d);
+    return rc;
 }
 
 void acg_json_decoder_free(struct acg_json_decoder *d)
@@ -941,6 +1183,7 @@ void acg_json_decoder_free(struct acg_json_decoder *d)
         return;
     free(d->stack);
     free(d->key_buf);
+    stream_free(d);
     d->stack = NULL;
     d->key_buf = NULL;
     d->stack_len = d->stack_cap = d->key_cap = 0;
@@ -976,7 +1219,7 @@ static char *text_space(struct acg_json_decoder *d, size_t n, size_t from)
     if (n > BIG_STRING)
         return acg_json_decode_alloc(d, n, 1);
     if (n > d->pool_left) {
-        size_t chunk = d->len - from;
+        size_t chunk = stream_more_to_come(d) ? POOL_CHUNK : d->len - from;
         if (chunk > POOL_CHUNK)
             chunk = POOL_CHUNK;
         if (chunk < n)
@@ -1475,7 +1718,11 @@ int acg_json_decode_document(struct acg_json_decoder *d, const char **out)
     if (acg_json_decode_null(d))
         return ACG_OK;
     size_t start = d->pos;
-    ACG_TRY(scan_value(d, NULL, -1));
+    /* Its text is copied whole: nothing of a pulled body may be dropped under it. */
+    stream_pin(d, 1);
+    int rc = scan_value(d, NULL, -1);
+    stream_pin(d, -1);
+    ACG_TRY(rc);
     ACG_TRY(copy_text(d, start, d->pos, false, &p));
     *out = p;
     return ACG_OK;

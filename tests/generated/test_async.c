@@ -85,6 +85,7 @@ static int start(struct acg_async *loop, struct outcome *o)
     memset(o, 0, sizeof *o);
     acg_error_init(&o->err);
     o->loop = loop;
+    /* The generated typed wrapper: the same acg_async_call on the operation's descriptor. */
     return personalize_describe_batch_inference_job_async(loop, &in, &o->out, &o->err, on_done, o,
                                                           &o->call);
 }
@@ -364,6 +365,39 @@ static int test_start_errors(void)
     return 0;
 }
 
+static void count_call(void *ctx, int status)
+{
+    (void)status;
+    ++*(int *)ctx;
+}
+
+/* Each generated _async wrapper starts its own operation: a List request that breaks the
+ * bounds of maxResults (a member only that operation's input has) fails validation there. */
+static int test_typed_wrappers(void)
+{
+    struct acg_client *c = client_with(0, 1);
+    CHECK(c != NULL);
+    struct acg_async *loop = acg_async_new(c, NULL);
+    CHECK(loop != NULL);
+    struct personalize_list_batch_inference_jobs_request in;
+    personalize_list_batch_inference_jobs_request_init(&in);
+    in.has_max_results = true;
+    in.max_results = 1000;
+    struct personalize_list_batch_inference_jobs_response out;
+    struct acg_error err;
+    acg_error_init(&err);
+    int calls = 0;
+    CHECK(personalize_list_batch_inference_jobs_async(loop, &in, &out, &err, count_call, &calls,
+                                                      NULL) == ACG_ERR_VALIDATION);
+    CHECK(strstr(err.where, "maxResults") != NULL);
+    CHECK(acg_async_run(loop, 100) == 0);
+    CHECK(calls == 0);
+    acg_error_free(&err);
+    acg_async_destroy(loop);
+    acg_client_destroy(c);
+    return 0;
+}
+
 static const struct test_case tests[] = {
     TEST(test_many_in_flight),
     TEST(test_retries),
@@ -373,6 +407,7 @@ static const struct test_case tests[] = {
     TEST(test_cancel_from_callback_and_destroy),
     TEST(test_select_loop),
     TEST(test_start_errors),
+    TEST(test_typed_wrappers),
 };
 
 int main(void)

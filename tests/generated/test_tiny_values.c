@@ -2,11 +2,13 @@
  * generic walkers: values survive acg_json_decode_body -> acg_json_encode -> decode exactly,
  * and acg_validate_shape reports every violation by path. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "harness.h"
 #include "json/acg_json.h"
+#include "json_pieces.h"
 #include "tiny.h"
 
 static const struct acg_shape *put_thing_input(void)
@@ -19,24 +21,6 @@ static const struct acg_shape *put_thing_output(void)
     return acg_service_find_operation(&tiny_service, "PutThing")->output;
 }
 
-/* Decodes json as PutThingResponse into v (which then owns its arena, released with
- * tiny_put_thing_response_free). On failure v is left zeroed. */
-static int decode(const char *json, struct tiny_put_thing_response *v, struct acg_error *err)
-{
-    const struct acg_shape *s = put_thing_output();
-    struct acg_arena *arena = acg_arena_new();
-    memset(v, 0, sizeof *v);
-    if (arena == NULL)
-        return ACG_ERR_NOMEM;
-    int rc = acg_json_decode_body(json, strlen(json), s, v, arena, err);
-    if (rc != ACG_OK) {
-        acg_release(arena, v, sizeof *v);
-        return rc;
-    }
-    v->arena_ = arena;
-    return ACG_OK;
-}
-
 /* Writes value, a struct of shape s, in style into b. */
 static int encode(const struct acg_shape *s, const void *value, enum acg_json_style style,
                   struct acg_buf *b, struct acg_error *err)
@@ -45,6 +29,64 @@ static int encode(const struct acg_shape *s, const void *value, enum acg_json_st
     acg_json_writer_init(&w, b, style);
     w.err = err;
     return acg_json_encode(&w, s, value, NULL);
+}
+
+/* Whether decoding json in pieces (acg_json_decode_pull) ends as the whole decode did:
+ * status rc, error text err, value v. */
+static bool pieces_agree(const char *json, int rc, const struct acg_error *err,
+                         const struct tiny_put_thing_response *v)
+{
+    static const size_t sizes[] = { 1, 7 };
+    const struct acg_shape *s = put_thing_output();
+    for (size_t i = 0; i < 2; i++) {
+        struct tiny_put_thing_response p;
+        struct json_pieces src = { json, strlen(json), 0, sizes[i] };
+        struct acg_error pe;
+        struct acg_buf a, b;
+        acg_error_init(&pe);
+        acg_buf_init(&a, 0);
+        acg_buf_init(&b, 0);
+        memset(&p, 0, sizeof p);
+        p.arena_ = acg_arena_new();
+        int prc = acg_json_decode_pull(json_pieces_pull, &src, s, &p, p.arena_, &pe);
+        bool same = prc == rc && strcmp(pe.message, err->message) == 0 &&
+                    strcmp(pe.where, err->where) == 0;
+        if (same && rc == ACG_OK)
+            same = encode(s, v, ACG_JSON_WIRE, &a, &pe) == ACG_OK &&
+                   encode(s, &p, ACG_JSON_WIRE, &b, &pe) == ACG_OK && a.len == b.len &&
+                   memcmp(a.data, b.data, a.len) == 0;
+        if (!same)
+            fprintf(stderr, "in pieces of %zu: %d '%s' where the whole body gave %d '%s'\n",
+                    sizes[i], prc, pe.message, rc, err->message);
+        acg_arena_destroy(p.arena_);
+        acg_buf_free(&a);
+        acg_buf_free(&b);
+        acg_error_free(&pe);
+        if (!same)
+            return false;
+    }
+    return true;
+}
+
+/* Decodes json as PutThingResponse into v (which then owns its arena, released with
+ * tiny_put_thing_response_free). On failure v is left zeroed. Every body is also decoded in
+ * pieces, which must end the same way (else ACG_ERR_INVALID_ARG). */
+static int decode(const char *json, struct tiny_put_thing_response *v, struct acg_error *err)
+{
+    const struct acg_shape *s = put_thing_output();
+    struct acg_arena *arena = acg_arena_new();
+    memset(v, 0, sizeof *v);
+    if (arena == NULL)
+        return ACG_ERR_NOMEM;
+    int rc = acg_json_decode_body(json, strlen(json), s, v, arena, err);
+    if (!pieces_agree(json, rc, err, v))
+        rc = ACG_ERR_INVALID_ARG;
+    if (rc != ACG_OK) {
+        acg_release(arena, v, sizeof *v);
+        return rc;
+    }
+    v->arena_ = arena;
+    return ACG_OK;
 }
 
 /* Decodes json as PutThingResponse, encodes it (wire style) into out. */

@@ -132,6 +132,12 @@ struct acg_json_list {
     size_t count; /* items added so far, which is the index of the next one */
 };
 
+/* Gives up to cap more bytes of a body at buf: returns how many (0: the body is over), or
+ * sets *failed (non-zero) to stop the decode with ACG_ERR_TRANSPORT. */
+typedef size_t (*acg_json_pull_fn)(void *ctx, char *buf, size_t cap, int *failed);
+
+struct acg_json_stream;
+
 struct acg_json_decoder {
     const char *js;          /* the body; not owned */
     size_t len;
@@ -153,6 +159,9 @@ struct acg_json_decoder {
                               * members bound to the URI or headers are read too */
     bool truncate_integers;  /* integers may have a fraction or exponent, cut toward zero
                               * (botocore reads restJson1 numbers with int()) */
+    /* Added after the first contract (only the runtime makes decoders): a body pulled in
+     * pieces (acg_json_decode_pull), js being a window on it; NULL for a whole body. */
+    struct acg_json_stream *stream;
 };
 
 /* The memory a decoder allows itself for a body of len bytes: decoded values may take
@@ -179,6 +188,10 @@ ACG_NODISCARD int acg_json_decoder_begin(struct acg_json_decoder *d, const char 
                                          struct acg_arena *arena, struct acg_error *err);
 /* After the object has been read: only whitespace may follow it. */
 ACG_NODISCARD int acg_json_decoder_end(struct acg_json_decoder *d);
+/* acg_json_decoder_begin for a body that pull gives in pieces (see acg_json_decode_pull). */
+ACG_NODISCARD int acg_json_decoder_begin_pull(struct acg_json_decoder *d, acg_json_pull_fn pull,
+                                              void *ctx, struct acg_arena *arena,
+                                              struct acg_error *err);
 /* Releases the decoder's own memory (not the arena). NULL-safe and idempotent. */
 void acg_json_decoder_free(struct acg_json_decoder *d);
 
@@ -255,6 +268,16 @@ ACG_NODISCARD int acg_json_decode_input(const char *body, size_t len, const stru
 ACG_NODISCARD int acg_json_decode_rest_body(const char *body, size_t len,
                                             const struct acg_shape *s, void *out,
                                             struct acg_arena *arena, struct acg_error *err);
+/* acg_json_decode_body for a body that arrives in pieces, never held whole: pull is asked
+ * for more as the decoder needs it. The decoder holds a window on the body that ends where
+ * an array member of the outermost object (a List's page of items) is between two items;
+ * the items decoded are dropped from the window, so memory is the decoded value plus a few
+ * of the array's items (any other value, and an array being skipped or kept as a document,
+ * is held whole). Results and errors are acg_json_decode_body's, but byte offsets in errors
+ * past the first array dropped from count from where it started (the message says so). */
+ACG_NODISCARD int acg_json_decode_pull(acg_json_pull_fn pull, void *ctx,
+                                       const struct acg_shape *s, void *out,
+                                       struct acg_arena *arena, struct acg_error *err);
 /* A whole body into out (a zeroed struct of shape s), its values in arena. An empty body
  * reads as {}. */
 ACG_NODISCARD int acg_json_decode_body(const char *body, size_t len, const struct acg_shape *s,
