@@ -5,7 +5,7 @@
                                           models), compile time of the whole Personalize
                                           output (ROUNDS rounds, old and new taking turns),
                                           stripped program size
-  redesign.py scale OLD_TREE WORK         make test-scale's pass (tests/scale.sh) of each
+  redesign.py scale OLD_TREE              make test-scale's pass (tests/scale.sh) of each
                                           tree, one after the other, timed around the script
 
 OLD_TREE is commit a3a4d28 (the last commit before the redesign) extracted and built by
@@ -178,7 +178,7 @@ def main():
     if len(sys.argv) == 5 and sys.argv[1] == "code":
         os.makedirs(sys.argv[3], exist_ok=True)
         return code_main(sys.argv[2], sys.argv[3], int(sys.argv[4]))
-    if len(sys.argv) == 4 and sys.argv[1] == "scale":
+    if len(sys.argv) == 3 and sys.argv[1] == "scale":
         return scale_main(sys.argv[2])
     sys.stderr.write(__doc__)
     return 2
