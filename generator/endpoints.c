@@ -573,12 +573,12 @@ static const char *builtin_expr(struct emitter *e, const struct doc_node *at, co
         { "AWS::Auth::AccountId", "acg_ev_string(params->builtins.account_id)" },
         { "AWS::Auth::AccountIdEndpointMode", "acg_ev_string(params->builtins.account_id_endpoint_mode)" },
         { "AWS::STS::UseGlobalEndpoint", "acg_ev_bool(params->builtins.use_global_endpoint)" },
-        /* S3's own settings: botocore's values for a client without an s3 config section
-         * (path style with a custom endpoint). Those that are clientContextParams come from
-         * the client's settings first. */
+        /* S3's own settings: botocore's values for a client without an s3 config section,
+         * but for the addressing style, which the runtime works out per call. Those that
+         * are clientContextParams come from the client's settings first. */
         { "AWS::S3::Accelerate", "acg_ev_bool(false)" },
         { "AWS::S3::DisableMultiRegionAccessPoints", "acg_ev_bool(false)" },
-        { "AWS::S3::ForcePathStyle", "acg_ev_bool(params->builtins.endpoint != NULL)" },
+        { "AWS::S3::ForcePathStyle", "acg_ev_bool(params->builtins.s3_force_path_style)" },
         { "AWS::S3::UseArnRegion", "acg_ev_bool(true)" },
         { "AWS::S3::UseGlobalEndpoint", "acg_ev_bool(false)" },
         { "AWS::S3Control::UseArnRegion", "acg_ev_bool(false)" },

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "client/acg_client.h"
@@ -40,6 +41,7 @@
 #include "client/acg_send.h"
 #include "acg_runtime.h"
 #include "auth/acg_sigv4.h"
+#include "protocol/acg_s3.h"
 
 #define DEFAULT_TIMEOUT_MS 60000L
 /* The cap on one attempt however slowly the server trickles bytes: the read timeout alone
@@ -353,6 +355,16 @@ void acg_uuid4(struct acg_client *c, char out[37])
 
 /* ---- logging ---- */
 
+bool acg_client_checksum_when_supported(const struct acg_client *c)
+{
+    return c->settings.checksum_when_supported;
+}
+
+bool acg_client_validate_when_supported(const struct acg_client *c)
+{
+    return c->settings.validate_when_supported;
+}
+
 bool acg_client_log_enabled(const struct acg_client *c, enum acg_log_level level)
 {
     return c != NULL && c->log != NULL && level != ACG_LOG_OFF && level <= c->log_level;
@@ -627,6 +639,8 @@ struct call_state {
     const char *payload;     /* the body as sent: the request's or its gzip */
     size_t payload_len;
     bool gzipped;
+    bool s3;                     /* signed as S3 signs: X-Amz-Content-SHA256, path as sent */
+    char content_sha256[65];     /* S3: the payload's hash, or UNSIGNED-PAYLOAD */
     bool delivered;              /* bytes of the body went to the caller's sink */
     struct acg_header *headers;  /* room for the request's headers and the client's */
     struct acg_response *resp;
@@ -685,6 +699,16 @@ static int resolve_into(struct acg_client *c, const struct acg_send *call,
     params.builtins.endpoint = c->settings.endpoint_url[0] != '\0' ? c->settings.endpoint_url : NULL;
     params.context = call->context;
     params.context_count = call->context_count;
+    if (acg_s3_service(svc)) {
+        const char *bucket = NULL;
+        for (size_t i = 0; i < call->context_count; i++) {
+            if (strcmp(call->context[i].name, "Bucket") == 0 &&
+                call->context[i].type == ACG_EP_STRING)
+                bucket = call->context[i].str;
+        }
+        params.builtins.s3_force_path_style = acg_s3_force_path_style(
+            call->op, c->settings.s3_addressing_style, params.builtins.endpoint != NULL, bucket);
+    }
     params.client_context = c->client_context;
     params.client_context_count = c->client_context_count;
 
@@ -861,7 +885,9 @@ static int attempt_begin(struct call_state *st, struct acg_handle_pool *pool)
     headers[n++] = (struct acg_header){ "amz-sdk-request", sdk_request };
     if (st->gzipped)
         headers[n++] = (struct acg_header){ "Content-Encoding", "gzip" };
-    if (unsigned_payload)
+    if (st->s3)
+        headers[n++] = (struct acg_header){ "X-Amz-Content-SHA256", st->content_sha256 };
+    else if (unsigned_payload)
         headers[n++] = (struct acg_header){ "X-Amz-Content-SHA256", "UNSIGNED-PAYLOAD" };
 
     struct acg_sigv4_params p = {
@@ -869,7 +895,7 @@ static int attempt_begin(struct call_state *st, struct acg_handle_pool *pool)
         .region = st->signing_region,
         .service = st->signing_name,
         .now_ms = now,
-        .normalize_path = true,
+        .normalize_path = !st->s3,
         .sign_session_token = true,
     };
     struct acg_sigv4_request req = {
@@ -880,7 +906,7 @@ static int attempt_begin(struct call_state *st, struct acg_handle_pool *pool)
         .header_count = n,
         .payload = st->payload,
         .payload_len = st->payload_len,
-        .payload_hash = unsigned_payload ? "UNSIGNED-PAYLOAD" : NULL,
+        .payload_hash = st->s3 ? st->content_sha256 : unsigned_payload ? "UNSIGNED-PAYLOAD" : NULL,
     };
     /* The handle brings its own signing key cache and signature buffers: this attempt uses
      * them alone until it gives the handle back, never across a retry delay. */
@@ -1001,6 +1027,32 @@ static int decode_json_error(const struct acg_service *svc, const struct acg_htt
     return acg_error_decode(p, res->status, &eh, body->data, body->len, last);
 }
 
+/* S3SigV4Auth's payload hash, which also goes in X-Amz-Content-SHA256: UNSIGNED-PAYLOAD
+ * over https when a checksum header vouches for the body and the input streams (or the
+ * operation is unsigned-body), else the body's SHA-256 (always over plain http). */
+static void s3_content_sha256(struct call_state *st)
+{
+    const struct acg_request *r = st->call->req;
+    bool checksum = false;
+    for (size_t i = 0; i < r->header_count; i++) {
+        if (strncasecmp(r->headers[i].name, "x-amz-checksum-", 15) == 0 ||
+            strcasecmp(r->headers[i].name, "Content-MD5") == 0)
+            checksum = true;
+    }
+    bool streaming = false;
+    const struct acg_shape *in = st->call->op->input;
+    for (size_t i = 0; in != NULL && i < in->member_count; i++) {
+        const struct acg_member *m = &in->members[i];
+        streaming = streaming || ((m->flags & ACG_MEMBER_PAYLOAD) &&
+                                  (m->flags & ACG_MEMBER_STREAMING));
+    }
+    if (strcmp(st->ep->url.scheme, "https") == 0 && checksum &&
+        (streaming || (st->call->op->flags & ACG_OP_UNSIGNED_PAYLOAD)))
+        snprintf(st->content_sha256, sizeof st->content_sha256, "UNSIGNED-PAYLOAD");
+    else
+        acg_sha256_hex(st->payload, st->payload_len, st->content_sha256);
+}
+
 /* Sets a call up: endpoint, URL, invocation id, body buffer, compression. Whatever the
  * outcome, call_end() releases st afterwards; a failure is in st->last. */
 static int call_begin(struct call_state *st, struct acg_client *c, const struct acg_send *call,
@@ -1035,6 +1087,10 @@ static int call_begin(struct call_state *st, struct acg_client *c, const struct 
 
     st->payload = call->req->body.data != NULL ? call->req->body.data : "";
     st->payload_len = call->req->body.len;
+    if (call->req->body_ref != NULL) {
+        st->payload = call->req->body_ref;
+        st->payload_len = call->req->body_ref_len;
+    }
     if ((call->op->flags & ACG_OP_REQUEST_COMPRESSION) &&
         !c->settings.disable_request_compression &&
         (long long)st->payload_len >= (long long)c->settings.request_min_compression_size_bytes) {
@@ -1047,6 +1103,9 @@ static int call_begin(struct call_state *st, struct acg_client *c, const struct 
         st->payload_len = st->gz.len;
         st->gzipped = true;
     }
+    st->s3 = acg_s3_signing(c->svc);
+    if (st->s3)
+        s3_content_sha256(st);
     return ACG_OK;
 }
 
@@ -1064,6 +1123,13 @@ static bool attempt_final(struct call_state *st, int *rc, enum acg_retry_kind *k
         acg_client_log(c, ACG_LOG_DEBUG, "status: %ld", res->status);
         if (res->request_id[0] != '\0')
             acg_client_log(c, ACG_LOG_DEBUG, "request id: %s", res->request_id);
+        /* S3 answers some failures with a 200 and an <Error> body: botocore makes it a 500 */
+        if (acg_s3_service(c->svc) &&
+            acg_s3_error_in_200(st->call->op, res->status, resp->body.data, resp->body.len)) {
+            acg_client_log(c, ACG_LOG_DEBUG, "error found in a response with status 200");
+            res->status = 500;
+            resp->http_status = 500;
+        }
         if (res->status >= 200 && res->status < 300) {
             acg_retry_quota_release(&c->quota, st->last_cost > 0 ? st->last_cost
                                                                  : ACG_RETRY_NO_RETRY_INCREMENT);

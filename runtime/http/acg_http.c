@@ -485,16 +485,19 @@ static CURLcode set_request_options(struct acg_http_conn *h, const char *method,
     }
     bool post = strcmp(method, "POST") == 0;
     bool get = strcmp(method, "GET") == 0;
+    bool head = strcmp(method, "HEAD") == 0;   /* no body follows, whatever Content-Length says */
     if (rc == CURLE_OK && strcmp(method, h->method) != 0) {
-        /* POST and GET are libcurl's own; anything else is a verb it sends as given. */
-        rc = curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, post || get ? NULL : method);
+        /* POST, GET and HEAD are libcurl's own; anything else is a verb it sends as given. */
+        rc = curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, post || get || head ? NULL : method);
         size_t len = strlen(method);
         if (rc == CURLE_OK && len < sizeof h->method)
             memcpy(h->method, method, len + 1);
         else
             h->method[0] = '\0';   /* set it again next time */
     }
-    if (rc != CURLE_OK)
+    if (rc == CURLE_OK)
+        rc = curl_easy_setopt(e, CURLOPT_NOBODY, head ? 1L : 0L);
+    if (rc != CURLE_OK || head)
         return rc;
     if (post || (!get && body_len > 0)) {
         rc = curl_easy_setopt(e, CURLOPT_POSTFIELDS, body_len > 0 ? body : "");

@@ -24,6 +24,10 @@ struct acg_endpoint_builtins {
     const char *account_id;          /* AWS::Auth::AccountId */
     const char *account_id_endpoint_mode; /* AWS::Auth::AccountIdEndpointMode */
     bool use_global_endpoint;        /* AWS::STS::UseGlobalEndpoint */
+    /* Added after the first contract: AWS::S3::ForcePathStyle as botocore computes it for
+     * the call (path style with a custom endpoint unless addressing_style is virtual, or
+     * with addressing_style = path; always for GetBucketLocation; never for an ARN bucket). */
+    bool s3_force_path_style;
 };
 
 enum acg_endpoint_value_type { ACG_EP_UNSET = 0, ACG_EP_STRING, ACG_EP_BOOL, ACG_EP_STRING_ARRAY };
