@@ -1000,6 +1000,7 @@ static int run_operation(struct cli_state *st)
     struct acg_error err;
     struct acg_buf input, out;
     struct acg_client *client = NULL;
+    char *upload = NULL;   /* a streaming upload's file */
     int status;
 
     acg_error_init(&err);
@@ -1054,6 +1055,8 @@ static int run_operation(struct cli_state *st)
     struct acg_cli_input_opts opts;
     status = acg_cli_input_opts_init(&opts, st->prog, st->global[ACG_CLI_G_CLI_BINARY_FORMAT],
                                      st->global[ACG_CLI_G_PROFILE]);
+    if (skeleton == NULL && st->waiter == NULL)
+        opts.stream_path = &upload;
     if (status == ACG_EXIT_OK)
         status = acg_cli_build_input(st->op, st->values, st->global[ACG_CLI_G_CLI_INPUT_JSON],
                                      &opts, &input);
@@ -1094,8 +1097,8 @@ static int run_operation(struct cli_state *st)
     struct acg_cli_print print;
     status = acg_cli_print_settings(st->prog->service, st->op, st->global, st->values, &print);
     if (status == ACG_EXIT_OK) {
-        int rc = acg_cli_run(client, st->op, input.data, input.len, st->outfile, &print, &out,
-                             &err);
+        int rc = acg_cli_run(client, st->op, input.data, input.len, st->outfile, upload, &print,
+                             &out, &err);
         /* Text output of several pages shows the pages before a failure, as the AWS CLI's
          * does, so the output goes first either way. */
         status = print_output(&out, &print.output, st->stdout_closed);
@@ -1107,6 +1110,7 @@ static int run_operation(struct cli_state *st)
     }
     acg_cli_print_settings_free(&print);
 done:
+    free(upload);
     if (client != NULL)
         acg_client_destroy(client);
     acg_error_free(&err);
