@@ -367,7 +367,7 @@ static int prepare_input(struct acg_client *c, const struct acg_operation *op, c
     if (in == NULL)
         return ACG_OK;
     ACG_TRY(acg_protocol_prepare_input(svc, op, in, &p->prepared, ready, err));
-    ACG_TRY(acg_s3_prepare(svc, op, in, &p->prepared, ready, &p->s3, err));
+    acg_s3_prepare(svc, op, *ready, &p->s3);
     return checksum_mode(c, op, &p->prepared, ready, err);
 }
 
@@ -422,6 +422,8 @@ int acg_call_prepare(struct acg_client *c, const struct acg_operation *op, const
     struct acg_build_ctx ctx = { token, c };
     acg_request_init(&p->req);
     rc = acg_protocol_build(svc, op, in, &ctx, &p->req, err);
+    if (rc == ACG_OK && acg_s3_finish_request(&p->s3, &p->req) != ACG_OK)
+        rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory building the request");
     if (rc == ACG_OK && options != NULL && options->payload != NULL) {
         p->req.body_ref = options->payload;
         p->req.body_ref_len = options->payload_len;

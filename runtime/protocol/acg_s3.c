@@ -94,27 +94,22 @@ static const struct acg_member *member(const struct acg_shape *s, const char *na
     return s != NULL ? acg_shape_find_member(s, name, strlen(name)) : NULL;
 }
 
-int acg_s3_prepare(const struct acg_service *svc, const struct acg_operation *op,
-                   const void *in, struct acg_arena **arena, const void **out,
-                   struct acg_s3_call *call, struct acg_error *err)
+void acg_s3_prepare(const struct acg_service *svc, const struct acg_operation *op,
+                    const void *in, struct acg_s3_call *call)
 {
-    static const char *const url = "url";
     memset(call, 0, sizeof *call);
     const struct acg_member *m = member(op->input, "EncodingType");
-    if (!acg_s3_service(svc) || list_op(op) == NULL || m == NULL || *out == NULL ||
-        m->shape->type != ACG_SHAPE_STRING || acg_member_present(m, *out))
+    call->decode_keys = acg_s3_service(svc) && list_op(op) != NULL && m != NULL && in != NULL &&
+                        m->location == ACG_LOC_QUERY && !acg_member_present(m, in);
+}
+
+int acg_s3_finish_request(const struct acg_s3_call *call, struct acg_request *req)
+{
+    /* after the caller's parameters, as botocore's handler adds it to the params dict */
+    if (!call->decode_keys)
         return ACG_OK;
-    if (*arena == NULL && (*arena = acg_arena_new()) == NULL)
-        return acg_error_set(err, ACG_ERR_NOMEM, "out of memory building the request");
-    unsigned char *copy = acg_arena_calloc(*arena, 1, op->input->size);
-    if (copy == NULL)
-        return acg_error_set(err, ACG_ERR_NOMEM, "out of memory building the request");
-    memcpy(copy, *out, op->input->size);
-    memcpy(copy + m->offset, &url, sizeof url);
-    *out = copy;
-    call->decode_keys = true;
-    (void)in;
-    return ACG_OK;
+    return acg_buf_append_str(&req->query, req->query.len > 0 ? "&encoding-type=url"
+                                                               : "encoding-type=url");
 }
 
 static int hex(char c)

@@ -242,22 +242,6 @@ def _():
     assert out.lstrip("{ \n").startswith("\"Location\""), out[:200]
 
 
-@case("s3: calls are refused with a clear message, not sent wrong")
-def _():
-    prog = os.path.join(WORK, "bin", "s3")
-    folder = os.path.join(BOTOCORE_DATA, "s3")
-    model = os.path.join(folder, sorted(os.listdir(folder))[-1], "service-2.json.gz")
-    r = subprocess.run(["make", "--no-print-directory", "cli",
-                        f"BUILD={os.environ.get('BUILD', 'build')}", f"MODEL={model}",
-                        f"CLI={os.path.abspath(prog)}"], cwd=ROOT, capture_output=True,
-                       text=True, timeout=900)
-    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
-    r = run([prog, "list-buckets", "--endpoint-url", SERVERS["ours"]],
-            env=client_env({"AWS_MAX_ATTEMPTS": "1"}))
-    assert r.returncode != 0 and "the rest-xml protocol feature S3 signing and bucket " \
-        "addressing (S3) is not supported" in r.stderr, (r.returncode, r.stderr)
-
-
 if __name__ == "__main__":
     procs = []
     log = open(os.devnull, "w")

@@ -11,6 +11,7 @@
 #include "common/acg_arena.h"
 #include "common/acg_error.h"
 #include "endpoints/acg_endpoint.h"
+#include "protocol/acg_protocol.h"
 #include "shape/acg_service.h"
 
 #ifdef __cplusplus
@@ -45,12 +46,13 @@ struct acg_s3_call {
     bool decode_keys;     /* EncodingType=url was set here: decode the keys back */
 };
 
-/* The input as botocore's S3 before-parameter-build handlers leave it: ListObjects,
- * ListObjectsV2 and ListObjectVersions ask for EncodingType=url when the caller did not.
- * *out is in itself or a copy in *arena (created when NULL). */
-ACG_NODISCARD int acg_s3_prepare(const struct acg_service *svc, const struct acg_operation *op,
-                                 const void *in, struct acg_arena **arena, const void **out,
-                                 struct acg_s3_call *call, struct acg_error *err);
+/* botocore's set_list_objects_encoding_type_url: ListObjects, ListObjectsV2 and
+ * ListObjectVersions ask for EncodingType=url when the caller did not (call says so), and
+ * acg_s3_finish_request adds it to the built request's query, last, where botocore's
+ * serializer puts it. */
+void acg_s3_prepare(const struct acg_service *svc, const struct acg_operation *op,
+                    const void *in, struct acg_s3_call *call);
+ACG_NODISCARD int acg_s3_finish_request(const struct acg_s3_call *call, struct acg_request *req);
 
 /* After a list operation's output is decoded: the keys, prefixes and markers S3 sent
  * url-encoded are decoded in place (urllib's unquote_plus), as botocore's
