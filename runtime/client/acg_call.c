@@ -161,6 +161,9 @@ static int decode_output(const struct acg_service *svc, const struct acg_operati
         return acg_error_set(err, ACG_ERR_NOMEM, "out of memory reading the %s response",
                              op->name);
     int rc = acg_protocol_parse(svc, op->output, &msg, out, arena, err);
+    if (rc == ACG_OK && acg_s3_service(svc) &&
+        acg_s3_bucket_location(op, msg.body, msg.body_len, out, arena) != ACG_OK)
+        rc = acg_error_set(err, ACG_ERR_JSON, "the %s response is not XML", op->name);
     if (rc != ACG_OK) {
         acg_release(arena, out, op->output->size);
         acg_op_response_error(err, op->name);
@@ -235,9 +238,9 @@ static bool has_header_prefix(const struct acg_request *r, const char *prefix)
  * algorithm the caller named in the trait's member, else CRC32 when the operation requires
  * a checksum or supports one (request_checksum_calculation when_supported); its
  * x-amz-checksum-* header over the body, and the member's header naming CRC32 when it was
- * chosen here. A checksum header the caller set wins. Always in a header: botocore sends
- * streaming uploads over https with an aws-chunked trailer instead, which this runtime does
- * not write (S3 takes the header as well). */
+ * chosen here. A checksum header the caller set wins. The header computed here is marked
+ * (req->computed_checksum): S3 over https moves it into an aws-chunked trailer for
+ * streaming uploads, as botocore does (acg_client.c). */
 static int request_checksum(struct acg_client *c, const struct acg_operation *op,
                             const void *in, struct acg_request *req, struct acg_error *err)
 {
@@ -267,7 +270,9 @@ static int request_checksum(struct acg_client *c, const struct acg_operation *op
     if (acg_checksum_of(a, body, len, value) != ACG_OK)
         return acg_error_set(err, ACG_ERR_NOMEM, "out of memory computing the request checksum");
     snprintf(header, sizeof header, "x-amz-checksum-%s", acg_checksum_algorithm_name(a));
-    return acg_request_add_header(req, header, value, err);
+    ACG_TRY(acg_request_add_header(req, header, value, err));
+    req->computed_checksum = req->header_count;
+    return ACG_OK;
 }
 
 /* A download on its way to the caller's sink, its checksums computed as it passes. */
@@ -368,6 +373,7 @@ static int prepare_input(struct acg_client *c, const struct acg_operation *op, c
         return ACG_OK;
     ACG_TRY(acg_protocol_prepare_input(svc, op, in, &p->prepared, ready, err));
     acg_s3_prepare(svc, op, *ready, &p->s3);
+    ACG_TRY(acg_s3_quote_copy_source(svc, op, &p->prepared, ready, err));
     return checksum_mode(c, op, &p->prepared, ready, err);
 }
 

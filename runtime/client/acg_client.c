@@ -641,6 +641,20 @@ struct call_state {
     bool gzipped;
     bool s3;                     /* signed as S3 signs: X-Amz-Content-SHA256, path as sent */
     char content_sha256[65];     /* S3: the payload's hash, or UNSIGNED-PAYLOAD */
+    /* S3 over https with a streaming upload and a checksum computed here: the body goes
+     * aws-chunked, the checksum in its trailer, as botocore sends it. */
+    bool trailer;
+    char decoded_length[24];
+    char content_encoding[256];  /* the caller's Content-Encoding with ",aws-chunked" */
+    struct {
+        size_t off;              /* payload bytes in the chunks before the current one */
+        size_t data_n;           /* the current chunk's payload bytes */
+        char head[24];           /* its "%zx\r\n" */
+        size_t head_len;
+        size_t frame_len, frame_pos;   /* 0 frame_len: the next chunk is due */
+        bool final, done;
+        char tail[160];          /* "0\r\nx-amz-checksum-crc32:VALUE\r\n\r\n" */
+    } chunked;
     bool delivered;              /* bytes of the body went to the caller's sink */
     struct acg_header *headers;  /* room for the request's headers and the client's */
     struct acg_response *resp;
@@ -652,6 +666,69 @@ struct call_state {
     int last_cost;               /* tokens the latest retry took; 0 = no retry yet */
     bool exhausted;              /* the last attempt was retryable, the budget spent */
 };
+
+/* aws-chunked (botocore's AwsChunkedWrapper): the payload in chunks of 1 MiB, each
+ * "<hex length>\r\n<bytes>\r\n", then "0\r\n<checksum header>:<value>\r\n\r\n". */
+#define AWS_CHUNK (1024u * 1024u)
+
+static size_t chunked_read(void *ctx, char *buf, size_t size)
+{
+    struct call_state *st = ctx;
+    const unsigned char *data = (const unsigned char *)st->payload;
+    size_t n = 0;
+    while (n < size && !st->chunked.done) {
+        if (st->chunked.frame_len == 0) {
+            size_t left = st->payload_len - st->chunked.off;
+            st->chunked.final = left == 0;
+            st->chunked.data_n = left < AWS_CHUNK ? left : AWS_CHUNK;
+            int w = snprintf(st->chunked.head, sizeof st->chunked.head, "%zx\r\n",
+                             st->chunked.data_n);
+            st->chunked.head_len = w > 0 ? (size_t)w : 0;
+            st->chunked.frame_len = st->chunked.final
+                                        ? strlen(st->chunked.tail)
+                                        : st->chunked.head_len + st->chunked.data_n + 2;
+            st->chunked.frame_pos = 0;
+        }
+        size_t p = st->chunked.frame_pos, take;
+        const void *from;
+        if (st->chunked.final) {
+            from = st->chunked.tail + p;
+            take = st->chunked.frame_len - p;
+        } else if (p < st->chunked.head_len) {
+            from = st->chunked.head + p;
+            take = st->chunked.head_len - p;
+        } else if (p < st->chunked.head_len + st->chunked.data_n) {
+            from = data + st->chunked.off + (p - st->chunked.head_len);
+            take = st->chunked.head_len + st->chunked.data_n - p;
+        } else {
+            from = "\r\n" + (p - st->chunked.head_len - st->chunked.data_n);
+            take = st->chunked.frame_len - p;
+        }
+        if (take > size - n)
+            take = size - n;
+        memcpy(buf + n, from, take);
+        n += take;
+        st->chunked.frame_pos += take;
+        if (st->chunked.frame_pos == st->chunked.frame_len) {
+            st->chunked.done = st->chunked.final;
+            st->chunked.off += st->chunked.data_n;
+            st->chunked.frame_len = 0;
+        }
+    }
+    return n;
+}
+
+/* Whether the call's input streams (a streaming blob payload: PutObject, UploadPart). */
+static bool streaming_input(const struct acg_operation *op)
+{
+    const struct acg_shape *in = op->input;
+    for (size_t i = 0; in != NULL && i < in->member_count; i++) {
+        const struct acg_member *m = &in->members[i];
+        if ((m->flags & ACG_MEMBER_PAYLOAD) && (m->flags & ACG_MEMBER_STREAMING))
+            return true;
+    }
+    return false;
+}
 
 /* botocore's _urljoin: the request's path after the endpoint's own ("/" adds nothing), the
  * endpoint's query first, then the request's. Fills st->url and the path and query that
@@ -879,8 +956,19 @@ static int attempt_begin(struct call_state *st, struct acg_handle_pool *pool)
     struct acg_header *headers = st->headers;
     size_t n = 0;
     headers[n++] = (struct acg_header){ "Host", url->authority };
-    for (size_t i = 0; i < r->header_count; i++)
+    for (size_t i = 0; i < r->header_count; i++) {
+        /* aws-chunked: the computed checksum goes in the trailer, the encoding gets added */
+        if (st->trailer && (i + 1 == r->computed_checksum ||
+                            strcasecmp(r->headers[i].name, "Content-Encoding") == 0))
+            continue;
         headers[n++] = r->headers[i];
+    }
+    if (st->trailer) {
+        headers[n++] = (struct acg_header){ "Content-Encoding", st->content_encoding };
+        headers[n++] = (struct acg_header){ "X-Amz-Trailer",
+                                            r->headers[r->computed_checksum - 1].name };
+        headers[n++] = (struct acg_header){ "X-Amz-Decoded-Content-Length", st->decoded_length };
+    }
     headers[n++] = (struct acg_header){ "amz-sdk-invocation-id", st->invocation_id };
     headers[n++] = (struct acg_header){ "amz-sdk-request", sdk_request };
     if (st->gzipped)
@@ -934,15 +1022,24 @@ static int attempt_begin(struct call_state *st, struct acg_handle_pool *pool)
             headers[n++] = (struct acg_header){ "X-Amz-Security-Token", creds.session_token };
         headers[n++] = (struct acg_header){ "Authorization", sig->authorization.data };
     }
+    if (st->trailer)   /* not signed, as botocore leaves it out */
+        headers[n++] = (struct acg_header){ "Transfer-Encoding", "chunked" };
 
     acg_client_log(c, ACG_LOG_DEBUG, "sending %s %s (attempt %d of %d, %zu bytes%s)", r->method,
                    st->url.data, attempt, c->max_attempts, st->payload_len,
                    st->gzipped ? ", gzip" : "");
     acg_http_set_sink(h->conn, st->call->sink);
+    if (st->trailer) {
+        st->chunked.off = st->chunked.frame_len = st->chunked.frame_pos = 0;
+        st->chunked.final = st->chunked.done = false;
+        acg_http_set_reader(h->conn, chunked_read, st);
+    }
     rc = acg_http_begin(h->conn, r->method, st->url.data, headers, n, st->payload,
                         st->payload_len, &st->resp->body, res);
-    if (rc != ACG_OK)
+    if (rc != ACG_OK) {
         acg_http_set_sink(h->conn, NULL);
+        acg_http_set_reader(h->conn, NULL, NULL);
+    }
     note_local_failure(rc, res, err);
 done:
     if (h != NULL)
@@ -967,6 +1064,7 @@ static int attempt_end(struct call_state *st, struct acg_handle_pool *pool, int 
     int rc = acg_http_finish(h->conn, curl_code);
     st->delivered = st->delivered || acg_http_sink_used(h->conn);
     acg_http_set_sink(h->conn, NULL);
+    acg_http_set_reader(h->conn, NULL, NULL);
     note_local_failure(rc, res, &st->last);
     if (rc == ACG_OK && st->call->want_headers &&
         keep_headers(st->resp, res->headers, res->headers_len) != ACG_OK)
@@ -1028,29 +1126,54 @@ static int decode_json_error(const struct acg_service *svc, const struct acg_htt
 }
 
 /* S3SigV4Auth's payload hash, which also goes in X-Amz-Content-SHA256: UNSIGNED-PAYLOAD
- * over https when a checksum header vouches for the body and the input streams (or the
- * operation is unsigned-body), else the body's SHA-256 (always over plain http). */
+ * over https when a checksum computed here (or Content-MD5) vouches for the body and the
+ * input streams (or the operation is unsigned-body), else the body's SHA-256 (always over
+ * plain http). s3_trailer may replace it. */
 static void s3_content_sha256(struct call_state *st)
 {
     const struct acg_request *r = st->call->req;
-    bool checksum = false;
+    /* botocore looks for the header of the checksum it chose, else for Content-MD5; a
+     * checksum header the caller set does not count */
+    bool checksum = r->computed_checksum != 0;
     for (size_t i = 0; i < r->header_count; i++) {
-        if (strncasecmp(r->headers[i].name, "x-amz-checksum-", 15) == 0 ||
-            strcasecmp(r->headers[i].name, "Content-MD5") == 0)
+        if (strcasecmp(r->headers[i].name, "Content-MD5") == 0)
             checksum = true;
     }
-    bool streaming = false;
-    const struct acg_shape *in = st->call->op->input;
-    for (size_t i = 0; in != NULL && i < in->member_count; i++) {
-        const struct acg_member *m = &in->members[i];
-        streaming = streaming || ((m->flags & ACG_MEMBER_PAYLOAD) &&
-                                  (m->flags & ACG_MEMBER_STREAMING));
-    }
+    bool streaming = streaming_input(st->call->op);
     if (strcmp(st->ep->url.scheme, "https") == 0 && checksum &&
         (streaming || (st->call->op->flags & ACG_OP_UNSIGNED_PAYLOAD)))
         snprintf(st->content_sha256, sizeof st->content_sha256, "UNSIGNED-PAYLOAD");
     else
         acg_sha256_hex(st->payload, st->payload_len, st->content_sha256);
+}
+
+/* botocore's trailer location: S3 signing, https, a streaming input, a checksum computed
+ * for it (not the caller's). */
+static int s3_trailer(struct call_state *st)
+{
+    const struct acg_request *r = st->call->req;
+    if (!st->s3 || r->computed_checksum == 0 || strcmp(st->ep->url.scheme, "https") != 0 ||
+        !streaming_input(st->call->op))
+        return ACG_OK;
+    const struct acg_header *sum = &r->headers[r->computed_checksum - 1];
+    int w = snprintf(st->chunked.tail, sizeof st->chunked.tail, "0\r\n%s:%s\r\n\r\n",
+                     sum->name, sum->value);
+    if (w < 0 || (size_t)w >= sizeof st->chunked.tail)
+        return acg_error_set(&st->last, ACG_ERR_INVALID_ARG, "the checksum is too long");
+    snprintf(st->decoded_length, sizeof st->decoded_length, "%zu", st->payload_len);
+    snprintf(st->content_encoding, sizeof st->content_encoding, "aws-chunked");
+    for (size_t i = 0; i < r->header_count; i++) {
+        if (strcasecmp(r->headers[i].name, "Content-Encoding") != 0)
+            continue;
+        w = snprintf(st->content_encoding, sizeof st->content_encoding, "%s,aws-chunked",
+                     r->headers[i].value);
+        if (w < 0 || (size_t)w >= sizeof st->content_encoding)
+            return acg_error_set(&st->last, ACG_ERR_INVALID_ARG,
+                                 "the Content-Encoding header is too long");
+    }
+    snprintf(st->content_sha256, sizeof st->content_sha256, "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
+    st->trailer = true;
+    return ACG_OK;
 }
 
 /* Sets a call up: endpoint, URL, invocation id, body buffer, compression. Whatever the
@@ -1070,7 +1193,7 @@ static int call_begin(struct call_state *st, struct acg_client *c, const struct 
     st->attempt = 0;
     st->last_cost = 0;
     st->exhausted = false;
-    st->headers = calloc(call->req->header_count + 9, sizeof *st->headers);
+    st->headers = calloc(call->req->header_count + 13, sizeof *st->headers);
     acg_buf_init(&st->url, 0);
     acg_buf_init(&st->path, 0);
     acg_buf_init(&st->query, 0);
@@ -1104,9 +1227,10 @@ static int call_begin(struct call_state *st, struct acg_client *c, const struct 
         st->gzipped = true;
     }
     st->s3 = acg_s3_signing(c->svc);
+    st->trailer = false;
     if (st->s3)
         s3_content_sha256(st);
-    return ACG_OK;
+    return s3_trailer(st);
 }
 
 /* Reads an attempt that ended with *rc. True when the call is over (*rc is its status:

@@ -158,6 +158,8 @@ int acg_restxml_build(const struct acg_service *svc, const struct acg_operation 
     struct acg_operation bound = *op;
     bound.request_uri = acg_s3_request_uri(svc, op);
     ACG_TRY(acg_rest_bind(&bound, filled, ctx, req, err));
+    if (req->path.len == 0 && acg_buf_append_char(&req->path, '/') != ACG_OK)
+        return acg_error_set(err, ACG_ERR_NOMEM, "out of memory building the request");
     if (s == NULL || in == NULL)
         return ACG_OK;
     acg_xml_writer_init(&w, &req->body, err);

@@ -4,7 +4,9 @@
 
 #include <expat.h>
 
+#include "common/acg_buf.h"
 #include "protocol/acg_s3.h"
+#include "common/acg_text.h"
 
 bool acg_s3_service(const struct acg_service *svc)
 {
@@ -112,17 +114,6 @@ int acg_s3_finish_request(const struct acg_s3_call *call, struct acg_request *re
                                                                : "encoding-type=url");
 }
 
-static int hex(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* urllib.parse.unquote_plus, in place: '+' is a space, %XX a byte (a bad escape stays). */
 static void unquote_plus(char *s)
 {
@@ -130,8 +121,8 @@ static void unquote_plus(char *s)
     for (const char *p = s; *p != '\0'; p++) {
         if (*p == '+') {
             *o++ = ' ';
-        } else if (*p == '%' && hex(p[1]) >= 0 && hex(p[2]) >= 0) {
-            *o++ = (char)(hex(p[1]) * 16 + hex(p[2]));
+        } else if (*p == '%' && acg_hex_digit(p[1]) >= 0 && acg_hex_digit(p[2]) >= 0) {
+            *o++ = (char)(acg_hex_digit(p[1]) * 16 + acg_hex_digit(p[2]));
             p += 2;
         } else {
             *o++ = *p;
@@ -174,6 +165,132 @@ void acg_s3_finish(const struct acg_operation *op, const struct acg_s3_call *cal
         for (size_t j = 0; key != NULL && j < seq->count; j++)
             unquote_at((const unsigned char *)seq->items + j * list->shape->item_size, key);
     }
+}
+
+/* ---- CopySource ---- */
+
+/* botocore's percent_encode with safe "-._~/": everything else as %XX of its UTF-8 bytes. */
+static int quote_into(struct acg_buf *b, const char *s, size_t len)
+{
+    static const char digits[] = "0123456789ABCDEF";
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            strchr("-._~/", c) != NULL) {
+            ACG_TRY(acg_buf_append_char(b, (char)c));
+        } else {
+            char esc[3] = { '%', digits[c >> 4], digits[c & 15] };
+            ACG_TRY(acg_buf_append(b, esc, 3));
+        }
+    }
+    return ACG_OK;
+}
+
+/* The start of a "?versionId=..." suffix (VERSION_ID_SUFFIX: no white space after it), or
+ * the end. */
+static size_t version_suffix(const char *s)
+{
+    size_t len = strlen(s);
+    const char *v = NULL;
+    for (const char *p = strstr(s, "?versionId="); p != NULL; p = strstr(p + 1, "?versionId="))
+        v = p;
+    if (v == NULL || v[11] == '\0')
+        return len;
+    for (const char *p = v + 11; *p != '\0'; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v')
+            return len;
+    }
+    return (size_t)(v - s);
+}
+
+int acg_s3_quote_copy_source(const struct acg_service *svc, const struct acg_operation *op,
+                             struct acg_arena **arena, const void **in, struct acg_error *err)
+{
+    const struct acg_member *m = member(op->input, "CopySource");
+    const char *source;
+    if (!acg_s3_service(svc) || m == NULL || m->shape->type != ACG_SHAPE_STRING || *in == NULL ||
+        !acg_member_present(m, *in) ||
+        (strcmp(op->name, "CopyObject") != 0 && strcmp(op->name, "UploadPartCopy") != 0))
+        return ACG_OK;
+    memcpy(&source, (const unsigned char *)*in + m->offset, sizeof source);
+    size_t cut = version_suffix(source);
+    struct acg_buf b;
+    acg_buf_init(&b, 0);
+    int rc = quote_into(&b, source, cut);
+    if (rc == ACG_OK)
+        rc = acg_buf_append_str(&b, source + cut);
+    if (rc == ACG_OK && *arena == NULL && (*arena = acg_arena_new()) == NULL)
+        rc = ACG_ERR_NOMEM;
+    unsigned char *copy = rc == ACG_OK ? acg_arena_calloc(*arena, 1, op->input->size) : NULL;
+    char *quoted = copy != NULL ? acg_arena_strndup(*arena, b.data ? b.data : "", b.len) : NULL;
+    acg_buf_free(&b);
+    if (quoted == NULL)
+        return acg_error_set(err, ACG_ERR_NOMEM, "out of memory building the request");
+    memcpy(copy, *in, op->input->size);
+    memcpy(copy + m->offset, &quoted, sizeof quoted);
+    *in = copy;
+    return ACG_OK;
+}
+
+/* ---- GetBucketLocation ---- */
+
+struct location {
+    int depth;
+    bool child;        /* the root has had a child element: its text is over */
+    struct acg_buf text;
+    bool failed;
+};
+
+static void XMLCALL loc_start(void *ud, const XML_Char *name, const XML_Char **attrs)
+{
+    struct location *l = ud;
+    (void)name;
+    (void)attrs;
+    l->child = l->child || l->depth >= 1;
+    l->depth++;
+}
+
+static void XMLCALL loc_end(void *ud, const XML_Char *name)
+{
+    (void)name;
+    ((struct location *)ud)->depth--;
+}
+
+/* ElementTree's root.text: the root's text before its first child. */
+static void XMLCALL loc_text(void *ud, const XML_Char *s, int len)
+{
+    struct location *l = ud;
+    if (l->depth == 1 && !l->child && len > 0 && acg_buf_append(&l->text, s, (size_t)len) != ACG_OK)
+        l->failed = true;
+}
+
+int acg_s3_bucket_location(const struct acg_operation *op, const char *body, size_t len,
+                           void *out, struct acg_arena *arena)
+{
+    const struct acg_member *m = member(op->output, "LocationConstraint");
+    if (op->name == NULL || strcmp(op->name, "GetBucketLocation") != 0 || m == NULL ||
+        m->shape->type != ACG_SHAPE_STRING || out == NULL || body == NULL || len == 0 ||
+        len > (size_t)0x7fffffff)
+        return ACG_OK;
+    struct location l;
+    memset(&l, 0, sizeof l);
+    acg_buf_init(&l.text, 0);
+    XML_Parser p = XML_ParserCreate("UTF-8");
+    if (p == NULL)
+        return ACG_ERR_NOMEM;
+    XML_SetUserData(p, &l);
+    XML_SetElementHandler(p, loc_start, loc_end);
+    XML_SetCharacterDataHandler(p, loc_text);
+    int rc = XML_Parse(p, body, (int)len, 1) == XML_STATUS_ERROR ? ACG_ERR_JSON : ACG_OK;
+    XML_ParserFree(p);
+    char *value = NULL;
+    if (rc == ACG_OK && !l.failed && l.text.len > 0 &&
+        (value = acg_arena_strndup(arena, l.text.data, l.text.len)) == NULL)
+        rc = ACG_ERR_NOMEM;
+    acg_buf_free(&l.text);
+    if (value != NULL)
+        memcpy((unsigned char *)out + m->offset, &value, sizeof value);
+    return rc;
 }
 
 /* ---- errors with status 200 ---- */

@@ -32,6 +32,9 @@ struct acg_request {
      * streaming payload the caller holds, acg_call_options.payload); NULL: body. */
     const void *body_ref;
     size_t body_ref_len;
+    /* 1 + the index in headers of the x-amz-checksum-* header computed for the body (not
+     * the caller's), or 0: S3 over https moves it to an aws-chunked trailer. */
+    size_t computed_checksum;
 };
 
 void acg_request_init(struct acg_request *r);

@@ -59,6 +59,20 @@ ACG_NODISCARD int acg_s3_finish_request(const struct acg_s3_call *call, struct a
  * decode_list_object handlers do when the encoding was asked for on the caller's behalf. */
 void acg_s3_finish(const struct acg_operation *op, const struct acg_s3_call *call, void *out);
 
+/* botocore's handle_copy_source_param (CopyObject, UploadPartCopy): CopySource
+ * percent-encoded but for "-._~/", a "?versionId=..." suffix kept as it is. *in becomes a
+ * copy in *arena (created when NULL) when there is one to encode. */
+ACG_NODISCARD int acg_s3_quote_copy_source(const struct acg_service *svc,
+                                           const struct acg_operation *op,
+                                           struct acg_arena **arena, const void **in,
+                                           struct acg_error *err);
+
+/* botocore's parse_get_bucket_location: GetBucketLocation's LocationConstraint is the
+ * text of the body's root element (absent when it has none), read into out, a decoded
+ * output of op, its text in arena. Other operations: nothing. */
+ACG_NODISCARD int acg_s3_bucket_location(const struct acg_operation *op, const char *body,
+                                         size_t len, void *out, struct acg_arena *arena);
+
 /* botocore's _handle_200_error: a 200 answer of an S3 operation whose output is not a blob
  * or string payload, whose body is not XML or has an <Error> root, is an error (it is
  * given status 500 and retried). */
