@@ -163,3 +163,21 @@ int acg_checksum_of(enum acg_checksum_algorithm a, const void *data, size_t len,
     acg_checksum_update(&s, data, len);
     return acg_checksum_final(&s, out);
 }
+
+int acg_md5_base64(const void *data, size_t len, char out[ACG_CHECKSUM_TEXT_MAX])
+{
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned n = 0;
+    struct acg_buf b;
+    out[0] = '\0';
+    if (EVP_Digest(data != NULL ? data : "", len, digest, &n, EVP_md5(), NULL) != 1)
+        return ACG_ERR_NOMEM;
+    acg_buf_init(&b, 0);
+    int rc = acg_base64_encode(digest, n, &b);
+    if (rc == ACG_OK && b.len < ACG_CHECKSUM_TEXT_MAX)
+        memcpy(out, b.data, b.len + 1);
+    else if (rc == ACG_OK)
+        rc = ACG_ERR_NOMEM;
+    acg_buf_free(&b);
+    return rc;
+}

@@ -374,6 +374,7 @@ static int prepare_input(struct acg_client *c, const struct acg_operation *op, c
     ACG_TRY(acg_protocol_prepare_input(svc, op, in, &p->prepared, ready, err));
     acg_s3_prepare(svc, op, *ready, &p->s3);
     ACG_TRY(acg_s3_quote_copy_source(svc, op, &p->prepared, ready, err));
+    ACG_TRY(acg_s3_sse_customer_keys(svc, op, &p->prepared, ready, err));
     return checksum_mode(c, op, &p->prepared, ready, err);
 }
 

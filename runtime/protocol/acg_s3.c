@@ -1,9 +1,13 @@
 /* S3's own rules on top of restXml (protocol/acg_s3.h), after botocore's S3 handlers. */
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include <expat.h>
 
+#include "auth/acg_checksum.h"
+#include "common/acg_base64.h"
 #include "common/acg_buf.h"
 #include "protocol/acg_s3.h"
 #include "common/acg_text.h"
@@ -229,6 +233,74 @@ int acg_s3_quote_copy_source(const struct acg_service *svc, const struct acg_ope
     memcpy(copy, *in, op->input->size);
     memcpy(copy + m->offset, &quoted, sizeof quoted);
     *in = copy;
+    return ACG_OK;
+}
+
+/* ---- SSE-C keys ---- */
+
+/* A string member of s by name, or NULL. */
+static const struct acg_member *string_member(const struct acg_shape *s, const char *name)
+{
+    const struct acg_member *m = member(s, name);
+    return m != NULL && m->shape->type == ACG_SHAPE_STRING ? m : NULL;
+}
+
+static const char *string_at(const void *in, const struct acg_member *m)
+{
+    const char *v = NULL;
+    if (m != NULL)
+        memcpy(&v, (const unsigned char *)in + m->offset, sizeof v);
+    return v;
+}
+
+/* botocore's _sse_md5 for one prefix: a key without its MD5 goes base64-encoded, with the
+ * base64 MD5 of its bytes beside it. */
+static int sse_md5(const struct acg_operation *op, const char *prefix, struct acg_arena **arena,
+                   const void **in, struct acg_error *err)
+{
+    char key_name[48], md5_name[48], md5[ACG_CHECKSUM_TEXT_MAX];
+    snprintf(key_name, sizeof key_name, "%sKey", prefix);
+    snprintf(md5_name, sizeof md5_name, "%sKeyMD5", prefix);
+    const struct acg_member *k = string_member(op->input, key_name);
+    const struct acg_member *m = string_member(op->input, md5_name);
+    const char *key = string_at(*in, k), *given = string_at(*in, m);
+    if (key == NULL || m == NULL || (given != NULL && given[0] != '\0'))
+        return ACG_OK;
+    struct acg_buf b;
+    acg_buf_init(&b, 0);
+    int rc = acg_md5_base64(key, strlen(key), md5);
+    if (rc == ACG_OK)
+        rc = acg_base64_encode((const uint8_t *)key, strlen(key), &b);
+    if (rc == ACG_OK && *arena == NULL && (*arena = acg_arena_new()) == NULL)
+        rc = ACG_ERR_NOMEM;
+    unsigned char *copy = rc == ACG_OK ? acg_arena_calloc(*arena, 1, op->input->size) : NULL;
+    char *encoded = copy != NULL ? acg_arena_strndup(*arena, b.data ? b.data : "", b.len) : NULL;
+    char *digest = encoded != NULL ? acg_arena_strndup(*arena, md5, strlen(md5)) : NULL;
+    acg_buf_free_secure(&b);
+    if (digest == NULL)
+        return acg_error_set(err, ACG_ERR_NOMEM, "out of memory building the request");
+    memcpy(copy, *in, op->input->size);
+    memcpy(copy + k->offset, &encoded, sizeof encoded);
+    memcpy(copy + m->offset, &digest, sizeof digest);
+    *in = copy;
+    return ACG_OK;
+}
+
+int acg_s3_sse_customer_keys(const struct acg_service *svc, const struct acg_operation *op,
+                             struct acg_arena **arena, const void **in, struct acg_error *err)
+{
+    static const char *const ops[] = {
+        "HeadObject", "GetObject", "PutObject", "CopyObject", "CreateMultipartUpload",
+        "UploadPart", "UploadPartCopy", "CompleteMultipartUpload", "SelectObjectContent",
+    };
+    bool listed = false;
+    for (size_t i = 0; op->name != NULL && i < sizeof ops / sizeof ops[0]; i++)
+        listed = listed || strcmp(op->name, ops[i]) == 0;
+    if (!acg_s3_service(svc) || !listed || *in == NULL || op->input == NULL)
+        return ACG_OK;
+    ACG_TRY(sse_md5(op, "SSECustomer", arena, in, err));
+    if (strcmp(op->name, "CopyObject") == 0 || strcmp(op->name, "UploadPartCopy") == 0)
+        ACG_TRY(sse_md5(op, "CopySourceSSECustomer", arena, in, err));
     return ACG_OK;
 }
 

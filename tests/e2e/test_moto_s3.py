@@ -9,8 +9,10 @@ CLI v1's `aws s3api`, as users run them.
   error line and the downloaded files must agree.
 - Against a loopback server that checks every request's SigV4 signature with botocore's
   own S3SigV4Auth (the payload hash in X-Amz-Content-SHA256 included) and records it: both
-  programs send the same method, path, query, body and x-amz-* headers; an <Error> in a
-  200 answer and a download whose checksum does not match fail the same way in both.
+  programs send the same method, path, query, body and x-amz-* headers (CopySource encoded,
+  SSE-C keys with their MD5, EncodingType=url); over https a streaming upload goes
+  aws-chunked with its checksum in a trailer in both; an <Error> in a 200 answer and a
+  download whose checksum does not match fail the same way in both.
 - Addressing: the URL each program sends to, by the endpoint rules, for virtual-hosted and
   path-style buckets, a bucket that is no host label, `s3 = addressing_style = path`, a
   custom endpoint with and without `addressing_style = virtual`, GetBucketLocation.
@@ -344,6 +346,12 @@ SIGNED = [
     ("get-bucket-location", "--bucket", "chk"),
     ("copy-object", "--bucket", "chk", "--key", "c", "--copy-source", "chk/a b+c?versionId=abc"),
     ("copy-object", "--bucket", "chk", "--key", "c", "--copy-source", "chk/ä?versionId=a b"),
+    ("put-object", "--bucket", "chk", "--key", "k", "--body", SMALL, "--sse-customer-algorithm",
+     "AES256", "--sse-customer-key", "0123456789abcdef0123456789abcdef"),
+    ("copy-object", "--bucket", "chk", "--key", "c", "--copy-source", "chk/k",
+     "--copy-source-sse-customer-algorithm", "AES256", "--copy-source-sse-customer-key",
+     "0123456789abcdef0123456789abcdef", "--sse-customer-key", "k2",
+     "--sse-customer-key-md5", "given"),
 ]
 
 

@@ -51,6 +51,9 @@ void acg_checksum_free(struct acg_checksum_state *s);
 ACG_NODISCARD int acg_checksum_of(enum acg_checksum_algorithm a, const void *data, size_t len,
                                   char out[ACG_CHECKSUM_TEXT_MAX]);
 
+/* The base64 of the MD5 digest of data (Content-MD5, S3's SSECustomerKeyMD5) into out. */
+ACG_NODISCARD int acg_md5_base64(const void *data, size_t len, char out[ACG_CHECKSUM_TEXT_MAX]);
+
 /* The CRC32C of len bytes, continuing from crc (0 to start). */
 uint32_t acg_crc32c(uint32_t crc, const void *data, size_t len);
 

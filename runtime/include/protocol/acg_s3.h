@@ -67,6 +67,15 @@ ACG_NODISCARD int acg_s3_quote_copy_source(const struct acg_service *svc,
                                            struct acg_arena **arena, const void **in,
                                            struct acg_error *err);
 
+/* botocore's sse_md5 and copy_source_sse_md5 (HeadObject, GetObject, PutObject, CopyObject,
+ * the multipart operations, SelectObjectContent): an SSECustomerKey (and a CopyObject's or
+ * UploadPartCopy's CopySourceSSECustomerKey) given without its MD5 is sent base64-encoded
+ * with the base64 MD5 of its bytes. *in becomes a copy in *arena when it changes. */
+ACG_NODISCARD int acg_s3_sse_customer_keys(const struct acg_service *svc,
+                                           const struct acg_operation *op,
+                                           struct acg_arena **arena, const void **in,
+                                           struct acg_error *err);
+
 /* botocore's parse_get_bucket_location: GetBucketLocation's LocationConstraint is the
  * text of the body's root element (absent when it has none), read into out, a decoded
  * output of op, its text in arena. Other operations: nothing. */
