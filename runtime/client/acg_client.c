@@ -701,7 +701,7 @@ static size_t chunked_read(void *ctx, char *buf, size_t size)
             from = data + st->chunked.off + (p - st->chunked.head_len);
             take = st->chunked.head_len + st->chunked.data_n - p;
         } else {
-            from = "\r\n" + (p - st->chunked.head_len - st->chunked.data_n);
+            from = &"\r\n"[p - st->chunked.head_len - st->chunked.data_n];
             take = st->chunked.frame_len - p;
         }
         if (take > size - n)
