@@ -848,8 +848,8 @@ static void print_violation(const char *clause, size_t len)
     memcpy(text, clause, len);
     text[len] = '\0';
     char *sep = strstr(text, ": ");
-    if (sep == NULL) {
-        /* "and 3 more", or a message without a path. */
+    if (sep == NULL || strncmp(text, "Invalid bucket name \"", 21) == 0) {
+        /* "and 3 more", a message without a path, or S3's bucket check in botocore's words */
         fprintf(stderr, "%s\n", text);
         return;
     }

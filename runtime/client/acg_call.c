@@ -371,6 +371,7 @@ static int prepare_input(struct acg_client *c, const struct acg_operation *op, c
     *ready = in;
     if (in == NULL)
         return ACG_OK;
+    ACG_TRY(acg_s3_validate_bucket(svc, op, in, err));
     ACG_TRY(acg_protocol_prepare_input(svc, op, in, &p->prepared, ready, err));
     acg_s3_prepare(svc, op, *ready, &p->s3);
     ACG_TRY(acg_s3_quote_copy_source(svc, op, &p->prepared, ready, err));

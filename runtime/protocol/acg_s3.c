@@ -9,6 +9,7 @@
 #include "auth/acg_checksum.h"
 #include "common/acg_base64.h"
 #include "common/acg_buf.h"
+#include "common/acg_pattern.h"
 #include "protocol/acg_s3.h"
 #include "common/acg_text.h"
 
@@ -169,6 +170,42 @@ void acg_s3_finish(const struct acg_operation *op, const struct acg_s3_call *cal
         for (size_t j = 0; key != NULL && j < seq->count; j++)
             unquote_at((const unsigned char *)seq->items + j * list->shape->item_size, key);
     }
+}
+
+/* ---- bucket names ---- */
+
+#define VALID_BUCKET "^[a-zA-Z0-9.\\-_]{1,255}$"
+#define VALID_S3_ARN "^arn:(aws).*:(s3|s3-object-lambda):[a-z\\-0-9]*:[0-9]{12}:accesspoint[/:]" \
+                     "[a-zA-Z0-9\\-.]{1,63}$|^arn:(aws).*:s3-outposts:[a-z\\-0-9]+:[0-9]{12}:" \
+                     "outpost[/:][a-zA-Z0-9\\-]{1,63}[/:]accesspoint[/:][a-zA-Z0-9\\-]{1,63}$"
+
+static bool plain_bucket(const char *b)
+{
+    size_t n = 0;
+    for (; b[n] != '\0'; n++) {
+        char c = b[n];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '-' || c == '_'))
+            return false;
+    }
+    return n >= 1 && n <= 255;
+}
+
+int acg_s3_validate_bucket(const struct acg_service *svc, const struct acg_operation *op,
+                           const void *in, struct acg_error *err)
+{
+    static struct acg_pattern arn = ACG_PATTERN_INIT(VALID_S3_ARN);
+    const struct acg_member *m = member(op->input, "Bucket");
+    const char *bucket = NULL;
+    if (!acg_s3_service(svc) || in == NULL || m == NULL || m->shape->type != ACG_SHAPE_STRING)
+        return ACG_OK;
+    memcpy(&bucket, (const unsigned char *)in + m->offset, sizeof bucket);
+    if (bucket == NULL || plain_bucket(bucket) ||
+        acg_pattern_search(&arn, bucket, strlen(bucket)) == 1)
+        return ACG_OK;
+    return acg_error_set(err, ACG_ERR_VALIDATION, "Invalid bucket name \"%s\": Bucket name "
+                         "must match the regex \"%s\" or be an ARN matching the regex \"%s\"",
+                         bucket, VALID_BUCKET, VALID_S3_ARN);
 }
 
 /* ---- CopySource ---- */

@@ -432,6 +432,16 @@ def _():
     assert ro.returncode != 0 and line in ro.stderr, ro.stderr
 
 
+@case("a bucket name botocore refuses is refused before sending, in botocore's words")
+def _():
+    for bucket in ("bad name", "a/b", ""):
+        args = ["list-objects-v2", "--bucket", bucket, "--endpoint-url", checker()]
+        a = run(["aws", "s3api", *args], env=env())
+        o = run([PROGRAM, *args], env=env())
+        assert (a.returncode, o.returncode) == (255, 252), (bucket, a.stderr, o.stderr)
+        assert a.stderr == o.stderr, (bucket, a.stderr, o.stderr)
+
+
 # ---- addressing ----
 
 def sent_url(argv0, args, extra_env):
@@ -460,6 +470,10 @@ ADDRESSING = [
     (["auto", "http://localhost:9"], ["list-objects-v2", "--bucket", "my-bucket"]),
     (["auto", "https://s3.example.com/base"], ["head-object", "--bucket", "b", "--key", "k"]),
     ([], ["list-buckets"]),
+    ([], ["head-object", "--bucket", "arn:aws:s3:eu-west-1:123456789012:accesspoint/myap",
+          "--key", "k"]),
+    (["path"], ["get-object", "--bucket", "arn:aws:s3:eu-west-1:123456789012:accesspoint/ap",
+                "--key", "a/b", "out"]),
 ]
 
 

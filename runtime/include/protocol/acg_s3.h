@@ -59,6 +59,13 @@ ACG_NODISCARD int acg_s3_finish_request(const struct acg_s3_call *call, struct a
  * decode_list_object handlers do when the encoding was asked for on the caller's behalf. */
 void acg_s3_finish(const struct acg_operation *op, const struct acg_s3_call *call, void *out);
 
+/* botocore's validate_bucket_name: a Bucket that is neither a bucket name
+ * (^[a-zA-Z0-9.\-_]{1,255}$) nor an access point or outpost ARN fails with
+ * ACG_ERR_VALIDATION and botocore's message ("Invalid bucket name ..."). */
+ACG_NODISCARD int acg_s3_validate_bucket(const struct acg_service *svc,
+                                         const struct acg_operation *op, const void *in,
+                                         struct acg_error *err);
+
 /* botocore's handle_copy_source_param (CopyObject, UploadPartCopy): CopySource
  * percent-encoded but for "-._~/", a "?versionId=..." suffix kept as it is. *in becomes a
  * copy in *arena (created when NULL) when there is one to encode. */
