@@ -669,7 +669,7 @@ struct call_state {
 
 /* aws-chunked (botocore's AwsChunkedWrapper): the payload in chunks of 1 MiB, each
  * "<hex length>\r\n<bytes>\r\n", then "0\r\n<checksum header>:<value>\r\n\r\n". */
-#define AWS_CHUNK (1024u * 1024u)
+#define AWS_CHUNK ((size_t)1 << 20)
 
 static size_t chunked_read(void *ctx, char *buf, size_t size)
 {
