@@ -449,15 +449,31 @@ static void emit_endpoint(struct emitter *e, const struct doc_node *ep, int dept
     const char *url = hoisted_expr(e, doc_get(ep, "url"), "url", depth);
     const char *name = "acg_ev_none()", *region = "acg_ev_none()";
     const struct doc_node *schemes = doc_get(doc_get(ep, "properties"), "authSchemes");
+    const char *other = NULL;   /* an auth scheme the runtime does not sign with */
+    bool sigv4 = false;
     for (size_t i = 0; schemes && schemes->kind == DOC_SEQ && i < schemes->count; i++) {
         const char *scheme = doc_get_str(schemes->items[i], "name");
-        if (scheme == NULL || strcmp(scheme, "sigv4") != 0)
+        if (scheme == NULL || strcmp(scheme, "sigv4") != 0) {
+            other = other != NULL ? other : scheme;
             continue;
+        }
+        sigv4 = true;
         if (doc_get(schemes->items[i], "signingName"))
             name = expr(e, doc_get(schemes->items[i], "signingName"));
         if (doc_get(schemes->items[i], "signingRegion"))
             region = expr(e, doc_get(schemes->items[i], "signingRegion"));
         break;
+    }
+    /* An endpoint only another scheme can sign for (S3 Express One Zone's session auth,
+     * SigV4a for multi-region access points and global endpoints): a plain SigV4 request
+     * would be refused, so the call fails here with a message that names the scheme. */
+    if (!sigv4 && other != NULL) {
+        const char *why = fmt(e, "the endpoint needs the %s auth scheme, which this runtime "
+                              "does not support", other);
+        line(e, depth, "(void)%s;", url);
+        line(e, depth, "return acg_ep_fail(&c, err, acg_ev_string(%s));",
+             text_c_string(e->a, why));
+        return;
     }
     /* No json-protocol rule set AWS publishes sets endpoint headers (S3 Express and a few
      * REST services do), and struct acg_endpoint has nowhere to carry them: say so in the

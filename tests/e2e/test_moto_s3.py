@@ -493,6 +493,17 @@ def _():
         assert a == o, (style, args, a, o)
 
 
+@case("buckets only another auth scheme can sign for fail with a message that names it")
+def _():
+    for bucket, scheme in (("mybucket--usw2-az1--x-s3", "sigv4-s3express"),
+                           ("arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap", "sigv4a")):
+        r = run([PROGRAM, "head-object", "--bucket", bucket, "--key", "k"],
+                env=env({"AWS_DEFAULT_REGION": "us-west-2"}))
+        assert r.returncode == 255, (bucket, r.returncode, r.stderr)
+        assert f"the endpoint needs the {scheme} auth scheme, which this runtime does not " \
+               "support" in r.stderr, r.stderr
+
+
 if __name__ == "__main__":
     procs = []
     log = open(os.devnull, "w")
