@@ -572,6 +572,11 @@ static bool valid_region(const char *v)
     return !all_digits;
 }
 
+bool acg_region_valid(const char *v)
+{
+    return v != NULL && valid_region(v);
+}
+
 static int parse_long(const char *v, long min, long max, long *out)
 {
     char *end = NULL;

@@ -644,6 +644,11 @@ struct call_state {
     /* S3 over https with a streaming upload and a checksum computed here: the body goes
      * aws-chunked, the checksum in its trailer, as botocore sends it. */
     bool trailer;
+    /* S3's region redirect (botocore's S3RegionRedirectorv2): once per call, to the region
+     * the error named, at once and outside the retry budget. */
+    bool redirected;
+    bool redirect_now;
+    char bucket_region[64];
     char decoded_length[24];
     char content_encoding[256];  /* the caller's Content-Encoding with ",aws-chunked" */
     struct {
@@ -762,15 +767,22 @@ static int join_url(struct call_state *st, struct acg_error *err)
     return ACG_OK;
 }
 
-/* Runs the rules for this call's parameters into out. */
-static int resolve_into(struct acg_client *c, const struct acg_send *call,
+static const char *client_region(const struct acg_client *c)
+{
+    return c->settings.region[0] != '\0' ? c->settings.region : NULL;
+}
+
+static int signing_of(struct call_state *st, const char *region, struct acg_error *err);
+
+/* Runs the rules for this call's parameters and region into out. */
+static int resolve_into(struct acg_client *c, const struct acg_send *call, const char *region,
                         struct resolved_endpoint *out, struct acg_error *err)
 {
     const struct acg_service *svc = c->svc;
     struct acg_endpoint_params params;
     struct acg_endpoint endpoint;
     memset(&params, 0, sizeof params);
-    params.builtins.region = c->settings.region[0] != '\0' ? c->settings.region : NULL;
+    params.builtins.region = region;
     params.builtins.use_fips = c->settings.use_fips;
     params.builtins.use_dual_stack = c->settings.use_dual_stack;
     params.builtins.endpoint = c->settings.endpoint_url[0] != '\0' ? c->settings.endpoint_url : NULL;
@@ -814,7 +826,6 @@ static int resolve_into(struct acg_client *c, const struct acg_send *call,
 static int resolve_endpoint(struct call_state *st, struct acg_error *err)
 {
     struct acg_client *c = st->c;
-    const struct acg_service *svc = c->svc;
     bool shared = st->call->context_count == 0 &&
                   (st->call->host_prefix == NULL || !c->inject_host_prefix);
 
@@ -830,7 +841,7 @@ static int resolve_endpoint(struct call_state *st, struct acg_error *err)
             struct resolved_endpoint *ep = malloc(sizeof *ep);
             if (ep == NULL)
                 rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory resolving the endpoint");
-            else if ((rc = resolve_into(c, st->call, ep, err)) != ACG_OK)
+            else if ((rc = resolve_into(c, st->call, client_region(c), ep, err)) != ACG_OK)
                 free(ep);   /* not kept: the next call tries again and fails the same way */
             else {
                 atomic_store_explicit(&c->endpoint, ep, memory_order_release);
@@ -841,14 +852,20 @@ static int resolve_endpoint(struct call_state *st, struct acg_error *err)
         if (rc != ACG_OK)
             return rc;
     } else if (!shared) {
-        ACG_TRY(resolve_into(c, st->call, &st->own, err));
+        ACG_TRY(resolve_into(c, st->call, client_region(c), &st->own, err));
         st->ep = &st->own;
     }
-    acg_client_log(c, ACG_LOG_DEBUG, "endpoint: %s", st->ep->url_text);
+    return signing_of(st, c->settings.region, err);
+}
 
+/* The endpoint's signing name and region, else the service's and region's. */
+static int signing_of(struct call_state *st, const char *region, struct acg_error *err)
+{
+    struct acg_client *c = st->c;
+    const struct acg_service *svc = c->svc;
+    acg_client_log(c, ACG_LOG_DEBUG, "endpoint: %s", st->ep->url_text);
     st->signing_name = st->ep->signing_name[0] != '\0' ? st->ep->signing_name : svc->signing_name;
-    st->signing_region = st->ep->signing_region[0] != '\0' ? st->ep->signing_region
-                                                           : c->settings.region;
+    st->signing_region = st->ep->signing_region[0] != '\0' ? st->ep->signing_region : region;
     if (st->signing_name == NULL || st->signing_name[0] == '\0')
         st->signing_name = svc->endpoint_prefix;
     if (st->signing_region == NULL || st->signing_region[0] == '\0')
@@ -1228,9 +1245,70 @@ static int call_begin(struct call_state *st, struct acg_client *c, const struct 
     }
     st->s3 = acg_s3_signing(c->svc);
     st->trailer = false;
+    st->redirected = st->redirect_now = false;
     if (st->s3)
         s3_content_sha256(st);
     return s3_trailer(st);
+}
+
+/* botocore's redirect_from_error: an S3 answer that says the bucket is elsewhere (a 301,
+ * 302 or 307, PermanentRedirect, AuthorizationHeaderMalformed, HeadObject's and
+ * HeadBucket's bodiless 301 or 400, IllegalLocationConstraintException but from
+ * CreateBucket) with the bucket's region in x-amz-bucket-region: the endpoint is resolved
+ * again for that region and the request sent there, once. An ARN bucket is not redirected.
+ * The region from the error body or a HeadBucket, which botocore also tries, is not. */
+static bool s3_redirect(struct call_state *st)
+{
+    struct acg_client *c = st->c;
+    const struct acg_response *resp = st->resp;
+    const char *code = st->last.aws_type, *op = st->call->op->name, *region = NULL;
+    const char *bucket = NULL;
+    long status = st->res.status;
+    if (!acg_s3_service(c->svc) || st->redirected)
+        return false;
+    for (size_t i = 0; i < st->call->context_count; i++) {
+        if (strcmp(st->call->context[i].name, "Bucket") == 0 &&
+            st->call->context[i].type == ACG_EP_STRING)
+            bucket = st->call->context[i].str;
+    }
+    for (size_t i = 0; i < resp->header_count; i++) {
+        if (strcasecmp(resp->headers[i].name, "x-amz-bucket-region") == 0)
+            region = resp->headers[i].value;
+    }
+    bool head = (strcmp(code, "301") == 0 || strcmp(code, "400") == 0) &&
+                (strcmp(op, "HeadObject") == 0 || strcmp(op, "HeadBucket") == 0);
+    bool wanted = head || status == 301 || status == 302 || status == 307 ||
+                  strcmp(code, "PermanentRedirect") == 0 ||
+                  strcmp(code, "AuthorizationHeaderMalformed") == 0 ||
+                  (strcmp(code, "IllegalLocationConstraintException") == 0 &&
+                   strcmp(op, "CreateBucket") != 0);
+    if (!wanted || bucket == NULL || strncmp(bucket, "arn:", 4) == 0 || region == NULL ||
+        !acg_region_valid(region))
+        return false;
+    snprintf(st->bucket_region, sizeof st->bucket_region, "%s", region);
+    struct acg_error err;
+    acg_error_init(&err);
+    acg_buf_reset(&st->url);
+    acg_buf_reset(&st->path);
+    acg_buf_reset(&st->query);
+    int rc = resolve_into(c, st->call, st->bucket_region, &st->own, &err);
+    if (rc == ACG_OK) {
+        st->ep = &st->own;
+        rc = signing_of(st, st->bucket_region, &err);
+    }
+    if (rc == ACG_OK)
+        rc = join_url(st, &err);
+    if (rc == ACG_OK && st->s3)
+        s3_content_sha256(st);
+    if (rc == ACG_OK)
+        rc = s3_trailer(st);
+    acg_error_free(&err);
+    st->redirected = true;
+    if (rc != ACG_OK)
+        return false;
+    acg_client_log(c, ACG_LOG_DEBUG, "the bucket %s is in region %s: sending there", bucket,
+                   st->bucket_region);
+    return true;
 }
 
 /* Reads an attempt that ended with *rc. True when the call is over (*rc is its status:
@@ -1284,6 +1362,10 @@ static bool attempt_final(struct call_state *st, int *rc, enum acg_retry_kind *k
         return true;   /* credentials, signing, memory: retrying would not help */
     }
     /* Bytes already handed to the caller's sink cannot be taken back. */
+    if (!st->delivered && *rc == ACG_ERR_SERVICE && s3_redirect(st)) {
+        st->redirect_now = true;
+        return false;
+    }
     return *kind == ACG_RETRY_NONE || st->delivered;
 }
 
@@ -1292,6 +1374,11 @@ static bool attempt_final(struct call_state *st, int *rc, enum acg_retry_kind *k
 static bool retry_after(struct call_state *st, enum acg_retry_kind kind, int64_t *delay_ms)
 {
     struct acg_client *c = st->c;
+    if (st->redirect_now) {   /* S3's redirect: at once, whatever the retry budget */
+        st->redirect_now = false;
+        *delay_ms = 0;
+        return true;
+    }
     if (st->attempt >= c->max_attempts) {
         st->exhausted = true;
         acg_client_log(c, ACG_LOG_DEBUG, "not retrying: max attempts (%d) reached",

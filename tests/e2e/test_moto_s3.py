@@ -13,6 +13,8 @@ CLI v1's `aws s3api`, as users run them.
   SSE-C keys with their MD5, EncodingType=url); over https a streaming upload goes
   aws-chunked with its checksum in a trailer in both; an <Error> in a 200 answer and a
   download whose checksum does not match fail the same way in both.
+- A bucket in another region (a 301 with x-amz-bucket-region) is followed there once, the
+  request signed for that region, by both.
 - Addressing: the URL each program sends to, by the endpoint rules, for virtual-hosted and
   path-style buckets, a bucket that is no host label, `s3 = addressing_style = path`, a
   custom endpoint with and without `addressing_style = virtual`, GetBucketLocation.
@@ -44,6 +46,7 @@ SERVERS = {}   # "aws", "ours": moto endpoint URLs
 PLAYS = {}
 FILES = tempfile.mkdtemp(prefix="acg-s3-")
 ACCESS, SECRET, REGION = "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "us-east-1"
+BUCKET_REGION = "eu-west-1"   # where the checker's bucket "moved" is
 
 ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?")
 HTTP_DATE = re.compile(r"[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT")
@@ -240,7 +243,7 @@ class Checker(BaseHTTPRequestHandler):
         if m is None:
             return f"no SigV4 Authorization header: {auth!r}"
         key, _, region, service, signed, signature = m.groups()
-        if (key, region, service) != (ACCESS, REGION, "s3"):
+        if key != ACCESS or region not in (REGION, BUCKET_REGION) or service != "s3":
             return f"scope {key}/{region}/{service}"
         sha = self.headers.get("X-Amz-Content-SHA256")
         unsigned = ("UNSIGNED-PAYLOAD", "STREAMING-UNSIGNED-PAYLOAD-TRAILER")
@@ -252,7 +255,7 @@ class Checker(BaseHTTPRequestHandler):
             headers=headers, data=body)
         req.context["timestamp"] = self.headers["X-Amz-Date"]
         signer = botocore.auth.S3SigV4Auth(
-            botocore.credentials.Credentials(ACCESS, SECRET), "s3", REGION)
+            botocore.credentials.Credentials(ACCESS, SECRET), "s3", region)
         canonical = signer.canonical_request(req)
         expected = signer.signature(signer.string_to_sign(req, canonical), req)
         return None if expected == signature else f"signature differs; canonical:\n{canonical}"
@@ -284,6 +287,13 @@ class Checker(BaseHTTPRequestHandler):
             "problem": problem})
         status, headers, answer = Checker.answers.get(
             (self.command, self.path.split("?")[0]), (200, {}, b""))
+        if self.path.startswith("/moved") and f"/{BUCKET_REGION}/" not in \
+                self.headers.get("Authorization", ""):
+            # the bucket is in another region: S3's answer to a request signed for this one
+            status, headers = 301, {"x-amz-bucket-region": BUCKET_REGION}
+            answer = b"" if self.command == "HEAD" else (
+                b"<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting "
+                b"to access must be addressed using the specified endpoint.</Message></Error>")
         if problem is not None:
             status, headers, answer = 403, {}, (
                 b"<Error><Code>SignatureDoesNotMatch</Code><Message>checker</Message></Error>")
@@ -399,6 +409,21 @@ def _():
     assert ra.stdout == ro.stdout, (ra.stdout, ro.stdout)
     with open(os.path.join(FILES, "chk-ours"), "rb") as f:
         assert f.read() == b"payload\n"
+
+
+@case("checker: a bucket in another region is followed there once, as botocore redirects")
+def _():
+    for args in (("list-objects-v2", "--bucket", "moved", "--no-paginate"),
+                 ("head-object", "--bucket", "moved", "--key", "k"),
+                 ("put-object", "--bucket", "moved", "--key", "k", "--body", SMALL)):
+        res = both(*args)
+        (ra, la), (ro, lo) = res["aws"], res["ours"]
+        assert ra.returncode == 0 and ro.returncode == 0, (args, ra.stderr, ro.stderr)
+        assert len(la) == len(lo) == 2 and all(x["problem"] is None for x in la + lo), (la, lo)
+        strip = [{k: v for k, v in x.items() if k != "agent"} for x in la]
+        mine = [{k: v for k, v in x.items() if k != "agent"} for x in lo]
+        assert strip == mine, (args, strip, mine)
+        assert ra.stdout == ro.stdout, (args, ra.stdout, ro.stdout)
 
 
 @case("checker: an <Error> in a 200 answer fails the call as in botocore")

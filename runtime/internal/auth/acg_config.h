@@ -81,6 +81,9 @@ struct acg_settings {
     char s3_addressing_style[16];
 };
 
+/* Whether v is a region botocore's validate_region_name accepts (a host label). */
+bool acg_region_valid(const char *v);
+
 /* service_id: e.g. "Personalize" for AWS_ENDPOINT_URL_PERSONALIZE and the services section
  * key "personalize". explicit_* may be NULL / -1. */
 ACG_NODISCARD int acg_settings_resolve(const struct acg_profile *p, const char *service_id,
