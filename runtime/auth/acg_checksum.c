@@ -126,6 +126,20 @@ void acg_checksum_free(struct acg_checksum_state *s)
     s->md = NULL;
 }
 
+/* The base64 of a digest into out. */
+static int digest_text(const unsigned char *digest, unsigned len, char out[ACG_CHECKSUM_TEXT_MAX])
+{
+    struct acg_buf b;
+    acg_buf_init(&b, 0);
+    int rc = acg_base64_encode(digest, len, &b);
+    if (rc == ACG_OK && b.len < ACG_CHECKSUM_TEXT_MAX)
+        memcpy(out, b.data, b.len + 1);
+    else if (rc == ACG_OK)
+        rc = ACG_ERR_NOMEM;
+    acg_buf_free(&b);
+    return rc;
+}
+
 int acg_checksum_final(struct acg_checksum_state *s, char out[ACG_CHECKSUM_TEXT_MAX])
 {
     unsigned char digest[EVP_MAX_MD_SIZE];
@@ -142,17 +156,7 @@ int acg_checksum_final(struct acg_checksum_state *s, char out[ACG_CHECKSUM_TEXT_
         rc = ACG_ERR_NOMEM;
     }
     acg_checksum_free(s);
-    if (rc != ACG_OK)
-        return rc;
-    struct acg_buf b;
-    acg_buf_init(&b, 0);
-    rc = acg_base64_encode(digest, len, &b);
-    if (rc == ACG_OK && b.len < ACG_CHECKSUM_TEXT_MAX)
-        memcpy(out, b.data, b.len + 1);
-    else if (rc == ACG_OK)
-        rc = ACG_ERR_NOMEM;
-    acg_buf_free(&b);
-    return rc;
+    return rc == ACG_OK ? digest_text(digest, len, out) : rc;
 }
 
 int acg_checksum_of(enum acg_checksum_algorithm a, const void *data, size_t len,
@@ -168,16 +172,8 @@ int acg_md5_base64(const void *data, size_t len, char out[ACG_CHECKSUM_TEXT_MAX]
 {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned n = 0;
-    struct acg_buf b;
     out[0] = '\0';
     if (EVP_Digest(data != NULL ? data : "", len, digest, &n, EVP_md5(), NULL) != 1)
         return ACG_ERR_NOMEM;
-    acg_buf_init(&b, 0);
-    int rc = acg_base64_encode(digest, n, &b);
-    if (rc == ACG_OK && b.len < ACG_CHECKSUM_TEXT_MAX)
-        memcpy(out, b.data, b.len + 1);
-    else if (rc == ACG_OK)
-        rc = ACG_ERR_NOMEM;
-    acg_buf_free(&b);
-    return rc;
+    return digest_text(digest, n, out);
 }

@@ -22,7 +22,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2elib import BOTOCORE_DATA, BUILD, ROOT, client_env, free_port, run, stop, wait_for_port  # noqa: E402
+from e2elib import BOTOCORE_DATA, BUILD, ROOT, client_env, run, with_moto_servers  # noqa: E402
 from pyharness import case, run as run_cases  # noqa: E402
 
 WORK = os.path.join(BUILD, "e2e", "restxml")
@@ -243,19 +243,4 @@ def _():
 
 
 if __name__ == "__main__":
-    procs = []
-    log = open(os.devnull, "w")
-    try:
-        for who in ("aws", "ours"):
-            port = free_port()
-            proc = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(port)],
-                                    stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                    env=client_env())
-            procs.append(proc)
-            wait_for_port(port, proc)
-            SERVERS[who] = f"http://127.0.0.1:{port}"
-        run_cases("e2e/moto-restxml")
-    finally:
-        for proc in procs:
-            stop(proc)
-        log.close()
+    with_moto_servers(SERVERS, "e2e/moto-restxml", run_cases)
