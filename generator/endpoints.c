@@ -465,16 +465,11 @@ static void emit_endpoint(struct emitter *e, const struct doc_node *ep, int dept
         break;
     }
     /* An endpoint only another scheme can sign for (S3 Express One Zone's session auth,
-     * SigV4a for multi-region access points and global endpoints): a plain SigV4 request
-     * would be refused, so the call fails here with a message that names the scheme. */
-    if (!sigv4 && other != NULL) {
-        const char *why = fmt(e, "the endpoint needs the %s auth scheme, which this runtime "
-                              "does not support", other);
-        line(e, depth, "(void)%s;", url);
-        line(e, depth, "return acg_ep_fail(&c, err, acg_ev_string(%s));",
-             text_c_string(e->a, why));
-        return;
-    }
+     * SigV4a for multi-region access points and global endpoints) resolves as botocore
+     * resolves it, its signing name "!" and the scheme: the client refuses to sign for it
+     * with a message that names the scheme, instead of a request signed wrongly. */
+    if (!sigv4 && other != NULL)
+        name = fmt(e, "acg_ev_string(%s)", text_c_string(e->a, fmt(e, "!%s", other)));
     /* No json-protocol rule set AWS publishes sets endpoint headers (S3 Express and a few
      * REST services do), and struct acg_endpoint has nowhere to carry them: say so in the
      * output and in a warning rather than drop them unannounced. */

@@ -864,6 +864,9 @@ static int signing_of(struct call_state *st, const char *region, struct acg_erro
     struct acg_client *c = st->c;
     const struct acg_service *svc = c->svc;
     acg_client_log(c, ACG_LOG_DEBUG, "endpoint: %s", st->ep->url_text);
+    if (st->ep->signing_name[0] == '!')
+        return acg_error_set(err, ACG_ERR_UNSUPPORTED, "the endpoint needs the %s auth scheme, "
+                             "which this runtime does not support", st->ep->signing_name + 1);
     st->signing_name = st->ep->signing_name[0] != '\0' ? st->ep->signing_name : svc->signing_name;
     st->signing_region = st->ep->signing_region[0] != '\0' ? st->ep->signing_region : region;
     if (st->signing_name == NULL || st->signing_name[0] == '\0')

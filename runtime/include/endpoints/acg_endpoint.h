@@ -56,7 +56,9 @@ struct acg_endpoint_params {
 
 struct acg_endpoint {
     char url[1024];
-    char signing_name[64];   /* from the sigv4 auth scheme property; "" keeps the service's */
+    char signing_name[64];   /* from the sigv4 auth scheme property; "" keeps the service's;
+                              * "!" and a scheme's name ("!sigv4a"): the endpoint lists only
+                              * schemes the runtime cannot sign with */
     char signing_region[64]; /* likewise; "" keeps the configured region */
 };
 
