@@ -848,8 +848,8 @@ static void print_violation(const char *clause, size_t len)
     memcpy(text, clause, len);
     text[len] = '\0';
     char *sep = strstr(text, ": ");
-    if (sep == NULL) {
-        /* "and 3 more", or a message without a path. */
+    if (sep == NULL || strncmp(text, "Invalid bucket name \"", 21) == 0) {
+        /* "and 3 more", a message without a path, or S3's bucket check in botocore's words */
         fprintf(stderr, "%s\n", text);
         return;
     }
@@ -1038,13 +1038,14 @@ static void client_config(const struct cli_state *st, struct acg_client_config *
 
 /* The call (every page of it) and its output; the exit status. */
 static int call_and_print(struct cli_state *st, struct acg_client *client,
-                          const struct acg_buf *input, struct acg_buf *out, struct acg_error *err)
+                          const struct acg_buf *input, const char *upload, struct acg_buf *out,
+                          struct acg_error *err)
 {
     struct acg_cli_print print;
     int status = acg_cli_print_settings(st->prog->service, st->op, st->global, st->values, &print);
     if (status == ACG_EXIT_OK) {
-        int rc = acg_cli_run(client, st->op, input->data, input->len, st->outfile, &print, out,
-                             err);
+        int rc = acg_cli_run(client, st->op, input->data, input->len, st->outfile, upload, &print,
+                             out, err);
         /* Text output of several pages shows the pages before a failure, as the AWS CLI's
          * does, so the output goes first either way. */
         status = print_output(out, &print.output, st->stdout_closed);
@@ -1064,6 +1065,7 @@ static int run_operation(struct cli_state *st)
     struct acg_error err;
     struct acg_buf input, out;
     struct acg_client *client = NULL;
+    char *upload = NULL;   /* a streaming upload's file */
     int status;
 
     acg_error_init(&err);
@@ -1094,6 +1096,8 @@ static int run_operation(struct cli_state *st)
     if (status == ACG_EXIT_OK)
         status = acg_cli_input_opts_init(&opts, st->prog, st->global[ACG_CLI_G_CLI_BINARY_FORMAT],
                                          st->global[ACG_CLI_G_PROFILE]);
+    if (status == ACG_EXIT_OK && skeleton == NULL && st->waiter == NULL)
+        opts.stream_path = &upload;   /* a streaming upload's file is mapped, not read in */
     if (status == ACG_EXIT_OK)
         status = acg_cli_build_input(st->op, st->values, st->global[ACG_CLI_G_CLI_INPUT_JSON],
                                      &opts, &input);
@@ -1116,9 +1120,10 @@ static int run_operation(struct cli_state *st)
         status = report_failure(st, err.status, &err);
     } else {
         status = st->waiter != NULL ? run_waiter(st, client, &input, &err)
-                                    : call_and_print(st, client, &input, &out, &err);
+                                    : call_and_print(st, client, &input, upload, &out, &err);
     }
 done:
+    free(upload);
     if (client != NULL)
         acg_client_destroy(client);
     acg_error_free(&err);

@@ -1,10 +1,14 @@
 /* The program's commands and options, built from the service's descriptor tables when it
  * starts, and the one runner every command shares. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "acg_cli_private.h"
 #include "client/acg_operation.h"
@@ -213,22 +217,69 @@ int acg_cli_wait(struct acg_client *client, const struct acg_cli_waiter *w,
     return rc;
 }
 
-/* One call into res; a download into outfile. */
+/* A streaming upload's file, mapped: its pages are read as the request goes out (and for
+ * its hashes), never copied into the process's memory. */
+struct mapped {
+    void *data;
+    size_t len;
+};
+
+static int map_upload(const char *path, struct mapped *m, struct acg_error *err)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    m->data = NULL;
+    m->len = 0;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return acg_error_set(err, ACG_ERR_INVALID_ARG, "cannot read %s: %s", path,
+                             fd >= 0 ? "not a regular file" : strerror(e));
+    }
+    if (st.st_size > 0) {
+        m->data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (m->data == MAP_FAILED) {
+            int e = errno;
+            m->data = NULL;
+            close(fd);
+            return acg_error_set(err, ACG_ERR_INVALID_ARG, "cannot read %s: %s", path,
+                                 strerror(e));
+        }
+        m->len = (size_t)st.st_size;
+        (void)posix_madvise(m->data, m->len, POSIX_MADV_SEQUENTIAL);
+    }
+    close(fd);
+    return ACG_OK;
+}
+
+/* One call into res; a download into outfile, an upload from the file upload. */
 static int call_once(struct acg_client *client, const struct acg_cli_operation *op, void *in,
-                     void *res, const char *outfile, struct acg_error *err)
+                     void *res, const char *outfile, const char *upload, struct acg_error *err)
 {
     FILE *file = NULL;
     struct acg_body_sink sink = { write_file, NULL };
-    struct acg_call_options options = { NULL };
+    struct acg_call_options options = { NULL, NULL, 0 };
+    struct mapped map = { NULL, 0 };
+    if (upload != NULL) {
+        ACG_TRY(map_upload(upload, &map, err));
+        options.payload = map.data != NULL ? map.data : "";
+        options.payload_len = map.len;
+    }
     if (op->streams_output) {
         file = fopen(outfile, "wb");
-        if (file == NULL)
+        if (file == NULL) {
+            if (map.data != NULL)
+                munmap(map.data, map.len);
             return acg_error_set(err, ACG_ERR_INVALID_ARG, "cannot open %s for writing: %s",
                                  outfile, strerror(errno));
+        }
         sink.ctx = file;
         options.output_sink = &sink;
     }
     int rc = acg_call_ex(client, op->desc, in, res, &options, err);
+    if (map.data != NULL)
+        munmap(map.data, map.len);
     if (file != NULL && fclose(file) != 0 && rc == ACG_OK)
         rc = acg_error_set(err, ACG_ERR_TRANSPORT, "cannot write %s: %s", outfile,
                            strerror(errno));
@@ -238,7 +289,7 @@ static int call_once(struct acg_client *client, const struct acg_cli_operation *
 }
 
 int acg_cli_run(struct acg_client *client, const struct acg_cli_operation *op,
-                const char *input_json, size_t input_len, const char *outfile,
+                const char *input_json, size_t input_len, const char *outfile, const char *upload,
                 const struct acg_cli_print *print, struct acg_buf *out, struct acg_error *err)
 {
     const struct acg_operation *desc = op->desc;
@@ -251,7 +302,8 @@ int acg_cli_run(struct acg_client *client, const struct acg_cli_operation *op,
     } else if (rc == ACG_OK) {
         res = desc->output != NULL ? calloc(1, desc->output->size) : NULL;
         rc = desc->output != NULL && res == NULL ? ACG_ERR_NOMEM
-                                                 : call_once(client, op, in, res, outfile, err);
+                                                 : call_once(client, op, in, res, outfile, upload,
+                                                             err);
         if (rc == ACG_OK)
             rc = acg_cli_print_output(desc, res, print, out, err);
     }

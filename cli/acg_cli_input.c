@@ -201,6 +201,16 @@ static int append_blob(const struct acg_cli_member *m, const struct acg_cli_raw 
     const char *data = v->text;
     size_t len = v->len;
     bool encode = v->binary || opts->raw_blobs;
+    if ((m->desc->flags & ACG_MEMBER_STREAMING) != 0 && !v->binary && opts->stream_path != NULL) {
+        /* sent from the file itself: the input holds an empty blob in its place */
+        struct stat st;
+        if (stat(v->text, &st) != 0 || !S_ISREG(st.st_mode))
+            return acg_cli_param_error(m->option, "Blob values must be a path to a file.");
+        free(*opts->stream_path);
+        if ((*opts->stream_path = strdup(v->text)) == NULL)
+            return acg_cli_out_of_memory();
+        return acg_buf_append_str(out, "\"\"") == ACG_OK ? ACG_EXIT_OK : acg_cli_out_of_memory();
+    }
     if ((m->desc->flags & ACG_MEMBER_STREAMING) != 0 && !v->binary) {
         status = read_stream_file(m, v->text, &file);
         data = file.data;
@@ -516,6 +526,7 @@ int acg_cli_input_opts_init(struct acg_cli_input_opts *opts, const struct acg_cl
     const char *where = "--cli-binary-format";
     acg_error_init(&err);
     opts->follow_urls = true;
+    opts->stream_path = NULL;
     opts->service = prog->service->endpoint_prefix != NULL ? prog->service->endpoint_prefix : "";
     /* A profile that cannot be read leaves the defaults; creating the client reports it. */
     if (acg_profile_load(profile, &p, &err) == ACG_OK && p != NULL) {

@@ -93,9 +93,10 @@ struct acg_cli_print {
 
 /* Runs op's view with input_json and writes what the AWS CLI prints for the result to out
  * (for text output of several pages, the pages before a failure too). A streaming
- * download goes to outfile (required then). */
+ * download goes to outfile (required then); a streaming upload comes from the file upload
+ * (or NULL: the input's own bytes). */
 int acg_cli_run(struct acg_client *client, const struct acg_cli_operation *op,
-                const char *input_json, size_t input_len, const char *outfile,
+                const char *input_json, size_t input_len, const char *outfile, const char *upload,
                 const struct acg_cli_print *print, struct acg_buf *out, struct acg_error *err);
 /* Runs waiter w with input_json until it succeeds or fails (client/acg_waiter.h). */
 int acg_cli_wait(struct acg_client *client, const struct acg_cli_waiter *w,
@@ -189,6 +190,10 @@ struct acg_cli_input_opts {
      * unless it says "false"). */
     bool follow_urls;
     const char *service;       /* the endpoint prefix, for the paramfile exceptions */
+    /* Where the path of a streaming payload's file goes (heap copy; the caller frees it),
+     * so the call sends the file from a mapping instead of the input holding its bytes.
+     * NULL: the file is read into the input. */
+    char **stream_path;
 };
 
 /* A value read from a file or URL: NUL-terminated heap bytes. */

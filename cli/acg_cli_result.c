@@ -340,6 +340,12 @@ int acg_cli_print_output(const struct acg_operation *op, const void *output,
     struct acg_arena *a = acg_arena_new();
     struct acg_value *v;
     int rc = a != NULL ? page_value(print, op, output, a, &v, err) : ACG_ERR_NOMEM;
+    /* S3's GetBucketLocation: botocore's handler sets LocationConstraint from the body's
+     * root element, None (printed null) for us-east-1's empty one */
+    if (rc == ACG_OK && strcmp(op->name, "GetBucketLocation") == 0 && op->output != NULL &&
+        acg_shape_find_member(op->output, "LocationConstraint", 18) != NULL &&
+        acg_value_object_get(v, "LocationConstraint", 18) == NULL)
+        rc = acg_value_object_set(a, v, "LocationConstraint", 18, acg_value_new_null(a));
     if (rc == ACG_OK)
         rc = print_value(print, op->name, v, a, out, err);
     acg_arena_destroy(a);

@@ -449,16 +449,27 @@ static void emit_endpoint(struct emitter *e, const struct doc_node *ep, int dept
     const char *url = hoisted_expr(e, doc_get(ep, "url"), "url", depth);
     const char *name = "acg_ev_none()", *region = "acg_ev_none()";
     const struct doc_node *schemes = doc_get(doc_get(ep, "properties"), "authSchemes");
+    const char *other = NULL;   /* an auth scheme the runtime does not sign with */
+    bool sigv4 = false;
     for (size_t i = 0; schemes && schemes->kind == DOC_SEQ && i < schemes->count; i++) {
         const char *scheme = doc_get_str(schemes->items[i], "name");
-        if (scheme == NULL || strcmp(scheme, "sigv4") != 0)
+        if (scheme == NULL || strcmp(scheme, "sigv4") != 0) {
+            other = other != NULL ? other : scheme;
             continue;
+        }
+        sigv4 = true;
         if (doc_get(schemes->items[i], "signingName"))
             name = expr(e, doc_get(schemes->items[i], "signingName"));
         if (doc_get(schemes->items[i], "signingRegion"))
             region = expr(e, doc_get(schemes->items[i], "signingRegion"));
         break;
     }
+    /* An endpoint only another scheme can sign for (S3 Express One Zone's session auth,
+     * SigV4a for multi-region access points and global endpoints) resolves as botocore
+     * resolves it, its signing name "!" and the scheme: the client refuses to sign for it
+     * with a message that names the scheme, instead of a request signed wrongly. */
+    if (!sigv4 && other != NULL)
+        name = fmt(e, "acg_ev_string(%s)", text_c_string(e->a, fmt(e, "!%s", other)));
     /* No json-protocol rule set AWS publishes sets endpoint headers (S3 Express and a few
      * REST services do), and struct acg_endpoint has nowhere to carry them: say so in the
      * output and in a warning rather than drop them unannounced. */
@@ -573,12 +584,12 @@ static const char *builtin_expr(struct emitter *e, const struct doc_node *at, co
         { "AWS::Auth::AccountId", "acg_ev_string(params->builtins.account_id)" },
         { "AWS::Auth::AccountIdEndpointMode", "acg_ev_string(params->builtins.account_id_endpoint_mode)" },
         { "AWS::STS::UseGlobalEndpoint", "acg_ev_bool(params->builtins.use_global_endpoint)" },
-        /* S3's own settings: botocore's values for a client without an s3 config section
-         * (path style with a custom endpoint). Those that are clientContextParams come from
-         * the client's settings first. */
+        /* S3's own settings: botocore's values for a client without an s3 config section,
+         * but for the addressing style, which the runtime works out per call. Those that
+         * are clientContextParams come from the client's settings first. */
         { "AWS::S3::Accelerate", "acg_ev_bool(false)" },
         { "AWS::S3::DisableMultiRegionAccessPoints", "acg_ev_bool(false)" },
-        { "AWS::S3::ForcePathStyle", "acg_ev_bool(params->builtins.endpoint != NULL)" },
+        { "AWS::S3::ForcePathStyle", "acg_ev_bool(params->builtins.s3_force_path_style)" },
         { "AWS::S3::UseArnRegion", "acg_ev_bool(true)" },
         { "AWS::S3::UseGlobalEndpoint", "acg_ev_bool(false)" },
         { "AWS::S3Control::UseArnRegion", "acg_ev_bool(false)" },

@@ -207,13 +207,40 @@ static int load_file(struct model *m, const char *path, bool waiters, struct dia
     return d->errors > errors ? -1 : 0;
 }
 
+/* paginators-1.sdk-extras: botocore's loader merges its "merge" section into the
+ * paginators (S3's non_aggregate_keys: RequestCharged, Prefix, ...). Only the keys those
+ * files hold, non_aggregate_keys, are merged; an operation without a paginator is skipped. */
+static int load_page_extras(struct model *m, const char *path, struct diag *d)
+{
+    struct doc doc;
+    int errors = d->errors;
+    if (doc_load(path, &doc, d) != 0)
+        return -1;
+    struct loader l = { m, path, d, m->pool };
+    const struct doc_node *top = doc_get(doc_get(doc.root, "merge"), "pagination");
+    for (size_t i = 0; top != NULL && top->kind == DOC_MAP && i < top->count; i++) {
+        struct operation *op = find_op(m, top->pairs[i].key->text);
+        const struct doc_node *keys = doc_get(top->pairs[i].value, "non_aggregate_keys");
+        if (op == NULL || op->paginator == NULL || keys == NULL)
+            continue;
+        struct paginator *p = (struct paginator *)op->paginator;
+        p->non_aggregate_keys = strings(&l, keys, &p->non_aggregate_key_count);
+    }
+    m->extra_docs[m->extra_doc_count++] = doc;
+    return d->errors > errors ? -1 : 0;
+}
+
 int gen_extras_load(struct model *m, const char *model_path, struct diag *d)
 {
     int rc = 0;
     char *pages = gen_find_beside(model_path, "paginators-1");
+    char *page_extras = gen_find_beside(model_path, "paginators-1.sdk-extras");
     char *waits = gen_find_beside(model_path, "waiters-2");
     if (pages != NULL && load_file(m, pages, false, d) != 0)
         rc = -1;
+    if (rc == 0 && pages != NULL && page_extras != NULL && load_page_extras(m, page_extras, d) != 0)
+        rc = -1;
+    free(page_extras);
     if (waits != NULL && load_file(m, waits, true, d) != 0)
         rc = -1;
     free(pages);

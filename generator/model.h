@@ -197,7 +197,8 @@ struct model {
     size_t operation_count;
     struct waiter *waiters;        /* from waiters-2, in file order */
     size_t waiter_count;
-    struct doc extra_docs[2];      /* the paginators and waiters files, kept for their text */
+    struct doc extra_docs[3];      /* the paginators (and their sdk-extras) and waiters files,
+                                    * kept for their text */
     size_t extra_doc_count;
     struct doc doc_tree;           /* owns the strings above */
     void *pool;

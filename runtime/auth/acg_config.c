@@ -573,6 +573,11 @@ static bool valid_region(const char *v)
     return !all_digits;
 }
 
+bool acg_region_valid(const char *v)
+{
+    return v != NULL && valid_region(v);
+}
+
 static int parse_long(const char *v, long min, long max, long *out)
 {
     char *end = NULL;
@@ -677,5 +682,11 @@ int acg_settings_resolve(const struct acg_profile *p, const char *service_id, co
         return acg_error_set(err, ACG_ERR_CONFIG,
                              "request_min_compression_size_bytes must be from 0 to 10485760, not \"%s\"", v);
     out->request_min_compression_size_bytes = n;
+    v = setting(p, "AWS_REQUEST_CHECKSUM_CALCULATION", "request_checksum_calculation");
+    out->checksum_when_supported = v == NULL || strcasecmp(v, "when_required") != 0;
+    v = setting(p, "AWS_RESPONSE_CHECKSUM_VALIDATION", "response_checksum_validation");
+    out->validate_when_supported = v == NULL || strcasecmp(v, "when_required") != 0;
+    v = acg_profile_get_sub(p, "s3", "addressing_style");
+    snprintf(out->s3_addressing_style, sizeof out->s3_addressing_style, "%s", v ? v : "auto");
     return ACG_OK;
 }

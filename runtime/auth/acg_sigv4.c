@@ -14,6 +14,7 @@
 
 #include "auth/acg_crypto.h"
 #include "auth/acg_sigv4.h"
+#include "common/acg_text.h"
 
 #define SIGV4_ALGORITHM "AWS4-HMAC-SHA256"
 #define SIGV4_TERMINATOR "aws4_request"
@@ -116,17 +117,6 @@ static bool is_token(const char *s)
 static char ascii_lower(char c)
 {
     return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
 }
 
 /* ---- appending ---- */
@@ -476,8 +466,9 @@ static int append_reencoded(struct acg_buf *b, const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         char c = s[i];
-        if (c == '%' && i + 2 < len && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-            c = (char)(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+        if (c == '%' && i + 2 < len && acg_hex_digit(s[i + 1]) >= 0 &&
+            acg_hex_digit(s[i + 2]) >= 0) {
+            c = (char)(acg_hex_digit(s[i + 1]) * 16 + acg_hex_digit(s[i + 2]));
             i += 2;
         }
         ACG_TRY(append_encoded(b, &c, 1));

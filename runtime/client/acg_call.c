@@ -1,7 +1,9 @@
 /* One call of any operation, driven by its descriptor: validate, build, send, decode. The
  * generated per-operation functions are thin typed wrappers around acg_call(). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "client/acg_call_steps.h"
 #include "client/acg_client.h"
@@ -159,6 +161,9 @@ static int decode_output(const struct acg_service *svc, const struct acg_operati
         return acg_error_set(err, ACG_ERR_NOMEM, "out of memory reading the %s response",
                              op->name);
     int rc = acg_protocol_parse(svc, op->output, &msg, out, arena, err);
+    if (rc == ACG_OK && acg_s3_service(svc) &&
+        acg_s3_bucket_location(op, msg.body, msg.body_len, out, arena) != ACG_OK)
+        rc = acg_error_set(err, ACG_ERR_JSON, "the %s response is not XML", op->name);
     if (rc != ACG_OK) {
         acg_release(arena, out, op->output->size);
         acg_op_response_error(err, op->name);
@@ -187,6 +192,193 @@ int acg_call(struct acg_client *c, const struct acg_operation *op, const void *i
     return acg_call_ex(c, op, in, out, NULL, err);
 }
 
+/* The input member an httpChecksum trait names, if it is a string member. */
+static const struct acg_member *string_member(const struct acg_shape *s, const char *name)
+{
+    const struct acg_member *m = s != NULL && name != NULL
+                                     ? acg_shape_find_member(s, name, strlen(name)) : NULL;
+    return m != NULL && m->shape->type == ACG_SHAPE_STRING ? m : NULL;
+}
+
+/* botocore's handle_request_validation_mode_member: with response_checksum_validation
+ * when_supported, the validation mode member (GetObject's ChecksumMode) is ENABLED unless
+ * the caller set it. */
+static int checksum_mode(struct acg_client *c, const struct acg_operation *op,
+                         struct acg_arena **arena, const void **in, struct acg_error *err)
+{
+    static const char *const enabled = "ENABLED";
+    const struct acg_member *m = op->checksum != NULL
+                                     ? string_member(op->input, op->checksum->validation_mode_member)
+                                     : NULL;
+    if (m == NULL || *in == NULL || acg_member_present(m, *in) ||
+        !acg_client_validate_when_supported(c))
+        return ACG_OK;
+    if (*arena == NULL && (*arena = acg_arena_new()) == NULL)
+        return acg_error_set(err, ACG_ERR_NOMEM, "out of memory building the request");
+    unsigned char *copy = acg_arena_calloc(*arena, 1, op->input->size);
+    if (copy == NULL)
+        return acg_error_set(err, ACG_ERR_NOMEM, "out of memory building the request");
+    memcpy(copy, *in, op->input->size);
+    memcpy(copy + m->offset, &enabled, sizeof enabled);
+    *in = copy;
+    return ACG_OK;
+}
+
+static bool has_header_prefix(const struct acg_request *r, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    for (size_t i = 0; i < r->header_count; i++) {
+        if (strncasecmp(r->headers[i].name, prefix, n) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* botocore's resolve_request_checksum_algorithm and _apply_request_header_checksum: the
+ * algorithm the caller named in the trait's member, else CRC32 when the operation requires
+ * a checksum or supports one (request_checksum_calculation when_supported); its
+ * x-amz-checksum-* header over the body, and the member's header naming CRC32 when it was
+ * chosen here. A checksum header the caller set wins. The header computed here is marked
+ * (req->computed_checksum): S3 over https moves it into an aws-chunked trailer for
+ * streaming uploads, as botocore does (acg_client.c). */
+static int request_checksum(struct acg_client *c, const struct acg_operation *op,
+                            const void *in, struct acg_request *req, struct acg_error *err)
+{
+    const struct acg_checksum *cs = op->checksum;
+    if (cs == NULL || has_header_prefix(req, "x-amz-checksum-"))
+        return ACG_OK;
+    const struct acg_member *m = string_member(op->input, cs->request_algorithm_member);
+    const char *name = NULL;
+    enum acg_checksum_algorithm a;
+    if (m != NULL && in != NULL && acg_member_present(m, in)) {
+        memcpy(&name, (const unsigned char *)in + m->offset, sizeof name);
+        a = acg_checksum_algorithm_from_name(name);
+        if (a == ACG_CHECKSUM_NONE)
+            return acg_error_set(err, ACG_ERR_VALIDATION, "Unsupported checksum algorithm: %s",
+                                 name);
+    } else if (cs->request_required ||
+               (cs->request_algorithm_member != NULL && acg_client_checksum_when_supported(c))) {
+        a = ACG_CHECKSUM_CRC32;
+        if (m != NULL)
+            ACG_TRY(acg_request_add_header(req, acg_member_wire_name(m), "CRC32", err));
+    } else {
+        return ACG_OK;
+    }
+    char header[48], value[ACG_CHECKSUM_TEXT_MAX];
+    const void *body = req->body_ref != NULL ? req->body_ref : req->body.data;
+    size_t len = req->body_ref != NULL ? req->body_ref_len : req->body.len;
+    if (acg_checksum_of(a, body, len, value) != ACG_OK)
+        return acg_error_set(err, ACG_ERR_NOMEM, "out of memory computing the request checksum");
+    snprintf(header, sizeof header, "x-amz-checksum-%s", acg_checksum_algorithm_name(a));
+    ACG_TRY(acg_request_add_header(req, header, value, err));
+    req->computed_checksum = req->header_count;
+    return ACG_OK;
+}
+
+/* A download on its way to the caller's sink, its checksums computed as it passes. */
+static int checked_write(void *ctx, const void *data, size_t len)
+{
+    struct acg_call_prep *p = ctx;
+    for (size_t i = 0; i < 4; i++) {
+        if (p->sums[i].algorithm != ACG_CHECKSUM_NONE)
+            acg_checksum_update(&p->sums[i], data, len);
+    }
+    return p->inner_sink->write(p->inner_sink->ctx, data, len);
+}
+
+static void release_sums(struct acg_call_prep *p)
+{
+    for (size_t i = 0; i < 4; i++) {
+        if (p->sums[i].algorithm != ACG_CHECKSUM_NONE)
+            acg_checksum_free(&p->sums[i]);
+        p->sums[i].algorithm = ACG_CHECKSUM_NONE;
+    }
+}
+
+/* resolve_response_checksum_algorithms: the responseAlgorithms this runtime computes,
+ * when the validation mode member is set. A sink gets wrapped so they are computed. */
+static int response_checksums(const struct acg_operation *op, const void *in,
+                              struct acg_call_prep *p)
+{
+    const struct acg_checksum *cs = op->checksum;
+    const struct acg_member *m = cs != NULL ? string_member(op->input, cs->validation_mode_member)
+                                            : NULL;
+    p->validate = m != NULL && in != NULL && acg_member_present(m, in) &&
+                  cs->response_algorithm_count > 0;
+    if (!p->validate || p->send.sink == NULL)
+        return ACG_OK;
+    for (size_t i = 0; i < cs->response_algorithm_count; i++) {
+        enum acg_checksum_algorithm a = acg_checksum_algorithm_from_name(cs->response_algorithms[i]);
+        if (a != ACG_CHECKSUM_NONE && acg_checksum_init(&p->sums[a - 1], a) != ACG_OK) {
+            release_sums(p);
+            return ACG_ERR_NOMEM;
+        }
+    }
+    p->inner_sink = p->send.sink;
+    p->sink = (struct acg_body_sink){ checked_write, p };
+    p->send.sink = &p->sink;
+    return ACG_OK;
+}
+
+static const char *response_header(const struct acg_response *resp, const char *name)
+{
+    for (size_t i = 0; i < resp->header_count; i++) {
+        if (strcasecmp(resp->headers[i].name, name) == 0)
+            return resp->headers[i].value;
+    }
+    return NULL;
+}
+
+/* handle_checksum_body: the first of the response's x-amz-checksum-* headers, in botocore's
+ * order of preference, that the operation lists and is a whole-object checksum (S3's
+ * multipart ones end "-N"), compared with the body's. */
+static int validate_response(const struct acg_operation *op, struct acg_call_prep *p,
+                             const struct acg_response *resp, struct acg_error *err)
+{
+    const struct acg_checksum *cs = op->checksum;
+    int rc = ACG_OK;
+    for (int a = ACG_CHECKSUM_CRC32C; p->validate && a <= ACG_CHECKSUM_SHA256; a++) {
+        bool listed = false;
+        for (size_t i = 0; i < cs->response_algorithm_count; i++)
+            listed = listed || (int)acg_checksum_algorithm_from_name(cs->response_algorithms[i]) == a;
+        char name[48], got[ACG_CHECKSUM_TEXT_MAX];
+        snprintf(name, sizeof name, "x-amz-checksum-%s",
+                 acg_checksum_algorithm_name((enum acg_checksum_algorithm)a));
+        const char *expected = listed ? response_header(resp, name) : NULL;
+        if (expected == NULL || strchr(expected, '-') != NULL)
+            continue;
+        if (p->inner_sink != NULL)
+            rc = acg_checksum_final(&p->sums[a - 1], got);
+        else
+            rc = acg_checksum_of((enum acg_checksum_algorithm)a, resp->body.data, resp->body.len,
+                                 got);
+        if (rc != ACG_OK)
+            rc = acg_error_set(err, rc, "out of memory checking the response checksum");
+        else if (strcmp(got, expected) != 0)
+            rc = acg_error_set(err, ACG_ERR_TRANSPORT, "Expected checksum %s did not match "
+                               "calculated checksum: %s", expected, got);
+        break;
+    }
+    release_sums(p);
+    return rc;
+}
+
+/* The input as botocore's before-parameter-build handlers leave it, into p->prepared. */
+static int prepare_input(struct acg_client *c, const struct acg_operation *op, const void *in,
+                         struct acg_call_prep *p, const void **ready, struct acg_error *err)
+{
+    const struct acg_service *svc = acg_client_service(c);
+    *ready = in;
+    if (in == NULL)
+        return ACG_OK;
+    ACG_TRY(acg_s3_validate_bucket(svc, op, in, err));
+    ACG_TRY(acg_protocol_prepare_input(svc, op, in, &p->prepared, ready, err));
+    acg_s3_prepare(svc, op, *ready, &p->s3);
+    ACG_TRY(acg_s3_quote_copy_source(svc, op, &p->prepared, ready, err));
+    ACG_TRY(acg_s3_sse_customer_keys(svc, op, &p->prepared, ready, err));
+    return checksum_mode(c, op, &p->prepared, ready, err);
+}
+
 int acg_call_prepare(struct acg_client *c, const struct acg_operation *op, const void *in,
                      void *out, const struct acg_call_options *options, struct acg_call_prep *p,
                      struct acg_error *err)
@@ -197,6 +389,11 @@ int acg_call_prepare(struct acg_client *c, const struct acg_operation *op, const
     /* The output is zeroed before anything can fail, so its _free is always safe. */
     if (op != NULL && op->output != NULL && out != NULL)
         memset(out, 0, op->output->size);
+    p->prepared = NULL;
+    p->validate = false;
+    p->inner_sink = NULL;
+    memset(&p->s3, 0, sizeof p->s3);
+    memset(p->sums, 0, sizeof p->sums);
     if (c == NULL || op == NULL)
         return acg_error_set(err, ACG_ERR_INVALID_ARG, "acg_call: no client or operation");
     if (op->input != NULL && in == NULL)
@@ -204,13 +401,27 @@ int acg_call_prepare(struct acg_client *c, const struct acg_operation *op, const
     if (op->flags & ACG_OP_EVENT_STREAM)
         return acg_error_set(err, ACG_ERR_UNSUPPORTED, "operation %s uses event streams, which "
                              "this runtime does not support", op->name);
+    /* The protocol's own adjustments first (Route 53's ids), before validation, as botocore
+     * runs its before-parameter-build handlers. */
+    rc = prepare_input(c, op, in, p, &in, err);
+    if (rc != ACG_OK) {
+        acg_arena_destroy(p->prepared);
+        p->prepared = NULL;
+        return rc;
+    }
     acg_validator_init(&v);
     if (op->input != NULL && acg_client_validation_mode(c) != ACG_VALIDATE_OFF)
         acg_validate_shape(&v, op->input, in);
-    ACG_TRY(acg_op_check(c, &v, err));
+    rc = acg_op_check(c, &v, err);
 
     const struct acg_service *svc = acg_client_service(c);
-    ACG_TRY(acg_protocol_check(svc, err));
+    if (rc == ACG_OK)
+        rc = acg_protocol_check(svc, err);
+    if (rc != ACG_OK) {
+        acg_arena_destroy(p->prepared);
+        p->prepared = NULL;
+        return rc;
+    }
     p->send = (struct acg_send){ .op = op, .req = &p->req, .context = p->params,
                                  .want_headers = svc->protocol == ACG_PROTOCOL_REST_JSON ||
                                                  svc->protocol == ACG_PROTOCOL_REST_XML };
@@ -219,15 +430,27 @@ int acg_call_prepare(struct acg_client *c, const struct acg_operation *op, const
     struct acg_build_ctx ctx = { token, c };
     acg_request_init(&p->req);
     rc = acg_protocol_build(svc, op, in, &ctx, &p->req, err);
-    if (rc == ACG_OK && op->host_prefix != NULL) {
+    if (rc == ACG_OK && acg_s3_finish_request(&p->s3, &p->req) != ACG_OK)
+        rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory building the request");
+    if (rc == ACG_OK && options != NULL && options->payload != NULL) {
+        p->req.body_ref = options->payload;
+        p->req.body_ref_len = options->payload_len;
+    }
+    if (rc == ACG_OK && acg_s3_host_prefix_applies(svc, op)) {
         rc = acg_request_host_prefix(op, in, p->host_prefix, sizeof p->host_prefix, err);
         p->send.host_prefix = p->host_prefix;
     }
     if (rc == ACG_OK)
+        rc = request_checksum(c, op, in, &p->req, err);
+    if (rc == ACG_OK)
         rc = acg_op_context_params(op, in, &p->req.arena, p->params, MAX_CONTEXT_PARAMS,
                                    &p->send.context_count, err);
+    if (rc == ACG_OK && response_checksums(op, in, p) != ACG_OK)
+        rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory setting up checksums");
     if (rc != ACG_OK) {
         acg_request_free(&p->req);
+        acg_arena_destroy(p->prepared);
+        p->prepared = NULL;
         return rc;
     }
     log_input(c, op, in);
@@ -240,11 +463,18 @@ int acg_call_complete(struct acg_client *c, const struct acg_operation *op,
 {
     const struct acg_service *svc = acg_client_service(c);
     if (rc == ACG_OK)
+        rc = validate_response(op, p, resp, err);
+    release_sums(p);
+    if (rc == ACG_OK)
         rc = decode_output(svc, op, resp, out, err);
     else if (rc == ACG_ERR_SERVICE)
         decode_detail(svc, resp, err);
+    if (rc == ACG_OK)
+        acg_s3_finish(op, &p->s3, out);
     acg_response_free(resp);
     acg_request_free(&p->req);
+    acg_arena_destroy(p->prepared);
+    p->prepared = NULL;
     return rc;
 }
 
@@ -253,23 +483,12 @@ int acg_call_ex(struct acg_client *c, const struct acg_operation *op, const void
 {
     struct acg_call_prep p;
     struct acg_response resp;
-    struct acg_arena *prepared = NULL;
-    const void *ready = in;
-    int rc = ACG_OK;
-    if (op != NULL && op->output != NULL && out != NULL)
-        memset(out, 0, op->output->size);
-    /* The protocol's own adjustments first (Route 53's ids), before validation, as botocore
-     * runs its before-parameter-build handlers. */
-    if (c != NULL && op != NULL && in != NULL)
-        rc = acg_protocol_prepare_input(acg_client_service(c), op, in, &prepared, &ready, err);
-    if (rc == ACG_OK)
-        rc = acg_call_prepare(c, op, ready, out, options, &p, err);
+    int rc = acg_call_prepare(c, op, in, out, options, &p, err);
     if (rc == ACG_OK) {
         acg_response_init(&resp);
         rc = acg_client_send(c, &p.send, &resp, err);
         rc = acg_call_complete(c, op, &p, rc, &resp, out, err);
     }
-    acg_arena_destroy(prepared);
     return rc;
 }
 

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "client/acg_client.h"
@@ -40,6 +41,7 @@
 #include "client/acg_send.h"
 #include "acg_runtime.h"
 #include "auth/acg_sigv4.h"
+#include "protocol/acg_s3.h"
 
 #define DEFAULT_TIMEOUT_MS 60000L
 /* The cap on one attempt however slowly the server trickles bytes: the read timeout alone
@@ -353,6 +355,16 @@ void acg_uuid4(struct acg_client *c, char out[37])
 
 /* ---- logging ---- */
 
+bool acg_client_checksum_when_supported(const struct acg_client *c)
+{
+    return c->settings.checksum_when_supported;
+}
+
+bool acg_client_validate_when_supported(const struct acg_client *c)
+{
+    return c->settings.validate_when_supported;
+}
+
 bool acg_client_log_enabled(const struct acg_client *c, enum acg_log_level level)
 {
     return c != NULL && c->log != NULL && level != ACG_LOG_OFF && level <= c->log_level;
@@ -631,6 +643,27 @@ struct call_state {
     const char *payload;     /* the body as sent: the request's or its gzip */
     size_t payload_len;
     bool gzipped;
+    bool s3;                     /* signed as S3 signs: X-Amz-Content-SHA256, path as sent */
+    char content_sha256[65];     /* S3: the payload's hash, or UNSIGNED-PAYLOAD */
+    /* S3 over https with a streaming upload and a checksum computed here: the body goes
+     * aws-chunked, the checksum in its trailer, as botocore sends it. */
+    bool trailer;
+    /* S3's region redirect (botocore's S3RegionRedirectorv2): once per call, to the region
+     * the error named, at once and outside the retry budget. */
+    bool redirected;
+    bool redirect_now;
+    char bucket_region[64];
+    char decoded_length[24];
+    char content_encoding[256];  /* the caller's Content-Encoding with ",aws-chunked" */
+    struct {
+        size_t off;              /* payload bytes in the chunks before the current one */
+        size_t data_n;           /* the current chunk's payload bytes */
+        char head[24];           /* its "%zx\r\n" */
+        size_t head_len;
+        size_t frame_len, frame_pos;   /* 0 frame_len: the next chunk is due */
+        bool final, done;
+        char tail[160];          /* "0\r\nx-amz-checksum-crc32:VALUE\r\n\r\n" */
+    } chunked;
     bool delivered;              /* bytes of the body went to the caller's sink */
     struct acg_header *headers;  /* room for the request's headers and the client's */
     struct acg_response *resp;
@@ -642,6 +675,69 @@ struct call_state {
     int last_cost;               /* tokens the latest retry took; 0 = no retry yet */
     bool exhausted;              /* the last attempt was retryable, the budget spent */
 };
+
+/* aws-chunked (botocore's AwsChunkedWrapper): the payload in chunks of 1 MiB, each
+ * "<hex length>\r\n<bytes>\r\n", then "0\r\n<checksum header>:<value>\r\n\r\n". */
+#define AWS_CHUNK ((size_t)1 << 20)
+
+static size_t chunked_read(void *ctx, char *buf, size_t size)
+{
+    struct call_state *st = ctx;
+    const unsigned char *data = (const unsigned char *)st->payload;
+    size_t n = 0;
+    while (n < size && !st->chunked.done) {
+        if (st->chunked.frame_len == 0) {
+            size_t left = st->payload_len - st->chunked.off;
+            st->chunked.final = left == 0;
+            st->chunked.data_n = left < AWS_CHUNK ? left : AWS_CHUNK;
+            int w = snprintf(st->chunked.head, sizeof st->chunked.head, "%zx\r\n",
+                             st->chunked.data_n);
+            st->chunked.head_len = w > 0 ? (size_t)w : 0;
+            st->chunked.frame_len = st->chunked.final
+                                        ? strlen(st->chunked.tail)
+                                        : st->chunked.head_len + st->chunked.data_n + 2;
+            st->chunked.frame_pos = 0;
+        }
+        size_t p = st->chunked.frame_pos, take;
+        const void *from;
+        if (st->chunked.final) {
+            from = st->chunked.tail + p;
+            take = st->chunked.frame_len - p;
+        } else if (p < st->chunked.head_len) {
+            from = st->chunked.head + p;
+            take = st->chunked.head_len - p;
+        } else if (p < st->chunked.head_len + st->chunked.data_n) {
+            from = data + st->chunked.off + (p - st->chunked.head_len);
+            take = st->chunked.head_len + st->chunked.data_n - p;
+        } else {
+            from = &"\r\n"[p - st->chunked.head_len - st->chunked.data_n];
+            take = st->chunked.frame_len - p;
+        }
+        if (take > size - n)
+            take = size - n;
+        memcpy(buf + n, from, take);
+        n += take;
+        st->chunked.frame_pos += take;
+        if (st->chunked.frame_pos == st->chunked.frame_len) {
+            st->chunked.done = st->chunked.final;
+            st->chunked.off += st->chunked.data_n;
+            st->chunked.frame_len = 0;
+        }
+    }
+    return n;
+}
+
+/* Whether the call's input streams (a streaming blob payload: PutObject, UploadPart). */
+static bool streaming_input(const struct acg_operation *op)
+{
+    const struct acg_shape *in = op->input;
+    for (size_t i = 0; in != NULL && i < in->member_count; i++) {
+        const struct acg_member *m = &in->members[i];
+        if ((m->flags & ACG_MEMBER_PAYLOAD) && (m->flags & ACG_MEMBER_STREAMING))
+            return true;
+    }
+    return false;
+}
 
 /* botocore's _urljoin: the request's path after the endpoint's own ("/" adds nothing), the
  * endpoint's query first, then the request's. Fills st->url and the path and query that
@@ -675,20 +771,37 @@ static int join_url(struct call_state *st, struct acg_error *err)
     return ACG_OK;
 }
 
-/* Runs the rules for this call's parameters into out. */
-static int resolve_into(struct acg_client *c, const struct acg_send *call,
+static const char *client_region(const struct acg_client *c)
+{
+    return c->settings.region[0] != '\0' ? c->settings.region : NULL;
+}
+
+static int signing_of(struct call_state *st, const char *region, struct acg_error *err);
+
+/* Runs the rules for this call's parameters and region into out. */
+static int resolve_into(struct acg_client *c, const struct acg_send *call, const char *region,
                         struct resolved_endpoint *out, struct acg_error *err)
 {
     const struct acg_service *svc = c->svc;
     struct acg_endpoint_params params;
     struct acg_endpoint endpoint;
     memset(&params, 0, sizeof params);
-    params.builtins.region = c->settings.region[0] != '\0' ? c->settings.region : NULL;
+    params.builtins.region = region;
     params.builtins.use_fips = c->settings.use_fips;
     params.builtins.use_dual_stack = c->settings.use_dual_stack;
     params.builtins.endpoint = c->settings.endpoint_url[0] != '\0' ? c->settings.endpoint_url : NULL;
     params.context = call->context;
     params.context_count = call->context_count;
+    if (acg_s3_service(svc)) {
+        const char *bucket = NULL;
+        for (size_t i = 0; i < call->context_count; i++) {
+            if (strcmp(call->context[i].name, "Bucket") == 0 &&
+                call->context[i].type == ACG_EP_STRING)
+                bucket = call->context[i].str;
+        }
+        params.builtins.s3_force_path_style = acg_s3_force_path_style(
+            call->op, c->settings.s3_addressing_style, params.builtins.endpoint != NULL, bucket);
+    }
     params.client_context = c->client_context;
     params.client_context_count = c->client_context_count;
 
@@ -717,7 +830,6 @@ static int resolve_into(struct acg_client *c, const struct acg_send *call,
 static int resolve_endpoint(struct call_state *st, struct acg_error *err)
 {
     struct acg_client *c = st->c;
-    const struct acg_service *svc = c->svc;
     bool shared = st->call->context_count == 0 &&
                   (st->call->host_prefix == NULL || !c->inject_host_prefix);
 
@@ -733,7 +845,7 @@ static int resolve_endpoint(struct call_state *st, struct acg_error *err)
             struct resolved_endpoint *ep = malloc(sizeof *ep);
             if (ep == NULL)
                 rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory resolving the endpoint");
-            else if ((rc = resolve_into(c, st->call, ep, err)) != ACG_OK)
+            else if ((rc = resolve_into(c, st->call, client_region(c), ep, err)) != ACG_OK)
                 free(ep);   /* not kept: the next call tries again and fails the same way */
             else {
                 atomic_store_explicit(&c->endpoint, ep, memory_order_release);
@@ -744,14 +856,23 @@ static int resolve_endpoint(struct call_state *st, struct acg_error *err)
         if (rc != ACG_OK)
             return rc;
     } else if (!shared) {
-        ACG_TRY(resolve_into(c, st->call, &st->own, err));
+        ACG_TRY(resolve_into(c, st->call, client_region(c), &st->own, err));
         st->ep = &st->own;
     }
-    acg_client_log(c, ACG_LOG_DEBUG, "endpoint: %s", st->ep->url_text);
+    return signing_of(st, c->settings.region, err);
+}
 
+/* The endpoint's signing name and region, else the service's and region's. */
+static int signing_of(struct call_state *st, const char *region, struct acg_error *err)
+{
+    struct acg_client *c = st->c;
+    const struct acg_service *svc = c->svc;
+    acg_client_log(c, ACG_LOG_DEBUG, "endpoint: %s", st->ep->url_text);
+    if (st->ep->signing_name[0] == '!')
+        return acg_error_set(err, ACG_ERR_UNSUPPORTED, "the endpoint needs the %s auth scheme, "
+                             "which this runtime does not support", st->ep->signing_name + 1);
     st->signing_name = st->ep->signing_name[0] != '\0' ? st->ep->signing_name : svc->signing_name;
-    st->signing_region = st->ep->signing_region[0] != '\0' ? st->ep->signing_region
-                                                           : c->settings.region;
+    st->signing_region = st->ep->signing_region[0] != '\0' ? st->ep->signing_region : region;
     if (st->signing_name == NULL || st->signing_name[0] == '\0')
         st->signing_name = svc->endpoint_prefix;
     if (st->signing_region == NULL || st->signing_region[0] == '\0')
@@ -859,13 +980,26 @@ static int attempt_begin(struct call_state *st, struct acg_handle_pool *pool)
     struct acg_header *headers = st->headers;
     size_t n = 0;
     headers[n++] = (struct acg_header){ "Host", url->authority };
-    for (size_t i = 0; i < r->header_count; i++)
+    for (size_t i = 0; i < r->header_count; i++) {
+        /* aws-chunked: the computed checksum goes in the trailer, the encoding gets added */
+        if (st->trailer && (i + 1 == r->computed_checksum ||
+                            strcasecmp(r->headers[i].name, "Content-Encoding") == 0))
+            continue;
         headers[n++] = r->headers[i];
+    }
+    if (st->trailer) {
+        headers[n++] = (struct acg_header){ "Content-Encoding", st->content_encoding };
+        headers[n++] = (struct acg_header){ "X-Amz-Trailer",
+                                            r->headers[r->computed_checksum - 1].name };
+        headers[n++] = (struct acg_header){ "X-Amz-Decoded-Content-Length", st->decoded_length };
+    }
     headers[n++] = (struct acg_header){ "amz-sdk-invocation-id", st->invocation_id };
     headers[n++] = (struct acg_header){ "amz-sdk-request", sdk_request };
     if (st->gzipped)
         headers[n++] = (struct acg_header){ "Content-Encoding", "gzip" };
-    if (unsigned_payload)
+    if (st->s3)
+        headers[n++] = (struct acg_header){ "X-Amz-Content-SHA256", st->content_sha256 };
+    else if (unsigned_payload)
         headers[n++] = (struct acg_header){ "X-Amz-Content-SHA256", "UNSIGNED-PAYLOAD" };
 
     struct acg_sigv4_params p = {
@@ -873,7 +1007,7 @@ static int attempt_begin(struct call_state *st, struct acg_handle_pool *pool)
         .region = st->signing_region,
         .service = st->signing_name,
         .now_ms = now,
-        .normalize_path = true,
+        .normalize_path = !st->s3,
         .sign_session_token = true,
     };
     struct acg_sigv4_request req = {
@@ -884,7 +1018,7 @@ static int attempt_begin(struct call_state *st, struct acg_handle_pool *pool)
         .header_count = n,
         .payload = st->payload,
         .payload_len = st->payload_len,
-        .payload_hash = unsigned_payload ? "UNSIGNED-PAYLOAD" : NULL,
+        .payload_hash = st->s3 ? st->content_sha256 : unsigned_payload ? "UNSIGNED-PAYLOAD" : NULL,
     };
     /* The handle brings its own signing key cache and signature buffers: this attempt uses
      * them alone until it gives the handle back, never across a retry delay. */
@@ -912,15 +1046,24 @@ static int attempt_begin(struct call_state *st, struct acg_handle_pool *pool)
             headers[n++] = (struct acg_header){ "X-Amz-Security-Token", creds.session_token };
         headers[n++] = (struct acg_header){ "Authorization", sig->authorization.data };
     }
+    if (st->trailer)   /* not signed, as botocore leaves it out */
+        headers[n++] = (struct acg_header){ "Transfer-Encoding", "chunked" };
 
     acg_client_log(c, ACG_LOG_DEBUG, "sending %s %s (attempt %d of %d, %zu bytes%s)", r->method,
                    st->url.data, attempt, c->max_attempts, st->payload_len,
                    st->gzipped ? ", gzip" : "");
     acg_http_set_sink(h->conn, st->call->sink);
+    if (st->trailer) {
+        st->chunked.off = st->chunked.frame_len = st->chunked.frame_pos = 0;
+        st->chunked.final = st->chunked.done = false;
+        acg_http_set_reader(h->conn, chunked_read, st);
+    }
     rc = acg_http_begin(h->conn, r->method, st->url.data, headers, n, st->payload,
                         st->payload_len, &st->resp->body, res);
-    if (rc != ACG_OK)
+    if (rc != ACG_OK) {
         acg_http_set_sink(h->conn, NULL);
+        acg_http_set_reader(h->conn, NULL, NULL);
+    }
     note_local_failure(rc, res, err);
 done:
     if (h != NULL)
@@ -945,6 +1088,7 @@ static int attempt_end(struct call_state *st, struct acg_handle_pool *pool, int 
     int rc = acg_http_finish(h->conn, curl_code);
     st->delivered = st->delivered || acg_http_sink_used(h->conn);
     acg_http_set_sink(h->conn, NULL);
+    acg_http_set_reader(h->conn, NULL, NULL);
     note_local_failure(rc, res, &st->last);
     if (rc == ACG_OK && st->call->want_headers &&
         keep_headers(st->resp, res->headers, res->headers_len) != ACG_OK)
@@ -1005,6 +1149,57 @@ static int decode_json_error(const struct acg_service *svc, const struct acg_htt
     return acg_error_decode(p, res->status, &eh, body->data, body->len, last);
 }
 
+/* S3SigV4Auth's payload hash, which also goes in X-Amz-Content-SHA256: UNSIGNED-PAYLOAD
+ * over https when a checksum computed here (or Content-MD5) vouches for the body and the
+ * input streams (or the operation is unsigned-body), else the body's SHA-256 (always over
+ * plain http). s3_trailer may replace it. */
+static void s3_content_sha256(struct call_state *st)
+{
+    const struct acg_request *r = st->call->req;
+    /* botocore looks for the header of the checksum it chose, else for Content-MD5; a
+     * checksum header the caller set does not count */
+    bool checksum = r->computed_checksum != 0;
+    for (size_t i = 0; i < r->header_count; i++) {
+        if (strcasecmp(r->headers[i].name, "Content-MD5") == 0)
+            checksum = true;
+    }
+    bool streaming = streaming_input(st->call->op);
+    if (strcmp(st->ep->url.scheme, "https") == 0 && checksum &&
+        (streaming || (st->call->op->flags & ACG_OP_UNSIGNED_PAYLOAD)))
+        snprintf(st->content_sha256, sizeof st->content_sha256, "UNSIGNED-PAYLOAD");
+    else
+        acg_sha256_hex(st->payload, st->payload_len, st->content_sha256);
+}
+
+/* botocore's trailer location: S3 signing, https, a streaming input, a checksum computed
+ * for it (not the caller's). */
+static int s3_trailer(struct call_state *st)
+{
+    const struct acg_request *r = st->call->req;
+    if (!st->s3 || r->computed_checksum == 0 || strcmp(st->ep->url.scheme, "https") != 0 ||
+        !streaming_input(st->call->op))
+        return ACG_OK;
+    const struct acg_header *sum = &r->headers[r->computed_checksum - 1];
+    int w = snprintf(st->chunked.tail, sizeof st->chunked.tail, "0\r\n%s:%s\r\n\r\n",
+                     sum->name, sum->value);
+    if (w < 0 || (size_t)w >= sizeof st->chunked.tail)
+        return acg_error_set(&st->last, ACG_ERR_INVALID_ARG, "the checksum is too long");
+    snprintf(st->decoded_length, sizeof st->decoded_length, "%zu", st->payload_len);
+    snprintf(st->content_encoding, sizeof st->content_encoding, "aws-chunked");
+    for (size_t i = 0; i < r->header_count; i++) {
+        if (strcasecmp(r->headers[i].name, "Content-Encoding") != 0)
+            continue;
+        w = snprintf(st->content_encoding, sizeof st->content_encoding, "%s,aws-chunked",
+                     r->headers[i].value);
+        if (w < 0 || (size_t)w >= sizeof st->content_encoding)
+            return acg_error_set(&st->last, ACG_ERR_INVALID_ARG,
+                                 "the Content-Encoding header is too long");
+    }
+    snprintf(st->content_sha256, sizeof st->content_sha256, "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
+    st->trailer = true;
+    return ACG_OK;
+}
+
 /* Sets a call up: endpoint, URL, invocation id, body buffer, compression. Whatever the
  * outcome, call_end() releases st afterwards; a failure is in st->last. */
 static int call_begin(struct call_state *st, struct acg_client *c, const struct acg_send *call,
@@ -1022,7 +1217,7 @@ static int call_begin(struct call_state *st, struct acg_client *c, const struct 
     st->attempt = 0;
     st->last_cost = 0;
     st->exhausted = false;
-    st->headers = calloc(call->req->header_count + 9, sizeof *st->headers);
+    st->headers = calloc(call->req->header_count + 13, sizeof *st->headers);
     acg_buf_init(&st->url, 0);
     acg_buf_init(&st->path, 0);
     acg_buf_init(&st->query, 0);
@@ -1039,6 +1234,10 @@ static int call_begin(struct call_state *st, struct acg_client *c, const struct 
 
     st->payload = call->req->body.data != NULL ? call->req->body.data : "";
     st->payload_len = call->req->body.len;
+    if (call->req->body_ref != NULL) {
+        st->payload = call->req->body_ref;
+        st->payload_len = call->req->body_ref_len;
+    }
     if ((call->op->flags & ACG_OP_REQUEST_COMPRESSION) &&
         !c->settings.disable_request_compression &&
         (long long)st->payload_len >= (long long)c->settings.request_min_compression_size_bytes) {
@@ -1051,7 +1250,72 @@ static int call_begin(struct call_state *st, struct acg_client *c, const struct 
         st->payload_len = st->gz.len;
         st->gzipped = true;
     }
-    return ACG_OK;
+    st->s3 = acg_s3_signing(c->svc);
+    st->trailer = false;
+    st->redirected = st->redirect_now = false;
+    if (st->s3)
+        s3_content_sha256(st);
+    return s3_trailer(st);
+}
+
+/* botocore's redirect_from_error: an S3 answer that says the bucket is elsewhere (a 301,
+ * 302 or 307, PermanentRedirect, AuthorizationHeaderMalformed, HeadObject's and
+ * HeadBucket's bodiless 301 or 400, IllegalLocationConstraintException but from
+ * CreateBucket) with the bucket's region in x-amz-bucket-region: the endpoint is resolved
+ * again for that region and the request sent there, once. An ARN bucket is not redirected.
+ * The region from the error body or a HeadBucket, which botocore also tries, is not. */
+static bool s3_redirect(struct call_state *st)
+{
+    struct acg_client *c = st->c;
+    const struct acg_response *resp = st->resp;
+    const char *code = st->last.aws_type, *op = st->call->op->name, *region = NULL;
+    const char *bucket = NULL;
+    long status = st->res.status;
+    if (!acg_s3_service(c->svc) || st->redirected)
+        return false;
+    for (size_t i = 0; i < st->call->context_count; i++) {
+        if (strcmp(st->call->context[i].name, "Bucket") == 0 &&
+            st->call->context[i].type == ACG_EP_STRING)
+            bucket = st->call->context[i].str;
+    }
+    for (size_t i = 0; i < resp->header_count; i++) {
+        if (strcasecmp(resp->headers[i].name, "x-amz-bucket-region") == 0)
+            region = resp->headers[i].value;
+    }
+    bool head = (strcmp(code, "301") == 0 || strcmp(code, "400") == 0) &&
+                (strcmp(op, "HeadObject") == 0 || strcmp(op, "HeadBucket") == 0);
+    bool wanted = head || status == 301 || status == 302 || status == 307 ||
+                  strcmp(code, "PermanentRedirect") == 0 ||
+                  strcmp(code, "AuthorizationHeaderMalformed") == 0 ||
+                  (strcmp(code, "IllegalLocationConstraintException") == 0 &&
+                   strcmp(op, "CreateBucket") != 0);
+    if (!wanted || bucket == NULL || strncmp(bucket, "arn:", 4) == 0 || region == NULL ||
+        !acg_region_valid(region))
+        return false;
+    snprintf(st->bucket_region, sizeof st->bucket_region, "%s", region);
+    struct acg_error err;
+    acg_error_init(&err);
+    acg_buf_reset(&st->url);
+    acg_buf_reset(&st->path);
+    acg_buf_reset(&st->query);
+    int rc = resolve_into(c, st->call, st->bucket_region, &st->own, &err);
+    if (rc == ACG_OK) {
+        st->ep = &st->own;
+        rc = signing_of(st, st->bucket_region, &err);
+    }
+    if (rc == ACG_OK)
+        rc = join_url(st, &err);
+    if (rc == ACG_OK && st->s3)
+        s3_content_sha256(st);
+    if (rc == ACG_OK)
+        rc = s3_trailer(st);
+    acg_error_free(&err);
+    st->redirected = true;
+    if (rc != ACG_OK)
+        return false;
+    acg_client_log(c, ACG_LOG_DEBUG, "the bucket %s is in region %s: sending there", bucket,
+                   st->bucket_region);
+    return true;
 }
 
 /* Reads an attempt that ended with *rc. True when the call is over (*rc is its status:
@@ -1068,6 +1332,13 @@ static bool attempt_final(struct call_state *st, int *rc, enum acg_retry_kind *k
         acg_client_log(c, ACG_LOG_DEBUG, "status: %ld", res->status);
         if (res->request_id[0] != '\0')
             acg_client_log(c, ACG_LOG_DEBUG, "request id: %s", res->request_id);
+        /* S3 answers some failures with a 200 and an <Error> body: botocore makes it a 500 */
+        if (acg_s3_service(c->svc) &&
+            acg_s3_error_in_200(st->call->op, res->status, resp->body.data, resp->body.len)) {
+            acg_client_log(c, ACG_LOG_DEBUG, "error found in a response with status 200");
+            res->status = 500;
+            resp->http_status = 500;
+        }
         if (res->status >= 200 && res->status < 300) {
             acg_retry_quota_release(&c->quota, st->last_cost > 0 ? st->last_cost
                                                                  : ACG_RETRY_NO_RETRY_INCREMENT);
@@ -1098,6 +1369,10 @@ static bool attempt_final(struct call_state *st, int *rc, enum acg_retry_kind *k
         return true;   /* credentials, signing, memory: retrying would not help */
     }
     /* Bytes already handed to the caller's sink cannot be taken back. */
+    if (!st->delivered && *rc == ACG_ERR_SERVICE && s3_redirect(st)) {
+        st->redirect_now = true;
+        return false;
+    }
     return *kind == ACG_RETRY_NONE || st->delivered;
 }
 
@@ -1106,6 +1381,11 @@ static bool attempt_final(struct call_state *st, int *rc, enum acg_retry_kind *k
 static bool retry_after(struct call_state *st, enum acg_retry_kind kind, int64_t *delay_ms)
 {
     struct acg_client *c = st->c;
+    if (st->redirect_now) {   /* S3's redirect: at once, whatever the retry budget */
+        st->redirect_now = false;
+        *delay_ms = 0;
+        return true;
+    }
     if (st->attempt >= c->max_attempts) {
         st->exhausted = true;
         acg_client_log(c, ACG_LOG_DEBUG, "not retrying: max attempts (%d) reached",

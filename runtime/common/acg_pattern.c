@@ -16,25 +16,15 @@
 
 #include "common/acg_buf.h"
 #include "common/acg_pattern.h"
+#include "common/acg_text.h"
 
 static pthread_mutex_t pattern_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 static long u_escape(const char *s)
 {
     long v = 0;
     for (int i = 0; i < 4; i++) {
-        int h = hexval(s[i]);
+        int h = acg_hex_digit(s[i]);
         if (h < 0)
             return -1;
         v = v * 16 + h;

@@ -135,3 +135,14 @@ size_t acg_escape_copy(char *out, size_t size, const char *s, size_t len, unsign
     out[o] = '\0';
     return o;
 }
+
+int acg_hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}

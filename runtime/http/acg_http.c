@@ -80,6 +80,8 @@ struct acg_http_conn {
     const struct acg_body_sink *sink;   /* where a 2xx body goes, or NULL: into body */
     bool sink_used;                     /* bytes went to the sink */
     bool sink_failed;
+    acg_http_read_fn reader;            /* the request body, made as it goes, or NULL */
+    void *reader_ctx;
     struct acg_buf *body;
     struct acg_http_result *res;
     bool too_large;
@@ -485,17 +487,27 @@ static CURLcode set_request_options(struct acg_http_conn *h, const char *method,
     }
     bool post = strcmp(method, "POST") == 0;
     bool get = strcmp(method, "GET") == 0;
+    bool head = strcmp(method, "HEAD") == 0;   /* no body follows, whatever Content-Length says */
     if (rc == CURLE_OK && strcmp(method, h->method) != 0) {
-        /* POST and GET are libcurl's own; anything else is a verb it sends as given. */
-        rc = curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, post || get ? NULL : method);
+        /* POST, GET and HEAD are libcurl's own; anything else is a verb it sends as given. */
+        rc = curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, post || get || head ? NULL : method);
         size_t len = strlen(method);
         if (rc == CURLE_OK && len < sizeof h->method)
             memcpy(h->method, method, len + 1);
         else
             h->method[0] = '\0';   /* set it again next time */
     }
-    if (rc != CURLE_OK)
+    if (rc == CURLE_OK)
+        rc = curl_easy_setopt(e, CURLOPT_NOBODY, head ? 1L : 0L);
+    if (rc != CURLE_OK || head)
         return rc;
+    if (h->reader != NULL) {
+        /* an upload of unknown length: libcurl sends it chunked */
+        rc = curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+        if (rc == CURLE_OK)
+            rc = curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)-1);
+        return rc;
+    }
     if (post || (!get && body_len > 0)) {
         rc = curl_easy_setopt(e, CURLOPT_POSTFIELDS, body_len > 0 ? body : "");
         if (rc == CURLE_OK)
@@ -535,6 +547,22 @@ static enum acg_http_failure failure_of(CURLcode rc)
     default:
         return ACG_HTTP_OTHER;
     }
+}
+
+static size_t on_read(char *buf, size_t size, size_t nitems, void *ud)
+{
+    struct acg_http_conn *h = ud;
+    return h->reader != NULL ? h->reader(h->reader_ctx, buf, size * nitems) : 0;
+}
+
+void acg_http_set_reader(struct acg_http_conn *h, acg_http_read_fn read, void *ctx)
+{
+    h->reader = read;
+    h->reader_ctx = ctx;
+    curl_easy_setopt(h->easy, CURLOPT_READFUNCTION, read != NULL ? on_read : NULL);
+    curl_easy_setopt(h->easy, CURLOPT_READDATA, read != NULL ? (void *)h : NULL);
+    if (read == NULL)
+        curl_easy_setopt(h->easy, CURLOPT_UPLOAD, 0L);
 }
 
 void acg_http_set_sink(struct acg_http_conn *h, const struct acg_body_sink *sink)

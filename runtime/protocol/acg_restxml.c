@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "acg_protocol_private.h"
+#include "protocol/acg_s3.h"
 #include "xml/acg_xml.h"
 
 /* A copy of the input with every absent top-level idempotency token filled in, as
@@ -153,7 +154,12 @@ int acg_restxml_build(const struct acg_service *svc, const struct acg_operation 
         ACG_TRY(fix_ids(svc, s, in, &req->arena, &in, err));
         ACG_TRY(fill_tokens(s, in, ctx, req, &filled, &token_in_body, err));
     }
-    ACG_TRY(acg_rest_bind(op, filled, ctx, req, err));
+    /* S3: the endpoint rules place the bucket (host or path), so the URI goes without it */
+    struct acg_operation bound = *op;
+    bound.request_uri = acg_s3_request_uri(svc, op);
+    ACG_TRY(acg_rest_bind(&bound, filled, ctx, req, err));
+    if (req->path.len == 0 && acg_buf_append_char(&req->path, '/') != ACG_OK)
+        return acg_error_set(err, ACG_ERR_NOMEM, "out of memory building the request");
     if (s == NULL || in == NULL)
         return ACG_OK;
     acg_xml_writer_init(&w, &req->body, err);

@@ -129,3 +129,24 @@ def create_args(name, solution=SOLUTION):
     return ["--job-name", name, "--solution-version-arn", solution, "--role-arn", ROLE,
             "--job-input", '{"s3DataSource": {"path": "s3://bucket/in.json"}}',
             "--job-output", '{"s3DataDestination": {"path": "s3://bucket/out/"}}']
+
+
+def with_moto_servers(servers, suite, run_cases):
+    """Runs the suite's cases with one moto_server each for "aws" and "ours" (fresh state),
+    their endpoint URLs in servers while they run."""
+    procs = []
+    log = open(os.devnull, "w")
+    try:
+        for who in ("aws", "ours"):
+            port = free_port()
+            proc = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(port)],
+                                    stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                    env=client_env())
+            procs.append(proc)
+            wait_for_port(port, proc)
+            servers[who] = f"http://127.0.0.1:{port}"
+        run_cases(suite)
+    finally:
+        for proc in procs:
+            stop(proc)
+        log.close()

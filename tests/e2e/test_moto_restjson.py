@@ -26,8 +26,7 @@ import botocore.loaders
 import botocore.model
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2elib import (BOTOCORE_DATA, BUILD, ROOT, client_env, free_port, run,  # noqa: E402
-                    stop, wait_for_port)
+from e2elib import BOTOCORE_DATA, BUILD, ROOT, client_env, run, with_moto_servers  # noqa: E402
 from pyharness import case, run as run_cases  # noqa: E402
 
 SERVICES = ["lambda", "apigateway", "eks", "batch", "efs", "glacier", "iot", "appsync"]
@@ -429,19 +428,4 @@ def _():
 
 
 if __name__ == "__main__":
-    procs = []
-    log = open(os.devnull, "w")
-    try:
-        for who in ("aws", "ours"):
-            port = free_port()
-            proc = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(port)],
-                                    stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                    env=client_env())
-            procs.append(proc)
-            wait_for_port(port, proc)
-            SERVERS[who] = f"http://127.0.0.1:{port}"
-        run_cases("tests/e2e/test_moto_restjson.py")
-    finally:
-        for proc in procs:
-            stop(proc)
-        log.close()
+    with_moto_servers(SERVERS, "tests/e2e/test_moto_restjson.py", run_cases)

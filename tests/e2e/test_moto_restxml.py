@@ -22,7 +22,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2elib import BOTOCORE_DATA, BUILD, ROOT, client_env, free_port, run, stop, wait_for_port  # noqa: E402
+from e2elib import BOTOCORE_DATA, BUILD, ROOT, client_env, run, with_moto_servers  # noqa: E402
 from pyharness import case, run as run_cases  # noqa: E402
 
 WORK = os.path.join(BUILD, "e2e", "restxml")
@@ -242,36 +242,5 @@ def _():
     assert out.lstrip("{ \n").startswith("\"Location\""), out[:200]
 
 
-@case("s3: calls are refused with a clear message, not sent wrong")
-def _():
-    prog = os.path.join(WORK, "bin", "s3")
-    folder = os.path.join(BOTOCORE_DATA, "s3")
-    model = os.path.join(folder, sorted(os.listdir(folder))[-1], "service-2.json.gz")
-    r = subprocess.run(["make", "--no-print-directory", "cli",
-                        f"BUILD={os.environ.get('BUILD', 'build')}", f"MODEL={model}",
-                        f"CLI={os.path.abspath(prog)}"], cwd=ROOT, capture_output=True,
-                       text=True, timeout=900)
-    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
-    r = run([prog, "list-buckets", "--endpoint-url", SERVERS["ours"]],
-            env=client_env({"AWS_MAX_ATTEMPTS": "1"}))
-    assert r.returncode != 0 and "the rest-xml protocol feature S3 signing and bucket " \
-        "addressing (S3) is not supported" in r.stderr, (r.returncode, r.stderr)
-
-
 if __name__ == "__main__":
-    procs = []
-    log = open(os.devnull, "w")
-    try:
-        for who in ("aws", "ours"):
-            port = free_port()
-            proc = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(port)],
-                                    stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                    env=client_env())
-            procs.append(proc)
-            wait_for_port(port, proc)
-            SERVERS[who] = f"http://127.0.0.1:{port}"
-        run_cases("e2e/moto-restxml")
-    finally:
-        for proc in procs:
-            stop(proc)
-        log.close()
+    with_moto_servers(SERVERS, "e2e/moto-restxml", run_cases)

@@ -6,8 +6,9 @@ into one driver program in $BUILD/restxml-diff/<service>/ (test_restjson_diff.py
 batch runner). Then, with seeded random instances of every operation's input and output and
 of every modelled error:
 
-- requests: botocore's RestXMLSerializer and prepare_request_dict (after fix_route53_ids,
-  the handler botocore runs on Route 53's parameters) against the runtime's
+- requests: botocore's RestXMLSerializer and prepare_request_dict (after the handlers
+  botocore runs first: fix_route53_ids on Route 53's parameters, and on S3's operations
+  remove_bucket_from_url_paths_from_model, since the endpoint rules place the bucket) against the runtime's
   acg_protocol_build, compared on method, path, query (a multiset of encoded pairs), headers
   (names case-insensitively, values exactly), host prefix and body: the same bytes, else
   the same XML (element names with their namespaces, attributes, text, children in order);
@@ -105,6 +106,9 @@ def request_checks(svc, service, batch, rng, fail):
             theirs_params = dict(params)
             if svc == "route53":   # the handler botocore runs before serializing
                 botocore.handlers.fix_route53_ids(theirs_params, op)
+            if svc == "s3":   # the endpoint rules place the bucket: out of the URI
+                botocore.handlers.remove_bucket_from_url_paths_from_model(
+                    theirs_params, op, context={})
             for m in (op.input_shape.members if op.input_shape else {}):
                 if op.input_shape.members[m].metadata.get("idempotencyToken") and m not in params:
                     theirs_params[m] = rj.TOKEN

@@ -801,7 +801,7 @@ static int build_input(const char *command, const char *const *options, const ch
             }
         }
     }
-    struct acg_cli_input_opts opts = { false, false, "svc" };
+    struct acg_cli_input_opts opts = { false, false, "svc", NULL };
     int status = op == NULL ? -1 : acg_cli_build_input(op, values, input, &opts, json);
     acg_cli_app_free(&app);
     return status;

@@ -154,6 +154,12 @@ struct acg_call_options {
      * here as it arrives, instead of keeping it in the output struct; the call is then not
      * retried once a byte has been written. NULL: kept in memory. */
     const struct acg_body_sink *output_sink;
+    /* Added after the first contract: the bytes of the input's streaming blob payload (S3's
+     * PutObject Body) when they are not in the input struct, sent from here as they are and
+     * never copied, so a caller can map a file instead of reading it into memory (the
+     * program does). NULL: the input's own. */
+    const void *payload;
+    size_t payload_len;
 };
 
 /* acg_call with options (NULL: the defaults). */

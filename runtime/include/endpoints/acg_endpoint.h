@@ -24,6 +24,10 @@ struct acg_endpoint_builtins {
     const char *account_id;          /* AWS::Auth::AccountId */
     const char *account_id_endpoint_mode; /* AWS::Auth::AccountIdEndpointMode */
     bool use_global_endpoint;        /* AWS::STS::UseGlobalEndpoint */
+    /* Added after the first contract: AWS::S3::ForcePathStyle as botocore computes it for
+     * the call (path style with a custom endpoint unless addressing_style is virtual, or
+     * with addressing_style = path; always for GetBucketLocation; never for an ARN bucket). */
+    bool s3_force_path_style;
 };
 
 enum acg_endpoint_value_type { ACG_EP_UNSET = 0, ACG_EP_STRING, ACG_EP_BOOL, ACG_EP_STRING_ARRAY };
@@ -52,7 +56,9 @@ struct acg_endpoint_params {
 
 struct acg_endpoint {
     char url[1024];
-    char signing_name[64];   /* from the sigv4 auth scheme property; "" keeps the service's */
+    char signing_name[64];   /* from the sigv4 auth scheme property; "" keeps the service's;
+                              * "!" and a scheme's name ("!sigv4a"): the endpoint lists only
+                              * schemes the runtime cannot sign with */
     char signing_region[64]; /* likewise; "" keeps the configured region */
 };
 

@@ -28,6 +28,13 @@ struct acg_request {
     size_t header_cap;
     struct acg_buf body;
     struct acg_arena *arena;     /* owns the header text */
+    /* Added after the first contract: a body the request borrows instead of body (a
+     * streaming payload the caller holds, acg_call_options.payload); NULL: body. */
+    const void *body_ref;
+    size_t body_ref_len;
+    /* 1 + the index in headers of the x-amz-checksum-* header computed for the body (not
+     * the caller's), or 0: S3 over https moves it to an aws-chunked trailer. */
+    size_t computed_checksum;
 };
 
 void acg_request_init(struct acg_request *r);
@@ -100,11 +107,8 @@ ACG_NODISCARD int acg_protocol_parse_error(const struct acg_service *svc,
                                            const char *request_id_header, struct acg_error *err);
 
 /* Whether calls of svc can be made as its protocol needs: ACG_OK, or ACG_ERR_UNSUPPORTED
- * with a message naming the feature that is missing. restXml's S3 and S3 Control need S3's
- * own signing (x-amz-content-sha256, no path normalisation) and bucket addressing (the
- * bucket from the endpoint rules, not the request URI), which this runtime does not have
- * yet; their requests and responses are built and read all the same (acg_protocol_build,
- * acg_protocol_parse). */
+ * with a message naming the feature that is missing. Every protocol's services are
+ * supported now (S3 and S3 Control through protocol/acg_s3.h); kept for callers that ask. */
 ACG_NODISCARD int acg_protocol_check(const struct acg_service *svc, struct acg_error *err);
 
 /* The model's name for a protocol ("json", "rest-json", ...). */

@@ -73,7 +73,17 @@ struct acg_settings {
     bool disable_request_compression;
     bool disable_host_prefix_injection;
     long request_min_compression_size_bytes;  /* default 10240 */
+    /* Flexible checksums: request_checksum_calculation and response_checksum_validation
+     * (AWS_REQUEST_CHECKSUM_CALCULATION, ...): "when_supported" (the default) or
+     * "when_required"; true here means when_supported. */
+    bool checksum_when_supported;
+    bool validate_when_supported;
+    /* The profile's s3 section: addressing_style ("auto" default, "path", "virtual"). */
+    char s3_addressing_style[16];
 };
+
+/* Whether v is a region botocore's validate_region_name accepts (a host label). */
+bool acg_region_valid(const char *v);
 
 /* service_id: e.g. "Personalize" for AWS_ENDPOINT_URL_PERSONALIZE and the services section
  * key "personalize". explicit_* may be NULL / -1. */

@@ -3,7 +3,9 @@
 #ifndef ACG_CALL_STEPS_H
 #define ACG_CALL_STEPS_H
 
+#include "auth/acg_checksum.h"
 #include "client/acg_client.h"
+#include "protocol/acg_s3.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -19,9 +21,19 @@ struct acg_call_prep {
     struct acg_send send;
     struct acg_endpoint_param params[ACG_MAX_CONTEXT_PARAMS];
     char host_prefix[256];
+    struct acg_arena *prepared;    /* the input as the protocol adjusted it, or NULL */
+    struct acg_s3_call s3;
+    /* Response checksums to check (the operation's responseAlgorithms, when its validation
+     * mode member is set): a download streamed to a sink is checked as it passes. */
+    bool validate;
+    struct acg_checksum_state sums[4];   /* by enum acg_checksum_algorithm - 1 */
+    const struct acg_body_sink *inner_sink;
+    struct acg_body_sink sink;
 };
 
-/* Zeroes out, validates in and builds the request into p (which must not move afterwards).
+/* Adjusts in as the protocol's and the service's handlers do before validation (Route 53's
+ * ids, S3's EncodingType, the checksum validation mode), zeroes out, validates the
+ * adjusted input and builds the request into p (which must not move afterwards).
  * On failure err says why and p holds nothing to release. */
 ACG_NODISCARD int acg_call_prepare(struct acg_client *c, const struct acg_operation *op,
                                    const void *in, void *out,

@@ -37,6 +37,11 @@ ACG_NODISCARD int acg_op_context_params(const struct acg_operation *op, const vo
                                         struct acg_endpoint_param *out, size_t max,
                                         size_t *count, struct acg_error *err);
 
+/* Whether flexible checksums are computed (request_checksum_calculation) and validated
+ * (response_checksum_validation) when supported, not only when required. */
+bool acg_client_checksum_when_supported(const struct acg_client *c);
+bool acg_client_validate_when_supported(const struct acg_client *c);
+
 /* Whether a message at level would be logged, so callers can skip building it. */
 bool acg_client_log_enabled(const struct acg_client *c, enum acg_log_level level);
 

@@ -27,6 +27,9 @@
 extern "C" {
 #endif
 
+/* The value of a hexadecimal digit (either case), or -1. */
+int acg_hex_digit(char c);
+
 /* True when s[0..len) holds a C0 control (0x00-0x1F: NUL, TAB, CR, LF, ESC, ...) or DEL:
  * the test for values from configuration and credentials, where even a TAB is wrong. */
 bool acg_has_control(const char *s, size_t len);

@@ -110,6 +110,13 @@ ACG_NODISCARD int acg_http_finish(struct acg_http_conn *h, int curl_code);
 void acg_http_set_sink(struct acg_http_conn *h, const struct acg_body_sink *sink);
 bool acg_http_sink_used(const struct acg_http_conn *h);
 
+/* A request body made as it is sent, in place of the body acg_http_begin is given: read
+ * fills at most size bytes of buf and returns how many (0: the end). It goes out with
+ * chunked transfer encoding (no Content-Length); the reader stays in place until changed
+ * (NULL: none), like the sink. */
+typedef size_t (*acg_http_read_fn)(void *ctx, char *buf, size_t size);
+void acg_http_set_reader(struct acg_http_conn *h, acg_http_read_fn read, void *ctx);
+
 /* gzip (RFC 1952) of data into out (appended). ACG_OK, ACG_ERR_NOMEM or ACG_ERR_TOO_LARGE. */
 ACG_NODISCARD int acg_http_gzip(const void *data, size_t len, struct acg_buf *out);
 
