@@ -98,11 +98,18 @@ def oracle(provider, ruleset, region, fips, dual, endpoint, ctx):
             return "error No endpoint found for the given parameters"
         return "error " + msg
     name = region_out = "-"
-    for scheme in ep.properties.get("authSchemes", []):
+    schemes = ep.properties.get("authSchemes", [])
+    for scheme in schemes:
         if scheme.get("name") == "sigv4":
             name = scheme.get("signingName", "-")
             region_out = scheme.get("signingRegion", "-")
             break
+    else:
+        # Only schemes the runtime does not sign with (sigv4a, sigv4-s3express): the resolver
+        # names the first, marked "!", and the client refuses to sign for it.
+        others = [scheme.get("name") for scheme in schemes if scheme.get("name")]
+        if others:
+            name = "!" + others[0]
     return f"url {ep.url} {name} {region_out}"
 
 
