@@ -498,7 +498,7 @@ ADDRESSING = [
     ([], ["head-object", "--bucket", "arn:aws:s3:eu-west-1:123456789012:accesspoint/myap",
           "--key", "k"]),
     (["path"], ["get-object", "--bucket", "arn:aws:s3:eu-west-1:123456789012:accesspoint/ap",
-                "--key", "a/b", "out"]),
+                "--key", "a/b", os.path.join(FILES, "out")]),
 ]
 
 
