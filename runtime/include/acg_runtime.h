@@ -3,12 +3,13 @@
  * The ABI rule: ACG_RUNTIME_ABI changes whenever generated code built against an older
  * runtime could misbehave with this one: a change to the layout or meaning of the
  * descriptor tables (shape/acg_shape.h, shape/acg_service.h), of the value structs they
- * describe (struct acg_timestamp, struct acg_blob, struct acg_seq), or of a function
- * generated code calls. Generated headers refuse to compile against another ABI. */
+ * describe (struct acg_timestamp, struct acg_blob, struct acg_seq), of a struct generated
+ * code allocates (struct acg_call_options: 4 added its payload), or of a function generated
+ * code calls. Generated headers refuse to compile against another ABI. */
 #ifndef ACG_RUNTIME_H
 #define ACG_RUNTIME_H
 
-#define ACG_RUNTIME_ABI 3
+#define ACG_RUNTIME_ABI 4
 #define ACG_VERSION "0.2.0"
 
 #include "client/acg_async.h"
