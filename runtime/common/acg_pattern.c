@@ -99,7 +99,8 @@ struct translation {
     struct acg_buf *out;
 };
 
-/* \uXXXX (a surrogate pair joined, a lone surrogate as U+FFFD) as PCRE2's \x{...}. */
+/* A Java \u escape of four hex digits, in PCRE2's code point form: \u00e9 becomes \x{E9}, the
+ * pair \ud83d\ude00 one \x{1F600}, and a lone surrogate U+FFFD. */
 static int translate_u_escape(struct translation *t)
 {
     const char *src = t->src;
