@@ -152,27 +152,12 @@ size_t acg_py_len(const char *s, size_t n)
     return count;
 }
 
-static bool in_ranges(const struct acg_cp_range *r, size_t n, uint32_t cp)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (cp < r[mid].first)
-            hi = mid;
-        else if (cp > r[mid].last)
-            lo = mid + 1;
-        else
-            return true;
-    }
-    return false;
-}
-
 size_t acg_py_display_width(const char *s, size_t n)
 {
     size_t width = 0, i = 0, k;
     while (i < n) {
         uint32_t cp = acg_py_decode(s + i, n - i, &k);
-        width += cp >= 0x80 && in_ranges(acg_unicode_wide, acg_unicode_wide_count, cp) ? 2 : 1;
+        width += cp >= 0x80 && acg_cp_in_ranges(acg_unicode_wide, acg_unicode_wide_count, cp) ? 2 : 1;
         i += k;
     }
     return width;

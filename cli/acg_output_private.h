@@ -7,11 +7,7 @@
 #include <stdint.h>
 
 #include "cli/acg_output.h"
-
-struct acg_cp_range {
-    uint32_t first;
-    uint32_t last;
-};
+#include "common/acg_utf8.h"
 
 struct acg_cp_upper {
     uint32_t cp;

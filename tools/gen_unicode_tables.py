@@ -76,29 +76,15 @@ printable = banner + [
     "",
     '#include "common/acg_utf8.h"',
     "",
-    "struct range {",
-    "    uint32_t first, last;",
-    "};",
-    "",
-    c_ranges("unprintable", unprintable, "range").replace(
-        "const struct range", "static const struct range").replace(
+    c_ranges("unprintable", unprintable).replace(
+        "const struct acg_cp_range", "static const struct acg_cp_range").replace(
         "const size_t unprintable_count", "static const size_t unprintable_count"),
     "",
     "bool acg_unicode_printable(uint32_t cp)",
     "{",
     "    if (cp < 0x80)",
     "        return cp >= 0x20 && cp < 0x7F;",
-    "    size_t lo = 0, hi = unprintable_count;",
-    "    while (lo < hi) {",
-    "        size_t mid = (lo + hi) / 2;",
-    "        if (cp < unprintable[mid].first)",
-    "            hi = mid;",
-    "        else if (cp > unprintable[mid].last)",
-    "            lo = mid + 1;",
-    "        else",
-    "            return false;",
-    "    }",
-    "    return true;",
+    "    return !acg_cp_in_ranges(unprintable, unprintable_count, cp);",
     "}",
     "",
 ]

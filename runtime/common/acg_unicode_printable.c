@@ -4,11 +4,7 @@
 
 #include "common/acg_utf8.h"
 
-struct range {
-    uint32_t first, last;
-};
-
-static const struct range unprintable[] = {
+static const struct acg_cp_range unprintable[] = {
     {0x80, 0xA0}, {0xAD, 0xAD}, {0x378, 0x379}, {0x380, 0x383}, {0x38B, 0x38B},
     {0x38D, 0x38D}, {0x3A2, 0x3A2}, {0x530, 0x530}, {0x557, 0x558}, {0x58B, 0x58C},
     {0x590, 0x590}, {0x5C8, 0x5CF}, {0x5EB, 0x5EE}, {0x5F5, 0x605}, {0x61C, 0x61C},
@@ -156,15 +152,5 @@ bool acg_unicode_printable(uint32_t cp)
 {
     if (cp < 0x80)
         return cp >= 0x20 && cp < 0x7F;
-    size_t lo = 0, hi = unprintable_count;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (cp < unprintable[mid].first)
-            hi = mid;
-        else if (cp > unprintable[mid].last)
-            lo = mid + 1;
-        else
-            return false;
-    }
-    return true;
+    return !acg_cp_in_ranges(unprintable, unprintable_count, cp);
 }

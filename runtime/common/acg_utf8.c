@@ -120,3 +120,18 @@ size_t acg_utf8_encode(uint32_t cp, char out[4])
     out[3] = (char)(0x80 | (cp & 0x3F));
     return 4;
 }
+
+bool acg_cp_in_ranges(const struct acg_cp_range *ranges, size_t n, uint32_t cp)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (cp < ranges[mid].first)
+            hi = mid;
+        else if (cp > ranges[mid].last)
+            lo = mid + 1;
+        else
+            return true;
+    }
+    return false;
+}
