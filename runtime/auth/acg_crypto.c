@@ -1,13 +1,18 @@
-/* Digest helpers over libcrypto's EVP interface.
+/* Digest helpers over libcrypto's SHA-256.
  *
- * Two things keep a digest cheap under OpenSSL 3. The SHA-256 implementation is fetched
- * from the provider store once per process: initialising a context with EVP_sha256() looks
- * it up again, under a lock, every time. And a caller's context is reused from one digest
- * to the next instead of being allocated for each. */
+ * The digest is libcrypto's own SHA256_Init/Update/Final, not the EVP interface, because
+ * OpenSSL 3's EVP looks the algorithm up in its provider store: the first lookup in a
+ * process builds that store and costs about a millisecond, as much as the rest of a one-shot
+ * command's own work, and every EVP digest after it still pays a context set-up. The
+ * low-level functions run the same implementation (SHA-NI or AVX2 code chosen at load) on
+ * a context the caller owns, so a digest allocates nothing. OpenSSL 3 marks them
+ * deprecated in favour of EVP; they remain supported throughout the 3.x series.
+ */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <string.h>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include "auth/acg_crypto.h"
 #include "common/acg_buf.h"
@@ -16,36 +21,15 @@
 #define HMAC_IPAD 0x36
 #define HMAC_OPAD 0x5c
 
-static CRYPTO_ONCE sha256_once = CRYPTO_ONCE_STATIC_INIT;
-static const EVP_MD *sha256_md;
-
-/* The fetched EVP_MD is kept for the life of the process (libcrypto releases its providers
- * at exit). When the fetch fails, EVP_sha256() still works, only slower. */
-static void fetch_sha256(void)
-{
-    sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
-    if (sha256_md == NULL)
-        sha256_md = EVP_sha256();
-}
-
-static const EVP_MD *sha256(void)
-{
-    if (!CRYPTO_THREAD_run_once(&sha256_once, fetch_sha256))
-        return EVP_sha256();
-    return sha256_md;
-}
-
 void acg_sha256_ctx_init(struct acg_sha256_ctx *ctx)
 {
-    ctx->evp = NULL;
+    memset(&ctx->state, 0, sizeof ctx->state);
 }
 
 void acg_sha256_ctx_free(struct acg_sha256_ctx *ctx)
 {
-    if (ctx == NULL)
-        return;
-    EVP_MD_CTX_free(ctx->evp);   /* the provider wipes the digest state it frees */
-    ctx->evp = NULL;
+    if (ctx != NULL)
+        acg_secure_zero(&ctx->state, sizeof ctx->state);   /* HMAC leaves key-derived state */
 }
 
 /* SHA-256 of a[0..a_len) followed by b[0..b_len), the shape both HMAC passes have. An empty
@@ -53,17 +37,10 @@ void acg_sha256_ctx_free(struct acg_sha256_ctx *ctx)
 static int digest_two(struct acg_sha256_ctx *ctx, const void *a, size_t a_len, const void *b,
                       size_t b_len, unsigned char out[ACG_SHA256_LEN])
 {
-    unsigned int out_len = 0;
-
-    if (ctx->evp == NULL) {
-        ctx->evp = EVP_MD_CTX_new();
-        if (ctx->evp == NULL)
-            return ACG_ERR_NOMEM;
-    }
-    if (EVP_DigestInit_ex2(ctx->evp, sha256(), NULL) != 1 ||
-        (a_len > 0 && EVP_DigestUpdate(ctx->evp, a, a_len) != 1) ||
-        (b_len > 0 && EVP_DigestUpdate(ctx->evp, b, b_len) != 1) ||
-        EVP_DigestFinal_ex(ctx->evp, out, &out_len) != 1 || out_len != ACG_SHA256_LEN)
+    if (SHA256_Init(&ctx->state) != 1 ||
+        (a_len > 0 && SHA256_Update(&ctx->state, a, a_len) != 1) ||
+        (b_len > 0 && SHA256_Update(&ctx->state, b, b_len) != 1) ||
+        SHA256_Final(out, &ctx->state) != 1)
         return ACG_ERR_NOMEM;
     return ACG_OK;
 }

@@ -1,15 +1,15 @@
-/* SHA-256 and HMAC-SHA-256 over OpenSSL's libcrypto (EVP), plus the two helpers every
+/* SHA-256 and HMAC-SHA-256 over OpenSSL's libcrypto, plus the two helpers every
  * user of a digest needs: lower-case hex and a memset the compiler may not drop.
  *
  * The runtime never carries its own crypto: libcrypto is audited and constant-time where
  * it matters. These wrappers only narrow its API to the one digest SigV4 uses. HMAC is the
  * RFC 2104 construction (two SHA-256 passes over the padded key) written over libcrypto's
  * digest, because libcrypto's own one-shot HMAC looks the algorithm up and allocates three
- * contexts on every call.
+ * contexts on every call (acg_crypto.c says why the digest is not EVP's either).
  *
- * Two forms of each function: the plain one makes and releases a libcrypto context inside
- * the call; the _with one takes a struct acg_sha256_ctx that the caller keeps for a run of
- * digests (the signer computes four to six per request), which saves an allocation each.
+ * Two forms of each function: the plain one keeps its digest state on its own stack; the
+ * _with one takes a struct acg_sha256_ctx that the caller keeps for a run of digests (the
+ * signer computes four to six per request) and wipes once at the end.
  *
  *     struct acg_sha256_ctx sha;
  *     acg_sha256_ctx_init(&sha);
@@ -23,6 +23,8 @@
 
 #include <stddef.h>
 
+#include <openssl/sha.h>
+
 #include "common/acg_error.h"
 
 #ifdef __cplusplus
@@ -31,20 +33,18 @@ extern "C" {
 
 #define ACG_SHA256_LEN 32
 
-struct evp_md_ctx_st;   /* libcrypto's EVP_MD_CTX */
-
 /* A reusable digest context. One thread at a time; any number of digests in turn. */
 struct acg_sha256_ctx {
-    struct evp_md_ctx_st *evp;   /* created on first use, released by acg_sha256_ctx_free */
+    SHA256_CTX state;
 };
 
 /* Cannot fail; allocates nothing. */
 void acg_sha256_ctx_init(struct acg_sha256_ctx *ctx);
-/* Releases the libcrypto context, which wipes its state. NULL-safe and idempotent. */
+/* Wipes the digest state. NULL-safe and idempotent. */
 void acg_sha256_ctx_free(struct acg_sha256_ctx *ctx);
 
 /* out receives the 32-byte digest of data[0..len). data may be NULL when len is 0.
- * Returns ACG_OK, or ACG_ERR_NOMEM when libcrypto could not allocate its context. */
+ * Returns ACG_OK, or ACG_ERR_NOMEM should libcrypto report a failure. */
 ACG_NODISCARD int acg_sha256(const void *data, size_t len, unsigned char out[ACG_SHA256_LEN]);
 ACG_NODISCARD int acg_sha256_with(struct acg_sha256_ctx *ctx, const void *data, size_t len,
                                   unsigned char out[ACG_SHA256_LEN]);
