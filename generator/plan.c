@@ -298,18 +298,24 @@ static void plan_banner(struct planner *p, struct tv *root, const char *endpoint
     tv_set_str(root, "endpoint_code", endpoint_code ? endpoint_code : "");
 }
 
-/* The runtime's name for a model's protocol (enum acg_protocol). */
-static const char *protocol_enum(const char *protocol)
+/* The runtime's names for a model's protocol: its enum acg_protocol constant and its codec
+ * object (acg_codec_...). */
+static const char *const protocol_names[][3] = {
+    { "json", "JSON", "json" },
+    { "rest-json", "REST_JSON", "rest_json" },
+    { "rest-xml", "REST_XML", "rest_xml" },
+    { "query", "QUERY", "query" },
+    { "ec2", "EC2", "ec2" },
+    { "smithy-rpc-v2-cbor", "RPC_V2_CBOR", "rpc_v2_cbor" },
+};
+
+static const char *const *protocol_runtime_names(const char *protocol)
 {
-    static const char *const names[][2] = {
-        { "json", "JSON" },       { "rest-json", "REST_JSON" }, { "rest-xml", "REST_XML" },
-        { "query", "QUERY" },     { "ec2", "EC2" },             { "smithy-rpc-v2-cbor", "RPC_V2_CBOR" },
-    };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (strcmp(names[i][0], protocol) == 0)
-            return names[i][1];
+    for (size_t i = 0; i < sizeof protocol_names / sizeof protocol_names[0]; i++) {
+        if (strcmp(protocol_names[i][0], protocol) == 0)
+            return protocol_names[i];
     }
-    return "JSON";
+    return protocol_names[0];
 }
 
 static void plan_service(struct planner *p, struct tv *root)
@@ -325,7 +331,8 @@ static void plan_service(struct planner *p, struct tv *root)
     tv_set_str(root, "api_version", text_c_string(a, m->api_version ? m->api_version : ""));
     tv_set_bool(root, "has_xml_namespace", m->xml_namespace != NULL);
     tv_set_str(root, "xml_namespace", text_c_string(a, m->xml_namespace ? m->xml_namespace : ""));
-    tv_set_str(root, "protocol", protocol_enum(m->protocol));
+    tv_set_str(root, "protocol", protocol_runtime_names(m->protocol)[1]);
+    tv_set_str(root, "codec", protocol_runtime_names(m->protocol)[2]);
     tv_set_bool(root, "query_compatible", m->query_compatible);
     tv_set_str(root, "service_doc_lit",
                text_c_string_wrapped(a, text_summary(a, text_plain(a, m->doc), 400), 8, 100));

@@ -15,8 +15,8 @@
 
 #include "acg_runtime.h"
 
-#if ACG_RUNTIME_ABI != 4
-#error "personalize.h needs runtime ABI 4; regenerate with a matching acg-gen"
+#if ACG_RUNTIME_ABI != 5
+#error "personalize.h needs runtime ABI 5; regenerate with a matching acg-gen"
 #endif
 
 #ifdef __cplusplus

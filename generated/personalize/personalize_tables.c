@@ -626,6 +626,7 @@ const struct acg_service personalize_service = {
     .json_version = "1.1",
     .api_version = "2018-05-22",
     .protocol = ACG_PROTOCOL_JSON,
+    .codec = &acg_codec_json,
     .resolve_endpoint = personalize_resolve_endpoint,
     .operations = operations,
     .operation_count = 3,

@@ -225,48 +225,95 @@ static int translate_pattern(const char *src, struct acg_buf *out)
     return ACG_OK;
 }
 
+/* The interpreter needs no set-up, and PCRE2's JIT compiler takes a few hundred
+ * microseconds and an executable mapping per pattern: more than a one-shot command spends
+ * matching. So a pattern is JIT-compiled only once it has run JIT_AFTER_USES searches, or
+ * is asked to search a value of JIT_LONG_SUBJECT bytes or more, where the JIT's several
+ * times faster matching pays for it at once. */
+#define JIT_AFTER_USES 64
+#define JIT_LONG_SUBJECT 4096
+
+#if defined(__GNUC__) || defined(__clang__)
+#define LOAD_ACQUIRE(x) __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
+#define STORE_RELEASE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
+#define COUNT_USE(x) __atomic_add_fetch(&(x), 1u, __ATOMIC_RELAXED)
+#else   /* without atomics every look goes through the lock */
+#define LOAD_ACQUIRE(x) 0
+#define STORE_RELEASE(x, v) ((x) = (v))
+#define COUNT_USE(x) 0u
+#endif
+
+static pcre2_code *compile_source(const char *source)
+{
+    struct acg_buf src;
+    pcre2_code *code = NULL;
+    acg_buf_init(&src, 0);
+    if (source != NULL && translate_pattern(source, &src) == ACG_OK) {
+        int errcode = 0;
+        PCRE2_SIZE erroff = 0;
+        pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
+        if (cc != NULL) {
+            /* ECMAScript's '.' stops at CR and LF; its '$' is the end of the text. */
+            pcre2_set_newline(cc, PCRE2_NEWLINE_ANYCRLF);
+            code = pcre2_compile((PCRE2_SPTR)src.data, src.len,
+                                 PCRE2_UTF | PCRE2_DOLLAR_ENDONLY, &errcode, &erroff, cc);
+            pcre2_compile_context_free(cc);
+        }
+    }
+    acg_buf_free(&src);
+    return code;
+}
+
 /* Compiles the pattern once; returns the code or NULL when it is not enforced. The
  * acquire/release pair makes the unlocked fast path safe: a thread that sees state 1 also
  * sees the compiled pointer. */
 static pcre2_code *pattern_code(struct acg_pattern *p)
 {
-#if defined(__GNUC__) || defined(__clang__)
-    int state = __atomic_load_n(&p->state, __ATOMIC_ACQUIRE);
-    if (state == 1)
+    int state = LOAD_ACQUIRE(p->state);
+    if (state > 0)
         return p->compiled;
-    if (state == -1)
+    if (state < 0)
         return NULL;
-#endif
-    pcre2_code *code = NULL;
     pthread_mutex_lock(&pattern_lock);
     if (p->state == 0) {
-        struct acg_buf src;
-        acg_buf_init(&src, 0);
-        if (p->source != NULL && translate_pattern(p->source, &src) == ACG_OK) {
-            int errcode = 0;
-            PCRE2_SIZE erroff = 0;
-            pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
-            if (cc != NULL) {
-                /* ECMAScript's '.' stops at CR and LF; its '$' is the end of the text. */
-                pcre2_set_newline(cc, PCRE2_NEWLINE_ANYCRLF);
-                code = pcre2_compile((PCRE2_SPTR)src.data, src.len,
-                                     PCRE2_UTF | PCRE2_DOLLAR_ENDONLY, &errcode, &erroff, cc);
-                pcre2_compile_context_free(cc);
-            }
-            if (code != NULL)
-                (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* optional speed-up */
-        }
-        acg_buf_free(&src);
-        p->compiled = code;
-#if defined(__GNUC__) || defined(__clang__)
-        __atomic_store_n(&p->state, code != NULL ? 1 : -1, __ATOMIC_RELEASE);
-#else
-        p->state = code != NULL ? 1 : -1;
-#endif
+        p->compiled = compile_source(p->source);
+        STORE_RELEASE(p->state, p->compiled != NULL ? 1 : -1);
     }
-    code = p->state == 1 ? p->compiled : NULL;
+    pcre2_code *code = p->state > 0 ? p->compiled : NULL;
     pthread_mutex_unlock(&pattern_lock);
     return code;
+}
+
+/* JIT-compiles a copy of the code, once, and publishes it. A copy, because the original
+ * may be matching in other threads meanwhile; both live until acg_pattern_release. A
+ * pattern the JIT cannot take (or a system that refuses executable memory) keeps
+ * the interpreter. */
+static void make_jit(struct acg_pattern *p)
+{
+    pthread_mutex_lock(&pattern_lock);
+    if (p->state == 1) {
+        pcre2_code *copy = pcre2_code_copy(p->compiled);
+        if (copy != NULL && pcre2_jit_compile(copy, PCRE2_JIT_COMPLETE) != 0) {
+            pcre2_code_free(copy);
+            copy = NULL;
+        }
+        STORE_RELEASE(p->jit, (void *)copy);
+        STORE_RELEASE(p->state, 2);
+    }
+    pthread_mutex_unlock(&pattern_lock);
+}
+
+/* The code to search len bytes with: the JIT copy when there is one. */
+static pcre2_code *search_code(struct acg_pattern *p, size_t len)
+{
+    pcre2_code *code = pattern_code(p);
+    if (code == NULL)
+        return NULL;
+    if (LOAD_ACQUIRE(p->state) == 1 &&
+        (len >= JIT_LONG_SUBJECT || COUNT_USE(p->uses) == JIT_AFTER_USES))
+        make_jit(p);
+    void *jit = LOAD_ACQUIRE(p->jit);
+    return jit != NULL ? jit : code;
 }
 
 void acg_pattern_release(struct acg_pattern *p)
@@ -275,15 +322,18 @@ void acg_pattern_release(struct acg_pattern *p)
         return;
     pthread_mutex_lock(&pattern_lock);
     pcre2_code_free(p->compiled);
+    pcre2_code_free(p->jit);
     p->compiled = NULL;
+    p->jit = NULL;
     p->state = 0;
+    p->uses = 0;
     pthread_mutex_unlock(&pattern_lock);
 }
 
 /* 1 match, 0 no match, -1 not enforced (did not compile, or the engine gave up). */
 int acg_pattern_search(struct acg_pattern *p, const char *s, size_t len)
 {
-    pcre2_code *code = pattern_code(p);
+    pcre2_code *code = search_code(p, len);
     if (code == NULL)
         return -1;
     /* Match data per call keeps concurrent validations independent. */

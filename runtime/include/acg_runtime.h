@@ -9,7 +9,7 @@
 #ifndef ACG_RUNTIME_H
 #define ACG_RUNTIME_H
 
-#define ACG_RUNTIME_ABI 4
+#define ACG_RUNTIME_ABI 5
 #define ACG_VERSION "0.2.0"
 
 #include "client/acg_async.h"

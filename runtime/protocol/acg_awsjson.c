@@ -36,8 +36,15 @@ int acg_awsjson_build(const struct acg_service *svc, const struct acg_operation 
     return ACG_OK;
 }
 
-int acg_awsjson_parse(const struct acg_shape *shape, const struct acg_http_message *msg,
-                      void *out, struct acg_arena *arena, struct acg_error *err)
+int acg_awsjson_parse(const struct acg_service *svc, const struct acg_shape *shape,
+                      const struct acg_http_message *msg, void *out, struct acg_arena *arena,
+                      struct acg_error *err)
 {
+    (void)svc;
     return acg_json_decode_body(msg->body, msg->body_len, shape, out, arena, err);
 }
+
+const struct acg_codec acg_codec_json = {
+    .build = acg_awsjson_build,
+    .parse = acg_awsjson_parse,
+};

@@ -10,80 +10,54 @@ int acg_protocol_check(const struct acg_service *svc, struct acg_error *err)
     return ACG_OK;
 }
 
+static int unsupported(const struct acg_service *svc, struct acg_error *err)
+{
+    return acg_error_set(err, ACG_ERR_UNSUPPORTED, "the %s protocol of %s is not supported",
+                         acg_protocol_name(svc->protocol), svc->service_id);
+}
+
 int acg_protocol_prepare_input(const struct acg_service *svc, const struct acg_operation *op,
                                const void *in, struct acg_arena **arena, const void **out,
                                struct acg_error *err)
 {
     *out = in;
-    if (svc->protocol == ACG_PROTOCOL_REST_XML)
-        return acg_restxml_prepare(svc, op, in, arena, out, err);
-    return ACG_OK;
+    if (svc->codec == NULL || svc->codec->prepare_input == NULL)
+        return ACG_OK;
+    return svc->codec->prepare_input(svc, op, in, arena, out, err);
 }
 
 int acg_protocol_build(const struct acg_service *svc, const struct acg_operation *op,
                        const void *in, const struct acg_build_ctx *ctx, struct acg_request *req,
                        struct acg_error *err)
 {
-    switch (svc->protocol) {
-    case ACG_PROTOCOL_JSON:
-        return acg_awsjson_build(svc, op, in, ctx, req, err);
-    case ACG_PROTOCOL_REST_JSON:
-        return acg_restjson_build(svc, op, in, ctx, req, err);
-    case ACG_PROTOCOL_REST_XML:
-        return acg_restxml_build(svc, op, in, ctx, req, err);
-    case ACG_PROTOCOL_RPC_V2_CBOR:
-        return acg_rpcv2cbor_build(svc, op, in, ctx, req, err);
-    case ACG_PROTOCOL_QUERY: case ACG_PROTOCOL_EC2:
-        return acg_query_build(svc, op, in, ctx, req, err);
-    default:
-        return acg_error_set(err, ACG_ERR_UNSUPPORTED, "the %s protocol of %s is not supported",
-                             acg_protocol_name(svc->protocol), svc->service_id);
-    }
+    if (svc->codec == NULL)
+        return unsupported(svc, err);
+    return svc->codec->build(svc, op, in, ctx, req, err);
 }
 
 int acg_protocol_parse(const struct acg_service *svc, const struct acg_shape *shape,
                        const struct acg_http_message *msg, void *out, struct acg_arena *arena,
                        struct acg_error *err)
 {
-    switch (svc->protocol) {
-    case ACG_PROTOCOL_JSON:
-        return acg_awsjson_parse(shape, msg, out, arena, err);
-    case ACG_PROTOCOL_REST_JSON:
-        return acg_restjson_parse(shape, msg, out, arena, err);
-    case ACG_PROTOCOL_REST_XML:
-        return acg_restxml_parse(shape, msg, out, arena, err);
-    case ACG_PROTOCOL_RPC_V2_CBOR:
-        return acg_rpcv2cbor_parse(shape, msg, out, arena, err);
-    case ACG_PROTOCOL_QUERY: case ACG_PROTOCOL_EC2:
-        return acg_query_parse(svc, shape, msg, out, arena, err);
-    default:
-        return acg_error_set(err, ACG_ERR_UNSUPPORTED, "the %s protocol of %s is not supported",
-                             acg_protocol_name(svc->protocol), svc->service_id);
-    }
+    if (svc->codec == NULL)
+        return unsupported(svc, err);
+    return svc->codec->parse(svc, shape, msg, out, arena, err);
 }
 
 int acg_protocol_parse_error(const struct acg_service *svc, const struct acg_http_message *msg,
                              const char *request_id_header, struct acg_error *err)
 {
-    switch (svc->protocol) {
-    case ACG_PROTOCOL_QUERY: case ACG_PROTOCOL_EC2: case ACG_PROTOCOL_REST_XML:
-        return acg_error_xml_decode(msg, svc->protocol == ACG_PROTOCOL_REST_XML,
-                                    request_id_header, err);
-    case ACG_PROTOCOL_RPC_V2_CBOR:
-        /* The protocol has clients ignore X-Amzn-ErrorType: the code is in the body. */
-        return acg_error_cbor_decode(msg->status, NULL, request_id_header, msg->body,
-                                     msg->body_len, err);
-    default:
+    if (svc->codec == NULL || svc->codec->parse_error == NULL)
         return ACG_ERR_UNSUPPORTED;   /* the JSON protocols: the client's own decoder */
-    }
+    return svc->codec->parse_error(svc, msg, request_id_header, err);
 }
 
 bool acg_protocol_error_code(const struct acg_service *svc, const char *error_type_header,
                              const char *body, size_t len, char *code, size_t size)
 {
-    if (svc->protocol == ACG_PROTOCOL_REST_JSON)
-        return acg_restjson_error_code(error_type_header, body, len, code, size);
-    return false;
+    if (svc->codec == NULL || svc->codec->error_code == NULL)
+        return false;
+    return svc->codec->error_code(error_type_header, body, len, code, size);
 }
 
 const char *acg_protocol_name(int protocol)

@@ -1,19 +1,44 @@
-/* One entry pair per protocol, behind acg_protocol_build and acg_protocol_parse. */
+/* The protocols' codecs, behind acg_protocol_build, acg_protocol_parse and the rest. */
 #ifndef ACG_PROTOCOL_PRIVATE_H
 #define ACG_PROTOCOL_PRIVATE_H
 
 #include "protocol/acg_protocol.h"
 
+/* A protocol's codec. Each protocol's file defines its object (acg_codec_json and the
+ * others in acg_service.h) and a service's table names the one it speaks, so a program
+ * links the codecs of its own services only: an awsJson program carries no XML or CBOR
+ * code, and does not load libexpat. */
+struct acg_codec {
+    /* NULL: the input is sent as the caller gave it. */
+    int (*prepare_input)(const struct acg_service *svc, const struct acg_operation *op,
+                         const void *in, struct acg_arena **arena, const void **out,
+                         struct acg_error *err);
+    int (*build)(const struct acg_service *svc, const struct acg_operation *op, const void *in,
+                 const struct acg_build_ctx *ctx, struct acg_request *req,
+                 struct acg_error *err);
+    int (*parse)(const struct acg_service *svc, const struct acg_shape *shape,
+                 const struct acg_http_message *msg, void *out, struct acg_arena *arena,
+                 struct acg_error *err);
+    /* NULL: the JSON protocols, whose errors the client decodes itself. */
+    int (*parse_error)(const struct acg_service *svc, const struct acg_http_message *msg,
+                       const char *request_id_header, struct acg_error *err);
+    /* NULL: the error code comes from the headers and body as awsJson sends them. */
+    bool (*error_code)(const char *error_type_header, const char *body, size_t len,
+                       char *code, size_t size);
+};
+
 int acg_awsjson_build(const struct acg_service *svc, const struct acg_operation *op,
                       const void *in, const struct acg_build_ctx *ctx, struct acg_request *req,
                       struct acg_error *err);
-int acg_awsjson_parse(const struct acg_shape *shape, const struct acg_http_message *msg,
-                      void *out, struct acg_arena *arena, struct acg_error *err);
+int acg_awsjson_parse(const struct acg_service *svc, const struct acg_shape *shape,
+                      const struct acg_http_message *msg, void *out, struct acg_arena *arena,
+                      struct acg_error *err);
 int acg_rpcv2cbor_build(const struct acg_service *svc, const struct acg_operation *op,
                         const void *in, const struct acg_build_ctx *ctx, struct acg_request *req,
                         struct acg_error *err);
-int acg_rpcv2cbor_parse(const struct acg_shape *shape, const struct acg_http_message *msg,
-                        void *out, struct acg_arena *arena, struct acg_error *err);
+int acg_rpcv2cbor_parse(const struct acg_service *svc, const struct acg_shape *shape,
+                        const struct acg_http_message *msg, void *out,
+                        struct acg_arena *arena, struct acg_error *err);
 /* smithy-rpc-v2-cbor's error decoding (acg_error_cbor.c): see acg_protocol_parse_error;
  * query_error_header is x-amzn-query-error ("Code;Sender"), or NULL. */
 int acg_error_cbor_decode(long http_status, const char *query_error_header,
@@ -23,8 +48,9 @@ int acg_error_cbor_decode(long http_status, const char *query_error_header,
 int acg_restjson_build(const struct acg_service *svc, const struct acg_operation *op,
                        const void *in, const struct acg_build_ctx *ctx, struct acg_request *req,
                        struct acg_error *err);
-int acg_restjson_parse(const struct acg_shape *shape, const struct acg_http_message *msg,
-                       void *out, struct acg_arena *arena, struct acg_error *err);
+int acg_restjson_parse(const struct acg_service *svc, const struct acg_shape *shape,
+                       const struct acg_http_message *msg, void *out, struct acg_arena *arena,
+                       struct acg_error *err);
 
 bool acg_restjson_error_code(const char *error_type_header, const char *body, size_t len,
                              char *code, size_t size);
@@ -54,8 +80,9 @@ int acg_restxml_build(const struct acg_service *svc, const struct acg_operation 
 int acg_restxml_prepare(const struct acg_service *svc, const struct acg_operation *op,
                         const void *in, struct acg_arena **arena, const void **out,
                         struct acg_error *err);
-int acg_restxml_parse(const struct acg_shape *shape, const struct acg_http_message *msg,
-                      void *out, struct acg_arena *arena, struct acg_error *err);
+int acg_restxml_parse(const struct acg_service *svc, const struct acg_shape *shape,
+                      const struct acg_http_message *msg, void *out, struct acg_arena *arena,
+                      struct acg_error *err);
 
 int acg_query_build(const struct acg_service *svc, const struct acg_operation *op,
                     const void *in, const struct acg_build_ctx *ctx, struct acg_request *req,

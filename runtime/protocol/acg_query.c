@@ -293,3 +293,23 @@ int acg_query_parse(const struct acg_service *svc, const struct acg_shape *shape
         path = ec2 ? ec2_error : query_error;
     return acg_xml_decode(msg->body, msg->body_len, shape, path, out, arena, err);
 }
+
+static int query_parse_error(const struct acg_service *svc, const struct acg_http_message *msg,
+                             const char *request_id_header, struct acg_error *err)
+{
+    (void)svc;
+    return acg_error_xml_decode(msg, false, request_id_header, err);
+}
+
+/* ec2 is awsQuery's variant: the build and parse steps ask svc->protocol which one. */
+const struct acg_codec acg_codec_query = {
+    .build = acg_query_build,
+    .parse = acg_query_parse,
+    .parse_error = query_parse_error,
+};
+
+const struct acg_codec acg_codec_ec2 = {
+    .build = acg_query_build,
+    .parse = acg_query_parse,
+    .parse_error = query_parse_error,
+};

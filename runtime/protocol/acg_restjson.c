@@ -83,9 +83,11 @@ int acg_restjson_build(const struct acg_service *svc, const struct acg_operation
     return ACG_OK;
 }
 
-int acg_restjson_parse(const struct acg_shape *shape, const struct acg_http_message *msg,
-                       void *out, struct acg_arena *arena, struct acg_error *err)
+int acg_restjson_parse(const struct acg_service *svc, const struct acg_shape *shape,
+                       const struct acg_http_message *msg, void *out, struct acg_arena *arena,
+                       struct acg_error *err)
 {
+    (void)svc;
     const struct acg_member *payload = acg_rest_payload(shape);
     unsigned char *base = out;
     ACG_TRY(acg_rest_parse_bound(shape, msg, false, out, arena, err));
@@ -173,3 +175,9 @@ bool acg_restjson_error_code(const char *error_type_header, const char *body, si
     acg_arena_destroy(arena);
     return wrote;
 }
+
+const struct acg_codec acg_codec_rest_json = {
+    .build = acg_restjson_build,
+    .parse = acg_restjson_parse,
+    .error_code = acg_restjson_error_code,
+};

@@ -187,9 +187,11 @@ int acg_restxml_build(const struct acg_service *svc, const struct acg_operation 
     return ACG_OK;
 }
 
-int acg_restxml_parse(const struct acg_shape *shape, const struct acg_http_message *msg,
-                      void *out, struct acg_arena *arena, struct acg_error *err)
+int acg_restxml_parse(const struct acg_service *svc, const struct acg_shape *shape,
+                      const struct acg_http_message *msg, void *out, struct acg_arena *arena,
+                      struct acg_error *err)
 {
+    (void)svc;
     /* botocore's _get_error_root: <ErrorResponse><Error>, else the root itself. */
     static const char *const error_root[] = { "ErrorResponse", "Error", NULL };
     const struct acg_member *payload = acg_rest_payload(shape);
@@ -214,3 +216,17 @@ int acg_restxml_parse(const struct acg_shape *shape, const struct acg_http_messa
                           (payload->shape->flags & ACG_SHAPE_EXCEPTION) ? error_root : NULL,
                           value, arena, err);
 }
+
+static int restxml_parse_error(const struct acg_service *svc, const struct acg_http_message *msg,
+                               const char *request_id_header, struct acg_error *err)
+{
+    (void)svc;
+    return acg_error_xml_decode(msg, true, request_id_header, err);
+}
+
+const struct acg_codec acg_codec_rest_xml = {
+    .prepare_input = acg_restxml_prepare,
+    .build = acg_restxml_build,
+    .parse = acg_restxml_parse,
+    .parse_error = restxml_parse_error,
+};

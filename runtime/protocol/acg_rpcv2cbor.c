@@ -33,8 +33,25 @@ int acg_rpcv2cbor_build(const struct acg_service *svc, const struct acg_operatio
     return acg_cbor_encode(&req->body, op->input, in, &opts, err);
 }
 
-int acg_rpcv2cbor_parse(const struct acg_shape *shape, const struct acg_http_message *msg,
-                        void *out, struct acg_arena *arena, struct acg_error *err)
+int acg_rpcv2cbor_parse(const struct acg_service *svc, const struct acg_shape *shape,
+                        const struct acg_http_message *msg, void *out,
+                        struct acg_arena *arena, struct acg_error *err)
 {
+    (void)svc;
     return acg_cbor_decode_body(msg->body, msg->body_len, shape, out, arena, err);
 }
+
+/* The protocol has clients ignore X-Amzn-ErrorType: the code is in the body. */
+static int rpcv2cbor_parse_error(const struct acg_service *svc, const struct acg_http_message *msg,
+                                 const char *request_id_header, struct acg_error *err)
+{
+    (void)svc;
+    return acg_error_cbor_decode(msg->status, NULL, request_id_header, msg->body, msg->body_len,
+                                 err);
+}
+
+const struct acg_codec acg_codec_rpc_v2_cbor = {
+    .build = acg_rpcv2cbor_build,
+    .parse = acg_rpcv2cbor_parse,
+    .parse_error = rpcv2cbor_parse_error,
+};

@@ -63,6 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct acg_service svc = tiny_service;
         struct acg_error err;
         svc.protocol = ACG_PROTOCOL_RPC_V2_CBOR;
+        svc.codec = &acg_codec_rpc_v2_cbor;
         struct acg_http_message msg = { 400, body, len, NULL, 0 };
         acg_error_init(&err);
         if (acg_protocol_parse_error(&svc, &msg, "id", &err) != ACG_ERR_SERVICE)

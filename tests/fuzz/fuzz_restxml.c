@@ -32,6 +32,7 @@ static struct acg_service xml_service(void)
 {
     struct acg_service svc = restfixture_service;
     svc.protocol = ACG_PROTOCOL_REST_XML;
+    svc.codec = &acg_codec_rest_xml;
     svc.service_id = "Route 53";
     return svc;
 }

@@ -211,7 +211,7 @@ static int fake_resolve(const struct acg_endpoint_params *params, struct acg_end
 static const struct acg_service fake_service = {
     .service_id = "Thing", .signing_name = "thing", .endpoint_prefix = "thing",
     .target_prefix = "ThingService", .json_version = "1.1", .api_version = "2024-01-01",
-    .protocol = ACG_PROTOCOL_JSON, .resolve_endpoint = fake_resolve,
+    .protocol = ACG_PROTOCOL_JSON, .codec = &acg_codec_json, .resolve_endpoint = fake_resolve,
     .operations = thing_operations,
     .operation_count = sizeof thing_operations / sizeof thing_operations[0],
 };

@@ -69,6 +69,7 @@ static const struct acg_service test_service = {
     .json_version = "1.1",
     .api_version = "2024-01-01",
     .protocol = ACG_PROTOCOL_JSON,
+    .codec = &acg_codec_json,
     .resolve_endpoint = resolve,
     .errors = test_errors,
     .error_count = sizeof test_errors / sizeof test_errors[0],

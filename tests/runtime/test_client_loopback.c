@@ -65,6 +65,7 @@ static const struct acg_service svc = {
     .json_version = "1.1",
     .api_version = "2018-05-22",
     .protocol = ACG_PROTOCOL_JSON,
+    .codec = &acg_codec_json,
     .resolve_endpoint = test_resolver,
     .errors = test_errors,
     .error_count = sizeof test_errors / sizeof test_errors[0],

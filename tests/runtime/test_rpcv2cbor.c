@@ -39,7 +39,8 @@ static struct acg_service service(uint16_t flags)
 {
     struct acg_service s = { .service_id = "Demo", .signing_name = "demo",
                              .target_prefix = "DemoService_20240101",
-                             .protocol = ACG_PROTOCOL_RPC_V2_CBOR, .flags = flags };
+                             .protocol = ACG_PROTOCOL_RPC_V2_CBOR, .codec = &acg_codec_rpc_v2_cbor,
+                             .flags = flags };
     return s;
 }
 
@@ -184,6 +185,7 @@ static int test_other_protocols_are_not_decoded_here(void)
     struct acg_service svc = service(0);
     struct acg_error err;
     svc.protocol = ACG_PROTOCOL_JSON;
+    svc.codec = &acg_codec_json;
     acg_error_init(&err);
     struct acg_http_message json = { 400, "{}", 2, NULL, 0 };
     CHECK(acg_protocol_parse_error(&svc, &json, NULL, &err) == ACG_ERR_UNSUPPORTED);

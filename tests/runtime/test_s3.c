@@ -62,7 +62,7 @@ static int test_checksum_pieces(void)
 
 static const struct acg_service s3_like = {
     .service_id = "S3", .signing_name = "s3", .endpoint_prefix = "s3",
-    .protocol = ACG_PROTOCOL_REST_XML,
+    .protocol = ACG_PROTOCOL_REST_XML, .codec = &acg_codec_rest_xml,
 };
 
 static int test_force_path_style(void)
@@ -177,7 +177,7 @@ static const struct acg_operation r53_get = {
 };
 static const struct acg_service route53 = {
     .service_id = "Route 53", .signing_name = "route53", .endpoint_prefix = "route53",
-    .protocol = ACG_PROTOCOL_REST_XML, .resolve_endpoint = resolve,
+    .protocol = ACG_PROTOCOL_REST_XML, .codec = &acg_codec_rest_xml, .resolve_endpoint = resolve,
 };
 
 static int test_prepare_route53_ids(void)
@@ -248,7 +248,7 @@ static const struct acg_operation put_op = {
 };
 static const struct acg_service s3 = {
     .service_id = "S3", .signing_name = "s3", .endpoint_prefix = "s3",
-    .protocol = ACG_PROTOCOL_REST_XML, .resolve_endpoint = resolve,
+    .protocol = ACG_PROTOCOL_REST_XML, .codec = &acg_codec_rest_xml, .resolve_endpoint = resolve,
 };
 
 static int test_prepare_s3_list(void)

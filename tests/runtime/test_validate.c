@@ -11,6 +11,9 @@
 #include <string.h>
 #include <zlib.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include "json/acg_json.h"
 #include "shape/acg_validate.h"
 #include "harness.h"
@@ -312,6 +315,44 @@ static int test_pattern_semantics(void)
     return 0;
 }
 
+/* Every pattern row once more, now past the point where the pattern is JIT-compiled: the
+ * answers stay the same. A long value takes the JIT at once. */
+static int test_pattern_jit_agrees(void)
+{
+    uint32_t have_jit = 0;
+    (void)pcre2_config(PCRE2_CONFIG_JIT, &have_jit);
+    for (size_t i = 0; i < sizeof pattern_rows / sizeof pattern_rows[0]; i++) {
+        struct acg_pattern p = ACG_PATTERN_INIT(pattern_rows[i].pattern);
+        const char *value = pattern_rows[i].value;
+        for (int n = 0; n < 100; n++) {
+            int want = pattern_rows[i].matches ? 1 : 0;
+            int got = acg_pattern_search(&p, value, strlen(value));
+            if (got != want) {
+                fprintf(stderr, "pattern %s on \"%s\", search %d: %d\n",
+                        pattern_rows[i].pattern, value, n + 1, got);
+                acg_pattern_release(&p);
+                return __LINE__;
+            }
+            /* The interpreter alone until the 64th search, then the JIT's copy. */
+            CHECK(n + 1 < 64 ? p.state == 1 && p.jit == NULL
+                             : p.state == 2 && (p.jit != NULL) == (have_jit != 0));
+        }
+        acg_pattern_release(&p);
+        CHECK(p.compiled == NULL && p.jit == NULL && p.state == 0 && p.uses == 0);
+    }
+    static struct acg_pattern letters = ACG_PATTERN_INIT("^[a-z]+$");
+    char long_value[5000];
+    memset(long_value, 'q', sizeof long_value - 1);
+    long_value[sizeof long_value - 1] = '\0';
+    CHECK(acg_pattern_search(&letters, "abc", 3) == 1 && letters.state == 1);
+    CHECK(acg_pattern_search(&letters, long_value, strlen(long_value)) == 1);
+    CHECK(letters.state == 2 && (letters.jit != NULL) == (have_jit != 0));
+    long_value[2500] = '7';
+    CHECK(acg_pattern_search(&letters, long_value, strlen(long_value)) == 0);
+    acg_pattern_release(&letters);
+    return 0;
+}
+
 static int test_uncompilable_pattern_not_enforced(void)
 {
     static struct acg_pattern bad = ACG_PATTERN_INIT("([a-z");
@@ -357,7 +398,8 @@ static int test_threads_share_patterns(void)
         CHECK(pthread_join(th[i], NULL) == 0);
     for (int i = 0; i < T; i++)
         CHECK(bad[i] == 0);
-    CHECK(shared_pattern.state == 1);
+    /* 16,000 searches: the JIT copy was made and published while the threads searched. */
+    CHECK(shared_pattern.state == 2);
     acg_pattern_release(&shared_pattern);
     return 0;
 }
@@ -759,6 +801,7 @@ static const struct test_case tests[] = {
     TEST(test_overflow_is_counted),
     TEST(test_utf8_length),
     TEST(test_pattern_semantics),
+    TEST(test_pattern_jit_agrees),
     TEST(test_uncompilable_pattern_not_enforced),
     TEST(test_threads_share_patterns),
     TEST(test_every_botocore_pattern_compiles),

@@ -1,6 +1,7 @@
 /* Patterns from AWS models: ECMAScript-style regular expressions (unanchored search, \d \w
  * \s \p{..}, look-around) run by PCRE2 in UTF mode. Each compiles once per process, on
- * first use, and stays compiled until released. */
+ * first use, and stays compiled until released; a pattern searched often or over a long
+ * value is also JIT-compiled then. */
 #ifndef ACG_PATTERN_H
 #define ACG_PATTERN_H
 
@@ -15,9 +16,12 @@ extern "C" {
 struct acg_pattern {
     const char *source;
     void *compiled;   /* pcre2_code *, set once under a lock */
-    int state;        /* 0 not tried, 1 compiled, -1 failed to compile (then not enforced) */
+    void *jit;        /* a JIT-compiled copy, made once the pattern has earned it */
+    int state;        /* 0 not tried, 1 compiled, 2 compiled and JIT tried, -1 failed to
+                       * compile (then not enforced) */
+    unsigned uses;    /* searches run by the interpreter */
 };
-#define ACG_PATTERN_INIT(src) { (src), NULL, 0 }
+#define ACG_PATTERN_INIT(src) { (src), NULL, NULL, 0, 0 }
 
 /* Frees a pattern's compiled code and returns it to the not-yet-compiled state. Only for
  * a pattern no other thread is using: tests, and programs that want a clean exit under a

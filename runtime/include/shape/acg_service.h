@@ -130,6 +130,16 @@ enum {
 typedef int (*acg_resolve_endpoint_fn)(const struct acg_endpoint_params *params,
                                        struct acg_endpoint *out, struct acg_error *err);
 
+/* The runtime's codec for each protocol (its encoder, decoder and error decoder). A
+ * service's table names the one it speaks, so a program links only the codecs it uses. */
+struct acg_codec;
+extern const struct acg_codec acg_codec_json;
+extern const struct acg_codec acg_codec_rest_json;
+extern const struct acg_codec acg_codec_rest_xml;
+extern const struct acg_codec acg_codec_query;
+extern const struct acg_codec acg_codec_ec2;
+extern const struct acg_codec acg_codec_rpc_v2_cbor;
+
 struct acg_service {
     const char *service_id;         /* "Personalize"; also names AWS_ENDPOINT_URL_<ID> */
     const char *signing_name;       /* "personalize" */
@@ -139,6 +149,7 @@ struct acg_service {
     const char *api_version;
     const char *xml_namespace;      /* restXml, awsQuery */
     uint8_t protocol;               /* enum acg_protocol */
+    const struct acg_codec *codec;  /* &acg_codec_json, ...: the protocol's codec */
     uint16_t flags;                 /* ACG_SERVICE_* */
     acg_resolve_endpoint_fn resolve_endpoint;
     const struct acg_operation *const *operations;  /* sorted by name */
