@@ -19,8 +19,12 @@ PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)) -lpthread -l
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wundef -Wformat=2 -Wstrict-prototypes \
            -Wmissing-prototypes
 INCLUDES := -Iruntime/include -Iruntime/internal -Icli/include
-ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(WERROR) $(WARN) -MMD -MP \
+# A section per function and object, so that a program links only the runtime code it
+# reaches; programs link with PROGRAM_LDFLAGS (scripts/program_ldflags.sh says what each is).
+SECTIONS := -ffunction-sections -fdata-sections
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(WERROR) $(WARN) $(SECTIONS) -MMD -MP \
              $(INCLUDES) $(PKG_CFLAGS)
+PROGRAM_LDFLAGS = $(eval PROGRAM_LDFLAGS := $$(shell scripts/program_ldflags.sh $(CC)))$(PROGRAM_LDFLAGS)
 
 # The runtime's modules, each in its own folder, in dependency order: a module includes
 # only the public headers of the modules before it (make lint checks).
@@ -98,7 +102,7 @@ $(BUILD)/tools/%.o: ALL_CFLAGS += -Itools
 
 $(CLI_BIN): $(GEN_C:%.c=$(BUILD)/%.o) $(CLI_LIB) $(RUNTIME_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(PROGRAM_LDFLAGS) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
 
 # Generated code sees only the public headers, as it does when vendored.
 $(BUILD)/generated/%.o: INCLUDES := -Iruntime/include -Icli/include -Igenerated/$(SERVICE)
@@ -145,7 +149,7 @@ check-generated: $(GEN)
 #   make cli MODEL=/abs/service-2.json.gz CLI=/abs/bin/name
 cli: $(GEN) $(RUNTIME_LIB) $(CLI_LIB)
 	@test -n "$(CLI)" || { echo "usage: make cli MODEL=/abs/service-2.json CLI=/abs/path/binary"; exit 2; }
-	CC="$(CC)" CFLAGS="$(CFLAGS)" LDFLAGS="$(LDFLAGS)" scripts/build_cli.sh "$(MODEL)" "$(CLI)" "$(BUILD)"
+	CC="$(CC)" CFLAGS="$(CFLAGS)" LDFLAGS="$(PROGRAM_LDFLAGS) $(LDFLAGS)" scripts/build_cli.sh "$(MODEL)" "$(CLI)" "$(BUILD)"
 
 test: all check-generated $(TEST_BINS)
 	@scripts/deps.sh test
@@ -167,12 +171,13 @@ asan:
 	$(MAKE) BUILD=build-asan CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined" test
 
 # The thread stress test (tests/generated/test_threads.c), the asynchronous calls' test and
-# the other suites that share a client or a credentials provider between threads, under
-# ThreadSanitizer: any report fails them. TSan's runtime cannot map its shadow memory under the kernel's widest address
-# randomisation, so the test runs with randomisation off (setarch -R).
+# the other suites that share a client, a credentials provider or a pattern between threads,
+# under ThreadSanitizer: any report fails them. TSan's runtime cannot map its shadow memory
+# under the kernel's widest address randomisation, so the tests run with it off (setarch -R).
 TSAN_OPTIONS ?= halt_on_error=1 exitcode=66 second_deadlock_stack=1
 TSAN_TESTS := build-tsan/tests/generated/test_threads build-tsan/tests/generated/test_async \
-              build-tsan/tests/runtime/test_credentials build-tsan/tests/runtime/test_client_loopback
+              build-tsan/tests/runtime/test_credentials build-tsan/tests/runtime/test_client_loopback \
+              build-tsan/tests/runtime/test_validate
 tsan:
 	@scripts/deps.sh build test
 	$(MAKE) BUILD=build-tsan CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=thread" LDFLAGS="-fsanitize=thread" $(TSAN_TESTS)

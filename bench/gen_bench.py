@@ -31,6 +31,9 @@ def gen(gen_bin, model, out, *extra):
 def build(out, binary, libs):
     flags = subprocess.run(["pkg-config", "--cflags", "--libs", *PKGS], check=True,
                            capture_output=True, text=True).stdout.split()
+    # Linked as `make cli` links a program.
+    flags += subprocess.run(["sh", "scripts/program_ldflags.sh"], check=True,
+                            capture_output=True, text=True).stdout.split()
     srcs = sorted(os.path.join(out, f) for f in os.listdir(out) if f.endswith(".c"))
     t0 = time.perf_counter()
     subprocess.run(["cc", "-std=c11", "-O2", "-Iruntime/include", "-Iruntime/internal", "-Icli/include", "-I" + out, *srcs, *libs, *flags,

@@ -17,8 +17,9 @@ Generated lines: every file acg-gen writes for the model (the MANIFEST too), cou
 newlines. Compile: each generated .c file compiled to an object one after the other, as the
 Makefile compiles generated code (cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Werror and the
 Makefile's warnings, so it also proves them warning-free); the sum of their wall times. Size:
-those objects linked as the Makefile links the program (cc -O2 objects libraries), then
-stripped. Compile and scale times are wall times, with the CPU time (user + system of the
+those objects linked as each tree's Makefile links the program (cc -O2 objects libraries, and
+the current tree's scripts/program_ldflags.sh flags), then stripped; and both linked with the
+current tree's flags. Compile and scale times are wall times, with the CPU time (user + system of the
 child processes) beside them: on a shared machine the CPU time moves less. One "key value" a line, like the other bench tools.
 
 SCALE_MODELS=N in the environment is handed to both scale passes (the same fixed spread of N
@@ -61,6 +62,11 @@ class Tree:
         self.libs = [os.path.join(self.root, build, lib) for lib in libs]
         self.cflags = pkg(["--cflags"], pkgs)
         self.ldlibs = pkg(["--libs"], pkgs) + ["-lpthread", "-lm"]
+        script = os.path.join(self.root, "scripts", "program_ldflags.sh")
+        self.program_ldflags = []   # the pre-redesign Makefile linked with no flags of its own
+        if os.path.exists(script):
+            self.program_ldflags = subprocess.run(["sh", script], check=True, capture_output=True,
+                                                  text=True).stdout.split()
 
     def generate(self, model, out):
         subprocess.run(["rm", "-rf", out], check=True)
@@ -134,12 +140,14 @@ def code_main(old_tree, work, rounds):
             print(f"redesign.compile.{t.name} {wall:.3f}")
             print(f"redesign.compile_cpu.{t.name} {cpu:.3f}")
             sys.stdout.flush()
+    print(f"redesign.program_ldflags {' '.join(new.program_ldflags)}")
     for t in (old, new):
         objdir = os.path.join(work, f"{t.name}-obj")
         prog = os.path.join(work, f"{t.name}-personalize-prog")
-        print(f"redesign.size.{t.name}_kb {t.link(objdir, prog) / 1024:.1f}")
-        relr = t.link(objdir, prog + "-relr", ["-Wl,-z,pack-relative-relocs"])
-        print(f"redesign.size_relr.{t.name}_kb {relr / 1024:.1f}")
+        own = t.link(objdir, prog, t.program_ldflags)
+        print(f"redesign.size.{t.name}_kb {own / 1024:.1f}")
+        same = t.link(objdir, prog + "-same", new.program_ldflags)
+        print(f"redesign.size_same.{t.name}_kb {same / 1024:.1f}")
         print(f"redesign.objsize.{t.name}_kb {text_data(objdir) / 1024:.1f}")
     return 0
 

@@ -196,9 +196,10 @@ def main():
     n = measure("8 redesign", "program size, stripped, whole Personalize model: current", "redesign.size.new_kb", "KiB")
     ratio("8 redesign", "program size, whole Personalize: current / pre-redesign", n, o, "< 1×",
           lambda x: x < 1, "stripped program size, whole Personalize, current vs pre-redesign")
-    o = measure("8 redesign", f"  the same linked with -Wl,-z,pack-relative-relocs: {old}", "redesign.size_relr.old_kb", "KiB")
-    n = measure("8 redesign", "  the same linked with -Wl,-z,pack-relative-relocs: current", "redesign.size_relr.new_kb", "KiB")
-    ratio("8 redesign", "  program size with packed relocations: current / pre-redesign", n, o)
+    flags = r.text.get("redesign.program_ldflags", "link flags")
+    o = measure("8 redesign", f"  both linked with the current tree's {flags}: {old}", "redesign.size_same.old_kb", "KiB")
+    n = measure("8 redesign", f"  both linked with the current tree's {flags}: current", "redesign.size_same.new_kb", "KiB")
+    ratio("8 redesign", "  program size, same link flags: current / pre-redesign", n, o)
     o = measure("8 redesign", f"  generated objects alone, text + data: {old}", "redesign.objsize.old_kb", "KiB")
     n = measure("8 redesign", "  generated objects alone, text + data: current", "redesign.objsize.new_kb", "KiB")
     ratio("8 redesign", "  generated objects alone: current / pre-redesign", n, o)

@@ -1,5 +1,7 @@
 /* Bump allocator in chained blocks. Blocks grow geometrically so a 10 MB body decodes in a
- * few dozen mallocs; large requests get a block of their own. */
+ * few dozen mallocs; large requests get a block of their own. The first block comes in the
+ * same allocation as the arena itself, so a small response (a Describe call's) decodes with
+ * one malloc and one free. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,11 +27,26 @@ struct acg_arena {
     size_t total;
 };
 
+/* Where the first block sits: right after the arena, aligned as a block's data must be. */
+#define FIRST_OFFSET ((sizeof(struct acg_arena) + ALIGN - 1) & ~(size_t)(ALIGN - 1))
+
+static struct block *first_block(struct acg_arena *a)
+{
+    return (struct block *)(void *)((unsigned char *)a + FIRST_OFFSET);
+}
+
 struct acg_arena *acg_arena_new(void)
 {
-    struct acg_arena *a = calloc(1, sizeof *a);
-    if (a != NULL)
-        a->next_size = FIRST_BLOCK;
+    struct acg_arena *a = malloc(FIRST_OFFSET + sizeof(struct block) + FIRST_BLOCK);
+    if (a == NULL)
+        return NULL;
+    struct block *b = first_block(a);
+    b->prev = NULL;
+    b->size = FIRST_BLOCK;
+    b->used = 0;
+    a->head = b;
+    a->next_size = 2 * FIRST_BLOCK;
+    a->total = 0;
     return a;
 }
 
@@ -42,7 +59,8 @@ static void destroy(struct acg_arena *a, bool wipe)
         struct block *prev = b->prev;
         if (wipe)
             acg_secure_zero(b->data, b->used);
-        free(b);
+        if (b != first_block(a))
+            free(b);
         b = prev;
     }
     free(a);
