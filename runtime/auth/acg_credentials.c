@@ -108,13 +108,111 @@ static int set_keys(struct acg_credentials *c, const char *id, const char *secre
     return 0;
 }
 
-/* visited NULL: the client's chain; else the providers of an assume-role's source profile
- * (botocore's ProfileProviderBuilder: no environment, no assume-role, no container or
- * instance metadata). */
-static struct acg_credentials_provider *provider_new(const struct acg_profile *profile, const char *explicit_access_key,
-                                                     const char *explicit_secret_key,
-                                                     const char *explicit_session_token,
-                                                     struct acg_cred_visited *visited, struct acg_error *err)
+/* Keys a provider holds from the start: the caller's, the environment's or a profile's. */
+struct static_keys {
+    const char *id, *secret, *token, *source;
+    const char *const *names;   /* what the settings are called, for check_keys' messages */
+    char where[300];
+};
+
+static struct static_keys explicit_keys(const char *id, const char *secret, const char *token)
+{
+    struct static_keys k = { .id = id, .secret = secret, .token = token, .source = "explicit",
+                             .names = EXPLICIT_NAMES,
+                             .where = "the caller (explicit credentials)" };
+    return k;
+}
+
+/* The profile's own keys, in botocore's profile order: credentials-file keys, then
+ * credential_process, then config-file keys. The merged profile lets the credentials file
+ * win key by key; botocore reads each file on its own and calls a key id without its
+ * secret (in the same file) partial. */
+static int profile_keys(const struct acg_profile *profile, struct static_keys *k,
+                        struct acg_error *err)
+{
+    const char *pid = acg_profile_get(profile, "aws_access_key_id");
+    bool id_in_creds = acg_profile_from_credentials_file(profile, "aws_access_key_id");
+    bool secret_in_creds = acg_profile_from_credentials_file(profile, "aws_secret_access_key");
+    if (pid == NULL || (!id_in_creds && acg_profile_get(profile, "credential_process") != NULL))
+        return ACG_OK;
+    k->secret = acg_profile_get(profile, "aws_secret_access_key");
+    if (k->secret == NULL || id_in_creds != secret_in_creds)
+        return acg_error_set(err, ACG_ERR_CONFIG,
+                             "Partial credentials found in %s, missing: aws_secret_access_key",
+                             id_in_creds ? "shared-credentials-file" : "config-file");
+    k->id = pid;
+    k->token = acg_profile_get(profile, "aws_session_token");
+    if (k->token != NULL &&
+        acg_profile_from_credentials_file(profile, "aws_session_token") != id_in_creds)
+        k->token = NULL;   /* a token belongs with keys from its own file */
+    k->source = id_in_creds ? "shared-credentials-file" : "config-file";
+    k->names = FILE_NAMES;
+    snprintf(k->where, sizeof k->where, "the %s (profile %s)",
+             id_in_creds ? "shared credentials file" : "config file", acg_profile_name(profile));
+    return ACG_OK;
+}
+
+/* Where the provider's credentials come from, in botocore's order: the caller's keys, the
+ * environment, the providers that call a service or a program (p->delegate), the profile's
+ * keys. visited NULL: the client's chain; else the providers of an assume-role's source
+ * profile (botocore's ProfileProviderBuilder: no environment, no assume-role, no container
+ * or instance metadata). */
+static int choose_keys(struct acg_credentials_provider *p, const struct acg_profile *profile,
+                       const struct static_keys *explicit_keys, struct acg_cred_visited *visited,
+                       struct static_keys *k, struct acg_error *err)
+{
+    *k = *explicit_keys;
+    if (k->id != NULL && k->secret != NULL)
+        return ACG_OK;
+    k->id = k->secret = k->token = NULL;
+    bool named = acg_profile_named_by_caller(profile);
+    /* botocore drops the environment provider when the profile was named explicitly
+     * (--profile); AWS_PROFILE does not do that. */
+    if (!named && acg_env("AWS_ACCESS_KEY_ID") && acg_env("AWS_SECRET_ACCESS_KEY")) {
+        k->id = acg_env("AWS_ACCESS_KEY_ID");
+        k->secret = acg_env("AWS_SECRET_ACCESS_KEY");
+        k->token = acg_env("AWS_SESSION_TOKEN");
+        k->source = "env";
+        k->names = ENV_NAMES;
+        snprintf(k->where, sizeof k->where, "the environment");
+        return ACG_OK;
+    }
+    int with = visited != NULL ? 0 : ACG_CRED_WITH_ASSUME_ROLE | (named ? 0 : ACG_CRED_WITH_ENV);
+    ACG_TRY(acg_cred_delegate_new(profile, with, visited, &p->delegate, err));
+    if (p->delegate != NULL) {
+        p->source = SRC_DELEGATE;   /* after the environment, before the profile's keys */
+        return ACG_OK;
+    }
+    return profile_keys(profile, k, err);
+}
+
+/* Sets the provider up from the keys chosen, or from the profile's credential_process. */
+static int adopt_keys(struct acg_credentials_provider *p, const struct acg_profile *profile,
+                      const struct static_keys *k, struct acg_error *err)
+{
+    if (k->id != NULL) {
+        ACG_TRY(check_keys(k->id, k->secret, k->token, k->names, k->where, ACG_ERR_CONFIG, err));
+        if (set_keys(&p->static_creds, k->id, k->secret, k->token, k->source) != 0)
+            return acg_error_set(err, ACG_ERR_CONFIG, "the configured credentials are too long");
+        p->have_static = true;
+        p->source = SRC_STATIC;
+        return ACG_OK;
+    }
+    /* An assume-role, web identity or SSO delegate comes first, as in botocore's chain. */
+    const char *process = acg_profile_get(profile, "credential_process");
+    if (p->source != SRC_NONE || process == NULL)
+        return ACG_OK;
+    p->process = strdup(process);
+    p->source = SRC_PROCESS;
+    if (p->process == NULL)
+        return acg_error_set(err, ACG_ERR_NOMEM, "out of memory creating the credentials provider");
+    return ACG_OK;
+}
+
+static struct acg_credentials_provider *provider_new(const struct acg_profile *profile,
+                                                     const struct static_keys *explicit_keys,
+                                                     struct acg_cred_visited *visited,
+                                                     struct acg_error *err)
 {
     struct acg_credentials_provider *p = calloc(1, sizeof *p);
     if (p == NULL) {
@@ -125,79 +223,14 @@ static struct acg_credentials_provider *provider_new(const struct acg_profile *p
     pthread_cond_init(&p->refreshed, NULL);
     acg_error_init(&p->failure);
     p->process_timeout_ms = PROCESS_DEFAULT_TIMEOUT_MS;
-    const char *id = NULL, *secret = NULL, *token = NULL, *source = NULL;
-    const char *const *names = NULL;
-    char where[300] = "the caller (explicit credentials)";
-    const char *pid = acg_profile_get(profile, "aws_access_key_id");
-    const char *psecret = acg_profile_get(profile, "aws_secret_access_key");
-    bool id_in_creds = acg_profile_from_credentials_file(profile, "aws_access_key_id");
-    bool secret_in_creds = acg_profile_from_credentials_file(profile, "aws_secret_access_key");
-    const char *process = acg_profile_get(profile, "credential_process");
-    if (explicit_access_key && explicit_secret_key) {
-        id = explicit_access_key, secret = explicit_secret_key, token = explicit_session_token;
-        source = "explicit";
-        names = EXPLICIT_NAMES;
-    } else if (!acg_profile_named_by_caller(profile) && acg_env("AWS_ACCESS_KEY_ID") &&
-               acg_env("AWS_SECRET_ACCESS_KEY")) {
-        /* botocore drops the environment provider when the profile was named explicitly
-         * (--profile); AWS_PROFILE does not do that. */
-        id = acg_env("AWS_ACCESS_KEY_ID"), secret = acg_env("AWS_SECRET_ACCESS_KEY");
-        token = acg_env("AWS_SESSION_TOKEN");
-        source = "env";
-        names = ENV_NAMES;
-        snprintf(where, sizeof where, "the environment");
-    } else if (acg_cred_delegate_new(profile,
-                                     visited != NULL ? 0
-                                                     : ACG_CRED_WITH_ASSUME_ROLE |
-                                                           (acg_profile_named_by_caller(profile) ? 0 : ACG_CRED_WITH_ENV),
-                                     visited, &p->delegate, err) != ACG_OK) {
-        acg_credentials_provider_destroy(p);
-        return NULL;
-    } else if (p->delegate != NULL) {
-        p->source = SRC_DELEGATE;   /* botocore's order: after the environment, before the profile's keys */
-    } else if (pid != NULL && (id_in_creds || process == NULL)) {
-        /* botocore's profile order: credentials-file keys, then credential_process, then
-         * config-file keys. The merged profile lets the credentials file win key by key;
-         * botocore reads each file on its own and calls a key id without its secret (in the
-         * same file) partial. */
-        if (psecret == NULL || id_in_creds != secret_in_creds) {
-            acg_error_set(err, ACG_ERR_CONFIG, "Partial credentials found in %s, missing: aws_secret_access_key",
-                          id_in_creds ? "shared-credentials-file" : "config-file");
-            acg_credentials_provider_destroy(p);
-            return NULL;
-        }
-        id = pid, secret = psecret;
-        token = acg_profile_get(profile, "aws_session_token");
-        if (token != NULL && acg_profile_from_credentials_file(profile, "aws_session_token") != id_in_creds)
-            token = NULL;   /* a token belongs with keys from its own file */
-        source = id_in_creds ? "shared-credentials-file" : "config-file";
-        names = FILE_NAMES;
-        snprintf(where, sizeof where, "the %s (profile %s)",
-                 id_in_creds ? "shared credentials file" : "config file", acg_profile_name(profile));
-    }
-    if (id != NULL && check_keys(id, secret, token, names, where, ACG_ERR_CONFIG, err) != ACG_OK) {
-        acg_credentials_provider_destroy(p);
-        return NULL;
-    }
-    if (id != NULL) {
-        if (set_keys(&p->static_creds, id, secret, token, source) != 0) {
-            acg_error_set(err, ACG_ERR_CONFIG, "the configured credentials are too long");
-            acg_credentials_provider_destroy(p);
-            return NULL;
-        }
-        p->have_static = true;
-        p->source = SRC_STATIC;
-    } else if (process != NULL) {
-        p->process = strdup(process);
-        p->source = SRC_PROCESS;
-        if (p->process == NULL) {
-            acg_error_set(err, ACG_ERR_NOMEM, "out of memory creating the credentials provider");
-            acg_credentials_provider_destroy(p);
-            return NULL;
-        }
-    }
-    if (visited != NULL && p->source == SRC_NONE) {
-        acg_error_set(err, ACG_ERR_CONFIG, "The source profile \"%s\" must have credentials.", acg_profile_name(profile));
+    struct static_keys k;
+    int rc = choose_keys(p, profile, explicit_keys, visited, &k, err);
+    if (rc == ACG_OK)
+        rc = adopt_keys(p, profile, &k, err);
+    if (rc == ACG_OK && visited != NULL && p->source == SRC_NONE)
+        rc = acg_error_set(err, ACG_ERR_CONFIG, "The source profile \"%s\" must have credentials.",
+                           acg_profile_name(profile));
+    if (rc != ACG_OK) {
         acg_credentials_provider_destroy(p);
         return NULL;
     }
@@ -210,7 +243,9 @@ struct acg_credentials_provider *acg_credentials_provider_new(const struct acg_p
                                                               const char *explicit_session_token,
                                                               struct acg_error *err)
 {
-    return provider_new(profile, explicit_access_key, explicit_secret_key, explicit_session_token, NULL, err);
+    struct static_keys keys = explicit_keys(explicit_access_key, explicit_secret_key,
+                                            explicit_session_token);
+    return provider_new(profile, &keys, NULL, err);
 }
 
 struct acg_credentials_provider *acg_credentials_provider_new_source(const struct acg_profile *profile,
@@ -218,11 +253,14 @@ struct acg_credentials_provider *acg_credentials_provider_new_source(const struc
                                                                      struct acg_cred_visited *visited,
                                                                      struct acg_error *err)
 {
+    struct static_keys keys = explicit_keys(NULL, NULL, NULL);
     if (credential_source == NULL)
-        return provider_new(profile, NULL, NULL, NULL, visited, err);
-    if (strcmp(credential_source, "Environment") == 0)   /* the caller checked both are set */
-        return provider_new(NULL, acg_env("AWS_ACCESS_KEY_ID"), acg_env("AWS_SECRET_ACCESS_KEY"),
-                            acg_env("AWS_SESSION_TOKEN"), NULL, err);
+        return provider_new(profile, &keys, visited, err);
+    if (strcmp(credential_source, "Environment") == 0) {  /* the caller checked both are set */
+        keys = explicit_keys(acg_env("AWS_ACCESS_KEY_ID"), acg_env("AWS_SECRET_ACCESS_KEY"),
+                             acg_env("AWS_SESSION_TOKEN"));
+        return provider_new(NULL, &keys, NULL, err);
+    }
     struct acg_credentials_provider *p = calloc(1, sizeof *p);
     if (p == NULL) {
         acg_error_set(err, ACG_ERR_NOMEM, "out of memory creating the credentials provider");

@@ -332,6 +332,23 @@ def _():
     assert signed_by() == FINAL_CREDS["AccessKeyId"]
 
 
+@case("assume-role: a profile with role_arn and credential_process assumes the role, as botocore")
+def _():
+    STS.reset()
+    home = Home(BASE_PROFILE)
+    helper = os.path.join(home.path, "helper.py")
+    with open(helper, "w") as f:
+        f.write("import json\nprint(json.dumps({'Version': 1, 'AccessKeyId': 'AKIDPROCESS', "
+                "'SecretAccessKey': 'process-secret'}))\n")
+    with open(home.config, "a") as f:
+        f.write(f"[profile dev]\nrole_arn = {FINAL}\nsource_profile = base\n"
+                f"credential_process = {sys.executable} {helper}\n")
+    ok(personalize(home, "--profile", "dev"))
+    assert STS.requests()[-1]["signed_by"] == BASE_KEY, STS.requests()
+    assert signed_by() == FINAL_CREDS["AccessKeyId"]
+    assert botocore_chain(home.clone(), "dev")["access_key"] == FINAL_CREDS["AccessKeyId"]
+
+
 @case("assume-role: STS is signed for the command's region (--region), as botocore's nested client")
 def _():
     STS.reset()
