@@ -184,6 +184,8 @@ static void plan_member_row(struct planner *p, struct tv *members, const struct 
     tv_set_str(r, "xml_prefix", text_c_string(p->a, mb->xml_ns_prefix ? mb->xml_ns_prefix : ""));
     tv_set_bool(r, "has_context", mb->context_param != NULL);
     tv_set_str(r, "context", text_c_string(p->a, mb->context_param ? mb->context_param : ""));
+    tv_set_bool(r, "has_traits",
+                mb->xml_ns_uri != NULL || mb->xml_ns_prefix != NULL || mb->context_param != NULL);
     /* A member with nothing but its name, shape and offset takes one line when it fits. */
     bool plain = field != NULL && wire == NULL && has_field == NULL &&
                  tv_list_len(flags) == 0 && mb->location == LOC_BODY &&
@@ -345,6 +347,10 @@ static void plan_shape_row(struct planner *p, const struct pshape *ps, struct tv
     tv_set_str(r, "xml_name", text_c_string(p->a, s->location_name ? s->location_name : ""));
     tv_set_bool(r, "has_xml_ns", s->xml_ns_uri != NULL);
     tv_set_str(r, "xml_ns", text_c_string(p->a, s->xml_ns_uri ? s->xml_ns_uri : ""));
+    bool item_name = s->type == SHAPE_LIST && s->item->location_name != NULL;
+    tv_set_bool(r, "has_traits", (s->error_code != NULL && strcmp(s->error_code, s->name) != 0) ||
+                                     s->http_status > 0 || s->location_name != NULL ||
+                                     s->xml_ns_uri != NULL || item_name);
 }
 
 /* Exceptions sorted by the code they arrive with, for acg_service_find_error. */

@@ -61,7 +61,8 @@ struct x_error {
     const char *type, *code, *message;
 };
 
-#define STR_MEMBER(NAME, TYPE, FIELD) { NAME, &acg_shape_string, (uint32_t)offsetof(TYPE, FIELD), 0, NULL, 0, 0, 0, NULL, NULL, NULL }
+#define STR_MEMBER(NAME, TYPE, FIELD) \
+    { .name = NAME, .shape = &acg_shape_string, .offset = (uint32_t)offsetof(TYPE, FIELD) }
 
 static const struct acg_member credentials_members[] = {
     STR_MEMBER("AccessKeyId", struct x_credentials, access_key_id),
@@ -83,11 +84,14 @@ static const struct acg_shape user_shape = {
     .members = user_members, .member_count = 2,
 };
 static const struct acg_member result_members[] = {
-    { "Credentials", &credentials_shape, (uint32_t)offsetof(struct x_result, credentials), 0, NULL, 0, 0, 0, NULL, NULL, NULL },
+    { .name = "Credentials", .shape = &credentials_shape,
+      .offset = (uint32_t)offsetof(struct x_result, credentials) },
     STR_MEMBER("SubjectFromWebIdentityToken", struct x_result, subject),
-    { "AssumedRoleUser", &user_shape, (uint32_t)offsetof(struct x_result, user), 0, NULL, 0, 0, 0, NULL, NULL, NULL },
-    { "PackedPolicySize", &acg_shape_integer, (uint32_t)offsetof(struct x_result, packed),
-      (uint32_t)offsetof(struct x_result, has_packed), NULL, 0, 0, 0, NULL, NULL, NULL },
+    { .name = "AssumedRoleUser", .shape = &user_shape,
+      .offset = (uint32_t)offsetof(struct x_result, user) },
+    { .name = "PackedPolicySize", .shape = &acg_shape_integer,
+      .offset = (uint32_t)offsetof(struct x_result, packed),
+      .has_offset = (uint32_t)offsetof(struct x_result, has_packed) },
     STR_MEMBER("Provider", struct x_result, provider),
     STR_MEMBER("Audience", struct x_result, audience),
     STR_MEMBER("SourceIdentity", struct x_result, source_identity),

@@ -96,10 +96,10 @@ int acg_op_context_params(const struct acg_operation *op, const void *in,
     }
     for (size_t i = 0; s != NULL && in != NULL && i < s->member_count && n < max; i++) {
         const struct acg_member *m = &s->members[i];
-        if (m->context_param == NULL || !acg_member_present(m, in))
+        if (acg_member_context_param(m) == NULL || !acg_member_present(m, in))
             continue;
         const unsigned char *p = (const unsigned char *)in + m->offset;
-        out[n] = (struct acg_endpoint_param){ .name = m->context_param };
+        out[n] = (struct acg_endpoint_param){ .name = acg_member_context_param(m) };
         if (m->shape->type == ACG_SHAPE_BOOLEAN) {
             out[n].type = ACG_EP_BOOL;
             memcpy(&out[n].boolean, p, sizeof out[n].boolean);

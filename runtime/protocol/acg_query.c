@@ -94,7 +94,7 @@ static void pop(struct form *f, size_t saved)
  * _get_serialized_name (queryName is in wire_name already, and capitalised as written). */
 static const char *member_name(const struct form *f, const struct acg_member *m, bool *capital)
 {
-    const char *wire = m->wire_name != NULL ? m->wire_name : m->shape->xml_name;
+    const char *wire = m->wire_name != NULL ? m->wire_name : acg_shape_xml_name(m->shape);
     *capital = f->ec2 && wire != NULL;
     return wire != NULL ? wire : m->name;
 }
@@ -150,13 +150,14 @@ static int put_list(struct form *f, const struct acg_shape *s, const struct acg_
     size_t saved = f->key_len, ignored;
     if (seq->count == 0)
         return f->ec2 ? ACG_OK : put_param(f, "", 0);   /* query sends an empty list empty */
-    if (!f->ec2 && flat && s->item_name != NULL) {
+    if (!f->ec2 && flat && acg_shape_item_name(s) != NULL) {
         /* "A.B" becomes "A.ItemName": the item's name replaces the member's. */
         char *dot = strrchr(f->key, '.');
         pop(f, dot != NULL ? (size_t)(dot - f->key) : 0);
-        ACG_TRY(push(f, s->item_name, false, &ignored));
+        ACG_TRY(push(f, acg_shape_item_name(s), false, &ignored));
     } else if (!f->ec2 && !flat) {
-        ACG_TRY(push(f, s->item_name != NULL ? s->item_name : "member", false, &ignored));
+        ACG_TRY(push(f, acg_shape_item_name(s) != NULL ? acg_shape_item_name(s) : "member", false,
+                     &ignored));
     }
     for (size_t i = 0; i < seq->count; i++) {
         size_t at;

@@ -178,7 +178,7 @@ int acg_restxml_build(const struct acg_service *svc, const struct acg_operation 
             rc = acg_xml_encode_member(&w, payload, value);
     } else if (any_body_value(s, filled)) {
         rc = write_body(&w, s, in, token_in_body ? filled : in,
-                        s->xml_name != NULL ? s->xml_name : s->name);
+                        acg_shape_xml_name(s) != NULL ? acg_shape_xml_name(s) : s->name);
     }
     if (rc != ACG_OK)
         return err != NULL && err->status != ACG_OK

@@ -179,7 +179,8 @@ static bool is_flattened(const struct acg_member *m)
 
 static const char *item_name(const struct acg_shape *list)
 {
-    return list->item_name != NULL ? list->item_name : list->item->xml_name;
+    return acg_shape_item_name(list) != NULL ? acg_shape_item_name(list)
+                                           : acg_shape_xml_name(list->item);
 }
 
 /* The element name a member arrives as (botocore's _member_key_name). */
@@ -189,7 +190,7 @@ static const char *xml_name(const struct acg_member *m)
         return item_name(m->shape);
     if (m->wire_name != NULL)
         return m->wire_name;
-    return m->shape->xml_name != NULL ? m->shape->xml_name : m->name;
+    return acg_shape_xml_name(m->shape) != NULL ? acg_shape_xml_name(m->shape) : m->name;
 }
 
 /* A map's key or value element name. */
@@ -197,7 +198,7 @@ static const char *entry_name(const struct acg_member *m, const char *fallback)
 {
     if (m->wire_name != NULL)
         return m->wire_name;
-    return m->shape->xml_name != NULL ? m->shape->xml_name : fallback;
+    return acg_shape_xml_name(m->shape) != NULL ? acg_shape_xml_name(m->shape) : fallback;
 }
 
 /* The member whose element is name: the one after the last match first (bodies follow

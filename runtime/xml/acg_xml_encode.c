@@ -73,15 +73,16 @@ static const char *element_name(const struct acg_member *m, const char *fallback
 {
     if (m->wire_name != NULL)
         return m->wire_name;
-    return m->shape->xml_name != NULL ? m->shape->xml_name : fallback;
+    return acg_shape_xml_name(m->shape) != NULL ? acg_shape_xml_name(m->shape) : fallback;
 }
 
 /* " xmlns[:prefix]="uri"" for the member's namespace, else the shape's. */
 static int put_namespace(struct acg_xml_writer *w, const struct acg_shape *s,
                          const struct acg_member *m)
 {
-    const char *uri = m != NULL && m->xml_namespace != NULL ? m->xml_namespace : s->xml_namespace;
-    const char *prefix = m != NULL && m->xml_namespace != NULL ? m->xml_prefix : NULL;
+    const char *member_uri = m != NULL ? acg_member_xml_namespace(m) : NULL;
+    const char *uri = member_uri != NULL ? member_uri : acg_shape_xml_namespace(s);
+    const char *prefix = member_uri != NULL ? acg_member_xml_prefix(m) : NULL;
     if (uri == NULL)
         return ACG_OK;
     ACG_TRY(acg_buf_printf(w->out, " xmlns%s%s=\"", prefix ? ":" : "", prefix ? prefix : ""));
@@ -158,8 +159,10 @@ static int write_list(struct acg_xml_writer *w, const struct acg_shape *s,
 {
     const unsigned char *items = seq->items;
     bool flat = is_flattened(s, at);
-    const char *item = flat ? name : s->item_name != NULL ? s->item_name
-                                   : s->item->xml_name != NULL ? s->item->xml_name : "member";
+    const char *item = name;
+    if (!flat)   /* the list's element name, else the element shape's, else "member" */
+        item = acg_shape_item_name(s) != NULL ? acg_shape_item_name(s)
+               : acg_shape_xml_name(s->item) != NULL ? acg_shape_xml_name(s->item) : "member";
     if (!flat) {
         ACG_TRY(acg_buf_printf(w->out, "<%s", name));
         ACG_TRY(put_namespace(w, s, at));
@@ -230,7 +233,8 @@ int acg_xml_encode(struct acg_xml_writer *w, const struct acg_shape *s, const vo
     if (s == NULL || root == NULL)
         return acg_error_set(w->err, ACG_ERR_INVALID_ARG, "acg_xml_encode: NULL argument");
     /* The root's namespace stands in for the shape's, as a member's would. */
-    struct acg_member as_root = { .name = root, .shape = s, .xml_namespace = xml_namespace };
+    struct acg_member_traits root_ns = { .xml_namespace = xml_namespace };
+    struct acg_member as_root = { .name = root, .shape = s, .traits = &root_ns };
     int rc = write_struct(w, s, value, root, xml_namespace != NULL ? &as_root : NULL);
     if (rc != ACG_OK)
         return acg_error_set(w->err, rc, "cannot write %s as XML: %s", root,

@@ -37,12 +37,14 @@ struct node {
 extern const struct acg_shape node_shape;
 
 static const struct acg_shape children_shape = {
-    .name = "Children", .type = ACG_SHAPE_LIST, .item = &node_shape, .item_name = "item",
+    .name = "Children", .type = ACG_SHAPE_LIST, .item = &node_shape,
+    .traits = &(const struct acg_shape_traits){ .item_name = "item" },
     .item_size = sizeof(struct node),
 };
 static const struct acg_shape names_shape = {
     .name = "Names", .type = ACG_SHAPE_LIST, .flags = ACG_SHAPE_FLATTENED,
-    .item = &acg_shape_string, .item_name = "Name", .item_size = sizeof(const char *),
+    .item = &acg_shape_string, .item_size = sizeof(const char *),
+    .traits = &(const struct acg_shape_traits){ .item_name = "Name" },
 };
 static const struct acg_member pair_members[] = {
     { .name = "key", .shape = &acg_shape_string, .wire_name = "K", .offset = offsetof(struct pair, key) },

@@ -122,7 +122,8 @@ static int test_tables_reachable_from_the_service(void)
     CHECK(acg_service_find_operation(&tiny_service, "Nope") == NULL);
     /* Errors by code (error.code when the model gives one). */
     const struct acg_shape *nf = acg_service_find_error(&tiny_service, "ThingNotFound");
-    CHECK(nf != NULL && strcmp(nf->name, "NotFound") == 0 && nf->http_status == 404);
+    CHECK(nf != NULL && strcmp(nf->name, "NotFound") == 0 && nf->traits != NULL &&
+          nf->traits->http_status == 404);
     CHECK(acg_service_find_error(&tiny_service, "NotFound") == NULL);
     const struct acg_shape *busy = acg_service_find_error(&tiny_service, "Busy");
     CHECK(busy != NULL && (busy->flags & ACG_SHAPE_THROTTLING));

@@ -14,7 +14,8 @@ static const struct acg_shape resource_in_use = {
     .flags = ACG_SHAPE_EXCEPTION | ACG_SHAPE_RETRYABLE,
 };
 static const struct acg_shape slow_down = {
-    .name = "SlowItDown", .type = ACG_SHAPE_STRUCTURE, .error_code = "SlowItDownException",
+    .name = "SlowItDown", .type = ACG_SHAPE_STRUCTURE,
+    .traits = &(const struct acg_shape_traits){ .error_code = "SlowItDownException" },
     .flags = ACG_SHAPE_EXCEPTION | ACG_SHAPE_RETRYABLE | ACG_SHAPE_THROTTLING,
 };
 static const struct acg_shape not_found = {

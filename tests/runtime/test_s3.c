@@ -202,7 +202,8 @@ struct list_in {
 };
 static const struct acg_member list_members[] = {
     { .name = "Bucket", .shape = &acg_shape_string, .offset = offsetof(struct list_in, bucket),
-      .location = ACG_LOC_URI, .context_param = "Bucket" },
+      .location = ACG_LOC_URI,
+      .traits = &(const struct acg_member_traits){ .context_param = "Bucket" } },
     { .name = "EncodingType", .shape = &acg_shape_string, .wire_name = "encoding-type",
       .offset = offsetof(struct list_in, encoding), .location = ACG_LOC_QUERY },
     { .name = "Prefix", .shape = &acg_shape_string, .wire_name = "prefix",
@@ -228,7 +229,8 @@ static const struct acg_shape body_shape = { .name = "StreamingBlob", .type = AC
                                              .flags = ACG_SHAPE_STREAMING };
 static const struct acg_member put_members[] = {
     { .name = "Bucket", .shape = &acg_shape_string, .offset = offsetof(struct put_in, bucket),
-      .location = ACG_LOC_URI, .context_param = "Bucket" },
+      .location = ACG_LOC_URI,
+      .traits = &(const struct acg_member_traits){ .context_param = "Bucket" } },
     { .name = "Key", .shape = &acg_shape_string, .offset = offsetof(struct put_in, key),
       .location = ACG_LOC_URI },
     { .name = "ChecksumAlgorithm", .shape = &acg_shape_string,

@@ -71,12 +71,14 @@ static const struct acg_shape item_shape = {
     .members = item_members, .member_count = 2,
 };
 static const struct acg_shape items_shape = {
-    .name = "Items", .type = ACG_SHAPE_LIST, .item = &item_shape, .item_name = "item",
+    .name = "Items", .type = ACG_SHAPE_LIST, .item = &item_shape,
+    .traits = &(const struct acg_shape_traits){ .item_name = "item" },
     .item_size = sizeof(struct item),
 };
 static const struct acg_shape flat_shape = {
     .name = "Flat", .type = ACG_SHAPE_LIST, .flags = ACG_SHAPE_FLATTENED,
-    .item = &acg_shape_string, .item_name = "Flat", .item_size = sizeof(const char *),
+    .item = &acg_shape_string, .item_size = sizeof(const char *),
+    .traits = &(const struct acg_shape_traits){ .item_name = "Flat" },
 };
 static const struct acg_shape strings_shape = {
     .name = "Strings", .type = ACG_SHAPE_LIST, .size = sizeof(struct strings),
@@ -104,8 +106,9 @@ static const struct acg_shape fmap_shape = {
 };
 static const struct acg_member inner_members[] = {
     M(struct inner, "Type", acg_shape_string, type), .wire_name = "xsi:type",
-      .flags = ACG_MEMBER_XML_ATTRIBUTE, .xml_namespace = "http://www.w3.org/2001/XMLSchema-instance",
-      .xml_prefix = "xsi" },
+      .flags = ACG_MEMBER_XML_ATTRIBUTE,
+      .traits = &(const struct acg_member_traits){
+          .xml_namespace = "http://www.w3.org/2001/XMLSchema-instance", .xml_prefix = "xsi" } },
     M(struct inner, "Id", acg_shape_string, id), .wire_name = "id", .flags = ACG_MEMBER_XML_ATTRIBUTE },
     M(struct inner, "Text", acg_shape_string, text) },
 };

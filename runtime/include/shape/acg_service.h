@@ -163,7 +163,7 @@ struct acg_service {
 /* The error code a modelled exception arrives with: error.code, else its shape name. */
 static inline const char *acg_error_code(const struct acg_shape *s)
 {
-    return s->error_code != NULL ? s->error_code : s->name;
+    return s->traits != NULL && s->traits->error_code != NULL ? s->traits->error_code : s->name;
 }
 
 /* The service's modelled error with this code (a binary search of svc->errors), or NULL. */

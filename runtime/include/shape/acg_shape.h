@@ -129,6 +129,14 @@ enum {
 
 struct acg_shape;
 
+/* Traits few members have (XML namespaces, endpoint context parameters). A member without
+ * any has traits NULL, which keeps the member rows every table is made of small. */
+struct acg_member_traits {
+    const char *xml_namespace;    /* xmlNamespace uri, or NULL */
+    const char *xml_prefix;       /* its prefix ("xsi"), or NULL */
+    const char *context_param;    /* endpoint contextParam name, or NULL */
+};
+
 struct acg_member {
     const char *name;             /* the model's member name (and --cli-input-json key) */
     const struct acg_shape *shape;
@@ -139,11 +147,20 @@ struct acg_member {
     uint16_t flags;               /* ACG_MEMBER_* */
     uint8_t location;             /* enum acg_location */
     uint8_t ts_format;            /* enum acg_ts_format; ACG_TS_DEFAULT: the shape's */
-    const char *xml_namespace;    /* xmlNamespace uri, or NULL */
-    const char *xml_prefix;       /* its prefix ("xsi"), or NULL */
-    const char *context_param;    /* endpoint contextParam name, or NULL */
+    const struct acg_member_traits *traits;   /* NULL: none */
 };
 
+/* Traits of exceptions and of the XML protocols' shapes; NULL for every other shape. */
+struct acg_shape_traits {
+    uint16_t http_status;         /* error.httpStatusCode, 0 when unset */
+    const char *error_code;       /* error.code when it differs from name */
+    const char *xml_name;         /* the shape's own locationName, or NULL */
+    const char *xml_namespace;
+    const char *item_name;        /* lists: the element's locationName (XML), or NULL */
+};
+
+/* The descriptor of one shape. Its fields are ordered so that no padding falls between
+ * them: a table holds hundreds of these. */
 struct acg_shape {
     const char *name;             /* the model's shape name */
     uint8_t type;                 /* enum acg_shape_type */
@@ -153,28 +170,59 @@ struct acg_shape {
      * do lists and maps that are never an element (struct acg_seq). */
     uint32_t size;                /* sizeof the C value as a list element or map value */
     uint32_t item_size;           /* lists: sizeof an element; maps: sizeof an entry */
+    uint16_t member_count;
+    uint16_t enum_count;
     const struct acg_member *members;  /* structure, union: members in model order;
                                         * map: [0] key, [1] value */
-    uint16_t member_count;
     const struct acg_shape *item; /* lists: the element's shape */
-    const char *item_name;        /* lists: the element's locationName (XML), or NULL */
     const uint16_t *by_wire_name; /* structures with many members: member indexes sorted by
                                    * wire name (strcmp order), for decoders; else NULL */
-    /* Constraints from the model, checked before a request is sent. */
-    int64_t min;                  /* length (code points, bytes, items) or integer range */
-    int64_t max;
-    double min_value;             /* float and double range */
-    double max_value;
+    /* Constraints from the model, checked before a request is sent: a length (code points,
+     * bytes, items) or an integer range in min and max, a float or double range in
+     * min_value and max_value. A shape has one kind or the other, so they share storage. */
+    union {
+        int64_t min;
+        double min_value;
+    };
+    union {
+        int64_t max;
+        double max_value;
+    };
     struct acg_pattern *pattern;  /* NULL: none */
     const char *const *enum_values;
-    uint16_t enum_count;
-    /* Exceptions */
-    uint16_t http_status;         /* error.httpStatusCode, 0 when unset */
-    const char *error_code;       /* error.code when it differs from name */
-    /* XML */
-    const char *xml_name;         /* the shape's own locationName, or NULL */
-    const char *xml_namespace;
+    const struct acg_shape_traits *traits;  /* NULL: none */
 };
+
+/* The traits' fields, NULL (or 0) for a member or shape without traits. */
+static inline const char *acg_member_xml_namespace(const struct acg_member *m)
+{
+    return m->traits != NULL ? m->traits->xml_namespace : NULL;
+}
+
+static inline const char *acg_member_xml_prefix(const struct acg_member *m)
+{
+    return m->traits != NULL ? m->traits->xml_prefix : NULL;
+}
+
+static inline const char *acg_member_context_param(const struct acg_member *m)
+{
+    return m->traits != NULL ? m->traits->context_param : NULL;
+}
+
+static inline const char *acg_shape_xml_name(const struct acg_shape *s)
+{
+    return s->traits != NULL ? s->traits->xml_name : NULL;
+}
+
+static inline const char *acg_shape_xml_namespace(const struct acg_shape *s)
+{
+    return s->traits != NULL ? s->traits->xml_namespace : NULL;
+}
+
+static inline const char *acg_shape_item_name(const struct acg_shape *s)
+{
+    return s->traits != NULL ? s->traits->item_name : NULL;
+}
 
 /* The size of a value of shape s where a list element holds it. */
 size_t acg_shape_size(const struct acg_shape *s);
