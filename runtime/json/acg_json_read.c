@@ -1157,11 +1157,13 @@ int acg_json_decoder_begin_pull(struct acg_json_decoder *d, acg_json_pull_fn pul
     return begin_object(d);
 }
 
-int acg_json_decode_pull(acg_json_pull_fn pull, void *ctx, const struct acg_shape *s, void *out,
-                         struct acg_arena *arena, struct acg_error *err)
+/* truncate_integers: restJson1's reading of integers (acg_json_decode_rest_pull). */
+static int decode_pull(acg_json_pull_fn pull, void *ctx, const struct acg_shape *s, void *out,
+                       struct acg_arena *arena, struct acg_error *err, bool truncate_integers)
 {
     struct acg_json_decoder d;
     int rc = acg_json_decoder_begin_pull(&d, pull, ctx, arena, err);
+    d.truncate_integers = truncate_integers;
     if (rc == ACG_OK)
         rc = acg_json_decode_shape(&d, s, out);
     if (rc == ACG_OK)
@@ -1175,6 +1177,18 @@ int acg_json_decode_pull(acg_json_pull_fn pull, void *ctx, const struct acg_shap
     }
     acg_json_decoder_free(&d);
     return rc;
+}
+
+int acg_json_decode_pull(acg_json_pull_fn pull, void *ctx, const struct acg_shape *s, void *out,
+                         struct acg_arena *arena, struct acg_error *err)
+{
+    return decode_pull(pull, ctx, s, out, arena, err, false);
+}
+
+int acg_json_decode_rest_pull(acg_json_pull_fn pull, void *ctx, const struct acg_shape *s,
+                              void *out, struct acg_arena *arena, struct acg_error *err)
+{
+    return decode_pull(pull, ctx, s, out, arena, err, true);
 }
 
 void acg_json_decoder_free(struct acg_json_decoder *d)

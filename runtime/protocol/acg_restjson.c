@@ -119,6 +119,14 @@ int acg_restjson_parse(const struct acg_shape *shape, const struct acg_http_mess
     }
 }
 
+int acg_restjson_parse_pulled(const struct acg_shape *shape, const struct acg_http_message *msg,
+                              acg_json_pull_fn pull, void *pull_ctx, void *out,
+                              struct acg_arena *arena, struct acg_error *err)
+{
+    ACG_TRY(acg_rest_parse_bound(shape, msg, false, out, arena, err));
+    return acg_json_decode_rest_pull(pull, pull_ctx, shape, out, arena, err);
+}
+
 /* The string value of member name in the top-level object, or NULL; *seen tells whether
  * the member is there at all. */
 static const char *top_string(struct acg_json_reader *r, const char *name, bool *seen)
