@@ -89,6 +89,7 @@ struct acg_http_conn {
     void *pulled_ctx;
     bool decided;                       /* the body's first bytes came: pulled or kept */
     bool pulling;
+    bool paused;                        /* a piece waits in libcurl (pull_in) */
     char *dst;                          /* where acg_http_pull wants bytes, or NULL */
     size_t dst_cap, dst_len;
     struct acg_buf spill;               /* bytes that came with no room left in dst */
@@ -143,10 +144,23 @@ static void decide(struct acg_http_conn *h)
         h->res->status = status;
 }
 
+static bool spilled(const struct acg_http_conn *h)
+{
+    return h->spill_pos < h->spill.len;
+}
+
 /* A piece of a pulled body: into the room acg_http_pull offered, the rest kept for the
- * next pull (libcurl hands over what one read of the socket gave, up to its buffer). */
+ * next pull (libcurl hands over what one read of the socket gave, up to its buffer). One
+ * turn of libcurl reads the socket for as long as it has data, so once a piece waits, the
+ * transfer pauses (libcurl holds the piece and stops reading) until the reader has taken
+ * it: the kernel's socket buffer, not ours, holds the rest, and so the body is never held
+ * whole here either. */
 static size_t pull_in(struct acg_http_conn *h, const char *data, size_t n)
 {
+    if (spilled(h) && (h->dst == NULL || h->dst_cap - h->dst_len < n)) {
+        h->paused = true;
+        return CURL_WRITEFUNC_PAUSE;
+    }
     if (n > h->max_body - h->pulled) {
         h->too_large = true;
         return 0;
@@ -743,11 +757,6 @@ static void multi_wait(struct acg_http_conn *h)
     }
 }
 
-static bool spilled(const struct acg_http_conn *h)
-{
-    return h->spill_pos < h->spill.len;
-}
-
 size_t acg_http_pull(void *ctx, char *buf, size_t cap, int *failed)
 {
     struct acg_http_conn *h = ctx;
@@ -755,7 +764,17 @@ size_t acg_http_pull(void *ctx, char *buf, size_t cap, int *failed)
         h->dst = buf;
         h->dst_cap = cap;
         h->dst_len = 0;
+        if (h->paused) {
+            /* libcurl hands the piece it held to pull_in before this returns */
+            h->paused = false;
+            if (curl_easy_pause(h->easy, CURLPAUSE_CONT) != CURLE_OK && !h->done) {
+                h->done = true;
+                h->result = CURLE_RECV_ERROR;
+            }
+        }
         for (;;) {
+            if (h->dst_len > 0 || spilled(h))
+                break;
             multi_perform(h);
             if (h->dst_len > 0 || spilled(h) || h->done)
                 break;
@@ -810,6 +829,7 @@ int acg_http_run(struct acg_http_conn *h)
     h->done = false;
     h->result = CURLE_OK;
     h->pulled = 0;
+    h->paused = false;
     acg_buf_reset(&h->spill);
     h->spill_pos = 0;
     if (curl_multi_add_handle(h->multi, h->easy) != CURLM_OK)
