@@ -81,6 +81,8 @@ static int write_file(char path[64], const char *data, size_t len)
     return w == (ssize_t)len ? 0 : -1;
 }
 
+static const struct acg_service *service = &personalize_service;
+
 static struct acg_client *client_new(size_t max_response_bytes)
 {
     struct acg_client_config cfg;
@@ -97,7 +99,7 @@ static struct acg_client *client_new(size_t max_response_bytes)
     cfg.log = capture_log;
     cfg.log_level = ACG_LOG_DEBUG;
     acg_error_init(&err);
-    struct acg_client *c = acg_client_new(&personalize_service, &cfg, &err);
+    struct acg_client *c = acg_client_new(service, &cfg, &err);
     acg_error_free(&err);
     return c;
 }
@@ -129,7 +131,8 @@ static int expected(const char *body, size_t len, struct acg_buf *enc)
     return rc;
 }
 
-/* Calls ListBatchInferenceJobs (through op, when not NULL) after scripting the server;
+/* Calls ListBatchInferenceJobs (through op, when not NULL) after scripting the server (NULL:
+ * what is left of the last script);
  * the output's encoding into enc on success. */
 static int call(struct acg_client *c, const struct acg_operation *op, const char *script,
                 struct acg_buf *enc, struct acg_error *err)
@@ -138,7 +141,7 @@ static int call(struct acg_client *c, const struct acg_operation *op, const char
     struct personalize_list_batch_inference_jobs_response out;
     personalize_list_batch_inference_jobs_request_init(&in);
     in.next_token = "ENABLED";   /* the checksum test's validation mode member */
-    if (http_srv_script(&srv, script) != 0)
+    if (script != NULL && http_srv_script(&srv, script) != 0)
         return -100;
     loglen = 0;
     logbuf[0] = '\0';
@@ -365,6 +368,30 @@ static int test_chunked_without_length(void)
     return 0;
 }
 
+/* The same tables spoken as restJson1 (POST /, the body the output): the pulled decode
+ * goes through acg_restjson_parse_pulled, with the response's headers kept first. */
+static int test_restjson_same_as_whole(void)
+{
+    struct acg_service rest = personalize_service;
+    rest.protocol = ACG_PROTOCOL_REST_JSON;
+    service = &rest;
+    char script[512];
+    struct run r;
+    int rc = run_start(&r, 0);
+    snprintf(script, sizeof script, "[{\"body_file\": \"%s\"}, {\"body_file\": \"%s\", "
+             "\"close_after\": 100000}, {\"body_file\": \"%s\"}]", big_path, big_path, big_path);
+    if (rc == 0)
+        rc = call(r.c, list_op(), script, &r.got, &r.err);
+    bool first = rc == ACG_OK && streamed(big_len) && got_wanted(&r);
+    if (rc == ACG_OK)
+        rc = call(r.c, list_op(), NULL, &r.got, &r.err);   /* the rest of the script */
+    service = &personalize_service;
+    CHECK(first);
+    CHECK(rc == ACG_OK && r.err.attempts == 2 && streamed(big_len) && got_wanted(&r));
+    run_end(&r);
+    return 0;
+}
+
 int main(void)
 {
     static const struct test_case tests[] = {
@@ -374,6 +401,7 @@ int main(void)
         TEST(test_invalid_json_fails_as_whole),
         TEST(test_checksum_of_streamed_body),
         TEST(test_chunked_without_length),
+        TEST(test_restjson_same_as_whole),
     };
     size_t len;
     char *small = list_body(3, -1, &len), *bad;
