@@ -1,5 +1,14 @@
 /* One call of any operation, driven by its descriptor: validate, build, send, decode. The
- * generated per-operation functions are thin typed wrappers around acg_call(). */
+ * generated per-operation functions are thin typed wrappers around acg_call().
+ *
+ * Decoding. A 2xx body is decoded after it has arrived whole (decode_output), except in
+ * the blocking call of an operation whose output is one JSON document (awsJson, restJson1
+ * without a payload member), when the body is large or of unknown length: then the
+ * transfer hands it to acg_json_decode_pull while it arrives (decode_arriving, from inside
+ * acg_http_run), so it is never held whole. The checks stay those of a whole body: its
+ * response checksums are summed as it passes and compared before the decoder's verdict
+ * counts, a transfer that fails part-way is the send's retryable error (the output
+ * released first), and a decode error reads as decode_output's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,6 +304,22 @@ static void release_sums(struct acg_call_prep *p)
     }
 }
 
+/* Starts the running checksums of the operation's responseAlgorithms (afresh: each
+ * attempt's body is summed on its own). */
+static int start_sums(const struct acg_operation *op, struct acg_call_prep *p)
+{
+    const struct acg_checksum *cs = op->checksum;
+    release_sums(p);
+    for (size_t i = 0; i < cs->response_algorithm_count; i++) {
+        enum acg_checksum_algorithm a = acg_checksum_algorithm_from_name(cs->response_algorithms[i]);
+        if (a != ACG_CHECKSUM_NONE && acg_checksum_init(&p->sums[a - 1], a) != ACG_OK) {
+            release_sums(p);
+            return ACG_ERR_NOMEM;
+        }
+    }
+    return ACG_OK;
+}
+
 /* resolve_response_checksum_algorithms: the responseAlgorithms this runtime computes,
  * when the validation mode member is set. A sink gets wrapped so they are computed. */
 static int response_checksums(const struct acg_operation *op, const void *in,
@@ -307,13 +332,7 @@ static int response_checksums(const struct acg_operation *op, const void *in,
                   cs->response_algorithm_count > 0;
     if (!p->validate || p->send.sink == NULL)
         return ACG_OK;
-    for (size_t i = 0; i < cs->response_algorithm_count; i++) {
-        enum acg_checksum_algorithm a = acg_checksum_algorithm_from_name(cs->response_algorithms[i]);
-        if (a != ACG_CHECKSUM_NONE && acg_checksum_init(&p->sums[a - 1], a) != ACG_OK) {
-            release_sums(p);
-            return ACG_ERR_NOMEM;
-        }
-    }
+    ACG_TRY(start_sums(op, p));
     p->inner_sink = p->send.sink;
     p->sink = (struct acg_body_sink){ checked_write, p };
     p->send.sink = &p->sink;
@@ -347,7 +366,7 @@ static int validate_response(const struct acg_operation *op, struct acg_call_pre
         const char *expected = listed ? response_header(resp, name) : NULL;
         if (expected == NULL || strchr(expected, '-') != NULL)
             continue;
-        if (p->inner_sink != NULL)
+        if (p->inner_sink != NULL || p->arriving.used)
             rc = acg_checksum_final(&p->sums[a - 1], got);
         else
             rc = acg_checksum_of((enum acg_checksum_algorithm)a, resp->body.data, resp->body.len,
@@ -392,6 +411,8 @@ int acg_call_prepare(struct acg_client *c, const struct acg_operation *op, const
     p->prepared = NULL;
     p->validate = false;
     p->inner_sink = NULL;
+    memset(&p->arriving, 0, sizeof p->arriving);
+    p->out = out;
     memset(&p->s3, 0, sizeof p->s3);
     memset(p->sums, 0, sizeof p->sums);
     if (c == NULL || op == NULL)
@@ -447,6 +468,8 @@ int acg_call_prepare(struct acg_client *c, const struct acg_operation *op, const
                                    &p->send.context_count, err);
     if (rc == ACG_OK && response_checksums(op, in, p) != ACG_OK)
         rc = acg_error_set(err, ACG_ERR_NOMEM, "out of memory setting up checksums");
+    /* The checksums to check are in the headers, whatever the protocol. */
+    p->send.want_headers = p->send.want_headers || p->validate;
     if (rc != ACG_OK) {
         acg_request_free(&p->req);
         acg_arena_destroy(p->prepared);
@@ -457,6 +480,25 @@ int acg_call_prepare(struct acg_client *c, const struct acg_operation *op, const
     return ACG_OK;
 }
 
+/* The outcome of a body decoded as it arrived: its error moves into err; an output decoded
+ * for a call that failed afterwards (its checksum) is released. */
+static int arrived(const struct acg_operation *op, struct acg_call_prep *p, int rc,
+                   struct acg_error *err)
+{
+    struct acg_arriving *a = &p->arriving;
+    if (rc == ACG_OK && a->rc != ACG_OK) {
+        rc = a->rc;
+        if (err != NULL && err->status == ACG_OK)
+            acg_error_set_at(err, a->rc, a->err.where, "%s", a->err.message);
+    } else if (rc != ACG_OK && a->rc == ACG_OK && p->out != NULL) {
+        struct acg_arena *arena;
+        memcpy(&arena, p->out, sizeof arena);
+        acg_release(arena, p->out, op->output->size);
+    }
+    acg_error_free(&a->err);
+    return rc;
+}
+
 int acg_call_complete(struct acg_client *c, const struct acg_operation *op,
                       struct acg_call_prep *p, int rc, struct acg_response *resp, void *out,
                       struct acg_error *err)
@@ -465,7 +507,9 @@ int acg_call_complete(struct acg_client *c, const struct acg_operation *op,
     if (rc == ACG_OK)
         rc = validate_response(op, p, resp, err);
     release_sums(p);
-    if (rc == ACG_OK)
+    if (p->arriving.used)
+        rc = arrived(op, p, rc, err);
+    else if (rc == ACG_OK)
         rc = decode_output(svc, op, resp, out, err);
     else if (rc == ACG_ERR_SERVICE)
         decode_detail(svc, resp, err);
@@ -478,18 +522,88 @@ int acg_call_complete(struct acg_client *c, const struct acg_operation *op,
     return rc;
 }
 
+/* A 2xx body at least this large (or of unknown length) is decoded while it arrives. At
+ * libcurl's receive buffer (256 KiB, acg_http.c) a body takes several reads, so the decode
+ * has a transfer to overlap, and holding it whole starts to cost; a smaller one usually
+ * comes in one read, where the whole-body decode is faster (the pulled decoder's set-up
+ * costs ~30 % on a 1 KB body: bench/notes.md, item 3). */
+#define ARRIVING_MIN_BYTES ((size_t)256 << 10)
+
+/* The pulled body, its checksums computed as it passes. */
+static size_t pull_summed(void *ctx, char *buf, size_t cap, int *failed)
+{
+    struct acg_call_prep *p = ctx;
+    size_t n = p->pull(p->pull_ctx, buf, cap, failed);
+    for (size_t i = 0; p->validate && i < 4; i++) {
+        if (p->sums[i].algorithm != ACG_CHECKSUM_NONE)
+            acg_checksum_update(&p->sums[i], buf, n);
+    }
+    return n;
+}
+
+/* acg_arriving's decode: one attempt's body into the output, or nothing kept on failure, so
+ * a retry starts from a zeroed output. */
+static int decode_arriving(struct acg_arriving *a, const struct acg_response *resp,
+                           acg_json_pull_fn pull, void *pull_ctx)
+{
+    struct acg_call_prep *p = a->ctx;
+    const struct acg_operation *op = p->send.op;
+    struct acg_http_message msg = { resp->http_status, NULL, 0, resp->headers,
+                                    resp->header_count };
+    struct acg_arena *arena = acg_arena_new();
+    if (arena == NULL || (p->validate && start_sums(op, p) != ACG_OK)) {
+        acg_arena_destroy(arena);
+        return acg_error_set(&a->err, ACG_ERR_NOMEM, "out of memory reading the %s response",
+                             op->name);
+    }
+    p->pull = pull;
+    p->pull_ctx = pull_ctx;
+    int rc = acg_protocol_parse_pulled(p->svc, op->output, &msg, pull_summed, p, p->out,
+                                       arena, &a->err);
+    if (rc != ACG_OK) {
+        acg_release(arena, p->out, op->output->size);
+        acg_op_response_error(&a->err, op->name);
+        /* The rest of the body still counts towards its checksum, which is checked first
+         * (validate_response), as it is for a body kept whole. */
+        char rest[4096];
+        int failed = 0;
+        while (p->validate && pull_summed(p, rest, sizeof rest, &failed) > 0)
+            ;
+        return rc;
+    }
+    memcpy(p->out, &arena, sizeof arena);   /* arena_ is the first member of outputs */
+    return ACG_OK;
+}
+
+/* Whether the blocking call decodes its 2xx body as it arrives: a JSON document that is
+ * the whole output (acg_protocol_pulls), not a download to a sink, not S3's, not HEAD's. */
+static bool decodes_arriving(const struct acg_service *svc, const struct acg_operation *op,
+                             const struct acg_call_prep *p)
+{
+    return p->out != NULL && op->output != NULL && p->send.sink == NULL &&
+           !acg_s3_service(svc) && acg_protocol_pulls(svc, op->output) &&
+           (op->http_method == NULL || strcmp(op->http_method, "HEAD") != 0);
+}
+
 int acg_call_ex(struct acg_client *c, const struct acg_operation *op, const void *in, void *out,
                 const struct acg_call_options *options, struct acg_error *err)
 {
     struct acg_call_prep p;
     struct acg_response resp;
     int rc = acg_call_prepare(c, op, in, out, options, &p, err);
-    if (rc == ACG_OK) {
-        acg_response_init(&resp);
+    if (rc != ACG_OK)
+        return rc;
+    acg_response_init(&resp);
+    if (decodes_arriving(acg_client_service(c), op, &p)) {
+        p.arriving.min_bytes = ARRIVING_MIN_BYTES;
+        p.arriving.decode = decode_arriving;
+        p.arriving.ctx = &p;
+        p.svc = acg_client_service(c);
+        rc = acg_client_send_decoding(c, &p.send, &resp, &p.arriving, err);
+    } else {
         rc = acg_client_send(c, &p.send, &resp, err);
-        rc = acg_call_complete(c, op, &p, rc, &resp, out, err);
     }
-    return rc;
+    return acg_call_complete(c, op, &p, rc, &resp, out, err);
 }
 
 const void *acg_error_detail(const struct acg_error *err, const struct acg_shape *s)

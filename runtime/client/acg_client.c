@@ -13,8 +13,11 @@
  *
  * One send is a set-up (call_begin), attempts (attempt_begin, the transfer, attempt_end),
  * a verdict on each (attempt_final, retry_after) and a report (call_end). acg_client_send
- * runs them in a loop with curl_easy_perform and a sleep; acg_send.h hands the same steps
- * to the asynchronous calls, which run the transfers on a multi handle instead.
+ * runs them in a loop with a sleep, each transfer on its handle's own multi handle
+ * (acg_http_run); acg_client_send_decoding (acg_call_ex's) has that transfer hand a large
+ * 2xx body to the call's decoder while it arrives (decode_arriving) instead of keeping it.
+ * acg_send.h hands the same steps to the asynchronous calls, which run the transfers on
+ * their loop's multi handle and keep every body whole.
  */
 #include <curl/curl.h>
 #include <errno.h>
@@ -671,6 +674,7 @@ struct call_state {
     struct acg_error last;       /* the latest attempt's error */
     struct acg_http_result res;  /* the latest attempt's answer */
     struct acg_pooled_conn *h;   /* the handle of the attempt in flight, or NULL */
+    struct acg_arriving *arriving;   /* a 2xx body decoded as it arrives, or NULL */
     int attempt;
     int last_cost;               /* tokens the latest retry took; 0 = no retry yet */
     bool exhausted;              /* the last attempt was retryable, the budget spent */
@@ -945,6 +949,34 @@ static void note_local_failure(int rc, const struct acg_http_result *res, struct
                                                             : "out of memory sending the request");
 }
 
+/* The body of the attempt in flight, counted as it is pulled. */
+static size_t pull_counted(void *ctx, char *buf, size_t cap, int *failed)
+{
+    struct call_state *st = ctx;
+    size_t n = acg_http_pull(st->h->conn, buf, cap, failed);
+    st->arriving->bytes += n;
+    return n;
+}
+
+/* The transfer's 2xx body has begun and is to be decoded as it arrives (acg_http_run calls
+ * this between its reads): the status and headers go into the response first, as the
+ * protocol's decoder reads bound members from them. */
+static void decode_arriving(void *ctx, struct acg_http_conn *conn)
+{
+    struct call_state *st = ctx;
+    struct acg_arriving *a = st->arriving;
+    const char *headers;
+    size_t len;
+    st->resp->http_status = acg_http_received(conn, &headers, &len);
+    a->used = true;
+    if (st->call->want_headers && keep_headers(st->resp, headers, len) != ACG_OK)
+        a->rc = acg_error_set(&a->err, ACG_ERR_NOMEM, "out of memory reading the response");
+    else
+        a->rc = a->decode(a, st->resp, pull_counted, st);
+    acg_client_log(st->c, ACG_LOG_DEBUG, "response body decoded as it arrived: %zu bytes%s",
+                   a->bytes, a->rc == ACG_OK ? "" : " (the decode failed)");
+}
+
 /* Signs the next attempt and sets its transfer up on a handle from pool (st->h). On ACG_OK
  * the transfer is ready to run; on failure the attempt is over and nothing is held. The
  * credentials and the signature are wiped before this returns: the handle has copied the
@@ -1053,6 +1085,8 @@ static int attempt_begin(struct call_state *st, struct acg_handle_pool *pool)
                    st->url.data, attempt, c->max_attempts, st->payload_len,
                    st->gzipped ? ", gzip" : "");
     acg_http_set_sink(h->conn, st->call->sink);
+    if (st->arriving != NULL)
+        acg_http_set_pull(h->conn, st->arriving->min_bytes, decode_arriving, st);
     if (st->trailer) {
         st->chunked.off = st->chunked.frame_len = st->chunked.frame_pos = 0;
         st->chunked.final = st->chunked.done = false;
@@ -1062,6 +1096,7 @@ static int attempt_begin(struct call_state *st, struct acg_handle_pool *pool)
                         st->payload_len, &st->resp->body, res);
     if (rc != ACG_OK) {
         acg_http_set_sink(h->conn, NULL);
+        acg_http_set_pull(h->conn, 0, NULL, NULL);
         acg_http_set_reader(h->conn, NULL, NULL);
     }
     note_local_failure(rc, res, err);
@@ -1088,6 +1123,7 @@ static int attempt_end(struct call_state *st, struct acg_handle_pool *pool, int 
     int rc = acg_http_finish(h->conn, curl_code);
     st->delivered = st->delivered || acg_http_sink_used(h->conn);
     acg_http_set_sink(h->conn, NULL);
+    acg_http_set_pull(h->conn, 0, NULL, NULL);
     acg_http_set_reader(h->conn, NULL, NULL);
     note_local_failure(rc, res, &st->last);
     if (rc == ACG_OK && st->call->want_headers &&
@@ -1109,6 +1145,12 @@ static void attempt_reset(struct call_state *st)
     memset(&st->res, 0, sizeof st->res);
     st->resp->http_status = 0;
     st->resp->request_id[0] = '\0';
+    if (st->arriving != NULL) {
+        st->arriving->used = false;
+        st->arriving->bytes = 0;
+        acg_error_free(&st->arriving->err);
+        acg_error_init(&st->arriving->err);
+    }
 }
 
 static const char *kind_name(enum acg_retry_kind k)
@@ -1214,6 +1256,7 @@ static int call_begin(struct call_state *st, struct acg_client *c, const struct 
     st->gzipped = false;
     st->delivered = false;
     st->h = NULL;
+    st->arriving = NULL;
     st->attempt = 0;
     st->last_cost = 0;
     st->exhausted = false;
@@ -1434,24 +1477,42 @@ static int check_send(const struct acg_client *c, const struct acg_send *call,
     return ACG_OK;
 }
 
-int acg_client_send(struct acg_client *c, const struct acg_send *call, struct acg_response *resp,
-                    struct acg_error *err)
+/* The blocking send: each attempt's transfer runs on its handle's own multi handle
+ * (acg_http_run), which hands a body to arriving's decoder between reads when there is
+ * one. */
+static int send_blocking(struct acg_client *c, const struct acg_send *call,
+                         struct acg_response *resp, struct acg_arriving *arriving,
+                         struct acg_error *err)
 {
     struct call_state st;
     ACG_TRY(check_send(c, call, resp, err));
     int rc = call_begin(&st, c, call, resp);
+    st.arriving = arriving;
     for (bool again = rc == ACG_OK; again;) {
         enum acg_retry_kind kind = ACG_RETRY_NONE;
         int64_t delay = 0;
         attempt_reset(&st);
         rc = attempt_begin(&st, c->handles);
         if (rc == ACG_OK)
-            rc = attempt_end(&st, c->handles, curl_easy_perform(acg_http_easy(st.h->conn)));
+            rc = attempt_end(&st, c->handles, acg_http_run(st.h->conn));
         again = !attempt_final(&st, &rc, &kind) && retry_after(&st, kind, &delay);
         if (again)
             client_sleep_ms(c, delay);
     }
     return call_end(&st, rc, err);
+}
+
+int acg_client_send(struct acg_client *c, const struct acg_send *call, struct acg_response *resp,
+                    struct acg_error *err)
+{
+    return send_blocking(c, call, resp, NULL, err);
+}
+
+int acg_client_send_decoding(struct acg_client *c, const struct acg_send *call,
+                             struct acg_response *resp, struct acg_arriving *arriving,
+                             struct acg_error *err)
+{
+    return send_blocking(c, call, resp, arriving, err);
 }
 
 /* ---- the same, in steps (acg_send.h) ---- */

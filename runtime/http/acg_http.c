@@ -80,6 +80,21 @@ struct acg_http_conn {
     const struct acg_body_sink *sink;   /* where a 2xx body goes, or NULL: into body */
     bool sink_used;                     /* bytes went to the sink */
     bool sink_failed;
+    CURLM *multi;                       /* acg_http_run's, made on its first transfer */
+    bool done;                          /* ... and the transfer on it ended with result */
+    CURLcode result;
+    /* A 2xx body pulled instead of kept (acg_http_set_pull). */
+    size_t pull_min;                    /* 0: never */
+    acg_http_pulled_fn on_pulled;
+    void *pulled_ctx;
+    bool decided;                       /* the body's first bytes came: pulled or kept */
+    bool pulling;
+    bool paused;                        /* a piece waits in libcurl (pull_in) */
+    char *dst;                          /* where acg_http_pull wants bytes, or NULL */
+    size_t dst_cap, dst_len;
+    struct acg_buf spill;               /* bytes that came with no room left in dst */
+    size_t spill_pos;                   /* how much of spill has been pulled */
+    size_t pulled;                      /* body bytes received while pulling */
     acg_http_read_fn reader;            /* the request body, made as it goes, or NULL */
     void *reader_ctx;
     struct acg_buf *body;
@@ -115,10 +130,61 @@ static int64_t monotonic_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* At the body's first bytes the status is final: a 2xx body of pull_min bytes or more, or
+ * of unknown length, is pulled (acg_http_set_pull). */
+static void decide(struct acg_http_conn *h)
+{
+    long status = 0;
+    long long length = h->res->content_length;
+    h->decided = true;
+    curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &status);
+    h->pulling = h->on_pulled != NULL && h->multi != NULL && status >= 200 && status < 300 &&
+                 (length < 0 || (unsigned long long)length >= h->pull_min);
+    if (h->pulling)
+        h->res->status = status;
+}
+
+static bool spilled(const struct acg_http_conn *h)
+{
+    return h->spill_pos < h->spill.len;
+}
+
+/* A piece of a pulled body: into the room acg_http_pull offered, the rest kept for the
+ * next pull (libcurl hands over what one read of the socket gave, up to its buffer). One
+ * turn of libcurl reads the socket for as long as it has data, so once a piece waits, the
+ * transfer pauses (libcurl holds the piece and stops reading) until the reader has taken
+ * it: the kernel's socket buffer, not ours, holds the rest, and so the body is never held
+ * whole here either. */
+static size_t pull_in(struct acg_http_conn *h, const char *data, size_t n)
+{
+    if (spilled(h) && (h->dst == NULL || h->dst_cap - h->dst_len < n)) {
+        h->paused = true;
+        return CURL_WRITEFUNC_PAUSE;
+    }
+    if (n > h->max_body - h->pulled) {
+        h->too_large = true;
+        return 0;
+    }
+    h->pulled += n;
+    size_t k = 0;
+    if (h->dst != NULL) {
+        k = h->dst_cap - h->dst_len < n ? h->dst_cap - h->dst_len : n;
+        memcpy(h->dst + h->dst_len, data, k);
+        h->dst_len += k;
+    }
+    if (k < n && acg_buf_append(&h->spill, data + k, n - k) != ACG_OK)
+        return 0;
+    return n;
+}
+
 static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 {
     struct acg_http_conn *h = ud;
     size_t n = size * nmemb;
+    if (h->pull_min > 0 && !h->decided)
+        decide(h);
+    if (h->pulling)
+        return pull_in(h, data, n);
     if (h->sink != NULL) {
         /* A success body streams to the caller; an error body is kept to be decoded. */
         long status = 0;
@@ -223,8 +289,10 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
                 return 0;
             }
             /* Size the body buffer once instead of doubling it (and copying) as the body
-             * arrives. A failure here ends the transfer as out of memory. */
-            if (h->sink == NULL && acg_buf_reserve(h->body, (size_t)cl) != ACG_OK)
+             * arrives, unless it is to be pulled. A failure here ends the transfer as out
+             * of memory. */
+            if (h->sink == NULL && !(h->pull_min > 0 && (unsigned long long)cl >= h->pull_min) &&
+                acg_buf_reserve(h->body, (size_t)cl) != ACG_OK)
                 return 0;
         }
     }
@@ -354,6 +422,7 @@ struct acg_http_conn *acg_http_conn_new(const struct acg_http_options *o)
     acg_buf_init(&h->url, 0);
     acg_buf_init_secure(&h->header_text, 0);   /* the token and the signature pass here */
     acg_buf_init(&h->response_headers, 64 << 10);   /* a header block larger than this is refused */
+    acg_buf_init(&h->spill, 0);
     h->max_body = o->max_response_bytes;
     h->read_timeout_ms = o->read_timeout_ms;
     if (o->user_agent != NULL && o->user_agent[0] != '\0') {
@@ -384,7 +453,10 @@ void acg_http_conn_destroy(struct acg_http_conn *h)
 {
     if (h == NULL)
         return;
+    if (h->multi != NULL)
+        curl_multi_cleanup(h->multi);   /* closes the connection it keeps */
     curl_easy_cleanup(h->easy);
+    acg_buf_free(&h->spill);
     acg_buf_free(&h->url);
     acg_buf_free(&h->response_headers);
     acg_buf_free_secure(&h->header_text);
@@ -640,11 +712,138 @@ int acg_http_begin(struct acg_http_conn *h, const char *method, const char *url,
     h->trickled = false;
     h->n_samples = 0;
     h->errbuf[0] = '\0';
+    h->decided = h->pulling = false;
 
     CURLcode rc = set_request_options(h, method, url, body, body_len);
     if (rc == CURLE_OK)
         rc = curl_easy_setopt(h->easy, CURLOPT_HTTPHEADER, list);
     return rc == CURLE_OK ? ACG_OK : acg_http_finish(h, rc);
+}
+
+void acg_http_set_pull(struct acg_http_conn *h, size_t min_bytes, acg_http_pulled_fn reader,
+                       void *ctx)
+{
+    h->pull_min = reader != NULL ? (min_bytes > 0 ? min_bytes : 1) : 0;
+    h->on_pulled = reader;
+    h->pulled_ctx = ctx;
+}
+
+/* One turn of the handle's multi: libcurl moves what it can; done and result say when the
+ * transfer ended. */
+static void multi_perform(struct acg_http_conn *h)
+{
+    int running = 0, left = 0;
+    CURLMcode mc = curl_multi_perform(h->multi, &running);
+    CURLMsg *m;
+    while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
+        if (m->msg == CURLMSG_DONE && m->easy_handle == h->easy) {
+            h->done = true;
+            h->result = m->data.result;
+        }
+    }
+    if (mc != CURLM_OK && !h->done) {
+        h->done = true;
+        h->result = mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_RECV_ERROR;
+    }
+}
+
+/* Waits for the socket or libcurl's next timer (the timeouts are libcurl's and the
+ * progress callback's, as in curl_easy_perform, which waits the same way). */
+static void multi_wait(struct acg_http_conn *h)
+{
+    if (curl_multi_poll(h->multi, NULL, 0, 1000, NULL) != CURLM_OK) {
+        h->done = true;
+        h->result = CURLE_RECV_ERROR;
+    }
+}
+
+size_t acg_http_pull(void *ctx, char *buf, size_t cap, int *failed)
+{
+    struct acg_http_conn *h = ctx;
+    if (!spilled(h) && !h->done && cap > 0) {
+        h->dst = buf;
+        h->dst_cap = cap;
+        h->dst_len = 0;
+        if (h->paused) {
+            /* libcurl hands the piece it held to pull_in before this returns */
+            h->paused = false;
+            if (curl_easy_pause(h->easy, CURLPAUSE_CONT) != CURLE_OK && !h->done) {
+                h->done = true;
+                h->result = CURLE_RECV_ERROR;
+            }
+        }
+        for (;;) {
+            if (h->dst_len > 0 || spilled(h))
+                break;
+            multi_perform(h);
+            if (h->dst_len > 0 || spilled(h) || h->done)
+                break;
+            multi_wait(h);
+        }
+        h->dst = NULL;
+        if (h->dst_len > 0)
+            return h->dst_len;
+    }
+    if (spilled(h)) {
+        size_t n = h->spill.len - h->spill_pos < cap ? h->spill.len - h->spill_pos : cap;
+        memcpy(buf, h->spill.data + h->spill_pos, n);
+        h->spill_pos += n;
+        if (!spilled(h)) {
+            acg_buf_reset(&h->spill);
+            h->spill_pos = 0;
+        }
+        return n;
+    }
+    if (h->done && h->result != CURLE_OK)
+        *failed = 1;
+    return 0;
+}
+
+long acg_http_received(const struct acg_http_conn *h, const char **headers, size_t *len)
+{
+    *headers = h->response_headers.data;
+    *len = h->response_headers.len;
+    return h->res != NULL ? h->res->status : 0;
+}
+
+/* Hands a pulled body to its reader, then reads and drops whatever it left, so the
+ * transfer ends as it would have (and the connection stays usable). */
+static void pull_body(struct acg_http_conn *h)
+{
+    char rest[16 * 1024];
+    int failed = 0;
+    h->on_pulled(h->pulled_ctx, h);
+    while (acg_http_pull(h, rest, sizeof rest, &failed) > 0)
+        ;
+    /* A pull buffer grown by a burst is not kept past 1 MiB. */
+    if (h->spill.cap > ((size_t)1 << 20))
+        acg_buf_free(&h->spill);
+    acg_buf_reset(&h->spill);
+    h->spill_pos = 0;
+}
+
+int acg_http_run(struct acg_http_conn *h)
+{
+    if (h->multi == NULL && (h->multi = curl_multi_init()) == NULL)
+        return CURLE_OUT_OF_MEMORY;
+    h->done = false;
+    h->result = CURLE_OK;
+    h->pulled = 0;
+    h->paused = false;
+    acg_buf_reset(&h->spill);
+    h->spill_pos = 0;
+    if (curl_multi_add_handle(h->multi, h->easy) != CURLM_OK)
+        return CURLE_OUT_OF_MEMORY;
+    for (;;) {
+        multi_perform(h);
+        if (h->done || h->pulling)
+            break;
+        multi_wait(h);
+    }
+    if (h->pulling)
+        pull_body(h);
+    curl_multi_remove_handle(h->multi, h->easy);
+    return h->result;
 }
 
 int acg_http_finish(struct acg_http_conn *h, int curl_code)

@@ -900,7 +900,11 @@ static int check_end(struct acg_json_decoder *d)
  * bytes of the items already decoded are then dropped: nothing refers to them (the outer
  * member names lie before the array, the next item has not begun). A cheap second scan
  * (depth, inside a string or not) finds those places in what has been pulled. */
-#define PULL_PIECE ((size_t)16 * 1024)   /* the least room offered to a read */
+/* The least room offered to a read: as much as libcurl's receive buffer holds (256 KiB,
+ * http/acg_http.c), so each read it makes lands in the window whole, not in a buffer of
+ * the transport's to be copied again. The buffer is allocated, not touched, beyond what
+ * arrives: a small body costs a few pages of it. */
+#define PULL_PIECE ((size_t)256 * 1024)
 
 struct acg_json_stream {
     acg_json_pull_fn pull;
@@ -945,12 +949,108 @@ static size_t to_quote_or_backslash(const unsigned char *b, size_t i, size_t n)
     return i;
 }
 
-/* The boundary scan over what has been pulled and not yet scanned: strings skipped up to
- * their next quote or backslash, a table lookup a byte outside them. */
+/* A structural byte outside strings, at offset at: depth, and the boundaries. */
+static void scan_structural(struct acg_json_stream *st, unsigned char c, size_t at)
+{
+    switch (c) {
+    case '{': case '[':
+        if (++st->depth == 2)
+            st->array2 = c == '[';
+        break;
+    case '}': case ']': st->depth--; break;
+    case ',':
+        if (st->depth == 2 && st->array2)
+            st->safe = at;
+        break;
+    default: break;   /* a backslash outside a string: the decoder will refuse it */
+    }
+}
+
+#ifdef ACG_SCAN_SSE2
+/* The 64 bits of four compares' results, the k-th byte's at bit k. */
+static inline uint64_t mask64(const __m128i m[4])
+{
+    return (uint64_t)(unsigned)_mm_movemask_epi8(m[0]) |
+           (uint64_t)(unsigned)_mm_movemask_epi8(m[1]) << 16 |
+           (uint64_t)(unsigned)_mm_movemask_epi8(m[2]) << 32 |
+           (uint64_t)(unsigned)_mm_movemask_epi8(m[3]) << 48;
+}
+
+/* Bit k: the parity of the bits of m at k and below (1 from an opening quote up to, not
+ * including, its closing one). */
+static inline uint64_t prefix_xor(uint64_t m)
+{
+    m ^= m << 1;
+    m ^= m << 2;
+    m ^= m << 4;
+    m ^= m << 8;
+    m ^= m << 16;
+    m ^= m << 32;
+    return m;
+}
+
+/* The bytes a backslash escapes (the byte after an odd run of them), as simdjson finds
+ * them; *carry: the block's first byte is escaped, and afterwards the next block's is. */
+static inline uint64_t escaped_bytes(uint64_t backslash, uint64_t *carry)
+{
+    const uint64_t even = 0x5555555555555555ULL;
+    backslash &= ~*carry;
+    uint64_t follows = backslash << 1 | *carry;
+    uint64_t odd_starts = backslash & ~even & ~follows;
+    uint64_t sum = odd_starts + backslash;
+    *carry = sum < odd_starts;
+    return (even ^ (sum << 1)) & follows;
+}
+
+/* The boundary scan 64 bytes at a time: quotes, backslashes and structural bytes found
+ * with SSE2 compares, the bytes inside strings by a prefix xor of the unescaped quotes, so
+ * only the structural bytes outside strings (a few per item) are visited one by one.
+ * Returns where the byte-at-a-time scan goes on: at a block's end, or at its last byte
+ * when that is a backslash escaping the next block's first. */
+static size_t scan_blocks(struct acg_json_stream *st, const unsigned char *b, size_t i, size_t n)
+{
+    /* '[' and ']' are '{' and '}' but for the 0x20 bit: one compare finds both. */
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'),
+                  bit5 = _mm_set1_epi8(0x20), open = _mm_set1_epi8('{'),
+                  close = _mm_set1_epi8('}'), comma = _mm_set1_epi8(',');
+    uint64_t in_string = st->in_string ? ~(uint64_t)0 : 0, carry = 0;
+    while (n - i >= 64) {
+        __m128i q[4], bs[4], sc[4];
+        for (int j = 0; j < 4; j++) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i + 16 * (size_t)j));
+            __m128i folded = _mm_or_si128(v, bit5);
+            q[j] = _mm_cmpeq_epi8(v, quote);
+            bs[j] = _mm_cmpeq_epi8(v, backslash);
+            sc[j] = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(folded, open),
+                                              _mm_cmpeq_epi8(folded, close)),
+                                 _mm_cmpeq_epi8(v, comma));
+        }
+        uint64_t escaped = escaped_bytes(mask64(bs), &carry);
+        uint64_t inside = prefix_xor(mask64(q) & ~escaped) ^ in_string;
+        in_string = (uint64_t)0 - (inside >> 63);
+        uint64_t structural = mask64(sc) & ~inside;
+        while (structural != 0) {
+            size_t at = i + (size_t)__builtin_ctzll(structural);
+            structural &= structural - 1;
+            scan_structural(st, b[at], at);
+        }
+        i += 64;
+    }
+    st->in_string = in_string != 0;
+    return carry != 0 ? i - 1 : i;
+}
+#endif
+
+/* The boundary scan over what has been pulled and not yet scanned: whole blocks with SSE2
+ * where it is there, then strings skipped up to their next quote or backslash and a table
+ * lookup a byte outside them. */
 static void stream_scan(struct acg_json_stream *st)
 {
     const unsigned char *b = (const unsigned char *)st->buf;
     size_t i = st->scanned, n = st->filled;
+#ifdef ACG_SCAN_SSE2
+    i = scan_blocks(st, b, i, n);
+#endif
     while (i < n) {
         if (st->in_string) {
             i = to_quote_or_backslash(b, i, n);
@@ -970,19 +1070,10 @@ static void stream_scan(struct acg_json_stream *st)
             i++;
         if (i >= n)
             break;
-        switch (b[i]) {
-        case '"': st->in_string = true; break;
-        case '{': case '[':
-            if (++st->depth == 2)
-                st->array2 = b[i] == '[';
-            break;
-        case '}': case ']': st->depth--; break;
-        case ',':
-            if (st->depth == 2 && st->array2)
-                st->safe = i;
-            break;
-        default: break;   /* a backslash outside a string: the decoder will refuse it */
-        }
+        if (b[i] == '"')
+            st->in_string = true;
+        else
+            scan_structural(st, b[i], i);
         i++;
     }
     st->scanned = i;
@@ -1028,8 +1119,7 @@ static int stream_fill(struct acg_json_decoder *d)
         if (st->safe > d->len || st->eof)
             break;
         if (st->cap - st->filled < PULL_PIECE) {
-            /* From 32 KiB (a small body takes one small buffer, under malloc's mmap
-             * threshold), doubling. */
+            /* Two pieces to start with, doubling. */
             size_t cap = st->cap > 0 ? st->cap * 2 : 2 * PULL_PIECE;
             while (cap - st->filled < PULL_PIECE)
                 cap *= 2;
@@ -1157,11 +1247,13 @@ int acg_json_decoder_begin_pull(struct acg_json_decoder *d, acg_json_pull_fn pul
     return begin_object(d);
 }
 
-int acg_json_decode_pull(acg_json_pull_fn pull, void *ctx, const struct acg_shape *s, void *out,
-                         struct acg_arena *arena, struct acg_error *err)
+/* truncate_integers: restJson1's reading of integers (acg_json_decode_rest_pull). */
+static int decode_pull(acg_json_pull_fn pull, void *ctx, const struct acg_shape *s, void *out,
+                       struct acg_arena *arena, struct acg_error *err, bool truncate_integers)
 {
     struct acg_json_decoder d;
     int rc = acg_json_decoder_begin_pull(&d, pull, ctx, arena, err);
+    d.truncate_integers = truncate_integers;
     if (rc == ACG_OK)
         rc = acg_json_decode_shape(&d, s, out);
     if (rc == ACG_OK)
@@ -1175,6 +1267,18 @@ int acg_json_decode_pull(acg_json_pull_fn pull, void *ctx, const struct acg_shap
     }
     acg_json_decoder_free(&d);
     return rc;
+}
+
+int acg_json_decode_pull(acg_json_pull_fn pull, void *ctx, const struct acg_shape *s, void *out,
+                         struct acg_arena *arena, struct acg_error *err)
+{
+    return decode_pull(pull, ctx, s, out, arena, err, false);
+}
+
+int acg_json_decode_rest_pull(acg_json_pull_fn pull, void *ctx, const struct acg_shape *s,
+                              void *out, struct acg_arena *arena, struct acg_error *err)
+{
+    return decode_pull(pull, ctx, s, out, arena, err, true);
 }
 
 void acg_json_decoder_free(struct acg_json_decoder *d)

@@ -44,7 +44,24 @@ int acg_awsjson_parse(const struct acg_service *svc, const struct acg_shape *sha
     return acg_json_decode_body(msg->body, msg->body_len, shape, out, arena, err);
 }
 
+/* Every awsJson output is one JSON document. */
+static bool awsjson_pulls(const struct acg_shape *output)
+{
+    (void)output;
+    return true;
+}
+
+static int awsjson_parse_pulled(const struct acg_shape *shape, const struct acg_http_message *msg,
+                                acg_json_pull_fn pull, void *pull_ctx, void *out,
+                                struct acg_arena *arena, struct acg_error *err)
+{
+    (void)msg;
+    return acg_json_decode_pull(pull, pull_ctx, shape, out, arena, err);
+}
+
 const struct acg_codec acg_codec_json = {
     .build = acg_awsjson_build,
     .parse = acg_awsjson_parse,
+    .pulls = awsjson_pulls,
+    .parse_pulled = awsjson_parse_pulled,
 };

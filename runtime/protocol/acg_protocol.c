@@ -44,6 +44,23 @@ int acg_protocol_parse(const struct acg_service *svc, const struct acg_shape *sh
     return svc->codec->parse(svc, shape, msg, out, arena, err);
 }
 
+bool acg_protocol_pulls(const struct acg_service *svc, const struct acg_shape *shape)
+{
+    return shape != NULL && svc->codec != NULL && svc->codec->pulls != NULL &&
+           svc->codec->pulls(shape);
+}
+
+int acg_protocol_parse_pulled(const struct acg_service *svc, const struct acg_shape *shape,
+                              const struct acg_http_message *msg, acg_json_pull_fn pull,
+                              void *pull_ctx, void *out, struct acg_arena *arena,
+                              struct acg_error *err)
+{
+    if (!acg_protocol_pulls(svc, shape))
+        return acg_error_set(err, ACG_ERR_INVALID_ARG, "%s responses are not decoded as they "
+                             "arrive", acg_protocol_name(svc->protocol));
+    return svc->codec->parse_pulled(shape, msg, pull, pull_ctx, out, arena, err);
+}
+
 int acg_protocol_parse_error(const struct acg_service *svc, const struct acg_http_message *msg,
                              const char *request_id_header, struct acg_error *err)
 {

@@ -25,6 +25,12 @@ struct acg_codec {
     /* NULL: the error code comes from the headers and body as awsJson sends them. */
     bool (*error_code)(const char *error_type_header, const char *body, size_t len,
                        char *code, size_t size);
+    /* Outputs decoded from a body handed over in pieces (acg_protocol_parse_pulled): which
+     * ones can be, and the decode. NULL: none, the whole body is decoded. */
+    bool (*pulls)(const struct acg_shape *output);
+    int (*parse_pulled)(const struct acg_shape *shape, const struct acg_http_message *msg,
+                        acg_json_pull_fn pull, void *pull_ctx, void *out,
+                        struct acg_arena *arena, struct acg_error *err);
 };
 
 int acg_awsjson_build(const struct acg_service *svc, const struct acg_operation *op,
@@ -51,6 +57,11 @@ int acg_restjson_build(const struct acg_service *svc, const struct acg_operation
 int acg_restjson_parse(const struct acg_service *svc, const struct acg_shape *shape,
                        const struct acg_http_message *msg, void *out, struct acg_arena *arena,
                        struct acg_error *err);
+
+/* restJson1's acg_protocol_parse_pulled: the bound members, then the body as it arrives. */
+int acg_restjson_parse_pulled(const struct acg_shape *shape, const struct acg_http_message *msg,
+                              acg_json_pull_fn pull, void *pull_ctx, void *out,
+                              struct acg_arena *arena, struct acg_error *err);
 
 bool acg_restjson_error_code(const char *error_type_header, const char *body, size_t len,
                              char *code, size_t size);

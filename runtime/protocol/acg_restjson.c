@@ -121,6 +121,14 @@ int acg_restjson_parse(const struct acg_service *svc, const struct acg_shape *sh
     }
 }
 
+int acg_restjson_parse_pulled(const struct acg_shape *shape, const struct acg_http_message *msg,
+                              acg_json_pull_fn pull, void *pull_ctx, void *out,
+                              struct acg_arena *arena, struct acg_error *err)
+{
+    ACG_TRY(acg_rest_parse_bound(shape, msg, false, out, arena, err));
+    return acg_json_decode_rest_pull(pull, pull_ctx, shape, out, arena, err);
+}
+
 /* The string value of member name in the top-level object, or NULL; *seen tells whether
  * the member is there at all. */
 static const char *top_string(struct acg_json_reader *r, const char *name, bool *seen)
@@ -176,8 +184,16 @@ bool acg_restjson_error_code(const char *error_type_header, const char *body, si
     return wrote;
 }
 
+/* A body that is one JSON document: not a payload member's bytes. */
+static bool restjson_pulls(const struct acg_shape *output)
+{
+    return acg_rest_payload(output) == NULL;
+}
+
 const struct acg_codec acg_codec_rest_json = {
     .build = acg_restjson_build,
     .parse = acg_restjson_parse,
     .error_code = acg_restjson_error_code,
+    .pulls = restjson_pulls,
+    .parse_pulled = acg_restjson_parse_pulled,
 };

@@ -2,7 +2,8 @@
  * Personalize tables (operation inputs and outputs, modelled errors; the first byte picks
  * one), then the validator and the encoder, in both styles, on whatever decoded. The same
  * body decoded in pieces (acg_json_decode_pull, 1 to 8 bytes at a time) must end with the
- * same status and, decoded, encode to the same bytes: a difference aborts. */
+ * same status and, decoded, encode to the same bytes: a difference aborts. Reads of 64 to
+ * 1024 bytes (bit 4 of the first byte) bring in the boundary scan's 64-byte blocks. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -70,7 +71,10 @@ static void encode(const struct acg_shape *s, const void *v, enum acg_json_style
 static void check_pieces(const struct acg_shape *s, const uint8_t *data, size_t size, int rc,
                          const void *v)
 {
-    struct json_pieces src = { (const char *)data + 1, size - 1, 0, 1 + (size_t)(data[0] >> 5) };
+    /* 1 to 8 bytes a read, or (bit 4) 64 to 1024, which the boundary scan takes in 64-byte
+     * blocks */
+    size_t piece = data[0] & 0x10 ? 64 * (1 + (size_t)(data[0] & 0x0f)) : 1 + (size_t)(data[0] >> 5);
+    struct json_pieces src = { (const char *)data + 1, size - 1, 0, piece };
     struct acg_arena *arena = acg_arena_new();
     void *p = calloc(1, s->size);
     if (arena == NULL || p == NULL) {

@@ -15,18 +15,23 @@ A response spec is an object; every field is optional:
   trickle_ms (pause between body bytes), close_after (bytes of the body sent before the
   connection is closed, with the full Content-Length announced), huge (a body of that many
   bytes), no_length (no Content-Length, close to end the body), close (Connection: close),
-  hang (never answer; the connection stays open until the client gives up).
+  hang (never answer; the connection stays open until the client gives up), body_file (the
+  body is that file's bytes), chunked (Transfer-Encoding: chunked in chunks of that many
+  bytes, no Content-Length), checksum ("good" or "bad": an x-amz-checksum-crc32 header of
+  the body, or of something else).
 
 Each request is checked: the SigV4 signature is recomputed with botocore's SigV4Auth from
 the headers the client says it signed, and gzip bodies are decompressed.
 """
 import argparse
+import base64
 import gzip
 import json
 import socketserver
 import sys
 import threading
 import time
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from botocore.auth import SigV4Auth
@@ -123,15 +128,24 @@ class Handler(BaseHTTPRequestHandler):
         status = spec.get("status", 200)
         if "huge" in spec:
             body = b"x" * spec["huge"]
+        elif "body_file" in spec:
+            with open(spec["body_file"], "rb") as f:
+                body = f.read()
         else:
             body = spec.get("body", "{}").encode("utf-8")
         self.send_response_only(status)
         headers = {"Content-Type": "application/x-amz-json-1.1",
                    "x-amzn-RequestId": "req-%d" % len(STATE["requests"])}
         headers.update(spec.get("headers", {}))
+        if spec.get("checksum"):
+            summed = body if spec["checksum"] == "good" else body + b"!"
+            crc = zlib.crc32(summed).to_bytes(4, "big")
+            headers["x-amz-checksum-crc32"] = base64.b64encode(crc).decode("ascii")
+        if spec.get("chunked"):
+            headers["Transfer-Encoding"] = "chunked"
         for k, v in headers.items():
             self.send_header(k, v)
-        if not spec.get("no_length"):
+        if not spec.get("no_length") and not spec.get("chunked"):
             self.send_header("Content-Length", str(len(body)))
         if spec.get("close") or spec.get("no_length") or "close_after" in spec:
             self.send_header("Connection", "close")
@@ -141,6 +155,13 @@ class Handler(BaseHTTPRequestHandler):
             if "close_after" in spec:
                 self.wfile.write(body[:spec["close_after"]])
                 self.wfile.flush()
+                return
+            if spec.get("chunked"):
+                n = spec["chunked"]
+                for i in range(0, len(body), n):
+                    piece = body[i:i + n]
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                self.wfile.write(b"0\r\n\r\n")
                 return
             if spec.get("trickle_ms"):
                 for i in range(len(body)):

@@ -21,7 +21,11 @@
  * when they need a refresh (a credential_process run or a metadata request), and a
  * callback. Retry delays are the loop's timers (the client's sleep_ms hook is not used).
  * Each call's transfer runs on a handle of the loop's own, so max_connections does not
- * bound a loop. */
+ * bound a loop.
+ *
+ * Memory: an asynchronous call keeps its whole answer, then decodes it (a blocking
+ * acg_call decodes a large JSON answer while it arrives instead); a loop with many large
+ * answers in flight holds each of them whole until it is decoded. */
 #ifndef ACG_ASYNC_H
 #define ACG_ASYNC_H
 

@@ -144,7 +144,10 @@ void acg_client_log(const struct acg_client *c, enum acg_log_level level, const 
  * decodes a 2xx answer into out (a struct of op->output, or NULL), which is zeroed first
  * and owns what it points to afterwards (release it with its generated _free). A modelled
  * error is decoded into err->detail (read it with acg_error_detail). Nothing is sent when
- * validation fails. */
+ * validation fails. A large JSON answer (awsJson, restJson1 without a payload member; 256
+ * KiB or more, or of unknown length) is decoded while it arrives and never held whole; a
+ * transfer that fails part-way is retried with the output released first, and the errors
+ * are those of a body kept whole. */
 ACG_NODISCARD int acg_call(struct acg_client *c, const struct acg_operation *op, const void *in,
                            void *out, struct acg_error *err);
 

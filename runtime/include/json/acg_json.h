@@ -278,6 +278,10 @@ ACG_NODISCARD int acg_json_decode_rest_body(const char *body, size_t len,
 ACG_NODISCARD int acg_json_decode_pull(acg_json_pull_fn pull, void *ctx,
                                        const struct acg_shape *s, void *out,
                                        struct acg_arena *arena, struct acg_error *err);
+/* acg_json_decode_pull with acg_json_decode_rest_body's reading of integers (restJson1). */
+ACG_NODISCARD int acg_json_decode_rest_pull(acg_json_pull_fn pull, void *ctx,
+                                            const struct acg_shape *s, void *out,
+                                            struct acg_arena *arena, struct acg_error *err);
 /* A whole body into out (a zeroed struct of shape s), its values in arena. An empty body
  * reads as {}. */
 ACG_NODISCARD int acg_json_decode_body(const char *body, size_t len, const struct acg_shape *s,

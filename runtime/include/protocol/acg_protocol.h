@@ -11,6 +11,7 @@
 #include "common/acg_arena.h"
 #include "common/acg_buf.h"
 #include "common/acg_error.h"
+#include "json/acg_json.h"
 #include "shape/acg_service.h"
 
 #ifdef __cplusplus
@@ -85,6 +86,19 @@ struct acg_http_message {
 ACG_NODISCARD int acg_protocol_parse(const struct acg_service *svc, const struct acg_shape *shape,
                                      const struct acg_http_message *msg, void *out,
                                      struct acg_arena *arena, struct acg_error *err);
+
+/* Whether a 2xx answer's body for shape can be decoded as it arrives
+ * (acg_protocol_parse_pulled): a JSON document that is the whole output, as awsJson's
+ * outputs are and restJson1's without a payload member. */
+bool acg_protocol_pulls(const struct acg_service *svc, const struct acg_shape *shape);
+/* acg_protocol_parse for a body that pull hands over in pieces (acg_json_decode_pull):
+ * msg gives the status and the headers (its body is not read). Only where
+ * acg_protocol_pulls says so. */
+ACG_NODISCARD int acg_protocol_parse_pulled(const struct acg_service *svc,
+                                            const struct acg_shape *shape,
+                                            const struct acg_http_message *msg,
+                                            acg_json_pull_fn pull, void *pull_ctx, void *out,
+                                            struct acg_arena *arena, struct acg_error *err);
 
 /* The error code of a non-2xx answer where the protocol reads it otherwise than
  * acg_error_decode (which follows awsJson: X-Amzn-ErrorType, then the body's "__type", then

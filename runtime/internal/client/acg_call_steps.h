@@ -5,6 +5,7 @@
 
 #include "auth/acg_checksum.h"
 #include "client/acg_client.h"
+#include "client/acg_send.h"
 #include "protocol/acg_s3.h"
 
 #ifdef __cplusplus
@@ -29,6 +30,13 @@ struct acg_call_prep {
     struct acg_checksum_state sums[4];   /* by enum acg_checksum_algorithm - 1 */
     const struct acg_body_sink *inner_sink;
     struct acg_body_sink sink;
+    /* The blocking call's 2xx body decoded as it arrives (acg_call_ex), its checksums
+     * computed as it passes: the output and the reader of the attempt in flight. */
+    struct acg_arriving arriving;
+    const struct acg_service *svc;
+    void *out;
+    acg_json_pull_fn pull;
+    void *pull_ctx;
 };
 
 /* Adjusts in as the protocol's and the service's handlers do before validation (Route 53's

@@ -9,10 +9,36 @@
 
 #include "client/acg_client.h"
 #include "http/acg_handle_pool.h"
+#include "json/acg_json.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* A 2xx body decoded while it arrives (acg_call_ex's blocking call; the asynchronous calls
+ * keep the whole body, then decode). The send sets used, and calls decode, on the attempt
+ * whose body is pulled; each attempt starts with used false and err cleared. */
+struct acg_arriving {
+    size_t min_bytes;   /* bodies of at least this many bytes, or of unknown length */
+    /* Reads the body with pull(pull_ctx, ...) into the call's output and returns the
+     * status, err saying why on failure; on failure nothing decoded is kept. resp holds
+     * the status and, when the call wants them, the headers. */
+    int (*decode)(struct acg_arriving *a, const struct acg_response *resp,
+                  acg_json_pull_fn pull, void *pull_ctx);
+    void *ctx;
+    bool used;
+    int rc;             /* decode's status */
+    struct acg_error err;
+    size_t bytes;       /* body bytes pulled */
+};
+
+/* acg_client_send, with a 2xx body that arriving->min_bytes allows (and any retry's)
+ * handed to arriving->decode while it arrives instead of being kept in resp. The transfer's
+ * own failures (a connection lost mid-body, the size cap, timeouts) are the send's, and
+ * retried as they would be; what decode returned is in arriving->rc for the caller. */
+ACG_NODISCARD int acg_client_send_decoding(struct acg_client *c, const struct acg_send *call,
+                                           struct acg_response *resp,
+                                           struct acg_arriving *arriving, struct acg_error *err);
 
 struct acg_send_state;
 

@@ -110,6 +110,30 @@ ACG_NODISCARD int acg_http_finish(struct acg_http_conn *h, int curl_code);
 void acg_http_set_sink(struct acg_http_conn *h, const struct acg_body_sink *sink);
 bool acg_http_sink_used(const struct acg_http_conn *h);
 
+/* Runs the transfer acg_http_begin set up to its end, as curl_easy_perform does, but on a
+ * multi handle the handle keeps for its life (with its connection cache, so keep-alive
+ * holds whichever way a transfer runs), and returns the CURLcode for acg_http_finish. With
+ * acg_http_set_pull in place, a 2xx body of at least min_bytes (or of unknown length:
+ * chunked, or ended by closing the connection) is not collected: when its first bytes
+ * arrive, the reader is called and reads it with acg_http_pull while the transfer runs
+ * (what it leaves unread is read and dropped afterwards). */
+ACG_NODISCARD int acg_http_run(struct acg_http_conn *h);
+
+/* Called once per transfer when its body is to be pulled; status and headers are in
+ * (acg_http_received). */
+typedef void (*acg_http_pulled_fn)(void *ctx, struct acg_http_conn *h);
+/* Pulls 2xx bodies of at least min_bytes, or of unknown length, through reader (NULL:
+ * never, the default). Stays in place until changed, like the sink. */
+void acg_http_set_pull(struct acg_http_conn *h, size_t min_bytes, acg_http_pulled_fn reader,
+                       void *ctx);
+/* In the reader: up to cap more bytes of the body into buf, running the transfer until
+ * some arrive; 0 when the body is over, or with *failed set when the transfer failed
+ * (acg_http_run then returns its CURLcode). The size cap (max_response_bytes) holds for
+ * what is pulled as for a kept body. An acg_json_pull_fn with h as its context. */
+size_t acg_http_pull(void *h, char *buf, size_t cap, int *failed);
+/* In the reader: the status and the headers received so far ("name\0value\0" pairs). */
+long acg_http_received(const struct acg_http_conn *h, const char **headers, size_t *len);
+
 /* A request body made as it is sent, in place of the body acg_http_begin is given: read
  * fills at most size bytes of buf and returns how many (0: the end). It goes out with
  * chunked transfer encoding (no Content-Length); the reader stays in place until changed
