@@ -977,41 +977,16 @@ static void decode_arriving(void *ctx, struct acg_http_conn *conn)
                    a->bytes, a->rc == ACG_OK ? "" : " (the decode failed)");
 }
 
-/* Signs the next attempt and sets its transfer up on a handle from pool (st->h). On ACG_OK
- * the transfer is ready to run; on failure the attempt is over and nothing is held. The
- * credentials and the signature are wiped before this returns: the handle has copied the
- * header lines. */
-static int attempt_begin(struct call_state *st, struct acg_handle_pool *pool)
+/* The headers an attempt sends before its signature: Host, the request's own (the
+ * computed checksum moved to an aws-chunked trailer), the SDK's, the payload hash header.
+ * Returns how many went into st->headers. */
+static size_t unsigned_headers(struct call_state *st, const char *sdk_request,
+                               bool unsigned_payload)
 {
-    struct acg_client *c = st->c;
-    struct acg_http_result *res = &st->res;
-    struct acg_error *err = &st->last;
-    int attempt = st->attempt;
-    const struct acg_url *url = &st->ep->url;
-    struct acg_credentials creds;
-    struct acg_pooled_conn *h = NULL;
-    struct acg_sigv4_result *sig = NULL;
-    struct acg_buf shown;
-    char sdk_request[48];
-    int rc;
-
-    /* smithy.api#noAuth (and every call of a --no-sign-request client) goes out unsigned;
-     * v4-unsigned-body sends and signs UNSIGNED-PAYLOAD
-     * in X-Amz-Content-SHA256 and in place of the body's hash, as botocore does. */
-    bool no_auth = (st->call->op->flags & ACG_OP_NO_AUTH) != 0 || c->no_sign_request;
-    bool unsigned_payload = (st->call->op->flags & ACG_OP_UNSIGNED_PAYLOAD) != 0;
-    acg_credentials_init(&creds);
-    acg_buf_init(&shown, 0);
-    int64_t now = client_now_ms(c);
-    rc = no_auth ? ACG_OK : acg_credentials_get(c->creds, now, &creds, err);
-    if (rc != ACG_OK)
-        goto done;
-
-    format_sdk_request(sdk_request, attempt, c->max_attempts);
     const struct acg_request *r = st->call->req;
     struct acg_header *headers = st->headers;
     size_t n = 0;
-    headers[n++] = (struct acg_header){ "Host", url->authority };
+    headers[n++] = (struct acg_header){ "Host", st->ep->url.authority };
     for (size_t i = 0; i < r->header_count; i++) {
         /* aws-chunked: the computed checksum goes in the trailer, the encoding gets added */
         if (st->trailer && (i + 1 == r->computed_checksum ||
@@ -1033,9 +1008,22 @@ static int attempt_begin(struct call_state *st, struct acg_handle_pool *pool)
         headers[n++] = (struct acg_header){ "X-Amz-Content-SHA256", st->content_sha256 };
     else if (unsigned_payload)
         headers[n++] = (struct acg_header){ "X-Amz-Content-SHA256", "UNSIGNED-PAYLOAD" };
+    return n;
+}
 
+/* Signs the n headers in st->headers with the handle's key cache and buffers, logs what
+ * was signed, and appends X-Amz-Date, the session token and Authorization to them.
+ * v4-unsigned-body sends and signs UNSIGNED-PAYLOAD in X-Amz-Content-SHA256 and in place
+ * of the body's hash, as botocore does. */
+static int sign_attempt(struct call_state *st, struct acg_pooled_conn *h,
+                        const struct acg_credentials *creds, int64_t now,
+                        bool unsigned_payload, size_t *n)
+{
+    struct acg_client *c = st->c;
+    const struct acg_request *r = st->call->req;
+    struct acg_sigv4_result *sig = &h->sig;
     struct acg_sigv4_params p = {
-        .creds = &creds,
+        .creds = creds,
         .region = st->signing_region,
         .service = st->signing_name,
         .now_ms = now,
@@ -1046,43 +1034,40 @@ static int attempt_begin(struct call_state *st, struct acg_handle_pool *pool)
         .method = r->method,
         .path = st->path.data,
         .query = st->query.len > 0 ? st->query.data : NULL,
-        .headers = headers,
-        .header_count = n,
+        .headers = st->headers,
+        .header_count = *n,
         .payload = st->payload,
         .payload_len = st->payload_len,
         .payload_hash = st->s3 ? st->content_sha256 : unsigned_payload ? "UNSIGNED-PAYLOAD" : NULL,
     };
-    /* The handle brings its own signing key cache and signature buffers: this attempt uses
-     * them alone until it gives the handle back, never across a retry delay. */
-    h = acg_handle_pool_take(pool);
-    if (h == NULL) {
-        rc = acg_error_set(err, ACG_ERR_NOMEM, "could not set up a libcurl handle");
-        goto done;
-    }
-    sig = &h->sig;
-    rc = no_auth ? ACG_OK : acg_sigv4_sign(&p, &req, &h->sigv4, sig, err);
-    if (rc != ACG_OK)
-        goto done;
-    if (no_auth) {
-        acg_client_log(c, ACG_LOG_DEBUG, "not signed (the operation takes no authentication)");
-    } else if (acg_client_log_enabled(c, ACG_LOG_DEBUG)) {
+    ACG_TRY(acg_sigv4_sign(&p, &req, &h->sigv4, sig, &st->last));
+    if (acg_client_log_enabled(c, ACG_LOG_DEBUG)) {
         /* The canonical request may hold the session token; the helper redacts it. The
          * signature is in neither text, and the Authorization header is never logged. */
+        struct acg_buf shown;
+        acg_buf_init(&shown, 0);
         if (acg_sigv4_canonical_request_for_log(sig, &shown) == ACG_OK)
             log_lines(c, "canonical request:", shown.data, shown.len);
+        acg_buf_free_secure(&shown);
         log_lines(c, "string to sign:", sig->string_to_sign.data, sig->string_to_sign.len);
     }
-    if (!no_auth) {
-        headers[n++] = (struct acg_header){ "X-Amz-Date", sig->amz_date };
-        if (creds.session_token[0] != '\0')
-            headers[n++] = (struct acg_header){ "X-Amz-Security-Token", creds.session_token };
-        headers[n++] = (struct acg_header){ "Authorization", sig->authorization.data };
-    }
-    if (st->trailer)   /* not signed, as botocore leaves it out */
-        headers[n++] = (struct acg_header){ "Transfer-Encoding", "chunked" };
+    st->headers[(*n)++] = (struct acg_header){ "X-Amz-Date", sig->amz_date };
+    if (creds->session_token[0] != '\0')
+        st->headers[(*n)++] = (struct acg_header){ "X-Amz-Security-Token", creds->session_token };
+    st->headers[(*n)++] = (struct acg_header){ "Authorization", sig->authorization.data };
+    return ACG_OK;
+}
 
+/* Hands the attempt to the handle: where the body goes (a sink, the decoder as it
+ * arrives, or the response buffer), the aws-chunked reader, then the request itself. */
+static int start_transfer(struct call_state *st, struct acg_pooled_conn *h, size_t n)
+{
+    struct acg_client *c = st->c;
+    const struct acg_request *r = st->call->req;
+    if (st->trailer)   /* not signed, as botocore leaves it out */
+        st->headers[n++] = (struct acg_header){ "Transfer-Encoding", "chunked" };
     acg_client_log(c, ACG_LOG_DEBUG, "sending %s %s (attempt %d of %d, %zu bytes%s)", r->method,
-                   st->url.data, attempt, c->max_attempts, st->payload_len,
+                   st->url.data, st->attempt, c->max_attempts, st->payload_len,
                    st->gzipped ? ", gzip" : "");
     acg_http_set_sink(h->conn, st->call->sink);
     if (st->arriving != NULL)
@@ -1092,23 +1077,57 @@ static int attempt_begin(struct call_state *st, struct acg_handle_pool *pool)
         st->chunked.final = st->chunked.done = false;
         acg_http_set_reader(h->conn, chunked_read, st);
     }
-    rc = acg_http_begin(h->conn, r->method, st->url.data, headers, n, st->payload,
-                        st->payload_len, &st->resp->body, res);
+    int rc = acg_http_begin(h->conn, r->method, st->url.data, st->headers, n, st->payload,
+                            st->payload_len, &st->resp->body, &st->res);
     if (rc != ACG_OK) {
         acg_http_set_sink(h->conn, NULL);
         acg_http_set_pull(h->conn, 0, NULL, NULL);
         acg_http_set_reader(h->conn, NULL, NULL);
     }
-    note_local_failure(rc, res, err);
-done:
+    note_local_failure(rc, &st->res, &st->last);
+    return rc;
+}
+
+/* Signs the next attempt and sets its transfer up on a handle from pool (st->h): the
+ * handle brings its own signing key cache and signature buffers, used by this attempt alone
+ * until it goes back, never across a retry delay. On ACG_OK the transfer is ready to run; on
+ * failure the attempt is over and nothing is held. The credentials and the signature are
+ * wiped before this returns: the handle has copied the header lines. */
+static int attempt_begin(struct call_state *st, struct acg_handle_pool *pool)
+{
+    struct acg_client *c = st->c;
+    struct acg_credentials creds;
+    char sdk_request[48];
+    /* smithy.api#noAuth (and every call of a --no-sign-request client) goes out unsigned. */
+    bool no_auth = (st->call->op->flags & ACG_OP_NO_AUTH) != 0 || c->no_sign_request;
+    bool unsigned_payload = (st->call->op->flags & ACG_OP_UNSIGNED_PAYLOAD) != 0;
+    int64_t now = client_now_ms(c);
+
+    st->h = NULL;
+    acg_credentials_init(&creds);
+    int rc = no_auth ? ACG_OK : acg_credentials_get(c->creds, now, &creds, &st->last);
+    if (rc != ACG_OK) {
+        acg_credentials_wipe(&creds);
+        return rc;
+    }
+    format_sdk_request(sdk_request, st->attempt, c->max_attempts);
+    size_t n = unsigned_headers(st, sdk_request, unsigned_payload);
+    struct acg_pooled_conn *h = acg_handle_pool_take(pool);
+    if (h == NULL)
+        rc = acg_error_set(&st->last, ACG_ERR_NOMEM, "could not set up a libcurl handle");
+    else if (no_auth)
+        acg_client_log(c, ACG_LOG_DEBUG, "not signed (the operation takes no authentication)");
+    else
+        rc = sign_attempt(st, h, &creds, now, unsigned_payload, &n);
+    if (rc == ACG_OK)
+        rc = start_transfer(st, h, n);
     if (h != NULL)
-        acg_sigv4_result_wipe(sig);   /* buffers kept for the next attempt */
+        acg_sigv4_result_wipe(&h->sig);   /* buffers kept for the next attempt */
     if (h != NULL && rc != ACG_OK) {
         acg_handle_pool_give_back(pool, h);
         h = NULL;
     }
     st->h = h;
-    acg_buf_free_secure(&shown);
     acg_credentials_wipe(&creds);
     return rc;
 }

@@ -124,6 +124,34 @@ def error_line(stderr, code, operation):
     return None
 
 
+def compare_transcripts(aws, ours, error_of, masks=(None, None), mask_errors=True, also=None):
+    """The AWS CLI's and our program's runs of the same steps agree, step by step: the exit
+    status (0 for both, or the AWS CLI's 255 against our 254 for a service error), stdout
+    byte for byte and the error line error_of(stderr) finds, each through its side's mask
+    (masks: a function each, None for none; mask_errors=False leaves the error lines as
+    they are). also(a, o) checks more of each step that succeeded. A step is a dict with
+    "op", "rc", "stdout" and "stderr". Returns the number of service errors."""
+    mask_aws, mask_ours = (m or (lambda text: text) for m in masks)
+    assert len(aws) == len(ours), (len(aws), len(ours))
+    errors = 0
+    for a, o in zip(aws, ours):
+        where = a["op"]
+        if a["rc"] == 0:
+            assert o["rc"] == 0, (where, o["rc"], o["stderr"][-2000:])
+            if also is not None:
+                also(a, o)
+        else:
+            errors += 1
+            assert (a["rc"], o["rc"]) == (255, 254), (where, a["stderr"], o["stderr"])
+        sa, so = mask_aws(a["stdout"]), mask_ours(o["stdout"])
+        assert sa == so, (where, sa, so)
+        ea, eo = error_of(a["stderr"]), error_of(o["stderr"])
+        if mask_errors:
+            ea, eo = mask_aws(ea), mask_ours(eo)
+        assert ea == eo, (where, ea, eo)
+    return errors
+
+
 def create_args(name, solution=SOLUTION):
     """Member options of a CreateBatchInferenceJob call, as both CLIs take them."""
     return ["--job-name", name, "--solution-version-arn", solution, "--role-arn", ROLE,

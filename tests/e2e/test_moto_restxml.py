@@ -22,7 +22,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2elib import BOTOCORE_DATA, BUILD, ROOT, client_env, run, with_moto_servers  # noqa: E402
+from e2elib import (BOTOCORE_DATA, BUILD, ROOT, client_env, compare_transcripts, run,  # noqa: E402
+                    with_moto_servers)
 from pyharness import case, run as run_cases  # noqa: E402
 
 WORK = os.path.join(BUILD, "e2e", "restxml")
@@ -202,19 +203,8 @@ def _():
 
 def compare(svc):
     aws, ours = play(svc)
-    assert len(aws.transcript) == len(ours.transcript)
-    errors = 0
-    for a, o in zip(aws.transcript, ours.transcript):
-        where = a["op"]
-        if a["rc"] == 0:
-            assert o["rc"] == 0, (where, o["rc"], o["stderr"][-2000:])
-        else:
-            errors += 1
-            assert (a["rc"], o["rc"]) == (255, 254), (where, a["stderr"], o["stderr"])
-        assert aws.mask(a["stdout"]) == ours.mask(o["stdout"]), \
-            (where, aws.mask(a["stdout"]), ours.mask(o["stdout"]))
-        ea, eo = aws.mask(error_line(a["stderr"])), ours.mask(error_line(o["stderr"]))
-        assert ea == eo, (where, ea, eo)
+    errors = compare_transcripts(aws.transcript, ours.transcript, error_line,
+                                 masks=(aws.mask, ours.mask))
     assert errors >= 1 and len(aws.transcript) - errors >= 8, (errors, len(aws.transcript))
     print(f"  {svc}: {len(aws.transcript)} steps agree ({errors} service errors)")
 
