@@ -163,6 +163,42 @@ size_t acg_py_display_width(const char *s, size_t n)
     return width;
 }
 
+/* The upper case of cp when it is several code points (UTF-8), or NULL. */
+static const char *upper_several(uint32_t cp)
+{
+    size_t lo = 0, hi = acg_unicode_upper_count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (cp < acg_unicode_upper[mid].cp)
+            hi = mid;
+        else if (cp > acg_unicode_upper[mid].cp)
+            lo = mid + 1;
+        else
+            return acg_unicode_upper[mid].upper;
+    }
+    return NULL;
+}
+
+/* The upper case of cp when it is one code point; cp itself when it has none. */
+static uint32_t upper_one(uint32_t cp)
+{
+    size_t lo = 0, hi = acg_unicode_upper_runs_count;   /* the last run starting <= cp */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (acg_unicode_upper_runs[mid].first <= cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return cp;
+    const struct acg_cp_case_run *r = &acg_unicode_upper_runs[lo - 1];
+    uint32_t at = cp - r->first;
+    if (at % r->step != 0 || at / r->step >= r->count)
+        return cp;
+    return (uint32_t)((int64_t)cp + r->delta);
+}
+
 int acg_py_upper(struct acg_buf *b, const char *s, size_t n)
 {
     size_t i = 0, k;
@@ -173,18 +209,15 @@ int acg_py_upper(struct acg_buf *b, const char *s, size_t n)
         } else if (cp < 0x80) {
             ACG_TRY(acg_buf_append_char(b, (char)cp));
         } else {
-            size_t lo = 0, hi = acg_unicode_upper_count;
-            const char *up = NULL;
-            while (lo < hi && up == NULL) {
-                size_t mid = (lo + hi) / 2;
-                if (cp < acg_unicode_upper[mid].cp)
-                    hi = mid;
-                else if (cp > acg_unicode_upper[mid].cp)
-                    lo = mid + 1;
-                else
-                    up = acg_unicode_upper[mid].upper;
-            }
-            ACG_TRY(up != NULL ? acg_buf_append_str(b, up) : acg_buf_append(b, s + i, k));
+            const char *several = upper_several(cp);
+            uint32_t up = several == NULL ? upper_one(cp) : cp;
+            char utf8[4];
+            if (several != NULL)
+                ACG_TRY(acg_buf_append_str(b, several));
+            else if (up != cp)
+                ACG_TRY(acg_buf_append(b, utf8, acg_py_encode(up, utf8)));
+            else
+                ACG_TRY(acg_buf_append(b, s + i, k));
         }
         i += k;
     }

@@ -9,15 +9,27 @@
 #include "cli/acg_output.h"
 #include "common/acg_utf8.h"
 
+/* str.upper() of the code points first, first + step, ... (count of them): each moves by
+ * delta to one code point. */
+struct acg_cp_case_run {
+    uint32_t first;
+    int32_t delta;
+    uint16_t count;
+    uint8_t step;  /* 1 or 2 */
+};
+
+/* str.upper() of a code point whose upper case is several ("SS" for U+00DF). */
 struct acg_cp_upper {
     uint32_t cp;
-    char upper[8]; /* UTF-8, NUL-terminated; may be more than one character ("SS" for U+00DF),
-                    * at most 6 bytes; kept inline so the table needs no relocations */
+    char upper[8]; /* UTF-8, NUL-terminated, at most 6 bytes; kept inline so the table needs
+                    * no relocations */
 };
 
 extern const struct acg_cp_range acg_unicode_wide[];
 extern const size_t acg_unicode_wide_count;
-extern const struct acg_cp_upper acg_unicode_upper[];
+extern const struct acg_cp_case_run acg_unicode_upper_runs[];   /* sorted by first */
+extern const size_t acg_unicode_upper_runs_count;
+extern const struct acg_cp_upper acg_unicode_upper[];           /* sorted by cp */
 extern const size_t acg_unicode_upper_count;
 
 /* The code point at s (n bytes available) and its length; invalid UTF-8 reads as U+FFFD,

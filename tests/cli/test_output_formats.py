@@ -26,6 +26,7 @@ import os
 import random
 import subprocess
 import sys
+import unicodedata
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import pybuild  # noqa: E402
@@ -175,6 +176,18 @@ def read_answers(data, count):
     return answers
 
 
+def upper_cases():
+    """Text output upper-cases the key of a list of objects (str.upper()): keys made of every
+    code point below U+20000, which holds every one that has an upper case, 256 a key (no
+    surrogates or control characters, which a key cannot hold as text)."""
+    cases = []
+    for start in range(0x80, 0x20000, 256):
+        key = "".join(chr(cp) for cp in range(start, start + 256)
+                      if not 0xD800 <= cp <= 0xDFFF and unicodedata.category(chr(cp)) != "Cc")
+        cases.append(["text", "off", 80, OPERATION, None, {key: [{"a": "1"}]}])
+    return cases
+
+
 def main():
     subprocess.run(pybuild.cc("-Iruntime/include", "-Icli/include", "tests/cli/output_driver.c",
                               os.path.join(BUILD, "libacg_cli.a"), os.path.join(BUILD, "libacg.a"),
@@ -188,6 +201,7 @@ def main():
                            ("yaml", "off"), ("yaml-stream", "off")):
             width = rng.choice([80, 80, 40, 120]) if fmt == "table" else 80
             cases.append([fmt, color, width, OPERATION, query, resp])
+    cases += upper_cases()
     feed = "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases)
     wrapper = os.environ.get("VALGRIND", "").split()
     proc = subprocess.run(wrapper + [DRIVER], input=feed.encode(), capture_output=True, timeout=600)
