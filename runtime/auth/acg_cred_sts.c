@@ -62,7 +62,7 @@ struct x_error {
 };
 
 #define STR_MEMBER(NAME, TYPE, FIELD) \
-    { .name = NAME, .shape = &acg_shape_string, .offset = (uint32_t)offsetof(TYPE, FIELD) }
+    { .name = (NAME), .shape = &acg_shape_string, .offset = (uint32_t)offsetof(TYPE, FIELD) }
 
 static const struct acg_member credentials_members[] = {
     STR_MEMBER("AccessKeyId", struct x_credentials, access_key_id),

@@ -45,7 +45,7 @@ struct acg_arena *acg_arena_new(void)
     b->size = FIRST_BLOCK;
     b->used = 0;
     a->head = b;
-    a->next_size = 2 * FIRST_BLOCK;
+    a->next_size = (size_t)FIRST_BLOCK * 2;
     a->total = 0;
     return a;
 }
