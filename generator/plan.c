@@ -305,7 +305,7 @@ static const char *const protocol_names[][3] = {
     { "rest-json", "REST_JSON", "rest_json" },
     { "rest-xml", "REST_XML", "rest_xml" },
     { "query", "QUERY", "query" },
-    { "ec2", "EC2", "ec2" },
+    { "ec2", "EC2", "query" },   /* ec2 is awsQuery's variant: one codec */
     { "smithy-rpc-v2-cbor", "RPC_V2_CBOR", "rpc_v2_cbor" },
 };
 

@@ -302,14 +302,8 @@ static int query_parse_error(const struct acg_service *svc, const struct acg_htt
     return acg_error_xml_decode(msg, false, request_id_header, err);
 }
 
-/* ec2 is awsQuery's variant: the build and parse steps ask svc->protocol which one. */
+/* awsQuery's codec, and ec2's: the build and parse steps ask svc->protocol which one. */
 const struct acg_codec acg_codec_query = {
-    .build = acg_query_build,
-    .parse = acg_query_parse,
-    .parse_error = query_parse_error,
-};
-
-const struct acg_codec acg_codec_ec2 = {
     .build = acg_query_build,
     .parse = acg_query_parse,
     .parse_error = query_parse_error,

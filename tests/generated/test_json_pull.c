@@ -168,13 +168,15 @@ static int test_list_bodies(void)
  * must tell which quotes end strings wherever a run crosses a block's end. */
 static int test_backslash_runs(void)
 {
+    /* Job names 0 to 12 letters long shift each run of backslashes to another alignment. */
+    static const char letters[] = "abcdefghijklm";
     size_t cap = 1 << 20, len = 0;
     char *b = malloc(cap);
     CHECK(b != NULL);
     len += (size_t)snprintf(b, cap, "{\"batchInferenceJobs\":[");
     for (size_t k = 0; k <= 70; k++) {
         len += (size_t)snprintf(b + len, cap - len, "%s{\"jobName\":\"%.*s", k > 0 ? "," : "",
-                                (int)(k % 13), "xxxxxxxxxxxxx");
+                                (int)(k % (sizeof letters - 1)), letters);
         for (size_t j = 0; j < k; j++)
             len += (size_t)snprintf(b + len, cap - len, "\\\\");
         len += (size_t)snprintf(b + len, cap - len, "\\\" ],{\\\"\\\\\",\"status\":\"%s\"}",

@@ -72,7 +72,7 @@ static char *list_body(size_t n, long bad, size_t *len_out)
 
 static int write_file(char path[64], const char *data, size_t len)
 {
-    snprintf(path, 64, "/tmp/acg_stream_XXXXXX");
+    snprintf(path, 64, "/tmp/acg_stream_XXXXXX");   /* mkstemp replaces the six X's */
     int fd = mkstemp(path);
     if (fd < 0)
         return -1;

@@ -136,8 +136,7 @@ struct acg_codec;
 extern const struct acg_codec acg_codec_json;
 extern const struct acg_codec acg_codec_rest_json;
 extern const struct acg_codec acg_codec_rest_xml;
-extern const struct acg_codec acg_codec_query;
-extern const struct acg_codec acg_codec_ec2;
+extern const struct acg_codec acg_codec_query;   /* awsQuery and ec2 */
 extern const struct acg_codec acg_codec_rpc_v2_cbor;
 
 struct acg_service {
